@@ -1,0 +1,121 @@
+"""What a model adapter is.
+
+Adapters are sans-I/O where they can be: ``build_request`` turns a Request into an HttpRequest and
+``parse_response`` turns status, headers and body into a Reply. The runner owns the HTTP session,
+limits, retries and the journal. An adapter that needs no network (``random``, ``replay``) or its own
+I/O implements ``async generate()`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, runtime_checkable
+
+import msgspec
+
+from ..types import ApiError, HttpRequest, Request, Usage
+
+__all__ = [
+    "AdapterInfo",
+    "AdapterSettings",
+    "EncodedImage",
+    "Reply",
+    "HttpAdapter",
+    "LocalAdapter",
+    "Adapter",
+    "Price",
+]
+
+
+class EncodedImage(msgspec.Struct, frozen=True):
+    """An image ready for the wire: original bytes base64-encoded once, shared by every model."""
+
+    mime: str
+    base64: str
+    sha256: str
+    width: int = 0
+    height: int = 0
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.mime};base64,{self.base64}"
+
+
+class Reply(msgspec.Struct, frozen=True, omit_defaults=True):
+    """An adapter's reading of one response: text, or a classified error."""
+
+    text: str | None = None
+    error: ApiError | None = None
+    usage: Usage = Usage()
+    response_model: str | None = None
+    fingerprint: str | None = None
+    finish_reason: str | None = None
+
+
+class Price(msgspec.Struct, frozen=True):
+    """USD per million tokens."""
+
+    input: float
+    output: float
+
+
+@dataclass(frozen=True)
+class AdapterSettings:
+    """What a user configured for one model (command line, TOML config, environment)."""
+
+    model: str
+    api_key: str | None = None
+    base_url: str | None = None
+    #: adapter-specific options, e.g. ``{"detail": "high"}``
+    options: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+
+    def __repr__(self) -> str:  # never print a key
+        key = "set" if self.api_key else "unset"
+        return f"AdapterSettings(model={self.model!r}, api_key=<{key}>, base_url={self.base_url!r})"
+
+
+@runtime_checkable
+class HttpAdapter(Protocol):
+    """A provider reached over HTTP; the runner does the I/O."""
+
+    name: str
+    model: str
+
+    def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest: ...
+
+    def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply: ...
+
+    def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int: ...
+
+
+@runtime_checkable
+class LocalAdapter(Protocol):
+    """An adapter that answers without the runner's HTTP machinery."""
+
+    name: str
+    model: str
+
+    async def generate(self, request: Request, images: Sequence[EncodedImage]) -> Reply: ...
+
+
+Adapter = HttpAdapter | LocalAdapter
+
+
+@dataclass(frozen=True)
+class AdapterInfo:
+    """A registered adapter factory (``u2fast_register_adapters``)."""
+
+    name: str
+    create: Callable[[AdapterSettings], Adapter]
+    default_model: str
+    models: tuple[str, ...] = ()
+    description: str = ""
+    #: Environment variables tried, in order, for the API key; empty when no key is needed.
+    key_env: tuple[str, ...] = ()
+    base_url_env: tuple[str, ...] = ()
+    default_base_url: str | None = None
+    prices: Mapping[str, Price] = field(default_factory=dict)
+    #: Whether images and prompt are needed (False for replay, which reads answers from a file).
+    needs_images: bool = True

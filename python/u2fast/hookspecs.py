@@ -1,0 +1,53 @@
+"""pluggy hook specifications (project name and entry-point group ``u2fast``).
+
+Hooks are synchronous and called once at start-up; the objects they register do the (async) work.
+Nothing is called through pluggy per request. Built-in tasks and adapters use these same hooks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .adapters.base import AdapterInfo
+    from .data.registry import DatasetSource
+    from .tasks.base import ParserInfo, TaskDefinition
+    from .types import RunManifest
+
+__all__ = ["hookimpl", "hookspec", "PROJECT"]
+
+PROJECT = "u2fast"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def u2fast_register_adapters(register: Callable[[AdapterInfo], None]) -> None:
+    """Register model adapters, e.g. ``register(AdapterInfo(name="openai", ...))``."""
+
+
+@hookspec
+def u2fast_register_tasks(register: Callable[[TaskDefinition], None]) -> None:
+    """Register task definitions (prompt builder, default parsers, metric kind)."""
+
+
+@hookspec
+def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
+    """Register alternative answer parsers, selectable per task with ``--parser TASK=NAME``."""
+
+
+@hookspec
+def u2fast_register_datasets(register: Callable[[DatasetSource], None]) -> None:
+    """Register named dataset sources usable as ``--data NAME``."""
+
+
+@hookspec
+def u2fast_run_started(manifest: RunManifest) -> None:
+    """Called once when a run starts (observers only)."""
+
+
+@hookspec
+def u2fast_run_finished(manifest: RunManifest, scores: Any) -> None:
+    """Called once when a run has been scored (observers only)."""

@@ -1,0 +1,52 @@
+"""What a task is: a prompt builder, parsers per scoring mode, and the metric it feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+from ..types import Case, Prediction, Prompt, TaskName
+
+__all__ = ["TaskDefinition", "ParserInfo", "PromptOptions", "ScoringMode", "PROMPT_VARIANTS", "Parse"]
+
+ScoringMode = Literal["compat", "robust"]
+
+#: Part-level prompt ablations (the paper's anatomy ablation is ``no-anatomy``).
+PROMPT_VARIANTS: tuple[str, ...] = ("default", "no-anatomy", "no-role", "no-format", "no-instruction-detail")
+
+#: A parser reads a completion's text for a case.
+Parse = Callable[[str, Case], Prediction]
+
+
+@dataclass(frozen=True)
+class PromptOptions:
+    """How prompts are built for a run."""
+
+    variant: str = "default"
+    #: Official prompt files loaded with ``--prompts DIR`` (``cla_prompt.json``, ``mea_prompt.json``),
+    #: keyed by file stem then dataset id; None for u2fast's own wording.
+    official: Mapping[str, Mapping[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    """A task registered through ``u2fast_register_tasks``."""
+
+    name: TaskName
+    title: str
+    family: Literal["cla", "seg", "measurement", "report"]
+    metric: Literal["accuracy", "rmse", "bleu4"]
+    build_prompt: Callable[[Case, PromptOptions], Prompt]
+    #: Built-in parsers by scoring mode ("compat", "robust").
+    parsers: Mapping[str, Parse] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParserInfo:
+    """An alternative parser registered through ``u2fast_register_parsers``."""
+
+    task: TaskName
+    name: str
+    parse: Parse
+    description: str = ""

@@ -1,0 +1,298 @@
+"""The data model: one direction, source -> Case -> Prompt -> Request -> Completion -> Prediction -> CaseScore.
+
+Every type is a frozen msgspec Struct so that it can be journalled and read back cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+import msgspec
+
+__all__ = [
+    "TASKS",
+    "TaskName",
+    "SECTOR_LABELS",
+    "ErrorKind",
+    "LabelTarget",
+    "SectorTarget",
+    "ValueTarget",
+    "TextTarget",
+    "Target",
+    "ImageRef",
+    "Case",
+    "Prompt",
+    "GenerationParams",
+    "Request",
+    "HttpRequest",
+    "Usage",
+    "ApiError",
+    "Completion",
+    "Prediction",
+    "CaseScore",
+    "RunManifest",
+]
+
+TaskName = Literal["DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"]
+#: The eight clinical tasks, in the order the U2-Score lists them.
+TASKS: tuple[TaskName, ...] = ("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")
+
+#: The ten answers of the localisation tasks (LL, OD, KD), in the official order.
+SECTOR_LABELS: tuple[str, ...] = (
+    "upper left",
+    "upper center",
+    "upper right",
+    "middle left",
+    "center",
+    "middle right",
+    "lower left",
+    "lower center",
+    "lower right",
+    "not visible",
+)
+
+#: Classes of failed API calls (DESIGN.md section 4). An error is never stored as text.
+ErrorKind = Literal[
+    "rate_limited",
+    "quota_exhausted",
+    "server",
+    "overloaded",
+    "timeout",
+    "connection",
+    "bad_request",
+    "auth",
+    "content_filtered",
+    "malformed_response",
+    "budget_exceeded",
+    "cancelled",
+]
+
+
+# --------------------------------------------------------------------------- targets
+
+
+class LabelTarget(msgspec.Struct, frozen=True, tag="label"):
+    """DD and VRA: one option of a fixed list."""
+
+    label: str
+    options: tuple[str, ...]
+
+
+class SectorTarget(msgspec.Struct, frozen=True, tag="sector"):
+    """LL, OD and KD: one of the ten sector labels, from a normalized centre point."""
+
+    sector: str
+    #: The structure or keypoint the prompt asks about (OD, KD); None for LL.
+    structure: str | None = None
+    #: Normalized centre the sector was computed from; None when not visible.
+    cx: float | None = None
+    cy: float | None = None
+
+
+class ValueTarget(msgspec.Struct, frozen=True, tag="value"):
+    """CVE: a number with the clinical range used to normalize it."""
+
+    value: float
+    low: float
+    high: float
+    unit: str = ""
+
+
+class TextTarget(msgspec.Struct, frozen=True, tag="text"):
+    """RG and CG: the reference report or caption."""
+
+    text: str
+
+
+Target = Union[LabelTarget, SectorTarget, ValueTarget, TextTarget]
+
+
+# --------------------------------------------------------------------------- cases
+
+
+class ImageRef(msgspec.Struct, frozen=True):
+    """Where a case's image bytes live, so that a case stays small until the image is needed.
+
+    Exactly one of these layouts:
+    - ``data`` holds the raw bytes (parquet, hub and in-memory sources);
+    - ``path`` is an image file (``offset``/``length`` unused);
+    - ``path`` is a text table and the base64 text of the image is the byte range
+      ``[offset, offset + length)`` of that file (release TSV files).
+    """
+
+    sha256: str
+    mime: str
+    path: str | None = None
+    offset: int = 0
+    length: int = -1
+    base64: bool = False
+    data: bytes | None = None
+    width: int = 0
+    height: int = 0
+
+
+class Case(msgspec.Struct, frozen=True):
+    """One benchmark item, built once by a loader and never mutated."""
+
+    case_id: str
+    dataset_id: str
+    task: TaskName
+    target: Target
+    image: ImageRef
+    anatomy: str | None = None
+    hint: str | None = None
+    #: Where the case came from, for error messages: file and 0-based data row.
+    source: str = ""
+    row: int = -1
+
+    @property
+    def scenario(self) -> str:
+        """``TASK/dataset`` - the unit the official tables report."""
+        return f"{self.task}/{self.dataset_id}"
+
+
+# --------------------------------------------------------------------------- prompts and requests
+
+
+class Prompt(msgspec.Struct, frozen=True):
+    """A prompt in its three parts, kept apart so that an ablation can drop or change one."""
+
+    role: str
+    instruction: str
+    output_format: str
+    #: How the parts are joined (the official report prompts join them with nothing).
+    separator: str = "\n"
+    #: Which template produced it, e.g. ``u2fast:DD/21`` or ``official:cla/21``; recorded in runs.
+    template: str = ""
+    variant: str = "default"
+
+    @property
+    def text(self) -> str:
+        return self.separator.join(p for p in (self.role, self.instruction, self.output_format) if p)
+
+
+class GenerationParams(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Sampling settings sent to the model. Part of the journal key."""
+
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    top_p: float | None = None
+    seed: int | None = None
+
+
+class Request(msgspec.Struct, frozen=True):
+    """One call to make: a case's prompt for one model."""
+
+    key: str
+    case_id: str
+    dataset_id: str
+    task: TaskName
+    #: ``adapter:model``, e.g. ``openai:gpt-4.1`` or ``random:uniform``.
+    model: str
+    prompt: Prompt
+    images: tuple[ImageRef, ...]
+    params: GenerationParams = GenerationParams()
+
+
+class HttpRequest(msgspec.Struct, frozen=True):
+    """What an adapter asks the runner to send (sans-I/O)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Usage(msgspec.Struct, frozen=True, omit_defaults=True):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class ApiError(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A classified failure of one attempt."""
+
+    kind: ErrorKind
+    message: str
+    status: int | None = None
+    #: Seconds the provider asked us to wait (Retry-After or x-ratelimit-reset-*).
+    retry_after: float | None = None
+
+
+class Completion(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One finished attempt: either text or a classified error, never both. A journal record."""
+
+    key: str
+    case_id: str
+    model: str
+    text: str | None = None
+    error: ApiError | None = None
+    usage: Usage = Usage()
+    latency_s: float = 0.0
+    attempt: int = 1
+    finished_at: float = 0.0
+    #: What the provider says it ran (``model`` field, ``system_fingerprint``).
+    response_model: str | None = None
+    fingerprint: str | None = None
+    finish_reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.text is not None
+
+
+# --------------------------------------------------------------------------- predictions and scores
+
+
+class Prediction(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A parser's reading of a completion's text."""
+
+    case_id: str
+    #: The parsed answer: an option or sector label, a number, or the report text.
+    value: str | float | None = None
+    parsed: bool = True
+    #: Why nothing was parsed ("api_error", "no option found", ...).
+    reason: str | None = None
+
+
+class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Per-case sufficient statistics; every aggregate and bootstrap works from these."""
+
+    case_id: str
+    dataset_id: str
+    task: TaskName
+    #: False when the case is left out of the metric's denominator (compat exclusions, API errors
+    #: in robust mode). Still counted in parse and error rates.
+    counted: bool = True
+    parsed: bool = True
+    api_error: bool = False
+    correct: bool | None = None
+    #: CVE: normalized signed error (truth - prediction).
+    error: float | None = None
+    #: RG/CG: whitespace-token BLEU statistics [hyp_len, ref_len, m1..m4, t1..t4] (coco flavour).
+    bleu: tuple[int, ...] | None = None
+
+
+class RunManifest(msgspec.Struct, omit_defaults=True):
+    """``runs/<name>/manifest.json``: everything needed to re-score or report a run."""
+
+    name: str
+    created_at: str
+    u2fast_version: str
+    command: list[str]
+    data: str
+    dataset_fingerprint: str
+    n_cases: int
+    models: list[str]
+    params: GenerationParams
+    seed: int
+    prompt_variant: str = "default"
+    prompt_source: str = "u2fast"
+    prompt_hashes: dict[str, str] = {}
+    bbox_format: str = "auto"
+    skipped_rows: int = 0
+    skipped: list[dict[str, str]] = []
+    scenarios: dict[str, int] = {}
+    python: str = ""
+    platform: str = ""
+    status: str = "running"
+    finished_at: str | None = None

@@ -1,0 +1,8 @@
+//! Pure-Rust scoring core of u2fast.
+//!
+//! Everything here works on plain slices of numbers so that it can be embedded without Python;
+//! `rust/u2fast-py` is the thin pyo3 layer on top.
+
+pub mod classification;
+pub mod regression;
+pub mod u2;

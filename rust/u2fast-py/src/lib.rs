@@ -1,0 +1,90 @@
+//! Thin pyo3 layer over `u2fast-core`. Every exported item is listed in the one `#[pymodule]`
+//! below; Rust-side errors become Python exceptions only here.
+
+use numpy::PyReadonlyArray1;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use u2fast_core::{classification, regression, u2};
+
+/// Share of true values in a boolean array (NaN when empty).
+#[pyfunction]
+fn accuracy(correct: PyReadonlyArray1<'_, bool>) -> PyResult<f64> {
+    Ok(classification::accuracy(correct.as_slice()?))
+}
+
+/// scikit-learn-compatible macro F1 over integer-coded labels.
+#[pyfunction]
+fn macro_f1(y_true: PyReadonlyArray1<'_, u32>, y_pred: PyReadonlyArray1<'_, u32>) -> PyResult<f64> {
+    let (t, p) = (y_true.as_slice()?, y_pred.as_slice()?);
+    if t.len() != p.len() {
+        return Err(PyValueError::new_err(format!(
+            "y_true has {} labels but y_pred has {}",
+            t.len(),
+            p.len()
+        )));
+    }
+    Ok(classification::macro_f1(t, p))
+}
+
+/// RMSE, MAE, Std and % within tolerance of normalized errors.
+#[pyfunction]
+#[pyo3(signature = (y_true, y_pred, low, high, tolerance = 0.1))]
+fn regression_summary(
+    y_true: PyReadonlyArray1<'_, f64>,
+    y_pred: PyReadonlyArray1<'_, f64>,
+    low: f64,
+    high: f64,
+    tolerance: f64,
+) -> PyResult<(usize, f64, f64, f64, f64)> {
+    let (t, p) = (y_true.as_slice()?, y_pred.as_slice()?);
+    if t.len() != p.len() {
+        return Err(PyValueError::new_err("y_true and y_pred differ in length"));
+    }
+    if high.partial_cmp(&low) != Some(std::cmp::Ordering::Greater) {
+        return Err(PyValueError::new_err(format!("invalid range: low={low} high={high}")));
+    }
+    let errors: Vec<f64> = t
+        .iter()
+        .zip(p)
+        .map(|(&a, &b)| regression::normalize(a, low, high) - regression::normalize(b, low, high))
+        .collect();
+    let s = regression::summarize_errors(&errors, tolerance);
+    Ok((s.n, s.rmse, s.mae, s.std, s.within_tolerance))
+}
+
+/// Unweighted mean over datasets, skipping NaN.
+#[pyfunction]
+fn mean_over_datasets(values: Vec<f64>) -> f64 {
+    u2::mean_over_datasets(&values)
+}
+
+/// U2 from eight raw task metrics in DD, VRA, LL, OD, KD, CVE, RG, CG order.
+#[pyfunction]
+#[pyo3(signature = (metrics, weights, missing_cve_is_perfect = true))]
+fn u2_score(metrics: [f64; 8], weights: [f64; 8], missing_cve_is_perfect: bool) -> f64 {
+    u2::u2_score(&metrics, &weights, missing_cve_is_perfect)
+}
+
+/// The score one raw task metric contributes before weighting (clipped to [0, 1]).
+#[pyfunction]
+#[pyo3(signature = (task_index, metric, missing_cve_is_perfect = true))]
+fn u2_task_score(task_index: usize, metric: f64, missing_cve_is_perfect: bool) -> PyResult<f64> {
+    if task_index >= 8 {
+        return Err(PyValueError::new_err(format!("task_index must be 0..7, got {task_index}")));
+    }
+    Ok(u2::task_score(task_index, metric, missing_cve_is_perfect))
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("U2_TASKS", u2::TASKS.to_vec())?;
+    m.add("U2_WEIGHTS", u2::WEIGHTS.to_vec())?;
+    m.add_function(wrap_pyfunction!(accuracy, m)?)?;
+    m.add_function(wrap_pyfunction!(macro_f1, m)?)?;
+    m.add_function(wrap_pyfunction!(regression_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_over_datasets, m)?)?;
+    m.add_function(wrap_pyfunction!(u2_score, m)?)?;
+    m.add_function(wrap_pyfunction!(u2_task_score, m)?)?;
+    Ok(())
+}
