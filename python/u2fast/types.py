@@ -65,6 +65,7 @@ ErrorKind = Literal[
     "malformed_response",
     "budget_exceeded",
     "cancelled",
+    "missing_answer",
 ]
 
 
