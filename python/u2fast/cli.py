@@ -1,0 +1,214 @@
+"""The ``u2fast`` command line.
+
+Exit codes: 0 success; 1 an error of u2fast; 2 bad usage or configuration; 3 bad data; 4 plugin
+problem; 5 provider failure; 6 bad run folder; 130 interrupted (the journal is kept: resume with
+``u2fast eval --resume RUN``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from . import __version__
+from .errors import ConfigError, U2fastError
+
+__all__ = ["main", "build_parser"]
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("eval", help="evaluate models on U2-Bench (default: the random baseline on the bundled sample)",
+                       description="Evaluate one or more models and write runs/<name>/ (manifest, journal, scores).")
+    g = p.add_argument_group("what to evaluate")
+    g.add_argument("--data", default="sample",
+                   help="'sample' (default), a release-layout folder, parquet/jsonl files, or a hub id")
+    g.add_argument("--plugins", type=_csv, default=[], help="comma list of adapters; each runs its default model")
+    g.add_argument("--model", action="append", default=[], metavar="ADAPTER:MODEL",
+                   help="a model to evaluate, e.g. openai:gpt-4.1 (repeatable)")
+    g.add_argument("--tasks", type=_csv, default=[], help="only these tasks, e.g. DD,VRA")
+    g.add_argument("--datasets", type=_csv, default=[], help="only these dataset ids")
+    g.add_argument("--limit", type=int, default=None, help="at most N cases (for a quick look)")
+    g.add_argument("--strict", action="store_true", help="a bad data row is fatal instead of skipped")
+    g.add_argument("--bbox-format", default="auto",
+                   choices=["auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px"])
+    g = p.add_argument_group("prompts and generation")
+    g.add_argument("--prompts", type=Path, default=None, metavar="DIR",
+                   help="folder with the official cla_prompt.json / mea_prompt.json for exact reproduction")
+    g.add_argument("--prompt-variant", default="default", help="prompt ablation, e.g. no-anatomy, no-role")
+    g.add_argument("--temperature", type=float, default=0.0)
+    g.add_argument("--max-tokens", type=int, default=1024)
+    g.add_argument("--top-p", type=float, default=None)
+    g.add_argument("--seed", type=int, default=0, help="seed for sampling, the random baseline and bootstrap")
+    g = p.add_argument_group("runner")
+    g.add_argument("--name", default=None, help="run folder name (default: derived from models and data)")
+    g.add_argument("--runs-dir", type=Path, default=Path("runs"))
+    g.add_argument("--resume", type=Path, default=None, metavar="RUN",
+                   help="continue a run folder with its recorded options; only missing or failed requests are sent")
+    g.add_argument("--config", type=Path, default=None, help="TOML file with per-provider settings")
+    g.add_argument("--base-url", default=None, help="send requests to this server (e.g. a local vLLM)")
+    g.add_argument("--concurrency", type=int, default=None, help="in-flight requests per model (default 16)")
+    g.add_argument("--rpm", type=float, default=None, help="requests per minute per model")
+    g.add_argument("--tpm", type=float, default=None, help="tokens per minute per model (images included)")
+    g.add_argument("--max-attempts", type=int, default=None)
+    g.add_argument("--max-side", type=int, default=None, help="downscale images whose longer side exceeds N px")
+    g.add_argument("--max-cost", type=float, default=None, metavar="USD", help="stop spending at this budget")
+    g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")
+    g = p.add_argument_group("scoring and output")
+    g.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    g.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples for the intervals (0: none)")
+    g.add_argument("--quiet", action="store_true", help="no progress output")
+    g.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="u2fast", description="Fast, trustworthy U2-Bench evaluation.")
+    parser.add_argument("--version", action="version", version=f"u2fast {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_eval(sub)
+
+    p = sub.add_parser("score", help="(re)score a run folder", description="Score a run folder and print the leaderboard.")
+    p.add_argument("run", type=Path, help="the run folder (runs/<name>)")
+    p.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    p = sub.add_parser("data", help="inspect or generate data", description="Inspect a data source or write the sample.")
+    dsub = p.add_subparsers(dest="data_command", metavar="ACTION")
+    q = dsub.add_parser("info", help="summarize a data source")
+    q.add_argument("--data", default="sample")
+    q.add_argument("--strict", action="store_true")
+    q.add_argument("--bbox-format", default="auto")
+    q.add_argument("--json", action="store_true")
+    q = dsub.add_parser("sample", help="write a generated sample in the release layout")
+    q.add_argument("--cases", type=int, default=200)
+    q.add_argument("--out", type=Path, required=True)
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("plugins", help="list installed plugins and their models")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(msgspec.json.encode(obj).decode() + "\n")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .report.terminal import print_leaderboard
+    from .run_scoring import ScoringOptions, score_run
+
+    if args.bootstrap < 0:
+        raise ConfigError("--bootstrap must be >= 0")
+    scores = score_run(args.run, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap,
+                                                confidence=args.confidence, seed=args.seed))
+    if args.json:
+        _print_json(scores)
+    else:
+        print_leaderboard(scores)
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "info":
+        from .data import describe, load
+        from .data.registry import LoadOptions
+
+        info = describe(load(args.data, LoadOptions(strict=args.strict, bbox_format=args.bbox_format)))
+        if args.json:
+            _print_json(info)
+        else:
+            from rich.console import Console
+            from rich.pretty import Pretty
+
+            Console().print(Pretty(info))
+        return 0
+    if args.data_command == "sample":
+        from .data.sample import write_sample
+
+        if args.cases < 1:
+            raise ConfigError("--cases must be at least 1")
+        summary = write_sample(args.out, args.cases, seed=args.seed)
+        if args.json:
+            _print_json(summary)
+        else:
+            print(f"wrote {args.cases} cases to {args.out}")
+        return 0
+    raise ConfigError("u2fast data needs an action: info or sample")
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from .plugins import get_registry
+
+    reg = get_registry()
+    rows = [
+        {"adapter": name, "plugin": reg.adapter_owner.get(name, "?"), "default_model": info.default_model,
+         "models": list(info.models), "description": info.description}
+        for name, info in sorted(reg.adapters.items())
+    ]
+    failures = [{"plugin": f.name, "error": f.error} for f in reg.failures]
+    if args.json:
+        _print_json({"adapters": rows, "tasks": sorted(reg.tasks), "failed": failures})
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="u2fast adapters")
+    for col in ("adapter", "plugin", "default model", "models"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["adapter"], r["plugin"], r["default_model"] or "-", ", ".join(r["models"]) or "-")
+    console = Console()
+    console.print(table)
+    for f in failures:
+        console.print(f"[red]plugin {f['plugin']} failed to load and was skipped:[/red] {f['error']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "eval":
+            from .cli_eval import cmd_eval
+
+            return cmd_eval(args, argv, parser)
+        if args.command == "score":
+            return cmd_score(args)
+        if args.command == "data":
+            return cmd_data(args)
+        if args.command == "plugins":
+            return cmd_plugins(args)
+    except U2fastError as exc:
+        sys.stderr.write(f"u2fast: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("u2fast: interrupted\n")
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _quote(argv: list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""``u2fast eval``: data -> prompts -> requests -> runner -> journal -> scores, in one run folder."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import platform
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .adapters.base import Adapter, AdapterInfo, AdapterSettings
+from .errors import ConfigError
+from .plugins import Registry, get_registry
+from .runs import CaseRecord, write_cases, write_manifest
+from .tasks.base import PROMPT_VARIANTS, PromptOptions
+from .types import Case, GenerationParams, Prompt, Request, RunManifest
+
+__all__ = ["EvalOptions", "ModelChoice", "resolve_models", "plan_requests", "prepare_run"]
+
+_LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]", "::1")
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """One model to evaluate: its adapter and settings (the key stays out of every file)."""
+
+    name: str  # "adapter:model"
+    info: AdapterInfo
+    settings: AdapterSettings
+
+
+@dataclass
+class EvalOptions:
+    data: str = "sample"
+    models: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    name: str | None = None
+    runs_dir: Path = Path("runs")
+    params: GenerationParams = GenerationParams()
+    seed: int = 0
+    mode: str = "robust"
+    prompt_variant: str = "default"
+    prompts_dir: Path | None = None
+    strict: bool = False
+    bbox_format: str = "auto"
+    limit: int | None = None
+    tasks: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    base_url: str | None = None
+    #: per-model settings from the TOML config: {"openai:gpt-4.1": {"base_url": ..., "api_key": ...}}
+    model_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    adapter_options: Mapping[str, Any] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
+
+
+def _env_first(names: Sequence[str]) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _is_local(url: str | None) -> bool:
+    if not url:
+        return False
+    host = re.sub(r"^[a-z]+://", "", url.lower())
+    return host.startswith(_LOCAL_HOSTS)
+
+
+def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice]:
+    """Turn ``--model``/``--plugins`` into adapters with settings; keys from config or environment.
+
+    A missing key is a ConfigError here, before any request is sent.
+    """
+    names: list[str] = []
+    for plugin in options.plugins:
+        info = registry.adapter(plugin)
+        names.append(f"{info.name}:{info.default_model}")
+    for spec in options.models:
+        adapter, _, model = spec.partition(":")
+        info = registry.adapter(adapter)
+        names.append(f"{info.name}:{model or info.default_model}")
+    if not names:
+        names = ["random:uniform"]
+    choices = []
+    for name in dict.fromkeys(names):  # de-duplicate, keep order
+        adapter, _, model = name.partition(":")
+        info = registry.adapter(adapter)
+        cfg = dict(options.model_config.get(name, {}) or options.model_config.get(adapter, {}))
+        base_url = cfg.pop("base_url", None) or options.base_url or _env_first(info.base_url_env) or info.default_base_url
+        api_key = cfg.pop("api_key", None) or _env_first(info.key_env)
+        if info.key_env and not api_key and not _is_local(base_url):
+            raise ConfigError(
+                f"{name}: no API key; set {' or '.join(info.key_env)} (or api_key in the config file)"
+            )
+        settings = AdapterSettings(
+            model=model, api_key=api_key, base_url=base_url,
+            options={**options.adapter_options, **cfg}, seed=options.seed,
+        )
+        choices.append(ModelChoice(name, info, settings))
+    return choices
+
+
+def _run_name(options: EvalOptions, models: Sequence[ModelChoice]) -> str:
+    if options.name:
+        return options.name
+    parts = ["-".join(m.name.replace(":", "_") for m in models), Path(options.data).name or options.data]
+    if options.prompt_variant != "default":
+        parts.append(options.prompt_variant)
+    slug = "-".join(parts)
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", slug)[:120]
+
+
+def build_prompts(cases: Sequence[Case], options: EvalOptions, registry: Registry) -> list[Prompt]:
+    if options.prompt_variant not in PROMPT_VARIANTS:
+        raise ConfigError(f"unknown prompt variant {options.prompt_variant!r}; choose from {', '.join(PROMPT_VARIANTS)}")
+    official = None
+    if options.prompts_dir is not None:
+        from .tasks.prompts import load_official_prompts
+
+        official = load_official_prompts(options.prompts_dir)
+    popts = PromptOptions(variant=options.prompt_variant, official=official)
+    return [registry.task(c.task).build_prompt(c, popts) for c in cases]
+
+
+def plan_requests(
+    cases: Sequence[Case], prompts: Sequence[Prompt], models: Sequence[ModelChoice], params: GenerationParams
+) -> dict[str, list[Request]]:
+    """One Request per (model, case), keyed by a hash of everything that shapes the answer."""
+    from .runner.keys import request_key
+
+    plan: dict[str, list[Request]] = {}
+    for m in models:
+        adapter_name, _, model_name = m.name.partition(":")
+        reqs = []
+        for case, prompt in zip(cases, prompts):
+            key = request_key(adapter_name, model_name, params, prompt, (case.image.sha256,))
+            reqs.append(
+                Request(key=key, case_id=case.case_id, dataset_id=case.dataset_id, task=case.task, model=m.name,
+                        prompt=prompt, images=(case.image,), params=params)
+            )
+        plan[m.name] = reqs
+    return plan
+
+
+def _prompt_hashes(cases: Sequence[Case], prompts: Sequence[Prompt]) -> dict[str, str]:
+    texts: dict[str, set[str]] = defaultdict(set)
+    for case, prompt in zip(cases, prompts):
+        texts[case.scenario].add(prompt.text)
+    return {k: hashlib.sha256("\x00".join(sorted(v)).encode()).hexdigest()[:16] for k, v in sorted(texts.items())}
+
+
+@dataclass
+class PreparedRun:
+    run_dir: Path
+    manifest: RunManifest
+    models: list[ModelChoice]
+    adapters: dict[str, Adapter]
+    plan: dict[str, list[Request]]
+    records: list[CaseRecord]
+
+
+def prepare_run(options: EvalOptions, registry: Registry | None = None) -> PreparedRun:
+    """Everything up to the first request: models, data, prompts, run folder, manifest, cases."""
+    from .data import load
+    from .data.registry import LoadOptions
+
+    registry = registry or get_registry()
+    models = resolve_models(options, registry)
+    adapters = {m.name: m.info.create(m.settings) for m in models}
+    loaded = load(
+        options.data,
+        LoadOptions(strict=options.strict, bbox_format=options.bbox_format, tasks=options.tasks,
+                    datasets=options.datasets, limit=options.limit),
+    )
+    if not loaded.cases:
+        raise ConfigError(f"no cases to evaluate in {options.data!r} (after filters)")
+    prompts = build_prompts(loaded.cases, options, registry)
+    plan = plan_requests(loaded.cases, prompts, models, options.params)
+    run_dir = options.runs_dir / _run_name(options, models)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    records = [
+        CaseRecord(case, {m: plan[m][i].key for m in plan}) for i, case in enumerate(loaded.cases)
+    ]
+    manifest = RunManifest(
+        name=run_dir.name,
+        created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        u2fast_version=__version__,
+        command=list(options.command),
+        data=options.data,
+        dataset_fingerprint=loaded.fingerprint,
+        n_cases=len(loaded.cases),
+        models=[m.name for m in models],
+        params=options.params,
+        seed=options.seed,
+        prompt_variant=options.prompt_variant,
+        prompt_source="official" if options.prompts_dir else "u2fast",
+        prompt_hashes=_prompt_hashes(loaded.cases, prompts),
+        bbox_format=",".join(f"{k}={v}" for k, v in sorted(loaded.bbox_format.items())) or options.bbox_format,
+        skipped_rows=len(loaded.skipped),
+        skipped=[e.as_record() for e in loaded.skipped[:200]],
+        scenarios=dict(sorted(Counter(c.scenario for c in loaded.cases).items())),
+        python=sys.version.split()[0],
+        platform=platform.platform(),
+    )
+    write_manifest(run_dir, manifest)
+    write_cases(run_dir, records)
+    return PreparedRun(run_dir, manifest, models, adapters, plan, records)

@@ -1,0 +1,106 @@
+"""Score a run folder: judge every completion, then aggregate per model (``u2fast score``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import msgspec
+
+from . import _core
+from .plugins import Registry, get_registry
+from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
+from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
+from .tasks.scenarios import SCENARIOS
+from .types import CaseScore, Completion, LabelTarget, Prediction
+
+__all__ = ["score_run", "score_records", "ScoringOptions"]
+
+
+class ScoringOptions(msgspec.Struct, frozen=True):
+    mode: str = "robust"
+    n_resamples: int = 1000
+    confidence: float = 0.95
+    seed: int = 0
+    method: str = "bca"
+    #: task -> parser name (registered through u2fast_register_parsers) overriding the mode's default
+    parsers: dict[str, str] = {}
+
+
+_IN_U2 = {s.key: s.in_u2 for s in SCENARIOS}
+
+
+def _label_of(pred: Prediction, compat: bool) -> str:
+    if not pred.parsed or pred.value is None:
+        return "<unparsed>"
+    value = str(pred.value)
+    return value.lower() if compat else value
+
+
+def score_records(
+    model: str,
+    records: Sequence[CaseRecord],
+    completions: Mapping[str, Completion],
+    options: ScoringOptions,
+    registry: Registry | None = None,
+) -> tuple[ModelScores, list[tuple[Prediction, CaseScore]]]:
+    """Judge and aggregate one model's completions; also returns the per-case judgements."""
+    from .tasks.judge import judge
+
+    registry = registry or get_registry()
+    compat = options.mode == "compat"
+    judged: list[tuple[Prediction, CaseScore]] = []
+    for rec in records:
+        case = rec.case
+        parser_name = options.parsers.get(case.task)
+        parse = registry.parser(case.task, parser_name).parse if parser_name else None
+        judged.append(judge(case, completions.get(case.case_id), options.mode, parse))  # type: ignore[arg-type]
+
+    # Text tasks: BLEU statistics for all hypotheses in one batch call into the core.
+    text_rows = [i for i, rec in enumerate(records) if rec.case.task in ("RG", "CG") and judged[i][1].counted]
+    if text_rows:
+        hyps = [str(judged[i][0].value or "") for i in text_rows]
+        refs = [[records[i].case.target.text] for i in text_rows]  # type: ignore[union-attr]
+        stats = _core.bleu_stats(hyps, refs, "coco")
+        for row, i in enumerate(text_rows):
+            pred, cs = judged[i]
+            judged[i] = (pred, msgspec.structs.replace(cs, bleu=tuple(int(x) for x in stats[row])))
+
+    f1_labels: dict[str, tuple[list[str], list[str]]] = {}
+    for rec, (pred, cs) in zip(records, judged):
+        if isinstance(rec.case.target, LabelTarget) and cs.counted:
+            truth, answer = f1_labels.setdefault(rec.case.scenario, ([], []))
+            truth.append(rec.case.target.label.lower() if compat else rec.case.target.label)
+            answer.append(_label_of(pred, compat))
+
+    scores = score_model(
+        model, [cs for _, cs in judged], in_u2=_IN_U2, f1_labels=f1_labels, compat=compat,
+        n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
+    )
+    kinds = Counter(c.error.kind for c in completions.values() if c.error is not None)
+    missing = sum(1 for rec in records if rec.case.case_id not in completions)
+    if missing:
+        kinds["not_run"] += missing
+    scores.errors_by_kind = dict(sorted(kinds.items()))
+    return scores, judged
+
+
+def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
+    """Score every model of a run folder; writes ``scores.json`` unless ``write`` is False."""
+    from .runner import read_journal
+
+    manifest = read_manifest(run_dir)
+    records = read_cases(run_dir)
+    journal = read_journal(run_dir / "journal.jsonl")
+    registry = get_registry()
+    models = {}
+    for model in manifest.models:
+        models[model], _ = score_records(model, records, completions_for(records, model, journal), options, registry)
+    result = RunScores(
+        schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
+        seed=options.seed, models=models, interval_method=options.method,
+    )
+    if write:
+        write_json_atomic(run_dir / SCORES, result)
+    return result

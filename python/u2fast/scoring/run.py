@@ -1,0 +1,177 @@
+"""Run-level scores: per-case statistics -> per-dataset, per-task and U2 scores, with intervals.
+
+Pure numbers: nothing here reads files, parses answers or imports the plugin machinery. The caller
+(``u2fast.runs``) judges each completion into a CaseScore and hands the scores of one model here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+import numpy as np
+
+from .. import _core
+from ..types import TASKS, CaseScore
+
+__all__ = [
+    "SCORES_SCHEMA",
+    "Estimate",
+    "DatasetScore",
+    "TaskScore",
+    "ModelScores",
+    "RunScores",
+    "TASK_METRIC",
+    "score_model",
+]
+
+#: Version of the scores.json layout; bump on any incompatible change.
+SCORES_SCHEMA = "u2fast.scores/1"
+
+#: The metric that enters U2 for each task.
+TASK_METRIC = {"DD": "accuracy", "VRA": "accuracy", "LL": "accuracy", "OD": "accuracy", "KD": "accuracy",
+               "CVE": "rmse", "RG": "bleu4", "CG": "bleu4"}
+
+
+class Estimate(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A point value with an optional confidence interval (NaN when undefined)."""
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+class DatasetScore(msgspec.Struct, omit_defaults=True):
+    task: str
+    dataset_id: str
+    metric: str
+    value: Estimate
+    #: Cases in the scenario, cases in the metric's denominator, answers parsed, API errors.
+    n: int
+    counted: int
+    parsed: int
+    errors: int
+    in_u2: bool = True
+    #: Secondary metrics: f1 (classification), mae/std/tolerance (CVE), bleu1..bleu3 (text).
+    extra: dict[str, float] = {}
+
+
+class TaskScore(msgspec.Struct, omit_defaults=True):
+    task: str
+    metric: str
+    value: Estimate
+    #: The clipped score that enters U2 (before weighting).
+    u2_term: float
+    n: int
+    datasets: int
+    parse_rate: float
+    error_rate: float
+    extra: dict[str, float] = {}
+
+
+class ModelScores(msgspec.Struct, omit_defaults=True):
+    model: str
+    u2: Estimate
+    tasks: dict[str, TaskScore]
+    datasets: dict[str, DatasetScore]
+    n: int
+    parse_rate: float
+    error_rate: float
+    errors_by_kind: dict[str, int] = {}
+
+
+class RunScores(msgspec.Struct, omit_defaults=True):
+    schema: str
+    mode: str
+    confidence: float
+    n_resamples: int
+    seed: int
+    models: dict[str, ModelScores]
+    interval_method: str = "bca"
+
+
+def _rate(num: int, den: int) -> float:
+    return num / den if den else float("nan")
+
+
+def score_model(
+    model: str,
+    scores: Sequence[CaseScore],
+    *,
+    in_u2: dict[str, bool],
+    f1_labels: dict[str, tuple[list[str], list[str]]] | None = None,
+    compat: bool,
+    n_resamples: int = 0,
+    confidence: float = 0.95,
+    seed: int = 0,
+    method: str = "bca",
+) -> ModelScores:
+    """Aggregate one model's case scores.
+
+    ``in_u2`` maps a scenario key (``TASK/dataset``) to whether it enters the task mean;
+    ``f1_labels`` maps a scenario key to (truth, answer) label strings of its counted cases.
+    ``compat`` keeps the official script's full CVE credit when no CVE answer parses (SPEC A5).
+    """
+    from . import _aggregate  # the interval engine lives beside the metrics
+
+    keys = sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
+    index = {k: i for i, k in enumerate(keys)}
+    counted = [s for s in scores if s.counted]
+    dataset_index = np.fromiter((index[f"{s.task}/{s.dataset_id}"] for s in counted), np.int32, len(counted))
+    dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
+    dataset_in_u2 = np.array([in_u2.get(k, True) for k in keys], bool)
+    correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in counted], np.float64)
+    error = np.array([s.error if s.error is not None else np.nan for s in counted], np.float64)
+    bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in counted], np.int64).reshape(-1, 10)
+    agg = _aggregate.aggregate(
+        dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
+        missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed, method=method,
+    )
+
+    datasets: dict[str, DatasetScore] = {}
+    per_key: dict[str, list[CaseScore]] = {k: [] for k in keys}
+    for s in scores:
+        per_key[f"{s.task}/{s.dataset_id}"].append(s)
+    for i, key in enumerate(keys):
+        task, ds = key.split("/", 1)
+        group = per_key[key]
+        extra = dict(agg.dataset_extra[i])
+        if f1_labels and key in f1_labels:
+            truth, answer = f1_labels[key]
+            extra["f1"] = _macro_f1(truth, answer)
+        datasets[key] = DatasetScore(
+            task=task, dataset_id=ds, metric=TASK_METRIC[task], value=agg.dataset[i],
+            n=len(group), counted=sum(s.counted for s in group), parsed=sum(s.parsed and not s.api_error for s in group),
+            errors=sum(s.api_error for s in group), in_u2=bool(dataset_in_u2[i]), extra=extra,
+        )
+
+    tasks: dict[str, TaskScore] = {}
+    for t, task in enumerate(TASKS):
+        members = [d for d in datasets.values() if d.task == task]
+        n = sum(d.n for d in members)
+        answered = n - sum(d.errors for d in members)
+        extra_keys = {k for d in members if d.in_u2 for k in d.extra}
+        extra = {k: float(_core.mean_over_datasets([d.extra.get(k, float("nan")) for d in members if d.in_u2]))
+                 for k in sorted(extra_keys)}
+        tasks[task] = TaskScore(
+            task=task, metric=TASK_METRIC[task], value=agg.task[t],
+            u2_term=_core.u2_task_score(t, agg.task[t].value, compat), n=n,
+            datasets=sum(1 for d in members if d.in_u2), parse_rate=_rate(sum(d.parsed for d in members), answered),
+            error_rate=_rate(sum(d.errors for d in members), n), extra=extra,
+        )
+    n_all = len(scores)
+    n_err = sum(s.api_error for s in scores)
+    return ModelScores(
+        model=model, u2=agg.u2, tasks=tasks, datasets=datasets, n=n_all,
+        parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), n_all - n_err),
+        error_rate=_rate(n_err, n_all),
+    )
+
+
+def _macro_f1(truth: list[str], answer: list[str]) -> float:
+    if not truth:
+        return float("nan")
+    vocab: dict[str, int] = {}
+    t = np.fromiter((vocab.setdefault(x, len(vocab)) for x in truth), np.uint32, len(truth))
+    p = np.fromiter((vocab.setdefault(x, len(vocab)) for x in answer), np.uint32, len(answer))
+    return float(_core.macro_f1(t, p))
