@@ -1,0 +1,128 @@
+"""u2fast plugin: OpenAI chat completions, and every server that speaks the same protocol.
+
+Registered as the adapter ``openai`` (``--model openai:gpt-4.1``). Point it at vLLM, SGLang, Ollama
+or LM Studio with ``--base-url http://127.0.0.1:8000/v1`` (or ``OPENAI_BASE_URL``); no key is needed
+when the server is on this machine or a private network.
+
+Options (``AdapterSettings.options``, i.e. the model's table in the TOML config):
+``detail`` (``auto``/``low``/``high``), ``max_tokens_param`` (``max_tokens`` or
+``max_completion_tokens``; the latter by default for o-series and gpt-5 models),
+``send_temperature`` (bool; off by default for those models, which reject it), ``reasoning_effort``,
+``organization``, ``project``, and ``extra_body`` (a table merged into the JSON body, e.g. vLLM's
+``top_k``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
+from u2fast.errors import ConfigError
+from u2fast.hookspecs import hookimpl
+
+from .adapter import DEFAULT_BASE_URL, OpenAIAdapter, image_tokens, is_local_url, is_reasoning_model
+
+__all__ = [
+    "OpenAIAdapter",
+    "create",
+    "INFO",
+    "u2fast_register_adapters",
+    "image_tokens",
+    "is_local_url",
+    "is_reasoning_model",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "PRICES",
+    "KEY_ENV",
+    "BASE_URL_ENV",
+]
+
+DEFAULT_MODEL = "gpt-4.1"
+KEY_ENV = ("OPENAI_API_KEY",)
+BASE_URL_ENV = ("OPENAI_BASE_URL",)
+
+#: USD per million tokens (standard tier, text and image input alike), as published in 2025.
+PRICES: dict[str, Price] = {
+    "gpt-4.1": Price(input=2.00, output=8.00),
+    "gpt-4.1-mini": Price(input=0.40, output=1.60),
+    "gpt-4.1-nano": Price(input=0.10, output=0.40),
+    "gpt-4o": Price(input=2.50, output=10.00),
+    "gpt-4o-mini": Price(input=0.15, output=0.60),
+    "o3": Price(input=2.00, output=8.00),
+    "o4-mini": Price(input=1.10, output=4.40),
+    "gpt-5": Price(input=1.25, output=10.00),
+    "gpt-5-mini": Price(input=0.25, output=2.00),
+    "gpt-5-nano": Price(input=0.05, output=0.40),
+}
+MODELS = tuple(PRICES)
+
+_STRING_OPTIONS = ("detail", "max_tokens_param", "reasoning_effort", "organization", "project")
+_KNOWN_OPTIONS = (*_STRING_OPTIONS, "send_temperature", "extra_body")
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(_KNOWN_OPTIONS))
+    if unknown:
+        raise ConfigError(f"openai: unknown option(s) {', '.join(unknown)}; known: {', '.join(_KNOWN_OPTIONS)}")
+    checked: dict[str, Any] = {}
+    for name in _STRING_OPTIONS:
+        if name in options:
+            if not isinstance(options[name], str) or not options[name]:
+                raise ConfigError(f"openai: option {name!r} must be a non-empty string, got {options[name]!r}")
+            checked[name] = options[name]
+    if checked.get("max_tokens_param", "max_tokens") not in ("max_tokens", "max_completion_tokens"):
+        raise ConfigError("openai: option 'max_tokens_param' must be 'max_tokens' or 'max_completion_tokens'")
+    if "send_temperature" in options:
+        if not isinstance(options["send_temperature"], bool):
+            raise ConfigError("openai: option 'send_temperature' must be true or false")
+        checked["send_temperature"] = options["send_temperature"]
+    if "extra_body" in options:
+        if not isinstance(options["extra_body"], Mapping):
+            raise ConfigError("openai: option 'extra_body' must be a table (mapping)")
+        checked["extra_body"] = options["extra_body"]
+    return checked
+
+
+def create(settings: AdapterSettings) -> HttpAdapter:
+    """An adapter for ``settings``; the key and base URL fall back to the environment.
+
+    Raises ConfigError (before any request) when no key is configured for a non-local server.
+    """
+    base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"openai: base URL must start with http:// or https://, got {base_url!r}")
+    api_key = settings.api_key or _first_env(KEY_ENV)
+    if api_key is None and not is_local_url(base_url):
+        raise ConfigError(
+            f"openai: no API key for {base_url}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
+            "or point --base-url at a local server"
+        )
+    return OpenAIAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
+
+
+INFO = AdapterInfo(
+    name="openai",
+    create=create,
+    default_model=DEFAULT_MODEL,
+    models=MODELS,
+    description="OpenAI chat completions and OpenAI-compatible servers (vLLM, SGLang, Ollama, LM Studio)",
+    key_env=KEY_ENV,
+    base_url_env=BASE_URL_ENV,
+    default_base_url=DEFAULT_BASE_URL,
+    prices=PRICES,
+)
+
+
+@hookimpl
+def u2fast_register_adapters(register: Callable[[AdapterInfo], None]) -> None:
+    register(INFO)

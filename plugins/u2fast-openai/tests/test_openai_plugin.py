@@ -1,0 +1,121 @@
+"""Registration, configuration errors, key hygiene and token estimates."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from typing import Any
+
+import pytest
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
+from u2fast.errors import ConfigError
+
+import u2fast_openai
+from u2fast_openai import image_tokens, is_local_url
+
+
+def test_entry_point_in_group_u2fast_loads_this_module() -> None:
+    (ep,) = [ep for ep in importlib.metadata.entry_points(group="u2fast") if ep.name == "openai"]
+    assert ep.load() is u2fast_openai
+    assert ep.dist is not None and ep.dist.name == "u2fast-openai"
+
+
+def test_hook_registers_the_adapter_info() -> None:
+    registered: list[AdapterInfo] = []
+    u2fast_openai.u2fast_register_adapters(registered.append)
+    (info,) = registered
+    assert info.name == "openai"
+    assert info.default_model == "gpt-4.1" and "gpt-4.1" in info.models
+    assert info.key_env == ("OPENAI_API_KEY",) and info.base_url_env == ("OPENAI_BASE_URL",)
+    assert all(p.input > 0 and p.output > p.input for p in info.prices.values())
+    assert set(info.models) <= set(info.prices)
+
+
+def test_created_adapter_is_an_http_adapter() -> None:
+    adapter = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-x"))
+    assert isinstance(adapter, HttpAdapter)
+    assert adapter.name == "openai" and adapter.model == "gpt-4.1"
+
+
+def test_missing_key_is_a_config_error_naming_the_variable(monkeypatch: Any) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        u2fast_openai.create(AdapterSettings(model="gpt-4.1"))
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        u2fast_openai.create(AdapterSettings(model="gpt-4.1", base_url="https://openrouter.ai/api/v1"))
+
+
+def test_key_and_base_url_from_the_environment(monkeypatch: Any) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://proxy.example.com/v1")
+    adapter = u2fast_openai.create(AdapterSettings(model="gpt-4.1"))
+    from u2fast.types import GenerationParams, Prompt, Request
+
+    request = Request("k", "c", "d", "DD", "openai:gpt-4.1", Prompt("", "hi", ""), (), GenerationParams())
+    http = adapter.build_request(request, [])
+    assert http.url == "https://proxy.example.com/v1/chat/completions"
+    assert http.headers["authorization"] == "Bearer sk-from-env"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"detial": "high"}, {"detail": 3}, {"max_tokens_param": "tokens"}, {"send_temperature": "yes"}, {"extra_body": [1]}],
+)
+def test_bad_options_are_config_errors(options: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="openai: "):
+        u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-x", options=options))
+
+
+def test_bad_base_url_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="base URL"):
+        u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-x", base_url="api.openai.com"))
+
+
+def test_key_never_in_repr_or_str() -> None:
+    adapter = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-very-secret"))
+    for text in (repr(adapter), str(adapter), repr(AdapterSettings(model="gpt-4.1", api_key="sk-very-secret"))):
+        assert "sk-very-secret" not in text
+    assert "gpt-4.1" in repr(adapter)
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://localhost:8000/v1", True),
+        ("http://127.0.0.1:1234/v1", True),
+        ("http://[::1]:8000/v1", True),
+        ("http://0.0.0.0:8000/v1", True),
+        ("http://192.168.1.20:11434/v1", True),
+        ("http://10.1.2.3/v1", True),
+        ("http://vllm:8000/v1", True),
+        ("http://gpu-box.local:8000/v1", True),
+        ("https://api.openai.com/v1", False),
+        ("https://8.8.8.8/v1", False),
+        ("https://openrouter.ai/api/v1", False),
+    ],
+)
+def test_is_local_url(url: str, local: bool) -> None:
+    assert is_local_url(url) is local
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "detail", "tokens"),
+    [
+        ("gpt-4.1", (1024, 1024), None, 765),  # 768x768 -> 4 tiles
+        ("gpt-4o", (2048, 4096), "high", 1105),  # 1024x2048 -> 768x1536 -> 6 tiles
+        ("gpt-4o", (8, 8), "high", 255),  # one tile
+        ("gpt-4o", (4000, 3000), "low", 85),
+        ("gpt-4.1-mini", (64, 64), None, 7),  # 4 patches x 1.62
+        ("gpt-4.1-mini", (4096, 4096), None, 2489),  # capped at 1536 patches
+    ],
+)
+def test_image_tokens_follow_the_published_rules(model: str, size: tuple[int, int], detail: str | None, tokens: int) -> None:
+    assert image_tokens(model, size[0], size[1], detail) == tokens
+
+
+def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) -> None:
+    adapter = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-x"))
+    without = adapter.estimate_tokens(make_request(n_images=0), [])
+    with_image = adapter.estimate_tokens(make_request(), [jpeg])
+    assert 0 < without < 20
+    assert with_image - without == image_tokens("gpt-4.1", 640, 480, None)

@@ -1,0 +1,178 @@
+"""Recorded response shapes (api.openai.com and OpenAI-compatible servers) -> Reply."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from u2fast.adapters.base import AdapterSettings, Reply
+from u2fast.types import Usage
+
+import u2fast_openai
+
+ADAPTER = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-secret-123"))
+
+
+def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return ADAPTER.parse_response(status, headers or {}, raw)
+
+
+OPENAI_SUCCESS = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1764300000,
+    "model": "gpt-4.1-2025-04-14",
+    "system_fingerprint": "fp_abc123",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "B. benign", "refusal": None}, "finish_reason": "stop"}
+    ],
+    "usage": {"prompt_tokens": 812, "completion_tokens": 4, "total_tokens": 816},
+}
+
+
+def test_success_records_text_usage_model_and_fingerprint() -> None:
+    reply = parse(200, OPENAI_SUCCESS)
+    assert reply.error is None
+    assert reply.text == "B. benign"
+    assert reply.usage == Usage(input_tokens=812, output_tokens=4)
+    assert reply.response_model == "gpt-4.1-2025-04-14"
+    assert reply.fingerprint == "fp_abc123"
+    assert reply.finish_reason == "stop"
+
+
+def test_vllm_reply_without_usage_and_with_reasoning_content() -> None:
+    body = {
+        "model": "Qwen/Qwen2.5-VL-7B-Instruct",
+        "choices": [
+            {
+                "message": {"role": "assistant", "content": "benign", "reasoning_content": "the lesion is oval..."},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    reply = parse(200, body)
+    assert reply.text == "benign"  # the reasoning is not the answer
+    assert reply.usage == Usage()
+    assert reply.fingerprint is None
+
+
+def test_content_as_list_of_parts_is_joined() -> None:
+    body = {"choices": [{"message": {"content": [{"type": "text", "text": "upper "}, {"type": "text", "text": "left"}]}}]}
+    assert parse(200, body).text == "upper left"
+
+
+def test_truncated_empty_answer_is_empty_text_not_an_error() -> None:
+    body = {"choices": [{"message": {"content": "", "reasoning": "..."}, "finish_reason": "length"}], "usage": {}}
+    reply = parse(200, body)
+    assert reply.error is None and reply.text == "" and reply.finish_reason == "length"
+
+
+def test_empty_answer_without_reason_is_malformed() -> None:
+    reply = parse(200, {"choices": [{"message": {"content": None}, "finish_reason": "stop"}]})
+    assert reply.error is not None and reply.error.kind == "malformed_response"
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        {"message": {"content": None}, "finish_reason": "content_filter"},
+        {"message": {"content": None, "refusal": "I can't help with that."}, "finish_reason": "stop"},
+    ],
+)
+def test_content_filter_and_refusal(choice: dict[str, Any]) -> None:
+    reply = parse(200, {"choices": [choice]})
+    assert reply.error is not None and reply.error.kind == "content_filtered"
+    assert reply.text is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<html>bad gateway</html>", b'{"choices": []}', b'{"id": "x"}', b"[1, 2]", b'{"choices": [{"text": "x"}]}'],
+)
+def test_malformed_bodies(body: bytes) -> None:
+    reply = parse(200, body)
+    assert reply.error is not None and reply.error.kind == "malformed_response"
+
+
+def _err(message: str, type_: str, code: str | None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (400, _err("This model's maximum context length is 128000 tokens.", "invalid_request_error", "context_length_exceeded"), "bad_request"),
+        (401, _err("Incorrect API key provided: sk-secret-123.", "invalid_request_error", "invalid_api_key"), "auth"),
+        (403, _err("Project does not have access to model", "invalid_request_error", "model_not_found"), "auth"),
+        (404, _err("The model `gpt-9` does not exist", "invalid_request_error", "model_not_found"), "bad_request"),
+        (408, _err("Request timed out", "timeout", None), "timeout"),
+        (429, _err("You exceeded your current quota", "insufficient_quota", "insufficient_quota"), "quota_exhausted"),
+        (429, _err("Rate limit reached for gpt-4.1", "requests", "rate_limit_exceeded"), "rate_limited"),
+        (500, _err("The server had an error", "server_error", None), "server"),
+        (502, b"<html>502 Bad Gateway</html>", "server"),
+        (503, _err("The engine is currently overloaded", "server_error", None), "overloaded"),
+        (504, b"", "timeout"),
+        (529, b"overloaded", "overloaded"),
+        # vLLM / SGLang and Ollama error shapes
+        (400, {"object": "error", "message": "max_tokens is too large", "type": "BadRequestError", "code": 400}, "bad_request"),
+        (404, {"error": "model 'llava' not found, try pulling it first"}, "bad_request"),
+    ],
+)
+def test_error_statuses_and_bodies(status: int, body: Any, kind: str) -> None:
+    reply = parse(status, body)
+    assert reply.text is None
+    assert reply.error is not None
+    assert reply.error.kind == kind
+    assert reply.error.status == status
+    assert reply.error.message
+
+
+def test_error_message_keeps_the_provider_text_and_never_the_key() -> None:
+    reply = parse(401, _err("Incorrect API key provided: sk-secret-123.", "invalid_request_error", "invalid_api_key"))
+    assert reply.error is not None
+    assert "Incorrect API key" in reply.error.message
+    assert "sk-secret-123" not in reply.error.message
+
+
+def test_error_inside_a_200_body_uses_its_code() -> None:
+    reply = parse(200, {"error": {"message": "Provider returned error", "code": 429}})
+    assert reply.error is not None and reply.error.kind == "rate_limited"
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"retry-after-ms": "250", "retry-after": "7"}, 0.25),
+        ({"x-ratelimit-reset-requests": "6m0s", "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-tokens": "1.5s"}, 360.0),
+        ({"x-ratelimit-reset-requests": "6m0s", "x-ratelimit-reset-tokens": "20ms", "x-ratelimit-remaining-tokens": "0"}, 0.02),
+        ({"x-ratelimit-reset-requests": "1h2m3.5s"}, 3723.5),
+        ({"x-ratelimit-reset-tokens": "1.5s", "x-ratelimit-reset-requests": "6m0s"}, 1.5),
+    ],
+)
+def test_retry_after_from_headers(headers: dict[str, str], seconds: float) -> None:
+    reply = parse(429, _err("Rate limit reached", "requests", "rate_limit_exceeded"), headers)
+    assert reply.error is not None and reply.error.kind == "rate_limited"
+    assert reply.error.retry_after == pytest.approx(seconds)
+
+
+def test_retry_after_from_message_when_no_header() -> None:
+    reply = parse(429, _err("Rate limit reached. Please try again in 820ms. Visit ...", "tokens", "rate_limit_exceeded"))
+    assert reply.error is not None and reply.error.retry_after == pytest.approx(0.82)
+
+
+def test_no_retry_hint_leaves_retry_after_unset() -> None:
+    reply = parse(429, _err("Rate limit reached", "requests", "rate_limit_exceeded"), {"x-ratelimit-reset-requests": "soon"})
+    assert reply.error is not None and reply.error.retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("6m0s", 360.0), ("1.5s", 1.5), ("20ms", 0.02), ("2", 2.0), ("1h", 3600.0), ("", None), ("5 minutes", None), ("s", None)],
+)
+def test_parse_duration(text: str, seconds: float | None) -> None:
+    from u2fast_openai._errors import parse_duration
+
+    assert parse_duration(text) == (pytest.approx(seconds) if seconds is not None else None)
