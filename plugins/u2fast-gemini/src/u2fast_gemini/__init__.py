@@ -1,0 +1,116 @@
+"""u2fast plugin: the Google Gemini API (``generateContent``).
+
+Registered as the adapter ``gemini`` (``--model gemini:gemini-2.5-pro``). The key comes from
+``GEMINI_API_KEY`` or ``GOOGLE_API_KEY`` (or the config file) and travels in the ``x-goog-api-key``
+header.
+
+Options (``AdapterSettings.options``): ``api_version`` (``v1``, the SDK's choice and the default, or
+``v1beta``), ``thinking_budget`` (int; tokens 2.5 models may spend thinking, which count against
+``max_tokens``; 0 turns thinking off where the model allows it) and ``media_resolution``
+(e.g. ``MEDIA_RESOLUTION_HIGH``).
+
+Per-minute rate limits (429 ``RESOURCE_EXHAUSTED``) become ``rate_limited`` with the server's
+``retryDelay``; a spent daily quota becomes ``quota_exhausted`` so that the runner stops that model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
+from u2fast.errors import ConfigError
+from u2fast.hookspecs import hookimpl
+
+from .adapter import DEFAULT_API_VERSION, DEFAULT_BASE_URL, GeminiAdapter, image_tokens
+
+__all__ = [
+    "GeminiAdapter",
+    "create",
+    "INFO",
+    "u2fast_register_adapters",
+    "image_tokens",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "PRICES",
+    "KEY_ENV",
+    "BASE_URL_ENV",
+]
+
+DEFAULT_MODEL = "gemini-2.5-pro"
+KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+BASE_URL_ENV = ("GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL")
+
+#: USD per million tokens (paid tier, prompts up to 200k tokens; thinking billed as output).
+PRICES: dict[str, Price] = {
+    "gemini-2.5-pro": Price(input=1.25, output=10.00),
+    "gemini-2.5-flash": Price(input=0.30, output=2.50),
+    "gemini-2.5-flash-lite": Price(input=0.10, output=0.40),
+    "gemini-2.0-flash": Price(input=0.10, output=0.40),
+    "gemini-2.0-flash-lite": Price(input=0.075, output=0.30),
+}
+MODELS = tuple(PRICES)
+
+_KNOWN_OPTIONS = ("api_version", "thinking_budget", "media_resolution")
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(_KNOWN_OPTIONS))
+    if unknown:
+        raise ConfigError(f"gemini: unknown option(s) {', '.join(unknown)}; known: {', '.join(_KNOWN_OPTIONS)}")
+    checked: dict[str, Any] = {}
+    version = options.get("api_version", DEFAULT_API_VERSION)
+    if not isinstance(version, str) or not version.startswith("v") or "/" in version:
+        raise ConfigError(f"gemini: option 'api_version' must look like 'v1' or 'v1beta', got {version!r}")
+    checked["api_version"] = version
+    if "thinking_budget" in options:
+        budget = options["thinking_budget"]
+        if isinstance(budget, bool) or not isinstance(budget, int) or budget < -1:
+            raise ConfigError(f"gemini: option 'thinking_budget' must be an integer >= -1, got {budget!r}")
+        checked["thinking_budget"] = budget
+    if "media_resolution" in options:
+        if not isinstance(options["media_resolution"], str):
+            raise ConfigError("gemini: option 'media_resolution' must be a string such as MEDIA_RESOLUTION_HIGH")
+        checked["media_resolution"] = options["media_resolution"]
+    return checked
+
+
+def create(settings: AdapterSettings) -> HttpAdapter:
+    """An adapter for ``settings``; the key and base URL fall back to the environment.
+
+    Raises ConfigError (before any request) when no key is configured.
+    """
+    base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"gemini: base URL must start with http:// or https://, got {base_url!r}")
+    api_key = settings.api_key or _first_env(KEY_ENV)
+    if api_key is None:
+        raise ConfigError(f"gemini: no API key; set {' or '.join(KEY_ENV)} (or api_key in the config file)")
+    return GeminiAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
+
+
+INFO = AdapterInfo(
+    name="gemini",
+    create=create,
+    default_model=DEFAULT_MODEL,
+    models=MODELS,
+    description="Google Gemini API (generateContent)",
+    key_env=KEY_ENV,
+    base_url_env=BASE_URL_ENV,
+    default_base_url=DEFAULT_BASE_URL,
+    prices=PRICES,
+)
+
+
+@hookimpl
+def u2fast_register_adapters(register: Callable[[AdapterInfo], None]) -> None:
+    register(INFO)

@@ -1,0 +1,177 @@
+"""The sans-I/O Gemini ``generateContent`` adapter.
+
+``build_request`` writes what the official google-genai SDK writes for the same call (the wire capture
+``shared/wire/gemini-generate-content.json``: ``/v1/models/{model}:generateContent``, the key in
+``x-goog-api-key``, ``inlineData`` parts, ``generationConfig``). ``parse_response`` reads candidates,
+``usageMetadata``, safety blocks and Google's error bodies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import msgspec
+from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.types import ApiError, HttpRequest, Request, Usage
+
+from ._errors import classify_error
+
+__all__ = ["GeminiAdapter", "image_tokens", "DEFAULT_BASE_URL", "DEFAULT_API_VERSION", "BLOCKING_FINISH_REASONS"]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+#: The version the current SDK posts to (the REST reference also shows ``v1beta``; option ``api_version``).
+DEFAULT_API_VERSION = "v1"
+#: Finish reasons that mean the answer was withheld by a filter, not produced.
+BLOCKING_FINISH_REASONS = frozenset(
+    {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
+)
+_TRUNCATED = frozenset({"MAX_TOKENS"})
+_VERSION_SUFFIX = re.compile(r"/v\d+(?:alpha|beta)?\d*$")
+
+
+def image_tokens(width: int, height: int) -> int:
+    """Approximate input tokens of one image (Gemini 2.x rules).
+
+    258 tokens when both sides are at most 384 px; otherwise the image is cut into 768x768 tiles of
+    258 tokens each. Unknown sizes count as one 768x768 tile.
+    """
+    if width <= 0 or height <= 0:
+        return 258
+    if width <= 384 and height <= 384:
+        return 258
+    return 258 * math.ceil(width / 768) * math.ceil(height / 768)
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _usage(doc: Mapping[str, Any]) -> Usage:
+    meta = doc.get("usageMetadata")
+    if not isinstance(meta, dict):
+        return Usage()
+    # Thinking tokens are billed as output; report them with the answer's tokens.
+    output = _int(meta.get("candidatesTokenCount")) + _int(meta.get("thoughtsTokenCount"))
+    return Usage(input_tokens=_int(meta.get("promptTokenCount")), output_tokens=output)
+
+
+class GeminiAdapter:
+    """One Gemini model. Holds the key; never shows it."""
+
+    name = "gemini"
+
+    def __init__(
+        self,
+        model: str,
+        api_key: str | None,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        thinking_budget: int | None = None,
+        media_resolution: str | None = None,
+    ) -> None:
+        self.model = model.removeprefix("models/")
+        base = base_url.rstrip("/")
+        # A base URL that already names a version (".../v1beta") is used as given.
+        self.endpoint = base if _VERSION_SUFFIX.search(urlsplit(base).path) else f"{base}/{api_version}"
+        self.thinking_budget = thinking_budget
+        self.media_resolution = media_resolution
+        self._api_key = api_key
+        self._headers = {"content-type": "application/json"}
+        if api_key:
+            self._headers["x-goog-api-key"] = api_key
+
+    def __repr__(self) -> str:
+        key = "set" if self._api_key else "unset"
+        return f"GeminiAdapter(model={self.model!r}, endpoint={self.endpoint!r}, api_key=<{key}>)"
+
+    __str__ = __repr__
+
+    # ------------------------------------------------------------------ request
+
+    def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
+        """The JSON body, keys in the order the official SDK sends them."""
+        parts: list[dict[str, Any]] = [{"inlineData": {"data": i.base64, "mime_type": i.mime}} for i in images]
+        parts.append({"text": request.prompt.text})
+        params = request.params
+        config: dict[str, Any] = {"temperature": params.temperature}
+        if params.top_p is not None:
+            config["topP"] = params.top_p
+        config["maxOutputTokens"] = params.max_tokens
+        if params.seed is not None:
+            config["seed"] = params.seed
+        if self.media_resolution:
+            config["mediaResolution"] = self.media_resolution
+        if self.thinking_budget is not None:
+            config["thinkingConfig"] = {"thinkingBudget": self.thinking_budget}
+        return {"contents": [{"parts": parts, "role": "user"}], "generationConfig": config}
+
+    def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
+        url = f"{self.endpoint}/models/{quote(self.model, safe='-._~')}:generateContent"
+        body = msgspec.json.encode(self.build_body(request, images))
+        return HttpRequest(method="POST", url=url, headers=dict(self._headers), body=body)
+
+    def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
+        """Input tokens (text at ~4 characters a token, images by Gemini's tiling), for limits and cost."""
+        return math.ceil(len(request.prompt.text) / 4) + sum(image_tokens(i.width, i.height) for i in images)
+
+    # ------------------------------------------------------------------ response
+
+    def _redact(self, error: ApiError) -> ApiError:
+        if self._api_key and self._api_key in error.message:
+            return msgspec.structs.replace(error, message=error.message.replace(self._api_key, "***"))
+        return error
+
+    def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
+        if not 200 <= status < 300:
+            return Reply(error=self._redact(classify_error(status, headers, body)))
+        try:
+            doc: Any = msgspec.json.decode(body)
+        except msgspec.DecodeError as exc:
+            return Reply(error=ApiError(kind="malformed_response", message=f"response is not JSON: {exc}", status=status))
+        if not isinstance(doc, dict):
+            return Reply(error=ApiError(kind="malformed_response", message="response is not a JSON object", status=status))
+        usage = _usage(doc)
+        model = doc.get("modelVersion") if isinstance(doc.get("modelVersion"), str) else None
+        feedback = doc.get("promptFeedback")
+        block = feedback.get("blockReason") if isinstance(feedback, dict) else None
+        candidates = doc.get("candidates")
+        if block and not candidates:
+            return Reply(
+                error=ApiError(kind="content_filtered", message=f"prompt blocked: {block}", status=status),
+                usage=usage,
+                response_model=model,
+                finish_reason=str(block),
+            )
+        if not isinstance(candidates, list) or not candidates or not isinstance(candidates[0], dict):
+            return Reply(error=ApiError(kind="malformed_response", message="response has no candidates", status=status))
+        candidate = candidates[0]
+        finish = candidate.get("finishReason") if isinstance(candidate.get("finishReason"), str) else None
+        meta: dict[str, Any] = {"usage": usage, "response_model": model, "finish_reason": finish}
+        if finish in BLOCKING_FINISH_REASONS:
+            return Reply(
+                error=ApiError(kind="content_filtered", message=f"answer withheld: finishReason {finish}", status=status),
+                **meta,
+            )
+        content = candidate.get("content")
+        parts = content.get("parts") if isinstance(content, dict) else None
+        # Thought summaries (``"thought": true``) are not the answer.
+        texts = [
+            p["text"]
+            for p in (parts if isinstance(parts, list) else [])
+            if isinstance(p, dict) and isinstance(p.get("text"), str) and not p.get("thought")
+        ]
+        text = "".join(texts)
+        if not text:
+            if finish in _TRUNCATED:
+                # Out of tokens (thinking counts against maxOutputTokens on 2.5 models): empty, not broken.
+                return Reply(text="", **meta)
+            return Reply(
+                error=ApiError(kind="malformed_response", message=f"empty answer (finishReason={finish})", status=status),
+                **meta,
+            )
+        return Reply(text=text, **meta)

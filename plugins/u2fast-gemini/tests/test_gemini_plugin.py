@@ -1,0 +1,75 @@
+"""Registration, configuration errors, key hygiene and token estimates."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from typing import Any
+
+import pytest
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
+from u2fast.errors import ConfigError
+
+import u2fast_gemini
+from u2fast_gemini import image_tokens
+
+
+def test_entry_point_in_group_u2fast_loads_this_module() -> None:
+    (ep,) = [ep for ep in importlib.metadata.entry_points(group="u2fast") if ep.name == "gemini"]
+    assert ep.load() is u2fast_gemini
+    assert ep.dist is not None and ep.dist.name == "u2fast-gemini"
+
+
+def test_hook_registers_the_adapter_info() -> None:
+    registered: list[AdapterInfo] = []
+    u2fast_gemini.u2fast_register_adapters(registered.append)
+    (info,) = registered
+    assert info.name == "gemini" and info.default_model == "gemini-2.5-pro"
+    assert info.key_env == ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    assert set(info.models) <= set(info.prices) and info.default_model in info.models
+
+
+def test_created_adapter_is_an_http_adapter() -> None:
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-flash", api_key="g"))
+    assert isinstance(adapter, HttpAdapter) and adapter.name == "gemini" and adapter.model == "gemini-2.5-flash"
+
+
+def test_missing_key_is_a_config_error_naming_both_variables(monkeypatch: Any) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    with pytest.raises(ConfigError, match="GEMINI_API_KEY or GOOGLE_API_KEY"):
+        u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
+
+
+@pytest.mark.parametrize("variable", ["GEMINI_API_KEY", "GOOGLE_API_KEY"])
+def test_key_from_either_variable(monkeypatch: Any, variable: str, make_request: Any) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    monkeypatch.setenv(variable, "from-env")
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
+    assert adapter.build_request(make_request(), []).headers["x-goog-api-key"] == "from-env"
+
+
+@pytest.mark.parametrize(
+    "options", [{"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"temperature": 1}]
+)
+def test_bad_options_are_config_errors(options: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="gemini: "):
+        u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="g", options=options))
+
+
+def test_key_never_in_repr_or_str() -> None:
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="AIza-very-secret"))
+    assert "AIza-very-secret" not in repr(adapter) and "AIza-very-secret" not in str(adapter)
+    assert "gemini-2.5-pro" in repr(adapter)
+
+
+@pytest.mark.parametrize(
+    ("size", "tokens"), [((8, 8), 258), ((384, 384), 258), ((385, 200), 258), ((1024, 768), 516), ((2000, 1600), 2322)]
+)
+def test_image_tokens_follow_the_tiling_rule(size: tuple[int, int], tokens: int) -> None:
+    assert image_tokens(*size) == tokens
+
+
+def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) -> None:
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="g"))
+    assert adapter.estimate_tokens(make_request(), [jpeg]) - adapter.estimate_tokens(make_request(n_images=0), []) == 258
