@@ -3,6 +3,9 @@
 //! Everything here works on plain slices of numbers so that it can be embedded without Python;
 //! `rust/u2fast-py` is the thin pyo3 layer on top.
 
+pub mod aggregate;
+pub mod bleu;
 pub mod classification;
 pub mod regression;
+pub mod text;
 pub mod u2;

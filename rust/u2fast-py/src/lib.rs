@@ -1,10 +1,16 @@
 //! Thin pyo3 layer over `u2fast-core`. Every exported item is listed in the one `#[pymodule]`
 //! below; Rust-side errors become Python exceptions only here.
 
+// pyo3 hands every argument over by value (numpy views included), so this lint cannot be met here.
+#![allow(clippy::needless_pass_by_value)]
+
 use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use u2fast_core::{classification, regression, u2};
+
+mod aggregate_py;
+mod bleu_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -86,5 +92,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mean_over_datasets, m)?)?;
     m.add_function(wrap_pyfunction!(u2_score, m)?)?;
     m.add_function(wrap_pyfunction!(u2_task_score, m)?)?;
+    m.add_function(wrap_pyfunction!(bleu_py::bleu_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(bleu_py::coco_bleu_score, m)?)?;
+    m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_score, m)?)?;
+    m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_sentence_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
     Ok(())
 }

@@ -1,0 +1,21 @@
+"""u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar and the U2-Score.
+
+Importing this package loads only numpy and the Rust core, never the runner, the data loaders or
+the plugin machinery.
+"""
+
+from __future__ import annotations
+
+from u2fast.scoring._aggregate import TASK_CODES, RunAggregate, aggregate_cases
+from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
+
+__all__ = [
+    "TASK_CODES",
+    "BleuResult",
+    "RunAggregate",
+    "aggregate_cases",
+    "bleu_stats",
+    "corpus_bleu",
+    "score_bleu_stats",
+    "sentence_bleu",
+]

@@ -1,0 +1,95 @@
+"""Run-level point estimates from per-case statistics (per dataset → per task → U2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from u2fast import _core
+
+__all__ = ["TASK_CODES", "RunAggregate", "aggregate_cases"]
+
+#: Task codes used by ``dataset_task`` (the U2 order).
+TASK_CODES: tuple[str, ...] = ("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RunAggregate:
+    """Point estimates of one run.
+
+    Per-dataset arrays follow the order of the ``dataset_task`` given to :func:`aggregate_cases`;
+    task arrays follow :data:`TASK_CODES`. Values that do not apply to a dataset's task are NaN.
+    """
+
+    dataset_n: IntArray
+    #: accuracy (DD..KD), RMSE of normalized errors (CVE), corpus BLEU-4 × 100 (RG, CG); NaN if empty.
+    dataset_metric: FloatArray
+    dataset_mae: FloatArray
+    dataset_std: FloatArray
+    #: percent of cases with |error| ≤ tolerance (CVE).
+    dataset_within_tolerance: FloatArray
+    #: BLEU-1..4 × 100, shape (datasets, 4) (RG, CG).
+    dataset_bleu_n: FloatArray
+    #: unweighted mean over the task's U2 datasets, skipping NaN; NaN when none is left.
+    task_metric: FloatArray
+    u2: float
+
+
+def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
+    out = np.ascontiguousarray(array, dtype=dtype)
+    if out.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {out.shape}")
+    return out
+
+
+def aggregate_cases(
+    dataset_index: npt.ArrayLike,
+    dataset_task: npt.ArrayLike,
+    dataset_in_u2: npt.ArrayLike,
+    correct: npt.ArrayLike | None,
+    error: npt.ArrayLike | None,
+    bleu: npt.ArrayLike | None,
+    *,
+    missing_cve_is_perfect: bool = True,
+    tolerance: float = 0.1,
+) -> RunAggregate:
+    """Turn per-case statistics into per-dataset, per-task and U2 point estimates.
+
+    One row per case that counts. ``dataset_index`` (int32) points into the per-dataset arrays
+    ``dataset_task`` (int8, 0..7 in :data:`TASK_CODES` order) and ``dataset_in_u2`` (bool).
+    ``correct`` (0/1) is read for DD..KD, ``error`` (normalized signed error) for CVE and
+    ``bleu`` (int64, (n, 10) pycocoevalcap statistics from :func:`bleu_stats`) for RG and CG;
+    ``None`` means the run has no case of those tasks. ``missing_cve_is_perfect`` reproduces the
+    official script's full CVE credit when no CVE dataset has a value (compat) or gives 0 (robust).
+    """
+    idx = _as(dataset_index, np.int32, "dataset_index", 1)
+    n = idx.shape[0]
+    corr = _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1)
+    err = _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1)
+    stats = _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2)
+    out = _core.aggregate_cases(
+        idx,
+        _as(dataset_task, np.int8, "dataset_task", 1),
+        _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
+        corr,
+        err,
+        stats,
+        missing_cve_is_perfect=missing_cve_is_perfect,
+        tolerance=float(tolerance),
+    )
+    return RunAggregate(
+        dataset_n=out["dataset_n"],
+        dataset_metric=out["dataset_metric"],
+        dataset_mae=out["dataset_mae"],
+        dataset_std=out["dataset_std"],
+        dataset_within_tolerance=out["dataset_within_tolerance"],
+        dataset_bleu_n=out["dataset_bleu_n"],
+        task_metric=out["task_metric"],
+        u2=float(out["u2"]),
+    )

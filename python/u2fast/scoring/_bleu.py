@@ -1,0 +1,128 @@
+"""Corpus and sentence BLEU, sacreBLEU- or pycocoevalcap-exact, from per-pair statistics."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from u2fast import _core
+
+__all__ = ["BleuResult", "bleu_stats", "corpus_bleu", "sentence_bleu"]
+
+References = Sequence[str | Sequence[str]]
+
+
+@dataclass(frozen=True)
+class BleuResult:
+    """A corpus BLEU score (0-100) with the numbers it was computed from."""
+
+    score: float
+    #: n-gram precisions in percent.
+    precisions: tuple[float, ...]
+    bp: float
+    sys_len: int
+    ref_len: int
+    counts: tuple[float, ...]
+    totals: tuple[float, ...]
+    #: BLEU-1..4 × 100 (flavor "coco" only; empty otherwise).
+    bleu_n: tuple[float, ...] = ()
+
+
+def _ref_lists(hyps: Sequence[str], refs: References) -> list[list[str]]:
+    if isinstance(hyps, str) or isinstance(refs, str):
+        raise TypeError("hyps and refs must be sequences of segments, not one string")
+    if len(hyps) != len(refs):
+        raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
+    return [[r] if isinstance(r, str) else list(r) for r in refs]
+
+
+def bleu_stats(
+    hyps: Sequence[str],
+    refs: References,
+    *,
+    flavor: str = "sacrebleu",
+    tokenize: str = "13a",
+    lowercase: bool = False,
+    max_order: int = 4,
+) -> npt.NDArray[np.int64]:
+    """Per-pair sufficient statistics ``[hyp_len, ref_len, correct_1..N, total_1..N]``.
+
+    Summing rows and scoring the sum gives the corpus score; resampling rows gives bootstrap
+    scores without tokenizing again.
+    """
+    return _core.bleu_stats(
+        list(hyps), _ref_lists(hyps, refs), flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order
+    )
+
+
+def corpus_bleu(
+    hyps: Sequence[str],
+    refs: References,
+    *,
+    flavor: str = "sacrebleu",
+    tokenize: str = "13a",
+    smooth: str = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    max_order: int = 4,
+) -> BleuResult:
+    """Corpus BLEU. ``refs[i]`` is the reference (str) or references (list of str) of ``hyps[i]``.
+
+    ``flavor="sacrebleu"`` equals ``sacrebleu.corpus_bleu(hyps, streams)`` with the same options;
+    ``flavor="coco"`` equals pycocoevalcap ``Bleu(4)`` (whitespace tokens, 'closest' reference
+    length), with ``score`` = BLEU-4 × 100.
+    """
+    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
+    total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * max_order, np.int64)
+    return score_bleu_stats(total, flavor=flavor, smooth=smooth, smooth_value=smooth_value)
+
+
+def score_bleu_stats(
+    stats: npt.ArrayLike,
+    *,
+    flavor: str = "sacrebleu",
+    smooth: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+) -> BleuResult:
+    """Corpus BLEU from statistics (one row, or many rows that are summed first)."""
+    arr = np.ascontiguousarray(stats, dtype=np.int64)
+    total = arr.sum(axis=0) if arr.ndim == 2 else arr
+    order = (total.shape[0] - 2) // 2
+    counts = tuple(float(c) for c in total[2 : 2 + order])
+    totals = tuple(float(t) for t in total[2 + order :])
+    if flavor == "coco":
+        bleu_n = tuple(100.0 * b for b in _core.coco_bleu_score(total))
+        ratio = (float(total[0]) + 1e-15) / (float(total[1]) + 1e-9)
+        bp = math.exp(1.0 - 1.0 / ratio) if ratio < 1.0 else 1.0
+        precisions = tuple(100.0 * c / t if t else 0.0 for c, t in zip(counts, totals))
+        return BleuResult(bleu_n[3], precisions, bp, int(total[0]), int(total[1]), counts, totals, bleu_n)
+    if flavor != "sacrebleu":
+        raise ValueError(f"unknown BLEU flavor {flavor!r} (expected 'sacrebleu' or 'coco')")
+    score, cnt, tot, prec, bp, sys_len, ref_len = _core.sacrebleu_score(
+        total, smooth, smooth_value, effective_order
+    )
+    return BleuResult(score, tuple(prec), bp, sys_len, ref_len, tuple(cnt), tuple(tot))
+
+
+def sentence_bleu(
+    hyps: Sequence[str],
+    refs: References,
+    *,
+    flavor: str = "sacrebleu",
+    tokenize: str = "13a",
+    smooth: str = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    use_effective_order: bool = True,
+) -> npt.NDArray[np.float64]:
+    """One BLEU score (0-100) per pair: ``sacrebleu.sentence_bleu`` (effective order by default),
+    or pycocoevalcap's per-segment BLEU-4 × 100 for ``flavor="coco"``."""
+    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase)
+    if flavor == "coco":
+        return np.array([100.0 * _core.coco_bleu_score(row)[3] for row in stats], dtype=np.float64)
+    return _core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order)

@@ -1,0 +1,58 @@
+//! Run-level aggregation binding: per-case arrays in, a dict of numpy arrays out.
+
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use u2fast_core::aggregate::{self, Cases, Datasets};
+
+/// Per-dataset, per-task and U2 point estimates from per-case statistics.
+#[pyfunction]
+#[pyo3(signature = (dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, *,
+                    missing_cve_is_perfect = true, tolerance = 0.1))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn aggregate_cases<'py>(
+    py: Python<'py>,
+    dataset_index: PyReadonlyArray1<'py, i32>,
+    dataset_task: PyReadonlyArray1<'py, i8>,
+    dataset_in_u2: PyReadonlyArray1<'py, bool>,
+    correct: PyReadonlyArray1<'py, f64>,
+    error: PyReadonlyArray1<'py, f64>,
+    bleu: PyReadonlyArray2<'py, i64>,
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    if bleu.as_array().ncols() != 10 {
+        return Err(PyValueError::new_err(format!("bleu must have 10 columns, got {}", bleu.as_array().ncols())));
+    }
+    let task: Vec<u8> = dataset_task.as_array().iter().map(|&t| if t < 0 { u8::MAX } else { t as u8 }).collect();
+    let bleu_flat: Vec<i64> = bleu.as_array().iter().copied().collect();
+    let idx = dataset_index.as_array().to_vec();
+    let corr = correct.as_array().to_vec();
+    let err = error.as_array().to_vec();
+    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let point = py
+        .detach(|| {
+            let cases = Cases { dataset_index: &idx, correct: &corr, error: &err, bleu: &bleu_flat };
+            let datasets = Datasets { task: &task, in_u2: &in_u2 };
+            aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, tolerance)
+        })
+        .map_err(PyValueError::new_err)?;
+    let out = PyDict::new(py);
+    let nd = point.dataset_n.len();
+    out.set_item("dataset_n", point.dataset_n.iter().map(|&n| n as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item("dataset_metric", point.dataset_metric.into_pyarray(py))?;
+    let detail = &point.dataset_detail;
+    out.set_item("dataset_mae", detail.iter().map(|d| d.mae).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item("dataset_std", detail.iter().map(|d| d.std).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item(
+        "dataset_within_tolerance",
+        detail.iter().map(|d| d.within_tolerance).collect::<Vec<_>>().into_pyarray(py),
+    )?;
+    let bleu_n = Array2::from_shape_fn((nd, 4), |(d, k)| detail[d].bleu_n[k]);
+    out.set_item("dataset_bleu_n", bleu_n.into_pyarray(py))?;
+    out.set_item("task_metric", point.task_metric.to_vec().into_pyarray(py))?;
+    out.set_item("u2", point.u2)?;
+    Ok(out)
+}
