@@ -1,0 +1,126 @@
+"""u2fast plugin: the Anthropic Messages API (Claude).
+
+Registered as the adapter ``anthropic`` (``--model anthropic:claude-sonnet-4-5``). The key comes from
+``ANTHROPIC_API_KEY`` (or the config file), the base URL from ``ANTHROPIC_BASE_URL``.
+
+Options (``AdapterSettings.options``): ``auth`` (``bearer``, what the current SDK sends and the
+default, or ``x-api-key``), ``anthropic_version`` (default ``2026-10-21``), ``temperature`` and
+``top_p`` (sent only when set here: the current API no longer takes a temperature by default, so the
+run's ``GenerationParams.temperature`` is not forwarded) and ``thinking_budget`` (extended thinking,
+tokens; must stay below ``max_tokens``).
+
+``overloaded_error`` (HTTP 529) becomes the ``overloaded`` class, which the runner retries.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
+from u2fast.errors import ConfigError
+from u2fast.hookspecs import hookimpl
+
+from .adapter import API_VERSION, DEFAULT_BASE_URL, AnthropicAdapter, image_tokens
+
+__all__ = [
+    "AnthropicAdapter",
+    "create",
+    "INFO",
+    "u2fast_register_adapters",
+    "image_tokens",
+    "API_VERSION",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "PRICES",
+    "KEY_ENV",
+    "BASE_URL_ENV",
+]
+
+DEFAULT_MODEL = "claude-sonnet-4-5"
+KEY_ENV = ("ANTHROPIC_API_KEY",)
+BASE_URL_ENV = ("ANTHROPIC_BASE_URL",)
+
+#: USD per million tokens (base input and output rates; cache writes and reads are priced apart).
+PRICES: dict[str, Price] = {
+    "claude-sonnet-4-5": Price(input=3.00, output=15.00),
+    "claude-haiku-4-5": Price(input=1.00, output=5.00),
+    "claude-opus-4-1": Price(input=15.00, output=75.00),
+    "claude-sonnet-4-20250514": Price(input=3.00, output=15.00),
+    "claude-3-7-sonnet-20250219": Price(input=3.00, output=15.00),
+    "claude-3-5-haiku-20241022": Price(input=0.80, output=4.00),
+}
+MODELS = tuple(PRICES)
+
+_KNOWN_OPTIONS = ("auth", "anthropic_version", "temperature", "top_p", "thinking_budget")
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _number(options: Mapping[str, Any], name: str, low: float, high: float) -> float | None:
+    if name not in options:
+        return None
+    value = options[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"anthropic: option {name!r} must be a number in [{low}, {high}], got {value!r}")
+    return float(value)
+
+
+def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(_KNOWN_OPTIONS))
+    if unknown:
+        raise ConfigError(f"anthropic: unknown option(s) {', '.join(unknown)}; known: {', '.join(_KNOWN_OPTIONS)}")
+    auth = options.get("auth", "bearer")
+    if auth not in ("bearer", "x-api-key"):
+        raise ConfigError(f"anthropic: option 'auth' must be 'bearer' or 'x-api-key', got {auth!r}")
+    version = options.get("anthropic_version", API_VERSION)
+    if not isinstance(version, str) or not version:
+        raise ConfigError("anthropic: option 'anthropic_version' must be a date string such as 2026-10-21")
+    checked: dict[str, Any] = {"auth": auth, "anthropic_version": version}
+    checked["temperature"] = _number(options, "temperature", 0.0, 1.0)
+    checked["top_p"] = _number(options, "top_p", 0.0, 1.0)
+    if "thinking_budget" in options:
+        budget = options["thinking_budget"]
+        if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1024:
+            raise ConfigError(f"anthropic: option 'thinking_budget' must be an integer >= 1024, got {budget!r}")
+        checked["thinking_budget"] = budget
+    return checked
+
+
+def create(settings: AdapterSettings) -> HttpAdapter:
+    """An adapter for ``settings``; the key and base URL fall back to the environment.
+
+    Raises ConfigError (before any request) when no key is configured.
+    """
+    base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"anthropic: base URL must start with http:// or https://, got {base_url!r}")
+    api_key = settings.api_key or _first_env(KEY_ENV)
+    if api_key is None:
+        raise ConfigError(f"anthropic: no API key; set {' or '.join(KEY_ENV)} (or api_key in the config file)")
+    return AnthropicAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
+
+
+INFO = AdapterInfo(
+    name="anthropic",
+    create=create,
+    default_model=DEFAULT_MODEL,
+    models=MODELS,
+    description="Anthropic Messages API (Claude)",
+    key_env=KEY_ENV,
+    base_url_env=BASE_URL_ENV,
+    default_base_url=DEFAULT_BASE_URL,
+    prices=PRICES,
+)
+
+
+@hookimpl
+def u2fast_register_adapters(register: Callable[[AdapterInfo], None]) -> None:
+    register(INFO)

@@ -1,0 +1,166 @@
+"""The sans-I/O Anthropic Messages adapter.
+
+``build_request`` writes what the official SDK writes for the same call (the wire capture
+``shared/wire/anthropic-messages.json``): ``POST /v1/messages`` with ``authorization: Bearer`` and
+``anthropic-version: 2026-10-21``, base64 image blocks before the text, and no ``temperature``,
+which the current ``messages.create`` no longer takes; sampling settings are sent only when the
+user sets them as adapter options.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import msgspec
+from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.types import ApiError, HttpRequest, Request, Usage
+
+from ._errors import classify_error
+
+__all__ = ["AnthropicAdapter", "image_tokens", "DEFAULT_BASE_URL", "API_VERSION"]
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+#: The ``anthropic-version`` the current SDK sends.
+API_VERSION = "2026-10-21"
+# Stop reasons that explain an empty answer (cut off, not broken).
+_TRUNCATED = frozenset({"max_tokens", "model_context_window_exceeded"})
+
+
+def image_tokens(width: int, height: int) -> int:
+    """Approximate input tokens of one image: width x height / 750 after Anthropic's resizing.
+
+    Images are scaled down to a long edge of at most 1568 px and about 1.2 megapixels (1092x1092 is
+    kept as is), which caps an image near 1600 tokens. Unknown sizes count as the cap.
+    """
+    if width <= 0 or height <= 0:
+        return 1600
+    scale = min(1.0, 1568 / max(width, height), math.sqrt(1_200_000 / (width * height)))
+    return max(1, math.ceil(width * scale * height * scale / 750))
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _usage(doc: Mapping[str, Any]) -> Usage:
+    usage = doc.get("usage")
+    if not isinstance(usage, dict):
+        return Usage()
+    # Cached prompt tokens are still prompt tokens (billed at other rates).
+    prompt = _int(usage.get("input_tokens")) + _int(usage.get("cache_creation_input_tokens"))
+    prompt += _int(usage.get("cache_read_input_tokens"))
+    return Usage(input_tokens=prompt, output_tokens=_int(usage.get("output_tokens")))
+
+
+class AnthropicAdapter:
+    """One Claude model. Holds the key; never shows it."""
+
+    name = "anthropic"
+
+    def __init__(
+        self,
+        model: str,
+        api_key: str | None,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        auth: str = "bearer",
+        anthropic_version: str = API_VERSION,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        thinking_budget: int | None = None,
+    ) -> None:
+        self.model = model
+        base = base_url.rstrip("/")
+        # Accept a base URL given with the version path ("https://host/v1") as well as without.
+        self.url = f"{base}/messages" if base.endswith("/v1") else f"{base}/v1/messages"
+        self.temperature = temperature
+        self.top_p = top_p
+        self.thinking_budget = thinking_budget
+        self._api_key = api_key
+        self._headers = {"content-type": "application/json"}
+        if api_key:
+            if auth == "x-api-key":
+                self._headers["x-api-key"] = api_key
+            else:
+                self._headers["authorization"] = f"Bearer {api_key}"
+        self._headers["anthropic-version"] = anthropic_version
+
+    def __repr__(self) -> str:
+        key = "set" if self._api_key else "unset"
+        return f"AnthropicAdapter(model={self.model!r}, url={self.url!r}, api_key=<{key}>)"
+
+    __str__ = __repr__
+
+    # ------------------------------------------------------------------ request
+
+    def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
+        """The JSON body, keys in the order the official SDK sends them (alphabetical)."""
+        content: list[dict[str, Any]] = [
+            {"type": "image", "source": {"type": "base64", "media_type": i.mime, "data": i.base64}} for i in images
+        ]
+        content.append({"type": "text", "text": request.prompt.text})
+        body: dict[str, Any] = {
+            "max_tokens": request.params.max_tokens,
+            "messages": [{"role": "user", "content": content}],
+            "model": self.model,
+        }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if self.thinking_budget is not None:
+            body["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
+        if self.top_p is not None:
+            body["top_p"] = self.top_p
+        return body
+
+    def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
+        body = msgspec.json.encode(self.build_body(request, images))
+        return HttpRequest(method="POST", url=self.url, headers=dict(self._headers), body=body)
+
+    def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
+        """Input tokens (text at ~4 characters a token, images by Anthropic's rule), for limits and cost."""
+        return math.ceil(len(request.prompt.text) / 4) + 8 + sum(image_tokens(i.width, i.height) for i in images)
+
+    # ------------------------------------------------------------------ response
+
+    def _redact(self, error: ApiError) -> ApiError:
+        if self._api_key and self._api_key in error.message:
+            return msgspec.structs.replace(error, message=error.message.replace(self._api_key, "***"))
+        return error
+
+    def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
+        if not 200 <= status < 300:
+            return Reply(error=self._redact(classify_error(status, headers, body)))
+        try:
+            doc: Any = msgspec.json.decode(body)
+        except msgspec.DecodeError as exc:
+            return Reply(error=ApiError(kind="malformed_response", message=f"response is not JSON: {exc}", status=status))
+        if not isinstance(doc, dict):
+            return Reply(error=ApiError(kind="malformed_response", message="response is not a JSON object", status=status))
+        if doc.get("type") == "error":
+            # An error delivered with a 2xx status (seen behind gateways): classify by its type.
+            return Reply(error=self._redact(classify_error(500, headers, body)))
+        content = doc.get("content")
+        if not isinstance(content, list):
+            return Reply(error=ApiError(kind="malformed_response", message="response has no content list", status=status))
+        stop = doc.get("stop_reason") if isinstance(doc.get("stop_reason"), str) else None
+        model = doc.get("model") if isinstance(doc.get("model"), str) else None
+        meta: dict[str, Any] = {"usage": _usage(doc), "response_model": model, "finish_reason": stop}
+        if stop == "refusal":
+            return Reply(
+                error=ApiError(kind="content_filtered", message="the model declined to answer (stop_reason refusal)", status=status),
+                **meta,
+            )
+        # Thinking blocks are not the answer; only text blocks are.
+        text = "".join(
+            b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
+        )
+        if not text:
+            if stop in _TRUNCATED:
+                return Reply(text="", **meta)
+            return Reply(
+                error=ApiError(kind="malformed_response", message=f"empty answer (stop_reason={stop})", status=status),
+                **meta,
+            )
+        return Reply(text=text, **meta)

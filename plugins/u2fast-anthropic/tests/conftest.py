@@ -1,0 +1,72 @@
+"""Shared fixtures: the SDK wire capture, the 8x8 PNG it carries, and a one-image request."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from u2fast.adapters.base import EncodedImage
+from u2fast.types import GenerationParams, ImageRef, Prompt, Request
+
+# plugins/u2fast-anthropic/tests/conftest.py -> the repository root is parents[3]; shared/ sits beside it.
+WIRE_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "wire"
+CAPTURE = WIRE_DIR / "anthropic-messages.json"
+
+
+@pytest.fixture(scope="session")
+def capture() -> dict[str, Any]:
+    if not CAPTURE.is_file():
+        pytest.skip(f"SDK wire capture not found at {CAPTURE} (the shared/ folder beside the repository)")
+    return json.loads(CAPTURE.read_text())
+
+
+def encoded(raw: bytes, mime: str, width: int, height: int) -> EncodedImage:
+    b64 = base64.b64encode(raw).decode("ascii")
+    return EncodedImage(mime=mime, base64=b64, sha256=hashlib.sha256(raw).hexdigest(), width=width, height=height)
+
+
+def build_request(
+    text: str = "Which option?",
+    *,
+    model: str = "anthropic:claude-3-7-sonnet-20250219",
+    params: GenerationParams = GenerationParams(temperature=0.0, max_tokens=64),
+    n_images: int = 1,
+) -> Request:
+    ref = ImageRef(sha256="0" * 64, mime="image/png", data=b"")
+    return Request(
+        key="k1",
+        case_id="case-1",
+        dataset_id="BUSI",
+        task="DD",
+        model=model,
+        prompt=Prompt(role="", instruction=text, output_format=""),
+        images=(ref,) * n_images,
+        params=params,
+    )
+
+
+@pytest.fixture(scope="session")
+def capture_png(capture: dict[str, Any]) -> EncodedImage:
+    """The 8x8 PNG the SDK sent, byte for byte."""
+    source = capture["body"]["messages"][0]["content"][0]["source"]
+    return encoded(base64.b64decode(source["data"]), source["media_type"], 8, 8)
+
+
+@pytest.fixture(scope="session")
+def jpeg() -> EncodedImage:
+    """A small JPEG made here, for tests that do not need the capture."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 40, 40)).save(buffer, format="JPEG")
+    return encoded(buffer.getvalue(), "image/jpeg", 640, 480)
+
+
+@pytest.fixture(scope="session")
+def make_request() -> Callable[..., Request]:
+    return build_request

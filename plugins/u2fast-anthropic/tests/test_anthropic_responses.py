@@ -1,0 +1,125 @@
+"""Recorded Messages API response shapes -> Reply: answers, usage, refusals and error types."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from u2fast.adapters.base import AdapterSettings, Reply
+from u2fast.types import Usage
+
+import u2fast_anthropic
+
+ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="sk-ant-secret"))
+
+
+def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return ADAPTER.parse_response(status, headers or {}, raw)
+
+
+def message(content: list[dict[str, Any]], stop: str = "end_turn", usage: dict[str, int] | None = None) -> dict[str, Any]:
+    return {
+        "id": "msg_01",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": content,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": usage if usage is not None else {"input_tokens": 300, "output_tokens": 3},
+    }
+
+
+def test_success_text_usage_and_model() -> None:
+    reply = parse(
+        200,
+        message(
+            [{"type": "text", "text": "benign"}],
+            usage={"input_tokens": 20, "cache_read_input_tokens": 280, "cache_creation_input_tokens": 0, "output_tokens": 3},
+        ),
+    )
+    assert reply.error is None
+    assert reply.text == "benign"
+    assert reply.usage == Usage(input_tokens=300, output_tokens=3)
+    assert reply.response_model == "claude-sonnet-4-5-20250929"
+    assert reply.finish_reason == "end_turn"
+
+
+def test_thinking_blocks_are_not_the_answer() -> None:
+    reply = parse(200, message([{"type": "thinking", "thinking": "hmm", "signature": "x"}, {"type": "text", "text": "lower left"}]))
+    assert reply.text == "lower left"
+
+
+def test_refusal_is_content_filtered() -> None:
+    reply = parse(200, message([], stop="refusal"))
+    assert reply.text is None
+    assert reply.error is not None and reply.error.kind == "content_filtered"
+    assert reply.usage.input_tokens == 300
+
+
+def test_cut_off_before_any_text_is_an_empty_answer() -> None:
+    reply = parse(200, message([{"type": "thinking", "thinking": "...", "signature": "x"}], stop="max_tokens"))
+    assert reply.error is None and reply.text == "" and reply.finish_reason == "max_tokens"
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"null", b'{"type": "message"}', json.dumps(message([], stop="end_turn")).encode()]
+)
+def test_malformed_bodies(body: bytes) -> None:
+    reply = parse(200, body)
+    assert reply.error is not None and reply.error.kind == "malformed_response"
+
+
+def anthropic_error(type_: str, text: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"type": type_, "message": text}, "request_id": "req_01"}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (400, anthropic_error("invalid_request_error", "prompt is too long: 250000 tokens > 200000 maximum"), "bad_request"),
+        (400, anthropic_error("invalid_request_error", "Your credit balance is too low to access the Anthropic API."), "quota_exhausted"),
+        (401, anthropic_error("authentication_error", "invalid x-api-key"), "auth"),
+        (403, anthropic_error("permission_error", "Your API key does not have permission to use the specified resource."), "auth"),
+        (404, anthropic_error("not_found_error", "model: claude-9"), "bad_request"),
+        (413, anthropic_error("request_too_large", "Request exceeds the maximum allowed number of bytes."), "bad_request"),
+        (429, anthropic_error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), "rate_limited"),
+        (500, anthropic_error("api_error", "Internal server error"), "server"),
+        (529, anthropic_error("overloaded_error", "Overloaded"), "overloaded"),
+        (503, anthropic_error("overloaded_error", "Overloaded"), "overloaded"),
+        (504, anthropic_error("timeout_error", "Request timed out"), "timeout"),
+        (502, b"<html>bad gateway</html>", "server"),
+        (529, b"", "overloaded"),
+        (408, b"", "timeout"),
+    ],
+)
+def test_error_types_and_statuses(status: int, body: Any, kind: str) -> None:
+    reply = parse(status, body)
+    assert reply.text is None
+    assert reply.error is not None
+    assert reply.error.kind == kind
+    assert reply.error.status == status
+    assert reply.error.message
+
+
+def test_error_type_in_a_200_body_is_classified() -> None:
+    reply = parse(200, anthropic_error("overloaded_error", "Overloaded"))
+    assert reply.error is not None and reply.error.kind == "overloaded"
+
+
+@pytest.mark.parametrize(("headers", "seconds"), [({"retry-after": "12"}, 12.0), ({"Retry-After-Ms": "1500"}, 1.5)])
+def test_rate_limit_retry_after(headers: dict[str, str], seconds: float) -> None:
+    reply = parse(429, anthropic_error("rate_limit_error", "rate limited"), headers)
+    assert reply.error is not None and reply.error.retry_after == pytest.approx(seconds)
+
+
+def test_overloaded_honours_retry_after_too() -> None:
+    reply = parse(529, anthropic_error("overloaded_error", "Overloaded"), {"retry-after": "3"})
+    assert reply.error is not None and reply.error.retry_after == 3.0
+
+
+def test_key_echoed_in_an_error_is_redacted() -> None:
+    reply = parse(401, anthropic_error("authentication_error", "invalid key sk-ant-secret"))
+    assert reply.error is not None and "sk-ant-secret" not in reply.error.message
