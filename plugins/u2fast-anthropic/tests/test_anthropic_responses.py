@@ -87,6 +87,7 @@ def anthropic_error(type_: str, text: str) -> dict[str, Any]:
         (413, anthropic_error("request_too_large", "Request exceeds the maximum allowed number of bytes."), "bad_request"),
         (429, anthropic_error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), "rate_limited"),
         (500, anthropic_error("api_error", "Internal server error"), "server"),
+        (503, anthropic_error("api_error", "Service unavailable"), "overloaded"),
         (529, anthropic_error("overloaded_error", "Overloaded"), "overloaded"),
         (503, anthropic_error("overloaded_error", "Overloaded"), "overloaded"),
         (504, anthropic_error("timeout_error", "Request timed out"), "timeout"),

@@ -27,9 +27,9 @@ _TYPE_KINDS: dict[str, ErrorKind] = {
     "billing_error": "quota_exhausted",
     "rate_limit_error": "rate_limited",
     "timeout_error": "timeout",
-    "api_error": "server",
     "overloaded_error": "overloaded",
 }
+# ``api_error`` is generic (sent with 500 and 503 alike): the status says more.
 # A 400 for an empty prepaid balance: no retry will help until someone pays.
 _BILLING_PHRASES = ("credit balance is too low", "billing")
 
