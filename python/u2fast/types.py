@@ -271,6 +271,11 @@ class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
     error: float | None = None
     #: RG/CG: whitespace-token BLEU statistics [hyp_len, ref_len, m1..m4, t1..t4] (coco flavour).
     bleu: tuple[int, ...] | None = None
+    #: DD..KD: the ground-truth label and the predicted label as the mode compares them (compat:
+    #: lower-cased, the raw answer for string labels; robust: canonical option / sector label); for
+    #: macro-F1. ``answer`` is "" when there was no usable answer, None when the case is not counted.
+    truth: str | None = None
+    answer: str | None = None
 
 
 class RunManifest(msgspec.Struct, omit_defaults=True):

@@ -1,0 +1,62 @@
+"""The eight built-in tasks and their parsers, registered through the same hooks as any plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..hookspecs import hookimpl
+from ..types import TASKS
+from .base import ParserInfo, TaskDefinition
+from .intern import parse_cve_intern, parse_seg_intern
+from .parsers import PARSERS, family_of
+from .prompts import build_prompt
+
+__all__ = ["TASK_DEFINITIONS", "u2fast_register_tasks", "u2fast_register_parsers"]
+
+_TITLES = {
+    "DD": "Disease diagnosis",
+    "VRA": "View recognition and assessment",
+    "LL": "Lesion localisation",
+    "OD": "Organ detection",
+    "KD": "Keypoint detection",
+    "CVE": "Clinical value estimation",
+    "RG": "Report generation",
+    "CG": "Caption generation",
+}
+_METRIC = {"cla": "accuracy", "seg": "accuracy", "measurement": "rmse", "report": "bleu4"}
+
+TASK_DEFINITIONS: tuple[TaskDefinition, ...] = tuple(
+    TaskDefinition(
+        name=task,
+        title=_TITLES[task],
+        family=family_of(task),  # type: ignore[arg-type]
+        metric=_METRIC[family_of(task)],  # type: ignore[arg-type]
+        build_prompt=build_prompt,
+        parsers=dict(PARSERS[family_of(task)]),
+    )
+    for task in TASKS
+)
+
+_MODE_DESCRIPTIONS = {
+    "compat": "the official kit's parsing (exact match after lower-casing; int()/float())",
+    "robust": "u2fast's honest parsing (cleaning, option/sector/number extraction)",
+}
+
+
+@hookimpl
+def u2fast_register_tasks(register: Callable[[TaskDefinition], None]) -> None:
+    for definition in TASK_DEFINITIONS:
+        register(definition)
+
+
+@hookimpl
+def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
+    # The two built-in modes are selectable by name too, e.g. robust parsing under compat scoring.
+    for definition in TASK_DEFINITIONS:
+        for mode, parse in definition.parsers.items():
+            register(ParserInfo(definition.name, mode, parse, _MODE_DESCRIPTIONS[mode]))
+    for task in ("LL", "OD", "KD"):
+        register(ParserInfo(task, "intern-keywords", parse_seg_intern,
+                            "the intern kit's first-substring sector keywords (never yields 'lower center')"))
+    register(ParserInfo("CVE", "intern-number", parse_cve_intern,
+                        "the intern kit's number extraction: float(), then the first unsigned number"))

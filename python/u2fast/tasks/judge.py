@@ -1,0 +1,139 @@
+"""Judge one case: parse its completion and turn it into per-case sufficient statistics.
+
+Rules per mode (DESIGN.md section 5, SPEC.md section 4):
+
+compat (the official kit)
+    - an unusable answer (API error, or no completion at all) is what the kit would make of it:
+      string labels count it wrong; integer labels (44, 57) and CVE exclude it; LL/OD/KD count an
+      API error wrong (the kit stores the error text, a string) and exclude a missing answer (not a
+      string); RG/CG score an empty hypothesis;
+    - a parse failure is excluded (integer labels, CVE), and cannot happen for string labels, sectors
+      and text (a third-party parser that reports one is excluded too, except string labels: wrong).
+robust (honest)
+    - an unusable answer is kept out of every denominator (``api_error=True, counted=False``);
+    - a parse failure is wrong everywhere; for CVE it gets the worst error inside the range (the
+      prediction at the range end farthest from the truth), so "nothing parses" earns no credit.
+
+CVE errors are ``truth_n - pred_n`` on the min-max normalized scale, not clipped. RG/CG leave
+``bleu`` empty: the scoring layer computes BLEU statistics for all hypotheses in one batch.
+"""
+
+from __future__ import annotations
+
+from ..errors import ConfigError, DataError
+from ..types import Case, CaseScore, Completion, LabelTarget, Prediction, SectorTarget, TextTarget, ValueTarget
+from .base import Parse
+from .extract import loose_key
+from .parsers import case_options, family_of, is_integer_labelled, parser_for
+
+__all__ = ["judge", "compat_label", "robust_label", "normalized", "MODES"]
+
+MODES = ("compat", "robust")
+
+
+def compat_label(label: str) -> str:
+    """The kit's ground-truth cleaning: drop ``[``, ``]`` and ``'``, lower-case."""
+    return label.replace("[", "").replace("]", "").replace("'", "").lower()
+
+
+def robust_label(case: Case) -> str:
+    """The ground truth as the canonical option it names (``4a`` -> ``4A``), else as given."""
+    assert isinstance(case.target, LabelTarget)
+    label = case.target.label
+    key = loose_key(compat_label(label))
+    return next((opt for opt in case_options(case) if loose_key(opt) == key), label)
+
+
+def normalized(value: float, low: float, high: float) -> float:
+    return (value - low) / (high - low)
+
+
+def _base(case: Case, **fields: object) -> CaseScore:
+    return CaseScore(case_id=case.case_id, dataset_id=case.dataset_id, task=case.task, **fields)  # type: ignore[arg-type]
+
+
+def _truth(case: Case, compat: bool) -> str | None:
+    target = case.target
+    if isinstance(target, LabelTarget):
+        return compat_label(target.label) if compat else robust_label(case)
+    if isinstance(target, SectorTarget):
+        return target.sector.lower()
+    return None
+
+
+def _unusable(case: Case, completion: Completion | None, compat: bool) -> tuple[Prediction, CaseScore]:
+    if completion is not None and completion.error is not None:
+        reason = f"api error: {completion.error.kind}"
+    elif completion is None:
+        reason = "no completion"
+    else:
+        reason = "completion has no text"
+    family = family_of(case.task)
+    text_task = family == "report"
+    pred = Prediction(case.case_id, "" if compat and text_task else None, parsed=False, reason=reason)
+    truth = _truth(case, compat)
+    if not compat:
+        return pred, _base(case, counted=False, parsed=False, api_error=True, truth=truth)
+    if text_task:
+        return pred, _base(case, counted=True, parsed=False, api_error=True)
+    counted = (family == "cla" and not is_integer_labelled(case)) or (
+        family == "seg" and completion is not None and completion.error is not None
+    )
+    if counted:
+        return pred, _base(case, counted=True, parsed=False, api_error=True, correct=False, truth=truth, answer="")
+    return pred, _base(case, counted=False, parsed=False, api_error=True, truth=truth)
+
+
+def _score_label(case: Case, pred: Prediction, compat: bool) -> CaseScore:
+    truth = _truth(case, compat)
+    assert truth is not None
+    answer = None if pred.value is None else str(pred.value)
+    if not pred.parsed or answer is None:
+        if compat and (is_integer_labelled(case) or isinstance(case.target, SectorTarget)):
+            return _base(case, counted=False, parsed=False, truth=truth)
+        return _base(case, parsed=False, correct=False, truth=truth, answer="")
+    if compat and is_integer_labelled(case):
+        try:
+            correct = int(answer) == int(truth)
+        except ValueError:  # a ground truth that is not an integer: compare as text
+            correct = answer == truth
+        return _base(case, correct=correct, truth=truth, answer=answer)
+    if compat:
+        return _base(case, correct=answer == truth, truth=truth, answer=answer)
+    return _base(case, correct=answer.lower() == truth.lower(), truth=truth, answer=answer)
+
+
+def _score_value(case: Case, target: ValueTarget, pred: Prediction, compat: bool) -> CaseScore:
+    if target.high == target.low:
+        raise DataError(f"{case.source}: row {case.row}: case {case.case_id}: CVE range has zero width")
+    truth_n = normalized(target.value, target.low, target.high)
+    if pred.parsed and isinstance(pred.value, (int, float)):
+        return _base(case, error=truth_n - normalized(float(pred.value), target.low, target.high))
+    if compat:
+        return _base(case, counted=False, parsed=False)
+    worst_pred_n = 0.0 if truth_n >= 0.5 else 1.0  # the range end farthest from the truth
+    return _base(case, parsed=False, error=truth_n - worst_pred_n)
+
+
+def judge(
+    case: Case, completion: Completion | None, mode: str, parse: Parse | None = None
+) -> tuple[Prediction, CaseScore]:
+    """Parse a case's completion (``parse`` overrides the mode's built-in parser) and score it."""
+    if mode not in MODES:
+        raise ConfigError(f"unknown scoring mode {mode!r}; choose compat or robust")
+    compat = mode == "compat"
+    if completion is None or not completion.ok:
+        return _unusable(case, completion, compat)
+    assert completion.text is not None
+    pred = (parse or parser_for(case.task, mode))(completion.text, case)
+    target = case.target
+    if isinstance(target, (LabelTarget, SectorTarget)):
+        return pred, _score_label(case, pred, compat)
+    if isinstance(target, ValueTarget):
+        return pred, _score_value(case, target, pred, compat)
+    if isinstance(target, TextTarget):
+        hypothesis = pred.value if isinstance(pred.value, str) else ""
+        if hypothesis != pred.value:
+            pred = Prediction(case.case_id, hypothesis, parsed=False, reason=pred.reason or "no text")
+        return pred, _base(case, parsed=pred.parsed)
+    raise DataError(f"{case.source}: row {case.row}: case {case.case_id}: unknown target type {type(target).__name__}")

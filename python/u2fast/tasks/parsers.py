@@ -1,0 +1,197 @@
+"""Answer parsers per task family, in the two scoring modes of DESIGN.md section 5.
+
+``compat`` reproduces the official kit (SPEC.md section 4):
+
+- cla (DD, VRA): the answer lower-cased and *not* stripped is the prediction; integer-label datasets
+  (44, 57) use Python ``int()``, and an answer it rejects is unparsed (the judge excludes it);
+- seg (LL, OD, KD): the answer lower-cased, not stripped;
+- CVE: Python ``float()`` (" 45 " and "4.5e1" pass; "45%" and "null" do not). Non-finite results
+  ("nan", "inf") are treated as unparsed: the kit would let one poison a dataset's RMSE;
+- RG, CG: the raw text.
+
+``robust`` parses honestly (``extract.py``): cleaning, whole-word option and sector extraction with
+synonyms and negation, first-number extraction (ranges give their midpoint), stripped text.
+
+Every parser has the ``Parse`` signature ``(text, case) -> Prediction``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from ..types import SECTOR_LABELS, Case, LabelTarget, Prediction, ValueTarget
+from .aliases import EXACT_ALIASES, SEARCH_ALIASES, SECTOR_LONE_AXIS, SECTOR_SEARCH
+from .base import Parse
+from .extract import Phrase, cached_phrases, choose, clean_answer, extract_number, loose_key
+from .scenarios import scenario
+
+__all__ = [
+    "parse_cla_compat",
+    "parse_cla_robust",
+    "parse_seg_compat",
+    "parse_seg_robust",
+    "parse_cve_compat",
+    "parse_cve_robust",
+    "parse_text_compat",
+    "parse_text_robust",
+    "PARSERS",
+    "parser_for",
+    "family_of",
+    "case_options",
+    "is_integer_labelled",
+]
+
+_FAMILY = {"DD": "cla", "VRA": "cla", "LL": "seg", "OD": "seg", "KD": "seg", "CVE": "measurement",
+           "RG": "report", "CG": "report"}
+
+
+def family_of(task: str) -> str:
+    return _FAMILY[task]
+
+
+def case_options(case: Case) -> tuple[str, ...]:
+    """The option list of a classification case: its target's, else its scenario's."""
+    if isinstance(case.target, LabelTarget) and case.target.options:
+        return case.target.options
+    sc = scenario(case.task, case.dataset_id)
+    return sc.options if sc else ()
+
+
+def is_integer_labelled(case: Case) -> bool:
+    sc = scenario(case.task, case.dataset_id)
+    return bool(sc and sc.integer_labels)
+
+
+# ---------------------------------------------------------------------------- compat
+
+
+def parse_cla_compat(text: str, case: Case) -> Prediction:
+    if is_integer_labelled(case):
+        try:
+            return Prediction(case.case_id, str(int(text)))
+        except ValueError:
+            return Prediction(case.case_id, None, parsed=False, reason="int() rejects the answer")
+    return Prediction(case.case_id, text.lower())
+
+
+def parse_seg_compat(text: str, case: Case) -> Prediction:
+    return Prediction(case.case_id, text.lower())
+
+
+def parse_cve_compat(text: str, case: Case) -> Prediction:
+    try:
+        value = float(text)
+    except ValueError:
+        return Prediction(case.case_id, None, parsed=False, reason="float() rejects the answer")
+    if not math.isfinite(value):
+        return Prediction(case.case_id, None, parsed=False, reason="not a finite number")
+    return Prediction(case.case_id, value)
+
+
+def parse_text_compat(text: str, case: Case) -> Prediction:
+    return Prediction(case.case_id, text)
+
+
+# ---------------------------------------------------------------------------- robust
+
+
+@lru_cache(maxsize=256)
+def _option_tables(dataset_id: str, options: tuple[str, ...]) -> tuple[tuple[Phrase, ...], dict[str, str]]:
+    """Search phrases and the exact (loose-key) lookup for one dataset's options."""
+    entries = [(opt, opt, 0) for opt in options]
+    exact = {loose_key(opt): opt for opt in options}
+    for opt, aliases in SEARCH_ALIASES.get(dataset_id, {}).items():
+        if opt in options:
+            entries += [(opt, alias, 0) for alias in aliases]
+            for alias in aliases:
+                exact.setdefault(loose_key(alias), opt)
+    for opt, aliases in EXACT_ALIASES.get(dataset_id, {}).items():
+        if opt in options:
+            for alias in aliases:
+                exact.setdefault(loose_key(alias), opt)
+    return cached_phrases(tuple(entries)), exact
+
+
+def parse_cla_robust(text: str, case: Case) -> Prediction:
+    options = case_options(case)
+    if not options:
+        return Prediction(case.case_id, None, parsed=False, reason="case has no option list")
+    phrases, exact = _option_tables(case.dataset_id, options)
+    cleaned = clean_answer(text)
+    if not cleaned:
+        return Prediction(case.case_id, None, parsed=False, reason="empty answer")
+    hit = exact.get(loose_key(cleaned))
+    if hit is not None:
+        return Prediction(case.case_id, hit)
+    label, how = choose(cleaned, phrases, options)
+    if label is None:
+        return Prediction(case.case_id, None, parsed=False, reason=how)
+    return Prediction(case.case_id, label)
+
+
+def _sector_entries() -> tuple[tuple[str, str, int], ...]:
+    entries: list[tuple[str, str, int]] = []
+    for label, phrases in SECTOR_SEARCH.items():
+        for phrase in (label, *phrases):
+            # Two-axis phrases and the exact "not visible" are the most specific (tier 0); a lone
+            # centre word or another "nothing there" phrase comes next (tier 1).
+            two_axis = label not in ("center", "not visible")
+            tier = 0 if two_axis or phrase == "not visible" else 1
+            entries.append((label, phrase, tier))
+    for label, words in SECTOR_LONE_AXIS.items():
+        entries += [(label, w, 2) for w in words]
+    return tuple(dict.fromkeys(entries))
+
+
+_SECTOR_PHRASES = cached_phrases(_sector_entries())
+_SECTOR_EXACT = {loose_key(phrase): label for label, phrase, _ in reversed(_sector_entries())}
+_SECTOR_EXACT.update({loose_key(label): label for label in SECTOR_LABELS})
+
+
+def parse_seg_robust(text: str, case: Case) -> Prediction:
+    cleaned = clean_answer(text)
+    if not cleaned:
+        return Prediction(case.case_id, None, parsed=False, reason="empty answer")
+    hit = _SECTOR_EXACT.get(loose_key(cleaned))
+    if hit is not None:
+        return Prediction(case.case_id, hit)
+    label, how = choose(cleaned, _SECTOR_PHRASES, SECTOR_LABELS)
+    if label is None:
+        return Prediction(case.case_id, None, parsed=False, reason=how.replace("option", "location"))
+    return Prediction(case.case_id, label)
+
+
+def _unit_of(case: Case) -> str:
+    sc = scenario(case.task, case.dataset_id)
+    if sc is not None:
+        return sc.unit
+    return case.target.unit if isinstance(case.target, ValueTarget) else ""
+
+
+def parse_cve_robust(text: str, case: Case) -> Prediction:
+    result = extract_number(text, _unit_of(case))
+    if result.value is None or not math.isfinite(result.value):
+        return Prediction(case.case_id, None, parsed=False, reason=result.reason)
+    return Prediction(case.case_id, result.value)
+
+
+def parse_text_robust(text: str, case: Case) -> Prediction:
+    stripped = text.strip()
+    if not stripped:
+        return Prediction(case.case_id, "", parsed=False, reason="empty answer")
+    return Prediction(case.case_id, stripped)
+
+
+#: family -> mode -> parser
+PARSERS: dict[str, dict[str, Parse]] = {
+    "cla": {"compat": parse_cla_compat, "robust": parse_cla_robust},
+    "seg": {"compat": parse_seg_compat, "robust": parse_seg_robust},
+    "measurement": {"compat": parse_cve_compat, "robust": parse_cve_robust},
+    "report": {"compat": parse_text_compat, "robust": parse_text_robust},
+}
+
+
+def parser_for(task: str, mode: str) -> Parse:
+    """The built-in parser of a task in a scoring mode."""
+    return PARSERS[family_of(task)][mode]
