@@ -1,0 +1,48 @@
+"""The runner: thousands of concurrent, rate-limited model calls that never lose an answer.
+
+::
+
+    outcome = await run_models([ModelRun("openai:gpt-4.1", adapter, requests, Limits(concurrency=64, rpm=500))],
+                               Path("runs/x"), progress=Progress(), max_cost=5.0)
+
+- ``run_models`` resumes from ``run_dir/journal.jsonl``: keys with an ok record are not sent again,
+  error records are retried. Every finished attempt is appended to the journal.
+- ``run`` is the synchronous wrapper (Ctrl-C flushes the journal and says how to resume).
+- ``request_key`` is the journal key recipe; ``read_journal`` reads a journal back (ok wins).
+- ``load_config`` reads per-model limits from TOML; ``estimate_run`` is the dry run.
+"""
+
+from __future__ import annotations
+
+from .config import EvalConfig, ModelConfig, load_config
+from .cost import ModelStats, cost_of, price_for
+from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
+from .estimate import ModelEstimate, estimate_run
+from .journal import iter_journal, read_journal
+from .keys import request_key
+from .limits import Clock, Limits, SystemClock
+from .progress import Progress
+
+__all__ = [
+    "Limits",
+    "ModelRun",
+    "RunOutcome",
+    "ModelStats",
+    "run_models",
+    "run",
+    "read_journal",
+    "iter_journal",
+    "request_key",
+    "Progress",
+    "Clock",
+    "SystemClock",
+    "SessionFactory",
+    "default_session",
+    "cost_of",
+    "price_for",
+    "estimate_run",
+    "ModelEstimate",
+    "load_config",
+    "EvalConfig",
+    "ModelConfig",
+]

@@ -1,0 +1,52 @@
+"""Prices, spending and the dry-run estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..adapters.base import Price
+from ..types import ErrorKind, Usage
+
+__all__ = ["Price", "ModelStats", "cost_of", "price_for"]
+
+
+def cost_of(usage: Usage, price: Price | None) -> float:
+    """USD for one call's usage (prices are per million tokens)."""
+    if price is None:
+        return 0.0
+    return (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000.0
+
+
+def price_for(model: str, table: Mapping[str, Price], overrides: Mapping[str, Price] | None = None) -> Price | None:
+    """The price of ``adapter:model`` (or bare ``model``): user overrides first, then the adapter's table."""
+    bare = model.split(":", 1)[1] if ":" in model else model
+    for source in (overrides or {}, table):
+        for name in (model, bare):
+            if name in source:
+                return source[name]
+    return None
+
+
+@dataclass
+class ModelStats:
+    """What happened to one model's requests in this run (progress and the outcome)."""
+
+    total: int = 0  # requests this run was asked for
+    already_done: int = 0  # ok in the journal before the run started
+    done: int = 0  # finished in this run (ok or a final error)
+    ok: int = 0
+    failed: int = 0  # finished with a final error
+    attempts: int = 0  # attempts made (each journalled)
+    in_flight: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    estimated_input_tokens: int = 0
+    errors: dict[ErrorKind, int] = field(default_factory=dict)  # attempts that failed, by class
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.already_done - self.done

@@ -1,0 +1,398 @@
+"""The engine: every model's requests through its limits, each attempt journalled as it finishes.
+
+One asyncio loop. Per model, ``concurrency`` workers pull requests one at a time from a shared
+iterator (so nothing is queued or encoded ahead of the work in flight) and own a request until it
+is finished: sent, retried after the wait its error calls for, journalled on every attempt.
+One aiohttp session per provider, shared by that provider's models.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Price, Reply
+from ..errors import DataError
+from ..types import ApiError, Completion, Request
+from .cost import ModelStats, cost_of
+from .images import ImageEncoder
+from .journal import JournalWriter, scan_journal
+from .limits import Clock, Limits, ModelLimiter, SystemClock
+from .retry import RETRYABLE, STOPS_MODEL, classify_exception, parse_retry_after, retry_delay
+from .secrets import Redactor
+
+if TYPE_CHECKING:
+    from .progress import Progress
+
+__all__ = ["ModelRun", "RunOutcome", "SessionFactory", "run_models", "run", "default_session"]
+
+#: ``(provider, connection_limit) -> ClientSession``; tests inject their own.
+SessionFactory = Callable[[str, int], aiohttp.ClientSession]
+
+#: Why a model stopped before its requests were all finished.
+STOP_REASONS = {"quota_exhausted": "quota", "auth": "auth"}
+
+
+@dataclass
+class ModelRun:
+    """One model's share of a run."""
+
+    name: str  # "adapter:model"
+    adapter: HttpAdapter | LocalAdapter
+    requests: list[Request]
+    limits: Limits = field(default_factory=Limits)
+    price: Price | None = None
+    #: False for adapters that never look at images (replay): nothing is read or encoded.
+    needs_images: bool = True
+
+
+@dataclass
+class RunOutcome:
+    #: The best record per request key of the models run (this run's or the journal's): ok wins.
+    completions: dict[str, Completion]
+    #: model -> why it stopped early: "quota", "auth", "budget".
+    stopped: dict[str, str]
+    stats: dict[str, ModelStats]
+    cost: float
+
+    @property
+    def errors(self) -> dict[str, dict[str, int]]:
+        """model -> error class -> failed attempts."""
+        return {name: dict(s.errors) for name, s in self.stats.items()}
+
+
+def default_session(provider: str, connection_limit: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=connection_limit, limit_per_host=0, ttl_dns_cache=300,
+                                     keepalive_timeout=30.0)
+    # Per-request timeouts come from each model's Limits; this one only guards stray calls.
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=600.0),
+                                 raise_for_status=False, headers={"user-agent": "u2fast"})
+
+
+class _Budget:
+    def __init__(self, max_cost: float | None) -> None:
+        self.max_cost = max_cost
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.exceeded = False
+
+    def reserve(self, estimate: float) -> bool:
+        if self.max_cost is None:
+            return True
+        if self.exceeded or self.spent + self.reserved + estimate > self.max_cost:
+            self.exceeded = True
+            return False
+        self.reserved += estimate
+        return True
+
+    def settle(self, estimate: float, actual: float) -> None:
+        if self.max_cost is not None:
+            self.reserved -= estimate
+        self.spent += actual
+
+
+class _ModelState:
+    def __init__(self, run: ModelRun, pending: list[Request], stats: ModelStats, clock: Clock) -> None:
+        self.run = run
+        self.pending: Iterator[Request] = iter(pending)
+        self.stats = stats
+        self.limiter = ModelLimiter(run.limits, clock)
+        self.stopped: str | None = None
+        self.redactor = Redactor()
+        self.is_http = isinstance(run.adapter, HttpAdapter)
+        self.mean_output = 0.0
+        self.timeout = aiohttp.ClientTimeout(total=run.limits.total_timeout, connect=run.limits.connect_timeout,
+                                             sock_connect=run.limits.connect_timeout,
+                                             sock_read=run.limits.first_byte_timeout)
+
+
+class _Engine:
+    def __init__(self, models: list[ModelRun], writer: JournalWriter, best: dict[str, Completion],
+                 prior_attempts: dict[str, int], clock: Clock, session_factory: SessionFactory,
+                 progress: Progress | None, max_cost: float | None, rng: random.Random,
+                 max_side: int | None = None) -> None:
+        self.writer = writer
+        self.best = best
+        self.prior_attempts = prior_attempts
+        self.clock = clock
+        self.session_factory = session_factory
+        self.progress = progress
+        self.budget = _Budget(max_cost)
+        self.rng = rng
+        self.encoder = ImageEncoder(max_side=max_side)
+        self.sessions: dict[str, aiohttp.ClientSession] = {}
+        self.states: list[_ModelState] = []
+        claimed: set[str] = set()
+        for run in models:
+            stats = ModelStats()
+            pending: list[Request] = []
+            for request in run.requests:
+                if request.key in claimed:
+                    continue
+                claimed.add(request.key)
+                stats.total += 1
+                prior = best.get(request.key)
+                if prior is not None and prior.ok:
+                    stats.already_done += 1
+                    continue
+                pending.append(request)
+                if run.needs_images:
+                    self.encoder.plan(request.images)
+            self.states.append(_ModelState(run, pending, stats, clock))
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _session(self, state: _ModelState) -> aiohttp.ClientSession:
+        provider = state.run.adapter.name
+        session = self.sessions.get(provider)
+        if session is None:
+            limit = sum(s.run.limits.concurrency for s in self.states if s.run.adapter.name == provider)
+            session = self.session_factory(provider, limit)
+            self.sessions[provider] = session
+        return session
+
+    def _stop(self, state: _ModelState, reason: str) -> None:
+        if state.stopped is None:
+            state.stopped = reason
+            if state.run.needs_images:  # the images it will never send need no cache room
+                for request in state.pending:
+                    self.encoder.release(request.images)
+
+    def _record(self, state: _ModelState, completion: Completion, cost: float) -> None:
+        self.writer.append(completion)
+        stats = state.stats
+        stats.attempts += 1
+        stats.input_tokens += completion.usage.input_tokens
+        stats.output_tokens += completion.usage.output_tokens
+        stats.cost += cost
+        if completion.error is not None:
+            stats.errors[completion.error.kind] = stats.errors.get(completion.error.kind, 0) + 1
+        old = self.best.get(completion.key)
+        if old is None or completion.ok or not old.ok:
+            self.best[completion.key] = completion
+        if self.progress is not None:
+            self.progress.refresh()
+
+    # ------------------------------------------------------------------ one attempt
+
+    async def _call(self, state: _ModelState, request: Request,
+                    images: tuple[EncodedImage, ...]) -> Reply:
+        adapter = state.run.adapter
+        if not state.is_http:
+            assert isinstance(adapter, LocalAdapter)
+            try:
+                async with asyncio.timeout(state.run.limits.total_timeout):
+                    return await adapter.generate(request, images)
+            except (TimeoutError, asyncio.TimeoutError) as exc:
+                return Reply(error=classify_exception(exc))
+            except aiohttp.ClientError as exc:
+                return Reply(error=classify_exception(exc))
+        assert isinstance(adapter, HttpAdapter)
+        try:
+            http = adapter.build_request(request, images)
+        except Exception as exc:  # noqa: BLE001 - the adapter cannot express this request
+            return Reply(error=ApiError(kind="bad_request", message=f"cannot build request: {exc!r}"))
+        state.redactor.learn(http.headers, http.url)
+        try:
+            async with self._session(state).request(http.method, http.url, headers=http.headers, data=http.body,
+                                                    timeout=state.timeout) as response:
+                body = await response.read()
+                status = response.status
+                headers = response.headers
+        except Exception as exc:  # noqa: BLE001 - every transport failure is classified, none escapes
+            return Reply(error=classify_exception(exc))
+        try:
+            reply = adapter.parse_response(status, headers, body)
+        except Exception as exc:  # noqa: BLE001
+            return Reply(error=ApiError(kind="malformed_response", status=status,
+                                        message=f"cannot parse response: {exc!r}"[:500]))
+        if reply.error is not None and reply.error.retry_after is None:
+            wait = parse_retry_after(headers, self.clock.wall())
+            if wait is not None:
+                reply = Reply(error=ApiError(kind=reply.error.kind, message=reply.error.message,
+                                             status=reply.error.status, retry_after=wait), usage=reply.usage)
+        return reply
+
+    def _estimate(self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]) -> tuple[int, float]:
+        adapter = state.run.adapter
+        estimate_tokens = getattr(adapter, "estimate_tokens", None)
+        tokens = int(estimate_tokens(request, images)) if callable(estimate_tokens) else 0
+        price = state.run.price
+        cost = 0.0
+        if price is not None:
+            expected_out = state.mean_output if state.stats.ok else float(request.params.max_tokens)
+            cost = (tokens * price.input + expected_out * price.output) / 1_000_000.0
+        return tokens, cost
+
+    # ------------------------------------------------------------------ one request, all its attempts
+
+    async def _finish_request(self, state: _ModelState, request: Request) -> None:
+        limits = state.run.limits
+        needs_images = state.run.needs_images
+        try:
+            images = self.encoder.acquire(request.images) if needs_images else ()
+        except DataError as exc:
+            completion = Completion(key=request.key, case_id=request.case_id, model=request.model,
+                                    error=ApiError(kind="bad_request", message=f"image: {exc}"),
+                                    attempt=self.prior_attempts.get(request.key, 0) + 1,
+                                    finished_at=self.clock.wall())
+            self._record(state, completion, 0.0)
+            state.stats.done += 1
+            state.stats.failed += 1
+            if needs_images:
+                self.encoder.release(request.images)
+            return
+        try:
+            tokens, estimate = self._estimate(state, request, images)
+            state.stats.estimated_input_tokens += tokens
+            prior = self.prior_attempts.get(request.key, 0)
+            for attempt in range(1, limits.max_attempts + 1):
+                if state.stopped is not None:
+                    return
+                if not self.budget.reserve(estimate):
+                    self._stop_all("budget")
+                    return
+                await state.limiter.acquire(tokens + request.params.max_tokens if limits.tpm else 0)
+                if state.stopped is not None:
+                    self.budget.settle(estimate, 0.0)
+                    return
+                started = self.clock.now()
+                state.stats.in_flight += 1
+                try:
+                    reply = await self._call(state, request, images)
+                finally:
+                    state.stats.in_flight -= 1
+                completion = self._completion(state, request, reply, prior + attempt, started)
+                cost = cost_of(completion.usage, state.run.price)
+                self.budget.settle(estimate, cost)
+                self._record(state, completion, cost)
+                error = completion.error
+                if error is None:
+                    state.stats.ok += 1
+                    state.stats.done += 1
+                    out = completion.usage.output_tokens
+                    state.mean_output += (out - state.mean_output) / state.stats.ok
+                    return
+                if error.kind in STOPS_MODEL:
+                    self._stop(state, STOP_REASONS[error.kind])
+                    return
+                if error.kind not in RETRYABLE or attempt == limits.max_attempts:
+                    break
+                if error.kind == "rate_limited":
+                    state.limiter.on_rate_limited(error.retry_after)
+                if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
+                    self._stop(state, "quota")
+                    return
+                await self.clock.sleep(retry_delay(error, attempt, self.rng))
+            state.stats.done += 1
+            state.stats.failed += 1
+        finally:
+            if needs_images:
+                self.encoder.release(request.images)
+
+    def _completion(self, state: _ModelState, request: Request, reply: Reply, attempt: int,
+                    started: float) -> Completion:
+        error = reply.error
+        text = reply.text
+        if error is None and text is None:
+            error = ApiError(kind="malformed_response", message="the adapter returned neither text nor an error")
+        if error is not None:
+            text = None
+            message = state.redactor.scrub(error.message)[:2000]
+            if message != error.message:
+                error = ApiError(kind=error.kind, message=message, status=error.status, retry_after=error.retry_after)
+        elif text is not None:
+            text = state.redactor.scrub(text)
+        return Completion(key=request.key, case_id=request.case_id, model=request.model, text=text, error=error,
+                          usage=reply.usage, latency_s=round(self.clock.now() - started, 6), attempt=attempt,
+                          finished_at=round(self.clock.wall(), 3), response_model=reply.response_model,
+                          fingerprint=reply.fingerprint, finish_reason=reply.finish_reason)
+
+    def _stop_all(self, reason: str) -> None:
+        for state in self.states:
+            if state.stats.remaining > 0:
+                self._stop(state, reason)
+
+    async def _worker(self, state: _ModelState) -> None:
+        while state.stopped is None:
+            request = next(state.pending, None)
+            if request is None:
+                return
+            await self._finish_request(state, request)
+
+    async def run(self) -> None:
+        workers = []
+        for state in self.states:
+            state.stats.started_at = self.clock.now()
+            n = min(state.run.limits.concurrency, state.stats.total - state.stats.already_done)
+            workers.extend(asyncio.ensure_future(self._worker(state)) for _ in range(n))
+        try:
+            if workers:
+                await asyncio.gather(*workers)
+        finally:
+            for task in workers:
+                task.cancel()
+            for state in self.states:
+                state.stats.finished_at = self.clock.now()
+
+
+async def run_models(models: list[ModelRun], run_dir: Path, *, session_factory: SessionFactory | None = None,
+                     clock: Clock | None = None, progress: Progress | None = None, max_cost: float | None = None,
+                     max_side: int | None = None, seed: int | None = None) -> RunOutcome:
+    """Run every model's requests, resuming from ``run_dir/journal.jsonl``.
+
+    Requests whose key already has an ok record are not sent; error records are retried.
+    Failed calls are never raised: they are journalled as Completions carrying an ApiError.
+    """
+    names = [m.name for m in models]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a model is listed twice: {names}")
+    run_dir = Path(run_dir)
+    journal_path = run_dir / "journal.jsonl"
+    scan = scan_journal(journal_path)
+    writer = JournalWriter(journal_path)
+    writer.open()
+    engine = _Engine(models, writer, dict(scan.best), scan.attempts, clock or SystemClock(),
+                     session_factory or default_session, progress, max_cost, random.Random(seed), max_side)
+    if progress is not None:
+        progress.start({s.run.name: s.stats for s in engine.states})
+    try:
+        await engine.run()
+    finally:
+        try:
+            for session in engine.sessions.values():
+                await session.close()
+        finally:
+            writer.close()
+            if progress is not None:
+                progress.stop({s.run.name: s.stopped for s in engine.states if s.stopped})
+    completions: dict[str, Completion] = {}
+    for state in engine.states:
+        for request in state.run.requests:
+            record = engine.best.get(request.key)
+            if record is not None:
+                completions[request.key] = record
+    stopped = {s.run.name: s.stopped for s in engine.states if s.stopped is not None}
+    stats = {s.run.name: s.stats for s in engine.states}
+    return RunOutcome(completions=completions, stopped=stopped, stats=stats,
+                      cost=sum(s.cost for s in stats.values()))
+
+
+def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:
+    """``run_models`` from synchronous code. On Ctrl-C the journal is flushed, the way to resume is
+    printed on stderr and KeyboardInterrupt is raised again."""
+    try:
+        return asyncio.run(run_models(models, run_dir, **kw))
+    except KeyboardInterrupt:
+        journal = Path(run_dir) / "journal.jsonl"
+        print(f"\ninterrupted: every finished answer is saved in {journal}.\n"
+              f"Run the same command again (or `u2fast eval --resume {run_dir}`) to send only what is missing.",
+              file=sys.stderr)
+        raise

@@ -1,0 +1,162 @@
+"""The run journal: ``journal.jsonl``, one msgspec-encoded Completion per finished attempt.
+
+It is the cache, the resume point and the log at once. Writes are handed to the kernel on the
+next turn of the event loop (so ``kill -9`` loses only attempts that were still in flight) and
+fsynced in batches (so a power cut loses at most about a second). A torn last line, left by a
+kill during a write, is tolerated when reading and cut off before appending again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+
+from ..errors import RunError
+from ..types import Completion
+
+__all__ = ["JournalWriter", "read_journal", "iter_journal", "scan_journal", "JournalScan"]
+
+_decoder = msgspec.json.Decoder(Completion)
+_encoder = msgspec.json.Encoder()
+
+
+def iter_journal(path: str | os.PathLike[str]) -> Iterator[Completion]:
+    """Every record of a journal, in order. A torn last line is skipped; a bad line elsewhere
+    is a RunError naming the file and line."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise RunError(f"{p}: cannot read journal: {exc}") from exc
+    lines = data.split(b"\n")
+    # Without a final newline the last piece is a write cut short by a kill: it may be torn.
+    torn_index = len(lines) - 1 if not data.endswith(b"\n") else -1
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            yield _decoder.decode(line)
+        except msgspec.DecodeError as exc:
+            if index == torn_index:
+                return
+            raise RunError(f"{p}: line {index + 1}: not a journal record: {exc}") from exc
+
+
+class JournalScan(msgspec.Struct):
+    """The best record per key and how many attempts each key has had."""
+
+    best: dict[str, Completion]
+    attempts: dict[str, int]
+
+
+def _better(new: Completion, old: Completion | None) -> bool:
+    # An ok record wins over an error; between two of the same kind the later one wins,
+    # except that a later error never hides an earlier ok.
+    if old is None:
+        return True
+    return new.ok or not old.ok
+
+
+def scan_journal(path: str | os.PathLike[str]) -> JournalScan:
+    best: dict[str, Completion] = {}
+    attempts: dict[str, int] = {}
+    for record in iter_journal(path):
+        attempts[record.key] = attempts.get(record.key, 0) + 1
+        if _better(record, best.get(record.key)):
+            best[record.key] = record
+    return JournalScan(best=best, attempts=attempts)
+
+
+def read_journal(path: str | os.PathLike[str]) -> dict[str, Completion]:
+    """The best record per request key: an ok record wins over any error."""
+    return scan_journal(path).best
+
+
+class JournalWriter:
+    """Append-only writer. ``append`` never blocks on the disk."""
+
+    def __init__(self, path: str | os.PathLike[str], *, fsync_interval: float = 1.0) -> None:
+        self.path = Path(path)
+        self.fsync_interval = fsync_interval
+        self._buffer: list[bytes] = []
+        self._fd: int | None = None
+        self._flush_scheduled = False
+        self._unsynced = False
+        self._last_sync = time.monotonic()
+        self._sync_task: asyncio.Future[None] | None = None
+        self.records_written = 0
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        size = os.fstat(fd).st_size
+        if size:
+            # Cut a torn last line so that the next record starts on a line of its own.
+            tail_len = min(size, 1 << 20)
+            os.lseek(fd, size - tail_len, os.SEEK_SET)
+            tail = os.read(fd, tail_len)
+            if not tail.endswith(b"\n"):
+                cut = tail.rfind(b"\n")
+                keep = size - tail_len + cut + 1 if cut >= 0 else (0 if tail_len == size else size)
+                os.ftruncate(fd, keep)
+        self._fd = fd
+
+    def append(self, record: Completion) -> None:
+        if self._fd is None:
+            raise RunError(f"{self.path}: journal is not open")
+        self._buffer.append(_encoder.encode(record) + b"\n")
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            try:
+                asyncio.get_running_loop().call_soon(self._flush_soon)
+            except RuntimeError:  # no loop: write now
+                self.flush()
+
+    def _flush_soon(self) -> None:
+        self.flush()
+        if self._unsynced and time.monotonic() - self._last_sync >= self.fsync_interval:
+            if self._sync_task is None or self._sync_task.done():
+                fd = self._fd
+                if fd is not None:
+                    self._unsynced = False
+                    self._last_sync = time.monotonic()
+                    self._sync_task = asyncio.get_running_loop().run_in_executor(None, os.fsync, fd)
+
+    def flush(self) -> None:
+        """Hand buffered records to the kernel (they then survive kill -9)."""
+        self._flush_scheduled = False
+        if not self._buffer or self._fd is None:
+            return
+        data = b"".join(self._buffer)
+        n = len(self._buffer)
+        self._buffer.clear()
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        self.records_written += n
+        self._unsynced = True
+
+    def close(self) -> None:
+        """Flush, fsync and close (synchronous: safe in ``finally`` and on cancellation)."""
+        if self._fd is None:
+            return
+        self.flush()
+        os.fsync(self._fd)
+        os.close(self._fd)
+        self._fd = None
+
+    async def aclose(self) -> None:
+        if self._sync_task is not None:
+            try:
+                await asyncio.shield(self._sync_task)
+            except (OSError, asyncio.CancelledError):
+                pass
+        self.close()

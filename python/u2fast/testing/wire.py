@@ -1,0 +1,160 @@
+"""The three wire formats, server side: read a request, write an answer or an error."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import msgspec
+
+__all__ = ["parse_request", "answer_body", "error_body", "empty_body", "filtered_body", "WIRES"]
+
+WIRES = ("openai", "gemini", "anthropic")
+_encode = msgspec.json.encode
+
+
+def _data_url(url: str) -> tuple[str, str]:
+    head, _, data = url.partition(",")
+    mime = head[5:].split(";", 1)[0] if head.startswith("data:") else ""
+    return mime, data
+
+
+def parse_request(wire: str, doc: Any, path_model: str | None) -> tuple[str, str, list[tuple[str, str]]]:
+    """(model, prompt text, [(mime, base64)]) of a request body; ValueError when it is not the wire's shape."""
+    texts: list[str] = []
+    images: list[tuple[str, str]] = []
+    if not isinstance(doc, dict):
+        raise ValueError("the body is not a JSON object")
+    if wire == "gemini":
+        model = path_model or ""
+        system = doc.get("systemInstruction") or doc.get("system_instruction")
+        contents = list(doc.get("contents") or [])
+        if not contents:
+            raise ValueError("contents is empty")
+        for content in ([system] if isinstance(system, dict) else []) + contents:
+            for part in content.get("parts", []):
+                if "text" in part:
+                    texts.append(part["text"])
+                inline = part.get("inlineData") or part.get("inline_data")
+                if inline is not None:
+                    images.append((inline.get("mimeType") or inline.get("mime_type") or "", inline.get("data", "")))
+        return model, "\n".join(texts), images
+    model = doc.get("model")
+    if not isinstance(model, str) or not model:
+        raise ValueError("model is missing")
+    messages = doc.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise ValueError("messages is missing or empty")
+    if wire == "anthropic":
+        if not isinstance(doc.get("max_tokens"), int):
+            raise ValueError("max_tokens is required")
+        system = doc.get("system")
+        if isinstance(system, str):
+            texts.append(system)
+        elif isinstance(system, list):
+            texts.extend(block.get("text", "") for block in system if isinstance(block, dict))
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            texts.append(content)
+            continue
+        for part in content or []:
+            kind = part.get("type")
+            if kind == "text":
+                texts.append(part.get("text", ""))
+            elif kind == "image_url":
+                images.append(_data_url(part.get("image_url", {}).get("url", "")))
+            elif kind == "image":
+                source = part.get("source", {})
+                images.append((source.get("media_type", ""), source.get("data", "")))
+    return model, "\n".join(texts), images
+
+
+def _usage(prompt: str, n_images: int, text: str) -> tuple[int, int]:
+    return len(prompt) // 4 + 1 + 85 * n_images, len(text) // 4 + 1
+
+
+def answer_body(wire: str, model: str, text: str, prompt: str, n_images: int, padding: int = 0) -> bytes:
+    tokens_in, tokens_out = _usage(prompt, n_images, text)
+    doc: dict[str, Any]
+    if wire == "openai":
+        doc = {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
+               "system_fingerprint": "fp_fake",
+               "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
+                         "total_tokens": tokens_in + tokens_out}}
+    elif wire == "gemini":
+        doc = {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP",
+                               "index": 0}],
+               "usageMetadata": {"promptTokenCount": tokens_in, "candidatesTokenCount": tokens_out,
+                                 "totalTokenCount": tokens_in + tokens_out},
+               "modelVersion": model}
+    else:
+        doc = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+               "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+               "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out}}
+    if padding:
+        doc["x_padding"] = "p" * padding
+    return _encode(doc)
+
+
+def empty_body(wire: str, model: str) -> bytes:
+    if wire == "openai":
+        return _encode({"id": "chatcmpl-fake", "object": "chat.completion", "model": model, "choices": [],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1}})
+    if wire == "gemini":
+        return _encode({"candidates": [], "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1}})
+    return _encode({"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": [],
+                    "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 0}})
+
+
+def filtered_body(wire: str, model: str) -> bytes:
+    if wire == "openai":
+        return _encode({"id": "chatcmpl-fake", "object": "chat.completion", "model": model,
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": None,
+                                                             "refusal": "withheld"},
+                                     "finish_reason": "content_filter"}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1}})
+    if wire == "gemini":
+        return _encode({"promptFeedback": {"blockReason": "SAFETY"},
+                        "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1}})
+    return _encode({"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": [],
+                    "stop_reason": "refusal", "usage": {"input_tokens": 1, "output_tokens": 0}})
+
+
+# (status, openai type/code, gemini status, anthropic type)
+_ERRORS: dict[str, tuple[int, str, str, str, str]] = {
+    "rate_limited": (429, "requests", "rate_limit_exceeded", "RESOURCE_EXHAUSTED", "rate_limit_error"),
+    "quota": (429, "insufficient_quota", "insufficient_quota", "RESOURCE_EXHAUSTED", "billing_error"),
+    "server_error": (500, "server_error", "server_error", "INTERNAL", "api_error"),
+    "unavailable": (503, "server_error", "service_unavailable", "UNAVAILABLE", "api_error"),
+    "overloaded": (529, "server_error", "overloaded", "UNAVAILABLE", "overloaded_error"),
+    "auth": (401, "invalid_request_error", "invalid_api_key", "UNAUTHENTICATED", "authentication_error"),
+    "echo_key": (401, "invalid_request_error", "invalid_api_key", "UNAUTHENTICATED", "authentication_error"),
+    "bad_request": (400, "invalid_request_error", "invalid_value", "INVALID_ARGUMENT", "invalid_request_error"),
+}
+
+_MESSAGES = {
+    "rate_limited": "Rate limit reached for requests. Please try again later.",
+    "quota": "You exceeded your current quota (requests per day). Check your plan and billing details.",
+    "server_error": "The server had an error while processing your request.",
+    "unavailable": "The service is temporarily unavailable.",
+    "overloaded": "Overloaded",
+    "auth": "Incorrect API key provided.",
+    "bad_request": "Invalid request: the image could not be processed.",
+}
+
+
+def error_body(wire: str, fault: str, message: str | None = None) -> tuple[int, bytes]:
+    status, openai_type, openai_code, gemini_status, anthropic_type = _ERRORS[fault]
+    text = message or _MESSAGES[fault]
+    if wire == "openai":
+        doc: dict[str, Any] = {"error": {"message": text, "type": openai_type, "param": None, "code": openai_code}}
+    elif wire == "gemini":
+        doc = {"error": {"code": status, "message": text, "status": gemini_status}}
+        if fault == "quota":
+            doc["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                                        "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel"}]}]
+    else:
+        doc = {"type": "error", "error": {"type": anthropic_type, "message": text}}
+    return status, _encode(doc)
