@@ -245,20 +245,24 @@ def _unit_after(text: str, end: int) -> str | None:
 def extract_number(text: str, unit: str = "") -> NumberResult:
     """The first number of an answer; a range "45-50" gives its midpoint; "4.2 cm" gives 42 when the unit is mm."""
     s = clean_answer(text)
+    # Ranges and single numbers compete on position: the earliest wins, a range over a number at the
+    # same place. "between 45 and 50" starts at "between".
+    found: list[tuple[int, int, NumberResult]] = []
     for m in _RANGE.finditer(s):
         sign, first, second = m.group(1, 2, 3) if m.group(2) else m.group(4, 5, 6)
         after = _unit_after(s, m.end())
-        if after is None:
-            continue
         low, high = _to_float(sign, first), _to_float("", second)
-        if high < low:
+        if after is None or high < low:
             continue  # "10-5" is not a range
-        return _scaled((low + high) / 2, after, unit, "range midpoint")
+        found.append((m.start(), 0, _scaled((low + high) / 2, after, unit, "range midpoint")))
     for m in _NUMBER.finditer(s):
         found_unit = _unit_after(s, m.end())
         if found_unit is None:
             continue  # "2CH", "4A": a code, not a quantity
-        return _scaled(_to_float(m.group(1), m.group(2)), found_unit, unit, "number")
+        found.append((m.start(), 1, _scaled(_to_float(m.group(1), m.group(2)), found_unit, unit, "number")))
+        break
+    if found:
+        return min(found, key=lambda f: (f[0], f[1]))[2]
     if _NULLS.search(s):
         return NumberResult(None, "answer says the value is unavailable")
     return NumberResult(None, "no number found")
