@@ -6,11 +6,11 @@ import importlib.metadata
 from typing import Any
 
 import pytest
-from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
-from u2fast.errors import ConfigError
-
 import u2fast_anthropic
 from u2fast_anthropic import image_tokens
+
+from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
+from u2fast.errors import ConfigError
 
 
 def test_entry_point_in_group_u2fast_loads_this_module() -> None:

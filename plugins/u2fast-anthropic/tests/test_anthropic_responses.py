@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
+import u2fast_anthropic
+
 from u2fast.adapters.base import AdapterSettings, Reply
 from u2fast.types import Usage
-
-import u2fast_anthropic
 
 ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="sk-ant-secret"))
 

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
+import u2fast_gemini
+
 from u2fast.adapters.base import AdapterSettings, Reply
 from u2fast.types import Usage
-
-import u2fast_gemini
 
 ADAPTER = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="AIza-secret-key"))
 

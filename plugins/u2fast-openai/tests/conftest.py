@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+
 from u2fast.adapters.base import EncodedImage
 from u2fast.types import GenerationParams, ImageRef, Prompt, Request
 
@@ -36,7 +37,7 @@ def build_request(
     text: str = "Which option?",
     *,
     model: str = "openai:gpt-4o",
-    params: GenerationParams = GenerationParams(temperature=0, max_tokens=64, seed=1),
+    params: GenerationParams | None = None,
     n_images: int = 1,
 ) -> Request:
     ref = ImageRef(sha256="0" * 64, mime="image/png", data=b"")
@@ -48,7 +49,7 @@ def build_request(
         model=model,
         prompt=Prompt(role="", instruction=text, output_format=""),
         images=(ref,) * n_images,
-        params=params,
+        params=params or GenerationParams(temperature=0, max_tokens=64, seed=1),
     )
 
 

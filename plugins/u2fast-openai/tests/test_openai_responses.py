@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
+import u2fast_openai
+
 from u2fast.adapters.base import AdapterSettings, Reply
 from u2fast.types import Usage
-
-import u2fast_openai
 
 ADAPTER = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-secret-123"))
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import u2fast_openai
 from PIL import Image
+
 from u2fast.adapters.base import AdapterSettings
 from u2fast.runner import Limits, ModelRun, RunOutcome, read_journal, request_key, run_models
 from u2fast.testing import FailFirst, FakeProvider, FaultPlan, ReceivedRequest
 from u2fast.types import Completion, GenerationParams, ImageRef, Prompt, Request
-
-import u2fast_openai
 
 KEY = "sk-e2e-secret-key-0001"
 MODEL = "gpt-4.1"
@@ -98,6 +98,8 @@ def test_spent_quota_stops_the_model_without_retrying(tmp_path: Path) -> None:
 
 def test_a_key_echoed_by_the_server_never_reaches_the_journal(tmp_path: Path) -> None:
     outcome, _ = _run(tmp_path, _requests(2), faults=lambda request, rng: "echo_key")
+
+    assert f"openai:{MODEL}" in outcome.stopped  # a rejected key stops the model
 
     records = _journal_lines(tmp_path)
     assert records and all(r.error is not None and r.error.kind == "auth" for r in records)

@@ -6,10 +6,10 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import u2fast_openai
+
 from u2fast.adapters.base import AdapterSettings
 from u2fast.types import GenerationParams
-
-import u2fast_openai
 
 
 def test_request_matches_sdk_capture(capture: dict[str, Any], capture_png: Any, make_request: Any) -> None:

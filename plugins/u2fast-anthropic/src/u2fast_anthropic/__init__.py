@@ -25,17 +25,17 @@ from u2fast.hookspecs import hookimpl
 from .adapter import API_VERSION, DEFAULT_BASE_URL, AnthropicAdapter, image_tokens
 
 __all__ = [
-    "AnthropicAdapter",
-    "create",
-    "INFO",
-    "u2fast_register_adapters",
-    "image_tokens",
     "API_VERSION",
+    "BASE_URL_ENV",
     "DEFAULT_MODEL",
+    "INFO",
+    "KEY_ENV",
     "MODELS",
     "PRICES",
-    "KEY_ENV",
-    "BASE_URL_ENV",
+    "AnthropicAdapter",
+    "create",
+    "image_tokens",
+    "u2fast_register_adapters",
 ]
 
 DEFAULT_MODEL = "claude-sonnet-4-5"

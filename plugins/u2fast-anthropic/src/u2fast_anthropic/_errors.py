@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
+
 from u2fast.types import ApiError, ErrorKind
 
 __all__ = ["classify_error", "retry_after_seconds"]

@@ -14,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
+
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
 
-__all__ = ["AnthropicAdapter", "image_tokens", "DEFAULT_BASE_URL", "API_VERSION"]
+__all__ = ["API_VERSION", "DEFAULT_BASE_URL", "AnthropicAdapter", "image_tokens"]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 #: The ``anthropic-version`` the current SDK sends.

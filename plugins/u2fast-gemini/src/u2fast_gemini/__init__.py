@@ -26,16 +26,16 @@ from u2fast.hookspecs import hookimpl
 from .adapter import DEFAULT_API_VERSION, DEFAULT_BASE_URL, GeminiAdapter, image_tokens
 
 __all__ = [
-    "GeminiAdapter",
-    "create",
-    "INFO",
-    "u2fast_register_adapters",
-    "image_tokens",
+    "BASE_URL_ENV",
     "DEFAULT_MODEL",
+    "INFO",
+    "KEY_ENV",
     "MODELS",
     "PRICES",
-    "KEY_ENV",
-    "BASE_URL_ENV",
+    "GeminiAdapter",
+    "create",
+    "image_tokens",
+    "u2fast_register_adapters",
 ]
 
 DEFAULT_MODEL = "gemini-2.5-pro"

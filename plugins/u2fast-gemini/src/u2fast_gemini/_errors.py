@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
+
 from u2fast.types import ApiError, ErrorKind
 
-__all__ = ["classify_error", "parse_delay", "is_daily_quota"]
+__all__ = ["classify_error", "is_daily_quota", "parse_delay"]
 
 _MAX_MESSAGE = 500
 _DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*s?\s*$")

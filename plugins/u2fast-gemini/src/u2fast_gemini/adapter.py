@@ -15,12 +15,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import msgspec
+
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
 
-__all__ = ["GeminiAdapter", "image_tokens", "DEFAULT_BASE_URL", "DEFAULT_API_VERSION", "BLOCKING_FINISH_REASONS"]
+__all__ = ["BLOCKING_FINISH_REASONS", "DEFAULT_API_VERSION", "DEFAULT_BASE_URL", "GeminiAdapter", "image_tokens"]
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 #: The version the current SDK posts to (the REST reference also shows ``v1beta``; option ``api_version``).

@@ -25,18 +25,18 @@ from u2fast.hookspecs import hookimpl
 from .adapter import DEFAULT_BASE_URL, OpenAIAdapter, image_tokens, is_local_url, is_reasoning_model
 
 __all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_MODEL",
+    "INFO",
+    "KEY_ENV",
+    "MODELS",
+    "PRICES",
     "OpenAIAdapter",
     "create",
-    "INFO",
-    "u2fast_register_adapters",
     "image_tokens",
     "is_local_url",
     "is_reasoning_model",
-    "DEFAULT_MODEL",
-    "MODELS",
-    "PRICES",
-    "KEY_ENV",
-    "BASE_URL_ENV",
+    "u2fast_register_adapters",
 ]
 
 DEFAULT_MODEL = "gpt-4.1"

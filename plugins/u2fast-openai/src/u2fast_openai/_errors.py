@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
+
 from u2fast.types import ApiError, ErrorKind
 
-__all__ = ["classify_error", "kind_for_status", "parse_duration", "retry_after_seconds", "lower_headers"]
+__all__ = ["classify_error", "kind_for_status", "lower_headers", "parse_duration", "retry_after_seconds"]
 
 _MAX_MESSAGE = 500
 

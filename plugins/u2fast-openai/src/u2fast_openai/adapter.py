@@ -15,12 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
 
-__all__ = ["OpenAIAdapter", "is_local_url", "image_tokens", "is_reasoning_model"]
+__all__ = ["OpenAIAdapter", "image_tokens", "is_local_url", "is_reasoning_model"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
