@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as _dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from .errors import ConfigError
-from .evaluate import EvalOptions, prepare_run
+from .evaluate import EvalOptions, PreparedRun, prepare_run
 from .types import GenerationParams
 
-__all__ = ["cmd_eval", "options_from_args"]
+if TYPE_CHECKING:
+    from .runner import ModelRun
+    from .runner.config import EvalConfig
+
+__all__ = ["cmd_eval", "options_from_args", "build_model_runs"]
 
 
 def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
@@ -60,48 +66,77 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     return resumed, argv
 
 
+def build_model_runs(prepared: PreparedRun, args: argparse.Namespace, config: EvalConfig | None) -> list[ModelRun]:
+    """Limits per model: command-line values, overridden by the config file where it says more."""
+    from .runner import Limits, ModelRun, price_for
+
+    base = Limits()
+    cli_limits = {"concurrency": args.concurrency, "rpm": args.rpm, "tpm": args.tpm, "max_attempts": args.max_attempts}
+    base = dataclasses.replace(base, **{k: v for k, v in cli_limits.items() if v is not None})
+    runs = []
+    for choice in prepared.models:
+        limits = config.limits_for(choice.name, base) if config else base
+        # flags given on this command line beat the file
+        limits = dataclasses.replace(limits, **{k: v for k, v in cli_limits.items() if v is not None})
+        override = config.price_for(choice.name) if config else None
+        price = override or price_for(choice.name, choice.info.prices)
+        runs.append(ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
+                             limits=limits, price=price, needs_images=choice.info.needs_images))
+    return runs
+
+
 def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.ArgumentParser) -> int:
+    from .report.terminal import print_leaderboard
+    from .run_scoring import ScoringOptions, score_run
+    from .runner import Progress, estimate_run, load_config
     from .runner import run as run_models
-    from .runner.config import build_model_runs, load_config
+    from .runs import write_manifest
 
     if args.resume is not None:
         args, argv = _resume_args(args, parser)
     options = options_from_args(args, argv)
     config = load_config(args.config) if args.config else None
-    if config is not None:
-        options.model_config = config.model_settings()
+    options.config = config
     prepared = prepare_run(options)
     model_runs = build_model_runs(prepared, args, config)
 
     if args.dry_run:
-        from .runner.dryrun import estimate, print_estimate
-
-        est = estimate(model_runs, prepared.run_dir)
+        estimates = estimate_run(model_runs, prepared.run_dir, max_side=args.max_side)
         if args.json:
-            sys.stdout.write(msgspec.json.encode(est).decode() + "\n")
+            sys.stdout.write(msgspec.json.encode([dataclasses.asdict(e) for e in estimates]).decode() + "\n")
         else:
-            print_estimate(est)
+            _print_estimates(estimates)
         return 0
 
-    outcome = run_models(model_runs, prepared.run_dir, quiet=args.quiet, max_cost=args.max_cost)
-
-    from .report.terminal import print_leaderboard
-    from .run_scoring import ScoringOptions, score_run
-    from .runs import write_manifest
+    progress = Progress("quiet" if args.quiet or args.json else "auto", stream=sys.stderr)
+    outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=args.max_cost,
+                         max_side=args.max_side, seed=args.seed)
 
     scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed))
     manifest = prepared.manifest
     manifest.status = "stopped" if outcome.stopped else "finished"
-    import datetime as _dt
-
     manifest.finished_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     write_manifest(prepared.run_dir, manifest)
     if args.json:
-        out: dict[str, Any] = {"run": str(prepared.run_dir), "scores": scores, "stopped": outcome.stopped}
+        out: dict[str, Any] = {"run": str(prepared.run_dir), "scores": scores, "stopped": outcome.stopped,
+                               "cost_usd": outcome.cost}
         sys.stdout.write(msgspec.json.encode(out).decode() + "\n")
     else:
         print_leaderboard(scores)
         for model, reason in outcome.stopped.items():
-            sys.stderr.write(f"u2fast: {model} stopped early: {reason}\n")
+            sys.stderr.write(f"u2fast: {model} stopped early: {reason}; resume with: u2fast eval --resume {prepared.run_dir}\n")
         sys.stderr.write(f"run folder: {prepared.run_dir}\n")
     return 0
+
+
+def _print_estimates(estimates: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="dry run: nothing sent")
+    for col in ("model", "requests", "already done", "input tokens (est.)", "max output tokens", "max cost (USD)"):
+        table.add_column(col, justify="right" if col != "model" else "left")
+    for e in estimates:
+        table.add_row(e.model, str(e.requests), str(e.already_done), f"{e.input_tokens:,}", f"{e.max_output_tokens:,}",
+                      "-" if e.max_cost is None else f"{e.max_cost:.2f}")
+    Console().print(table)

@@ -18,6 +18,7 @@ from . import __version__
 from .adapters.base import Adapter, AdapterInfo, AdapterSettings
 from .errors import ConfigError
 from .plugins import Registry, get_registry
+from .runner.config import EvalConfig
 from .runs import CaseRecord, write_cases, write_manifest
 from .tasks.base import PROMPT_VARIANTS, PromptOptions
 from .types import Case, GenerationParams, Prompt, Request, RunManifest
@@ -54,8 +55,8 @@ class EvalOptions:
     tasks: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     base_url: str | None = None
-    #: per-model settings from the TOML config: {"openai:gpt-4.1": {"base_url": ..., "api_key": ...}}
-    model_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The ``--config`` TOML file (per-provider and per-model settings), if any.
+    config: EvalConfig | None = None
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
 
@@ -94,16 +95,17 @@ def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice
     for name in dict.fromkeys(names):  # de-duplicate, keep order
         adapter, _, model = name.partition(":")
         info = registry.adapter(adapter)
-        cfg = dict(options.model_config.get(name, {}) or options.model_config.get(adapter, {}))
-        base_url = cfg.pop("base_url", None) or options.base_url or _env_first(info.base_url_env) or info.default_base_url
-        api_key = cfg.pop("api_key", None) or _env_first(info.key_env)
+        cfg = options.config
+        base_url = (options.base_url or (cfg.base_url_for(name) if cfg else None)
+                    or _env_first(info.base_url_env) or info.default_base_url)
+        api_key = (cfg.api_key_for(name) if cfg else None) or _env_first(info.key_env)
         if info.key_env and not api_key and not _is_local(base_url):
             raise ConfigError(
                 f"{name}: no API key; set {' or '.join(info.key_env)} (or api_key in the config file)"
             )
         settings = AdapterSettings(
             model=model, api_key=api_key, base_url=base_url,
-            options={**options.adapter_options, **cfg}, seed=options.seed,
+            options={**options.adapter_options, **(cfg.options_for(name) if cfg else {})}, seed=options.seed,
         )
         choices.append(ModelChoice(name, info, settings))
     return choices

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import msgspec
 
-from . import _core
 from .plugins import Registry, get_registry
 from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
+from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .tasks.scenarios import SCENARIOS
-from .types import CaseScore, Completion, LabelTarget, Prediction
+from .types import CaseScore, Completion, Prediction
 
 __all__ = ["score_run", "score_records", "ScoringOptions"]
 
@@ -29,13 +29,6 @@ class ScoringOptions(msgspec.Struct, frozen=True):
 
 
 _IN_U2 = {s.key: s.in_u2 for s in SCENARIOS}
-
-
-def _label_of(pred: Prediction, compat: bool) -> str:
-    if not pred.parsed or pred.value is None:
-        return "<unparsed>"
-    value = str(pred.value)
-    return value.lower() if compat else value
 
 
 def score_records(
@@ -61,21 +54,14 @@ def score_records(
     text_rows = [i for i, rec in enumerate(records) if rec.case.task in ("RG", "CG") and judged[i][1].counted]
     if text_rows:
         hyps = [str(judged[i][0].value or "") for i in text_rows]
-        refs = [[records[i].case.target.text] for i in text_rows]  # type: ignore[union-attr]
-        stats = _core.bleu_stats(hyps, refs, "coco")
+        refs = [records[i].case.target.text for i in text_rows]  # type: ignore[union-attr]
+        stats = bleu_stats(hyps, refs, flavor="coco")
         for row, i in enumerate(text_rows):
             pred, cs = judged[i]
             judged[i] = (pred, msgspec.structs.replace(cs, bleu=tuple(int(x) for x in stats[row])))
 
-    f1_labels: dict[str, tuple[list[str], list[str]]] = {}
-    for rec, (pred, cs) in zip(records, judged):
-        if isinstance(rec.case.target, LabelTarget) and cs.counted:
-            truth, answer = f1_labels.setdefault(rec.case.scenario, ([], []))
-            truth.append(rec.case.target.label.lower() if compat else rec.case.target.label)
-            answer.append(_label_of(pred, compat))
-
     scores = score_model(
-        model, [cs for _, cs in judged], in_u2=_IN_U2, f1_labels=f1_labels, compat=compat,
+        model, [cs for _, cs in judged], in_u2=_IN_U2, compat=compat,
         n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
     )
     kinds = Counter(c.error.kind for c in completions.values() if c.error is not None)

@@ -10,7 +10,7 @@ from rich.table import Table
 from ..scoring.run import Estimate, ModelScores, RunScores
 from ..types import TASKS
 
-__all__ = ["leaderboard_table", "print_leaderboard", "format_estimate"]
+__all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate"]
 
 _HEADINGS = {"DD": "DD acc", "VRA": "VRA acc", "LL": "LL acc", "OD": "OD acc", "KD": "KD acc",
              "CVE": "CVE RMSE", "RG": "RG BLEU-4", "CG": "CG BLEU-4"}
@@ -29,27 +29,51 @@ def _pct(x: float) -> str:
     return "-" if math.isnan(x) else f"{100 * x:.1f}%"
 
 
+def _ranked(scores: RunScores) -> list[ModelScores]:
+    return sorted(scores.models.values(), key=lambda m: -(m.u2.value if not math.isnan(m.u2.value) else -1.0))
+
+
+def _title(scores: RunScores) -> str:
+    ci = f", {round(scores.confidence * 100)}% {scores.interval_method} CI" if scores.n_resamples else ""
+    return f"U2-Bench leaderboard ({scores.mode} scoring{ci})"
+
+
 def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
-    ci = f" ({int(scores.confidence * 100)}% CI)" if scores.n_resamples else ""
-    table = Table(title=title or f"U2-Bench leaderboard - {scores.mode} scoring{ci}", show_lines=True)
-    table.add_column("model", style="bold")
+    """Models as columns and metrics as rows: readable at 80 columns for a handful of models."""
+    ranked = _ranked(scores)
+    table = Table(title=title or _title(scores), show_lines=False)
+    table.add_column("metric", style="bold")
+    for m in ranked:
+        table.add_column(m.model, justify="right", overflow="fold")
+    table.add_row("U2-Score", *(format_estimate(m.u2) for m in ranked), style="bold")
+    for task in TASKS:
+        digits = 2 if task in ("RG", "CG") else 4
+        table.add_row(_HEADINGS[task], *(format_estimate(m.tasks[task].value, digits) if task in m.tasks else "-"
+                                         for m in ranked))
+    table.add_row("parsed", *(_pct(m.parse_rate) for m in ranked))
+    table.add_row("API errors", *(_pct(m.error_rate) for m in ranked))
+    return table
+
+
+def wide_leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
+    """One row per model: for many models on a wide terminal."""
+    table = Table(title=title or _title(scores))
+    table.add_column("model", style="bold", overflow="fold")
     table.add_column("U2", justify="right", style="bold")
     for task in TASKS:
         table.add_column(_HEADINGS[task], justify="right")
     table.add_column("parsed", justify="right")
     table.add_column("errors", justify="right")
-    ranked: list[ModelScores] = sorted(scores.models.values(), key=lambda m: -(m.u2.value or 0.0))
-    for m in ranked:
-        digits = {t: (2 if t in ("RG", "CG") else 4) for t in TASKS}
+    for m in _ranked(scores):
         table.add_row(
-            m.model,
-            format_estimate(m.u2),
-            *(format_estimate(m.tasks[t].value, digits[t]) if t in m.tasks else "-" for t in TASKS),
-            _pct(m.parse_rate),
-            _pct(m.error_rate),
+            m.model, format_estimate(m.u2),
+            *(format_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-" for t in TASKS),
+            _pct(m.parse_rate), _pct(m.error_rate),
         )
     return table
 
 
 def print_leaderboard(scores: RunScores, console: Console | None = None) -> None:
-    (console or Console()).print(leaderboard_table(scores))
+    console = console or Console()
+    wide = len(scores.models) > 4 and console.width >= 150
+    console.print(wide_leaderboard_table(scores) if wide else leaderboard_table(scores))

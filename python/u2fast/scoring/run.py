@@ -94,12 +94,21 @@ def _rate(num: int, den: int) -> float:
     return num / den if den else float("nan")
 
 
+def _estimate(value: float, interval: tuple[float, float] | None) -> Estimate:
+    if interval is None:
+        return Estimate(float(value))
+    return Estimate(float(value), float(interval[0]), float(interval[1]))
+
+
+def _nanmean(values: list[float]) -> float:
+    return float(_core.mean_over_datasets(values))
+
+
 def score_model(
     model: str,
     scores: Sequence[CaseScore],
     *,
     in_u2: dict[str, bool],
-    f1_labels: dict[str, tuple[list[str], list[str]]] | None = None,
     compat: bool,
     n_resamples: int = 0,
     confidence: float = 0.95,
@@ -108,11 +117,12 @@ def score_model(
 ) -> ModelScores:
     """Aggregate one model's case scores.
 
-    ``in_u2`` maps a scenario key (``TASK/dataset``) to whether it enters the task mean;
-    ``f1_labels`` maps a scenario key to (truth, answer) label strings of its counted cases.
-    ``compat`` keeps the official script's full CVE credit when no CVE answer parses (SPEC A5).
+    ``in_u2`` maps a scenario key (``TASK/dataset``) to whether it enters the task mean. ``compat``
+    keeps the official script's full CVE credit when no CVE answer parses (SPEC A5). With
+    ``n_resamples`` > 0 every value carries a stratified bootstrap interval (``method`` bca or
+    percentile).
     """
-    from . import _aggregate  # the interval engine lives beside the metrics
+    from ._aggregate import aggregate_cases
 
     keys = sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
     index = {k: i for i, k in enumerate(keys)}
@@ -123,46 +133,57 @@ def score_model(
     correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in counted], np.float64)
     error = np.array([s.error if s.error is not None else np.nan for s in counted], np.float64)
     bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in counted], np.int64).reshape(-1, 10)
-    agg = _aggregate.aggregate(
-        dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
-        missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed, method=method,
-    )
+    extra_kw = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed} if n_resamples else {}
+    agg = aggregate_cases(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
+                          missing_cve_is_perfect=compat, **extra_kw)
+    iv = getattr(agg, "intervals", None)
 
-    datasets: dict[str, DatasetScore] = {}
+    def interval(level: str, i: int | None = None) -> tuple[float, float] | None:
+        if iv is None:
+            return None
+        return iv.get(level, i, method)  # type: ignore[no-any-return]
+
     per_key: dict[str, list[CaseScore]] = {k: [] for k in keys}
     for s in scores:
         per_key[f"{s.task}/{s.dataset_id}"].append(s)
+    datasets: dict[str, DatasetScore] = {}
     for i, key in enumerate(keys):
         task, ds = key.split("/", 1)
         group = per_key[key]
-        extra = dict(agg.dataset_extra[i])
-        if f1_labels and key in f1_labels:
-            truth, answer = f1_labels[key]
-            extra["f1"] = _macro_f1(truth, answer)
+        extra: dict[str, float] = {}
+        if task == "CVE":
+            extra = {"mae": float(agg.dataset_mae[i]), "std": float(agg.dataset_std[i]),
+                     "within_tolerance": float(agg.dataset_within_tolerance[i])}
+        elif task in ("RG", "CG"):
+            extra = {f"bleu{n + 1}": float(agg.dataset_bleu_n[i][n]) for n in range(4)}
+        else:
+            pairs = [(s.truth, s.answer) for s in group if s.counted and s.truth is not None]
+            extra = {"f1": _macro_f1([t for t, _ in pairs], [a or "" for _, a in pairs])}
         datasets[key] = DatasetScore(
-            task=task, dataset_id=ds, metric=TASK_METRIC[task], value=agg.dataset[i],
-            n=len(group), counted=sum(s.counted for s in group), parsed=sum(s.parsed and not s.api_error for s in group),
-            errors=sum(s.api_error for s in group), in_u2=bool(dataset_in_u2[i]), extra=extra,
+            task=task, dataset_id=ds, metric=TASK_METRIC[task],
+            value=_estimate(agg.dataset_metric[i], interval("dataset", i)),
+            n=len(group), counted=sum(s.counted for s in group),
+            parsed=sum(s.parsed and not s.api_error for s in group), errors=sum(s.api_error for s in group),
+            in_u2=bool(dataset_in_u2[i]), extra=extra,
         )
 
     tasks: dict[str, TaskScore] = {}
     for t, task in enumerate(TASKS):
         members = [d for d in datasets.values() if d.task == task]
+        scored = [d for d in members if d.in_u2]
         n = sum(d.n for d in members)
         answered = n - sum(d.errors for d in members)
-        extra_keys = {k for d in members if d.in_u2 for k in d.extra}
-        extra = {k: float(_core.mean_over_datasets([d.extra.get(k, float("nan")) for d in members if d.in_u2]))
-                 for k in sorted(extra_keys)}
+        extra_names = sorted({k for d in scored for k in d.extra})
         tasks[task] = TaskScore(
-            task=task, metric=TASK_METRIC[task], value=agg.task[t],
-            u2_term=_core.u2_task_score(t, agg.task[t].value, compat), n=n,
-            datasets=sum(1 for d in members if d.in_u2), parse_rate=_rate(sum(d.parsed for d in members), answered),
-            error_rate=_rate(sum(d.errors for d in members), n), extra=extra,
+            task=task, metric=TASK_METRIC[task], value=_estimate(agg.task_metric[t], interval("task", t)),
+            u2_term=_core.u2_task_score(t, float(agg.task_metric[t]), compat), n=n, datasets=len(scored),
+            parse_rate=_rate(sum(d.parsed for d in members), answered), error_rate=_rate(sum(d.errors for d in members), n),
+            extra={k: _nanmean([d.extra.get(k, float("nan")) for d in scored]) for k in extra_names},
         )
     n_all = len(scores)
     n_err = sum(s.api_error for s in scores)
     return ModelScores(
-        model=model, u2=agg.u2, tasks=tasks, datasets=datasets, n=n_all,
+        model=model, u2=_estimate(agg.u2, interval("u2")), tasks=tasks, datasets=datasets, n=n_all,
         parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), n_all - n_err),
         error_rate=_rate(n_err, n_all),
     )
