@@ -27,9 +27,14 @@ def build_case(task: str, dataset_id: str, target: Target | None = None, **field
     sc = scenario(task, dataset_id)
     assert sc is not None, f"{task}/{dataset_id}"
     return Case(
-        case_id=fields.pop("case_id", "7"), dataset_id=dataset_id, task=task,  # type: ignore[arg-type]
-        target=target if target is not None else default_target(sc), image=_IMAGE,
-        source="mem.tsv", row=3, **fields,
+        case_id=fields.pop("case_id", "7"),
+        dataset_id=dataset_id,
+        task=task,  # type: ignore[arg-type]
+        target=target if target is not None else default_target(sc),
+        image=_IMAGE,
+        source="mem.tsv",
+        row=3,
+        **fields,
     )
 
 

@@ -30,7 +30,11 @@ def test_eight_tasks_with_both_modes() -> None:
     by_name = {t.name: t for t in tasks}
     assert {by_name[t].metric for t in ("DD", "VRA", "LL", "OD", "KD")} == {"accuracy"}
     assert (by_name["CVE"].metric, by_name["RG"].metric, by_name["CG"].metric) == ("rmse", "bleu4", "bleu4")
-    assert (by_name["DD"].family, by_name["KD"].family, by_name["CVE"].family) == ("cla", "seg", "measurement")
+    assert (by_name["DD"].family, by_name["KD"].family, by_name["CVE"].family) == (
+        "cla",
+        "seg",
+        "measurement",
+    )
     for task in tasks:
         assert set(task.parsers) == {"compat", "robust"}
         assert task.title

@@ -17,7 +17,9 @@ def done(text: str) -> Completion:
     return Completion(key="k", case_id="7", model="m:x", text=text)
 
 
-FAILED = Completion(key="k", case_id="7", model="m:x", error=ApiError(kind="server", message="503", status=503))
+FAILED = Completion(
+    key="k", case_id="7", model="m:x", error=ApiError(kind="server", message="503", status=503)
+)
 
 
 def bm(make_case: MakeCase, label: str = "malignant") -> Case:
@@ -98,7 +100,9 @@ def test_compat_sectors(make_case: MakeCase) -> None:
 
 
 def test_robust_sectors(make_case: MakeCase) -> None:
-    case = make_case("OD", "18", target=SectorTarget("lower center", structure="left ventricle", cx=0.5, cy=0.7))
+    case = make_case(
+        "OD", "18", target=SectorTarget("lower center", structure="left ventricle", cx=0.5, cy=0.7)
+    )
     _, score = judge(case, done("Lower centre"), "robust")
     assert (score.correct, score.truth, score.answer) == (True, "lower center", "lower center")
     _, vague = judge(case, done("can't tell"), "robust")
@@ -126,8 +130,12 @@ def test_cve_compat_excludes_unparsed_and_errors(make_case: MakeCase) -> None:
         assert score.counted is False and score.error is None
 
 
-@pytest.mark.parametrize(("truth", "expected"), [(62.0, (62 - 10) / 65), (20.0, (20 - 10) / 65 - 1), (42.5, 0.5)])
-def test_cve_robust_parse_failure_gets_the_worst_in_range_error(truth: float, expected: float, make_case: MakeCase) -> None:
+@pytest.mark.parametrize(
+    ("truth", "expected"), [(62.0, (62 - 10) / 65), (20.0, (20 - 10) / 65 - 1), (42.5, 0.5)]
+)
+def test_cve_robust_parse_failure_gets_the_worst_in_range_error(
+    truth: float, expected: float, make_case: MakeCase
+) -> None:
     _, score = judge(ef(make_case, truth), done("not measurable"), "robust")
     assert (score.counted, score.parsed) == (True, False)
     assert score.error == pytest.approx(expected)
@@ -178,3 +186,24 @@ def test_unknown_mode_is_a_config_error(make_case: MakeCase) -> None:
 def test_scores_carry_case_identity(make_case: MakeCase) -> None:
     _, score = judge(make_case("VRA", "18", case_id="c-9"), done("2CH"), "robust")
     assert (score.case_id, score.dataset_id, score.task) == ("c-9", "18", "VRA")
+
+
+def test_dict_shaped_anatomy_label(make_case: MakeCase) -> None:
+    # The raw release label of the anatomy set; compat keeps the kit's defect (never matches).
+    options = (
+        "fetal",
+        "thyroid",
+        "heart",
+        "lung",
+        "liver",
+        "carotid",
+        "kidney",
+        "prostate",
+        "breast",
+        "other",
+    )
+    case = make_case("VRA", "anatomy", target=LabelTarget("{'Anatomy': 'liver'}", options))
+    _, robust = judge(case, done("Liver"), "robust")
+    assert (robust.correct, robust.truth) == (True, "liver")
+    _, compat = judge(case, done("liver"), "compat")
+    assert (compat.correct, compat.truth) == (False, "{anatomy: liver}")

@@ -20,8 +20,14 @@ MakeCase = Callable[..., Case]
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("Malignant", "malignant"), (" malignant", " malignant"), ("malignant\n", "malignant\n"),
-     ("MALIGNANT.", "malignant."), ("", ""), ("Error: 429 rate limited", "error: 429 rate limited")],
+    [
+        ("Malignant", "malignant"),
+        (" malignant", " malignant"),
+        ("malignant\n", "malignant\n"),
+        ("MALIGNANT.", "malignant."),
+        ("", ""),
+        ("Error: 429 rate limited", "error: 429 rate limited"),
+    ],
 )
 def test_string_labels_are_lower_cased_not_stripped(text: str, value: str, make_case: MakeCase) -> None:
     pred = parse_cla_compat(text, make_case("DD", "21"))
@@ -30,7 +36,16 @@ def test_string_labels_are_lower_cased_not_stripped(text: str, value: str, make_
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1", "1"), (" 1\n", "1"), ("+2", "2"), ("03", "3"), ("1.", None), ("one", None), ("1 (mild)", None), ("", None)],
+    [
+        ("1", "1"),
+        (" 1\n", "1"),
+        ("+2", "2"),
+        ("03", "3"),
+        ("1.", None),
+        ("one", None),
+        ("1 (mild)", None),
+        ("", None),
+    ],
 )
 def test_integer_labels_use_int_semantics(text: str, value: str | None, make_case: MakeCase) -> None:
     for ds in ("44", "57"):
@@ -50,8 +65,20 @@ def test_seg_is_lower_cased_not_stripped(make_case: MakeCase) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("45", 45.0), (" 45 ", 45.0), ("4.5e1", 45.0), ("-3", -3.0), ("0.75\n", 0.75),
-     ("45%", None), ("null", None), ("EF: 45", None), ("45 mm", None), ("", None), ("nan", None), ("inf", None)],
+    [
+        ("45", 45.0),
+        (" 45 ", 45.0),
+        ("4.5e1", 45.0),
+        ("-3", -3.0),
+        ("0.75\n", 0.75),
+        ("45%", None),
+        ("null", None),
+        ("EF: 45", None),
+        ("45 mm", None),
+        ("", None),
+        ("nan", None),
+        ("inf", None),
+    ],
 )
 def test_cve_uses_float_semantics(text: str, value: float | None, make_case: MakeCase) -> None:
     pred = parse_cve_compat(text, make_case("CVE", "18"))

@@ -70,7 +70,11 @@ def test_structure_and_keypoint_names(make_case: MakeCase) -> None:
     assert "cortex_R1" in od.instruction and "[" not in od.instruction.split("Locations:")[0]
     od_default = build_prompt(make_case("OD", "13", target=SectorTarget("center")))
     assert "stomach" in od_default.instruction
-    kd = build_prompt(make_case("KD", "48", target=SectorTarget("center", structure="anterior hinge point of the mitral valve")))
+    kd = build_prompt(
+        make_case(
+            "KD", "48", target=SectorTarget("center", structure="anterior hinge point of the mitral valve")
+        )
+    )
     assert "anterior hinge point of the mitral valve" in kd.instruction
     kd_fallback = build_prompt(make_case("KD", "48", target=SectorTarget("not visible", structure=None)))
     assert "heart valve location" in kd_fallback.instruction
@@ -114,7 +118,10 @@ def test_each_variant_changes_only_its_part(sc: Scenario, make_case: MakeCase) -
     assert (brief.role, brief.output_format) == (default.role, default.output_format)
     assert len(brief.instruction) < len(default.instruction)
     # What stays: the task sentence and the listing (options, locations or range).
-    assert default.instruction.splitlines()[-1] == brief.instruction.splitlines()[-1] or sc.task in ("RG", "CG")
+    assert default.instruction.splitlines()[-1] == brief.instruction.splitlines()[-1] or sc.task in (
+        "RG",
+        "CG",
+    )
     assert default.instruction.startswith(brief.instruction.splitlines()[0].split(". ")[0])
 
 
@@ -143,7 +150,11 @@ def test_prompt_hash_is_sha256_of_the_text(make_case: MakeCase) -> None:
 
 
 def _kit(tmp_path: Path, cla: object = None, mea: object = None, **extra: object) -> Path:
-    cla = {"21": "OFFICIAL breast text. options: benign, malignant", "3": "OFFICIAL fetal planes"} if cla is None else cla
+    cla = (
+        {"21": "OFFICIAL breast text. options: benign, malignant", "3": "OFFICIAL fetal planes"}
+        if cla is None
+        else cla
+    )
     mea = {"18": "OFFICIAL EF text {pixelSizeMm}"} if mea is None else mea
     (tmp_path / "cla_prompt.json").write_text(json.dumps(cla))
     (tmp_path / "mea_prompt.json").write_text(json.dumps(mea))
@@ -173,7 +184,9 @@ def test_missing_official_key_names_file_and_key(tmp_path: Path, make_case: Make
     with pytest.raises(ConfigError, match=r"mea_prompt\.json.*'27'"):
         build_prompt(make_case("CVE", "27"), opts)
     with pytest.raises(ConfigError) as err:
-        validate_official_prompts(opts.official or {}, [("DD", "21"), ("DD", "66"), ("CVE", "27"), ("LL", "04")])
+        validate_official_prompts(
+            opts.official or {}, [("DD", "21"), ("DD", "66"), ("CVE", "27"), ("LL", "04")]
+        )
     assert "'66'" in str(err.value) and "'27'" in str(err.value) and "'04'" not in str(err.value)
     validate_official_prompts(opts.official or {}, [("DD", "21"), ("CVE", "18"), ("RG", "39")])
 
@@ -198,7 +211,10 @@ def test_official_files_missing_or_malformed(tmp_path: Path) -> None:
 def test_optional_seg_and_report_templates(tmp_path: Path, make_case: MakeCase) -> None:
     kit = _kit(
         tmp_path,
-        seg_prompt={"OD": "Where is the {structure} ({anatomy})? {options}", "OD/37": "Thyroid {{lobes}}: {structure}"},
+        seg_prompt={
+            "OD": "Where is the {structure} ({anatomy})? {options}",
+            "OD/37": "Thyroid {{lobes}}: {structure}",
+        },
         report_prompt={"RG": "{hint}Report on the {anatomy}."},
     )
     opts = PromptOptions(official=load_official_prompts(kit))

@@ -51,7 +51,9 @@ def test_corners() -> None:
     assert sector_of_point(1.0, 1.0) == "lower right"
 
 
-@pytest.mark.parametrize(("cx", "cy"), [(None, 0.5), (0.5, None), (None, None), (math.nan, 0.5), (0.5, math.nan)])
+@pytest.mark.parametrize(
+    ("cx", "cy"), [(None, 0.5), (0.5, None), (None, None), (math.nan, 0.5), (0.5, math.nan)]
+)
 def test_missing_or_nan_is_not_visible(cx: float | None, cy: float | None) -> None:
     assert sector_of_point(cx, cy) == "not visible"
 

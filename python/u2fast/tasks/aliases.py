@@ -21,8 +21,15 @@ SEARCH_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "28": {
         "No OA": ("no osteoarthritis", "kl 0", "kl grade 0", "grade 0", "no signs of oa"),
-        "Questionable OA": ("questionable osteoarthritis", "doubtful oa", "doubtful", "questionable", "kl 1",
-                            "kl grade 1", "grade 1"),
+        "Questionable OA": (
+            "questionable osteoarthritis",
+            "doubtful oa",
+            "doubtful",
+            "questionable",
+            "kl 1",
+            "kl grade 1",
+            "grade 1",
+        ),
         "Mild OA": ("mild osteoarthritis", "mild", "kl 2", "kl grade 2", "grade 2"),
         "Moderate OA": ("moderate osteoarthritis", "moderate", "kl 3", "kl grade 3", "grade 3"),
         "Severe OA": ("severe osteoarthritis", "severe", "kl 4", "kl grade 4", "grade 4"),
@@ -37,10 +44,22 @@ SEARCH_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "5": ("bi rads 5", "birads 5", "category 5"),
     },
     "42": {
-        "pancreas cancer": ("pancreatic cancer", "pancreatic carcinoma", "pancreatic adenocarcinoma",
-                            "pancreatic tumor", "pancreatic tumour"),
-        "non-pancreas cancer": ("non pancreatic cancer", "no pancreas cancer", "no pancreatic cancer",
-                                "no cancer", "normal pancreas", "no pancreatic tumor", "no pancreatic tumour"),
+        "pancreas cancer": (
+            "pancreatic cancer",
+            "pancreatic carcinoma",
+            "pancreatic adenocarcinoma",
+            "pancreatic tumor",
+            "pancreatic tumour",
+        ),
+        "non-pancreas cancer": (
+            "non pancreatic cancer",
+            "no pancreas cancer",
+            "no pancreatic cancer",
+            "no cancer",
+            "normal pancreas",
+            "no pancreatic tumor",
+            "no pancreatic tumour",
+        ),
     },
     "57": {
         "1": ("fatty liver", "steatosis", "hepatic steatosis", "fatty infiltration"),
@@ -48,11 +67,21 @@ SEARCH_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "50": {"suboptimal": ("sub optimal", "not optimal")},
     "53": {
-        "SymphysisPubis+FetalHead": ("symphysis pubis and fetal head", "fetal head and symphysis pubis",
-                                     "pubic symphysis and fetal head", "fetal head and pubic symphysis", "both"),
+        "SymphysisPubis+FetalHead": (
+            "symphysis pubis and fetal head",
+            "fetal head and symphysis pubis",
+            "pubic symphysis and fetal head",
+            "fetal head and pubic symphysis",
+            "both",
+        ),
         "OnlyFetalHead": ("only fetal head", "fetal head only", "only the fetal head"),
-        "OnlySymphysisPubis": ("only symphysis pubis", "symphysis pubis only", "only pubic symphysis",
-                               "pubic symphysis only", "only the pubic symphysis"),
+        "OnlySymphysisPubis": (
+            "only symphysis pubis",
+            "symphysis pubis only",
+            "only pubic symphysis",
+            "pubic symphysis only",
+            "only the pubic symphysis",
+        ),
         "None": ("neither",),
     },
     "69": {
@@ -97,14 +126,31 @@ EXACT_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 
 # ---------------------------------------------------------------------------- sectors
 
-_ROW = {"upper": ("upper", "top", "superior"), "middle": ("middle", "mid", "central", "centre", "center"),
-        "lower": ("lower", "bottom", "inferior")}
+_ROW = {
+    "upper": ("upper", "top", "superior"),
+    "middle": ("middle", "mid", "central", "centre", "center"),
+    "lower": ("lower", "bottom", "inferior"),
+}
 _COL = {"left": ("left",), "center": ("center", "centre", "central", "middle", "mid"), "right": ("right",)}
 
 NOT_VISIBLE_PHRASES: tuple[str, ...] = (
-    "not visible", "invisible", "none", "no lesion", "no lesions", "no visible lesion", "not seen",
-    "not present", "absent", "not identified", "not detected", "cannot be seen", "can not be seen",
-    "no structure", "no target", "n a", "not applicable",
+    "not visible",
+    "invisible",
+    "none",
+    "no lesion",
+    "no lesions",
+    "no visible lesion",
+    "not seen",
+    "not present",
+    "absent",
+    "not identified",
+    "not detected",
+    "cannot be seen",
+    "can not be seen",
+    "no structure",
+    "no target",
+    "n a",
+    "not applicable",
 )
 
 

@@ -56,7 +56,19 @@ def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
         for mode, parse in definition.parsers.items():
             register(ParserInfo(definition.name, mode, parse, _MODE_DESCRIPTIONS[mode]))
     for task in ("LL", "OD", "KD"):
-        register(ParserInfo(task, "intern-keywords", parse_seg_intern,
-                            "the intern kit's first-substring sector keywords (never yields 'lower center')"))
-    register(ParserInfo("CVE", "intern-number", parse_cve_intern,
-                        "the intern kit's number extraction: float(), then the first unsigned number"))
+        register(
+            ParserInfo(
+                task,
+                "intern-keywords",
+                parse_seg_intern,
+                "the intern kit's first-substring sector keywords (never yields 'lower center')",
+            )
+        )
+    register(
+        ParserInfo(
+            "CVE",
+            "intern-number",
+            parse_cve_intern,
+            "the intern kit's number extraction: float(), then the first unsigned number",
+        )
+    )

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 __all__ = [
     "clean_answer",
@@ -30,8 +30,19 @@ __all__ = [
     "NumberResult",
 ]
 
-_JSON_KEYS = ("answer", "final_answer", "class", "diagnosis", "label", "option", "choice", "location",
-              "value", "prediction", "result")
+_JSON_KEYS = (
+    "answer",
+    "final_answer",
+    "class",
+    "diagnosis",
+    "label",
+    "option",
+    "choice",
+    "location",
+    "value",
+    "prediction",
+    "result",
+)
 _FENCE = re.compile(r"```[a-zA-Z]*")
 _EMPHASIS = re.compile(r"\*\*|__|`|~~")
 _BULLET = re.compile(r"^\s*(?:[-*>•]|#+)\s+", re.M)
@@ -129,7 +140,7 @@ def compile_phrases(entries: Iterable[tuple[str, str, int]]) -> tuple[Phrase, ..
 def _negated(text: str, start: int) -> bool:
     head = text[:start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
-    clause = head[breaks[-1].end():] if breaks else head
+    clause = head[breaks[-1].end() :] if breaks else head
     return _NEGATION.search(clause) is not None
 
 
@@ -168,7 +179,7 @@ def choose(text: str, phrases: Sequence[Phrase], labels: Sequence[str]) -> tuple
     """The label an answer names, and how it was found (or why nothing was)."""
     lowered = text.lower()
     markers = list(_MARKER.finditer(lowered))
-    regions = ([lowered[markers[-1].end():]] if markers else []) + [lowered]
+    regions = ([lowered[markers[-1].end() :]] if markers else []) + [lowered]
     for region in regions:
         mentions = find_mentions(region, phrases)
         positives = [m for m in mentions if not m.negated]
@@ -176,7 +187,7 @@ def choose(text: str, phrases: Sequence[Phrase], labels: Sequence[str]) -> tuple
             best_tier = min(m.tier for m in positives)
             best = [m for m in positives if m.tier == best_tier]
             other = next((m for m in best if m.label != best[0].label), None)
-            if other is not None and _HEDGE.fullmatch(region[best[0].end:other.start]):
+            if other is not None and _HEDGE.fullmatch(region[best[0].end : other.start]):
                 return None, "ambiguous: several options named together"
             return best[0].label, "search"
     mentions = find_mentions(lowered, phrases)
@@ -187,7 +198,7 @@ def choose(text: str, phrases: Sequence[Phrase], labels: Sequence[str]) -> tuple
     return None, "no option found" if not mentions else "only negated options"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(entries: tuple[tuple[str, str, int], ...]) -> tuple[Phrase, ...]:
     return compile_phrases(entries)
 
@@ -221,13 +232,24 @@ def _to_float(sign: str, digits: str) -> float:
     if "," in digits:
         whole, _, frac = digits.partition(",")
         # "1,200" is a thousands separator; "45,5" and "0,650" are decimal commas.
-        digits = whole + frac if len(frac) == 3 and whole.lstrip("0") and "e" not in frac.lower() else f"{whole}.{frac}"
+        digits = (
+            whole + frac
+            if len(frac) == 3 and whole.lstrip("0") and "e" not in frac.lower()
+            else f"{whole}.{frac}"
+        )
     value = float(digits)
     return -value if sign in ("-", "−") else value
 
 
-_UNIT_WORDS = (("millimet", "mm"), ("centimet", "cm"), ("percent", "%"), ("mm", "mm"), ("cm", "cm"),
-               ("%", "%"), ("ml", "ml"))
+_UNIT_WORDS = (
+    ("millimet", "mm"),
+    ("centimet", "cm"),
+    ("percent", "%"),
+    ("mm", "mm"),
+    ("cm", "cm"),
+    ("%", "%"),
+    ("ml", "ml"),
+)
 
 
 def _unit_after(text: str, end: int) -> str | None:
@@ -243,7 +265,10 @@ def _unit_after(text: str, end: int) -> str | None:
 
 
 def extract_number(text: str, unit: str = "") -> NumberResult:
-    """The first number of an answer; a range "45-50" gives its midpoint; "4.2 cm" gives 42 when the unit is mm."""
+    """The first number of an answer.
+
+    A range ("45-50", "between 45 and 50") gives its midpoint; "4.2 cm" gives 42 when the unit is mm.
+    """
     s = clean_answer(text)
     # Ranges and single numbers compete on position: the earliest wins, a range over a number at the
     # same place. "between 45 and 50" starts at "between".

@@ -20,8 +20,19 @@ CVE errors are ``truth_n - pred_n`` on the min-max normalized scale, not clipped
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ConfigError, DataError
-from ..types import Case, CaseScore, Completion, LabelTarget, Prediction, SectorTarget, TextTarget, ValueTarget
+from ..types import (
+    Case,
+    CaseScore,
+    Completion,
+    LabelTarget,
+    Prediction,
+    SectorTarget,
+    TextTarget,
+    ValueTarget,
+)
 from .base import Parse
 from .extract import loose_key
 from .parsers import case_options, family_of, is_integer_labelled, parser_for
@@ -37,11 +48,24 @@ def compat_label(label: str) -> str:
 
 
 def robust_label(case: Case) -> str:
-    """The ground truth as the canonical option it names (``4a`` -> ``4A``), else as given."""
+    """The ground truth as the canonical option it names (``4a`` -> ``4A``), else as given.
+
+    A dict-shaped label such as ``{'Anatomy': 'liver'}`` (the raw ``anatomy`` set, SPEC 4.1 defect)
+    names its value; compat keeps the kit's behaviour, where such a label never matches.
+    """
     assert isinstance(case.target, LabelTarget)
     label = case.target.label
-    key = loose_key(compat_label(label))
-    return next((opt for opt in case_options(case) if loose_key(opt) == key), label)
+    candidates = [label]
+    shaped = re.fullmatch(r"\s*\{\s*['\"]?[^:'\"]+['\"]?\s*:\s*['\"]?([^'\"}]*)['\"]?\s*\}\s*", label)
+    if shaped:
+        candidates.append(shaped.group(1))
+    options = case_options(case)
+    for candidate in candidates:
+        key = loose_key(compat_label(candidate))
+        found = next((opt for opt in options if loose_key(opt) == key), None)
+        if found is not None:
+            return found
+    return label
 
 
 def normalized(value: float, low: float, high: float) -> float:
@@ -80,7 +104,9 @@ def _unusable(case: Case, completion: Completion | None, compat: bool) -> tuple[
         family == "seg" and completion is not None and completion.error is not None
     )
     if counted:
-        return pred, _base(case, counted=True, parsed=False, api_error=True, correct=False, truth=truth, answer="")
+        return pred, _base(
+            case, counted=True, parsed=False, api_error=True, correct=False, truth=truth, answer=""
+        )
     return pred, _base(case, counted=False, parsed=False, api_error=True, truth=truth)
 
 
@@ -136,4 +162,6 @@ def judge(
         if hypothesis != pred.value:
             pred = Prediction(case.case_id, hypothesis, parsed=False, reason=pred.reason or "no text")
         return pred, _base(case, parsed=pred.parsed)
-    raise DataError(f"{case.source}: row {case.row}: case {case.case_id}: unknown target type {type(target).__name__}")
+    raise DataError(
+        f"{case.source}: row {case.row}: case {case.case_id}: unknown target type {type(target).__name__}"
+    )

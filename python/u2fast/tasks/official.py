@@ -60,9 +60,13 @@ def _read_json_table(path: Path, templates: bool) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc})") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise ConfigError(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a JSON object of dataset id -> prompt text, got {type(raw).__name__}")
+        raise ConfigError(
+            f"{path}: expected a JSON object of dataset id -> prompt text, got {type(raw).__name__}"
+        )
     table: dict[str, str] = {}
     for key, value in raw.items():
         if not isinstance(value, str):
@@ -77,7 +81,9 @@ def _check_template(path: Path, key: str, template: str) -> None:
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
-        raise ConfigError(f"{path}: key {key!r}: bad template ({exc}); write {{{{ and }}}} for literal braces") from None
+        raise ConfigError(
+            f"{path}: key {key!r}: bad template ({exc}); write {{{{ and }}}} for literal braces"
+        ) from None
     for name in fields:
         if name not in TEMPLATE_FIELDS:
             raise ConfigError(
@@ -90,7 +96,9 @@ def load_official_prompts(directory: str | Path) -> OfficialPrompts:
     """Read the kit's ``cla_prompt.json`` and ``mea_prompt.json`` (and optional u2fast templates)."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise ConfigError(f"--prompts {folder}: not a folder (expected one holding cla_prompt.json and mea_prompt.json)")
+        raise ConfigError(
+            f"--prompts {folder}: not a folder (expected one holding cla_prompt.json and mea_prompt.json)"
+        )
     files: dict[str, dict[str, str]] = {}
     for stem in REQUIRED_FILES:
         path = folder / f"{stem}.json"
@@ -118,7 +126,9 @@ def official_text(official: Mapping[str, Mapping[str, str]], stem: str, dataset_
     for key in (dataset_id, dataset_id.lstrip("0") or dataset_id):
         if key in table:
             return key, table[key]
-    raise ConfigError(f"{_where(official, stem)}: no prompt for dataset {dataset_id!r} (key {dataset_id!r} is missing)")
+    raise ConfigError(
+        f"{_where(official, stem)}: no prompt for dataset {dataset_id!r} (key {dataset_id!r} is missing)"
+    )
 
 
 def official_template(
@@ -134,7 +144,9 @@ def official_template(
     return None
 
 
-def validate_official_prompts(official: Mapping[str, Mapping[str, str]], scenarios: Iterable[tuple[str, str]]) -> None:
+def validate_official_prompts(
+    official: Mapping[str, Mapping[str, str]], scenarios: Iterable[tuple[str, str]]
+) -> None:
     """Fail before any request when a (task, dataset id) in use has no official prompt text."""
     missing: list[str] = []
     for task, dataset_id in sorted(set(scenarios)):

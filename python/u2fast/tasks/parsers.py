@@ -42,8 +42,16 @@ __all__ = [
     "is_integer_labelled",
 ]
 
-_FAMILY = {"DD": "cla", "VRA": "cla", "LL": "seg", "OD": "seg", "KD": "seg", "CVE": "measurement",
-           "RG": "report", "CG": "report"}
+_FAMILY = {
+    "DD": "cla",
+    "VRA": "cla",
+    "LL": "seg",
+    "OD": "seg",
+    "KD": "seg",
+    "CVE": "measurement",
+    "RG": "report",
+    "CG": "report",
+}
 
 
 def family_of(task: str) -> str:

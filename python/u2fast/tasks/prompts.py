@@ -138,7 +138,9 @@ def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
     if task in ("DD", "VRA"):
         options = sc.options if sc else (case.target.options if isinstance(case.target, LabelTarget) else ())
         wording = CLA_WORDING.get(ds, GENERIC_CLA) if sc else GENERIC_CLA
-        instruction = _instruction("", wording.task, wording.detail, "Options: " + ", ".join(options), variant)
+        instruction = _instruction(
+            "", wording.task, wording.detail, "Options: " + ", ".join(options), variant
+        )
         fmt = _INTEGER_FORMAT if sc is not None and sc.integer_labels else _CLA_FORMAT
     elif task in ("LL", "OD", "KD"):
         sentence = SECTOR_TASK[task].format(subject=resolve_structure(case, sc))
@@ -154,15 +156,22 @@ def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
         else:
             raise ConfigError(f"{case.source}: row {case.row}: CVE case {case.case_id} has no range to state")
         wording = CVE_WORDING.get(ds, GENERIC_CVE) if sc else GENERIC_CVE
-        instruction = _instruction("", wording.task, wording.detail, _range_sentence(low, high, unit), variant)
+        instruction = _instruction(
+            "", wording.task, wording.detail, _range_sentence(low, high, unit), variant
+        )
         fmt = _WHOLE_NUMBER_FORMAT if integer else _NUMBER_FORMAT
     else:  # RG, CG
         task_sentence, detail, fmt = REPORT_WORDING[task]
         instruction = _instruction(_hint(case), task_sentence, detail, "", variant)
     if variant == "no-format":
         fmt = ""
-    return Prompt(role=role, instruction=instruction, output_format=fmt,
-                  template=f"{TEMPLATE_VERSION}:{task}/{ds}", variant=variant)
+    return Prompt(
+        role=role,
+        instruction=instruction,
+        output_format=fmt,
+        template=f"{TEMPLATE_VERSION}:{task}/{ds}",
+        variant=variant,
+    )
 
 
 def _official_prompt(case: Case, sc: Scenario | None, options: PromptOptions) -> Prompt | None:
@@ -174,33 +183,49 @@ def _official_prompt(case: Case, sc: Scenario | None, options: PromptOptions) ->
         key, text = official_text(official, stem, ds)
         if options.variant != "default":
             raise ConfigError(
-                f"prompt variant {options.variant!r} cannot edit the official text ({stem}.json key {key!r}); "
-                "use the default variant with --prompts, or drop --prompts"
+                f"prompt variant {options.variant!r} cannot edit the official text "
+                f"({stem}.json key {key!r}); use the default variant with --prompts, or drop --prompts"
             )
-        return Prompt(role="", instruction=text, output_format="", separator="",
-                      template=f"official:{family}/{key}", variant="default")
+        return Prompt(
+            role="",
+            instruction=text,
+            output_format="",
+            separator="",
+            template=f"official:{family}/{key}",
+            variant="default",
+        )
     stem, family = ("seg_prompt", "seg") if task in ("LL", "OD", "KD") else ("report_prompt", "report")
     found = official_template(official, stem, task, ds)
     if found is None:
         return None
     key, template = found
     if options.variant != "default":
-        raise ConfigError(f"prompt variant {options.variant!r} cannot edit the template {stem}.json key {key!r}")
+        raise ConfigError(
+            f"prompt variant {options.variant!r} cannot edit the template {stem}.json key {key!r}"
+        )
     text = template.format(
         anatomy=resolve_anatomy(case, sc),
         structure=resolve_structure(case, sc) if task in ("OD", "KD") else "",
         hint=_present(case.hint) or "",
         options=", ".join(SECTOR_LABELS),
     )
-    return Prompt(role="", instruction=text, output_format="", separator="",
-                  template=f"official:{family}/{key}", variant="default")
+    return Prompt(
+        role="",
+        instruction=text,
+        output_format="",
+        separator="",
+        template=f"official:{family}/{key}",
+        variant="default",
+    )
 
 
 def build_prompt(case: Case, options: PromptOptions | None = None) -> Prompt:
     """The prompt of one case under the run's prompt options."""
     options = options or PromptOptions()
     if options.variant not in PROMPT_VARIANTS:
-        raise ConfigError(f"unknown prompt variant {options.variant!r}; choose from {', '.join(PROMPT_VARIANTS)}")
+        raise ConfigError(
+            f"unknown prompt variant {options.variant!r}; choose from {', '.join(PROMPT_VARIANTS)}"
+        )
     sc = scenario(case.task, case.dataset_id)
     if options.official is not None:
         official = _official_prompt(case, sc, options)
