@@ -5,11 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
+import struct
+import zlib
+
+from PIL import Image
 
 from ..errors import DataError
 from ..types import ImageRef
 
-__all__ = ["read_image_bytes", "sniff_mime", "sha256_hex"]
+__all__ = ["read_image_bytes", "sniff_mime", "sha256_hex", "inspect_image", "decode_base64", "encode_png"]
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -57,3 +62,69 @@ def read_image_bytes(ref: ImageRef) -> bytes:
         return base64.b64decode(raw, validate=False)
     except (binascii.Error, ValueError) as exc:
         raise DataError(f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}") from exc
+
+
+def decode_base64(text: bytes | str) -> bytes:
+    """Strictly decode base64 (an optional ``data:...;base64,`` prefix allowed); ValueError when corrupt."""
+    if isinstance(text, str):
+        text = text.encode("ascii", "replace")
+    if text.startswith(b"data:"):
+        comma = text.find(b",")
+        text = text[comma + 1 :] if comma >= 0 else text
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"corrupt base64: {exc}") from None
+
+
+def inspect_image(data: bytes) -> tuple[str, int, int]:
+    """``(mime, width, height)`` of image bytes, after checking that PIL can decode them.
+
+    PNG is checked through its chunk CRCs (``verify``), other formats are decoded (JPEG at a reduced
+    draft scale, which still fails on truncated data). Raises ValueError naming what is wrong.
+    """
+    if not data:
+        raise ValueError("empty image")
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            fmt = im.format or ""
+            if fmt == "PNG":
+                im.verify()
+            else:
+                if fmt == "JPEG":
+                    im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
+                im.load()
+    except Exception as exc:  # PIL raises many types for bad bytes
+        raise ValueError(f"not a decodable image: {type(exc).__name__}: {exc}") from None
+    mime = sniff_mime(data) or Image.MIME.get(fmt)
+    if mime is None:
+        raise ValueError(f"unsupported image format {fmt or 'unknown'}")
+    return mime, width, height
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def encode_png(pixels: bytes, width: int, height: int, channels: int = 1, level: int = 9) -> bytes:
+    """A minimal 8-bit PNG (gray or RGB), byte-identical for identical pixels and zlib.
+
+    Written by hand rather than through PIL so that the bundled sample does not depend on which
+    zlib flavour a Pillow wheel ships; Python's own zlib module is used instead.
+    """
+    if channels not in (1, 3):
+        raise ValueError("channels must be 1 (gray) or 3 (RGB)")
+    stride = width * channels
+    if len(pixels) != stride * height:
+        raise ValueError(f"expected {stride * height} bytes of pixels, got {len(pixels)}")
+    color_type = 0 if channels == 1 else 2
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    # Filter type 0 (None) on every scanline: simple and deterministic.
+    raw = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw, level))
+        + _png_chunk(b"IEND", b"")
+    )

@@ -17,9 +17,12 @@ class LoadOptions:
     strict: bool = False
     #: "auto", "cxcywh-norm", "xyxy-norm", "xywh-px", "xyxy-px", "cxcywh-px"
     bbox_format: str = "auto"
-    #: Keep only these tasks / datasets (empty: all).
+    #: Keep only these tasks / datasets (empty: all). A dataset is named by its id (``21``) or its
+    #: scenario key (``DD/21``).
     tasks: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
+    #: At most this many cases per scenario (the first ones in file order); rows past the limit are
+    #: not read further, so a quick run does not pay for validating every image.
     limit: int | None = None
 
 
@@ -28,10 +31,13 @@ class LoadResult:
     cases: list[Case]
     #: Rows skipped (non-strict mode), each a RowError naming file, row and field.
     skipped: list[RowError] = field(default_factory=list)
-    #: What the source says about itself: a fingerprint and the bbox layout used per dataset.
+    #: A stable hash of the cases (ids, targets, image sha256); see ``u2fast.data.fingerprint``.
     fingerprint: str = ""
+    #: Box layout used per scenario key (``LL/04`` -> ``cxcywh-norm``); KD keypoints read ``point-norm``.
     bbox_format: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    #: Things a user should know that are not bad rows (e.g. an ambiguous box layout).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

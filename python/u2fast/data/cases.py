@@ -1,0 +1,305 @@
+"""From source rows to Cases: one code path for TSV, jsonl, parquet and hub rows.
+
+A source yields RawRows (cells plus where the image is). CaseBuilder checks each row once (task,
+dataset id, target, image bytes), turns a bad row into a RowError (raised with ``strict``, else
+recorded as skipped), and holds sector rows back until the whole dataset is read, because the box
+layout (SPEC A10) is decided per dataset from all of its boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from ..errors import RowError
+from ..tasks.scenarios import Scenario, scenario
+from ..tasks.sectors import NOT_VISIBLE, sector_of_point
+from ..types import Case, ImageRef, LabelTarget, SectorTarget, TaskName, TextTarget, ValueTarget
+from . import columns as col
+from .bbox import Annotation, centre_of, detect_format
+from .images import decode_base64, inspect_image, sha256_hex
+from .registry import LoadOptions, LoadResult
+
+__all__ = ["ImageB64", "ImageFile", "ImageBytes", "ImageInput", "RawRow", "CaseBuilder"]
+
+_SECTOR_TASKS = ("LL", "OD", "KD")
+#: VLMEvalKit's de-duplication: an ``img_data`` this short is the index of another row with the image.
+_MAX_IMAGE_REFERENCE = 64
+
+
+@dataclass
+class ImageB64:
+    """Base64 text of an image; ``path``/``offset``/``length`` locate it in a file when lazy loading is possible."""
+
+    text: bytes
+    path: str | None = None
+    offset: int = 0
+    length: int = 0
+
+
+@dataclass
+class ImageFile:
+    path: str
+
+
+@dataclass
+class ImageBytes:
+    data: bytes
+
+
+ImageInput = Union[ImageB64, ImageFile, ImageBytes]
+
+
+@dataclass
+class RawRow:
+    source: str
+    row: int
+    #: Task given by the enclosing folder (a ``task`` cell overrides it).
+    folder_task: TaskName | None
+    #: File stem, the fallback for the dataset id.
+    stem: str
+    cells: Mapping[str, Any]
+    image: ImageInput | None = None
+    image_field: str = "img_data"
+    #: Set by the source when the row is bad before any cell is read: ``(field, reason)``.
+    error: tuple[str, str] | None = None
+
+
+@dataclass
+class _PendingSector:
+    case: Case
+    scenario_key: str
+    structure: str | None
+    annotation: Annotation | None
+    from_keypoints: bool
+
+
+@dataclass
+class CaseBuilder:
+    options: LoadOptions
+    items: list[Case | _PendingSector] = field(default_factory=list)
+    skipped: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _seen: dict[str, str] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict)
+    _images_by_index: dict[tuple[str, str], ImageRef] = field(default_factory=dict)
+
+    def add(self, raw: RawRow) -> None:
+        try:
+            item = self._build(raw)
+        except RowError as err:
+            if self.options.strict:
+                raise
+            self.skipped.append(err)
+            return
+        if item is not None:
+            self.items.append(item)
+
+    # ------------------------------------------------------------------ one row
+
+    def _build(self, raw: RawRow) -> Case | _PendingSector | None:
+        def bad(field_name: str, reason: str) -> RowError:
+            return RowError(raw.source, raw.row, field_name, reason)
+
+        if raw.error is not None:
+            raise bad(*raw.error)
+        cells = raw.cells
+        task = raw.folder_task
+        if "task" in cells and not col.is_missing(cells["task"]):
+            task = col.task_of(cells["task"])
+            if task is None:
+                raise bad("task", f"unknown task {cells['task']!r}")
+        if task is None:
+            raise bad("task", "missing field: no task column and the file is not inside a task folder")
+        if self.options.tasks and task not in self.options.tasks:
+            return None
+        sc = self._scenario(raw, task, bad)
+        if self.options.datasets and not {sc.dataset_id, sc.key} & set(self.options.datasets):
+            return None
+        if self.options.limit is not None and self._counts.get(sc.key, 0) >= self.options.limit:
+            return None
+
+        index = self._index(raw)
+        case_id = f"{task}/{sc.dataset_id}/{index}"
+        if case_id in self._seen:
+            raise bad("index", f"duplicate case id {case_id!r} (first seen at {self._seen[case_id]})")
+
+        pending: tuple[str | None, Annotation | None, bool] | None = None
+        target: LabelTarget | ValueTarget | TextTarget | SectorTarget
+        if task in ("DD", "VRA"):
+            target = self._label(cells, sc, bad)
+        elif task == "CVE":
+            target = self._value(cells, sc, bad)
+        elif task in ("RG", "CG"):
+            found = col.first_present(cells, col.TEXT_COLUMNS[task])
+            if found is None or not str(found[1]).strip():
+                raise bad(col.TEXT_COLUMNS[task][0], "missing field: no reference text")
+            target = TextTarget(str(found[1]).strip())
+        else:
+            target = SectorTarget(NOT_VISIBLE)  # replaced in finish()
+        image = self._image(raw, index, bad)
+        if task in _SECTOR_TASKS:
+            pending = self._annotation(cells, task, sc, image)
+
+        anatomy = cells.get("anatomy_location")
+        hint = cells.get("hint")
+        case = Case(
+            case_id=case_id,
+            dataset_id=sc.dataset_id,
+            task=task,
+            target=target,
+            image=image,
+            anatomy=None if col.is_missing(anatomy) else str(anatomy).strip(),
+            hint=None if col.is_missing(hint) else str(hint).strip(),
+            source=raw.source,
+            row=raw.row,
+        )
+        self._seen[case_id] = f"{raw.source}: row {raw.row}"
+        self._counts[sc.key] = self._counts.get(sc.key, 0) + 1
+        if pending is not None:
+            structure, annotation, from_keypoints = pending
+            return _PendingSector(case, sc.key, structure, annotation, from_keypoints)
+        return case
+
+    def _scenario(self, raw: RawRow, task: TaskName, bad: Any) -> Scenario:
+        named = raw.cells.get("dataset_name")
+        tried: list[str] = []
+        for field_name, name in (("dataset_name", named), ("file name", raw.stem)):
+            if col.is_missing(name):
+                continue
+            dataset_id = col.normalize_dataset_id(str(name), task)
+            found = scenario(task, dataset_id) if dataset_id else None
+            if found is not None:
+                return found
+            tried.append(f"{field_name} {str(name)!r} -> {dataset_id or '?'}")
+        field_name = "dataset_name" if not col.is_missing(named) else "file name"
+        raise bad(field_name, f"unknown dataset id for task {task}: {'; '.join(tried) or 'none given'}")
+
+    @staticmethod
+    def _index(raw: RawRow) -> str:
+        value = raw.cells.get("index")
+        if col.is_missing(value):
+            return str(raw.row)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value).strip()
+        return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+    @staticmethod
+    def _label(cells: Mapping[str, Any], sc: Scenario, bad: Any) -> LabelTarget:
+        found = col.first_present(cells, col.LABEL_COLUMNS)
+        if found is None:
+            raise bad(col.LABEL_COLUMNS[0], "missing field: no class_label/classes/class value")
+        column, raw_label = found
+        try:
+            label = col.clean_label(raw_label)
+        except ValueError as exc:
+            raise bad(column, str(exc)) from None
+        option = col.match_option(label, sc.options)
+        if option is None:
+            raise bad(column, f"unknown label {label!r}; {sc.key} options: {', '.join(sc.options)}")
+        return LabelTarget(option, sc.options)
+
+    @staticmethod
+    def _value(cells: Mapping[str, Any], sc: Scenario, bad: Any) -> ValueTarget:
+        raw_value = cells.get("measurement")
+        if col.is_missing(raw_value):
+            raise bad("measurement", "missing field: no measurement value")
+        try:
+            value = col.measurement_value(raw_value, sc.measurement_key)
+        except ValueError as exc:
+            raise bad("measurement", str(exc)) from None
+        return ValueTarget(value, sc.low, sc.high, sc.unit)
+
+    @staticmethod
+    def _annotation(
+        cells: Mapping[str, Any], task: str, sc: Scenario, image: ImageRef
+    ) -> tuple[str | None, Annotation | None, bool]:
+        order = ("keypoints", "gt_bbox") if task == "KD" else ("gt_bbox", "keypoints")
+        found = col.first_present(cells, order)
+        name, numbers = col.first_annotation(found[1]) if found else (None, None)
+        if task == "LL":
+            structure = None
+        elif task == "OD":
+            structure = col.structure_name(cells.get("seg_channel_name")) or name or sc.subject
+        else:
+            structure = name or sc.subject
+        annotation = Annotation(tuple(numbers), image.width, image.height) if numbers else None
+        return structure, annotation, bool(found and found[0] == "keypoints")
+
+    def _image(self, raw: RawRow, index: str, bad: Any) -> ImageRef:
+        source = raw.image
+        if source is None:
+            raise bad(raw.image_field, "missing field: no img_data or img_path value")
+        if isinstance(source, ImageB64) and len(source.text) <= _MAX_IMAGE_REFERENCE:
+            ref = self._images_by_index.get((raw.source, source.text.decode("ascii", "replace").strip()))
+            if ref is not None:
+                return ref
+        try:
+            if isinstance(source, ImageB64):
+                text, offset, length = source.text, source.offset, source.length
+                if text.startswith(b"data:"):
+                    skip = text.find(b",") + 1
+                    text, offset, length = text[skip:], offset + skip, length - skip
+                data = decode_base64(text)
+            elif isinstance(source, ImageFile):
+                try:
+                    with open(source.path, "rb") as fh:
+                        data = fh.read()
+                except OSError as exc:
+                    raise ValueError(f"cannot read image file: {exc}") from None
+            else:
+                data = source.data
+            mime, width, height = inspect_image(data)
+        except ValueError as exc:
+            raise bad(raw.image_field, str(exc)) from None
+        digest = sha256_hex(data)
+        if isinstance(source, ImageB64) and source.path is not None:
+            ref = ImageRef(digest, mime, path=source.path, offset=offset, length=length, base64=True,
+                           width=width, height=height)
+        elif isinstance(source, ImageFile):
+            ref = ImageRef(digest, mime, path=source.path, width=width, height=height)
+        else:
+            ref = ImageRef(digest, mime, data=data, width=width, height=height)
+        self._images_by_index[(raw.source, index)] = ref
+        return ref
+
+    # ------------------------------------------------------------------ the whole source
+
+    def finish(self, description: str = "") -> LoadResult:
+        """Decide each sector dataset's box layout, fill in the sector targets, and return the result."""
+        by_key: dict[str, list[_PendingSector]] = {}
+        for item in self.items:
+            if isinstance(item, _PendingSector):
+                by_key.setdefault(item.scenario_key, []).append(item)
+        formats: dict[str, str] = {}
+        for key, pending in by_key.items():
+            annotations = [p.annotation for p in pending if p.annotation is not None]
+            if not annotations:
+                continue
+            keypoints = all(p.from_keypoints for p in pending if p.annotation is not None)
+            override = self.options.bbox_format
+            if override == "auto" or keypoints:
+                fmt, warning = detect_format(annotations)
+            else:
+                fmt, warning = override, None
+                if override.endswith("-norm") and any(v > 1.0 for a in annotations for v in a.numbers):
+                    warning = f"bbox format {override} was asked for but some boxes hold values > 1"
+            formats[key] = fmt
+            if warning:
+                self.warnings.append(f"{key}: {warning}")
+        cases: list[Case] = []
+        for item in self.items:
+            if isinstance(item, Case):
+                cases.append(item)
+                continue
+            if item.annotation is None:
+                target = SectorTarget(NOT_VISIBLE, item.structure)
+            else:
+                cx, cy = centre_of(item.annotation, formats[item.scenario_key])
+                target = SectorTarget(sector_of_point(cx, cy), item.structure, cx, cy)
+            c = item.case
+            cases.append(Case(c.case_id, c.dataset_id, c.task, target, c.image, c.anatomy, c.hint, c.source, c.row))
+        return LoadResult(cases=cases, skipped=list(self.skipped), bbox_format=formats,
+                          description=description, warnings=list(self.warnings))

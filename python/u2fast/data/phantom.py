@@ -1,0 +1,158 @@
+"""A deterministic ultrasound-like phantom: speckle in a sector-shaped field of view, with drawn structures.
+
+The picture is built from a Scene (tissue brightness plus blobs, bands and lines) so that every
+ground-truth fact is known exactly: a blob's pixel mask gives its box, a band's thickness in pixels
+times the stated pixel spacing gives a thickness in mm. Speckle is a smoothed complex Gaussian
+field's magnitude (Rayleigh-like, spatially correlated as real speckle is); lesions may cast an
+acoustic shadow (or posterior enhancement) along the beam, away from the probe at the top.
+Only numpy is used, and every random draw comes from the caller's Generator.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["APEX", "HALF_ANGLE", "Blob", "Band", "Scene", "fov_mask", "in_fov", "blob_mask", "render"]
+
+#: The probe sits above the image: beams fan out from APEX (normalized x, y) within +-HALF_ANGLE.
+APEX = (0.5, -0.12)
+HALF_ANGLE = 0.72  # radians, about 41 degrees
+_R_MIN, _R_MAX = 0.16, 1.12
+
+Mask = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Blob:
+    """An ellipse-like structure; ``roughness`` 0 is a smooth oval, 1 an irregular, spiculated outline."""
+
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+    level: float
+    angle: float = 0.0
+    roughness: float = 0.0
+    shadow: float = 0.0
+    enhancement: float = 0.0
+    rim: float = 0.0
+    phases: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A horizontal layer between rows ``top`` and ``top + thickness`` (pixels), e.g. a vessel wall."""
+
+    top: int
+    thickness: int
+    level: float
+
+
+@dataclass(frozen=True)
+class Scene:
+    tissue: float = 0.5
+    blobs: tuple[Blob, ...] = ()
+    bands: tuple[Band, ...] = ()
+    #: Bright vertical lines from a row downwards (lung B-lines): (x, top_row, level).
+    vlines: tuple[tuple[float, int, float], ...] = ()
+    size: int = 128
+
+
+def _grid(size: int) -> tuple[Floats, Floats]:
+    coords = (np.arange(size, dtype=np.float64) + 0.5) / size
+    y, x = np.meshgrid(coords, coords, indexing="ij")
+    return x, y
+
+
+def _polar(x: Floats, y: Floats) -> tuple[Floats, Floats]:
+    dx, dy = x - APEX[0], y - APEX[1]
+    return np.hypot(dx, dy), np.arctan2(dx, dy)
+
+
+def fov_mask(size: int) -> Mask:
+    x, y = _grid(size)
+    r, theta = _polar(x, y)
+    return (np.abs(theta) < HALF_ANGLE) & (r > _R_MIN) & (r < _R_MAX)
+
+
+def in_fov(cx: float, cy: float, radius: float = 0.0) -> bool:
+    """Whether a disc of ``radius`` around (cx, cy) lies inside the field of view."""
+    r = math.hypot(cx - APEX[0], cy - APEX[1])
+    theta = math.atan2(cx - APEX[0], cy - APEX[1])
+    margin = math.asin(min(1.0, radius / r)) if r > radius else math.pi
+    inside = abs(theta) + margin < HALF_ANGLE and r - radius > _R_MIN and r + radius < _R_MAX
+    return inside and radius <= cx <= 1 - radius and radius <= cy <= 1 - radius
+
+
+def blob_mask(blob: Blob, size: int) -> Mask:
+    x, y = _grid(size)
+    dx, dy = x - blob.cx, y - blob.cy
+    cos_a, sin_a = math.cos(blob.angle), math.sin(blob.angle)
+    u = (dx * cos_a + dy * sin_a) / blob.rx
+    v = (-dx * sin_a + dy * cos_a) / blob.ry
+    rho = np.hypot(u, v)
+    phi = np.arctan2(v, u)
+    p1, p2, p3 = blob.phases
+    edge = 1.0 + blob.roughness * (
+        0.16 * np.sin(5 * phi + p1) + 0.10 * np.sin(9 * phi + p2) + 0.07 * np.sin(13 * phi + p3)
+    )
+    mask: Mask = rho < edge
+    return mask
+
+
+def _blur(field_: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    kernel = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+    out = field_
+    for axis in (0, 1):
+        padded = np.pad(out, [(2, 2) if a == axis else (0, 0) for a in (0, 1)], mode="reflect")
+        n = out.shape[axis]
+        out = sum(  # type: ignore[assignment]
+            k * np.take(padded, np.arange(i, i + n), axis=axis) for i, k in enumerate(kernel)
+        )
+    return out
+
+
+def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], list[Mask]]:
+    """The 8-bit gray image of ``scene`` and the pixel mask of each blob (in scene order)."""
+    size = scene.size
+    x, y = _grid(size)
+    r, theta = _polar(x, y)
+    echo = np.full((size, size), scene.tissue, dtype=np.float64)
+    # Gentle layered texture so that tissue is not flat.
+    echo *= 1.0 + 0.08 * np.sin(2 * math.pi * (3.0 * r + rng.uniform(0, 1)))
+    for band in scene.bands:
+        echo[band.top : band.top + band.thickness, :] = band.level
+    for px, top, level in scene.vlines:
+        col = min(size - 1, max(0, int(px * size)))
+        echo[top:, max(0, col - 1) : col + 1] = level
+    masks: list[Mask] = []
+    for blob in scene.blobs:
+        mask = blob_mask(blob, size)
+        masks.append(mask)
+        if blob.rim > 0:
+            grown = blob_mask(
+                Blob(blob.cx, blob.cy, blob.rx * 1.18, blob.ry * 1.18, blob.level, blob.angle,
+                     blob.roughness, phases=blob.phases),
+                size,
+            )
+            echo[grown & ~mask] = blob.rim
+        echo[mask] = blob.level
+        if blob.shadow > 0 or blob.enhancement > 0:
+            rb = math.hypot(blob.cx - APEX[0], blob.cy - APEX[1])
+            tb = math.atan2(blob.cx - APEX[0], blob.cy - APEX[1])
+            half = 0.8 * max(blob.rx, blob.ry) / rb
+            behind = (r > rb) & (np.abs(theta - tb) < half) & ~mask
+            echo[behind] *= 1.0 - blob.shadow + blob.enhancement
+    noise = rng.standard_normal((size, size)) + 1j * rng.standard_normal((size, size))
+    speckle = np.abs(_blur(_blur(noise)))
+    speckle /= speckle.mean()
+    depth_gain = np.exp(-0.35 * (r - _R_MIN))
+    image = echo * speckle * depth_gain * 150.0
+    image[~fov_mask(size)] = 0.0
+    pixels: NDArray[np.uint8] = np.clip(np.rint(image), 0, 255).astype(np.uint8)
+    return pixels, masks

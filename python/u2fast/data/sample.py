@@ -1,0 +1,169 @@
+"""The bundled sample and ``u2fast data sample``: phantom cases (plus real frames) in the release layout.
+
+``write_sample(out_dir, cases, seed)`` writes one folder per task and one TSV per dataset, named
+like the official kit's files (``3_FETAL_Planes_US.tsv``, ``39_translated.tsv``...) with the release
+columns and base64 PNG ``img_data``, so that loading it runs the same code as the real release.
+Cases are spread over all 50 scenarios: each gets an equal base (up to 4) and the rest is shared in
+proportion to the official case counts, so 7,241 cases give the release's shape. The output depends
+only on (cases, seed, image size, the real frames used); ``sample_assets/`` is this function's output
+for ``SAMPLE_CASES`` cases, seed 0 and the pydicom wheel's frames only.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..tasks.scenarios import SCENARIOS, Scenario
+from .columns import FOLDER_OF_TASK
+from .dicom_frames import real_frames
+from .images import encode_png
+from .phantom_cases import make_case
+
+__all__ = ["SAMPLE_CASES", "SAMPLE_DIR", "FILE_STEMS", "allocate", "write_sample"]
+
+#: Size of the committed sample: 4 cases per scenario.
+SAMPLE_CASES = 200
+SAMPLE_DIR = Path(__file__).with_name("sample_assets")
+
+#: Kit file stems (SPEC 2.3) where they differ from the bare dataset id; the loader normalizes them.
+FILE_STEMS: dict[str, str] = {
+    "VRA/03": "3_FETAL_Planes_US",
+    "VRA/10": "10_FetusOrientation",
+    "VRA/18": "18_1.Ultrasound_Heart_Segmentation_Dataset_view",
+    "OD/18": "18_1.Ultrasound_Heart_Segmentation_Dataset",
+    "CVE/18": "18_1.Ultrasound_Heart_Segmentation_Dataset",
+    "DD/21": "21.Breast_Ultrasound_Segmentation_Dataset",
+    "DD/25": "25.Dermatologic_Ultrasound_Classification_Dataset",
+    "DD/28": "28_1.Knee_Grading_Kellgren-Lawrence_Grade",
+    "VRA/28_class": "28.Knee_Classification",
+    "DD/32": "32_image",
+    "LL/32": "32_image",
+    "LL/17": "17_1",
+    "RG/39": "39_translated",
+    "DD/40": "40_birads",
+    "DD/44": "44.COVID-BLUES-frames",
+    "CG/44": "44.COVID-BLUES-frames",
+    "VRA/50": "50.ACOUSLIC_AI",
+    "DD/57": "57_1.Liver_Ultrasound_Segmentation_Dataset",
+    "CVE/57": "57_1.Liver_Ultrasound_Segmentation_Dataset",
+    "LL/64": "64.BrEaST-Lesions_USG",
+    "DD/74is_normal": "74_is_normal",
+    "VRA/74is_visible": "74_is_visible",
+    "DD/75": "75.PCOS_Ultrasound_Classification_Dataset",
+}
+_COLUMNS = ("index", "dataset_name", "img_data", "anatomy_location", "class_label", "gt_bbox",
+            "seg_channel_name", "keypoints", "measurement", "report", "caption", "hint", "notes")
+_BASE_PER_SCENARIO = 4
+#: 28_class has no published count (SPEC 2.3); give it the KL-grade set's 104.
+_UNKNOWN_N = 104
+
+
+def allocate(cases: int) -> dict[str, int]:
+    """Cases per scenario key: an equal base of up to 4, the rest in proportion to the official counts."""
+    if cases < 0:
+        raise ValueError("cases must be >= 0")
+    keys = [s.key for s in SCENARIOS]
+    base = min(_BASE_PER_SCENARIO, cases // len(keys))
+    counts = dict.fromkeys(keys, base)
+    rest = cases - base * len(keys)
+    if base == 0:  # fewer cases than scenarios: one each, in table order
+        for key in keys[:rest]:
+            counts[key] = 1
+        return counts
+    weights = {s.key: s.official_n or _UNKNOWN_N for s in SCENARIOS}
+    total = sum(weights.values())
+    shares = {k: rest * w / total for k, w in weights.items()}
+    for k, share in shares.items():
+        counts[k] += int(share)
+    left = cases - sum(counts.values())
+    for k in sorted(keys, key=lambda k: (-(shares[k] - int(shares[k])), keys.index(k)))[:left]:
+        counts[k] += 1
+    return counts
+
+
+def _tsv_text(rows: list[dict[str, str]]) -> str:
+    used = [c for c in _COLUMNS if any(c in r for r in rows)]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(used)
+    for r in rows:
+        writer.writerow([r.get(c, "") for c in used])
+    return out.getvalue()
+
+
+def _png_b64(pixels: Any) -> str:
+    height, width = pixels.shape[:2]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    return base64.b64encode(encode_png(pixels.tobytes(), width, height, channels)).decode("ascii")
+
+
+def _rows_for(sc: Scenario, n: int, seed: int, size: int, frames: list[Any]) -> list[dict[str, str]]:
+    rows = []
+    stem = FILE_STEMS.get(sc.key, sc.dataset_id)
+    for number in range(n):
+        row = {"index": str(number), "dataset_name": stem}
+        if frames and number < len(frames):
+            frame = frames[number]
+            row.update(img_data=base64.b64encode(frame.image).decode("ascii"), anatomy_location="",
+                       class_label=f"{{'Anatomy': '{frame.anatomy}'}}", notes=frame.notes)
+        else:
+            case = make_case(sc, number - (len(frames) if frames else 0), seed, size)
+            row["img_data"] = _png_b64(case.pixels)
+            row.update(case.cells)
+            row["notes"] = "u2fast phantom"
+        rows.append(row)
+    return rows
+
+
+def write_sample(
+    out_dir: str | os.PathLike[str],
+    cases: int,
+    seed: int = 0,
+    *,
+    size: int = 128,
+    include_pydicom_data: bool | None = None,
+    overwrite: bool = False,
+) -> dict[str, Any]:
+    """Write ``cases`` cases in the release layout under ``out_dir``; return a summary.
+
+    Real frames (see ``dicom_frames``) are the first cases of ``VRA/anatomy``;
+    ``include_pydicom_data=None`` uses ``pydicom-data`` when it is installed, False never does.
+    ``out_dir`` must be empty or absent unless ``overwrite`` is set (then its task folders are replaced).
+    """
+    if not 32 <= size <= 1024:
+        raise ValueError("size must be between 32 and 1024 pixels")
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise FileExistsError(f"{out} is not empty (pass overwrite=True to replace its task folders)")
+        for folder in FOLDER_OF_TASK.values():
+            shutil.rmtree(out / folder, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    counts = allocate(cases)
+    frames = real_frames(include_pydicom_data)
+    by_file: dict[Path, list[dict[str, str]]] = {}
+    for sc in SCENARIOS:
+        n = counts[sc.key]
+        if n == 0:
+            continue
+        use_frames = frames[:n] if sc.key == "VRA/anatomy" else []
+        path = out / FOLDER_OF_TASK[sc.task] / f"{FILE_STEMS.get(sc.key, sc.dataset_id)}.tsv"
+        by_file.setdefault(path, []).extend(_rows_for(sc, n, seed, size, use_frames))
+    for path, rows in by_file.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_tsv_text(rows), encoding="utf-8", newline="")
+    return {
+        "out_dir": str(out),
+        "cases": sum(counts.values()),
+        "seed": seed,
+        "size": size,
+        "real_frames": min(len(frames), counts.get("VRA/anatomy", 0)),
+        "scenarios": {k: v for k, v in counts.items() if v},
+        "files": sorted(str(p.relative_to(out)) for p in by_file),
+    }
