@@ -65,6 +65,14 @@ def test_anatomy_comes_from_the_case_then_the_scenario(make_case: MakeCase) -> N
     assert "nan" not in nan_role and anatomy_sentence("breast") in nan_role
 
 
+def test_classification_prompts_never_carry_the_rows_anatomy(make_case: MakeCase) -> None:
+    # The mixed-organ set's anatomy column would give the answer away.
+    organ = build_prompt(make_case("VRA", "anatomy", anatomy="liver"))
+    assert "liver" not in organ.text.split("Options:")[0]
+    side = build_prompt(make_case("VRA", "69", anatomy="left carotid"))
+    assert side.role == f"{ROLE} {anatomy_sentence('carotid artery')}"
+
+
 def test_structure_and_keypoint_names(make_case: MakeCase) -> None:
     od = build_prompt(make_case("OD", "09", target=SectorTarget("center", structure="['cortex_R1']")))
     assert "cortex_R1" in od.instruction and "[" not in od.instruction.split("Locations:")[0]
@@ -106,9 +114,10 @@ def test_no_anatomy_removes_the_anatomy_sentence_and_nothing_else(sc: Scenario, 
 @ALL
 def test_each_variant_changes_only_its_part(sc: Scenario, make_case: MakeCase) -> None:
     case = make_case(sc.task, sc.dataset_id, anatomy="knee")
+    anatomy = "knee" if sc.task not in ("DD", "VRA") else sc.anatomy
     default = build_prompt(case)
     no_role = build_prompt(case, PromptOptions(variant="no-role"))
-    assert no_role.role == anatomy_sentence("knee")
+    assert no_role.role == (anatomy_sentence(anatomy) if anatomy else "")
     assert (no_role.instruction, no_role.output_format) == (default.instruction, default.output_format)
     no_format = build_prompt(case, PromptOptions(variant="no-format"))
     assert no_format.output_format == ""

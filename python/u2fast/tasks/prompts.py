@@ -79,7 +79,14 @@ def _present(value: str | None) -> str | None:
 
 
 def resolve_anatomy(case: Case, sc: Scenario | None) -> str:
-    """The case's anatomy when the row has one (``nan`` counts as none), else the scenario's."""
+    """The case's anatomy when the row has one (``nan`` counts as none), else the scenario's.
+
+    DD and VRA always use the scenario's word: in those datasets the row's anatomy column can carry
+    the answer (the mixed-organ set names the organ, the carotid set the side), and the official
+    classification prompts never include row text either.
+    """
+    if case.task in ("DD", "VRA") and sc is not None:
+        return sc.anatomy
     return _present(case.anatomy) or (sc.anatomy if sc else "")
 
 
