@@ -46,7 +46,13 @@ def test_registered_prompt_builder_and_parsers_work(make_case: Callable[..., Cas
     case = make_case("LL", "04", target=SectorTarget("lower center", cx=0.5, cy=0.8))
     assert "lower center" in ll.build_prompt(case, PromptOptions()).text
     names = {(p.task, p.name) for p in parsers}
-    assert {("LL", "intern-keywords"), ("CVE", "intern-number"), ("DD", "robust"), ("CG", "compat")} <= names
+    assert {
+        ("LL", "intern-keywords"),
+        ("CVE", "intern-number"),
+        ("VRA", "intern-options"),
+        ("DD", "robust"),
+        ("CG", "compat"),
+    } <= names
     assert len(names) == len(parsers)  # no duplicates: the registry would reject them
     intern = next(p for p in parsers if (p.task, p.name) == ("LL", "intern-keywords"))
     completion = Completion(key="k", case_id=case.case_id, model="m:x", text="lower center")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from u2fast.tasks.intern import parse_cve_intern, parse_seg_intern
+from u2fast.tasks.intern import parse_cla_intern, parse_cve_intern, parse_seg_intern
 from u2fast.tasks.parsers import parse_cla_robust, parse_cve_robust, parse_seg_robust, parse_text_robust
 from u2fast.tasks.scenarios import SCENARIOS
 from u2fast.types import SECTOR_LABELS, Case, LabelTarget
@@ -201,3 +201,25 @@ def test_intern_parsers_reproduce_that_kit(make_case: MakeCase) -> None:
     assert parse_cve_intern("-3", cve).value == -3.0  # float() accepts it before the regexes run
     assert parse_cve_intern("minus 3", cve).value == 3.0
     assert parse_cve_intern("null", cve).parsed is False
+
+
+def test_intern_option_matcher_keeps_its_substring_trap(make_case: MakeCase) -> None:
+    case = make_case("DD", "21")
+    assert parse_cla_intern(" 'Malignant' ", case).value == "malignant"
+    assert parse_cla_intern("non-malignant", case).value == "malignant"  # robust says benign
+    assert parse_cla_robust("non-malignant", case).value == "benign"
+    assert parse_cla_intern("no idea", case).parsed is False
+    fetal = make_case("VRA", "03")
+    assert parse_cla_intern("brain", fetal).value == "fetal brain"
+    assert parse_cla_intern("fetal abdomen plane", fetal).value == "fetal abdomen"
+    knee = make_case("VRA", "28_class")
+    assert (
+        parse_cla_intern("left anterior suprapatellar longitudinal with power doppler", knee).value
+        == "left anterior suprapatellar longitudinal with power Doppler"
+    )
+
+
+def test_idioms_are_not_negations(make_case: MakeCase) -> None:
+    case = make_case("DD", "21")
+    assert parse_cla_robust("No doubt benign", case).value == "benign"
+    assert parse_cla_robust("Without a doubt, malignant", case).value == "malignant"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..hookspecs import hookimpl
-from ..types import TASKS
+from ..types import TASKS, TaskName
 from .base import ParserInfo, TaskDefinition
-from .intern import parse_cve_intern, parse_seg_intern
+from .intern import parse_cla_intern, parse_cve_intern, parse_seg_intern
 from .parsers import PARSERS, family_of
 from .prompts import build_prompt
 
@@ -55,13 +55,24 @@ def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
     for definition in TASK_DEFINITIONS:
         for mode, parse in definition.parsers.items():
             register(ParserInfo(definition.name, mode, parse, _MODE_DESCRIPTIONS[mode]))
-    for task in ("LL", "OD", "KD"):
+    seg_tasks: tuple[TaskName, ...] = ("LL", "OD", "KD")
+    cla_tasks: tuple[TaskName, ...] = ("DD", "VRA")
+    for task in seg_tasks:
         register(
             ParserInfo(
                 task,
                 "intern-keywords",
                 parse_seg_intern,
                 "the intern kit's first-substring sector keywords (never yields 'lower center')",
+            )
+        )
+    for task in cla_tasks:
+        register(
+            ParserInfo(
+                task,
+                "intern-options",
+                parse_cla_intern,
+                "an approximation of the intern kit's option matcher (substring matches included)",
             )
         )
     register(

@@ -63,6 +63,8 @@ _NEGATION = re.compile(
 )
 #: What separates two options that are offered together rather than chosen ("benign or malignant").
 _HEDGE = re.compile(r"\s*(?:,|/|\bor\b|\band/or\b|\bvs\.?|\bversus\b)\s*")
+#: Phrases that contain a negation word but affirm ("no doubt benign", "not only ...").
+_IDIOMS = re.compile(r"\b(?:no|without(?: a)?) doubt\b|\bnot only\b|\bno question\b|\bnonetheless\b")
 _NEGATING_PREFIXES = frozenset({"non", "not", "no", "un"})
 _UNIT_AFTER_NUMBER = re.compile(r"\s*(?:mm|cm|%|percent|x\b|years?|weeks?|days?|mhz|hz)", re.I)
 
@@ -141,7 +143,7 @@ def _negated(text: str, start: int) -> bool:
     head = text[:start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     clause = head[breaks[-1].end() :] if breaks else head
-    return _NEGATION.search(clause) is not None
+    return _NEGATION.search(_IDIOMS.sub(" ", clause)) is not None
 
 
 def _numeric_measurement(label: str, text: str, end: int) -> bool:

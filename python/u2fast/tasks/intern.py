@@ -5,6 +5,12 @@ Offered for comparison with numbers produced by that kit (ambiguity A2), not as 
 - ``intern-keywords`` (LL, OD, KD): the first of the ten labels, in the official order, that occurs
   as a substring of the stripped, lower-cased answer; then word-pair fallbacks. Like the original it
   can never return "lower center" ("center" is checked first); that is the point of reproducing it.
+- ``intern-options`` (DD, VRA): an approximation of that kit's option matcher, in its rule order:
+  exact (case-insensitive) match; multi-word options as whole words; single-word options as whole
+  words (not inside a matched multi-word option); plain substring (so "malignant" is found inside
+  "non-malignant", as there); all of an option's words present in order; a small keyword map for
+  the fetal planes (dataset 03). Nothing found gives no value. Its finer context regexes are not
+  public in enough detail to copy, so numbers may differ slightly from that kit's.
 - ``intern-number`` (CVE): ``null`` fails; else ``float()``; else the first ``\\d+\\.\\d+``; else the
   first ``\\d+``. Negative numbers are not recognised, as in the original.
 """
@@ -15,8 +21,18 @@ import math
 import re
 
 from ..types import SECTOR_LABELS, Case, Prediction
+from .parsers import case_options
 
-__all__ = ["parse_seg_intern", "parse_cve_intern"]
+__all__ = ["parse_seg_intern", "parse_cve_intern", "parse_cla_intern"]
+
+#: Dataset 03 keywords of that kit (a fact of its behaviour): word -> option.
+_FETAL_KEYWORDS = {
+    "cervix": "maternal cervix",
+    "brain": "fetal brain",
+    "abdomen": "fetal abdomen",
+    "femur": "fetal femur",
+    "thorax": "fetal thorax",
+}
 
 _PAIRS = tuple(
     (row, col, "center" if (row, col) == ("middle", "center") else f"{row} {col}")
@@ -55,3 +71,45 @@ def parse_cve_intern(text: str, case: Case) -> Prediction:
         if m:
             return Prediction(case.case_id, float(m.group(1)))
     return Prediction(case.case_id, None, parsed=False, reason="no number found")
+
+
+def _whole_word(option: str, text: str) -> re.Match[str] | None:
+    return re.search(rf"(?<!\w){re.escape(option.lower())}(?!\w)", text)
+
+
+def _intern_option(answer: str, options: tuple[str, ...], dataset_id: str) -> str | None:
+    for option in options:
+        if answer == option.lower():
+            return option
+    multi = sorted((o for o in options if " " in o), key=len, reverse=True)
+    for option in multi:
+        if _whole_word(option, answer):
+            return option
+    # Single words are tried only when no multi-word option matched, so none can sit inside one.
+    for option in (o for o in options if " " not in o):
+        if _whole_word(option, answer):
+            return option
+    for option in sorted(options, key=len, reverse=True):
+        if option.lower() in answer:
+            return option
+    words = re.findall(r"\w+", answer)
+    for option in multi:
+        wanted, at = option.lower().split(), 0
+        for word in words:
+            if at < len(wanted) and word == wanted[at]:
+                at += 1
+        if at == len(wanted):
+            return option
+    if dataset_id == "03":
+        for word in words:
+            if word in _FETAL_KEYWORDS and _FETAL_KEYWORDS[word] in options:
+                return _FETAL_KEYWORDS[word]
+    return None
+
+
+def parse_cla_intern(text: str, case: Case) -> Prediction:
+    answer = text.strip().strip("\"'").strip().lower()
+    found = _intern_option(answer, case_options(case), case.dataset_id)
+    if found is None:
+        return Prediction(case.case_id, None, parsed=False, reason="no option matched")
+    return Prediction(case.case_id, found)
