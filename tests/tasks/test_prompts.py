@@ -88,10 +88,11 @@ def test_structure_and_keypoint_names(make_case: MakeCase) -> None:
     assert "heart valve location" in kd_fallback.instruction
 
 
-def test_hint_goes_into_seg_and_report_prompts_only(make_case: MakeCase) -> None:
+def test_hint_goes_into_seg_report_and_cve_prompts_only(make_case: MakeCase) -> None:
     hint = "The probe was placed transversely"
     assert hint in build_prompt(make_case("LL", "04", hint=hint)).instruction
     assert hint in build_prompt(make_case("CG", "10", hint=hint)).instruction
+    assert "0.25 mm per pixel." in build_prompt(make_case("CVE", "50", hint="0.25 mm per pixel")).instruction
     assert hint not in build_prompt(make_case("DD", "21", hint=hint)).text
 
 

@@ -11,6 +11,9 @@ benchmark's facts, written verbatim. Variants (``PROMPT_VARIANTS``) each change 
 
 With ``--prompts DIR`` (``PromptOptions.official``) DD, VRA and CVE use the official text verbatim, and
 LL/OD/KD/RG/CG use the folder's optional templates when present (see ``official.py``).
+
+A row's ``hint`` opens the instruction of LL/OD/KD, RG/CG (as in the official kit) and CVE (where it
+usually carries the pixel spacing a size estimate needs); DD and VRA never show it.
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
             raise ConfigError(f"{case.source}: row {case.row}: CVE case {case.case_id} has no range to state")
         wording = CVE_WORDING.get(ds, GENERIC_CVE) if sc else GENERIC_CVE
         instruction = _instruction(
-            "", wording.task, wording.detail, _range_sentence(low, high, unit), variant
+            _hint(case), wording.task, wording.detail, _range_sentence(low, high, unit), variant
         )
         fmt = _WHOLE_NUMBER_FORMAT if integer else _NUMBER_FORMAT
     else:  # RG, CG
