@@ -250,3 +250,15 @@ def test_variants_cannot_edit_official_text(tmp_path: Path, make_case: MakeCase)
     # A family without official text keeps its variants.
     ll = build_prompt(make_case("LL", "04"), PromptOptions(variant="no-anatomy", official=official))
     assert ll.variant == "no-anatomy"
+
+
+def test_plugin_datasets_without_a_scenario_get_generic_prompts() -> None:
+    from u2fast.types import ImageRef, LabelTarget, ValueTarget
+
+    image = ImageRef(sha256="0" * 64, mime="image/png", data=b"x")
+    cla = Case("1", "zz-plugin", "DD", LabelTarget("cyst", ("cyst", "solid")), image, anatomy="kidney")
+    prompt = build_prompt(cla)
+    assert "Options: cyst, solid" in prompt.instruction and anatomy_sentence("kidney") in prompt.role
+    assert prompt.template == "u2fast/v1:DD/zz-plugin"
+    cve = Case("2", "zz-plugin", "CVE", ValueTarget(4.0, 1.0, 9.0, "cm"), image)
+    assert "between 1 cm and 9 cm" in build_prompt(cve).instruction
