@@ -163,6 +163,11 @@ class CaseBuilder:
         return case
 
     def _scenario(self, raw: RawRow, task: TaskName, bad: Any) -> Scenario:
+        """The scenario from ``dataset_name``, else the file stem.
+
+        A ``dataset_name`` that reads as a kit id (a leading number) must name a scenario of the task;
+        one that does not read as an id at all (a descriptive name) defers to the file stem.
+        """
         named = raw.cells.get("dataset_name")
         tried: list[str] = []
         for field_name, name in (("dataset_name", named), ("file name", raw.stem)):
@@ -173,6 +178,9 @@ class CaseBuilder:
             if found is not None:
                 return found
             tried.append(f"{field_name} {str(name)!r} -> {dataset_id or '?'}")
+            if dataset_id is not None:
+                raise bad(field_name, f"unknown dataset id {dataset_id!r} for task {task} (from {field_name} "
+                                      f"{str(name)!r}); not a U2-Bench scenario")
         field_name = "dataset_name" if not col.is_missing(named) else "file name"
         raise bad(field_name, f"unknown dataset id for task {task}: {'; '.join(tried) or 'none given'}")
 
