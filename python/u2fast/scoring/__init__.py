@@ -6,16 +6,29 @@ the plugin machinery.
 
 from __future__ import annotations
 
-from u2fast.scoring._aggregate import TASK_CODES, RunAggregate, aggregate_cases
+from u2fast.scoring._aggregate import TASK_CODES, RunAggregate, RunIntervals, aggregate_cases
+from u2fast.scoring._bootstrap import (
+    STATISTICS,
+    BootstrapResult,
+    PairedBootstrapResult,
+    bootstrap_ci,
+    paired_bootstrap,
+)
 from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
 
 __all__ = [
+    "STATISTICS",
     "TASK_CODES",
     "BleuResult",
+    "BootstrapResult",
+    "PairedBootstrapResult",
     "RunAggregate",
+    "RunIntervals",
     "aggregate_cases",
     "bleu_stats",
+    "bootstrap_ci",
     "corpus_bleu",
+    "paired_bootstrap",
     "score_bleu_stats",
     "sentence_bleu",
 ]

@@ -10,13 +10,37 @@ import numpy.typing as npt
 
 from u2fast import _core
 
-__all__ = ["TASK_CODES", "RunAggregate", "aggregate_cases"]
+__all__ = ["TASK_CODES", "RunAggregate", "RunIntervals", "aggregate_cases"]
 
 #: Task codes used by ``dataset_task`` (the U2 order).
 TASK_CODES: tuple[str, ...] = ("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RunIntervals:
+    """Stratified (by dataset) bootstrap intervals of every dataset metric, task metric and U2.
+
+    Interval arrays have ``[low, high]`` in their last axis; NaN where the metric is NaN (an empty
+    dataset or task), and NaN BCa where the resampled metric is constant (scipy's behaviour).
+    """
+
+    n_resamples: int
+    confidence: float
+    seed: int
+    dataset_percentile: FloatArray
+    dataset_bca: FloatArray
+    dataset_standard_error: FloatArray
+    task_percentile: FloatArray
+    task_bca: FloatArray
+    task_standard_error: FloatArray
+    u2_percentile: tuple[float, float]
+    u2_bca: tuple[float, float]
+    u2_standard_error: float
+    #: (n_resamples, datasets + 8 + 1) resampled values [dataset metrics, task metrics, U2], if asked for.
+    distribution: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,8 @@ class RunAggregate:
     #: unweighted mean over the task's U2 datasets, skipping NaN; NaN when none is left.
     task_metric: FloatArray
     u2: float
+    #: present when ``aggregate_cases`` was called with ``n_resamples > 0``.
+    intervals: RunIntervals | None = None
 
 
 def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
@@ -58,6 +84,10 @@ def aggregate_cases(
     *,
     missing_cve_is_perfect: bool = True,
     tolerance: float = 0.1,
+    n_resamples: int = 0,
+    confidence: float = 0.95,
+    seed: int = 0,
+    return_distribution: bool = False,
 ) -> RunAggregate:
     """Turn per-case statistics into per-dataset, per-task and U2 point estimates.
 
@@ -67,7 +97,13 @@ def aggregate_cases(
     ``bleu`` (int64, (n, 10) pycocoevalcap statistics from :func:`bleu_stats`) for RG and CG;
     ``None`` means the run has no case of those tasks. ``missing_cve_is_perfect`` reproduces the
     official script's full CVE credit when no CVE dataset has a value (compat) or gives 0 (robust).
+
+    With ``n_resamples > 0`` the result also carries :class:`RunIntervals`: cases are resampled
+    within their dataset (seeded, the same whatever the thread count) and every dataset metric,
+    task metric and U2 is recomputed from the resampled sums; BCa uses the jackknife on the sums.
     """
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
     idx = _as(dataset_index, np.int32, "dataset_index", 1)
     n = idx.shape[0]
     corr = _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1)
@@ -82,6 +118,10 @@ def aggregate_cases(
         stats,
         missing_cve_is_perfect=missing_cve_is_perfect,
         tolerance=float(tolerance),
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=float(confidence),
+        return_distribution=return_distribution,
     )
     return RunAggregate(
         dataset_n=out["dataset_n"],
@@ -92,4 +132,27 @@ def aggregate_cases(
         dataset_bleu_n=out["dataset_bleu_n"],
         task_metric=out["task_metric"],
         u2=float(out["u2"]),
+        intervals=_intervals(out, n_resamples, float(confidence), seed),
+    )
+
+
+def _intervals(out: dict[str, Any], n_resamples: int, confidence: float, seed: int) -> RunIntervals | None:
+    if n_resamples == 0:
+        return None
+    nd = out["dataset_metric"].shape[0]
+    pct, bca, se = out["interval_percentile"], out["interval_bca"], out["standard_error"]
+    return RunIntervals(
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+        dataset_percentile=pct[:nd],
+        dataset_bca=bca[:nd],
+        dataset_standard_error=se[:nd],
+        task_percentile=pct[nd : nd + 8],
+        task_bca=bca[nd : nd + 8],
+        task_standard_error=se[nd : nd + 8],
+        u2_percentile=(float(pct[nd + 8, 0]), float(pct[nd + 8, 1])),
+        u2_bca=(float(bca[nd + 8, 0]), float(bca[nd + 8, 1])),
+        u2_standard_error=float(se[nd + 8]),
+        distribution=out.get("distribution"),
     )

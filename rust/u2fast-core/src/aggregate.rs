@@ -221,7 +221,8 @@ pub fn aggregate(
     validate(cases, datasets)?;
     let sums = dataset_sums(cases, datasets, tolerance);
     let dataset_metric: Vec<f64> = sums.iter().zip(datasets.task).map(|(s, &t)| s.metric(t)).collect();
-    let mut dataset_detail: Vec<DatasetDetail> = sums.iter().zip(datasets.task).map(|(s, &t)| s.detail(t)).collect();
+    let mut dataset_detail: Vec<DatasetDetail> =
+        sums.iter().zip(datasets.task).map(|(s, &t)| s.detail(t)).collect();
     // Std by two passes (numpy's way), not from Σe² − (Σe)², which cancels badly.
     let mut sq_dev = vec![0.0f64; sums.len()];
     for (i, &d) in cases.dataset_index.iter().enumerate() {

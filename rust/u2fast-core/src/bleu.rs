@@ -126,7 +126,13 @@ fn tokenize<'a>(s: &'a str, how: Tokenization, buf: &'a mut String) -> Vec<&'a s
 }
 
 /// Statistics of one segment: `out` has `stats_len(max_order)` slots.
-pub fn segment_stats<S: AsRef<str>>(hyp: &str, refs: &[S], how: Tokenization, max_order: usize, out: &mut [i64]) {
+pub fn segment_stats<S: AsRef<str>>(
+    hyp: &str,
+    refs: &[S],
+    how: Tokenization,
+    max_order: usize,
+    out: &mut [i64],
+) {
     let mut hbuf = String::new();
     let h = tokenize(hyp, how, &mut hbuf);
     let mut rbufs: Vec<String> = vec![String::new(); refs.len()];
@@ -140,7 +146,12 @@ pub fn segment_stats<S: AsRef<str>>(hyp: &str, refs: &[S], how: Tokenization, ma
 /// Statistics of many segments, row-major `(n, stats_len(max_order))`, computed in parallel.
 ///
 /// `refs[i]` holds the references of `hyps[i]`.
-pub fn corpus_stats<S: AsRef<str> + Sync>(hyps: &[S], refs: &[Vec<S>], how: Tokenization, max_order: usize) -> Vec<i64> {
+pub fn corpus_stats<S: AsRef<str> + Sync>(
+    hyps: &[S],
+    refs: &[Vec<S>],
+    how: Tokenization,
+    max_order: usize,
+) -> Vec<i64> {
     assert!((1..=MAX_ORDER).contains(&max_order), "max_order must be 1..=4");
     assert_eq!(hyps.len(), refs.len(), "one reference list per hypothesis");
     let width = stats_len(max_order);
@@ -223,7 +234,11 @@ pub struct SacreBleu {
 }
 
 fn my_log(x: f64) -> f64 {
-    if x == 0.0 { -9_999_999_999.0 } else { x.ln() }
+    if x == 0.0 {
+        -9_999_999_999.0
+    } else {
+        x.ln()
+    }
 }
 
 /// sacreBLEU `BLEU.compute_bleu` from (summed or single-segment) statistics of any order.
@@ -234,7 +249,11 @@ pub fn sacrebleu_score(stats: &[i64], smooth: Smooth, effective_order: bool) -> 
     let mut totals: Vec<f64> = stats[2 + max_order..].iter().map(|&c| c as f64).collect();
     let mut precisions = vec![0.0; max_order];
     let bp = if sys_len < ref_len {
-        if sys_len > 0 { (1.0 - ref_len as f64 / sys_len as f64).exp() } else { 0.0 }
+        if sys_len > 0 {
+            (1.0 - ref_len as f64 / sys_len as f64).exp()
+        } else {
+            0.0
+        }
     } else {
         1.0
     };

@@ -5,7 +5,10 @@
 
 pub mod aggregate;
 pub mod bleu;
+pub mod bootstrap;
 pub mod classification;
 pub mod regression;
+pub mod run_bootstrap;
+pub mod stats;
 pub mod text;
 pub mod u2;

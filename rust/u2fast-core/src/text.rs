@@ -48,12 +48,7 @@ pub fn tokenize_13a(line: &str) -> String {
         s = s.replace("-\n", "").replace('\n', " ").into();
     }
     if s.contains('&') {
-        s = s
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .into();
+        s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").into();
     }
     // Step 5 + rule A on a char buffer.
     let mut a: Vec<char> = Vec::with_capacity(s.len() + 16);

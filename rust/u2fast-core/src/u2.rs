@@ -15,7 +15,11 @@ pub fn task_score(task_index: usize, metric: f64, missing_cve_is_perfect: bool) 
     let raw = match task_index {
         5 => {
             if metric.is_nan() {
-                if missing_cve_is_perfect { 1.0 } else { 0.0 }
+                if missing_cve_is_perfect {
+                    1.0
+                } else {
+                    0.0
+                }
             } else {
                 1.0 - metric
             }
@@ -23,7 +27,11 @@ pub fn task_score(task_index: usize, metric: f64, missing_cve_is_perfect: bool) 
         6 | 7 => metric / 100.0,
         _ => metric,
     };
-    if raw.is_nan() { 0.0 } else { raw.clamp(0.0, 1.0) }
+    if raw.is_nan() {
+        0.0
+    } else {
+        raw.clamp(0.0, 1.0)
+    }
 }
 
 /// U2 from the eight raw task metrics (in `TASKS` order) and weights.
@@ -40,7 +48,11 @@ pub fn u2_score(metrics: &[f64; 8], weights: &[f64; 8], missing_cve_is_perfect: 
 /// `NaN` when nothing is left.
 pub fn mean_over_datasets(values: &[f64]) -> f64 {
     let (sum, n) = values.iter().filter(|v| !v.is_nan()).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 { f64::NAN } else { sum / n as f64 }
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum / n as f64
+    }
 }
 
 #[cfg(test)]

@@ -9,13 +9,17 @@ use u2fast_core::bleu::{self, Smooth, Tokenization};
 fn tokenization(flavor: &str, tokenize: &str, lowercase: bool) -> PyResult<Tokenization> {
     match flavor {
         "sacrebleu" if tokenize == "none" => Ok(Tokenization::SacrebleuNone { lowercase }),
-        "sacrebleu" if tokenize != "13a" => {
-            Err(PyValueError::new_err(format!("tokenize {tokenize:?} is not available (use '13a' or 'none')")))
+        "sacrebleu" if tokenize != "13a" => Err(PyValueError::new_err(format!(
+            "tokenize {tokenize:?} is not available (use '13a' or 'none')"
+        ))),
+        "coco" if lowercase => {
+            Err(PyValueError::new_err("flavor 'coco' is case-sensitive; lowercase is not available"))
         }
-        "coco" if lowercase => Err(PyValueError::new_err("flavor 'coco' is case-sensitive; lowercase is not available")),
         "coco" => Ok(Tokenization::Whitespace),
         "sacrebleu" => Ok(Tokenization::Sacrebleu13a { lowercase }),
-        other => Err(PyValueError::new_err(format!("unknown BLEU flavor {other:?} (expected 'coco' or 'sacrebleu')"))),
+        other => Err(PyValueError::new_err(format!(
+            "unknown BLEU flavor {other:?} (expected 'coco' or 'sacrebleu')"
+        ))),
     }
 }
 
@@ -74,7 +78,10 @@ fn summed(stats: &PyReadonlyArrayDyn<'_, i64>) -> PyResult<Vec<i64>> {
         d => return Err(PyValueError::new_err(format!("BLEU statistics must be 1-D or 2-D, got {d}-D"))),
     };
     if v.len() < 4 || !v.len().is_multiple_of(2) || v.len() > bleu::stats_len(bleu::MAX_ORDER) {
-        return Err(PyValueError::new_err(format!("BLEU statistics have {} columns; expected 2 + 2·order", v.len())));
+        return Err(PyValueError::new_err(format!(
+            "BLEU statistics have {} columns; expected 2 + 2·order",
+            v.len()
+        )));
     }
     Ok(v)
 }

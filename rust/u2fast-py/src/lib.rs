@@ -11,6 +11,7 @@ use u2fast_core::{classification, regression, u2};
 
 mod aggregate_py;
 mod bleu_py;
+mod bootstrap_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -97,5 +98,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_score, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_sentence_scores, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(bootstrap_py::bootstrap_sums, m)?)?;
+    m.add_function(wrap_pyfunction!(bootstrap_py::paired_bootstrap_sums, m)?)?;
     Ok(())
 }

@@ -1,0 +1,244 @@
+//! Stratified bootstrap of a whole run: every dataset metric, every task metric and U2 from the
+//! same resamples (cases resampled within their dataset), with percentile and BCa intervals.
+//!
+//! Each resample draws, for every dataset, as many cases as it has, from that dataset only, and
+//! adds up the per-case sufficient statistics; the dataset metrics, task means and U2 follow from
+//! those sums exactly as for the point estimate. The BCa acceleration of every column comes from
+//! the jackknife over all cases, which only touches the left-out case's dataset, task and U2.
+
+use rayon::prelude::*;
+
+use crate::aggregate::{self, Cases, DatasetSums, Datasets, TASK_CVE};
+use crate::bootstrap::CHUNK;
+use crate::stats::{self, Intervals, Rng};
+use crate::{bleu, u2};
+
+/// Intervals for the columns `[dataset metrics..., 8 task metrics, U2]`.
+#[derive(Debug, Clone)]
+pub struct RunIntervals {
+    pub n_datasets: usize,
+    pub intervals: Vec<Intervals>,
+    pub acceleration: Vec<f64>,
+    /// Row-major `(n_resamples, n_datasets + 9)` when requested.
+    pub distribution: Option<Vec<f64>>,
+}
+
+/// Per-case values of one dataset, packed for fast gathering.
+enum Stratum {
+    Values(Vec<f64>),
+    Bleu(Vec<[f64; 10]>),
+}
+
+impl Stratum {
+    fn len(&self) -> usize {
+        match self {
+            Stratum::Values(v) => v.len(),
+            Stratum::Bleu(v) => v.len(),
+        }
+    }
+}
+
+fn pack(cases: &Cases<'_>, datasets: &Datasets<'_>) -> Vec<Stratum> {
+    let mut strata: Vec<Stratum> =
+        datasets
+            .task
+            .iter()
+            .map(|&t| {
+                if aggregate::is_text_task(t) {
+                    Stratum::Bleu(Vec::new())
+                } else {
+                    Stratum::Values(Vec::new())
+                }
+            })
+            .collect();
+    for (i, &d) in cases.dataset_index.iter().enumerate() {
+        let d = d as usize;
+        let t = datasets.task[d];
+        match &mut strata[d] {
+            Stratum::Values(v) if t == TASK_CVE => v.push(cases.error[i] * cases.error[i]),
+            Stratum::Values(v) => v.push(cases.correct[i]),
+            Stratum::Bleu(v) => {
+                let mut row = [0.0; 10];
+                for (r, &x) in row.iter_mut().zip(&cases.bleu[i * 10..i * 10 + 10]) {
+                    *r = x as f64;
+                }
+                v.push(row);
+            }
+        }
+    }
+    strata
+}
+
+/// The headline metric of one resampled dataset.
+fn resampled_metric(stratum: &Stratum, task: u8, rng: &mut Rng) -> f64 {
+    let len = stratum.len() as u32;
+    if len == 0 {
+        return f64::NAN;
+    }
+    match stratum {
+        Stratum::Values(v) => {
+            let mut s = 0.0;
+            for _ in 0..len {
+                s += v[rng.below(len) as usize];
+            }
+            let m = s / f64::from(len);
+            if task == TASK_CVE {
+                m.sqrt()
+            } else {
+                m
+            }
+        }
+        Stratum::Bleu(v) => {
+            let mut s = [0.0f64; 10];
+            for _ in 0..len {
+                let row = &v[rng.below(len) as usize];
+                for (a, b) in s.iter_mut().zip(row) {
+                    *a += b;
+                }
+            }
+            100.0 * bleu::coco_bleu(&s.map(|x| x as i64))[3]
+        }
+    }
+}
+
+/// Bootstrap a run. `point` must be the dataset metrics of [`aggregate::aggregate`] on the same input.
+#[allow(clippy::too_many_arguments)]
+pub fn bootstrap_run(
+    cases: &Cases<'_>,
+    datasets: &Datasets<'_>,
+    point_dataset_metric: &[f64],
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+    keep_distribution: bool,
+) -> RunIntervals {
+    let nd = datasets.task.len();
+    let width = nd + 9;
+    let strata = pack(cases, datasets);
+    let mut dist = vec![0.0; n_resamples * width];
+    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
+        let mut rng = Rng::for_chunk(seed, c as u64);
+        for row in rows.chunks_mut(width) {
+            for d in 0..nd {
+                row[d] = resampled_metric(&strata[d], datasets.task[d], &mut rng);
+            }
+            let (tasks, u2_value) =
+                aggregate::task_metrics_and_u2(&row[..nd], datasets, missing_cve_is_perfect);
+            row[nd..nd + 8].copy_from_slice(&tasks);
+            row[nd + 8] = u2_value;
+        }
+    });
+    let (task_point, u2_point) =
+        aggregate::task_metrics_and_u2(point_dataset_metric, datasets, missing_cve_is_perfect);
+    let mut estimate = point_dataset_metric.to_vec();
+    estimate.extend_from_slice(&task_point);
+    estimate.push(u2_point);
+    let acceleration =
+        jackknife_accelerations(cases, datasets, point_dataset_metric, missing_cve_is_perfect, tolerance);
+    let intervals: Vec<Intervals> = (0..width)
+        .into_par_iter()
+        .map(|col| {
+            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
+            stats::intervals(values, estimate[col], acceleration[col], confidence)
+        })
+        .collect();
+    RunIntervals { n_datasets: nd, intervals, acceleration, distribution: keep_distribution.then_some(dist) }
+}
+
+/// Jackknife acceleration of every column, O(n · columns) with O(1) work per left-out case.
+fn jackknife_accelerations(
+    cases: &Cases<'_>,
+    datasets: &Datasets<'_>,
+    dataset_metric: &[f64],
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+) -> Vec<f64> {
+    let nd = datasets.task.len();
+    let n = cases.dataset_index.len();
+    let sums = aggregate::dataset_sums(cases, datasets, tolerance);
+    let (task_point, _) = aggregate::task_metrics_and_u2(dataset_metric, datasets, missing_cve_is_perfect);
+    // Per task: Σ and count of the non-NaN in-U2 dataset metrics, to replace one in O(1).
+    let mut task_sum = [0.0f64; 8];
+    let mut task_count = [0usize; 8];
+    for ((&m, &t), &inc) in dataset_metric.iter().zip(datasets.task).zip(datasets.in_u2) {
+        if inc && !m.is_nan() {
+            task_sum[t as usize] += m;
+            task_count[t as usize] += 1;
+        }
+    }
+    // Leave-one-out values of the three columns a case touches: its dataset, its task, U2.
+    let mut jack_dataset = vec![0.0; n];
+    let mut jack_task = vec![0.0; n];
+    let mut jack_u2 = vec![0.0; n];
+    for (i, &d) in cases.dataset_index.iter().enumerate() {
+        let d = d as usize;
+        let t = datasets.task[d];
+        let mut s: DatasetSums = sums[d];
+        let mut minus = DatasetSums::default();
+        minus.add_case(t, cases, i, 1.0, tolerance);
+        s.n -= minus.n;
+        s.correct -= minus.correct;
+        s.err2 -= minus.err2;
+        for (a, b) in s.bleu.iter_mut().zip(&minus.bleu) {
+            *a -= b;
+        }
+        let theta_d = s.metric(t);
+        jack_dataset[i] = theta_d;
+        let mut tasks = task_point;
+        if datasets.in_u2[d] {
+            let tu = t as usize;
+            let (mut sum, mut count) = (task_sum[tu] - dataset_metric[d], task_count[tu] - 1);
+            if !theta_d.is_nan() {
+                sum += theta_d;
+                count += 1;
+            }
+            tasks[tu] = if count == 0 { f64::NAN } else { sum / count as f64 };
+        }
+        jack_task[i] = tasks[t as usize];
+        jack_u2[i] = u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect);
+    }
+    let mut out = Vec::with_capacity(nd + 9);
+    let mut column = vec![0.0; n];
+    for (d, &point) in dataset_metric.iter().enumerate() {
+        for (i, &di) in cases.dataset_index.iter().enumerate() {
+            column[i] = if di as usize == d { jack_dataset[i] } else { point };
+        }
+        out.push(stats::acceleration(&column));
+    }
+    for t in 0..8u8 {
+        for (i, &di) in cases.dataset_index.iter().enumerate() {
+            column[i] = if datasets.task[di as usize] == t { jack_task[i] } else { task_point[t as usize] };
+        }
+        out.push(stats::acceleration(&column));
+    }
+    out.push(stats::acceleration(&jack_u2));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_cover_the_point_and_are_reproducible() {
+        let task = [0u8, 3, 5];
+        let in_u2 = [true, true, true];
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let idx: Vec<i32> = (0..300).map(|i| i % 3).collect();
+        let correct: Vec<f64> = (0..300).map(|i| f64::from(u8::from(i % 7 < 3))).collect();
+        let error: Vec<f64> = (0..300).map(|i| f64::from(i % 11) / 20.0 - 0.25).collect();
+        let bleu = vec![0i64; 3000];
+        let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
+        let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
+        let r = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, true);
+        let again = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, false);
+        assert_eq!(format!("{:?}", r.intervals), format!("{:?}", again.intervals));
+        let u2_iv = r.intervals[3 + 8];
+        assert!(u2_iv.percentile.low < point.u2 && point.u2 < u2_iv.percentile.high);
+        assert!(u2_iv.bca.low < point.u2 && point.u2 < u2_iv.bca.high);
+        // Tasks without datasets stay NaN.
+        assert!(r.intervals[3 + 1].percentile.low.is_nan());
+    }
+}
