@@ -21,7 +21,7 @@ def format_estimate(e: Estimate, digits: int = 4) -> str:
         return "-"
     text = f"{e.value:.{digits}f}"
     if e.low is not None and e.high is not None and not (math.isnan(e.low) or math.isnan(e.high)):
-        text += f"\n[{e.low:.{digits}f}, {e.high:.{digits}f}]"
+        text += f" [{e.low:.{digits}f}, {e.high:.{digits}f}]"
     return text
 
 

@@ -138,10 +138,14 @@ def score_model(
                           missing_cve_is_perfect=compat, **extra_kw)
     iv = getattr(agg, "intervals", None)
 
+    if method not in ("bca", "percentile"):
+        raise ValueError(f"unknown interval method {method!r}; choose bca or percentile")
+
     def interval(level: str, i: int | None = None) -> tuple[float, float] | None:
         if iv is None:
             return None
-        return iv.get(level, i, method)  # type: ignore[no-any-return]
+        values = getattr(iv, f"{level}_{method}")
+        return tuple(values) if i is None else (values[i][0], values[i][1])  # type: ignore[return-value]
 
     per_key: dict[str, list[CaseScore]] = {k: [] for k in keys}
     for s in scores:
