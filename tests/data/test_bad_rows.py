@@ -16,24 +16,64 @@ GOOD = b64(make_png())
 
 # (folder, file, bad row cells, field named in the error, words of the reason)
 BAD_ROWS: list[tuple[str, str, dict[str, Any], str, str]] = [
-    ("disease_diagnosis", "21.tsv", {"img_data": "iVBORw0K!!!not*base64", "class_label": "benign"},
-     "img_data", "corrupt base64"),
-    ("disease_diagnosis", "21.tsv", {"img_data": b64(b"GIF89a but not really an image"), "class_label": "benign"},
-     "img_data", "not a decodable image"),
-    ("disease_diagnosis", "21.tsv", {"img_data": b64(make_png()[:70]), "class_label": "benign"},
-     "img_data", "not a decodable image"),
+    (
+        "disease_diagnosis",
+        "21.tsv",
+        {"img_data": "iVBORw0K!!!not*base64", "class_label": "benign"},
+        "img_data",
+        "corrupt base64",
+    ),
+    (
+        "disease_diagnosis",
+        "21.tsv",
+        {"img_data": b64(b"GIF89a but not really an image"), "class_label": "benign"},
+        "img_data",
+        "not a decodable image",
+    ),
+    (
+        "disease_diagnosis",
+        "21.tsv",
+        {"img_data": b64(make_png()[:70]), "class_label": "benign"},
+        "img_data",
+        "not a decodable image",
+    ),
     ("disease_diagnosis", "21.tsv", {"img_data": "", "class_label": "benign"}, "img_data", "missing field"),
     ("disease_diagnosis", "21.tsv", {"img_data": GOOD, "class_label": ""}, "class_label", "missing field"),
-    ("disease_diagnosis", "21.tsv", {"img_data": GOOD, "class_label": "probably fine"}, "class_label",
-     "unknown label"),
-    ("disease_diagnosis", "21.tsv", {"img_data": GOOD, "class_label": "benign", "dataset_name": "99_unknown"},
-     "dataset_name", "unknown dataset id"),
-    ("clinical_value_estimation", "27.tsv", {"img_data": GOOD, "measurement": "{'IMT': [nan]}"},
-     "measurement", "NaN target"),
-    ("clinical_value_estimation", "27.tsv", {"img_data": GOOD, "measurement": "nan"}, "measurement",
-     "missing field"),
-    ("clinical_value_estimation", "27.tsv", {"img_data": GOOD, "measurement": "{'EF': 50}"}, "measurement",
-     "no 'IMT' key"),
+    (
+        "disease_diagnosis",
+        "21.tsv",
+        {"img_data": GOOD, "class_label": "probably fine"},
+        "class_label",
+        "unknown label",
+    ),
+    (
+        "disease_diagnosis",
+        "21.tsv",
+        {"img_data": GOOD, "class_label": "benign", "dataset_name": "99_unknown"},
+        "dataset_name",
+        "unknown dataset id",
+    ),
+    (
+        "clinical_value_estimation",
+        "27.tsv",
+        {"img_data": GOOD, "measurement": "{'IMT': [nan]}"},
+        "measurement",
+        "NaN target",
+    ),
+    (
+        "clinical_value_estimation",
+        "27.tsv",
+        {"img_data": GOOD, "measurement": "nan"},
+        "measurement",
+        "missing field",
+    ),
+    (
+        "clinical_value_estimation",
+        "27.tsv",
+        {"img_data": GOOD, "measurement": "{'EF': 50}"},
+        "measurement",
+        "no 'IMT' key",
+    ),
     ("report_generation", "39_translated.tsv", {"img_data": GOOD, "report": ""}, "report", "missing field"),
 ]
 
@@ -89,21 +129,27 @@ def test_row_with_wrong_cell_count(tmp_path: Path) -> None:
 
 
 def test_duplicate_index_is_a_bad_row(tmp_path: Path) -> None:
-    write_table(tmp_path / "disease_diagnosis" / "21.tsv", [
-        {"index": 3, "img_data": GOOD, "class_label": "benign"},
-        {"index": 3, "img_data": GOOD, "class_label": "malignant"},
-    ])
+    write_table(
+        tmp_path / "disease_diagnosis" / "21.tsv",
+        [
+            {"index": 3, "img_data": GOOD, "class_label": "benign"},
+            {"index": 3, "img_data": GOOD, "class_label": "malignant"},
+        ],
+    )
     result = load(str(tmp_path))
     assert [c.case_id for c in result.cases] == ["DD/21/3"]
     assert result.skipped[0].field == "index" and "duplicate case id" in result.skipped[0].reason
 
 
 def test_file_outside_any_task_folder_needs_a_task_column(tmp_path: Path) -> None:
-    write_table(tmp_path / "stuff" / "21.tsv", [
-        {"img_data": GOOD, "class_label": "benign"},
-        {"img_data": GOOD, "class_label": "benign", "task": "DD"},
-        {"img_data": GOOD, "class_label": "benign", "task": "diagnosis"},
-    ])
+    write_table(
+        tmp_path / "stuff" / "21.tsv",
+        [
+            {"img_data": GOOD, "class_label": "benign"},
+            {"img_data": GOOD, "class_label": "benign", "task": "DD"},
+            {"img_data": GOOD, "class_label": "benign", "task": "diagnosis"},
+        ],
+    )
     result = load(str(tmp_path))
     assert [c.case_id for c in result.cases] == ["DD/21/1"]
     assert [(e.row, e.field) for e in result.skipped] == [(0, "task"), (2, "task")]

@@ -48,26 +48,35 @@ def test_points_are_reported_as_points() -> None:
     assert detect_format([Annotation((20, 30), 100, 100)]) == ("point-px", None)
 
 
-@pytest.mark.parametrize(("fmt", "box", "centre"), [
-    ("cxcywh-norm", (0.3, 0.6, 0.2, 0.2), (0.3, 0.6)),
-    ("xyxy-norm", (0.2, 0.4, 0.6, 0.8), (0.4, 0.6)),
-    ("xyxy-px", (20, 10, 60, 30), (0.2, 0.2)),
-    ("xywh-px", (20, 10, 40, 20), (0.2, 0.2)),
-    ("cxcywh-px", (40, 20, 10, 10), (0.2, 0.2)),
-])
+@pytest.mark.parametrize(
+    ("fmt", "box", "centre"),
+    [
+        ("cxcywh-norm", (0.3, 0.6, 0.2, 0.2), (0.3, 0.6)),
+        ("xyxy-norm", (0.2, 0.4, 0.6, 0.8), (0.4, 0.6)),
+        ("xyxy-px", (20, 10, 60, 30), (0.2, 0.2)),
+        ("xywh-px", (20, 10, 40, 20), (0.2, 0.2)),
+        ("cxcywh-px", (40, 20, 10, 10), (0.2, 0.2)),
+    ],
+)
 def test_centre_of_each_layout(fmt: str, box: tuple[float, ...], centre: tuple[float, float]) -> None:
     assert centre_of(Annotation(box, 200, 100), fmt) == pytest.approx(centre)
 
 
 def _pixel_dataset(root: Path) -> Path:
     image = b64(make_png(200, 100))
-    write_table(root / "lesion_localisation" / "23.tsv", [
-        {"img_data": image, "gt_bbox": "{'lesion': [120, 10, 190, 60]}"},
-        {"img_data": image, "gt_bbox": "{'lesion': [10, 50, 60, 90]}"},
-    ])
-    write_table(root / "lesion_localisation" / "04.tsv", [
-        {"img_data": image, "gt_bbox": "{'lesion': [0.7, 0.2, 0.1, 0.1]}"},
-    ])
+    write_table(
+        root / "lesion_localisation" / "23.tsv",
+        [
+            {"img_data": image, "gt_bbox": "{'lesion': [120, 10, 190, 60]}"},
+            {"img_data": image, "gt_bbox": "{'lesion': [10, 50, 60, 90]}"},
+        ],
+    )
+    write_table(
+        root / "lesion_localisation" / "04.tsv",
+        [
+            {"img_data": image, "gt_bbox": "{'lesion': [0.7, 0.2, 0.1, 0.1]}"},
+        ],
+    )
     return root
 
 

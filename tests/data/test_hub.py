@@ -74,8 +74,12 @@ def test_not_found_or_not_authorised(monkeypatch: pytest.MonkeyPatch) -> None:
         load("someone/missing")
 
 
-def test_downloaded_release_is_read_by_the_release_loader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    write_table(tmp_path / "disease_diagnosis" / "21.tsv", [{"img_data": b64(make_png()), "class_label": "benign"}])
+def test_downloaded_release_is_read_by_the_release_loader(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_table(
+        tmp_path / "disease_diagnosis" / "21.tsv", [{"img_data": b64(make_png()), "class_label": "benign"}]
+    )
     calls = _fake_hub(monkeypatch, lambda **kwargs: tmp_path)
     result = load("hf://DolphinAI/u2-bench", LoadOptions(strict=True))
     assert [c.case_id for c in result.cases] == ["DD/21/0"]

@@ -16,43 +16,95 @@ from .conftest import b64, make_png, write_table
 
 
 def _release(root: Path, image: str) -> Path:
-    write_table(root / "disease_diagnosis" / "40_birads.tsv", [
-        {"index": 11, "dataset_name": "40_birads", "img_data": image, "class_label": "['4a']",
-         "anatomy_location": "breast"},
-        {"index": 12, "dataset_name": "40_birads", "img_data": image, "class_label": "['5']"},
-    ])
-    write_table(root / "disease_diagnosis" / "28_1.Knee_Grading.tsv", [
-        {"img_data": image, "classes": "moderate oa"},  # no index or dataset_name: row number and file stem
-    ])
-    write_table(root / "view_recognition_and_assessment" / "3_FETAL_Planes_US.tsv", [
-        {"img_data": image, "class": "Fetal brain"},
-    ])
-    write_table(root / "view_recognition_and_assessment" / "anatomy.tsv", [
-        {"img_data": image, "class_label": "{'Anatomy': 'liver'}"},
-    ])
-    write_table(root / "view_recognition_and_assessment" / "28.Knee_Classification.tsv", [
-        {"img_data": image, "class_label": "left lateral longitudinal"},
-    ])
-    write_table(root / "lesion_localisation" / "04.tsv", [
-        {"img_data": image, "gt_bbox": "{'lesion': [0.2, 0.7, 0.1, 0.1]}", "anatomy_location": "thyroid"},
-        {"img_data": image, "gt_bbox": ""},
-    ])
-    write_table(root / "organ_detection" / "09.tsv", [
-        {"img_data": image, "gt_bbox": "[{'cortex_R1': [0.5, 0.5, 0.2, 0.2]}]", "seg_channel_name": "['cortex_R1']"},
-    ])
-    write_table(root / "keypoint_detection" / "48.tsv", [
-        {"img_data": image, "keypoints": "{'top point of the interventricular septum': [0.9, 0.1]}",
-         "hint": "apical four-chamber view"},
-    ])
-    write_table(root / "clinical_value_estimation" / "27.tsv", [
-        {"img_data": image, "measurement": "{'IMT': [0.7, 0.9]}"},
-    ])
-    write_table(root / "clinical_value_estimation" / "18_1.Ultrasound_Heart_Segmentation_Dataset.tsv", [
-        {"img_data": image, "measurement": "{'EF': 61.5, 'ESV': 40}"},
-    ])
-    write_table(root / "report_generation" / "39_translated.tsv", [
-        {"img_data": image, "gt_report": 'Liver normal.\nNo "focal" lesion.', "anatomy_location": "Liver"},
-    ])
+    write_table(
+        root / "disease_diagnosis" / "40_birads.tsv",
+        [
+            {
+                "index": 11,
+                "dataset_name": "40_birads",
+                "img_data": image,
+                "class_label": "['4a']",
+                "anatomy_location": "breast",
+            },
+            {"index": 12, "dataset_name": "40_birads", "img_data": image, "class_label": "['5']"},
+        ],
+    )
+    write_table(
+        root / "disease_diagnosis" / "28_1.Knee_Grading.tsv",
+        [
+            {
+                "img_data": image,
+                "classes": "moderate oa",
+            },  # no index or dataset_name: row number and file stem
+        ],
+    )
+    write_table(
+        root / "view_recognition_and_assessment" / "3_FETAL_Planes_US.tsv",
+        [
+            {"img_data": image, "class": "Fetal brain"},
+        ],
+    )
+    write_table(
+        root / "view_recognition_and_assessment" / "anatomy.tsv",
+        [
+            {"img_data": image, "class_label": "{'Anatomy': 'liver'}"},
+        ],
+    )
+    write_table(
+        root / "view_recognition_and_assessment" / "28.Knee_Classification.tsv",
+        [
+            {"img_data": image, "class_label": "left lateral longitudinal"},
+        ],
+    )
+    write_table(
+        root / "lesion_localisation" / "04.tsv",
+        [
+            {"img_data": image, "gt_bbox": "{'lesion': [0.2, 0.7, 0.1, 0.1]}", "anatomy_location": "thyroid"},
+            {"img_data": image, "gt_bbox": ""},
+        ],
+    )
+    write_table(
+        root / "organ_detection" / "09.tsv",
+        [
+            {
+                "img_data": image,
+                "gt_bbox": "[{'cortex_R1': [0.5, 0.5, 0.2, 0.2]}]",
+                "seg_channel_name": "['cortex_R1']",
+            },
+        ],
+    )
+    write_table(
+        root / "keypoint_detection" / "48.tsv",
+        [
+            {
+                "img_data": image,
+                "keypoints": "{'top point of the interventricular septum': [0.9, 0.1]}",
+                "hint": "apical four-chamber view",
+            },
+        ],
+    )
+    write_table(
+        root / "clinical_value_estimation" / "27.tsv",
+        [
+            {"img_data": image, "measurement": "{'IMT': [0.7, 0.9]}"},
+        ],
+    )
+    write_table(
+        root / "clinical_value_estimation" / "18_1.Ultrasound_Heart_Segmentation_Dataset.tsv",
+        [
+            {"img_data": image, "measurement": "{'EF': 61.5, 'ESV': 40}"},
+        ],
+    )
+    write_table(
+        root / "report_generation" / "39_translated.tsv",
+        [
+            {
+                "img_data": image,
+                "gt_report": 'Liver normal.\nNo "focal" lesion.',
+                "anatomy_location": "Liver",
+            },
+        ],
+    )
     write_table(root / "caption_generation" / "10.tsv", [{"img_data": image, "caption": "AC plane."}])
     (root / "an_explanation_of_the_columns.tsv").write_text("column\tmeaning\nimg_data\tbase64\n")
     return root
@@ -102,10 +154,13 @@ def test_tsv_images_stay_in_the_file(tmp_path: Path) -> None:
 
 
 def test_short_img_data_refers_to_another_rows_image(tmp_path: Path, image_b64: str) -> None:
-    write_table(tmp_path / "disease_diagnosis" / "21.tsv", [
-        {"index": 5, "img_data": image_b64, "class_label": "benign"},
-        {"index": 6, "img_data": "5", "class_label": "malignant"},
-    ])
+    write_table(
+        tmp_path / "disease_diagnosis" / "21.tsv",
+        [
+            {"index": 5, "img_data": image_b64, "class_label": "benign"},
+            {"index": 6, "img_data": "5", "class_label": "malignant"},
+        ],
+    )
     cases = load(str(tmp_path), LoadOptions(strict=True)).cases
     assert cases[1].image == cases[0].image
 
@@ -121,7 +176,10 @@ def test_filters_and_per_scenario_limit(tmp_path: Path, image_b64: str) -> None:
 
 
 def test_fingerprint_ignores_file_layout_but_not_content(tmp_path: Path, image_b64: str) -> None:
-    rows = [{"img_data": image_b64, "class_label": "benign"}, {"img_data": image_b64, "class_label": "malignant"}]
+    rows = [
+        {"img_data": image_b64, "class_label": "benign"},
+        {"img_data": image_b64, "class_label": "malignant"},
+    ]
     write_table(tmp_path / "a" / "disease_diagnosis" / "21.tsv", rows, ["class_label", "img_data"])
     write_table(tmp_path / "b" / "disease_diagnosis" / "21.Breast.tsv", rows, ["img_data", "class_label"])
     rows[1]["class_label"] = "benign"
@@ -130,27 +188,38 @@ def test_fingerprint_ignores_file_layout_but_not_content(tmp_path: Path, image_b
     assert a == b and a != c and len(a) == 64
 
 
-@pytest.mark.parametrize(("name", "task", "expected"), [
-    ("3_FETAL_Planes_US", "VRA", "03"),
-    ("18_1.Ultrasound_Heart_Segmentation_Dataset", "CVE", "18"),
-    ("39_translated", "RG", "39"),
-    ("74_is_normal", "DD", "74is_normal"),
-    ("74_is_visible", "VRA", "74is_visible"),
-    ("28.Knee_Classification", "VRA", "28_class"),
-    ("28_1.Knee_Grading", "DD", "28"),
-    ("28", "VRA", "28_class"),
-    ("64.BrEaST-Lesions_USG", "LL", "64"),
-    ("anatomy", "VRA", "anatomy"),
-    ("FETAL_PLANES", "VRA", None),
-])
+@pytest.mark.parametrize(
+    ("name", "task", "expected"),
+    [
+        ("3_FETAL_Planes_US", "VRA", "03"),
+        ("18_1.Ultrasound_Heart_Segmentation_Dataset", "CVE", "18"),
+        ("39_translated", "RG", "39"),
+        ("74_is_normal", "DD", "74is_normal"),
+        ("74_is_visible", "VRA", "74is_visible"),
+        ("28.Knee_Classification", "VRA", "28_class"),
+        ("28_1.Knee_Grading", "DD", "28"),
+        ("28", "VRA", "28_class"),
+        ("64.BrEaST-Lesions_USG", "LL", "64"),
+        ("anatomy", "VRA", "anatomy"),
+        ("FETAL_PLANES", "VRA", None),
+    ],
+)
 def test_dataset_id_normalization(name: str, task: str, expected: str | None) -> None:
     assert normalize_dataset_id(name, task) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("['4A']", "4A"), ("{'Anatomy': 'liver'}", "liver"), (1.0, "1"), ("1.0", "1"), (" benign ", "benign"),
-    (["3"], "3"), ("None", "None"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("['4A']", "4A"),
+        ("{'Anatomy': 'liver'}", "liver"),
+        (1.0, "1"),
+        ("1.0", "1"),
+        (" benign ", "benign"),
+        (["3"], "3"),
+        ("None", "None"),
+    ],
+)
 def test_clean_label(raw: object, expected: str) -> None:
     assert clean_label(raw) == expected
 

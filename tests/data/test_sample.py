@@ -136,7 +136,9 @@ def test_phantom_measurements_follow_the_stated_pixel_spacing(bundled: list) -> 
         lumen_end = pixels.shape[0] // 3
         thickness_px = round(case.target.value / spacing)
         assert math.isclose(thickness_px * spacing, case.target.value, abs_tol=1e-9)
-        assert 3 * column[lumen_end - 6 : lumen_end].mean() < column[lumen_end : lumen_end + thickness_px].mean()
+        assert (
+            3 * column[lumen_end - 6 : lumen_end].mean() < column[lumen_end : lumen_end + thickness_px].mean()
+        )
 
 
 def test_sample_scales_and_loads_through_the_same_path(tmp_path: Path) -> None:

@@ -24,12 +24,19 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
 
 def test_jsonl_with_task_column_and_lazy_base64(tmp_path: Path) -> None:
     png = make_png(12, 8)
-    path = _jsonl(tmp_path / "cases.jsonl", [
-        {"task": "DD", "dataset_name": "21", "index": "a", "img_data": b64(png), "class_label": "Benign"},
-        {"task": "lesion_localisation", "dataset_name": "64", "img_data": b64(png),
-         "gt_bbox": {"lesion": [0.5, 0.2, 0.1, 0.1]}},
-        {"task": "CVE", "dataset_name": "57", "img_data": b64(png), "measurement": {"fat value": 12}},
-    ])
+    path = _jsonl(
+        tmp_path / "cases.jsonl",
+        [
+            {"task": "DD", "dataset_name": "21", "index": "a", "img_data": b64(png), "class_label": "Benign"},
+            {
+                "task": "lesion_localisation",
+                "dataset_name": "64",
+                "img_data": b64(png),
+                "gt_bbox": {"lesion": [0.5, 0.2, 0.1, 0.1]},
+            },
+            {"task": "CVE", "dataset_name": "57", "img_data": b64(png), "measurement": {"fat value": 12}},
+        ],
+    )
     result = load(str(path), LoadOptions(strict=True))
     dd, ll, cve = result.cases
     assert dd.case_id == "DD/21/a" and dd.target == LabelTarget("benign", ("benign", "malignant"))
@@ -56,14 +63,16 @@ def test_parquet_with_image_bytes_and_paths(tmp_path: Path) -> None:
     png = make_png(10, 10)
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "a.png").write_bytes(png)
-    table = pa.table({
-        "task": ["VRA", "VRA", "OD"],
-        "dataset_name": ["37", "37", "37"],
-        "img_data": [png, None, None],
-        "img_path": [None, "images/a.png", "images/a.png"],
-        "class_label": ["coronal plane", "Sagittal Plane", None],
-        "gt_bbox": [None, None, "{'thyroid': [2, 2, 8, 9]}"],
-    })
+    table = pa.table(
+        {
+            "task": ["VRA", "VRA", "OD"],
+            "dataset_name": ["37", "37", "37"],
+            "img_data": [png, None, None],
+            "img_path": [None, "images/a.png", "images/a.png"],
+            "class_label": ["coronal plane", "Sagittal Plane", None],
+            "gt_bbox": [None, None, "{'thyroid': [2, 2, 8, 9]}"],
+        }
+    )
     pq.write_table(table, tmp_path / "part-0.parquet")
     result = load(str(tmp_path), LoadOptions(strict=True))
     first, second, od = result.cases
@@ -88,10 +97,13 @@ def test_img_path_outside_the_dataset_folder_is_refused(tmp_path: Path, bad_path
         os.symlink(outside, root / "images" / "link.png")
         bad_path = "images/link.png"
     (root / "images" / "ok.png").write_bytes(make_png())
-    write_table(root / "disease_diagnosis" / "21.tsv", [
-        {"img_path": "images/ok.png", "class_label": "benign"},
-        {"img_path": bad_path, "class_label": "benign"},
-    ])
+    write_table(
+        root / "disease_diagnosis" / "21.tsv",
+        [
+            {"img_path": "images/ok.png", "class_label": "benign"},
+            {"img_path": bad_path, "class_label": "benign"},
+        ],
+    )
     result = load(str(root))
     assert len(result.cases) == 1
     err = result.skipped[0]
@@ -103,19 +115,28 @@ def test_img_path_outside_the_dataset_folder_is_refused(tmp_path: Path, bad_path
 def test_img_path_relative_to_the_table_folder(tmp_path: Path) -> None:
     (tmp_path / "disease_diagnosis" / "img").mkdir(parents=True)
     (tmp_path / "disease_diagnosis" / "img" / "x.png").write_bytes(make_png())
-    write_table(tmp_path / "disease_diagnosis" / "21.tsv", [
-        {"img_path": "img/x.png", "class_label": "benign"},
-        {"img_path": "img/missing.png", "class_label": "benign"},
-    ])
+    write_table(
+        tmp_path / "disease_diagnosis" / "21.tsv",
+        [
+            {"img_path": "img/x.png", "class_label": "benign"},
+            {"img_path": "img/missing.png", "class_label": "benign"},
+        ],
+    )
     result = load(str(tmp_path))
     assert len(result.cases) == 1
     assert result.skipped[0].field == "img_path" and "not found" in result.skipped[0].reason
 
 
 def test_single_file_spec(tmp_path: Path) -> None:
-    path = write_table(tmp_path / "organ_detection" / "13.tsv", [
-        {"img_data": b64(make_png()), "gt_bbox": "{'stomach': [0.3, 0.3, 0.1, 0.1]}",
-         "seg_channel_name": "['stomach']"},
-    ])
+    path = write_table(
+        tmp_path / "organ_detection" / "13.tsv",
+        [
+            {
+                "img_data": b64(make_png()),
+                "gt_bbox": "{'stomach': [0.3, 0.3, 0.1, 0.1]}",
+                "seg_channel_name": "['stomach']",
+            },
+        ],
+    )
     (case,) = load(str(path)).cases
     assert case.case_id == "OD/13/0" and case.target == SectorTarget("upper left", "stomach", 0.3, 0.3)

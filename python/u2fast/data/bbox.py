@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-__all__ = ["BBOX_FORMATS", "PIXEL_FORMATS", "Annotation", "check_format", "detect_format", "centre_of"]
+__all__ = ["BBOX_FORMATS", "PIXEL_FORMATS", "Annotation", "centre_of", "check_format", "detect_format"]
 
 BBOX_FORMATS = ("auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px")
 PIXEL_FORMATS = ("xyxy-px", "xywh-px", "cxcywh-px")
@@ -56,8 +56,12 @@ def _fits(fmt: str, a: Annotation) -> bool:
     else:  # cxcywh-px
         x1, y1, x2, y2 = v0 - v2 / 2, v1 - v3 / 2, v0 + v2 / 2, v1 + v3 / 2
     return (
-        x2 > x1 and y2 > y1 and x1 >= -_SLACK_PX and y1 >= -_SLACK_PX
-        and x2 <= w + _SLACK_PX and y2 <= h + _SLACK_PX
+        x2 > x1
+        and y2 > y1
+        and x1 >= -_SLACK_PX
+        and y1 >= -_SLACK_PX
+        and x2 <= w + _SLACK_PX
+        and y2 <= h + _SLACK_PX
     )
 
 

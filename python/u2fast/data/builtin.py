@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import DataError
 from ..hookspecs import hookimpl
@@ -18,7 +18,9 @@ def load_sample(options: LoadOptions) -> LoadResult:
     if not SAMPLE_DIR.is_dir():
         raise DataError(f"the bundled sample is missing from this installation ({SAMPLE_DIR})")
     result = load_path(SAMPLE_DIR, options)
-    result.description = "bundled sample: u2fast phantom (all 50 scenarios) and real pydicom ultrasound frames"
+    result.description = (
+        "bundled sample: u2fast phantom (all 50 scenarios) and real pydicom ultrasound frames"
+    )
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from ..errors import RowError
 from ..tasks.scenarios import Scenario, scenario
@@ -21,7 +21,7 @@ from .bbox import Annotation, centre_of, detect_format
 from .images import decode_base64, inspect_image, sha256_hex
 from .registry import LoadOptions, LoadResult
 
-__all__ = ["ImageB64", "ImageFile", "ImageBytes", "ImageInput", "RawRow", "CaseBuilder"]
+__all__ = ["CaseBuilder", "ImageB64", "ImageBytes", "ImageFile", "ImageInput", "RawRow"]
 
 _SECTOR_TASKS = ("LL", "OD", "KD")
 #: VLMEvalKit's de-duplication: an ``img_data`` this short is the index of another row with the image.
@@ -48,7 +48,7 @@ class ImageBytes:
     data: bytes
 
 
-ImageInput = Union[ImageB64, ImageFile, ImageBytes]
+ImageInput = ImageB64 | ImageFile | ImageBytes
 
 
 @dataclass
@@ -179,8 +179,11 @@ class CaseBuilder:
                 return found
             tried.append(f"{field_name} {str(name)!r} -> {dataset_id or '?'}")
             if dataset_id is not None:
-                raise bad(field_name, f"unknown dataset id {dataset_id!r} for task {task} (from {field_name} "
-                                      f"{str(name)!r}); not a U2-Bench scenario")
+                raise bad(
+                    field_name,
+                    f"unknown dataset id {dataset_id!r} for task {task} (from {field_name} "
+                    f"{str(name)!r}); not a U2-Bench scenario",
+                )
         field_name = "dataset_name" if not col.is_missing(named) else "file name"
         raise bad(field_name, f"unknown dataset id for task {task}: {'; '.join(tried) or 'none given'}")
 
@@ -264,8 +267,16 @@ class CaseBuilder:
             raise bad(raw.image_field, str(exc)) from None
         digest = sha256_hex(data)
         if isinstance(source, ImageB64) and source.path is not None:
-            ref = ImageRef(digest, mime, path=source.path, offset=offset, length=length, base64=True,
-                           width=width, height=height)
+            ref = ImageRef(
+                digest,
+                mime,
+                path=source.path,
+                offset=offset,
+                length=length,
+                base64=True,
+                width=width,
+                height=height,
+            )
         elif isinstance(source, ImageFile):
             ref = ImageRef(digest, mime, path=source.path, width=width, height=height)
         else:
@@ -308,6 +319,13 @@ class CaseBuilder:
                 cx, cy = centre_of(item.annotation, formats[item.scenario_key])
                 target = SectorTarget(sector_of_point(cx, cy), item.structure, cx, cy)
             c = item.case
-            cases.append(Case(c.case_id, c.dataset_id, c.task, target, c.image, c.anatomy, c.hint, c.source, c.row))
-        return LoadResult(cases=cases, skipped=list(self.skipped), bbox_format=formats,
-                          description=description, warnings=list(self.warnings))
+            cases.append(
+                Case(c.case_id, c.dataset_id, c.task, target, c.image, c.anatomy, c.hint, c.source, c.row)
+            )
+        return LoadResult(
+            cases=cases,
+            skipped=list(self.skipped),
+            bbox_format=formats,
+            description=description,
+            warnings=list(self.warnings),
+        )

@@ -16,20 +16,20 @@ from typing import Any
 from ..types import TaskName
 
 __all__ = [
-    "TASK_FOLDERS",
     "FOLDER_OF_TASK",
     "LABEL_COLUMNS",
+    "TASK_FOLDERS",
     "TEXT_COLUMNS",
-    "task_of",
-    "is_missing",
-    "first_present",
-    "parse_literal",
-    "normalize_dataset_id",
     "clean_label",
-    "match_option",
     "first_annotation",
+    "first_present",
+    "is_missing",
+    "match_option",
     "measurement_value",
+    "normalize_dataset_id",
+    "parse_literal",
     "structure_name",
+    "task_of",
 ]
 
 #: Release folder name -> task (plus the American spelling of localisation, seen in forks).
@@ -109,9 +109,13 @@ def parse_literal(text: str) -> Any:
 
 # --------------------------------------------------------------------------- dataset ids
 
-_NAMED_IDS = {"anatomy": "anatomy", "74is_normal": "74is_normal", "74is_visible": "74is_visible",
-              "28_class": "28_class"}
-_LEADING_NUMBER = re.compile(r"\s*(\d+)(.*)", re.S)
+_NAMED_IDS = {
+    "anatomy": "anatomy",
+    "74is_normal": "74is_normal",
+    "74is_visible": "74is_visible",
+    "28_class": "28_class",
+}
+_LEADING_NUMBER = re.compile(r"\s*(\d+)(.*)", re.DOTALL)
 
 
 def normalize_dataset_id(name: str, task: str) -> str | None:
@@ -151,7 +155,7 @@ def normalize_dataset_id(name: str, task: str) -> str | None:
 def clean_label(raw: object) -> str:
     """A label cell as plain text: ``"['4A']"`` -> ``4A``, ``"{'Anatomy': 'liver'}"`` -> ``liver``, ``1.0`` -> ``1``."""
     if isinstance(raw, bool):
-        raise ValueError(f"label {raw!r} is not text or a number")
+        raise ValueError(f"label {raw!r} is not text or a number")  # noqa: TRY004 - a bad cell, not a bad call
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and math.isnan(raw):
             raise ValueError("NaN target")
@@ -165,7 +169,7 @@ def clean_label(raw: object) -> str:
             raise ValueError(f"label list {list(raw)!r} does not hold exactly one label")
         return clean_label(raw[0])
     if not isinstance(raw, str):
-        raise ValueError(f"label {raw!r} is not text")
+        raise ValueError(f"label {raw!r} is not text")  # noqa: TRY004 - a bad cell, not a bad call
     text = raw.strip()
     if text.startswith("{"):
         try:
@@ -271,7 +275,7 @@ def measurement_value(raw: object, key: str) -> float:
     if value is None:
         raise ValueError("NaN target (null measurement)")
     if isinstance(value, bool):
-        raise ValueError(f"measurement {value!r} is not a number")
+        raise ValueError(f"measurement {value!r} is not a number")  # noqa: TRY004 - a bad cell
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

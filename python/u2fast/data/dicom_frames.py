@@ -28,7 +28,7 @@ import numpy as np
 
 from .images import encode_png
 
-__all__ = ["RealFrame", "APPLICATION_ANATOMY", "real_frames"]
+__all__ = ["APPLICATION_ANATOMY", "RealFrame", "real_frames"]
 
 #: Ultrasound ImageType value 3 (the application) -> an option of the VRA/anatomy scenario.
 APPLICATION_ANATOMY = {"EPICARDIAL": "heart", "TEE": "heart", "CARDIOLOGY": "heart", "CARDIAC": "heart"}
@@ -80,7 +80,7 @@ def _first_frame(ds: object, path: Path) -> bytes | None:
     if frames > 1:
         pixels = pixels[0]
     if ds.PhotometricInterpretation == "PALETTE COLOR":
-        from pydicom.pixels import apply_color_lut
+        from pydicom.pixels.processing import apply_color_lut
 
         pixels = apply_color_lut(pixels, ds)
     if pixels.dtype != np.uint8:
@@ -110,7 +110,9 @@ def _frame_of(path: Path, source: str) -> RealFrame | None:
     if regions:
         region = regions[0]
         if region.get("PhysicalUnitsXDirection") == 3 and region.get("PhysicalDeltaX"):
-            notes += f"; pixel spacing {float(region.PhysicalDeltaX) * 10:.3f} mm (SequenceOfUltrasoundRegions)"
+            notes += (
+                f"; pixel spacing {float(region.PhysicalDeltaX) * 10:.3f} mm (SequenceOfUltrasoundRegions)"
+            )
     return RealFrame(image, anatomy, notes)
 
 
@@ -123,7 +125,7 @@ def real_frames(include_pydicom_data: bool | None = None) -> list[RealFrame]:
     for path, source in sources:
         try:
             frame = _frame_of(path, source)
-        except Exception:  # an unreadable example is simply not used
+        except Exception:  # noqa: BLE001 - an unreadable example is simply not used
             frame = None
         if frame is not None:
             frames.append(frame)

@@ -23,8 +23,16 @@ __all__ = ["HUB_ID", "is_hub_id", "load_hub"]
 HUB_ID = re.compile(r"(?:hf://(?:datasets/)?)?([A-Za-z0-9][\w.-]*/[\w.-]+)")
 
 _INSTALL_HINT = "install the optional hub support: pip install 'u2fast[hub]' (or: pip install datasets)"
-_OFFLINE_NAMES = ("LocalEntryNotFoundError", "OfflineModeIsEnabled", "ConnectionError", "ConnectError",
-                  "Timeout", "TimeoutError", "MaxRetryError", "NameResolutionError")
+_OFFLINE_NAMES = (
+    "LocalEntryNotFoundError",
+    "OfflineModeIsEnabled",
+    "ConnectionError",
+    "ConnectError",
+    "Timeout",
+    "TimeoutError",
+    "MaxRetryError",
+    "NameResolutionError",
+)
 _AUTH_NAMES = ("GatedRepoError", "RepositoryNotFoundError", "HfHubHTTPError", "HTTPError")
 
 
@@ -69,8 +77,9 @@ def _hub_client() -> Any:
         importlib.import_module("datasets")
         return importlib.import_module("huggingface_hub")
     except ImportError as exc:
-        raise DataError(f"reading a Hugging Face hub dataset needs the 'datasets' library: {_INSTALL_HINT} "
-                        f"({exc})") from None
+        raise DataError(
+            f"reading a Hugging Face hub dataset needs the 'datasets' library: {_INSTALL_HINT} ({exc})"
+        ) from None
 
 
 def load_hub(spec: str, options: LoadOptions) -> LoadResult:

@@ -14,7 +14,7 @@ from PIL import Image
 from ..errors import DataError
 from ..types import ImageRef
 
-__all__ = ["read_image_bytes", "sniff_mime", "sha256_hex", "inspect_image", "decode_base64", "encode_png"]
+__all__ = ["decode_base64", "encode_png", "inspect_image", "read_image_bytes", "sha256_hex", "sniff_mime"]
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -61,7 +61,9 @@ def read_image_bytes(ref: ImageRef) -> bytes:
     try:
         return base64.b64decode(raw, validate=False)
     except (binascii.Error, ValueError) as exc:
-        raise DataError(f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}") from exc
+        raise DataError(
+            f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}"
+        ) from exc
 
 
 def decode_base64(text: bytes | str) -> bytes:
@@ -95,7 +97,7 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
                 if fmt == "JPEG":
                     im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
                 im.load()
-    except Exception as exc:  # PIL raises many types for bad bytes
+    except Exception as exc:  # noqa: BLE001 - PIL raises many types for bad bytes
         raise ValueError(f"not a decodable image: {type(exc).__name__}: {exc}") from None
     mime = sniff_mime(data) or Image.MIME.get(fmt)
     if mime is None:
@@ -104,7 +106,9 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
 
 
 def encode_png(pixels: bytes, width: int, height: int, channels: int = 1, level: int = 9) -> bytes:

@@ -21,7 +21,7 @@ from .hub import is_hub_id, load_hub
 from .registry import LoadOptions, LoadResult
 from .sources import load_path
 
-__all__ = ["load", "fingerprint", "describe"]
+__all__ = ["describe", "fingerprint", "load"]
 
 
 def fingerprint(cases: list[Case]) -> str:

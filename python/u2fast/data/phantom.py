@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["APEX", "HALF_ANGLE", "Blob", "Band", "Scene", "fov_mask", "in_fov", "blob_mask", "render"]
+__all__ = ["APEX", "HALF_ANGLE", "Band", "Blob", "Scene", "blob_mask", "fov_mask", "in_fov", "render"]
 
 #: The probe sits above the image: beams fan out from APEX (normalized x, y) within +-HALF_ANGLE.
 APEX = (0.5, -0.12)
@@ -111,9 +111,7 @@ def _blur(field_: NDArray[np.complex128]) -> NDArray[np.complex128]:
     for axis in (0, 1):
         padded = np.pad(out, [(2, 2) if a == axis else (0, 0) for a in (0, 1)], mode="reflect")
         n = out.shape[axis]
-        out = sum(  # type: ignore[assignment]
-            k * np.take(padded, np.arange(i, i + n), axis=axis) for i, k in enumerate(kernel)
-        )
+        out = sum(k * np.take(padded, np.arange(i, i + n), axis=axis) for i, k in enumerate(kernel))
     return out
 
 
@@ -136,8 +134,16 @@ def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], l
         masks.append(mask)
         if blob.rim > 0:
             grown = blob_mask(
-                Blob(blob.cx, blob.cy, blob.rx * 1.18, blob.ry * 1.18, blob.level, blob.angle,
-                     blob.roughness, phases=blob.phases),
+                Blob(
+                    blob.cx,
+                    blob.cy,
+                    blob.rx * 1.18,
+                    blob.ry * 1.18,
+                    blob.level,
+                    blob.angle,
+                    blob.roughness,
+                    phases=blob.phases,
+                ),
                 size,
             )
             echo[grown & ~mask] = blob.rim

@@ -33,7 +33,7 @@ from ..tasks.sectors import sector_of_point
 from ..types import SECTOR_LABELS
 from .phantom import Band, Blob, Mask, Scene, in_fov, render
 
-__all__ = ["PhantomCase", "KEYPOINT_NAMES", "make_case", "box_of_mask", "is_normal_option"]
+__all__ = ["KEYPOINT_NAMES", "PhantomCase", "box_of_mask", "is_normal_option", "make_case"]
 
 KEYPOINT_NAMES = (
     "endocardial point of the left ventricular apex",
@@ -43,7 +43,7 @@ KEYPOINT_NAMES = (
     "endocardial point of the right ventricular apex",
     "top inner point of the aortic valve",
 )
-_NORMAL = re.compile(r"^(0|no oa|none|not-visible)$|\bnormal\b|^non|^appears normal$", re.I)
+_NORMAL = re.compile(r"^(0|no oa|none|not-visible)$|\bnormal\b|^non|^appears normal$", re.IGNORECASE)
 _BANDS = ((0.07, 0.40), (0.47, 0.53), (0.60, 0.93))
 _ROWS = {"upper": 0, "middle": 1, "lower": 2}
 _COLS = {"left": 0, "center": 1, "right": 2}
@@ -68,8 +68,12 @@ def box_of_mask(mask: Mask) -> list[float]:
     cols = np.flatnonzero(mask.any(axis=0))
     x0, x1 = int(cols[0]), int(cols[-1]) + 1
     y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    return [round((x0 + x1) / 2 / size, 4), round((y0 + y1) / 2 / size, 4),
-            round((x1 - x0) / size, 4), round((y1 - y0) / size, 4)]
+    return [
+        round((x0 + x1) / 2 / size, 4),
+        round((y0 + y1) / 2 / size, 4),
+        round((x1 - x0) / size, 4),
+        round((y1 - y0) / size, 4),
+    ]
 
 
 def _phases(rng: np.random.Generator) -> tuple[float, float, float]:
@@ -95,9 +99,18 @@ def _place(rng: np.random.Generator, sector: str, radius: float) -> tuple[float,
 def _lesion(rng: np.random.Generator, cx: float, cy: float, radius: float, severity: float) -> Blob:
     """severity 0: smooth oval with posterior enhancement; 1: spiculated, taller than wide, shadowing."""
     wide = 1.25 - 0.5 * severity
-    return Blob(cx, cy, radius * wide, radius / wide, level=0.08 + 0.1 * (1 - severity),
-                angle=float(rng.uniform(-0.3, 0.3)), roughness=severity, shadow=0.45 * severity,
-                enhancement=0.35 * (1 - severity), phases=_phases(rng))
+    return Blob(
+        cx,
+        cy,
+        radius * wide,
+        radius / wide,
+        level=0.08 + 0.1 * (1 - severity),
+        angle=float(rng.uniform(-0.3, 0.3)),
+        roughness=severity,
+        shadow=0.45 * severity,
+        enhancement=0.35 * (1 - severity),
+        phases=_phases(rng),
+    )
 
 
 def _dd(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> PhantomCase:
@@ -121,8 +134,18 @@ def _pattern(k: int, rng: np.random.Generator) -> tuple[Blob, ...]:
     for i in range(count):
         a = turn + 2 * math.pi * i / count
         ring = 0.0 if count == 1 else 0.2
-        blobs.append(Blob(0.5 + ring * math.sin(a), 0.56 + 0.8 * ring * math.cos(a), 0.09, 0.05, level=0.15,
-                          angle=turn, rim=1.3 if k % 2 else 0.0, phases=_phases(rng)))
+        blobs.append(
+            Blob(
+                0.5 + ring * math.sin(a),
+                0.56 + 0.8 * ring * math.cos(a),
+                0.09,
+                0.05,
+                level=0.15,
+                angle=turn,
+                rim=1.3 if k % 2 else 0.0,
+                phases=_phases(rng),
+            )
+        )
     return tuple(blobs)
 
 
@@ -141,8 +164,11 @@ def _sector_case(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> P
     cells = {"anatomy_location": "nan" if sc.dataset_id == "64" else sc.anatomy}
     if sc.task == "KD":
         name = KEYPOINT_NAMES[int(rng.integers(0, len(KEYPOINT_NAMES)))]
-        chambers = tuple(Blob(0.5 + dx, 0.58 + dy, 0.1, 0.13, level=0.12, phases=_phases(rng))
-                         for dx in (-0.12, 0.12) for dy in (-0.14, 0.14))
+        chambers = tuple(
+            Blob(0.5 + dx, 0.58 + dy, 0.1, 0.13, level=0.12, phases=_phases(rng))
+            for dx in (-0.12, 0.12)
+            for dy in (-0.14, 0.14)
+        )
         blobs = chambers
         if visible:
             cx, cy = _place(rng, sector, 0.03)
@@ -152,7 +178,7 @@ def _sector_case(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> P
             cells["keypoints"] = f"{{'{name}': [{round(cx, 4)}, {round(cy, 4)}]}}"
         else:
             cells["keypoints"] = "nan"
-        return PhantomCase(pixels, cells, masks[len(chambers):])
+        return PhantomCase(pixels, cells, masks[len(chambers) :])
     radius = float(rng.uniform(0.07, 0.11))
     blobs = ()
     if visible:
@@ -160,8 +186,18 @@ def _sector_case(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> P
         if sc.task == "LL":
             blobs = (_lesion(rng, cx, cy, radius, float(rng.uniform(0, 1))),)
         else:
-            blobs = (Blob(cx, cy, radius * 1.2, radius * 0.85, level=0.22, angle=float(rng.uniform(-0.5, 0.5)),
-                          rim=1.6, phases=_phases(rng)),)
+            blobs = (
+                Blob(
+                    cx,
+                    cy,
+                    radius * 1.2,
+                    radius * 0.85,
+                    level=0.22,
+                    angle=float(rng.uniform(-0.5, 0.5)),
+                    rim=1.6,
+                    phases=_phases(rng),
+                ),
+            )
     pixels, masks = render(Scene(tissue, blobs, size=size), rng)
     name = "lesion" if sc.task == "LL" else sc.subject
     cells["gt_bbox"] = f"{{'{name}': {box_of_mask(masks[0])}}}" if visible else "nan"
@@ -190,20 +226,26 @@ def _cve(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> PhantomCa
         top = size // 3
         lumen = size // 5
         bands = (Band(top - lumen, lumen, 0.05), Band(top, px, 1.5), Band(top + px, 3, 2.4))
-        hint = f"Pixel spacing {spacing:.4f} mm per pixel; the intima-media layer is the band below the lumen."
+        hint = (
+            f"Pixel spacing {spacing:.4f} mm per pixel; the intima-media layer is the band below the lumen."
+        )
         measurement = f"{{'IMT': [{value}]}}"
     elif sc.dataset_id in ("31", "50"):
         spacing = 1.5 * scale
         value = round(float(rng.uniform(120.0, 340.0 if sc.dataset_id == "31" else 380.0)), 1)
         a, b = _ellipse_for_perimeter(value / spacing, 0.8)
         blobs = (Blob(0.5, 0.56, a / size, b / size, level=tissue * 0.8, rim=2.2, phases=_phases(rng)),)
-        hint = f"Pixel spacing {spacing:.4f} mm per pixel; the circumference is the bright elliptical outline."
+        hint = (
+            f"Pixel spacing {spacing:.4f} mm per pixel; the circumference is the bright elliptical outline."
+        )
         measurement = f"{{'{sc.measurement_key}': {value}}}"
     elif sc.dataset_id == "18":
         value = round(float(rng.uniform(20.0, 70.0)), 1)
         shrink = math.sqrt((1 - value / 100) ** (2 / 3))
-        blobs = (Blob(0.3, 0.56, 0.12, 0.2, level=0.1, phases=_phases(rng)),
-                 Blob(0.7, 0.56, 0.12 * shrink, 0.2 * shrink, level=0.1, phases=_phases(rng)))
+        blobs = (
+            Blob(0.3, 0.56, 0.12, 0.2, level=0.1, phases=_phases(rng)),
+            Blob(0.7, 0.56, 0.12 * shrink, 0.2 * shrink, level=0.1, phases=_phases(rng)),
+        )
         hint = "Left: end-diastolic left ventricle; right: end-systolic; volume taken as area^1.5."
         measurement = f"{{'EF': {value}}}"
     else:  # 57: liver fat, integer scale
@@ -234,12 +276,17 @@ def _report(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> Phanto
     if blobs:
         cx, cy, w, h = box_of_mask(masks[0])
         where = sector_of_point(cx, cy)
-        kind = "an irregular hypoechoic nodule with spiculated margins" if severity else \
-            "an oval hypoechoic nodule with circumscribed margins"
+        kind = (
+            "an irregular hypoechoic nodule with spiculated margins"
+            if severity
+            else "an oval hypoechoic nodule with circumscribed margins"
+        )
         after = "posterior acoustic shadowing" if severity else "posterior acoustic enhancement"
-        text += (f" There is {kind} in the {where} of the image, measuring {w * size * spacing:.1f} x "
-                 f"{h * size * spacing:.1f} mm, with {after}. Impression: "
-                 f"{'suspicious lesion, biopsy advised' if severity else 'probably benign lesion'}.")
+        text += (
+            f" There is {kind} in the {where} of the image, measuring {w * size * spacing:.1f} x "
+            f"{h * size * spacing:.1f} mm, with {after}. Impression: "
+            f"{'suspicious lesion, biopsy advised' if severity else 'probably benign lesion'}."
+        )
     else:
         text += " No focal lesion is identified. Impression: normal study."
     hint = f"Pixel spacing {spacing:.4f} mm per pixel."
@@ -252,20 +299,32 @@ def _caption(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> Phant
         lines = k % 4
         xs = [0.3 + 0.4 * i / max(1, lines - 1) for i in range(lines)] if lines > 1 else [0.5] * lines
         top = int(size * 0.3)
-        scene = Scene(tissue * 0.6, bands=(Band(top, 3, 2.4), Band(top * 2, 2, 1.2)),
-                      vlines=tuple((x, top, 2.0) for x in xs), size=size)
-        caption = ("Smooth pleural line with A-lines and no B-lines." if lines == 0 else
-                   f"Pleural line with {lines} B-line{'s' if lines > 1 else ''} below it.")
+        scene = Scene(
+            tissue * 0.6,
+            bands=(Band(top, 3, 2.4), Band(top * 2, 2, 1.2)),
+            vlines=tuple((x, top, 2.0) for x in xs),
+            size=size,
+        )
+        caption = (
+            "Smooth pleural line with A-lines and no B-lines."
+            if lines == 0
+            else f"Pleural line with {lines} B-line{'s' if lines > 1 else ''} below it."
+        )
         pixels, masks = render(scene, rng)
         return PhantomCase(pixels, {"caption": caption, "anatomy_location": sc.anatomy}, masks)
     plane = ("AC", "BPD", "FL")[k % 3]
+    blobs: tuple[Blob, ...]
     if plane == "AC":
-        blobs = (Blob(0.5, 0.56, 0.3, 0.26, level=tissue, rim=2.0, phases=_phases(rng)),
-                 Blob(0.42, 0.52, 0.06, 0.045, level=0.08, phases=_phases(rng)))
+        blobs = (
+            Blob(0.5, 0.56, 0.3, 0.26, level=tissue, rim=2.0, phases=_phases(rng)),
+            Blob(0.42, 0.52, 0.06, 0.045, level=0.08, phases=_phases(rng)),
+        )
         caption = "Fetal phantom, abdominal circumference plane: round abdomen with the stomach bubble."
     elif plane == "BPD":
-        blobs = (Blob(0.5, 0.56, 0.32, 0.25, level=tissue, rim=2.2, phases=_phases(rng)),
-                 Blob(0.5, 0.56, 0.2, 0.012, level=2.0, phases=_phases(rng)))
+        blobs = (
+            Blob(0.5, 0.56, 0.32, 0.25, level=tissue, rim=2.2, phases=_phases(rng)),
+            Blob(0.5, 0.56, 0.2, 0.012, level=2.0, phases=_phases(rng)),
+        )
         caption = "Fetal phantom, biparietal diameter plane: oval skull with the midline echo."
     else:
         blobs = (Blob(0.5, 0.5, 0.28, 0.03, level=2.6, angle=0.25, shadow=0.7, phases=_phases(rng)),)
@@ -274,8 +333,16 @@ def _caption(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> Phant
     return PhantomCase(pixels, {"caption": caption, "anatomy_location": sc.anatomy}, masks)
 
 
-_BUILDERS = {"DD": _dd, "VRA": _vra, "LL": _sector_case, "OD": _sector_case, "KD": _sector_case,
-             "CVE": _cve, "RG": _report, "CG": _caption}
+_BUILDERS = {
+    "DD": _dd,
+    "VRA": _vra,
+    "LL": _sector_case,
+    "OD": _sector_case,
+    "KD": _sector_case,
+    "CVE": _cve,
+    "RG": _report,
+    "CG": _caption,
+}
 _SCENARIO_NUMBER = {s.key: i for i, s in enumerate(SCENARIOS)}
 
 

@@ -25,7 +25,7 @@ from .dicom_frames import real_frames
 from .images import encode_png
 from .phantom_cases import make_case
 
-__all__ = ["SAMPLE_CASES", "SAMPLE_DIR", "FILE_STEMS", "allocate", "write_sample"]
+__all__ = ["FILE_STEMS", "SAMPLE_CASES", "SAMPLE_DIR", "allocate", "write_sample"]
 
 #: Size of the committed sample: 4 cases per scenario.
 SAMPLE_CASES = 200
@@ -57,8 +57,21 @@ FILE_STEMS: dict[str, str] = {
     "VRA/74is_visible": "74_is_visible",
     "DD/75": "75.PCOS_Ultrasound_Classification_Dataset",
 }
-_COLUMNS = ("index", "dataset_name", "img_data", "anatomy_location", "class_label", "gt_bbox",
-            "seg_channel_name", "keypoints", "measurement", "report", "caption", "hint", "notes")
+_COLUMNS = (
+    "index",
+    "dataset_name",
+    "img_data",
+    "anatomy_location",
+    "class_label",
+    "gt_bbox",
+    "seg_channel_name",
+    "keypoints",
+    "measurement",
+    "report",
+    "caption",
+    "hint",
+    "notes",
+)
 _BASE_PER_SCENARIO = 4
 #: 28_class has no published count (SPEC 2.3); give it the KL-grade set's 104.
 _UNKNOWN_N = 104
@@ -110,8 +123,12 @@ def _rows_for(sc: Scenario, n: int, seed: int, size: int, frames: list[Any]) -> 
         row = {"index": str(number), "dataset_name": stem}
         if frames and number < len(frames):
             frame = frames[number]
-            row.update(img_data=base64.b64encode(frame.image).decode("ascii"), anatomy_location="",
-                       class_label=f"{{'Anatomy': '{frame.anatomy}'}}", notes=frame.notes)
+            row.update(
+                img_data=base64.b64encode(frame.image).decode("ascii"),
+                anatomy_location="",
+                class_label=f"{{'Anatomy': '{frame.anatomy}'}}",
+                notes=frame.notes,
+            )
         else:
             case = make_case(sc, number - (len(frames) if frames else 0), seed, size)
             row["img_data"] = _png_b64(case.pixels)

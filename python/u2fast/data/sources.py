@@ -65,14 +65,16 @@ def _image_from_path(value: object, table: Path, root: Path) -> tuple[ImageInput
     return None, f"image file {value!r} not found under {root}"
 
 
-def _object_image(cells: dict[str, Any], table: Path, root: Path) -> tuple[ImageInput | None, str, str | None]:
+def _object_image(
+    cells: dict[str, Any], table: Path, root: Path
+) -> tuple[ImageInput | None, str, str | None]:
     """The image of a jsonl/parquet row: ``(input, field, error)``."""
     value = cells.pop("img_data", None)
     if isinstance(value, dict):  # the Hugging Face ``Image`` feature: {"bytes": ..., "path": ...}
-        if value.get("bytes") is not None:
-            value = value["bytes"]
-        else:
-            value, cells["img_path"] = None, value.get("path")
+        feature: dict[str, Any] = value
+        value = feature.get("bytes")
+        if value is None:
+            cells["img_path"] = feature.get("path")
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         # Parquet writers store either the image bytes or their base64 text as binary.
@@ -142,7 +144,7 @@ def _jsonl_rows(table: Path, root: Path, display: str, task: Any) -> Iterator[Ra
 
 def _parquet_rows(table: Path, root: Path, display: str, task: Any) -> Iterator[RawRow]:
     try:
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
     except ImportError:
         raise DataError(f"{display}: reading parquet needs pyarrow: pip install 'u2fast[parquet]'") from None
     try:
@@ -171,7 +173,9 @@ def rows_of_table(table: Path, root: Path, display: str | None = None) -> Iterat
         return _jsonl_rows(table, root, display, task)
     if suffix == ".parquet":
         return _parquet_rows(table, root, display, task)
-    raise DataError(f"{display}: unsupported file type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}")
+    raise DataError(
+        f"{display}: unsupported file type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}"
+    )
 
 
 def load_path(path: Path, options: LoadOptions) -> LoadResult:

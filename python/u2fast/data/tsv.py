@@ -90,17 +90,18 @@ class _Scanner:
         return value.replace('""', '"') if quoted else value
 
 
-def read_tsv(path: str | os.PathLike[str], image_column: str = "img_data") -> tuple[list[str], Iterator[TsvRow]]:
+def read_tsv(
+    path: str | os.PathLike[str], image_column: str = "img_data"
+) -> tuple[list[str], Iterator[TsvRow]]:
     """The header and a lazy iterator of rows; a row whose cell count differs from the header has ``error`` set."""
     name = os.fspath(path)
     try:
-        fh = open(name, "rb")
+        with open(name, "rb") as fh:  # the map stays valid after the file is closed
+            if os.fstat(fh.fileno()).st_size == 0:
+                raise DataError(f"{name}: empty file, expected a header line")
+            buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError as exc:
         raise DataError(f"{name}: cannot open: {exc}") from exc
-    with fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            raise DataError(f"{name}: empty file, expected a header line")
-        buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     scanner = _Scanner(buf, name)
     spans, pos = scanner.record(0)
     header = [scanner.text(s).strip() for s in spans]
@@ -117,9 +118,11 @@ def read_tsv(path: str | os.PathLike[str], image_column: str = "img_data") -> tu
             if len(spans) == 1 and not spans[0][2] and not buf[spans[0][0] : spans[0][1]].strip():
                 continue  # blank line
             if len(spans) != len(header):
-                yield TsvRow(row=row, cells={}, error=(
-                    f"{len(spans)} cells but the header has {len(header)} (record at byte {start})"
-                ))
+                yield TsvRow(
+                    row=row,
+                    cells={},
+                    error=(f"{len(spans)} cells but the header has {len(header)} (record at byte {start})"),
+                )
                 row += 1
                 continue
             cells = {h: scanner.text(s) for i, (h, s) in enumerate(zip(header, spans)) if i != image_at and h}
