@@ -10,6 +10,7 @@ Only numpy is used, and every random draw comes from the caller's Generator.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -63,21 +64,21 @@ class Scene:
     size: int = 128
 
 
-def _grid(size: int) -> tuple[Floats, Floats]:
+@functools.lru_cache(maxsize=8)
+def _geometry(size: int) -> tuple[Floats, Floats, Floats, Floats, Mask]:
+    """Pixel-centre coordinates, their polar coordinates about the probe, and the field of view."""
     coords = (np.arange(size, dtype=np.float64) + 0.5) / size
     y, x = np.meshgrid(coords, coords, indexing="ij")
-    return x, y
-
-
-def _polar(x: Floats, y: Floats) -> tuple[Floats, Floats]:
     dx, dy = x - APEX[0], y - APEX[1]
-    return np.hypot(dx, dy), np.arctan2(dx, dy)
+    r, theta = np.hypot(dx, dy), np.arctan2(dx, dy)
+    fov = (np.abs(theta) < HALF_ANGLE) & (r > _R_MIN) & (r < _R_MAX)
+    for array in (x, y, r, theta, fov):
+        array.setflags(write=False)
+    return x, y, r, theta, fov
 
 
 def fov_mask(size: int) -> Mask:
-    x, y = _grid(size)
-    r, theta = _polar(x, y)
-    return (np.abs(theta) < HALF_ANGLE) & (r > _R_MIN) & (r < _R_MAX)
+    return _geometry(size)[4].copy()
 
 
 def in_fov(cx: float, cy: float, radius: float = 0.0) -> bool:
@@ -90,36 +91,58 @@ def in_fov(cx: float, cy: float, radius: float = 0.0) -> bool:
 
 
 def blob_mask(blob: Blob, size: int) -> Mask:
-    x, y = _grid(size)
-    dx, dy = x - blob.cx, y - blob.cy
+    mask: Mask = np.zeros((size, size), dtype=bool)
+    # Only the window that can hold the blob is evaluated (rough edges reach 1.33 radii).
+    reach = 1.4 * max(blob.rx, blob.ry)
+    r0, r1 = max(0, int((blob.cy - reach) * size)), min(size, int((blob.cy + reach) * size) + 2)
+    c0, c1 = max(0, int((blob.cx - reach) * size)), min(size, int((blob.cx + reach) * size) + 2)
+    if r0 >= r1 or c0 >= c1:
+        return mask
+    x, y = _geometry(size)[:2]
+    dx, dy = x[r0:r1, c0:c1] - blob.cx, y[r0:r1, c0:c1] - blob.cy
     cos_a, sin_a = math.cos(blob.angle), math.sin(blob.angle)
     u = (dx * cos_a + dy * sin_a) / blob.rx
     v = (-dx * sin_a + dy * cos_a) / blob.ry
     rho = np.hypot(u, v)
-    phi = np.arctan2(v, u)
-    p1, p2, p3 = blob.phases
-    edge = 1.0 + blob.roughness * (
-        0.16 * np.sin(5 * phi + p1) + 0.10 * np.sin(9 * phi + p2) + 0.07 * np.sin(13 * phi + p3)
-    )
-    mask: Mask = rho < edge
+    if blob.roughness:
+        phi = np.arctan2(v, u)
+        p1, p2, p3 = blob.phases
+        edge = 1.0 + blob.roughness * (
+            0.16 * np.sin(5 * phi + p1) + 0.10 * np.sin(9 * phi + p2) + 0.07 * np.sin(13 * phi + p3)
+        )
+        mask[r0:r1, c0:c1] = rho < edge
+    else:
+        mask[r0:r1, c0:c1] = rho < 1.0
     return mask
 
 
 def _blur(field_: NDArray[np.complex128]) -> NDArray[np.complex128]:
-    kernel = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+    """Separable binomial [1 4 6 4 1]/16 smoothing with reflected edges."""
     out = field_
     for axis in (0, 1):
-        padded = np.pad(out, [(2, 2) if a == axis else (0, 0) for a in (0, 1)], mode="reflect")
         n = out.shape[axis]
-        out = sum(k * np.take(padded, np.arange(i, i + n), axis=axis) for i, k in enumerate(kernel))
+        padded = np.pad(out, [(2, 2) if a == axis else (0, 0) for a in (0, 1)], mode="reflect")
+        if axis == 0:
+            out = (
+                padded[0:n]
+                + padded[4 : n + 4]
+                + 4 * (padded[1 : n + 1] + padded[3 : n + 3])
+                + 6 * padded[2 : n + 2]
+            ) / 16
+        else:
+            out = (
+                padded[:, 0:n]
+                + padded[:, 4 : n + 4]
+                + 4 * (padded[:, 1 : n + 1] + padded[:, 3 : n + 3])
+                + 6 * padded[:, 2 : n + 2]
+            ) / 16
     return out
 
 
 def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], list[Mask]]:
     """The 8-bit gray image of ``scene`` and the pixel mask of each blob (in scene order)."""
     size = scene.size
-    x, y = _grid(size)
-    r, theta = _polar(x, y)
+    _, _, r, theta, fov = _geometry(size)
     echo = np.full((size, size), scene.tissue, dtype=np.float64)
     # Gentle layered texture so that tissue is not flat.
     echo *= 1.0 + 0.08 * np.sin(2 * math.pi * (3.0 * r + rng.uniform(0, 1)))
@@ -159,6 +182,6 @@ def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], l
     speckle /= speckle.mean()
     depth_gain = np.exp(-0.35 * (r - _R_MIN))
     image = echo * speckle * depth_gain * 150.0
-    image[~fov_mask(size)] = 0.0
+    image[~fov] = 0.0
     pixels: NDArray[np.uint8] = np.clip(np.rint(image), 0, 255).astype(np.uint8)
     return pixels, masks
