@@ -23,9 +23,11 @@ def test_hook_registers_the_adapter_info() -> None:
     registered: list[AdapterInfo] = []
     u2fast_anthropic.u2fast_register_adapters(registered.append)
     (info,) = registered
-    assert info.name == "anthropic" and info.default_model == "claude-sonnet-4-5"
-    assert info.key_env == ("ANTHROPIC_API_KEY",) and info.base_url_env == ("ANTHROPIC_BASE_URL",)
-    assert set(info.models) <= set(info.prices) and info.default_model in info.models
+    assert info.name == "anthropic" and info.default_model == "claude-sonnet-5-5"
+    assert info.key_env == ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
+    assert info.base_url_env == ("ANTHROPIC_BASE_URL",)
+    assert info.default_model in info.models and info.default_model in info.prices
+    assert all(0 < p.input < p.output for p in info.prices.values())
 
 
 def test_created_adapter_is_an_http_adapter() -> None:
@@ -33,33 +35,43 @@ def test_created_adapter_is_an_http_adapter() -> None:
     assert isinstance(adapter, HttpAdapter) and adapter.name == "anthropic" and adapter.model == "claude-haiku-4-5"
 
 
-def test_missing_key_is_a_config_error_naming_the_variable(monkeypatch: Any) -> None:
+def test_missing_key_is_a_config_error_naming_the_variables(monkeypatch: Any) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    with pytest.raises(ConfigError, match="ANTHROPIC_API_KEY"):
-        u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5"))
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN"):
+        u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5"))
 
 
 def test_key_and_base_url_from_the_environment(monkeypatch: Any, make_request: Any) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://gateway.example.com")
-    req = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5")).build_request(make_request(), [])
+    req = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5")).build_request(make_request(), [])
     assert req.url == "https://gateway.example.com/v1/messages"
     assert req.headers["authorization"] == "Bearer sk-ant-env"
 
 
 @pytest.mark.parametrize(
     "options",
-    [{"auth": "basic"}, {"temperature": 1.5}, {"temperature": "0"}, {"top_p": -1}, {"thinking_budget": 10}, {"seed": 1}],
+    [
+        {"auth": "basic"},
+        {"temperature": 1.5},
+        {"temperature": "0"},
+        {"top_p": -1},
+        {"thinking_budget": 10},
+        {"thinking": "lots"},
+        {"thinking": "adaptive", "thinking_budget": 2048},
+        {"seed": 1},
+    ],
 )
 def test_bad_options_are_config_errors(options: dict[str, Any]) -> None:
     with pytest.raises(ConfigError, match="anthropic: "):
-        u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="k", options=options))
+        u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="k", options=options))
 
 
 def test_key_never_in_repr_or_str() -> None:
-    adapter = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="sk-ant-very-secret"))
+    adapter = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="sk-ant-very-secret"))
     assert "sk-ant-very-secret" not in repr(adapter) and "sk-ant-very-secret" not in str(adapter)
-    assert "claude-sonnet-4-5" in repr(adapter)
+    assert "claude-sonnet-5-5" in repr(adapter)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +82,6 @@ def test_image_tokens_follow_the_published_rule(size: tuple[int, int], tokens: i
 
 
 def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) -> None:
-    adapter = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="k"))
+    adapter = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="k"))
     gap = adapter.estimate_tokens(make_request(), [jpeg]) - adapter.estimate_tokens(make_request(n_images=0), [])
     assert gap == image_tokens(640, 480) == 410

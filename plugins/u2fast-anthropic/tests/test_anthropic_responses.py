@@ -11,7 +11,7 @@ import u2fast_anthropic
 from u2fast.adapters.base import AdapterSettings, Reply
 from u2fast.types import Usage
 
-ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="sk-ant-secret"))
+ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="sk-ant-secret"))
 
 
 def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -24,7 +24,7 @@ def message(content: list[dict[str, Any]], stop: str = "end_turn", usage: dict[s
         "id": "msg_01",
         "type": "message",
         "role": "assistant",
-        "model": "claude-sonnet-4-5-20250929",
+        "model": "claude-sonnet-5-5-20261001",
         "content": content,
         "stop_reason": stop,
         "stop_sequence": None,
@@ -43,7 +43,7 @@ def test_success_text_usage_and_model() -> None:
     assert reply.error is None
     assert reply.text == "benign"
     assert reply.usage == Usage(input_tokens=300, output_tokens=3)
-    assert reply.response_model == "claude-sonnet-4-5-20250929"
+    assert reply.response_model == "claude-sonnet-5-5-20261001"
     assert reply.finish_reason == "end_turn"
 
 

@@ -18,7 +18,7 @@ from u2fast.testing import FailFirst, FakeProvider, FaultPlan, ReceivedRequest
 from u2fast.types import Completion, GenerationParams, ImageRef, Prompt, Request
 
 KEY = "sk-ant-e2e-secret-key-0001"
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-5-5"
 
 
 def _png(shade: int) -> ImageRef:

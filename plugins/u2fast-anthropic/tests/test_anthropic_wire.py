@@ -31,7 +31,7 @@ def test_request_matches_sdk_capture(capture: dict[str, Any], capture_png: Any, 
 
 def test_default_url_and_x_api_key_option(make_request: Any) -> None:
     adapter = u2fast_anthropic.create(
-        AdapterSettings(model="claude-sonnet-4-5", api_key="a-key", options={"auth": "x-api-key", "anthropic_version": "2023-06-01"})
+        AdapterSettings(model="claude-sonnet-5-5", api_key="a-key", options={"auth": "x-api-key", "anthropic_version": "2023-06-01"})
     )
     req = adapter.build_request(make_request(), [])
     assert req.url == "https://api.anthropic.com/v1/messages"
@@ -45,14 +45,14 @@ def test_base_url_with_version_path_is_not_doubled(make_request: Any) -> None:
 
 def test_sampling_only_when_set_as_options(jpeg: Any, capture_png: Any, make_request: Any) -> None:
     params = GenerationParams(temperature=0.9, max_tokens=2048, top_p=0.5, seed=3)
-    plain = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-4-5", api_key="k"))
+    plain = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="k"))
     body = json.loads(plain.build_request(make_request(params=params), [jpeg]).body)
     assert "temperature" not in body and "top_p" not in body and "seed" not in body
     assert body["max_tokens"] == 2048
 
     tuned = u2fast_anthropic.create(
         AdapterSettings(
-            model="claude-sonnet-4-5", api_key="k", options={"temperature": 0, "top_p": 0.9, "thinking_budget": 1024}
+            model="claude-sonnet-5-5", api_key="k", options={"temperature": 0, "top_p": 0.9, "thinking_budget": 1024}
         )
     )
     body = json.loads(tuned.build_request(make_request(params=params, n_images=2), [jpeg, capture_png]).body)

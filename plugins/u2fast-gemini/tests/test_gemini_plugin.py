@@ -24,8 +24,9 @@ def test_hook_registers_the_adapter_info() -> None:
     u2fast_gemini.u2fast_register_adapters(registered.append)
     (info,) = registered
     assert info.name == "gemini" and info.default_model == "gemini-2.5-pro"
-    assert info.key_env == ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    assert info.key_env == ("GOOGLE_API_KEY", "GEMINI_API_KEY")
     assert set(info.models) <= set(info.prices) and info.default_model in info.models
+    assert all(0 < p.input < p.output for p in info.prices.values())
 
 
 def test_created_adapter_is_an_http_adapter() -> None:
@@ -36,7 +37,7 @@ def test_created_adapter_is_an_http_adapter() -> None:
 def test_missing_key_is_a_config_error_naming_both_variables(monkeypatch: Any) -> None:
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    with pytest.raises(ConfigError, match="GEMINI_API_KEY or GOOGLE_API_KEY"):
+    with pytest.raises(ConfigError, match="GOOGLE_API_KEY or GEMINI_API_KEY"):
         u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
 
 
@@ -73,3 +74,10 @@ def test_image_tokens_follow_the_tiling_rule(size: tuple[int, int], tokens: int)
 def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) -> None:
     adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="g"))
     assert adapter.estimate_tokens(make_request(), [jpeg]) - adapter.estimate_tokens(make_request(n_images=0), []) == 258
+
+
+def test_google_api_key_wins_when_both_are_set(monkeypatch: Any, make_request: Any) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "from-gemini")
+    monkeypatch.setenv("GOOGLE_API_KEY", "from-google")
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
+    assert adapter.build_request(make_request(), []).headers["x-goog-api-key"] == "from-google"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +52,7 @@ def test_generation_config_carries_every_sampling_setting(jpeg: Any, make_reques
         "topP": 0.95,
         "maxOutputTokens": 512,
         "seed": 7,
-        "thinkingConfig": {"thinkingBudget": 128},
+        "thinkingConfig": {"thinking_budget": 128},
     }
     parts = body["contents"][0]["parts"]
     assert parts[0]["inlineData"]["mime_type"] == "image/jpeg"
@@ -63,3 +64,11 @@ def test_several_images_come_first_in_order(jpeg: Any, capture_png: Any, make_re
     parts = json.loads(adapter.build_request(make_request(n_images=2), [capture_png, jpeg]).body)["contents"][0]["parts"]
     assert [p["inlineData"]["mime_type"] for p in parts[:2]] == ["image/png", "image/jpeg"]
     assert "text" in parts[2]
+
+
+def test_image_data_is_url_safe_base64_like_the_sdk(jpeg: Any, make_request: Any) -> None:
+    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="g"))
+    data = json.loads(adapter.build_request(make_request(), [jpeg]).body)["contents"][0]["parts"][0]["inlineData"]["data"]
+    assert "/" in jpeg.base64  # a JPEG starts with /9j/ in standard base64
+    assert "/" not in data and "+" not in data
+    assert base64.urlsafe_b64decode(data) == base64.b64decode(jpeg.base64)

@@ -27,7 +27,7 @@ def test_hook_registers_the_adapter_info() -> None:
     assert info.default_model == "gpt-4.1" and "gpt-4.1" in info.models
     assert info.key_env == ("OPENAI_API_KEY",) and info.base_url_env == ("OPENAI_BASE_URL",)
     assert all(p.input > 0 and p.output > p.input for p in info.prices.values())
-    assert set(info.models) <= set(info.prices)
+    assert info.default_model in info.prices and set(info.prices) <= set(info.models)
 
 
 def test_created_adapter_is_an_http_adapter() -> None:
@@ -119,3 +119,14 @@ def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) ->
     with_image = adapter.estimate_tokens(make_request(), [jpeg])
     assert 0 < without < 20
     assert with_image - without == image_tokens("gpt-4.1", 640, 480, None)
+
+
+def test_organization_and_project_from_the_sdk_variables_only_for_openai(monkeypatch: Any, make_request: Any) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-123")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-456")
+    official = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-x"))
+    headers = official.build_request(make_request(), []).headers
+    assert headers["openai-organization"] == "org-123" and headers["openai-project"] == "proj-456"
+    local = u2fast_openai.create(AdapterSettings(model="qwen", base_url="http://127.0.0.1:8000/v1"))
+    headers = local.build_request(make_request(), []).headers
+    assert "openai-organization" not in headers and "openai-project" not in headers

@@ -1,13 +1,14 @@
 """u2fast plugin: the Anthropic Messages API (Claude).
 
-Registered as the adapter ``anthropic`` (``--model anthropic:claude-sonnet-4-5``). The key comes from
+Registered as the adapter ``anthropic`` (``--model anthropic:claude-sonnet-5-5``). The key comes from
 ``ANTHROPIC_API_KEY`` (or the config file), the base URL from ``ANTHROPIC_BASE_URL``.
 
 Options (``AdapterSettings.options``): ``auth`` (``bearer``, what the current SDK sends and the
 default, or ``x-api-key``), ``anthropic_version`` (default ``2026-10-21``), ``temperature`` and
 ``top_p`` (sent only when set here: the current API no longer takes a temperature by default, so the
-run's ``GenerationParams.temperature`` is not forwarded) and ``thinking_budget`` (extended thinking,
-tokens; must stay below ``max_tokens``).
+run's ``GenerationParams.temperature`` is not forwarded), ``thinking_budget`` (manual extended
+thinking, tokens, at least 1024 and below ``max_tokens``) and ``thinking = "adaptive"`` (the model
+decides; what newer models prefer).
 
 ``overloaded_error`` (HTTP 529) becomes the ``overloaded`` class, which the runner retries.
 """
@@ -38,22 +39,39 @@ __all__ = [
     "u2fast_register_adapters",
 ]
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
-KEY_ENV = ("ANTHROPIC_API_KEY",)
+#: The newest Sonnet the current SDK names (claude-sonnet-4-5 reaches end of life on 2026-11-30).
+DEFAULT_MODEL = "claude-sonnet-5-5"
+#: The SDK reads ANTHROPIC_API_KEY, then ANTHROPIC_AUTH_TOKEN; both are sent as a bearer token.
+KEY_ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 BASE_URL_ENV = ("ANTHROPIC_BASE_URL",)
 
-#: USD per million tokens (base input and output rates; cache writes and reads are priced apart).
+#: USD per million tokens (base input and output rates; cache writes and reads are priced apart) of
+#: the models whose published prices we know. Others run without cost tracking unless the config
+#: file gives their ``price``.
 PRICES: dict[str, Price] = {
+    # Assumed, not verified: the Sonnet tier's rate, unchanged from Claude 3 to Sonnet 4.5. Override it
+    # with ``price = {...}`` in the config file if Anthropic's price list says otherwise.
+    "claude-sonnet-5-5": Price(input=3.00, output=15.00),
     "claude-sonnet-4-5": Price(input=3.00, output=15.00),
+    "claude-sonnet-4-5-20250929": Price(input=3.00, output=15.00),
     "claude-haiku-4-5": Price(input=1.00, output=5.00),
-    "claude-opus-4-1": Price(input=15.00, output=75.00),
-    "claude-sonnet-4-20250514": Price(input=3.00, output=15.00),
-    "claude-3-7-sonnet-20250219": Price(input=3.00, output=15.00),
-    "claude-3-5-haiku-20241022": Price(input=0.80, output=4.00),
+    "claude-haiku-4-5-20251001": Price(input=1.00, output=5.00),
+    "claude-opus-4-5": Price(input=5.00, output=25.00),
+    "claude-opus-4-5-20251101": Price(input=5.00, output=25.00),
 }
-MODELS = tuple(PRICES)
+#: What ``u2fast plugins`` lists: models the current SDK names and does not mark for end of life
+#: (claude-opus-4-5 ends on 2027-01-22), newest families first.
+MODELS = (
+    "claude-sonnet-5-5",
+    "claude-opus-5-5",
+    "claude-haiku-5-5",
+    "claude-sonnet-4-6",
+    "claude-opus-4-6",
+    "claude-haiku-4-5",
+    "claude-opus-4-5",
+)
 
-_KNOWN_OPTIONS = ("auth", "anthropic_version", "temperature", "top_p", "thinking_budget")
+_KNOWN_OPTIONS = ("auth", "anthropic_version", "temperature", "top_p", "thinking", "thinking_budget")
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:
@@ -91,6 +109,12 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1024:
             raise ConfigError(f"anthropic: option 'thinking_budget' must be an integer >= 1024, got {budget!r}")
         checked["thinking_budget"] = budget
+    if "thinking" in options:
+        if options["thinking"] != "adaptive":
+            raise ConfigError(f"anthropic: option 'thinking' can only be 'adaptive', got {options['thinking']!r}")
+        if "thinking_budget" in options:
+            raise ConfigError("anthropic: give either 'thinking = \"adaptive\"' or 'thinking_budget', not both")
+        checked["thinking_budget"] = "adaptive"
     return checked
 
 

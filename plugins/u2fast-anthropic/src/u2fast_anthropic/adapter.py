@@ -70,7 +70,7 @@ class AnthropicAdapter:
         anthropic_version: str = API_VERSION,
         temperature: float | None = None,
         top_p: float | None = None,
-        thinking_budget: int | None = None,
+        thinking_budget: int | str | None = None,
     ) -> None:
         self.model = model
         base = base_url.rstrip("/")
@@ -109,7 +109,9 @@ class AnthropicAdapter:
         }
         if self.temperature is not None:
             body["temperature"] = self.temperature
-        if self.thinking_budget is not None:
+        if self.thinking_budget == "adaptive":
+            body["thinking"] = {"type": "adaptive"}
+        elif self.thinking_budget is not None:
             body["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
         if self.top_p is not None:
             body["top_p"] = self.top_p

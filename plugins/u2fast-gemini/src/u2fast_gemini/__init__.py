@@ -1,8 +1,8 @@
 """u2fast plugin: the Google Gemini API (``generateContent``).
 
-Registered as the adapter ``gemini`` (``--model gemini:gemini-2.5-pro``). The key comes from
-``GEMINI_API_KEY`` or ``GOOGLE_API_KEY`` (or the config file) and travels in the ``x-goog-api-key``
-header.
+Registered as the adapter ``gemini`` (``--model gemini:gemini-2.5-pro``). The key comes from the
+config file, or ``GOOGLE_API_KEY``, or ``GEMINI_API_KEY`` (the SDK's order), and travels in the
+``x-goog-api-key`` header.
 
 Options (``AdapterSettings.options``): ``api_version`` (``v1``, the SDK's choice and the default, or
 ``v1beta``), ``thinking_budget`` (int; tokens 2.5 models may spend thinking, which count against
@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "gemini-2.5-pro"
-KEY_ENV = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-BASE_URL_ENV = ("GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL")
+#: The google-genai SDK prefers GOOGLE_API_KEY when both are set; so do we.
+KEY_ENV = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
+BASE_URL_ENV = ("GOOGLE_GEMINI_BASE_URL",)  # the SDK's variable
 
 #: USD per million tokens (paid tier, prompts up to 200k tokens; thinking billed as output).
 PRICES: dict[str, Price] = {

@@ -2,8 +2,8 @@
 
 ``build_request`` writes what the official google-genai SDK writes for the same call (the wire capture
 ``shared/wire/gemini-generate-content.json``: ``/v1/models/{model}:generateContent``, the key in
-``x-goog-api-key``, ``inlineData`` parts, ``generationConfig``). ``parse_response`` reads candidates,
-``usageMetadata``, safety blocks and Google's error bodies.
+``x-goog-api-key``, ``inlineData`` parts with URL-safe base64 data, ``generationConfig``).
+``parse_response`` reads candidates, ``usageMetadata``, safety blocks and Google's error bodies.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def image_tokens(width: int, height: int) -> int:
     if width <= 384 and height <= 384:
         return 258
     return 258 * math.ceil(width / 768) * math.ceil(height / 768)
+
+
+def _urlsafe(standard_b64: str) -> str:
+    """URL-safe base64, as the google-genai SDK sends image bytes (the API reads both alphabets)."""
+    return standard_b64.replace("+", "-").replace("/", "_")
 
 
 def _int(value: Any) -> int:
@@ -96,7 +101,7 @@ class GeminiAdapter:
 
     def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
         """The JSON body, keys in the order the official SDK sends them."""
-        parts: list[dict[str, Any]] = [{"inlineData": {"data": i.base64, "mime_type": i.mime}} for i in images]
+        parts: list[dict[str, Any]] = [{"inlineData": {"data": _urlsafe(i.base64), "mime_type": i.mime}} for i in images]
         parts.append({"text": request.prompt.text})
         params = request.params
         config: dict[str, Any] = {"temperature": params.temperature}
@@ -108,7 +113,7 @@ class GeminiAdapter:
         if self.media_resolution:
             config["mediaResolution"] = self.media_resolution
         if self.thinking_budget is not None:
-            config["thinkingConfig"] = {"thinkingBudget": self.thinking_budget}
+            config["thinkingConfig"] = {"thinking_budget": self.thinking_budget}  # as the SDK writes it
         return {"contents": [{"parts": parts, "role": "user"}], "generationConfig": config}
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:

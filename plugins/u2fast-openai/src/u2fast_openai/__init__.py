@@ -8,7 +8,8 @@ Options (``AdapterSettings.options``, i.e. the model's table in the TOML config)
 ``detail`` (``auto``/``low``/``high``), ``max_tokens_param`` (``max_tokens`` or
 ``max_completion_tokens``; the latter by default for o-series and gpt-5 models),
 ``send_temperature`` (bool; off by default for those models, which reject it), ``reasoning_effort``,
-``organization``, ``project``, and ``extra_body`` (a table merged into the JSON body, e.g. vLLM's
+``organization`` and ``project`` (for api.openai.com also from ``OPENAI_ORG_ID`` /
+``OPENAI_PROJECT_ID``), and ``extra_body`` (a table merged into the JSON body, e.g. vLLM's
 ``top_k``).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
 from u2fast.errors import ConfigError
@@ -43,20 +45,22 @@ DEFAULT_MODEL = "gpt-4.1"
 KEY_ENV = ("OPENAI_API_KEY",)
 BASE_URL_ENV = ("OPENAI_BASE_URL",)
 
-#: USD per million tokens (standard tier, text and image input alike), as published in 2025.
+#: USD per million tokens (standard tier, text and image input alike) of the models whose published
+#: prices we know. Models without an entry still run; give their price in the config file
+#: (``price = { input = ..., output = ... }``) to get cost tracking and ``--max-cost``.
 PRICES: dict[str, Price] = {
     "gpt-4.1": Price(input=2.00, output=8.00),
     "gpt-4.1-mini": Price(input=0.40, output=1.60),
-    "gpt-4.1-nano": Price(input=0.10, output=0.40),
     "gpt-4o": Price(input=2.50, output=10.00),
     "gpt-4o-mini": Price(input=0.15, output=0.60),
-    "o3": Price(input=2.00, output=8.00),
-    "o4-mini": Price(input=1.10, output=4.40),
     "gpt-5": Price(input=1.25, output=10.00),
     "gpt-5-mini": Price(input=0.25, output=2.00),
     "gpt-5-nano": Price(input=0.05, output=0.40),
+    "o3": Price(input=2.00, output=8.00),
 }
-MODELS = tuple(PRICES)
+#: What ``u2fast plugins`` lists: the priced models, then newer ids the current SDK knows (unpriced here).
+#: gpt-4.1/gpt-4o are announced for shutdown on 2027-01-14 and gpt-5/o3 on 2026-12-11.
+MODELS = (*PRICES, "gpt-5.5", "gpt-5.4", "gpt-5.4-mini")
 
 _STRING_OPTIONS = ("detail", "max_tokens_param", "reasoning_effort", "organization", "project")
 _KNOWN_OPTIONS = (*_STRING_OPTIONS, "send_temperature", "extra_body")
@@ -107,7 +111,14 @@ def create(settings: AdapterSettings) -> HttpAdapter:
             f"openai: no API key for {base_url}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
             "or point --base-url at a local server"
         )
-    return OpenAIAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
+    options = _checked_options(settings.options)
+    if urlsplit(base_url).hostname == "api.openai.com":
+        # The SDK's variables; only for OpenAI itself, so that they never leak to another server.
+        for option, variable in (("organization", "OPENAI_ORG_ID"), ("project", "OPENAI_PROJECT_ID")):
+            value = options.get(option) or _first_env((variable,))
+            if value:
+                options[option] = value
+    return OpenAIAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **options)
 
 
 INFO = AdapterInfo(

@@ -45,9 +45,9 @@ def is_local_url(url: str) -> bool:
 
 
 def is_reasoning_model(model: str) -> bool:
-    """o-series and gpt-5 models: ``max_completion_tokens``, and no sampling temperature."""
+    """o-series, gpt-5 and gpt-6 models: ``max_completion_tokens``, and no sampling temperature."""
     base = model.rsplit("/", 1)[-1].lower()
-    return base.startswith(("o1", "o3", "o4", "gpt-5"))
+    return base.startswith(("o1", "o3", "o4", "gpt-5", "gpt-6"))
 
 
 # Patch-based image pricing (32 px patches, at most 1536 of them) and its per-model multiplier.

@@ -1,0 +1,83 @@
+"""The adapter's request against the one the official google-genai SDK sends for the same call, live.
+
+The SDK (a test-only dependency pinned in requirements-dev.txt) posts to u2fast's fake provider,
+which records what arrived; the adapter must build the same path, body (key order included) and
+the headers that matter.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import u2fast_gemini
+
+from u2fast.adapters.base import AdapterSettings, EncodedImage
+from u2fast.testing import FakeProvider
+from u2fast.types import GenerationParams
+
+genai = pytest.importorskip("google.genai", reason="the google-genai SDK (test-only, requirements-dev.txt) is not installed")
+from google.genai import types
+
+KEY = "g-sdk-parity-0001"
+
+
+@dataclass
+class Case:
+    model: str
+    params: GenerationParams
+    options: dict[str, Any] = field(default_factory=dict)
+    n_images: int = 1
+
+
+CASES = {
+    "capture-like": Case("gemini-2.5-pro", GenerationParams(temperature=0.0, max_tokens=64)),
+    "every-setting": Case(
+        "gemini-2.5-flash",
+        GenerationParams(temperature=0.4, max_tokens=512, top_p=0.95, seed=7),
+        {"thinking_budget": 128, "media_resolution": "MEDIA_RESOLUTION_HIGH"},
+        n_images=2,
+    ),
+    "v1beta": Case("gemini-2.5-flash-lite", GenerationParams(max_tokens=32, seed=0), {"api_version": "v1beta"}),
+}
+
+
+def _sdk_config(case: Case) -> types.GenerateContentConfig:
+    thinking = case.options.get("thinking_budget")
+    return types.GenerateContentConfig(
+        temperature=case.params.temperature,
+        top_p=case.params.top_p,
+        max_output_tokens=case.params.max_tokens,
+        seed=case.params.seed,
+        media_resolution=case.options.get("media_resolution"),
+        thinking_config=types.ThinkingConfig(thinking_budget=thinking) if thinking is not None else None,
+    )
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_adapter_sends_what_the_sdk_sends(name: str, jpeg: EncodedImage, make_request: Any) -> None:
+    case = CASES[name]
+    images = [jpeg, jpeg][: case.n_images]
+    request = make_request("Which option?", params=case.params, n_images=case.n_images)
+    with FakeProvider(keep_bodies=True) as fake:
+        adapter = u2fast_gemini.create(
+            AdapterSettings(model=case.model, api_key=KEY, base_url=fake.url, options=case.options)
+        )
+        built = adapter.build_request(request, images)
+        ours = json.loads(built.body)
+        version = case.options.get("api_version", "v1")
+        client = genai.Client(api_key=KEY, http_options=types.HttpOptions(base_url=fake.url, api_version=version))
+        parts: list[Any] = [types.Part.from_bytes(data=base64.b64decode(i.base64), mime_type=i.mime) for i in images]
+        client.models.generate_content(model=case.model, contents=[*parts, "Which option?"], config=_sdk_config(case))
+        (sent,) = fake.received()
+
+    assert built.method == sent.method
+    assert built.url == f"{fake.url}{sent.path}"
+    assert ours == sent.body
+    assert list(ours) == list(sent.body)
+    assert list(ours["generationConfig"]) == list(sent.body["generationConfig"])
+    sdk_headers = {k.lower(): v for k, v in sent.headers.items()}
+    assert {k: sdk_headers.get(k) for k in built.headers} == built.headers
