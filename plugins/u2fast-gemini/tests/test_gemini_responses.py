@@ -46,13 +46,20 @@ def test_thought_parts_are_not_the_answer() -> None:
     assert reply.text == "benign" and reply.usage == Usage()
 
 
-@pytest.mark.parametrize("finish", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST"])
+@pytest.mark.parametrize("finish", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "MODEL_ARMOR"])
 def test_blocking_finish_reasons_are_content_filtered(finish: str) -> None:
     reply = parse(200, {"candidates": [{"finishReason": finish, "index": 0}], "usageMetadata": {"promptTokenCount": 5}})
     assert reply.text is None
     assert reply.error is not None and reply.error.kind == "content_filtered"
     assert finish in reply.error.message
     assert reply.usage.input_tokens == 5
+
+
+def test_finish_message_is_kept_with_the_block() -> None:
+    body = {"candidates": [{"finishReason": "IMAGE_SAFETY", "finishMessage": "The image was flagged."}]}
+    reply = parse(200, body)
+    assert reply.error is not None and reply.error.kind == "content_filtered"
+    assert "The image was flagged." in reply.error.message
 
 
 def test_blocked_prompt_is_content_filtered() -> None:

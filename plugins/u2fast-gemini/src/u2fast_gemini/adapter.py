@@ -28,7 +28,17 @@ DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 DEFAULT_API_VERSION = "v1"
 #: Finish reasons that mean the answer was withheld by a filter, not produced.
 BLOCKING_FINISH_REASONS = frozenset(
-    {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
+    {
+        "SAFETY",
+        "RECITATION",
+        "PROHIBITED_CONTENT",
+        "BLOCKLIST",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "IMAGE_RECITATION",
+        "MODEL_ARMOR",
+    }
 )
 _TRUNCATED = frozenset({"MAX_TOKENS"})
 _VERSION_SUFFIX = re.compile(r"/v\d+(?:alpha|beta)?\d*$")
@@ -159,10 +169,9 @@ class GeminiAdapter:
         finish = candidate.get("finishReason") if isinstance(candidate.get("finishReason"), str) else None
         meta: dict[str, Any] = {"usage": usage, "response_model": model, "finish_reason": finish}
         if finish in BLOCKING_FINISH_REASONS:
-            return Reply(
-                error=ApiError(kind="content_filtered", message=f"answer withheld: finishReason {finish}", status=status),
-                **meta,
-            )
+            detail = candidate.get("finishMessage")
+            message = f"answer withheld: finishReason {finish}" + (f" ({detail})" if isinstance(detail, str) else "")
+            return Reply(error=ApiError(kind="content_filtered", message=message[:500], status=status), **meta)
         content = candidate.get("content")
         parts = content.get("parts") if isinstance(content, dict) else None
         # Thought summaries (``"thought": true``) are not the answer.
