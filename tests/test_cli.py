@@ -142,3 +142,30 @@ def test_console_script_help() -> None:
     cmd = [exe] if exe else [sys.executable, "-m", "u2fast.cli"]
     out = subprocess.run([*cmd, "eval", "--help"], capture_output=True, text=True, check=True).stdout
     assert "--concurrency" in out and "--resume" in out
+
+
+def test_official_prompts_missing_key_fails_before_any_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "cla_prompt.json").write_text(json.dumps({"21": "Classify this breast image. options: benign, malignant"}))
+    (prompts / "mea_prompt.json").write_text(json.dumps({}))
+    rc = main(["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "o", "--prompts", str(prompts)])
+    assert rc == 2
+    assert "mea_prompt" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "journal.jsonl").exists()
+
+
+def test_official_prompts_are_used_verbatim(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    text = "Classify this breast image. options: benign, malignant"
+    (prompts / "cla_prompt.json").write_text(json.dumps({"21": text}))
+    (prompts / "mea_prompt.json").write_text("{}")
+    from u2fast.evaluate import EvalOptions, prepare_run
+
+    prepared = prepare_run(EvalOptions(runs_dir=tmp_path, name="v", prompts_dir=prompts, tasks=("DD",), datasets=("21",)))
+    requests = prepared.plan["random:uniform"]
+    assert requests and all(r.prompt.text == text for r in requests)
+    manifest = read_manifest(prepared.run_dir)
+    assert manifest.prompt_source == "official"
+    assert list(manifest.scenarios) == ["DD/21"]

@@ -126,9 +126,11 @@ def build_prompts(cases: Sequence[Case], options: EvalOptions, registry: Registr
         raise ConfigError(f"unknown prompt variant {options.prompt_variant!r}; choose from {', '.join(PROMPT_VARIANTS)}")
     official = None
     if options.prompts_dir is not None:
+        from .tasks.official import validate_official_prompts
         from .tasks.prompts import load_official_prompts
 
         official = load_official_prompts(options.prompts_dir)
+        validate_official_prompts(official, [(c.task, c.dataset_id) for c in cases])
     popts = PromptOptions(variant=options.prompt_variant, official=official)
     return [registry.task(c.task).build_prompt(c, popts) for c in cases]
 
