@@ -11,6 +11,7 @@ from u2fast_anthropic import image_tokens
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.plugins import build_registry
 
 
 def test_entry_point_in_group_u2fast_loads_this_module() -> None:
@@ -85,3 +86,19 @@ def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) ->
     adapter = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="k"))
     gap = adapter.estimate_tokens(make_request(), [jpeg]) - adapter.estimate_tokens(make_request(n_images=0), [])
     assert gap == image_tokens(640, 480) == 410
+
+
+def test_loaded_by_the_plugin_manager_and_disabled_alone(monkeypatch: Any) -> None:
+    monkeypatch.delenv("U2FAST_DISABLE_PLUGINS", raising=False)
+    registry = build_registry()
+    assert registry.adapters["anthropic"] is u2fast_anthropic.INFO
+    assert registry.adapter_owner["anthropic"] == "anthropic" and registry.distributions["anthropic"] == "u2fast-anthropic"
+    assert not [f for f in registry.failures if f.name == "anthropic"]
+
+    installed = {ep.name for ep in importlib.metadata.entry_points(group="u2fast")}
+    monkeypatch.setenv("U2FAST_DISABLE_PLUGINS", "anthropic")
+    registry = build_registry()
+    assert "anthropic" not in registry.adapters
+    # The built-ins and the other provider plugins keep working without this one.
+    assert {"random", "replay"} <= set(registry.adapters)
+    assert ({"openai", "gemini"} & installed) <= set(registry.adapters)

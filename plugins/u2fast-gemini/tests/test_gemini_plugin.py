@@ -11,6 +11,7 @@ from u2fast_gemini import image_tokens
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.plugins import build_registry
 
 
 def test_entry_point_in_group_u2fast_loads_this_module() -> None:
@@ -81,3 +82,19 @@ def test_google_api_key_wins_when_both_are_set(monkeypatch: Any, make_request: A
     monkeypatch.setenv("GOOGLE_API_KEY", "from-google")
     adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
     assert adapter.build_request(make_request(), []).headers["x-goog-api-key"] == "from-google"
+
+
+def test_loaded_by_the_plugin_manager_and_disabled_alone(monkeypatch: Any) -> None:
+    monkeypatch.delenv("U2FAST_DISABLE_PLUGINS", raising=False)
+    registry = build_registry()
+    assert registry.adapters["gemini"] is u2fast_gemini.INFO
+    assert registry.adapter_owner["gemini"] == "gemini" and registry.distributions["gemini"] == "u2fast-gemini"
+    assert not [f for f in registry.failures if f.name == "gemini"]
+
+    installed = {ep.name for ep in importlib.metadata.entry_points(group="u2fast")}
+    monkeypatch.setenv("U2FAST_DISABLE_PLUGINS", "gemini")
+    registry = build_registry()
+    assert "gemini" not in registry.adapters
+    # The built-ins and the other provider plugins keep working without this one.
+    assert {"random", "replay"} <= set(registry.adapters)
+    assert ({"openai", "anthropic"} & installed) <= set(registry.adapters)

@@ -11,6 +11,7 @@ from u2fast_openai import image_tokens, is_local_url
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.plugins import build_registry
 
 
 def test_entry_point_in_group_u2fast_loads_this_module() -> None:
@@ -130,3 +131,19 @@ def test_organization_and_project_from_the_sdk_variables_only_for_openai(monkeyp
     local = u2fast_openai.create(AdapterSettings(model="qwen", base_url="http://127.0.0.1:8000/v1"))
     headers = local.build_request(make_request(), []).headers
     assert "openai-organization" not in headers and "openai-project" not in headers
+
+
+def test_loaded_by_the_plugin_manager_and_disabled_alone(monkeypatch: Any) -> None:
+    monkeypatch.delenv("U2FAST_DISABLE_PLUGINS", raising=False)
+    registry = build_registry()
+    assert registry.adapters["openai"] is u2fast_openai.INFO
+    assert registry.adapter_owner["openai"] == "openai" and registry.distributions["openai"] == "u2fast-openai"
+    assert not [f for f in registry.failures if f.name == "openai"]
+
+    installed = {ep.name for ep in importlib.metadata.entry_points(group="u2fast")}
+    monkeypatch.setenv("U2FAST_DISABLE_PLUGINS", "openai")
+    registry = build_registry()
+    assert "openai" not in registry.adapters
+    # The built-ins and the other provider plugins keep working without this one.
+    assert {"random", "replay"} <= set(registry.adapters)
+    assert ({"gemini", "anthropic"} & installed) <= set(registry.adapters)
