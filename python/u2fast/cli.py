@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plugins", help="list installed plugins and their models")
     p.add_argument("--json", action="store_true")
+
+    from .cli_report import add_report_parsers
+
+    add_report_parsers(sub)
     return parser
 
 
@@ -196,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_data(args)
         if args.command == "plugins":
             return cmd_plugins(args)
+        if args.command in ("report", "compare"):
+            from .cli_report import cmd_compare, cmd_report
+
+            return cmd_report(args) if args.command == "report" else cmd_compare(args)
     except U2fastError as exc:
         sys.stderr.write(f"u2fast: error: {exc}\n")
         return exc.exit_code

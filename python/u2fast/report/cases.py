@@ -1,0 +1,128 @@
+"""Rows of the HTML case browser: image thumbnails, prompt, answer, prediction, truth, outcome."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..types import Case, Prompt
+from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
+from .model import CaseView
+
+__all__ = ["select_cases", "case_views", "thumbnail_data_url", "THUMBNAIL_SIDE"]
+
+#: Longest side of a thumbnail in pixels: enough to recognise an ultrasound view, small enough that
+#: a few hundred cases stay a few megabytes.
+THUMBNAIL_SIDE = 192
+
+
+def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
+    """Indices of the cases to show: all, or ``limit`` of them taken round-robin over scenarios so
+    that every scenario is represented."""
+    n = len(run.records)
+    if limit is None or limit >= n:
+        return list(range(n))
+    by_scenario: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(run.records):
+        by_scenario[rec.case.scenario].append(i)
+    queues = [list(reversed(v)) for _, v in sorted(by_scenario.items())]
+    chosen: list[int] = []
+    while len(chosen) < limit:
+        for q in queues:
+            if q and len(chosen) < limit:
+                chosen.append(q.pop())
+    return sorted(chosen)
+
+
+def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
+    """A downscaled JPEG of the case's image as a data URL; None when the image cannot be read
+    (e.g. the original data moved), and the browser shows a placeholder."""
+    from PIL import Image
+
+    from ..data.images import read_image_bytes
+
+    try:
+        raw = read_image_bytes(case.image)
+        with Image.open(io.BytesIO(raw)) as img:
+            img.thumbnail((side, side))
+            img = img.convert("L" if img.mode in ("L", "I;16", "I", "1") else "RGB")
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=72)
+    except Exception:  # noqa: BLE001 - any unreadable image degrades to a placeholder
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _prompt_builder(run: LoadedRun) -> tuple[object, object]:
+    """The registry and prompt options that rebuild the run's prompts (official files if still there)."""
+    from ..plugins import get_registry
+    from ..tasks.base import PromptOptions
+
+    official = None
+    cmd = run.manifest.command
+    if run.manifest.prompt_source == "official" and "--prompts" in cmd:
+        i = cmd.index("--prompts")
+        if i + 1 < len(cmd):
+            try:
+                from ..tasks.prompts import load_official_prompts
+
+                official = load_official_prompts(Path(cmd[i + 1]))
+            except Exception:  # noqa: BLE001 - the files moved: say so in the browser
+                official = None
+    return get_registry(), PromptOptions(variant=run.manifest.prompt_variant, official=official)
+
+
+def _prompt_text(run: LoadedRun, case: Case, builder: tuple[object, object]) -> str:
+    registry, popts = builder
+    if run.manifest.prompt_source == "official" and getattr(popts, "official", None) is None:
+        return "(the official prompt files of this run are no longer readable)"
+    try:
+        prompt: Prompt = registry.task(case.task).build_prompt(case, popts)  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - a plugin task that cannot rebuild its prompt
+        return f"(prompt not available: {exc})"
+    return prompt.text
+
+
+def case_views(
+    scored: Sequence[ScoredModel], limit_per_run: int | None, *, images: bool = True
+) -> tuple[list[CaseView], dict[str, str]]:
+    """Browser rows for every model and the thumbnails they refer to (sha256 -> data URL)."""
+    views: list[CaseView] = []
+    thumbs: dict[str, str] = {}
+    chosen: dict[str, list[int]] = {}
+    prompts: dict[str, dict[int, str]] = {}
+    for sm in scored:
+        run = sm.run
+        key = str(run.path)
+        if key not in chosen:
+            chosen[key] = select_cases(run, limit_per_run)
+            builder = _prompt_builder(run)
+            prompts[key] = {i: _prompt_text(run, run.records[i].case, builder) for i in chosen[key]}
+        completions = {r.case.case_id: run.journal.get(r.keys.get(sm.model, ""), None) for r in run.records}
+        for i in chosen[key]:
+            case = run.records[i].case
+            pred, cs = sm.judged[i]
+            comp = completions.get(case.case_id)
+            if comp is None:
+                answer = "(no answer recorded)"
+            elif comp.error is not None:
+                answer = f"[{comp.error.kind}] {comp.error.message}"
+            else:
+                answer = comp.text or ""
+            outcome, detail = outcome_of(cs, pred)
+            sha = case.image.sha256 or ""
+            if images and sha and sha not in thumbs:
+                url = thumbnail_data_url(case)
+                if url is not None:
+                    thumbs[sha] = url
+            views.append(CaseView(
+                label=sm.label, case_id=case.case_id, task=case.task, dataset_id=case.dataset_id,
+                anatomy=anatomy_of(case), image=sha, prompt=prompts[key][i], answer=answer,
+                prediction="" if pred.value is None else (f"{pred.value:g}" if isinstance(pred.value, float)
+                                                          else str(pred.value)),
+                truth=truth_text(case), outcome=outcome, detail=detail,
+            ))
+    return views, thumbs

@@ -1,0 +1,165 @@
+"""The HTML report: one self-contained file (inline CSS, JS, SVG and data-URL images; no network).
+
+A Content-Security-Policy meta tag forbids every fetch except data: images, so even a model answer
+that slipped through as markup could not load anything. Text is escaped with ``html.escape``; the
+case data travels as JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
+written as ``\\u003c``/``\\u003e``/``\\u0026``, so neither ``</script>`` nor ``<!--`` can end or
+change the script element.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import msgspec
+
+from ..scoring.run import Estimate
+from ..types import TASKS
+from .html_assets import SCRIPT, STYLE
+from .model import LOWER_IS_BETTER, TASK_LABELS, Report
+from .svg import anatomy_heatmap_svg, task_bars_svg
+
+__all__ = ["render_html", "script_json"]
+
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+
+
+def script_json(obj: object) -> str:
+    """JSON safe to place inside a ``<script>`` element."""
+    text = msgspec.json.encode(obj).decode("utf-8")
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _ok(x: float | None) -> bool:
+    return x is not None and not math.isnan(x) and not math.isinf(x)
+
+
+def _num_cell(e: Estimate | None, digits: int = 4, lower_better: bool = False) -> str:
+    if e is None or not _ok(e.value):
+        return '<td data-v="">-</td>'
+    # sort key: higher is better everywhere, so a descending sort ranks best first
+    key = -e.value if lower_better else e.value
+    ci = (f'<span class="ci">[{e.low:.{digits}f}, {e.high:.{digits}f}]</span>'
+          if _ok(e.low) and _ok(e.high) else "")
+    return f'<td data-v="{key!r}">{e.value:.{digits}f}{ci}</td>'
+
+
+def _pct_cell(x: float) -> str:
+    return '<td data-v="">-</td>' if not _ok(x) else f'<td data-v="{x!r}">{100 * x:.1f}%</td>'
+
+
+def _leaderboard(report: Report) -> str:
+    head = ["#", "model", "run", "U2"] + [TASK_LABELS[t] for t in TASKS] + ["parsed", "API errors", "cases"]
+    rows = []
+    for m in report.models:
+        cells = [f'<td data-v="{m.rank}">{m.rank}</td>', f"<td>{escape(m.label)}</td>", f"<td>{escape(m.run)}</td>",
+                 _num_cell(m.u2)]
+        for t in TASKS:
+            ts = m.tasks.get(t)
+            digits = 2 if t in ("RG", "CG") else 4
+            cells.append(_num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER)))
+        cells += [_pct_cell(m.parse_rate), _pct_cell(m.error_rate), f'<td data-v="{m.n}">{m.n}</td>']
+        rows.append(f'<tr>{"".join(cells)}</tr>')
+    ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    return (f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _datasets_table(report: Report) -> str:
+    labels = [m.label for m in report.models]
+    by_key: dict[tuple[str, str], dict[str, object]] = {}
+    meta: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    for d in report.datasets:
+        by_key.setdefault((d.task, d.dataset_id), {})[d.label] = d
+        meta[(d.task, d.dataset_id)] = (d.anatomy, d.metric, d.in_u2)
+    ths = "".join(f"<th>{escape(h)}</th>" for h in ["scenario", "anatomy", "metric", "cases", *labels])
+    rows = []
+    for key, per_model in by_key.items():
+        anatomy, metric, in_u2 = meta[key]
+        n = max((getattr(d, "n", 0) for d in per_model.values()), default=0)
+        name = f"{key[0]}/{key[1]}" + ("" if in_u2 else " (not in U2)")
+        cells = [f"<td>{escape(name)}</td>", f"<td>{escape(anatomy)}</td>", f"<td>{escape(metric)}</td>",
+                 f'<td data-v="{n}">{n}</td>']
+        for label in labels:
+            d = per_model.get(label)
+            digits = 2 if metric == "bleu4" else 4
+            cells.append(_num_cell(getattr(d, "value", None), digits, metric in LOWER_IS_BETTER))
+        rows.append(f'<tr>{"".join(cells)}</tr>')
+    return (f'<div class="scroll"><table id="datasets" class="sortable"><thead><tr>{ths}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _anatomy_table(report: Report) -> str:
+    labels = [m.label for m in report.models]
+    grid: dict[tuple[str, str], dict[str, object]] = {}
+    for a in report.anatomy:
+        grid.setdefault((a.anatomy, a.task), {})[a.label] = a
+    ths = "".join(f"<th>{escape(h)}</th>" for h in ["anatomy", "task", *labels])
+    rows = []
+    for (anatomy, task), per_model in grid.items():
+        cells = [f"<td>{escape(anatomy)}</td>", f"<td>{escape(task)}</td>"]
+        for label in labels:
+            a = per_model.get(label)
+            cell = _num_cell(getattr(a, "value", None), 3)
+            if a is not None:
+                cell = cell.replace("</td>", f'<span class="ci">{getattr(a, "counted", 0)} cases</span></td>')
+            cells.append(cell)
+        rows.append(f'<tr>{"".join(cells)}</tr>')
+    return (f'<div class="scroll"><table id="anatomy" class="sortable"><thead><tr>{ths}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _runs(report: Report) -> str:
+    items = []
+    for r in report.runs:
+        items.append(f"<li><b>{escape(r.name)}</b>: {r.n_cases} cases of {escape(r.data)}, models "
+                     f"{escape(', '.join(r.models))}; prompt variant <b>{escape(r.prompt_variant)}</b> "
+                     f"({escape(r.prompt_source)}), status {escape(r.status)}</li>")
+    return f'<ul class="meta">{"".join(items)}</ul>'
+
+
+def _browser(report: Report) -> str:
+    selects = "".join(
+        f'<label>{name} <select id="filter-{name}"><option value="">all</option></select></label>'
+        for name in ("model", "task", "dataset", "outcome"))
+    return (f'<section id="case-browser"><div class="filters">{selects}<span id="case-count" class="meta"></span>'
+            f'</div><div id="case-list"></div><button id="case-more" type="button">show more</button></section>')
+
+
+def render_html(report: Report, thumbnails: dict[str, str]) -> str:
+    """The whole report as one HTML document."""
+    ci = (f"{round(report.confidence * 100)}% {report.interval_method} intervals from {report.n_resamples} "
+          f"case-level bootstrap resamples (seed {report.seed})" if report.n_resamples else "no intervals")
+    payload = script_json({"cases": report.cases, "images": thumbnails})
+    n_cases = len({(c.label, c.case_id) for c in report.cases})
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>u2fast report</title><style>{STYLE}</style></head>
+<body>
+<h1>U2-Bench report</h1>
+<p class="meta">{escape(report.mode)} scoring; {escape(ci)}. Generated {escape(report.generated_at)} by u2fast
+{escape(report.u2fast_version)} ({escape(report.schema)}). Click a column heading to sort.</p>
+{_runs(report)}
+<h2>Leaderboard</h2>
+{_leaderboard(report)}
+<h2>Per task</h2>
+<p class="meta">Bars are point estimates; whiskers are the intervals.</p>
+<div class="scroll">{task_bars_svg(report)}</div>
+<h2>By anatomy</h2>
+<p class="meta">Accuracy on the classification and sector cases (DD, VRA, LL, OD, KD) of each anatomy.</p>
+<div class="scroll">{anatomy_heatmap_svg(report)}</div>
+<details><summary>Accuracy by anatomy and task, with intervals</summary>{_anatomy_table(report)}</details>
+<h2>Per dataset</h2>
+<details open><summary>Every scenario's metric with its interval</summary>{_datasets_table(report)}</details>
+<h2>Cases</h2>
+<p class="meta">{n_cases} answers. Filter by model, task, dataset and outcome.</p>
+{_browser(report)}
+<script type="application/json" id="u2-data">{payload}</script>
+<script>{SCRIPT}</script>
+</body></html>
+"""

@@ -1,0 +1,135 @@
+"""The inline stylesheet and script of the HTML report (kept apart from the markup builder).
+
+The script never uses innerHTML with data: every model text reaches the page through textContent,
+so an answer containing markup shows as text.
+"""
+
+from __future__ import annotations
+
+__all__ = ["STYLE", "SCRIPT"]
+
+STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1320px;padding:16px 24px;color:#1d2430}
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde3ea;padding-bottom:4px}
+.meta{color:#5a6472;font-size:13px}
+table{border-collapse:collapse;margin:6px 0 12px;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e5e9ef;padding:4px 8px;text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}
+table.sortable th{cursor:pointer;user-select:none;background:#f4f6f9;position:sticky;top:0}
+table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
+.ci{color:#6b7480;font-size:12px;display:block}
+.scroll{overflow-x:auto}
+svg.chart text{font:12px system-ui,sans-serif;fill:#1d2430}svg.chart .ptitle{font-weight:600}
+svg.chart .axis{stroke:#8a94a3}svg.chart .whisker{stroke:#111;stroke-width:1.4;fill:none}
+svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-size:11px}
+.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:8px 0}
+.filters label{font-size:13px;color:#3a4350}
+.case{display:grid;grid-template-columns:200px 1fr;gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
+.case img,.case .noimg{width:192px;height:auto;border-radius:4px;background:#0c0c0c}
+.case .noimg{height:120px;display:flex;align-items:center;justify-content:center;color:#bbb;font-size:12px}
+.case dl{display:grid;grid-template-columns:110px 1fr;gap:2px 10px;margin:0}
+.case dt{color:#5a6472}.case dd{margin:0;white-space:pre-wrap;word-break:break-word}
+.outcome-correct{color:#1f7a3d;font-weight:600}.outcome-wrong{color:#b3261e;font-weight:600}
+.outcome-unparsed,.outcome-api_error{color:#a15c00;font-weight:600}
+button{font:inherit;padding:4px 12px}
+"""
+
+SCRIPT = r"""
+(function () {
+  "use strict";
+  function sortValue(cell) {
+    var v = cell.getAttribute("data-v");
+    if (v !== null && v !== "") { var n = parseFloat(v); if (!isNaN(n)) { return n; } }
+    return null;
+  }
+  function makeSortable(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.addEventListener("click", function () {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (ra, rb) {
+          var a = ra.cells[col], b = rb.cells[col];
+          var na = sortValue(a), nb = sortValue(b);
+          var cmp;
+          if (na === null && nb === null) { cmp = a.textContent.localeCompare(b.textContent); }
+          else if (na === null) { return 1; } else if (nb === null) { return -1; }
+          else { cmp = na - nb; }
+          return asc ? cmp : -cmp;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
+
+  var dataNode = document.getElementById("u2-data");
+  var browser = document.getElementById("case-browser");
+  if (!dataNode || !browser) { return; }
+  var data = JSON.parse(dataNode.textContent);
+  var cases = data.cases, images = data.images;
+  var list = document.getElementById("case-list");
+  var count = document.getElementById("case-count");
+  var more = document.getElementById("case-more");
+  var filters = {label: "model", task: "task", dataset_id: "dataset", outcome: "outcome"};
+  var selects = {};
+  Object.keys(filters).forEach(function (field) {
+    var select = document.getElementById("filter-" + filters[field]);
+    var seen = {};
+    cases.forEach(function (c) { seen[c[field]] = true; });
+    Object.keys(seen).sort().forEach(function (value) {
+      var opt = document.createElement("option");
+      opt.value = value; opt.textContent = value; select.appendChild(opt);
+    });
+    select.addEventListener("change", function () { shown = 0; render(); });
+    selects[field] = select;
+  });
+  var PAGE = 40, shown = 0, matching = [];
+  function field(dl, name, value, cls) {
+    var dt = document.createElement("dt"); dt.textContent = name;
+    var dd = document.createElement("dd"); dd.textContent = value;
+    if (cls) { dd.className = cls; }
+    dl.appendChild(dt); dl.appendChild(dd);
+  }
+  function card(c) {
+    var div = document.createElement("div"); div.className = "case";
+    div.setAttribute("data-outcome", c.outcome);
+    var url = images[c.image];
+    if (url) {
+      var img = document.createElement("img"); img.src = url; img.alt = "image of case " + c.case_id;
+      div.appendChild(img);
+    } else {
+      var ph = document.createElement("div"); ph.className = "noimg"; ph.textContent = "image unavailable";
+      div.appendChild(ph);
+    }
+    var dl = document.createElement("dl");
+    field(dl, "case", c.case_id + "  (" + c.anatomy + ")");
+    field(dl, "model", c.label);
+    field(dl, "outcome", c.outcome + (c.detail ? " \u2014 " + c.detail : ""), "outcome-" + c.outcome);
+    field(dl, "ground truth", c.truth);
+    field(dl, "prediction", c.prediction === "" ? "(none)" : c.prediction);
+    field(dl, "answer", c.answer, "answer");
+    field(dl, "prompt", c.prompt, "prompt");
+    div.appendChild(dl);
+    return div;
+  }
+  function render() {
+    if (shown === 0) {
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      matching = cases.filter(function (c) {
+        return Object.keys(selects).every(function (f) { var v = selects[f].value; return v === "" || c[f] === v; });
+      });
+    }
+    var end = Math.min(matching.length, shown + PAGE);
+    for (var i = shown; i < end; i++) { list.appendChild(card(matching[i])); }
+    shown = end;
+    count.textContent = "showing " + shown + " of " + matching.length + " matching (" + cases.length + " in all)";
+    more.hidden = shown >= matching.length;
+  }
+  more.addEventListener("click", render);
+  render();
+})();
+"""

@@ -1,0 +1,147 @@
+"""The report's data: one versioned structure that the terminal, JSON, CSV, Markdown and HTML share.
+
+``u2fast report --format json`` writes :class:`Report` as it is; docs/reports.md documents every
+field. Bump :data:`REPORT_SCHEMA` on any incompatible change. Undefined numbers (an empty task, a
+missing interval) are ``null`` in JSON.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from ..scoring.run import Estimate
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "RunInfo",
+    "TaskEntry",
+    "ModelEntry",
+    "DatasetEntry",
+    "AnatomyEntry",
+    "CaseView",
+    "Report",
+    "TASK_LABELS",
+    "LOWER_IS_BETTER",
+]
+
+#: Version of the report layout.
+REPORT_SCHEMA = "u2fast.report/1"
+
+#: Column heading of each task's headline metric.
+TASK_LABELS = {"DD": "DD acc", "VRA": "VRA acc", "LL": "LL acc", "OD": "OD acc", "KD": "KD acc",
+               "CVE": "CVE RMSE", "RG": "RG BLEU-4", "CG": "CG BLEU-4"}
+
+#: Metrics where a smaller value is better (sorting and colours follow it).
+LOWER_IS_BETTER = frozenset({"rmse"})
+
+
+class RunInfo(msgspec.Struct, omit_defaults=True):
+    """One run folder that went into the report."""
+
+    name: str
+    path: str
+    data: str
+    dataset_fingerprint: str
+    n_cases: int
+    models: list[str]
+    prompt_variant: str
+    prompt_source: str
+    status: str
+    created_at: str
+
+
+class TaskEntry(msgspec.Struct):
+    """A model's headline metric on one task (the unweighted mean over the task's U2 datasets)."""
+
+    metric: str
+    value: Estimate
+    #: the clipped score that enters U2, before weighting
+    u2_term: float
+    n: int
+    datasets: int
+    parse_rate: float
+    error_rate: float
+    extra: dict[str, float]
+
+
+class ModelEntry(msgspec.Struct):
+    """One leaderboard row: a model of a run. ``label`` is unique within the report."""
+
+    label: str
+    run: str
+    model: str
+    rank: int
+    n: int
+    u2: Estimate
+    parse_rate: float
+    error_rate: float
+    errors_by_kind: dict[str, int]
+    tasks: dict[str, TaskEntry]
+
+
+class DatasetEntry(msgspec.Struct):
+    """A model's metric on one scenario (``TASK/dataset``)."""
+
+    label: str
+    task: str
+    dataset_id: str
+    anatomy: str
+    metric: str
+    value: Estimate
+    n: int
+    counted: int
+    parsed: int
+    errors: int
+    in_u2: bool
+    extra: dict[str, float]
+
+
+class AnatomyEntry(msgspec.Struct):
+    """Accuracy of a model on the classification and sector cases of one anatomy.
+
+    ``task`` is one of DD, VRA, LL, OD, KD, or ``"all"`` for those five pooled (case-weighted).
+    """
+
+    label: str
+    anatomy: str
+    task: str
+    metric: str
+    value: Estimate
+    counted: int
+
+
+class CaseView(msgspec.Struct):
+    """One (case, model) row of the HTML case browser; every text field is shown escaped."""
+
+    label: str
+    case_id: str
+    task: str
+    dataset_id: str
+    anatomy: str
+    #: sha256 of the image: a key into the report's thumbnails ("" when none)
+    image: str
+    prompt: str
+    answer: str
+    prediction: str
+    truth: str
+    #: correct, wrong, unparsed, api_error, not_counted or scored (RG/CG: no right/wrong)
+    outcome: str
+    detail: str
+
+
+class Report(msgspec.Struct):
+    schema: str
+    generated_at: str
+    u2fast_version: str
+    mode: str
+    confidence: float
+    n_resamples: int
+    interval_method: str
+    seed: int
+    runs: list[RunInfo]
+    #: ranked by U2 (best first); a model without a U2 value last
+    models: list[ModelEntry]
+    datasets: list[DatasetEntry]
+    anatomy: list[AnatomyEntry]
+    #: filled only for the HTML case browser; never written by ``--format json``
+    cases: list[CaseView] = []
