@@ -228,3 +228,21 @@ def test_named_sample_source_is_registered() -> None:
     result = load("sample")
     assert len(result.cases) >= 200 and not result.skipped
     assert result.description.startswith("bundled sample")
+
+
+def test_quoted_cells_crlf_and_bom(tmp_path: Path) -> None:
+    import csv
+
+    png = make_png(9, 7)
+    path = tmp_path / "caption_generation" / "44.tsv"
+    path.parent.mkdir()
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+        writer.writerow(["index", "img_data", "caption"])
+        writer.writerow(["0", b64(png), 'B-lines\t"many"\r\nbelow the pleura'])
+        writer.writerow(["1", b64(png), "A-lines"])
+    result = load(str(tmp_path), LoadOptions(strict=True))
+    first, second = result.cases
+    assert first.target == TextTarget('B-lines\t"many"\r\nbelow the pleura')
+    assert second.target == TextTarget("A-lines") and second.case_id == "CG/44/1"
+    assert read_image_bytes(first.image) == png == read_image_bytes(second.image)
