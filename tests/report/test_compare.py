@@ -1,0 +1,150 @@
+"""``u2fast compare`` end to end: McNemar counts and statistics known in advance, paired bootstrap,
+the prompt-ablation statement, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from report_support import BOTH_RIGHT, BOTH_WRONG, CLASSIFICATION, ONLY_A, ONLY_B, Runs
+from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
+
+from u2fast.cli import main
+from u2fast.report.compare import compare_runs
+from u2fast.report.mcnemar import mcnemar
+from u2fast.run_scoring import ScoringOptions
+
+
+def _compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    capsys.readouterr()
+    assert main(["compare", *args, "--json", "--bootstrap", "300"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _check_against_statsmodels(entry: dict, b: int, c: int, n11: int, n22: int) -> None:
+    table = [[n11, b], [c, n22]]
+    exact = sm_mcnemar(table, exact=True)
+    corrected = sm_mcnemar(table, exact=False, correction=True)
+    plain = sm_mcnemar(table, exact=False, correction=False)
+    assert (entry["b"], entry["c"], entry["both_right"], entry["both_wrong"]) == (b, c, n11, n22)
+    assert entry["exact_statistic"] == exact.statistic
+    assert entry["exact_pvalue"] == pytest.approx(exact.pvalue, rel=1e-9)
+    # the formula itself, as statsmodels writes it: (|b - c| - 1)^2 / (b + c), chi2 with df = 1
+    assert entry["chi2_corrected"] == pytest.approx((abs(b - c) - 1) ** 2 / (b + c), rel=1e-12)
+    assert entry["chi2_corrected"] == pytest.approx(corrected.statistic, rel=1e-12)
+    assert entry["pvalue_corrected"] == pytest.approx(corrected.pvalue, rel=1e-9)
+    assert entry["chi2_uncorrected"] == pytest.approx(plain.statistic, rel=1e-12)
+    assert entry["pvalue_uncorrected"] == pytest.approx(plain.pvalue, rel=1e-9)
+
+
+def test_ablation_mcnemar_pooled_and_per_task_match_the_constructed_answers(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    assert out["schema"] == "u2fast.compare/1"
+    assert out["a"]["prompt_variant"] == "default" and out["b"]["prompt_variant"] == "no-anatomy"
+    assert out["b"]["model"] == runs.model_b  # the ablation run's only model
+    assert out["joined"] == 200 and out["only_a"] == out["only_b"] == 0
+    pooled = next(e for e in out["mcnemar"] if e["task"] == "all")
+    _check_against_statsmodels(pooled, ONLY_A, ONLY_B, BOTH_RIGHT, BOTH_WRONG)
+    assert pooled["accuracy_a"] == pytest.approx((BOTH_RIGHT + ONLY_A) / 168)
+    assert pooled["accuracy_b"] == pytest.approx((BOTH_RIGHT + ONLY_B) / 168)
+    for task in CLASSIFICATION:
+        pairs = [v for cid, v in runs.truth.items() if cid.startswith(task + "/")]
+        b = sum(a and not bb for a, bb in pairs)
+        c = sum(bb and not a for a, bb in pairs)
+        n11 = sum(a and bb for a, bb in pairs)
+        entry = next(e for e in out["mcnemar"] if e["task"] == task)
+        if b + c:
+            _check_against_statsmodels(entry, b, c, n11, len(pairs) - b - c - n11)
+        else:
+            assert (entry["b"], entry["c"]) == (0, 0)
+    ab = out["ablation"]
+    assert (ab["variant_a"], ab["variant_b"], ab["n"], ab["b"], ab["c"]) == ("default", "no-anatomy", 168, 22, 5)
+    assert ab["chi2"] == pytest.approx(256 / 27) and ab["pvalue"] == pytest.approx(pooled["pvalue_corrected"])
+    assert "correction=True" in ab["correction"]
+    assert "chi2(1) = 9.48" in ab["statement"]
+
+
+def test_paired_bootstrap_differences_and_intervals(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    by_name = {d["name"]: d for d in out["bootstrap"]}
+    assert set(by_name) == {"U2", "DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"}
+    # CVE answers are identical (both exact): a zero difference with a degenerate interval and p = 1
+    cve = by_name["CVE"]
+    assert cve["difference"] == 0 and cve["low"] == 0 and cve["high"] == 0 and cve["pvalue"] == 1
+    # A reproduces the reports verbatim, B does not: BLEU-4 difference is large and significant
+    assert by_name["RG"]["difference"] > 50 and by_name["RG"]["low"] > 0
+    for d in out["bootstrap"]:
+        assert d["difference"] == pytest.approx(d["a"] - d["b"])
+        assert d["low"] <= d["difference"] + 1e-12 and d["difference"] - 1e-12 <= d["high"]
+        assert 0 < d["pvalue"] <= 1
+    assert by_name["U2"]["difference"] > 0 and by_name["U2"]["low"] > 0 and by_name["U2"]["pvalue"] < 0.05
+    assert by_name["CVE"]["lower_is_better"] and not by_name["DD"]["lower_is_better"]
+
+
+def test_identical_answers_give_zero_spread_so_resamples_are_paired(runs: Runs) -> None:
+    # random:uniform answers identically in two runs; if the two sides were resampled with different
+    # cases, the differences would scatter around zero instead of being exactly zero.
+    c = compare_runs(runs.random_run, runs.default_run, model_b="random:uniform",
+                     options=ScoringOptions(n_resamples=200))
+    for d in c.bootstrap:
+        if math.isnan(d.difference):
+            continue
+        assert (d.difference, d.low, d.high, d.pvalue) == (0.0, 0.0, 0.0, 1.0), d.name
+    assert all(e.b == 0 and e.c == 0 for e in c.mcnemar)
+    assert c.ablation is None  # same prompt variant: no ablation statement
+
+
+def test_random_baseline_against_fake_model_within_one_run(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _compare_json(capsys, str(runs.default_run), str(runs.default_run), "--model-a", runs.model_a,
+                        "--model-b", "random:uniform")
+    pooled = next(e for e in out["mcnemar"] if e["task"] == "all")
+    assert pooled["n"] == 168
+    assert pooled["both_right"] + pooled["b"] + pooled["c"] + pooled["both_wrong"] == 168
+    assert pooled["accuracy_a"] == pytest.approx(118 / 168)
+    table = [[pooled["both_right"], pooled["b"]], [pooled["c"], pooled["both_wrong"]]]
+    assert pooled["pvalue_corrected"] == pytest.approx(sm_mcnemar(table, exact=False).pvalue, rel=1e-9)
+    assert out["ablation"] is None
+
+
+def test_terminal_output_shows_discordant_counts_and_ablation(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["compare", str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a,
+                 "--bootstrap", "100"]) == 0
+    text = " ".join(capsys.readouterr().out.split())  # rich wraps at the console width
+    assert "McNemar" in text and "prompt ablation default vs no-anatomy" in text
+    assert "b = 22, c = 5" in text
+
+
+@pytest.mark.parametrize(
+    ("b", "c"), [(0, 0), (1, 1), (5, 5), (7, 2), (0, 3), (64, 26), (147, 85), (3, 4000)],
+)
+def test_mcnemar_matches_statsmodels_including_its_quirks(b: int, c: int) -> None:
+    a = np.array([1] * 4 + [1] * b + [0] * c + [0] * 2)
+    bb = np.array([1] * 4 + [0] * b + [1] * c + [0] * 2)
+    r = mcnemar(a, bb)
+    table = [[4, b], [c, 2]]
+    with np.errstate(all="ignore"):
+        for got, want in (
+            ((r.exact_statistic, r.exact_pvalue), sm_mcnemar(table, exact=True)),
+            ((r.chi2_corrected, r.pvalue_corrected), sm_mcnemar(table, exact=False, correction=True)),
+            ((r.chi2_uncorrected, r.pvalue_uncorrected), sm_mcnemar(table, exact=False, correction=False)),
+        ):
+            np.testing.assert_allclose(got, (want.statistic, want.pvalue), rtol=1e-9)
+
+
+def test_bad_input_is_reported(runs: Runs, tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a run with two models needs --model-a
+    assert main(["compare", str(runs.default_run), str(runs.ablation_run)]) == 2
+    assert "--model-a" in capsys.readouterr().err
+    assert main(["compare", str(runs.default_run), str(runs.ablation_run), "--model-a", "nope:x"]) == 2
+    assert "no model 'nope:x'" in capsys.readouterr().err
+    # not a run folder
+    assert main(["compare", str(tmp_path), str(runs.ablation_run)]) == 6
+    assert "manifest.json is missing" in capsys.readouterr().err
+    # the same model of the same run
+    assert main(["compare", str(runs.ablation_run), str(runs.ablation_run)]) == 2
+    assert "with itself" in capsys.readouterr().err
