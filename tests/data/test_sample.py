@@ -17,6 +17,7 @@ from u2fast.data.images import read_image_bytes
 from u2fast.data.phantom import fov_mask
 from u2fast.data.phantom_cases import box_of_mask, make_case
 from u2fast.data.sample import SAMPLE_CASES, SAMPLE_DIR, allocate
+from u2fast.errors import ConfigError
 from u2fast.tasks.scenarios import SCENARIOS, scenario
 from u2fast.tasks.sectors import sector_of_point
 from u2fast.types import LabelTarget, SectorTarget, ValueTarget
@@ -61,8 +62,9 @@ def test_generator_is_deterministic_and_seeded(tmp_path: Path) -> None:
 
 def test_generator_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(ConfigError, match="not empty"):
         write_sample(tmp_path, 50)
+    assert (tmp_path / "keep.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("cases", [0, 20, 50, 200, 7241])

@@ -140,3 +140,22 @@ def test_single_file_spec(tmp_path: Path) -> None:
     )
     (case,) = load(str(path)).cases
     assert case.case_id == "OD/13/0" and case.target == SectorTarget("upper left", "stomach", 0.3, 0.3)
+
+
+def test_parquet_hugging_face_image_feature_and_wrapped_base64(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    png = make_png(6, 5)
+    wrapped = "\n".join(b64(png)[i : i + 20] for i in range(0, len(b64(png)), 20))
+    table = pa.table(
+        {
+            "task": ["DD", "DD"],
+            "dataset_name": ["66", "66"],
+            "img_data": [{"bytes": png, "path": None}, {"bytes": wrapped.encode(), "path": None}],
+            "class": ["Malignant", "benign"],
+        }
+    )
+    pq.write_table(table, tmp_path / "train.parquet")
+    first, second = load(str(tmp_path), LoadOptions(strict=True)).cases
+    assert first.image.data == png and first.target.label == "malignant"  # type: ignore[union-attr]
+    assert second.image.data == png and second.image.sha256 == first.image.sha256

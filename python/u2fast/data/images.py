@@ -73,6 +73,8 @@ def decode_base64(text: bytes | str) -> bytes:
     if text.startswith(b"data:"):
         comma = text.find(b",")
         text = text[comma + 1 :] if comma >= 0 else text
+    if any(c in text for c in (b"\n", b"\r", b" ")):  # line-wrapped base64 (MIME style) is still base64
+        text = text.translate(None, b" \t\r\n")
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:

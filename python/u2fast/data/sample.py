@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from ..tasks.scenarios import SCENARIOS, Scenario
 from .columns import FOLDER_OF_TASK
 from .dicom_frames import real_frames
@@ -151,14 +152,15 @@ def write_sample(
 
     Real frames (see ``dicom_frames``) are the first cases of ``VRA/anatomy``;
     ``include_pydicom_data=None`` uses ``pydicom-data`` when it is installed, False never does.
-    ``out_dir`` must be empty or absent unless ``overwrite`` is set (then its task folders are replaced).
+    ``out_dir`` must be empty or absent (ConfigError otherwise) unless ``overwrite`` is set, which
+    replaces its task folders.
     """
     if not 32 <= size <= 1024:
         raise ValueError("size must be between 32 and 1024 pixels")
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         if not overwrite:
-            raise FileExistsError(f"{out} is not empty (pass overwrite=True to replace its task folders)")
+            raise ConfigError(f"{out} is not empty; choose an empty or new folder for the sample")
         for folder in FOLDER_OF_TASK.values():
             shutil.rmtree(out / folder, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
