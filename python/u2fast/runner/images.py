@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
@@ -18,7 +19,22 @@ from ..data.images import read_image_bytes
 from ..errors import DataError
 from ..types import ImageRef
 
-__all__ = ["ImageEncoder", "encode_image"]
+__all__ = ["ImageEncoder", "encode_image", "FAST_BASE64"]
+
+
+def _std_b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+try:  # SIMD base64, ~30x faster than the standard library's on 64 KB images; optional
+    if os.environ.get("U2FAST_NO_PYBASE64"):
+        raise ImportError
+    from pybase64 import b64encode_as_string as _b64
+
+    FAST_BASE64 = True
+except ImportError:
+    _b64 = _std_b64
+    FAST_BASE64 = False
 
 
 def _dimensions(data: bytes) -> tuple[int, int]:
@@ -66,7 +82,7 @@ def encode_image(ref: ImageRef, max_side: int | None = None) -> EncodedImage:
             data, sha = shrunk, hashlib.sha256(shrunk).hexdigest()
     elif not (width and height):
         width, height = _dimensions(data)
-    return EncodedImage(mime=mime, base64=base64.b64encode(data).decode("ascii"), sha256=sha,
+    return EncodedImage(mime=mime, base64=_b64(data), sha256=sha,
                         width=width, height=height)
 
 

@@ -123,7 +123,13 @@ class FakeProvider:
         app.router.add_post("/v1/models/{model}:generateContent", self._gemini)
         app.router.add_post("/v1beta/models/{model}:generateContent", self._gemini)
         app.router.add_post("/v1/messages", self._anthropic)
+        app.router.add_get("/_fake/counts", self._counts)
         return app
+
+    async def _counts(self, request: web.Request) -> web.Response:
+        with self._lock:
+            counts = dict(self.counts)
+        return web.Response(body=msgspec.json.encode(counts), content_type="application/json")
 
     async def start(self) -> None:
         logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
