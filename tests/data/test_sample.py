@@ -149,3 +149,25 @@ def test_sample_scales_and_loads_through_the_same_path(tmp_path: Path) -> None:
     assert len(result.cases) == summary["cases"] == 120
     assert {c.scenario for c in result.cases} == {s.key for s in SCENARIOS}
     assert all(c.image.width == 96 for c in result.cases if c.image.mime == "image/png")
+
+
+def _outline_ratio(mask: np.ndarray) -> float:  # type: ignore[type-arg]
+    """Boundary pixels per sqrt(area): about 3.5 for a disc, larger for a spiculated outline."""
+    inner = mask[1:-1, 1:-1] & mask[:-2, 1:-1] & mask[2:, 1:-1] & mask[1:-1, :-2] & mask[1:-1, 2:]
+    boundary = mask[1:-1, 1:-1] & ~inner
+    return float(boundary.sum() / math.sqrt(mask.sum()))
+
+
+def test_phantom_diagnosis_follows_lesion_shape_and_margin() -> None:
+    sc = scenario("DD", "21")
+    assert sc is not None
+    benign = [make_case(sc, k) for k in range(0, 12, 2)]
+    malignant = [make_case(sc, k) for k in range(1, 12, 2)]
+    assert all(c.cells["class_label"] == "benign" for c in benign)
+    assert all(c.cells["class_label"] == "malignant" for c in malignant)
+    assert max(_outline_ratio(c.masks[0]) for c in benign) < min(
+        _outline_ratio(c.masks[0]) for c in malignant
+    )
+    normal = scenario("DD", "70")
+    assert normal is not None
+    assert make_case(normal, 0).cells["class_label"] == "normal thyroid" and make_case(normal, 0).masks == []

@@ -4,7 +4,7 @@ The ground truth is chosen first and the picture drawn from it, so it is exact b
 
 - DD: options that mean "no disease" draw no lesion; the others draw one lesion whose margin grows
   rougher (smooth oval with posterior enhancement -> spiculated, taller-than-wide, shadowing) with the
-  option's rank among the disease options, in the listed order.
+  option's rank among the disease options (listed order; Kellgren-Lawrence order for the knee set).
 - VRA: option k draws a fixed pattern (1 + k mod 4 dark structures on a ring, turned by k div 4
   eighths of a turn), so every option looks different and the same option always looks alike.
 - LL / OD / KD: a lesion / a walled organ / a bright point; the stored box (normalized cx, cy, w, h)
@@ -45,6 +45,10 @@ KEYPOINT_NAMES = (
 )
 _NORMAL = re.compile(r"^(0|no oa|none|not-visible)$|\bnormal\b|^non|^appears normal$", re.IGNORECASE)
 _BANDS = ((0.07, 0.40), (0.47, 0.53), (0.60, 0.93))
+#: Disease options whose listed (alphabetical) order is not their order of severity.
+_SEVERITY_ORDER = {
+    "DD/28": ("Questionable OA", "Mild OA", "Moderate OA", "Severe OA", "Total joint replacement")
+}
 _ROWS = {"upper": 0, "middle": 1, "lower": 2}
 _COLS = {"left": 0, "center": 1, "right": 2}
 
@@ -115,7 +119,7 @@ def _lesion(rng: np.random.Generator, cx: float, cy: float, radius: float, sever
 
 def _dd(sc: Scenario, k: int, rng: np.random.Generator, size: int) -> PhantomCase:
     option = sc.options[k % len(sc.options)]
-    disease = [o for o in sc.options if not is_normal_option(o)]
+    disease = list(_SEVERITY_ORDER.get(sc.key, [o for o in sc.options if not is_normal_option(o)]))
     blobs: tuple[Blob, ...] = ()
     if not is_normal_option(option):
         rank = disease.index(option)
