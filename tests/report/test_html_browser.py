@@ -1,0 +1,131 @@
+"""The HTML report in headless Chromium: it renders the leaderboard, the charts and the case browser
+with no console errors and no network requests, its screenshot is not blank, and hostile model text
+stays text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cdp_browser import PageReport, find_chromium, open_page
+from PIL import Image
+from report_support import HOSTILE, Runs
+
+from u2fast.cli import main
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="headless Chromium not found (Debian: apt-get install chromium; .ci/run installs it)",
+)
+
+CHECKS = {
+    "leaderboard_rows": "document.querySelectorAll('#leaderboard tbody tr').length",
+    "leaderboard_models": "[...document.querySelectorAll('#leaderboard tbody tr')].map(r => r.cells[1].textContent)",
+    "bars": "document.querySelectorAll('#task-bars rect.bar').length",
+    "whiskers": "document.querySelectorAll('#task-bars path.whisker').length",
+    "heat_cells": "document.querySelectorAll('#anatomy-heatmap rect.cell').length",
+    "cards": "document.querySelectorAll('#case-list .case').length",
+    "images_loaded": "[...document.querySelectorAll('#case-list img')].filter(i => i.complete && i.naturalWidth > 0).length",
+    "count_text": "document.getElementById('case-count').textContent",
+    # filters: only correct answers of one task remain
+    "filtered": """(() => {
+        const task = document.getElementById('filter-task'), outcome = document.getElementById('filter-outcome');
+        task.value = 'DD'; task.dispatchEvent(new Event('change'));
+        outcome.value = 'correct'; outcome.dispatchEvent(new Event('change'));
+        const cards = [...document.querySelectorAll('#case-list .case')];
+        const ok = cards.every(c => c.dataset.outcome === 'correct' && c.textContent.includes('DD/'));
+        task.value = ''; task.dispatchEvent(new Event('change'));
+        outcome.value = ''; outcome.dispatchEvent(new Event('change'));
+        return [cards.length, ok];
+    })()""",
+    # sorting: clicking the U2 heading twice gives ascending then descending order
+    "sorted": """(() => {
+        const th = [...document.querySelectorAll('#leaderboard thead th')].find(h => h.textContent === 'U2');
+        const read = () => [...document.querySelectorAll('#leaderboard tbody tr')].map(r => parseFloat(r.cells[3].dataset.v));
+        th.click(); const up = read(); th.click(); const down = read();
+        return [up, down];
+    })()""",
+}
+
+
+def _assert_clean(page: PageReport) -> None:
+    assert page.console == [], page.console
+    assert page.exceptions == [], page.exceptions
+    assert page.log_errors == [], page.log_errors
+    assert page.dialogs == [], page.dialogs
+    outside = [u for u in page.requests if not (u.startswith("file://") or u.startswith("data:"))]
+    assert outside == [], outside
+
+
+def _assert_not_blank(png: bytes) -> None:
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size[0] >= 800 and img.size[1] >= 600
+    pixels = np.asarray(img.resize((img.size[0] // 4, img.size[1] // 4)), dtype=np.int16).reshape(-1, 3)
+    non_white = np.mean(pixels.min(axis=1) < 235)
+    assert non_white > 0.03, "the screenshot is (nearly) blank"
+    assert len(np.unique(pixels, axis=0)) > 30, "the screenshot has almost no distinct colours"
+    # the chart blue of the first model appears somewhere (charts were drawn)
+    assert np.any(np.all(np.abs(pixels - np.array([59, 111, 182])) < 25, axis=1))
+
+
+@pytest.fixture(scope="module")
+def report_html(runs: Runs, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("html") / "report.html"
+    assert main(["report", str(runs.default_run), str(runs.ablation_run), str(runs.random_run),
+                 "--html", str(out), "--bootstrap", "200", "--format", "json"]) == 0
+    return out
+
+
+def test_report_renders_without_errors_or_network(report_html: Path) -> None:
+    assert CHROMIUM is not None
+    page = open_page(CHROMIUM, report_html, CHECKS)
+    _assert_clean(page)
+    v = page.values
+    # default run: fake model A and random; ablation run: fake model B; random run: random (labels prefixed)
+    assert v["leaderboard_rows"] == 4
+    assert sorted(v["leaderboard_models"])[0].startswith("ablation/") or len(set(v["leaderboard_models"])) == 4
+    assert v["bars"] >= 4 * 7 and v["whiskers"] >= 4 * 5
+    assert v["heat_cells"] >= 4 * 10
+    assert v["cards"] == 40 and v["images_loaded"] == v["cards"]
+    assert v["count_text"].endswith("(800 in all)")  # 200 cases x 4 models
+    count, only_matching = v["filtered"]
+    assert count > 0 and only_matching
+    up, down = v["sorted"]
+    assert up == sorted(up) and down == sorted(down, reverse=True)
+    _assert_not_blank(page.screenshot)
+
+
+def test_model_text_is_escaped(runs: Runs, tmp_path: Path) -> None:
+    assert CHROMIUM is not None
+    out = tmp_path / "hostile.html"
+    assert main(["report", str(runs.hostile_run), "--html", str(out), "--bootstrap", "0", "--format", "json"]) == 0
+    html = out.read_text(encoding="utf-8")
+    # in the file: exactly the report's two script elements, the payload only in escaped form
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    assert "<!--" not in html and "example.invalid" in html
+    page = open_page(CHROMIUM, out, {
+        "answers": "[...document.querySelectorAll('#case-list dd.answer')].map(d => d.textContent)",
+        "scripts": "document.scripts.length",
+        "foreign_nodes": "document.querySelectorAll('#case-list script, #case-list img[src^=\"http\"]').length",
+    })
+    _assert_clean(page)
+    assert page.values["scripts"] == 2 and page.values["foreign_nodes"] == 0
+    answers = page.values["answers"]
+    assert answers and all(a == HOSTILE for a in answers)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.dom  # shown as text in the rendered page
+
+
+def test_unreadable_images_show_a_placeholder(runs: Runs, tmp_path: Path) -> None:
+    assert CHROMIUM is not None
+    out = tmp_path / "noimg.html"
+    assert main(["report", str(runs.ablation_run), "--html", str(out), "--bootstrap", "0", "--no-images",
+                 "--max-cases", "10", "--format", "json"]) == 0
+    page = open_page(CHROMIUM, out, {
+        "placeholders": "document.querySelectorAll('#case-list .noimg').length",
+        "cards": "document.querySelectorAll('#case-list .case').length",
+    })
+    _assert_clean(page)
+    assert page.values["cards"] == 10 and page.values["placeholders"] == 10
