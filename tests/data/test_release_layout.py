@@ -246,3 +246,26 @@ def test_quoted_cells_crlf_and_bom(tmp_path: Path) -> None:
     assert first.target == TextTarget('B-lines\t"many"\r\nbelow the pleura')
     assert second.target == TextTarget("A-lines") and second.case_id == "CG/44/1"
     assert read_image_bytes(first.image) == png == read_image_bytes(second.image)
+
+
+def test_od_structure_is_the_scored_one(tmp_path: Path, image_b64: str) -> None:
+    write_table(
+        tmp_path / "organ_detection" / "37.tsv",
+        [
+            {
+                "img_data": image_b64,
+                "seg_channel_name": "['thyroid_left', 'thyroid_right']",
+                "gt_bbox": "{'thyroid_right': [0.7, 0.5, 0.2, 0.3], 'thyroid_left': [0.3, 0.5, 0.2, 0.3]}",
+            },
+            {
+                "img_data": image_b64,
+                "seg_channel_name": "['thyroid']",
+                "gt_bbox": "{'0': [0.3, 0.5, 0.2, 0.3]}",
+            },
+            {"img_data": image_b64, "gt_bbox": "nan"},
+        ],
+    )
+    first, second, third = load(str(tmp_path), LoadOptions(strict=True)).cases
+    assert first.target == SectorTarget("middle right", "thyroid_right", 0.7, 0.5)
+    assert second.target == SectorTarget("middle left", "thyroid", 0.3, 0.5)
+    assert third.target == SectorTarget("not visible", "thyroid")

@@ -233,7 +233,10 @@ class CaseBuilder:
         if task == "LL":
             structure = None
         elif task == "OD":
-            structure = col.structure_name(cells.get("seg_channel_name")) or name or sc.subject
+            # The structure asked about is the one whose box is scored (the first gt_bbox entry) when
+            # seg_channel_name lists it, else the first listed name.
+            names = col.structure_names(cells.get("seg_channel_name"))
+            structure = name if name in names else (names[0] if names else name or sc.subject)
         else:
             structure = name or sc.subject
         annotation = Annotation(tuple(numbers), image.width, image.height) if numbers else None

@@ -28,7 +28,7 @@ __all__ = [
     "measurement_value",
     "normalize_dataset_id",
     "parse_literal",
-    "structure_name",
+    "structure_names",
     "task_of",
 ]
 
@@ -285,21 +285,19 @@ def measurement_value(raw: object, key: str) -> float:
     return number
 
 
-def structure_name(raw: object) -> str | None:
-    """The first name of a ``seg_channel_name`` cell such as ``"['cortex_R1']"``."""
+def structure_names(raw: object) -> list[str]:
+    """The names of a ``seg_channel_name`` cell such as ``"['cortex_R1']"`` (empty when missing)."""
     if is_missing(raw):
-        return None
+        return []
     value: object = raw
     if isinstance(raw, str):
         text = raw.strip()
-        if text.startswith("["):
-            try:
-                value = parse_literal(text)
-            except ValueError:
-                value = re.sub(r"[\[\]'\"]", "", text).split(",")
-        else:
-            return text
+        if not text.startswith("["):
+            return [text]
+        try:
+            value = parse_literal(text)
+        except ValueError:
+            value = re.sub(r"[\[\]'\"]", "", text).split(",")
     if isinstance(value, (list, tuple)):
-        names = [str(v).strip() for v in value if str(v).strip()]
-        return names[0] if names else None
-    return str(value)
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value)]
