@@ -14,6 +14,7 @@ from u2fast.scoring._bootstrap import (
     bootstrap_ci,
     paired_bootstrap,
 )
+from u2fast.scoring._rouge import RougeScores, rouge
 from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "BleuResult",
     "BootstrapResult",
     "PairedBootstrapResult",
+    "RougeScores",
     "RunAggregate",
     "RunIntervals",
     "aggregate_cases",
@@ -29,6 +31,7 @@ __all__ = [
     "bootstrap_ci",
     "corpus_bleu",
     "paired_bootstrap",
+    "rouge",
     "score_bleu_stats",
     "sentence_bleu",
 ]
