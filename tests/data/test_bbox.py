@@ -102,3 +102,10 @@ def test_normalized_override_on_pixel_boxes_warns(tmp_path: Path) -> None:
     result = load(str(_pixel_dataset(tmp_path)), LoadOptions(bbox_format="xyxy-norm"))
     assert result.bbox_format["LL/23"] == "xyxy-norm"
     assert any(w.startswith("LL/23:") and "values > 1" in w for w in result.warnings)
+
+
+def test_normalized_corner_boxes_are_kept_but_flagged() -> None:
+    fmt, warning = detect_format(_boxes((0.6, 0.1, 0.9, 0.4), (0.1, 0.5, 0.3, 0.95)))
+    assert fmt == "cxcywh-norm"
+    assert warning is not None and "xyxy-norm" in warning and "2 of 2" in warning
+    assert detect_format(_boxes((0.5, 0.5, 0.2, 0.2), (0.2, 0.3, 0.3, 0.4)))[1] is None

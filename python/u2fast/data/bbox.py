@@ -4,7 +4,8 @@ The official scorer reads the first two numbers of a box as the normalized centr
 only for normalized ``[cx, cy, w, h]``. A release that stores pixel boxes would then give wrong
 sectors, so each dataset's layout is detected from all of its boxes at once:
 
-- every number <= 1: normalized ``cxcywh-norm`` (the kit's assumption; ``xyxy-norm`` only by override);
+- every number <= 1: normalized ``cxcywh-norm`` (the kit's assumption; ``xyxy-norm`` only by override,
+  with a warning when the boxes only make sense as corners);
 - otherwise pixels: the layouts that keep every box inside its image (using each image's size) are
   candidates, in the order ``xyxy-px``, ``xywh-px``, ``cxcywh-px``; the first candidate wins and a
   warning says when another one fits as well.
@@ -65,6 +66,36 @@ def _fits(fmt: str, a: Annotation) -> bool:
     )
 
 
+def _normalized_warning(boxes: Sequence[Annotation]) -> str | None:
+    """A hint when normalized boxes read badly as ``cx, cy, w, h`` but well as ``x1, y1, x2, y2``.
+
+    The official scorer always reads the first two numbers as the centre, so the layout is kept
+    (compat); the warning tells the user that ``--bbox-format xyxy-norm`` is probably right.
+    """
+    eps = 1e-6
+
+    def centre_fits(v: tuple[float, ...]) -> bool:
+        return (
+            v[2] > 0
+            and v[3] > 0
+            and v[0] - v[2] / 2 >= -eps
+            and v[0] + v[2] / 2 <= 1 + eps
+            and v[1] - v[3] / 2 >= -eps
+            and v[1] + v[3] / 2 <= 1 + eps
+        )
+
+    def corners_fit(v: tuple[float, ...]) -> bool:
+        return v[2] > v[0] >= -eps and v[3] > v[1] >= -eps and v[2] <= 1 + eps and v[3] <= 1 + eps
+
+    outside = sum(not centre_fits(a.numbers) for a in boxes)
+    if outside and all(corners_fit(a.numbers) for a in boxes):
+        return (
+            f"{outside} of {len(boxes)} normalized boxes leave the image when read as cx,cy,w,h but all fit "
+            f"x1,y1,x2,y2; kept cxcywh-norm (as the official scorer), consider --bbox-format xyxy-norm"
+        )
+    return None
+
+
 def detect_format(annotations: Sequence[Annotation]) -> tuple[str, str | None]:
     """``(format, warning)`` for one dataset's annotations; the warning is None when unambiguous.
 
@@ -77,7 +108,7 @@ def detect_format(annotations: Sequence[Annotation]) -> tuple[str, str | None]:
     if not boxes:
         return ("point-px" if largest > 1.0 else "point-norm"), None
     if largest <= 1.0:
-        return "cxcywh-norm", None
+        return "cxcywh-norm", _normalized_warning(boxes)
     fitting = {fmt: sum(_fits(fmt, a) for a in boxes) for fmt in PIXEL_FORMATS}
     complete = [fmt for fmt in PIXEL_FORMATS if fitting[fmt] == len(boxes)]
     if len(complete) == 1:
