@@ -1,0 +1,147 @@
+"""Engine behaviour beyond error classes: local adapters, images, budget, resume, dedupe, progress."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import msgspec
+from PIL import Image
+
+from runner_support import MODEL, FakeClock, image_ref, make_requests, png
+from u2fast.adapters.base import EncodedImage, Price, Reply
+from u2fast.runner import Limits, ModelRun, Progress, estimate_run, iter_journal, run_models
+from u2fast.testing import ChatCompletionsAdapter, FakeProvider
+from u2fast.types import ApiError, GenerationParams, Request, Usage
+
+
+class EchoLocal:
+    """A local adapter that records the images it was given and answers with the image's MIME type."""
+
+    name = "echo"
+
+    def __init__(self, model: str = "echo", fail_on: str | None = None) -> None:
+        self.model = model
+        self.fail_on = fail_on
+        self.seen: list[tuple[str, tuple[EncodedImage, ...]]] = []
+
+    async def generate(self, request: Request, images: Sequence[EncodedImage]) -> Reply:
+        self.seen.append((request.case_id, tuple(images)))
+        if self.fail_on is not None and request.case_id == self.fail_on:
+            return Reply(error=ApiError(kind="content_filtered", message="no"), text="should not be kept")
+        return Reply(text=images[0].mime if images else "none", usage=Usage(input_tokens=100, output_tokens=10))
+
+
+def run(models: list[ModelRun], run_dir: Path, **kw: object) -> object:
+    return asyncio.run(run_models(models, run_dir, clock=FakeClock(), **kw))  # type: ignore[arg-type]
+
+
+def test_local_adapter_gets_original_bytes_once_encoded_and_shared_across_models(tmp_path: Path) -> None:
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 20, 30)).save(jpeg, "JPEG")
+    refs = [image_ref(jpeg.getvalue(), "image/jpeg"), image_ref(png(1))]
+    a, b = EchoLocal("a"), EchoLocal("b")
+    runs = [ModelRun("echo:a", a, make_requests(6, "echo:a", images=refs), Limits(concurrency=2)),
+            ModelRun("echo:b", b, make_requests(6, "echo:b", images=refs), Limits(concurrency=2))]
+    outcome = run(runs, tmp_path)
+    images = {img.sha256: img for _, imgs in a.seen + b.seen for img in imgs}
+    assert base64.b64decode(images[refs[0].sha256].base64) == jpeg.getvalue()
+    assert images[refs[0].sha256].mime == "image/jpeg" and images[refs[0].sha256].width == 40
+    assert sorted(c.text for c in outcome.completions.values()) == ["image/jpeg"] * 6 + ["image/png"] * 6  # type: ignore[attr-defined]
+    # Two distinct images, twelve requests: each image encoded only as often as the cache let go of it.
+    ids = {id(img) for _, imgs in a.seen + b.seen for img in imgs}
+    assert len(ids) < 12
+
+
+def test_max_side_shrinks_large_images_only(tmp_path: Path) -> None:
+    big = io.BytesIO()
+    Image.new("RGB", (400, 200), (1, 2, 3)).save(big, "PNG")
+    adapter = EchoLocal()
+    refs = [image_ref(big.getvalue()), image_ref(png(2))]
+    run([ModelRun("echo:echo", adapter, make_requests(2, "echo:echo", images=refs))], tmp_path, max_side=100)
+    sizes = {case: Image.open(io.BytesIO(base64.b64decode(imgs[0].base64))).size for case, imgs in adapter.seen}
+    assert sizes == {"c0000": (100, 50), "c0001": (8, 8)}
+
+
+def test_replay_style_adapter_gets_no_images(tmp_path: Path) -> None:
+    adapter = EchoLocal()
+    broken = image_ref(b"")  # never read
+    broken = msgspec.structs.replace(broken, data=None, path=str(tmp_path / "missing.png"))
+    run([ModelRun("echo:echo", adapter, make_requests(2, "echo:echo", images=[broken]), needs_images=False)], tmp_path)
+    assert all(imgs == () for _, imgs in adapter.seen)
+
+
+def test_unreadable_image_is_a_final_error_not_a_crash(tmp_path: Path) -> None:
+    ref = msgspec.structs.replace(image_ref(b""), data=None, path=str(tmp_path / "missing.png"))
+    outcome = run([ModelRun("echo:echo", EchoLocal(), make_requests(2, "echo:echo", images=[ref]))], tmp_path)
+    errors = [c.error for c in outcome.completions.values()]  # type: ignore[attr-defined]
+    assert all(e is not None and e.kind == "bad_request" and "missing.png" in e.message for e in errors)
+
+
+def test_an_error_reply_is_never_stored_as_text(tmp_path: Path) -> None:
+    outcome = run([ModelRun("echo:echo", EchoLocal(fail_on="c0001"), make_requests(3, "echo:echo"))], tmp_path)
+    bad = [c for c in outcome.completions.values() if c.case_id == "c0001"]  # type: ignore[attr-defined]
+    assert bad[0].text is None and bad[0].error.kind == "content_filtered"
+
+
+def test_resume_sends_only_what_is_missing_or_failed(tmp_path: Path) -> None:
+    requests = make_requests(5, "echo:echo")
+    first = EchoLocal(fail_on="c0002")
+    run([ModelRun("echo:echo", first, requests)], tmp_path)
+    second = EchoLocal()
+    outcome = run([ModelRun("echo:echo", second, requests)], tmp_path)
+    assert [case for case, _ in second.seen] == ["c0002"]
+    assert all(c.ok for c in outcome.completions.values())  # type: ignore[attr-defined]
+    assert outcome.stats["echo:echo"].already_done == 4  # type: ignore[attr-defined]
+    attempts = [r.attempt for r in iter_journal(tmp_path / "journal.jsonl") if r.case_id == "c0002"]
+    assert attempts == [1, 2]  # attempt numbers carry on across runs
+
+
+def test_duplicate_keys_are_sent_once(tmp_path: Path) -> None:
+    requests = make_requests(3, "echo:echo")
+    adapter = EchoLocal()
+    run([ModelRun("echo:echo", adapter, requests + requests)], tmp_path)
+    assert len(adapter.seen) == 3
+
+
+def test_max_cost_stops_spending(tmp_path: Path) -> None:
+    async def go() -> object:
+        async with FakeProvider(answer=lambda r: "x" * 400) as fake:
+            adapter = ChatCompletionsAdapter(fake.url)
+            price = Price(input=200.0, output=200.0)  # about $0.04 per call here
+            requests = make_requests(40, params=GenerationParams(max_tokens=50))
+            run_ = ModelRun(MODEL, adapter, requests, Limits(concurrency=2), price=price)
+            out = await run_models([run_], tmp_path, clock=FakeClock(), max_cost=1.0)
+            return out, fake.counts["requests"]
+
+    outcome, sent = asyncio.run(go())
+    assert outcome.stopped == {MODEL: "budget"}  # type: ignore[attr-defined]
+    assert outcome.cost <= 1.0  # type: ignore[attr-defined]
+    assert 3 <= sent < 40
+
+
+def test_dry_run_counts_what_would_be_sent(tmp_path: Path) -> None:
+    adapter = ChatCompletionsAdapter("http://127.0.0.1:9")
+    requests = make_requests(4)
+    model = ModelRun(MODEL, adapter, requests, price=Price(input=2.0, output=8.0))
+    first = estimate_run([model], tmp_path)[0]
+    assert first.requests == 4 and first.already_done == 0
+    assert first.input_tokens == sum(adapter.estimate_tokens(r, [None]) for r in requests)  # type: ignore[list-item]
+    assert first.max_output_tokens == 4 * 1024
+    assert first.max_cost == (first.input_tokens * 2.0 + first.max_output_tokens * 8.0) / 1e6
+    run([ModelRun(MODEL.replace("fakeopenai", "echo"), EchoLocal(), [])], tmp_path)  # nothing to do is fine
+
+
+def test_plain_progress_reports_each_model(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    run([ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))], tmp_path,
+        progress=Progress("plain", stream=stream))
+    text = stream.getvalue()
+    assert "echo:echo: 3/3 done, 3 ok" in text and "tokens 300+30" in text
+    quiet = io.StringIO()
+    run([ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))], tmp_path,
+        progress=Progress("quiet", stream=quiet))
+    assert quiet.getvalue() == ""

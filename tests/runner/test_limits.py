@@ -1,0 +1,71 @@
+"""Rate buckets and AIMD, in virtual time (no sleeping)."""
+
+from __future__ import annotations
+
+import pytest
+
+from u2fast.runner import Limits
+from u2fast.runner.limits import AdaptiveRate, RateReservation
+
+
+def test_gcra_lets_a_burst_through_then_spaces_requests_at_the_rate() -> None:
+    bucket = RateReservation(burst_s=1.0)
+    delays = [bucket.reserve(0.0, 1.0, 10.0) for _ in range(30)]
+    assert delays[:10] == [0.0] * 10  # one second's worth at once
+    assert delays[10:] == pytest.approx([0.1 * i for i in range(1, 21)])
+
+
+def test_a_request_bigger_than_the_burst_still_goes_when_the_bucket_is_full() -> None:
+    bucket = RateReservation(burst_s=1.0)
+    assert bucket.reserve(0.0, 5000.0, 100.0) == 0.0
+    assert bucket.reserve(0.0, 100.0, 100.0) == pytest.approx(50.0)
+
+
+def simulate(limit_rps: float, seconds: float, configured: float | None) -> tuple[int, int, AdaptiveRate]:
+    """A client sending as fast as AIMD allows into a provider that allows ``limit_rps``."""
+    aimd = AdaptiveRate(configured)
+    sender = RateReservation(burst_s=1.0)
+    provider = RateReservation(burst_s=1.0)
+    t, ok, limited = 0.0, 0, 0
+    desire = 4 * limit_rps  # what the client would send unthrottled
+    while t < seconds:
+        rate = aimd.current(t)
+        t += max(sender.reserve(t, 1.0, min(rate or desire, desire)), 1.0 / desire)
+        aimd.note_send(t)
+        if provider.reserve(t, 1.0, limit_rps) > 0:  # over the provider's limit: 429
+            provider._tat -= 1.0 / limit_rps  # a refused request uses no capacity
+            limited += 1
+            aimd.on_rate_limited(t, 1.0)
+        else:
+            ok += 1
+    return ok, limited, aimd
+
+
+def test_aimd_under_a_429_storm_cuts_the_rate_and_keeps_most_of_the_capacity() -> None:
+    ok, limited, aimd = simulate(limit_rps=50.0, seconds=120.0, configured=None)
+    assert aimd.decreases >= 5
+    assert ok >= 0.6 * 50.0 * 120.0  # most of the provider's capacity is used
+    # Without AIMD the client would send 4x the limit: 3 of every 4 requests refused.
+    assert limited <= 0.15 * (ok + limited)
+
+
+def test_aimd_with_a_configured_rate_above_the_limit() -> None:
+    ok, limited, aimd = simulate(limit_rps=20.0, seconds=120.0, configured=60.0)
+    assert aimd.decreases >= 3
+    assert limited <= 0.15 * (ok + limited) and ok >= 0.6 * 20 * 120
+
+
+def test_one_burst_of_429s_counts_once_and_the_rate_recovers() -> None:
+    aimd = AdaptiveRate(100.0)
+    assert aimd.on_rate_limited(10.0, 2.0)
+    assert not any(aimd.on_rate_limited(10.0 + i * 0.01, 2.0) for i in range(50))
+    lowered = aimd.current(10.0)
+    assert lowered is not None and lowered <= 70.0
+    assert aimd.current(12.0) > lowered  # climbing back
+    assert aimd.current(40.0) == 100.0 and aimd.cap is None
+
+
+def test_limits_reject_nonsense() -> None:
+    for bad in ({"concurrency": 0}, {"max_attempts": 0}, {"rpm": 0}, {"tpm": -1.0}, {"total_timeout": 0}):
+        with pytest.raises(ValueError):
+            Limits(**bad)  # type: ignore[arg-type]

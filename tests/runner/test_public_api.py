@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import inspect
+
+import u2fast.runner as runner
+
+
+def test_runner_surface_is_locked() -> None:
+    assert sorted(runner.__all__) == sorted([
+        "Limits", "ModelRun", "RunOutcome", "ModelStats", "run_models", "run", "read_journal", "iter_journal",
+        "request_key", "Progress", "Clock", "SystemClock", "SessionFactory", "default_session", "cost_of",
+        "price_for", "estimate_run", "ModelEstimate", "load_config", "EvalConfig", "ModelConfig"])
+    for name in runner.__all__:
+        assert hasattr(runner, name)
+
+
+def test_run_models_keywords_the_eval_command_uses() -> None:
+    params = inspect.signature(runner.run_models).parameters
+    assert list(params)[:2] == ["models", "run_dir"]
+    for keyword in ("session_factory", "clock", "progress", "max_cost", "max_side", "seed"):
+        assert params[keyword].kind is inspect.Parameter.KEYWORD_ONLY
