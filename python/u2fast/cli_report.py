@@ -8,40 +8,65 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["add_report_parsers", "cmd_report", "cmd_compare"]
+__all__ = ["add_report_parsers", "cmd_compare", "cmd_report"]
 
 
 def _add_scoring(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mode", choices=["compat", "robust"], default="robust", help="scoring mode (default robust)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: no intervals)")
+    p.add_argument(
+        "--mode", choices=["compat", "robust"], default="robust", help="scoring mode (default robust)"
+    )
+    p.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: no intervals)"
+    )
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
 
 
 def add_report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="leaderboard and breakdowns of one or more runs (terminal, HTML, Markdown, CSV, JSON)",
-                       description="Score the given run folders and report every model: U2 and task metrics with "
-                                   "intervals, parse and error rates, per-dataset and per-anatomy breakdowns.")
+    p = sub.add_parser(
+        "report",
+        help="leaderboard and breakdowns of one or more runs (terminal, HTML, Markdown, CSV, JSON)",
+        description="Score the given run folders and report every model: U2 and task metrics with "
+        "intervals, parse and error rates, per-dataset and per-anatomy breakdowns.",
+    )
     p.add_argument("runs", type=Path, nargs="+", metavar="RUN", help="run folders (runs/<name>)")
     _add_scoring(p)
-    p.add_argument("--html", type=Path, default=None, metavar="FILE", help="write the self-contained HTML report")
+    p.add_argument(
+        "--html", type=Path, default=None, metavar="FILE", help="write the self-contained HTML report"
+    )
     p.add_argument("--md", type=Path, default=None, metavar="FILE", help="write a Markdown report")
-    p.add_argument("--csv", type=Path, default=None, metavar="FILE", help="write every number as one long CSV table")
-    p.add_argument("--format", choices=["table", "json"], default="table",
-                   help="stdout: rich tables (default) or the u2fast.report/1 JSON")
-    p.add_argument("--max-cases", type=int, default=500, metavar="N",
-                   help="cases per run in the HTML case browser, spread over scenarios (0: all)")
+    p.add_argument(
+        "--csv", type=Path, default=None, metavar="FILE", help="write every number as one long CSV table"
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="stdout: rich tables (default) or the u2fast.report/1 JSON",
+    )
+    p.add_argument(
+        "--max-cases",
+        type=int,
+        default=500,
+        metavar="N",
+        help="cases per run in the HTML case browser, spread over scenarios (0: all)",
+    )
     p.add_argument("--no-images", action="store_true", help="leave image thumbnails out of the HTML")
 
-    p = sub.add_parser("compare", help="paired comparison of two runs (or two models): bootstrap and McNemar",
-                       description="Join two runs by case id and compare model A with model B: paired bootstrap "
-                                   "of U2 and each task, McNemar (exact and chi-square) on each classification "
-                                   "and sector task. Between a default and a prompt-ablation run it states the "
-                                   "paper's McNemar chi-square.")
+    p = sub.add_parser(
+        "compare",
+        help="paired comparison of two runs (or two models): bootstrap and McNemar",
+        description="Join two runs by case id and compare model A with model B: paired bootstrap "
+        "of U2 and each task, McNemar (exact and chi-square) on each classification "
+        "and sector task. Between a default and a prompt-ablation run it states the "
+        "paper's McNemar chi-square.",
+    )
     p.add_argument("run_a", type=Path, metavar="RUN_A")
     p.add_argument("run_b", type=Path, metavar="RUN_B")
     p.add_argument("--model-a", default=None, help="model of RUN_A (needed when the run has several)")
-    p.add_argument("--model-b", default=None, help="model of RUN_B (default: the same model as A when present)")
+    p.add_argument(
+        "--model-b", default=None, help="model of RUN_B (default: the same model as A when present)"
+    )
     _add_scoring(p)
     p.add_argument("--json", action="store_true", help="print the u2fast.compare/1 JSON")
 
@@ -55,7 +80,9 @@ def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise ConfigError("--confidence must be between 0 and 1")
     if args.seed < 0:
         raise ConfigError("--seed must be >= 0")
-    return ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, confidence=args.confidence, seed=args.seed)
+    return ScoringOptions(
+        mode=args.mode, n_resamples=args.bootstrap, confidence=args.confidence, seed=args.seed
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -97,9 +124,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.terminal import print_leaderboard
 
     console = Console()
-    merged = RunScores(schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence,
-                       n_resamples=options.n_resamples, seed=options.seed, interval_method=options.method,
-                       models={s.label: msgspec.structs.replace(s.scores, model=s.label) for s in scored})
+    merged = RunScores(
+        schema=SCORES_SCHEMA,
+        mode=options.mode,
+        confidence=options.confidence,
+        n_resamples=options.n_resamples,
+        seed=options.seed,
+        interval_method=options.method,
+        models={s.label: msgspec.structs.replace(s.scores, model=s.label) for s in scored},
+    )
     print_leaderboard(merged, console)
     print_breakdowns(report, console)
     for path in (args.html, args.md, args.csv):
@@ -113,8 +146,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from .report.compare import compare_runs
 
-    comparison = compare_runs(args.run_a, args.run_b, model_a=args.model_a, model_b=args.model_b,
-                              options=_options(args))
+    comparison = compare_runs(
+        args.run_a, args.run_b, model_a=args.model_a, model_b=args.model_b, options=_options(args)
+    )
     if args.json:
         sys.stdout.write(msgspec.json.format(msgspec.json.encode(comparison), indent=2).decode() + "\n")
         return 0

@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-__all__ = ["find_chromium", "PageReport", "open_page"]
+__all__ = ["PageReport", "find_chromium", "open_page"]
 
 
 def find_chromium() -> str | None:
@@ -83,13 +83,23 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
                         pending.pop(data["id"]).set_result(data)
                         continue
                     method, params = data.get("method"), data.get("params", {})
-                    if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
-                        report.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params["args"]))
+                    if method == "Runtime.consoleAPICalled" and params.get("type") in (
+                        "error",
+                        "warning",
+                        "assert",
+                    ):
+                        report.console.append(
+                            " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+                        )
                     elif method == "Runtime.exceptionThrown":
                         d = params["exceptionDetails"]
-                        report.exceptions.append(f"{d.get('text')}: {d.get('exception', {}).get('description', '')}")
+                        report.exceptions.append(
+                            f"{d.get('text')}: {d.get('exception', {}).get('description', '')}"
+                        )
                     elif method == "Log.entryAdded" and params["entry"].get("level") in ("error", "warning"):
-                        report.log_errors.append(f"{params['entry'].get('source')}: {params['entry'].get('text')}")
+                        report.log_errors.append(
+                            f"{params['entry'].get('source')}: {params['entry'].get('text')}"
+                        )
                     elif method == "Network.requestWillBeSent":
                         report.requests.append(params["request"]["url"])
                     elif method == "Page.javascriptDialogOpening":
@@ -111,8 +121,9 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
                     if "exceptionDetails" in result:
                         raise AssertionError(f"check {name!r} threw: {result['exceptionDetails']}")
                     report.values[name] = result.get("result", {}).get("value")
-                dom = await send("Runtime.evaluate", expression="document.documentElement.outerHTML",
-                                 returnByValue=True)
+                dom = await send(
+                    "Runtime.evaluate", expression="document.documentElement.outerHTML", returnByValue=True
+                )
                 report.dom = dom["result"]["result"]["value"]
                 shot = await send("Page.captureScreenshot", format="png")
                 report.screenshot = base64.b64decode(shot["result"]["data"])
@@ -120,15 +131,35 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
                 task.cancel()
 
 
-def open_page(chromium: str, path: Path, checks: dict[str, str], *, width: int = 1400, height: int = 1800,
-              timeout: float = 60.0) -> PageReport:
+def open_page(
+    chromium: str,
+    path: Path,
+    checks: dict[str, str],
+    *,
+    width: int = 1400,
+    height: int = 1800,
+    timeout: float = 60.0,
+) -> PageReport:
     """Load ``path`` (a local file), run ``checks`` (name -> JS expression) and report what happened."""
     report = PageReport()
     with tempfile.TemporaryDirectory(prefix="u2fast-chromium-") as profile:
-        args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                "--disable-extensions", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--remote-debugging-port=0", "--remote-allow-origins=*",
-                f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"]
+        args = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+            "--remote-allow-origins=*",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ]
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             port = _wait_for_port(Path(profile), proc, timeout)

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_support import Runs, build_runs  # noqa: E402
+from report_support import Runs, build_runs
 
 
 @pytest.fixture(scope="session")

@@ -95,5 +95,13 @@ def build_runs(root: Path) -> Runs:
     default_run = _eval(root, "default", "--model", f"replay:{file_a}", "--model", "random")
     ablation_run = _eval(root, "ablation", "--model", f"replay:{file_b}", "--prompt-variant", "no-anatomy")
     hostile_run = _eval(root, "hostile", "--model", f"replay:{file_h}")
-    return Runs(root, random_run, default_run, ablation_run, hostile_run, f"replay:{file_a}", f"replay:{file_b}",
-                truth)
+    return Runs(
+        root,
+        random_run,
+        default_run,
+        ablation_run,
+        hostile_run,
+        f"replay:{file_a}",
+        f"replay:{file_b}",
+        truth,
+    )

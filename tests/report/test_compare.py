@@ -62,7 +62,13 @@ def test_ablation_mcnemar_pooled_and_per_task_match_the_constructed_answers(
         else:
             assert (entry["b"], entry["c"]) == (0, 0)
     ab = out["ablation"]
-    assert (ab["variant_a"], ab["variant_b"], ab["n"], ab["b"], ab["c"]) == ("default", "no-anatomy", 168, 22, 5)
+    assert (ab["variant_a"], ab["variant_b"], ab["n"], ab["b"], ab["c"]) == (
+        "default",
+        "no-anatomy",
+        168,
+        22,
+        5,
+    )
     assert ab["chi2"] == pytest.approx(256 / 27) and ab["pvalue"] == pytest.approx(pooled["pvalue_corrected"])
     assert "correction=True" in ab["correction"]
     assert "chi2(1) = 9.48" in ab["statement"]
@@ -88,8 +94,9 @@ def test_paired_bootstrap_differences_and_intervals(runs: Runs, capsys: pytest.C
 def test_identical_answers_give_zero_spread_so_resamples_are_paired(runs: Runs) -> None:
     # random:uniform answers identically in two runs; if the two sides were resampled with different
     # cases, the differences would scatter around zero instead of being exactly zero.
-    c = compare_runs(runs.random_run, runs.default_run, model_b="random:uniform",
-                     options=ScoringOptions(n_resamples=200))
+    c = compare_runs(
+        runs.random_run, runs.default_run, model_b="random:uniform", options=ScoringOptions(n_resamples=200)
+    )
     for d in c.bootstrap:
         if math.isnan(d.difference):
             continue
@@ -98,9 +105,18 @@ def test_identical_answers_give_zero_spread_so_resamples_are_paired(runs: Runs) 
     assert c.ablation is None  # same prompt variant: no ablation statement
 
 
-def test_random_baseline_against_fake_model_within_one_run(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
-    out = _compare_json(capsys, str(runs.default_run), str(runs.default_run), "--model-a", runs.model_a,
-                        "--model-b", "random:uniform")
+def test_random_baseline_against_fake_model_within_one_run(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _compare_json(
+        capsys,
+        str(runs.default_run),
+        str(runs.default_run),
+        "--model-a",
+        runs.model_a,
+        "--model-b",
+        "random:uniform",
+    )
     pooled = next(e for e in out["mcnemar"] if e["task"] == "all")
     assert pooled["n"] == 168
     assert pooled["both_right"] + pooled["b"] + pooled["c"] + pooled["both_wrong"] == 168
@@ -110,17 +126,32 @@ def test_random_baseline_against_fake_model_within_one_run(runs: Runs, capsys: p
     assert out["ablation"] is None
 
 
-def test_terminal_output_shows_discordant_counts_and_ablation(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_output_shows_discordant_counts_and_ablation(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
-    assert main(["compare", str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a,
-                 "--bootstrap", "100"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(runs.default_run),
+                str(runs.ablation_run),
+                "--model-a",
+                runs.model_a,
+                "--bootstrap",
+                "100",
+            ]
+        )
+        == 0
+    )
     text = " ".join(capsys.readouterr().out.split())  # rich wraps at the console width
     assert "McNemar" in text and "prompt ablation default vs no-anatomy" in text
     assert "b = 22, c = 5" in text
 
 
 @pytest.mark.parametrize(
-    ("b", "c"), [(0, 0), (1, 1), (5, 5), (7, 2), (0, 3), (64, 26), (147, 85), (3, 4000)],
+    ("b", "c"),
+    [(0, 0), (1, 1), (5, 5), (7, 2), (0, 3), (64, 26), (147, 85), (3, 4000)],
 )
 def test_mcnemar_matches_statsmodels_including_its_quirks(b: int, c: int) -> None:
     a = np.array([1] * 4 + [1] * b + [0] * c + [0] * 2)

@@ -23,11 +23,25 @@ def _report_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_json_schema_ranks_models_and_carries_intervals(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_schema_ranks_models_and_carries_intervals(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _report_json(capsys, str(runs.default_run), str(runs.ablation_run), "--bootstrap", "200")
     assert out["schema"] == "u2fast.report/1"
-    assert set(out) == {"schema", "generated_at", "u2fast_version", "mode", "confidence", "n_resamples",
-                        "interval_method", "seed", "runs", "models", "datasets", "anatomy"}
+    assert set(out) == {
+        "schema",
+        "generated_at",
+        "u2fast_version",
+        "mode",
+        "confidence",
+        "n_resamples",
+        "interval_method",
+        "seed",
+        "runs",
+        "models",
+        "datasets",
+        "anatomy",
+    }
     assert [r["name"] for r in out["runs"]] == ["default", "ablation"]
     assert [r["prompt_variant"] for r in out["runs"]] == ["default", "no-anatomy"]
     models = out["models"]
@@ -52,7 +66,9 @@ def test_json_schema_ranks_models_and_carries_intervals(runs: Runs, capsys: pyte
     assert set(pooled) == {m["label"] for m in models}
 
 
-def test_anatomy_breakdown_counts_the_cases_of_each_anatomy(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+def test_anatomy_breakdown_counts_the_cases_of_each_anatomy(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _report_json(capsys, str(runs.ablation_run), "--bootstrap", "0")
     entries = [e for e in out["anatomy"] if e["task"] == "all"]
     assert sum(e["counted"] for e in entries) == 168
@@ -64,7 +80,10 @@ def test_anatomy_breakdown_counts_the_cases_of_each_anatomy(runs: Runs, capsys: 
 
 def test_markdown_and_csv_files(runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     md, table = tmp_path / "out" / "r.md", tmp_path / "r.csv"
-    assert main(["report", str(runs.default_run), "--md", str(md), "--csv", str(table), "--bootstrap", "100"]) == 0
+    assert (
+        main(["report", str(runs.default_run), "--md", str(md), "--csv", str(table), "--bootstrap", "100"])
+        == 0
+    )
     terminal = capsys.readouterr().out
     assert "U2-Bench leaderboard" in terminal and "Per dataset" in terminal and "by anatomy" in terminal
     text = md.read_text()

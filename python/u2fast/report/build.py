@@ -24,10 +24,28 @@ from ..runs import CaseRecord, completions_for, read_cases, read_manifest
 from ..scoring import bootstrap_ci
 from ..scoring.run import Estimate, ModelScores
 from ..tasks.scenarios import CVE_TOLERANCE, scenario
-from ..types import TASKS, Case, CaseScore, Completion, LabelTarget, Prediction, RunManifest, SectorTarget, ValueTarget
-from .model import REPORT_SCHEMA, AnatomyEntry, CaseView, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
+from ..types import (
+    TASKS,
+    Case,
+    CaseScore,
+    Completion,
+    LabelTarget,
+    Prediction,
+    RunManifest,
+    SectorTarget,
+    ValueTarget,
+)
+from .model import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
 
-__all__ = ["LoadedRun", "ScoredModel", "load_run", "score_run_models", "build_report", "anatomy_of", "truth_text"]
+__all__ = [
+    "LoadedRun",
+    "ScoredModel",
+    "anatomy_of",
+    "build_report",
+    "load_run",
+    "score_run_models",
+    "truth_text",
+]
 
 #: Tasks with a right/wrong answer per case (McNemar, the anatomy breakdown).
 CLASSIFICATION_TASKS = ("DD", "VRA", "LL", "OD", "KD")
@@ -105,9 +123,18 @@ def _nan_last(value: float) -> float:
 
 def _run_info(run: LoadedRun) -> RunInfo:
     m = run.manifest
-    return RunInfo(name=m.name, path=str(run.path), data=m.data, dataset_fingerprint=m.dataset_fingerprint,
-                   n_cases=m.n_cases, models=list(m.models), prompt_variant=m.prompt_variant,
-                   prompt_source=m.prompt_source, status=m.status, created_at=m.created_at)
+    return RunInfo(
+        name=m.name,
+        path=str(run.path),
+        data=m.data,
+        dataset_fingerprint=m.dataset_fingerprint,
+        n_cases=m.n_cases,
+        models=list(m.models),
+        prompt_variant=m.prompt_variant,
+        prompt_source=m.prompt_source,
+        status=m.status,
+        created_at=m.created_at,
+    )
 
 
 def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEntry]:
@@ -123,11 +150,20 @@ def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEn
         arr = np.asarray(values)
         value = Estimate(float(arr.mean()))
         if options.n_resamples and len(arr) > 1:
-            ci = bootstrap_ci(arr, statistic="accuracy", method="percentile", confidence=options.confidence,
-                              n_resamples=options.n_resamples, seed=options.seed)
+            ci = bootstrap_ci(
+                arr,
+                statistic="accuracy",
+                method="percentile",
+                confidence=options.confidence,
+                n_resamples=options.n_resamples,
+                seed=options.seed,
+            )
             value = Estimate(value.value, ci.low, ci.high)
-        entries.append(AnatomyEntry(label=sm.label, anatomy=anatomy, task=task, metric="accuracy", value=value,
-                                    counted=len(arr)))
+        entries.append(
+            AnatomyEntry(
+                label=sm.label, anatomy=anatomy, task=task, metric="accuracy", value=value, counted=len(arr)
+            )
+        )
     return entries
 
 
@@ -137,26 +173,66 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
     models, datasets, anatomy = [], [], []
     for rank, sm in enumerate(ranked, 1):
         s = sm.scores
-        tasks = {t: TaskEntry(metric=ts.metric, value=ts.value, u2_term=ts.u2_term, n=ts.n, datasets=ts.datasets,
-                              parse_rate=ts.parse_rate, error_rate=ts.error_rate, extra=dict(ts.extra))
-                 for t, ts in s.tasks.items()}
-        models.append(ModelEntry(label=sm.label, run=sm.run.manifest.name, model=sm.model, rank=rank, n=s.n,
-                                 u2=s.u2, parse_rate=s.parse_rate, error_rate=s.error_rate,
-                                 errors_by_kind=dict(s.errors_by_kind), tasks=tasks))
-        for key, ds in s.datasets.items():
+        tasks = {
+            t: TaskEntry(
+                metric=ts.metric,
+                value=ts.value,
+                u2_term=ts.u2_term,
+                n=ts.n,
+                datasets=ts.datasets,
+                parse_rate=ts.parse_rate,
+                error_rate=ts.error_rate,
+                extra=dict(ts.extra),
+            )
+            for t, ts in s.tasks.items()
+        }
+        models.append(
+            ModelEntry(
+                label=sm.label,
+                run=sm.run.manifest.name,
+                model=sm.model,
+                rank=rank,
+                n=s.n,
+                u2=s.u2,
+                parse_rate=s.parse_rate,
+                error_rate=s.error_rate,
+                errors_by_kind=dict(s.errors_by_kind),
+                tasks=tasks,
+            )
+        )
+        for ds in s.datasets.values():
             sc = scenario(ds.task, ds.dataset_id)
-            datasets.append(DatasetEntry(label=sm.label, task=ds.task, dataset_id=ds.dataset_id,
-                                         anatomy=sc.anatomy if sc else "unknown", metric=ds.metric, value=ds.value,
-                                         n=ds.n, counted=ds.counted, parsed=ds.parsed, errors=ds.errors,
-                                         in_u2=ds.in_u2, extra=dict(ds.extra)))
+            datasets.append(
+                DatasetEntry(
+                    label=sm.label,
+                    task=ds.task,
+                    dataset_id=ds.dataset_id,
+                    anatomy=sc.anatomy if sc else "unknown",
+                    metric=ds.metric,
+                    value=ds.value,
+                    n=ds.n,
+                    counted=ds.counted,
+                    parsed=ds.parsed,
+                    errors=ds.errors,
+                    in_u2=ds.in_u2,
+                    extra=dict(ds.extra),
+                )
+            )
         anatomy.extend(_anatomy_entries(sm, options))
     datasets.sort(key=lambda d: (TASKS.index(d.task) if d.task in TASKS else 99, d.dataset_id))
     return Report(
         schema=REPORT_SCHEMA,
         generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        u2fast_version=__version__, mode=options.mode, confidence=options.confidence,
-        n_resamples=options.n_resamples, interval_method=options.method, seed=options.seed,
-        runs=[_run_info(r) for r in runs], models=models, datasets=datasets, anatomy=anatomy,
+        u2fast_version=__version__,
+        mode=options.mode,
+        confidence=options.confidence,
+        n_resamples=options.n_resamples,
+        interval_method=options.method,
+        seed=options.seed,
+        runs=[_run_info(r) for r in runs],
+        models=models,
+        datasets=datasets,
+        anatomy=anatomy,
     )
 
 
@@ -168,7 +244,9 @@ def outcome_of(cs: CaseScore, pred: Prediction) -> tuple[str, str]:
         return "not_counted", pred.reason or "left out of the metric"
     if cs.task == "CVE" and cs.error is not None:
         ok = abs(cs.error) <= CVE_TOLERANCE
-        detail = f"normalized error {cs.error:+.3f}" + ("" if cs.parsed else f" ({pred.reason or 'unparsed'})")
+        detail = f"normalized error {cs.error:+.3f}" + (
+            "" if cs.parsed else f" ({pred.reason or 'unparsed'})"
+        )
         if not cs.parsed:
             return "unparsed", detail
         return ("correct" if ok else "wrong"), detail

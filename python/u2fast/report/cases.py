@@ -12,7 +12,7 @@ from ..types import Case, Prompt
 from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
 from .model import CaseView
 
-__all__ = ["select_cases", "case_views", "thumbnail_data_url", "THUMBNAIL_SIDE"]
+__all__ = ["THUMBNAIL_SIDE", "case_views", "select_cases", "thumbnail_data_url"]
 
 #: Longest side of a thumbnail in pixels: enough to recognise an ultrasound view, small enough that
 #: a few hundred cases stay a few megabytes.
@@ -46,11 +46,11 @@ def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
 
     try:
         raw = read_image_bytes(case.image)
-        with Image.open(io.BytesIO(raw)) as img:
-            img.thumbnail((side, side))
-            img = img.convert("L" if img.mode in ("L", "I;16", "I", "1") else "RGB")
+        with Image.open(io.BytesIO(raw)) as opened:
+            opened.thumbnail((side, side))
+            small = opened.convert("L" if opened.mode in ("L", "I;16", "I", "1") else "RGB")
             buf = io.BytesIO()
-            img.save(buf, format="JPEG", quality=72)
+            small.save(buf, format="JPEG", quality=72)
     except Exception:  # noqa: BLE001 - any unreadable image degrades to a placeholder
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
@@ -118,11 +118,22 @@ def case_views(
                 url = thumbnail_data_url(case)
                 if url is not None:
                     thumbs[sha] = url
-            views.append(CaseView(
-                label=sm.label, case_id=case.case_id, task=case.task, dataset_id=case.dataset_id,
-                anatomy=anatomy_of(case), image=sha, prompt=prompts[key][i], answer=answer,
-                prediction="" if pred.value is None else (f"{pred.value:g}" if isinstance(pred.value, float)
-                                                          else str(pred.value)),
-                truth=truth_text(case), outcome=outcome, detail=detail,
-            ))
+            views.append(
+                CaseView(
+                    label=sm.label,
+                    case_id=case.case_id,
+                    task=case.task,
+                    dataset_id=case.dataset_id,
+                    anatomy=anatomy_of(case),
+                    image=sha,
+                    prompt=prompts[key][i],
+                    answer=answer,
+                    prediction=""
+                    if pred.value is None
+                    else (f"{pred.value:g}" if isinstance(pred.value, float) else str(pred.value)),
+                    truth=truth_text(case),
+                    outcome=outcome,
+                    detail=detail,
+                )
+            )
     return views, thumbs

@@ -22,14 +22,22 @@ import numpy as np
 
 from ..errors import ConfigError, RunError
 from ..run_scoring import ScoringOptions
-from ..scoring import aggregate_cases
+from ..scoring import RunAggregate, aggregate_cases
 from ..tasks.scenarios import scenario
 from ..types import TASKS, CaseScore
-from .build import CLASSIFICATION_TASKS, LoadedRun, ScoredModel, load_run, score_run_models
+from .build import CLASSIFICATION_TASKS, LoadedRun, load_run, score_run_models
 from .mcnemar import McNemarResult, mcnemar
 
-__all__ = ["COMPARE_SCHEMA", "Side", "PairedDifference", "McNemarEntry", "Ablation", "Comparison", "compare_runs",
-           "pick_model"]
+__all__ = [
+    "COMPARE_SCHEMA",
+    "Ablation",
+    "Comparison",
+    "McNemarEntry",
+    "PairedDifference",
+    "Side",
+    "compare_runs",
+    "pick_model",
+]
 
 COMPARE_SCHEMA = "u2fast.compare/1"
 
@@ -116,40 +124,76 @@ def pick_model(run: LoadedRun, wanted: str | None, fallback: str | None, flag: s
     models = run.manifest.models
     if wanted is not None:
         if wanted not in models:
-            raise ConfigError(f"{run.path}: no model {wanted!r} in this run; it has: {', '.join(models) or 'none'}")
+            raise ConfigError(
+                f"{run.path}: no model {wanted!r} in this run; it has: {', '.join(models) or 'none'}"
+            )
         return wanted
     if len(models) == 1:
         return models[0]
     if fallback is not None and fallback in models:
         return fallback
-    raise ConfigError(f"{run.path}: the run has {len(models)} models ({', '.join(models)}); choose one with {flag}")
+    raise ConfigError(
+        f"{run.path}: the run has {len(models)} models ({', '.join(models)}); choose one with {flag}"
+    )
 
 
 def _entry(task: str, r: McNemarResult) -> McNemarEntry:
     n = max(r.n, 1)
-    return McNemarEntry(task=task, n=r.n, both_right=r.both_right, b=r.b, c=r.c, both_wrong=r.both_wrong,
-                        accuracy_a=(r.both_right + r.b) / n if r.n else float("nan"),
-                        accuracy_b=(r.both_right + r.c) / n if r.n else float("nan"),
-                        exact_statistic=r.exact_statistic, exact_pvalue=r.exact_pvalue,
-                        chi2_corrected=r.chi2_corrected, pvalue_corrected=r.pvalue_corrected,
-                        chi2_uncorrected=r.chi2_uncorrected, pvalue_uncorrected=r.pvalue_uncorrected)
+    return McNemarEntry(
+        task=task,
+        n=r.n,
+        both_right=r.both_right,
+        b=r.b,
+        c=r.c,
+        both_wrong=r.both_wrong,
+        accuracy_a=(r.both_right + r.b) / n if r.n else float("nan"),
+        accuracy_b=(r.both_right + r.c) / n if r.n else float("nan"),
+        exact_statistic=r.exact_statistic,
+        exact_pvalue=r.exact_pvalue,
+        chi2_corrected=r.chi2_corrected,
+        pvalue_corrected=r.pvalue_corrected,
+        chi2_uncorrected=r.chi2_uncorrected,
+        pvalue_uncorrected=r.pvalue_uncorrected,
+    )
 
 
-def _aggregate(rows: Sequence[CaseScore], keys: list[str], index: dict[str, int], compat: bool,
-               n_resamples: int, confidence: float, seed: int):  # type: ignore[no-untyped-def]
+def _aggregate(
+    rows: Sequence[CaseScore],
+    keys: list[str],
+    index: dict[str, int],
+    compat: bool,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> RunAggregate:
     dataset_index = np.array([index[f"{s.task}/{s.dataset_id}"] for s in rows], np.int32)
     dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
     in_u2 = np.array([(sc.in_u2 if (sc := scenario(*k.split("/", 1))) else True) for k in keys], bool)
     correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in rows], np.float64)
     error = np.array([s.error if s.error is not None else np.nan for s in rows], np.float64)
     bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in rows], np.int64).reshape(-1, 10)
-    kw = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed, "return_distribution": True}
-    return aggregate_cases(dataset_index, dataset_task, in_u2, correct, error, bleu,
-                           missing_cve_is_perfect=compat, **(kw if n_resamples else {}))
+    if not n_resamples:
+        return aggregate_cases(
+            dataset_index, dataset_task, in_u2, correct, error, bleu, missing_cve_is_perfect=compat
+        )
+    return aggregate_cases(
+        dataset_index,
+        dataset_task,
+        in_u2,
+        correct,
+        error,
+        bleu,
+        missing_cve_is_perfect=compat,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+        return_distribution=True,
+    )
 
 
-def _difference(name: str, metric: str, a: float, b: float, dist: np.ndarray | None, n: int,
-                confidence: float) -> PairedDifference:
+def _difference(
+    name: str, metric: str, a: float, b: float, dist: np.ndarray | None, n: int, confidence: float
+) -> PairedDifference:
     d = a - b
     low = high = pvalue = None
     if dist is not None and not np.isnan(d):
@@ -158,12 +202,30 @@ def _difference(name: str, metric: str, a: float, b: float, dist: np.ndarray | N
             alpha = (1 - confidence) / 2
             low, high = (float(x) for x in np.quantile(finite, [alpha, 1 - alpha]))
             pvalue = float((np.sum(np.abs(finite - d) >= abs(d)) + 1) / (finite.size + 1))
-    return PairedDifference(name=name, metric=metric, a=float(a), b=float(b), difference=float(d), low=low, high=high,
-                            pvalue=pvalue, n=n, lower_is_better=metric == "rmse")
+    return PairedDifference(
+        name=name,
+        metric=metric,
+        a=float(a),
+        b=float(b),
+        difference=float(d),
+        low=low,
+        high=high,
+        pvalue=pvalue,
+        n=n,
+        lower_is_better=metric == "rmse",
+    )
 
 
-_METRIC = {"DD": "accuracy", "VRA": "accuracy", "LL": "accuracy", "OD": "accuracy", "KD": "accuracy",
-           "CVE": "rmse", "RG": "bleu4", "CG": "bleu4"}
+_METRIC = {
+    "DD": "accuracy",
+    "VRA": "accuracy",
+    "LL": "accuracy",
+    "OD": "accuracy",
+    "KD": "accuracy",
+    "CVE": "rmse",
+    "RG": "bleu4",
+    "CG": "bleu4",
+}
 
 
 def _ablation(variant_a: str, variant_b: str, model_a: str, model_b: str, pooled: McNemarEntry) -> Ablation:
@@ -175,15 +237,28 @@ def _ablation(variant_a: str, variant_b: str, model_a: str, model_b: str, pooled
         f"without correction chi2(1) = {pooled.chi2_uncorrected:.2f}, p = {pooled.pvalue_uncorrected:.2g}; "
         f"exact binomial p = {pooled.exact_pvalue:.2g}"
     )
-    return Ablation(variant_a=variant_a, variant_b=variant_b, n=pooled.n, b=pooled.b, c=pooled.c,
-                    chi2=pooled.chi2_corrected, pvalue=pooled.pvalue_corrected,
-                    correction="edwards (|b-c|-1)^2/(b+c), statsmodels correction=True",
-                    chi2_uncorrected=pooled.chi2_uncorrected, pvalue_uncorrected=pooled.pvalue_uncorrected,
-                    exact_pvalue=pooled.exact_pvalue, statement=statement)
+    return Ablation(
+        variant_a=variant_a,
+        variant_b=variant_b,
+        n=pooled.n,
+        b=pooled.b,
+        c=pooled.c,
+        chi2=pooled.chi2_corrected,
+        pvalue=pooled.pvalue_corrected,
+        correction="edwards (|b-c|-1)^2/(b+c), statsmodels correction=True",
+        chi2_uncorrected=pooled.chi2_uncorrected,
+        pvalue_uncorrected=pooled.pvalue_uncorrected,
+        exact_pvalue=pooled.exact_pvalue,
+        statement=statement,
+    )
 
 
 def compare_runs(
-    path_a: Path, path_b: Path, *, model_a: str | None = None, model_b: str | None = None,
+    path_a: Path,
+    path_b: Path,
+    *,
+    model_a: str | None = None,
+    model_b: str | None = None,
     options: ScoringOptions | None = None,
 ) -> Comparison:
     """Compare model A of run A with model B of run B on the cases both runs contain."""
@@ -195,10 +270,15 @@ def compare_runs(
     if run_a is run_b and ma == mb:
         raise ConfigError(f"comparing {ma} of {path_a} with itself; give two runs or two models")
     scoring = msgspec.structs.replace(options, n_resamples=0)  # intervals come from the paired bootstrap
-    sa, sb = (next(s for s in score_run_models([run], scoring) if s.model == m) for run, m in ((run_a, ma), (run_b, mb)))
+    sa, sb = (
+        next(s for s in score_run_models([run], scoring) if s.model == m)
+        for run, m in ((run_a, ma), (run_b, mb))
+    )
     notes: list[str] = []
     if run_a.manifest.dataset_fingerprint != run_b.manifest.dataset_fingerprint:
-        notes.append("the runs used different data (dataset fingerprints differ); only cases with the same id are paired")
+        notes.append(
+            "the runs used different data (dataset fingerprints differ); only cases with the same id are paired"
+        )
 
     pos_b = {rec.case.case_id: i for i, rec in enumerate(run_b.records)}
     pairs: list[tuple[int, int]] = []
@@ -207,16 +287,28 @@ def compare_runs(
         if j is None:
             continue
         other = run_b.records[j].case
-        if (other.task, other.dataset_id, other.target) != (rec.case.task, rec.case.dataset_id, rec.case.target):
-            raise RunError(f"case {rec.case.case_id!r} differs between {path_a} and {path_b} (task, dataset or "
-                           "ground truth); these runs cannot be paired")
+        if (other.task, other.dataset_id, other.target) != (
+            rec.case.task,
+            rec.case.dataset_id,
+            rec.case.target,
+        ):
+            raise RunError(
+                f"case {rec.case.case_id!r} differs between {path_a} and {path_b} (task, dataset or "
+                "ground truth); these runs cannot be paired"
+            )
         pairs.append((i, j))
     if not pairs:
         raise RunError(f"{path_a} and {path_b} have no case id in common")
-    paired = [(sa.judged[i][1], sb.judged[j][1]) for i, j in pairs if sa.judged[i][1].counted and sb.judged[j][1].counted]
+    paired = [
+        (sa.judged[i][1], sb.judged[j][1])
+        for i, j in pairs
+        if sa.judged[i][1].counted and sb.judged[j][1].counted
+    ]
     if len(paired) < len(pairs):
-        notes.append(f"{len(pairs) - len(paired)} joined cases are left out: not counted for one of the models "
-                     "(API error, or a compat-mode exclusion)")
+        notes.append(
+            f"{len(pairs) - len(paired)} joined cases are left out: not counted for one of the models "
+            "(API error, or a compat-mode exclusion)"
+        )
     bootstrap = _paired_bootstrap(paired, options, notes)
     mcn = _mcnemar_entries(paired)
     ablation = None
@@ -224,22 +316,38 @@ def compare_runs(
     if va != vb and mcn and mcn[-1].task == "all":
         ablation = _ablation(va, vb, ma, mb, mcn[-1])
     return Comparison(
-        schema=COMPARE_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
-        seed=options.seed, a=_side(run_a, ma), b=_side(run_b, mb), joined=len(pairs),
-        only_a=len(run_a.records) - len(pairs), only_b=len(run_b.records) - len(pairs), paired=len(paired),
-        bootstrap=bootstrap, mcnemar=mcn, ablation=ablation, notes=notes,
+        schema=COMPARE_SCHEMA,
+        mode=options.mode,
+        confidence=options.confidence,
+        n_resamples=options.n_resamples,
+        seed=options.seed,
+        a=_side(run_a, ma),
+        b=_side(run_b, mb),
+        joined=len(pairs),
+        only_a=len(run_a.records) - len(pairs),
+        only_b=len(run_b.records) - len(pairs),
+        paired=len(paired),
+        bootstrap=bootstrap,
+        mcnemar=mcn,
+        ablation=ablation,
+        notes=notes,
     )
 
 
 def _side(run: LoadedRun, model: str) -> Side:
-    return Side(run=run.manifest.name, path=str(run.path), model=model, prompt_variant=run.manifest.prompt_variant)
+    return Side(
+        run=run.manifest.name, path=str(run.path), model=model, prompt_variant=run.manifest.prompt_variant
+    )
 
 
-def _paired_bootstrap(paired: list[tuple[CaseScore, CaseScore]], options: ScoringOptions,
-                      notes: list[str]) -> list[PairedDifference]:
+def _paired_bootstrap(
+    paired: list[tuple[CaseScore, CaseScore]], options: ScoringOptions, notes: list[str]
+) -> list[PairedDifference]:
     if not paired:
         return []
-    keys = sorted({f"{a.task}/{a.dataset_id}" for a, _ in paired}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
+    keys = sorted(
+        {f"{a.task}/{a.dataset_id}" for a, _ in paired}, key=lambda k: (TASKS.index(k.split("/")[0]), k)
+    )
     index = {k: i for i, k in enumerate(keys)}
     compat = options.mode == "compat"
     args = (keys, index, compat, options.n_resamples, options.confidence, options.seed)
@@ -247,31 +355,57 @@ def _paired_bootstrap(paired: list[tuple[CaseScore, CaseScore]], options: Scorin
     agg_b = _aggregate([b for _, b in paired], *args)
     nd = len(keys)
     dist = None
-    if options.n_resamples and agg_a.intervals is not None and agg_b.intervals is not None:
-        dist = agg_a.intervals.distribution - agg_b.intervals.distribution
+    ia, ib = agg_a.intervals, agg_b.intervals
+    if ia is not None and ib is not None and ia.distribution is not None and ib.distribution is not None:
+        dist = ia.distribution - ib.distribution
     counts = {t: sum(1 for a, _ in paired if a.task == t) for t in TASKS}
-    out = [_difference("U2", "u2", agg_a.u2, agg_b.u2, None if dist is None else dist[:, nd + 8], len(paired),
-                       options.confidence)]
+    out = [
+        _difference(
+            "U2",
+            "u2",
+            agg_a.u2,
+            agg_b.u2,
+            None if dist is None else dist[:, nd + 8],
+            len(paired),
+            options.confidence,
+        )
+    ]
     for t, task in enumerate(TASKS):
         if counts[task] == 0:
             continue
-        out.append(_difference(task, _METRIC[task], float(agg_a.task_metric[t]), float(agg_b.task_metric[t]),
-                               None if dist is None else dist[:, nd + t], counts[task], options.confidence))
+        out.append(
+            _difference(
+                task,
+                _METRIC[task],
+                float(agg_a.task_metric[t]),
+                float(agg_b.task_metric[t]),
+                None if dist is None else dist[:, nd + t],
+                counts[task],
+                options.confidence,
+            )
+        )
     missing = [t for t in TASKS if counts[t] == 0]
     if missing:
-        notes.append(f"no paired cases for {', '.join(missing)}: U2 treats those tasks as the scorer does for a run "
-                     "without them")
+        notes.append(
+            f"no paired cases for {', '.join(missing)}: U2 treats those tasks as the scorer does for a run "
+            "without them"
+        )
     return out
 
 
 def _mcnemar_entries(paired: list[tuple[CaseScore, CaseScore]]) -> list[McNemarEntry]:
-    rows = [(a, b) for a, b in paired if a.task in CLASSIFICATION_TASKS and a.correct is not None
-            and b.correct is not None]
+    rows = [
+        (a, b)
+        for a, b in paired
+        if a.task in CLASSIFICATION_TASKS and a.correct is not None and b.correct is not None
+    ]
     out = []
     for task in CLASSIFICATION_TASKS:
         sel = [(bool(a.correct), bool(b.correct)) for a, b in rows if a.task == task]
         if sel:
             out.append(_entry(task, mcnemar([x for x, _ in sel], [y for _, y in sel])))
     if rows:
-        out.append(_entry("all", mcnemar([bool(a.correct) for a, _ in rows], [bool(b.correct) for _, b in rows])))
+        out.append(
+            _entry("all", mcnemar([bool(a.correct) for a, _ in rows], [bool(b.correct) for _, b in rows]))
+        )
     return out

@@ -17,7 +17,7 @@ import msgspec
 from ..scoring.run import Estimate
 from ..types import TASKS
 from .html_assets import SCRIPT, STYLE
-from .model import LOWER_IS_BETTER, TASK_LABELS, Report
+from .model import LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
 
 __all__ = ["render_html", "script_json"]
@@ -28,8 +28,13 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src
 def script_json(obj: object) -> str:
     """JSON safe to place inside a ``<script>`` element."""
     text = msgspec.json.encode(obj).decode("utf-8")
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _ok(x: float | None) -> bool:
@@ -41,8 +46,11 @@ def _num_cell(e: Estimate | None, digits: int = 4, lower_better: bool = False) -
         return '<td data-v="">-</td>'
     # sort key: higher is better everywhere, so a descending sort ranks best first
     key = -e.value if lower_better else e.value
-    ci = (f'<span class="ci">[{e.low:.{digits}f}, {e.high:.{digits}f}]</span>'
-          if _ok(e.low) and _ok(e.high) else "")
+    ci = (
+        f'<span class="ci">[{e.low:.{digits}f}, {e.high:.{digits}f}]</span>'
+        if _ok(e.low) and _ok(e.high)
+        else ""
+    )
     return f'<td data-v="{key!r}">{e.value:.{digits}f}{ci}</td>'
 
 
@@ -54,22 +62,30 @@ def _leaderboard(report: Report) -> str:
     head = ["#", "model", "run", "U2"] + [TASK_LABELS[t] for t in TASKS] + ["parsed", "API errors", "cases"]
     rows = []
     for m in report.models:
-        cells = [f'<td data-v="{m.rank}">{m.rank}</td>', f"<td>{escape(m.label)}</td>", f"<td>{escape(m.run)}</td>",
-                 _num_cell(m.u2)]
+        cells = [
+            f'<td data-v="{m.rank}">{m.rank}</td>',
+            f"<td>{escape(m.label)}</td>",
+            f"<td>{escape(m.run)}</td>",
+            _num_cell(m.u2),
+        ]
         for t in TASKS:
             ts = m.tasks.get(t)
             digits = 2 if t in ("RG", "CG") else 4
-            cells.append(_num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER)))
+            cells.append(
+                _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
+            )
         cells += [_pct_cell(m.parse_rate), _pct_cell(m.error_rate), f'<td data-v="{m.n}">{m.n}</td>']
-        rows.append(f'<tr>{"".join(cells)}</tr>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
-    return (f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return (
+        f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _datasets_table(report: Report) -> str:
     labels = [m.label for m in report.models]
-    by_key: dict[tuple[str, str], dict[str, object]] = {}
+    by_key: dict[tuple[str, str], dict[str, DatasetEntry]] = {}
     meta: dict[tuple[str, str], tuple[str, str, bool]] = {}
     for d in report.datasets:
         by_key.setdefault((d.task, d.dataset_id), {})[d.label] = d
@@ -78,22 +94,28 @@ def _datasets_table(report: Report) -> str:
     rows = []
     for key, per_model in by_key.items():
         anatomy, metric, in_u2 = meta[key]
-        n = max((getattr(d, "n", 0) for d in per_model.values()), default=0)
+        n = max((d.n for d in per_model.values()), default=0)
         name = f"{key[0]}/{key[1]}" + ("" if in_u2 else " (not in U2)")
-        cells = [f"<td>{escape(name)}</td>", f"<td>{escape(anatomy)}</td>", f"<td>{escape(metric)}</td>",
-                 f'<td data-v="{n}">{n}</td>']
+        cells = [
+            f"<td>{escape(name)}</td>",
+            f"<td>{escape(anatomy)}</td>",
+            f"<td>{escape(metric)}</td>",
+            f'<td data-v="{n}">{n}</td>',
+        ]
         for label in labels:
-            d = per_model.get(label)
+            entry = per_model.get(label)
             digits = 2 if metric == "bleu4" else 4
-            cells.append(_num_cell(getattr(d, "value", None), digits, metric in LOWER_IS_BETTER))
-        rows.append(f'<tr>{"".join(cells)}</tr>')
-    return (f'<div class="scroll"><table id="datasets" class="sortable"><thead><tr>{ths}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+            cells.append(_num_cell(entry.value if entry else None, digits, metric in LOWER_IS_BETTER))
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="scroll"><table id="datasets" class="sortable"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _anatomy_table(report: Report) -> str:
     labels = [m.label for m in report.models]
-    grid: dict[tuple[str, str], dict[str, object]] = {}
+    grid: dict[tuple[str, str], dict[str, AnatomyEntry]] = {}
     for a in report.anatomy:
         grid.setdefault((a.anatomy, a.task), {})[a.label] = a
     ths = "".join(f"<th>{escape(h)}</th>" for h in ["anatomy", "task", *labels])
@@ -101,37 +123,48 @@ def _anatomy_table(report: Report) -> str:
     for (anatomy, task), per_model in grid.items():
         cells = [f"<td>{escape(anatomy)}</td>", f"<td>{escape(task)}</td>"]
         for label in labels:
-            a = per_model.get(label)
-            cell = _num_cell(getattr(a, "value", None), 3)
-            if a is not None:
-                cell = cell.replace("</td>", f'<span class="ci">{getattr(a, "counted", 0)} cases</span></td>')
+            cell_entry = per_model.get(label)
+            cell = _num_cell(cell_entry.value if cell_entry else None, 3)
+            if cell_entry is not None:
+                cell = cell.replace("</td>", f'<span class="ci">{cell_entry.counted} cases</span></td>')
             cells.append(cell)
-        rows.append(f'<tr>{"".join(cells)}</tr>')
-    return (f'<div class="scroll"><table id="anatomy" class="sortable"><thead><tr>{ths}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="scroll"><table id="anatomy" class="sortable"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _runs(report: Report) -> str:
     items = []
     for r in report.runs:
-        items.append(f"<li><b>{escape(r.name)}</b>: {r.n_cases} cases of {escape(r.data)}, models "
-                     f"{escape(', '.join(r.models))}; prompt variant <b>{escape(r.prompt_variant)}</b> "
-                     f"({escape(r.prompt_source)}), status {escape(r.status)}</li>")
+        items.append(
+            f"<li><b>{escape(r.name)}</b>: {r.n_cases} cases of {escape(r.data)}, models "
+            f"{escape(', '.join(r.models))}; prompt variant <b>{escape(r.prompt_variant)}</b> "
+            f"({escape(r.prompt_source)}), status {escape(r.status)}</li>"
+        )
     return f'<ul class="meta">{"".join(items)}</ul>'
 
 
 def _browser(report: Report) -> str:
     selects = "".join(
         f'<label>{name} <select id="filter-{name}"><option value="">all</option></select></label>'
-        for name in ("model", "task", "dataset", "outcome"))
-    return (f'<section id="case-browser"><div class="filters">{selects}<span id="case-count" class="meta"></span>'
-            f'</div><div id="case-list"></div><button id="case-more" type="button">show more</button></section>')
+        for name in ("model", "task", "dataset", "outcome")
+    )
+    return (
+        f'<section id="case-browser"><div class="filters">{selects}<span id="case-count" class="meta"></span>'
+        f'</div><div id="case-list"></div><button id="case-more" type="button">show more</button></section>'
+    )
 
 
 def render_html(report: Report, thumbnails: dict[str, str]) -> str:
     """The whole report as one HTML document."""
-    ci = (f"{round(report.confidence * 100)}% {report.interval_method} intervals from {report.n_resamples} "
-          f"case-level bootstrap resamples (seed {report.seed})" if report.n_resamples else "no intervals")
+    ci = (
+        f"{round(report.confidence * 100)}% {report.interval_method} intervals from {report.n_resamples} "
+        f"case-level bootstrap resamples (seed {report.seed})"
+        if report.n_resamples
+        else "no intervals"
+    )
     payload = script_json({"cases": report.cases, "images": thumbnails})
     n_cases = len({(c.label, c.case_id) for c in report.cases})
     return f"""<!DOCTYPE html>

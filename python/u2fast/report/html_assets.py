@@ -6,7 +6,7 @@ so an answer containing markup shows as text.
 
 from __future__ import annotations
 
-__all__ = ["STYLE", "SCRIPT"]
+__all__ = ["SCRIPT", "STYLE"]
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1320px;padding:16px 24px;color:#1d2430}

@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["McNemarResult", "mcnemar", "discordant_counts", "chi2_sf_df1", "binom_two_sided_half"]
+__all__ = ["McNemarResult", "binom_two_sided_half", "chi2_sf_df1", "discordant_counts", "mcnemar"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def binom_two_sided_half(k: int, n: int) -> float:
     """min(1, 2·P[X ≤ k]) for X ~ Binomial(n, ½), computed exactly with integers."""
     if n == 0:
         return 1.0
-    tail = sum(math.comb(n, i) for i in range(0, k + 1))
+    tail = sum(math.comb(n, i) for i in range(k + 1))
     return float(min(Fraction(1), Fraction(2 * tail, 2**n)))
 
 
@@ -64,7 +64,9 @@ def discordant_counts(a_correct: npt.ArrayLike, b_correct: npt.ArrayLike) -> tup
     a = np.asarray(a_correct, dtype=bool)
     b = np.asarray(b_correct, dtype=bool)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"paired outcomes must be two 1-D vectors of one length, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"paired outcomes must be two 1-D vectors of one length, got {a.shape} and {b.shape}"
+        )
     return int(np.sum(a & b)), int(np.sum(a & ~b)), int(np.sum(~a & b)), int(np.sum(~a & ~b))
 
 
@@ -83,8 +85,15 @@ def mcnemar(a_correct: npt.ArrayLike, b_correct: npt.ArrayLike) -> McNemarResult
     corrected = _chi2(b, c, True)
     uncorrected = _chi2(b, c, False)
     return McNemarResult(
-        n=n11 + b + c + n22, both_right=n11, b=b, c=c, both_wrong=n22,
-        exact_statistic=min(b, c), exact_pvalue=binom_two_sided_half(min(b, c), b + c),
-        chi2_corrected=corrected, pvalue_corrected=chi2_sf_df1(corrected) if corrected != math.inf else 0.0,
-        chi2_uncorrected=uncorrected, pvalue_uncorrected=chi2_sf_df1(uncorrected),
+        n=n11 + b + c + n22,
+        both_right=n11,
+        b=b,
+        c=c,
+        both_wrong=n22,
+        exact_statistic=min(b, c),
+        exact_pvalue=binom_two_sided_half(min(b, c), b + c),
+        chi2_corrected=corrected,
+        pvalue_corrected=chi2_sf_df1(corrected) if corrected != math.inf else 0.0,
+        chi2_uncorrected=uncorrected,
+        pvalue_uncorrected=chi2_sf_df1(uncorrected),
     )

@@ -12,24 +12,32 @@ import msgspec
 from ..scoring.run import Estimate
 
 __all__ = [
+    "LOWER_IS_BETTER",
     "REPORT_SCHEMA",
-    "RunInfo",
-    "TaskEntry",
-    "ModelEntry",
-    "DatasetEntry",
+    "TASK_LABELS",
     "AnatomyEntry",
     "CaseView",
+    "DatasetEntry",
+    "ModelEntry",
     "Report",
-    "TASK_LABELS",
-    "LOWER_IS_BETTER",
+    "RunInfo",
+    "TaskEntry",
 ]
 
 #: Version of the report layout.
 REPORT_SCHEMA = "u2fast.report/1"
 
 #: Column heading of each task's headline metric.
-TASK_LABELS = {"DD": "DD acc", "VRA": "VRA acc", "LL": "LL acc", "OD": "OD acc", "KD": "KD acc",
-               "CVE": "CVE RMSE", "RG": "RG BLEU-4", "CG": "CG BLEU-4"}
+TASK_LABELS = {
+    "DD": "DD acc",
+    "VRA": "VRA acc",
+    "LL": "LL acc",
+    "OD": "OD acc",
+    "KD": "KD acc",
+    "CVE": "CVE RMSE",
+    "RG": "RG BLEU-4",
+    "CG": "CG BLEU-4",
+}
 
 #: Metrics where a smaller value is better (sorting and colours follow it).
 LOWER_IS_BETTER = frozenset({"rmse"})

@@ -12,7 +12,7 @@ from .compare import Comparison
 from .model import Report
 from .terminal import format_estimate
 
-__all__ = ["datasets_table", "anatomy_table", "print_breakdowns", "print_comparison"]
+__all__ = ["anatomy_table", "datasets_table", "print_breakdowns", "print_comparison"]
 
 
 def datasets_table(report: Report) -> Table:
@@ -30,8 +30,13 @@ def datasets_table(report: Report) -> Table:
     for key, per in grid.items():
         anatomy, metric, n, in_u2 = meta[key]
         digits = 2 if metric == "bleu4" else 3
-        table.add_row(f"{key[0]}/{key[1]}" + ("" if in_u2 else "*"), anatomy, metric, str(n),
-                      *(format_estimate(per[lb], digits) if lb in per else "-" for lb in labels))
+        table.add_row(
+            f"{key[0]}/{key[1]}" + ("" if in_u2 else "*"),
+            anatomy,
+            metric,
+            str(n),
+            *(format_estimate(per[lb], digits) if lb in per else "-" for lb in labels),
+        )
     table.caption = "* not in U2 (as in the official scoring)"
     return table
 
@@ -47,8 +52,10 @@ def anatomy_table(report: Report) -> Table:
         if a.task == "all":
             grid.setdefault(a.anatomy, {})[a.label] = (a.value, a.counted)
     for anatomy, per in grid.items():
-        table.add_row(anatomy, *(f"{format_estimate(per[lb][0], 3)} n={per[lb][1]}" if lb in per else "-"
-                                 for lb in labels))
+        table.add_row(
+            anatomy,
+            *(f"{format_estimate(per[lb][0], 3)} n={per[lb][1]}" if lb in per else "-" for lb in labels),
+        )
     return table
 
 
@@ -65,29 +72,70 @@ def _g(x: float | None, digits: int = 4) -> str:
 
 def print_comparison(c: Comparison, console: Console) -> None:
     a, b = c.a, c.b
-    console.print(f"[bold]A[/bold] = {a.model} in {a.run} (prompt {a.prompt_variant});  "
-                  f"[bold]B[/bold] = {b.model} in {b.run} (prompt {b.prompt_variant})", markup=True, highlight=False)
-    console.print(f"{c.joined} cases joined by id ({c.only_a} only in A, {c.only_b} only in B); "
-                  f"{c.paired} paired cases counted for both; {c.mode} scoring", highlight=False)
-    boot = Table(title=f"Paired bootstrap, A − B ({c.n_resamples} resamples within datasets, "
-                       f"{round(c.confidence * 100)}% percentile CI)")
+    console.print(
+        f"[bold]A[/bold] = {a.model} in {a.run} (prompt {a.prompt_variant});  "
+        f"[bold]B[/bold] = {b.model} in {b.run} (prompt {b.prompt_variant})",
+        markup=True,
+        highlight=False,
+    )
+    console.print(
+        f"{c.joined} cases joined by id ({c.only_a} only in A, {c.only_b} only in B); "
+        f"{c.paired} paired cases counted for both; {c.mode} scoring",
+        highlight=False,
+    )
+    boot = Table(
+        title=f"Paired bootstrap, A − B ({c.n_resamples} resamples within datasets, "
+        f"{round(c.confidence * 100)}% percentile CI)"
+    )
     for col in ("", "metric", "n", "A", "B", "A − B", "CI", "p"):
         boot.add_column(col, justify="left" if col in ("", "metric") else "right")
     for d in c.bootstrap:
         ci = f"[{_g(d.low)}, {_g(d.high)}]" if d.low is not None and d.high is not None else "-"
-        boot.add_row(d.name, d.metric + (" (lower better)" if d.lower_is_better else ""), str(d.n), _g(d.a), _g(d.b),
-                     _g(d.difference), ci, _g(d.pvalue, 3) if d.pvalue is not None else "-")
+        boot.add_row(
+            d.name,
+            d.metric + (" (lower better)" if d.lower_is_better else ""),
+            str(d.n),
+            _g(d.a),
+            _g(d.b),
+            _g(d.difference),
+            ci,
+            _g(d.pvalue, 3) if d.pvalue is not None else "-",
+        )
     console.print(boot)
     if c.mcnemar:
         mt = Table(title="McNemar (b: A right, B wrong; c: A wrong, B right)")
-        for col in ("task", "n", "acc A", "acc B", "b", "c", "exact p", "χ² (corr.)", "p", "χ² (uncorr.)", "p "):
+        for col in (
+            "task",
+            "n",
+            "acc A",
+            "acc B",
+            "b",
+            "c",
+            "exact p",
+            "χ² (corr.)",
+            "p",
+            "χ² (uncorr.)",
+            "p ",
+        ):
             mt.add_column(col, justify="left" if col == "task" else "right")
         for m in c.mcnemar:
-            mt.add_row(m.task, str(m.n), _g(m.accuracy_a, 3), _g(m.accuracy_b, 3), str(m.b), str(m.c),
-                       _g(m.exact_pvalue, 3), _g(m.chi2_corrected, 4), _g(m.pvalue_corrected, 3),
-                       _g(m.chi2_uncorrected, 4), _g(m.pvalue_uncorrected, 3))
-        mt.caption = ("chi-square with df = 1; 'corr.' applies Edwards' continuity correction (statsmodels' default); "
-                      "'all' pools DD, VRA, LL, OD, KD")
+            mt.add_row(
+                m.task,
+                str(m.n),
+                _g(m.accuracy_a, 3),
+                _g(m.accuracy_b, 3),
+                str(m.b),
+                str(m.c),
+                _g(m.exact_pvalue, 3),
+                _g(m.chi2_corrected, 4),
+                _g(m.pvalue_corrected, 3),
+                _g(m.chi2_uncorrected, 4),
+                _g(m.pvalue_uncorrected, 3),
+            )
+        mt.caption = (
+            "chi-square with df = 1; 'corr.' applies Edwards' continuity correction (statsmodels' default); "
+            "'all' pools DD, VRA, LL, OD, KD"
+        )
         console.print(mt)
     if c.ablation is not None:
         console.print(c.ablation.statement, highlight=False)

@@ -12,11 +12,24 @@ from ..scoring.run import Estimate
 from ..types import TASKS
 from .model import TASK_LABELS, Report
 
-__all__ = ["to_markdown", "to_csv", "to_json", "CSV_COLUMNS"]
+__all__ = ["CSV_COLUMNS", "to_csv", "to_json", "to_markdown"]
 
 #: Columns of the CSV export, one row per (model, level, task, dataset or anatomy).
-CSV_COLUMNS = ("model", "run", "level", "task", "dataset", "anatomy", "metric", "value", "low", "high", "n",
-               "parse_rate", "error_rate")
+CSV_COLUMNS = (
+    "model",
+    "run",
+    "level",
+    "task",
+    "dataset",
+    "anatomy",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "n",
+    "parse_rate",
+    "error_rate",
+)
 
 
 def to_json(report: Report) -> str:
@@ -50,23 +63,36 @@ def _pct(x: float) -> str:
 
 
 def to_markdown(report: Report) -> str:
-    ci = (f"{round(report.confidence * 100)}% {report.interval_method} intervals, {report.n_resamples} resamples"
-          if report.n_resamples else "no intervals")
+    ci = (
+        f"{round(report.confidence * 100)}% {report.interval_method} intervals, {report.n_resamples} resamples"
+        if report.n_resamples
+        else "no intervals"
+    )
     lines = ["# U2-Bench report", "", f"{report.mode} scoring; {ci}; {report.schema}.", ""]
     for r in report.runs:
-        lines.append(f"- run `{_md_cell(r.name)}`: {r.n_cases} cases, prompt variant `{r.prompt_variant}`, "
-                     f"models {_md_cell(', '.join(r.models))}")
+        lines.append(
+            f"- run `{_md_cell(r.name)}`: {r.n_cases} cases, prompt variant `{r.prompt_variant}`, "
+            f"models {_md_cell(', '.join(r.models))}"
+        )
     lines += ["", "## Leaderboard", ""]
     head = ["#", "model", "U2", *(TASK_LABELS[t] for t in TASKS), "parsed", "API errors"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in report.models:
         cells = [str(m.rank), _md_cell(m.label), _md_estimate(m.u2)]
-        cells += [_md_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-" for t in TASKS]
+        cells += [
+            _md_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-"
+            for t in TASKS
+        ]
         cells += [_pct(m.parse_rate), _pct(m.error_rate)]
         lines.append("| " + " | ".join(cells) + " |")
     labels = [m.label for m in report.models]
-    lines += ["", "## Per dataset", "", "| scenario | anatomy | metric | " + " | ".join(map(_md_cell, labels)) + " |",
-              "|" + "---|" * (3 + len(labels))]
+    lines += [
+        "",
+        "## Per dataset",
+        "",
+        "| scenario | anatomy | metric | " + " | ".join(map(_md_cell, labels)) + " |",
+        "|" + "---|" * (3 + len(labels)),
+    ]
     grid: dict[tuple[str, str], dict[str, Estimate]] = {}
     meta: dict[tuple[str, str], tuple[str, str]] = {}
     for d in report.datasets:
@@ -74,16 +100,27 @@ def to_markdown(report: Report) -> str:
         meta[(d.task, d.dataset_id)] = (d.anatomy, d.metric)
     for key, per in grid.items():
         anatomy, metric = meta[key]
-        lines.append(f"| {key[0]}/{key[1]} | {_md_cell(anatomy)} | {metric} | "
-                     + " | ".join(_md_estimate(per.get(lb), 2 if metric == "bleu4" else 4) for lb in labels) + " |")
-    lines += ["", "## By anatomy (accuracy, classification and sector tasks)", "",
-              "| anatomy | task | " + " | ".join(map(_md_cell, labels)) + " |", "|" + "---|" * (2 + len(labels))]
+        lines.append(
+            f"| {key[0]}/{key[1]} | {_md_cell(anatomy)} | {metric} | "
+            + " | ".join(_md_estimate(per.get(lb), 2 if metric == "bleu4" else 4) for lb in labels)
+            + " |"
+        )
+    lines += [
+        "",
+        "## By anatomy (accuracy, classification and sector tasks)",
+        "",
+        "| anatomy | task | " + " | ".join(map(_md_cell, labels)) + " |",
+        "|" + "---|" * (2 + len(labels)),
+    ]
     agrid: dict[tuple[str, str], dict[str, Estimate]] = {}
     for a in report.anatomy:
         agrid.setdefault((a.anatomy, a.task), {})[a.label] = a.value
     for (anatomy, task), per in agrid.items():
-        lines.append(f"| {_md_cell(anatomy)} | {task} | " + " | ".join(_md_estimate(per.get(lb), 3) for lb in labels)
-                     + " |")
+        lines.append(
+            f"| {_md_cell(anatomy)} | {task} | "
+            + " | ".join(_md_estimate(per.get(lb), 3) for lb in labels)
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -92,10 +129,36 @@ def to_csv(report: Report) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
 
-    def row(model: str, run: str, level: str, task: str, dataset: str, anatomy: str, metric: str, e: Estimate,
-            n: int, parse_rate: float | None = None, error_rate: float | None = None) -> None:
-        w.writerow([model, run, level, task, dataset, anatomy, metric, _num(e.value, 6), _num(e.low, 6),
-                    _num(e.high, 6), n, _num(parse_rate, 6), _num(error_rate, 6)])
+    def row(
+        model: str,
+        run: str,
+        level: str,
+        task: str,
+        dataset: str,
+        anatomy: str,
+        metric: str,
+        e: Estimate,
+        n: int,
+        parse_rate: float | None = None,
+        error_rate: float | None = None,
+    ) -> None:
+        w.writerow(
+            [
+                model,
+                run,
+                level,
+                task,
+                dataset,
+                anatomy,
+                metric,
+                _num(e.value, 6),
+                _num(e.low, 6),
+                _num(e.high, 6),
+                n,
+                _num(parse_rate, 6),
+                _num(error_rate, 6),
+            ]
+        )
 
     runs = {m.label: m.run for m in report.models}
     for m in report.models:
@@ -104,8 +167,19 @@ def to_csv(report: Report) -> str:
             row(m.label, m.run, "task", t, "", "", ts.metric, ts.value, ts.n, ts.parse_rate, ts.error_rate)
     for d in report.datasets:
         answered = d.n - d.errors
-        row(d.label, runs.get(d.label, ""), "dataset", d.task, d.dataset_id, d.anatomy, d.metric, d.value, d.n,
-            d.parsed / answered if answered else None, d.errors / d.n if d.n else None)
+        row(
+            d.label,
+            runs.get(d.label, ""),
+            "dataset",
+            d.task,
+            d.dataset_id,
+            d.anatomy,
+            d.metric,
+            d.value,
+            d.n,
+            d.parsed / answered if answered else None,
+            d.errors / d.n if d.n else None,
+        )
     for a in report.anatomy:
         row(a.label, runs.get(a.label, ""), "anatomy", a.task, "", a.anatomy, a.metric, a.value, a.counted)
     return buf.getvalue()
