@@ -64,8 +64,8 @@ def _leaderboard(report: Report) -> str:
     for m in report.models:
         cells = [
             f'<td data-v="{m.rank}">{m.rank}</td>',
-            f"<td>{escape(m.label)}</td>",
-            f"<td>{escape(m.run)}</td>",
+            f'<td class="t">{escape(m.label)}</td>',
+            f'<td class="t">{escape(m.run)}</td>',
             _num_cell(m.u2),
         ]
         for t in TASKS:
@@ -97,9 +97,9 @@ def _datasets_table(report: Report) -> str:
         n = max((d.n for d in per_model.values()), default=0)
         name = f"{key[0]}/{key[1]}" + ("" if in_u2 else " (not in U2)")
         cells = [
-            f"<td>{escape(name)}</td>",
-            f"<td>{escape(anatomy)}</td>",
-            f"<td>{escape(metric)}</td>",
+            f'<td class="t">{escape(name)}</td>',
+            f'<td class="t">{escape(anatomy)}</td>',
+            f'<td class="t">{escape(metric)}</td>',
             f'<td data-v="{n}">{n}</td>',
         ]
         for label in labels:
@@ -121,7 +121,7 @@ def _anatomy_table(report: Report) -> str:
     ths = "".join(f"<th>{escape(h)}</th>" for h in ["anatomy", "task", *labels])
     rows = []
     for (anatomy, task), per_model in grid.items():
-        cells = [f"<td>{escape(anatomy)}</td>", f"<td>{escape(task)}</td>"]
+        cells = [f'<td class="t">{escape(anatomy)}</td>', f'<td class="t">{escape(task)}</td>']
         for label in labels:
             cell_entry = per_model.get(label)
             cell = _num_cell(cell_entry.value if cell_entry else None, 3)

@@ -14,7 +14,7 @@ h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom
 .meta{color:#5a6472;font-size:13px}
 table{border-collapse:collapse;margin:6px 0 12px;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #e5e9ef;padding:4px 8px;text-align:right;vertical-align:top}
-th:first-child,td:first-child{text-align:left}
+th:first-child,td:first-child,td.t{text-align:left}
 table.sortable th{cursor:pointer;user-select:none;background:#f4f6f9;position:sticky;top:0}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
 .ci{color:#6b7480;font-size:12px;display:block}
