@@ -14,14 +14,18 @@ from u2fast.scoring._bootstrap import (
     bootstrap_ci,
     paired_bootstrap,
 )
+from u2fast.scoring._mcnemar import McNemarResult, mcnemar
+from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 from u2fast.scoring._rouge import RougeScores, rouge
 from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
 
 __all__ = [
     "STATISTICS",
     "TASK_CODES",
+    "U2_WEIGHTS",
     "BleuResult",
     "BootstrapResult",
+    "McNemarResult",
     "PairedBootstrapResult",
     "RougeScores",
     "RunAggregate",
@@ -30,8 +34,10 @@ __all__ = [
     "bleu_stats",
     "bootstrap_ci",
     "corpus_bleu",
+    "mcnemar",
     "paired_bootstrap",
     "rouge",
     "score_bleu_stats",
     "sentence_bleu",
+    "u2_score",
 ]

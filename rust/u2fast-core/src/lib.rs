@@ -8,6 +8,7 @@ pub mod bleu;
 pub mod bootstrap;
 pub mod classification;
 pub mod lcs;
+pub mod mcnemar;
 pub mod porter;
 pub mod regression;
 pub mod rouge;

@@ -12,6 +12,7 @@ use u2fast_core::{classification, regression, u2};
 mod aggregate_py;
 mod bleu_py;
 mod bootstrap_py;
+mod mcnemar_py;
 mod rouge_py;
 
 /// Share of true values in a boolean array (NaN when empty).
@@ -101,6 +102,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_py::bootstrap_sums, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_py::paired_bootstrap_sums, m)?)?;
+    m.add_function(wrap_pyfunction!(mcnemar_py::mcnemar_many, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::rouge_scores, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::coco_rouge_l, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::porter_stem, m)?)?;
