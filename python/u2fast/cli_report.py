@@ -124,6 +124,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.terminal import print_leaderboard
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
     merged = RunScores(
         schema=SCORES_SCHEMA,
         mode=options.mode,
@@ -156,5 +158,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from .report.tables import print_comparison
 
-    print_comparison(comparison, Console())
+    console = Console()
+    if not console.is_terminal:  # piped or captured: room for the whole McNemar table instead of 80 columns
+        console = Console(width=140)
+    print_comparison(comparison, console)
     return 0
