@@ -169,3 +169,33 @@ def test_official_prompts_are_used_verbatim(tmp_path: Path) -> None:
     manifest = read_manifest(prepared.run_dir)
     assert manifest.prompt_source == "official"
     assert list(manifest.scenarios) == ["DD/21"]
+
+
+def test_bbox_choices_follow_the_loader() -> None:
+    from u2fast.cli import _BBOX_FORMATS
+    from u2fast.data import BBOX_FORMATS
+
+    assert tuple(_BBOX_FORMATS) == tuple(BBOX_FORMATS)
+
+
+def test_data_info_reports_bad_rows_and_strict_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "release" / "disease_diagnosis"
+    folder.mkdir(parents=True)
+    (folder / "21.tsv").write_text("index\tdataset_name\timg_data\tclass_label\n0\t21\tnot base64!!\tbenign\n")
+    capsys.readouterr()
+    assert main(["data", "info", "--data", str(tmp_path / "release"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["cases"] == 0 and info["skipped"]["count"] == 1
+    assert main(["data", "info", "--data", str(tmp_path / "release"), "--strict"]) == 3
+    err = capsys.readouterr().err
+    assert "21.tsv: row 0: field 'img_data'" in err
+
+
+def test_data_sample_writes_release_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "s"
+    assert main(["data", "sample", "--cases", "60", "--out", str(out), "--no-pydicom-data", "--json"]) == 0
+    assert (out / "disease_diagnosis").is_dir() and (out / "caption_generation").is_dir()
+    capsys.readouterr()
+    assert main(["data", "info", "--data", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"] == 60
+    assert main(["data", "sample", "--cases", "5", "--out", str(out)]) == 2  # never overwrites a folder

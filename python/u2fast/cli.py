@@ -22,6 +22,10 @@ from .errors import ConfigError, U2fastError
 __all__ = ["main", "build_parser"]
 
 
+#: Box layouts accepted by --bbox-format (kept in step with u2fast.data.BBOX_FORMATS by a test).
+_BBOX_FORMATS = ("auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px")
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -37,10 +41,10 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                    help="a model to evaluate, e.g. openai:gpt-4.1 (repeatable)")
     g.add_argument("--tasks", type=_csv, default=[], help="only these tasks, e.g. DD,VRA")
     g.add_argument("--datasets", type=_csv, default=[], help="only these dataset ids")
-    g.add_argument("--limit", type=int, default=None, help="at most N cases (for a quick look)")
+    g.add_argument("--limit", type=int, default=None, help="at most N cases per scenario (a quick look that still covers every task)")
     g.add_argument("--strict", action="store_true", help="a bad data row is fatal instead of skipped")
-    g.add_argument("--bbox-format", default="auto",
-                   choices=["auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px"])
+    g.add_argument("--bbox-format", default="auto", choices=_BBOX_FORMATS,
+                   help="box layout of gt_bbox (default: detected per dataset and recorded in the manifest)")
     g = p.add_argument_group("prompts and generation")
     g.add_argument("--prompts", type=Path, default=None, metavar="DIR",
                    help="folder with the official cla_prompt.json / mea_prompt.json for exact reproduction")
@@ -90,12 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     q = dsub.add_parser("info", help="summarize a data source")
     q.add_argument("--data", default="sample")
     q.add_argument("--strict", action="store_true")
-    q.add_argument("--bbox-format", default="auto")
+    q.add_argument("--bbox-format", default="auto", choices=_BBOX_FORMATS)
     q.add_argument("--json", action="store_true")
     q = dsub.add_parser("sample", help="write a generated sample in the release layout")
     q.add_argument("--cases", type=int, default=200)
     q.add_argument("--out", type=Path, required=True)
     q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--size", type=int, default=128, help="phantom image side in pixels")
+    q.add_argument("--no-pydicom-data", action="store_true",
+                   help="leave out the extra real frames of pydicom-data even when it is installed")
     q.add_argument("--json", action="store_true")
 
     p = sub.add_parser("plugins", help="list installed plugins and their models")
@@ -135,23 +142,50 @@ def cmd_data(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(info)
         else:
-            from rich.console import Console
-            from rich.pretty import Pretty
-
-            Console().print(Pretty(info))
+            _print_data_info(info)
         return 0
     if args.data_command == "sample":
         from .data.sample import write_sample
 
         if args.cases < 1:
             raise ConfigError("--cases must be at least 1")
-        summary = write_sample(args.out, args.cases, seed=args.seed)
+        summary = write_sample(args.out, args.cases, seed=args.seed, size=args.size,
+                               include_pydicom_data=False if args.no_pydicom_data else None)
         if args.json:
             _print_json(summary)
         else:
             print(f"wrote {args.cases} cases to {args.out}")
         return 0
     raise ConfigError("u2fast data needs an action: info or sample")
+
+
+def _print_data_info(info: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{info.get('description') or args_data_name(info)}[/bold]")
+    console.print(f"{info['cases']} cases, fingerprint {info['fingerprint'][:16]}")
+    table = Table(title="cases per scenario")
+    for col in ("scenario", "cases", "box layout"):
+        table.add_column(col, justify="right" if col == "cases" else "left")
+    for key, n in info["scenarios"].items():
+        table.add_row(key, str(n), info.get("bbox_format", {}).get(key, ""))
+    console.print(table)
+    if info.get("missing_scenarios"):
+        console.print(f"[yellow]scenarios with no case:[/yellow] {', '.join(info['missing_scenarios'])}")
+    skipped = info.get("skipped", {})
+    if skipped.get("count"):
+        console.print(f"[red]{skipped['count']} bad rows skipped[/red]: " +
+                      ", ".join(f"{reason} ({n})" for reason, n in skipped.get("by_reason", {}).items()))
+        for row in skipped.get("rows", [])[:20]:
+            console.print(f"  {row}")
+    for warning in info.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def args_data_name(info: dict[str, Any]) -> str:
+    return str(info.get("source", "data"))
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
