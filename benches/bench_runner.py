@@ -42,7 +42,9 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def client_async(url: str, images: Path, n: int, concurrency: int, timeout: float, max_attempts: int) -> dict[str, object]:
+def client_async(
+    url: str, images: Path, n: int, concurrency: int, timeout: float, max_attempts: int
+) -> dict[str, object]:
     from u2fast.runner import Limits, ModelRun, Progress, run
     from u2fast.testing import ChatCompletionsAdapter
     from u2fast.types import GenerationParams, ImageRef, Prompt, Request
@@ -50,23 +52,58 @@ def client_async(url: str, images: Path, n: int, concurrency: int, timeout: floa
     model = "fakeopenai:fake-model"
     requests = []
     for i in range(n):
-        ref = ImageRef(sha256=f"{i:064x}", mime="image/png", path=str(images), offset=(i % DISTINCT_IMAGES) * IMAGE_BYTES,
-                       length=IMAGE_BYTES, width=512, height=512)  # a distinct sha: every request encodes its image
-        prompt = Prompt(role="", instruction=f"case {i}: which option?", output_format="Answer with a letter.")
-        requests.append(Request(key=f"{i:032x}", case_id=str(i), dataset_id="bench", task="DD", model=model,
-                                prompt=prompt, images=(ref,), params=GenerationParams(max_tokens=16)))
-    limits = Limits(concurrency=concurrency, first_byte_timeout=timeout, total_timeout=timeout * 3,
-                    max_attempts=max_attempts)
+        ref = ImageRef(
+            sha256=f"{i:064x}",
+            mime="image/png",
+            path=str(images),
+            offset=(i % DISTINCT_IMAGES) * IMAGE_BYTES,
+            length=IMAGE_BYTES,
+            width=512,
+            height=512,
+        )  # a distinct sha: every request encodes its image
+        prompt = Prompt(
+            role="", instruction=f"case {i}: which option?", output_format="Answer with a letter."
+        )
+        requests.append(
+            Request(
+                key=f"{i:032x}",
+                case_id=str(i),
+                dataset_id="bench",
+                task="DD",
+                model=model,
+                prompt=prompt,
+                images=(ref,),
+                params=GenerationParams(max_tokens=16),
+            )
+        )
+    limits = Limits(
+        concurrency=concurrency,
+        first_byte_timeout=timeout,
+        total_timeout=timeout * 3,
+        max_attempts=max_attempts,
+    )
     with tempfile.TemporaryDirectory() as run_dir:
         cpu0, t0 = _cpu(), time.perf_counter()
-        outcome = run([ModelRun(model, ChatCompletionsAdapter(url), requests, limits)], Path(run_dir),
-                      progress=Progress("quiet"))
+        outcome = run(
+            [ModelRun(model, ChatCompletionsAdapter(url), requests, limits)],
+            Path(run_dir),
+            progress=Progress("quiet"),
+        )
         wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     stats = outcome.stats[model]
     latencies = sorted(c.latency_s for c in outcome.completions.values())
-    return {"latency_mean": sum(latencies) / max(1, len(latencies)),
-            "latency_p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,"n": n, "wall": wall, "cpu": cpu, "ok": stats.ok, "failed": stats.failed, "attempts": stats.attempts,
-            "errors": dict(stats.errors), "rss_mb": _peak_rss_mb()}
+    return {
+        "latency_mean": sum(latencies) / max(1, len(latencies)),
+        "latency_p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
+        "n": n,
+        "wall": wall,
+        "cpu": cpu,
+        "ok": stats.ok,
+        "failed": stats.failed,
+        "attempts": stats.attempts,
+        "errors": dict(stats.errors),
+        "rss_mb": _peak_rss_mb(),
+    }
 
 
 def client_threads(url: str, images: Path, n: int, threads: int, timeout: float) -> dict[str, object]:
@@ -78,16 +115,33 @@ def client_threads(url: str, images: Path, n: int, threads: int, timeout: float)
     blob = images.read_bytes()
 
     def call(i: int) -> str:
-        data = blob[(i % DISTINCT_IMAGES) * IMAGE_BYTES:(i % DISTINCT_IMAGES + 1) * IMAGE_BYTES]
+        data = blob[(i % DISTINCT_IMAGES) * IMAGE_BYTES : (i % DISTINCT_IMAGES + 1) * IMAGE_BYTES]
         b64 = base64.b64encode(data).decode()
-        body = {"model": "fake-model", "max_tokens": 16, "temperature": 0.0,
-                "messages": [{"role": "user", "content": [
-                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{b64}", "detail": "high"}},
-                    {"type": "text", "text": f"case {i}: which option?\nAnswer with a letter."}]}]}
+        body = {
+            "model": "fake-model",
+            "max_tokens": 16,
+            "temperature": 0.0,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "image_url",
+                            "image_url": {"url": f"data:image/png;base64,{b64}", "detail": "high"},
+                        },
+                        {"type": "text", "text": f"case {i}: which option?\nAnswer with a letter."},
+                    ],
+                }
+            ],
+        }
         try:
             with requests.Session() as session:
-                response = session.post(f"{url}/v1/chat/completions", json=body, timeout=(10, timeout),
-                                        headers={"authorization": "Bearer sk-test"})
+                response = session.post(
+                    f"{url}/v1/chat/completions",
+                    json=body,
+                    timeout=(10, timeout),
+                    headers={"authorization": "Bearer sk-test"},
+                )
                 return str(response.json()["choices"][0]["message"]["content"])
         except Exception as exc:  # noqa: BLE001 - the kit stores the error text as the answer
             return f"error: {exc}"
@@ -97,8 +151,16 @@ def client_threads(url: str, images: Path, n: int, threads: int, timeout: float)
         answers = list(pool.map(call, range(n)))
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     ok = sum(1 for a in answers if not a.startswith("error:"))
-    return {"n": n, "wall": wall, "cpu": cpu, "ok": ok, "failed": n - ok, "attempts": n, "errors": {},
-            "rss_mb": _peak_rss_mb()}
+    return {
+        "n": n,
+        "wall": wall,
+        "cpu": cpu,
+        "ok": ok,
+        "failed": n - ok,
+        "attempts": n,
+        "errors": {},
+        "rss_mb": _peak_rss_mb(),
+    }
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -131,22 +193,43 @@ class Server:
         self.proc.wait(10)
 
 
-def run_client(kind: str, url: str, images: Path, n: int, width: int, *, timeout: float = 120.0,
-               max_attempts: int = 6) -> dict[str, object]:
-    cmd = [sys.executable, __file__, "--client", kind, "--url", url, "--images", str(images), "--n", str(n),
-           "--width", str(width), "--timeout", str(timeout), "--max-attempts", str(max_attempts)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+def run_client(
+    kind: str, url: str, images: Path, n: int, width: int, *, timeout: float = 120.0, max_attempts: int = 6
+) -> dict[str, object]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--client",
+        kind,
+        "--url",
+        url,
+        "--images",
+        str(images),
+        "--n",
+        str(n),
+        "--width",
+        str(width),
+        "--timeout",
+        str(timeout),
+        "--max-attempts",
+        str(max_attempts),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     if out.returncode != 0:
         raise SystemExit(f"client {kind} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def row(label: str, width: int, result: dict[str, object], rate_limit: float | None, server_cpu: float) -> str:
+def row(
+    label: str, width: int, result: dict[str, object], rate_limit: float | None, server_cpu: float
+) -> str:
     n, wall, cpu = int(result["n"]), float(result["wall"]), float(result["cpu"])  # type: ignore[arg-type]
     ideal = width / LATENCY if rate_limit is None else min(width / LATENCY, rate_limit)
     achieved = n / wall
-    return (f"{label:<22} {width:>6} {n:>7} {achieved:>9.1f} {ideal:>9.1f} {achieved / ideal:>8.3f} "
-            f"{cpu / n * 1e6:>10.0f} {float(result['rss_mb']):>8.0f} {int(result['ok']):>7} {server_cpu / n * 1e6:>10.0f}")  # type: ignore[arg-type]
+    return (
+        f"{label:<22} {width:>6} {n:>7} {achieved:>9.1f} {ideal:>9.1f} {achieved / ideal:>8.3f} "
+        f"{cpu / n * 1e6:>10.0f} {float(result['rss_mb']):>8.0f} {int(result['ok']):>7} {server_cpu / n * 1e6:>10.0f}"
+    )  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -162,7 +245,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=None, help="requests per configuration = rounds x C")
     args = parser.parse_args()
     if args.client == "async":
-        print(json.dumps(client_async(args.url, args.images, args.n, args.width, args.timeout, args.max_attempts)))
+        print(
+            json.dumps(
+                client_async(args.url, args.images, args.n, args.width, args.timeout, args.max_attempts)
+            )
+        )
         return
     if args.client == "threads":
         print(json.dumps(client_threads(args.url, args.images, args.n, args.width, args.timeout)))
@@ -172,10 +259,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         images = Path(tmp) / "images.bin"
         images.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(DISTINCT_IMAGES * IMAGE_BYTES - 8))
-        print(f"fake provider: latency {LATENCY} s, 64 KB images; {rounds} rounds of C requests per row; "
-              f"{os.cpu_count()} CPUs")
-        header = (f"{'client':<22} {'C':>6} {'n':>7} {'req/s':>9} {'ideal':>9} {'fraction':>8} "
-                  f"{'cpu us/req':>10} {'rss MB':>8} {'ok':>7} {'server us':>10}")
+        print(
+            f"fake provider: latency {LATENCY} s, 64 KB images; {rounds} rounds of C requests per row; "
+            f"{os.cpu_count()} CPUs"
+        )
+        header = (
+            f"{'client':<22} {'C':>6} {'n':>7} {'req/s':>9} {'ideal':>9} {'fraction':>8} "
+            f"{'cpu us/req':>10} {'rss MB':>8} {'ok':>7} {'server us':>10}"
+        )
         print(header)
         print("-" * len(header))
         configs = [("u2fast async", "async", c) for c in (64, 512, 2048)]
@@ -201,10 +292,14 @@ def main() -> None:
         received, injected = int(errors.get("rate_limited", 0)), int(counts.get("rate_limited", 0))
         print()
         print(f"fault mix ({FAULT_MIX}), C={width}, n={n}, first-byte timeout 2 s, max 12 attempts:")
-        print(f"  completed {result['ok']}/{n} ok ({result['failed']} failed) in {float(result['wall']):.1f} s, "  # type: ignore[arg-type]
-              f"{result['attempts']} attempts; errors seen by the client {errors}")
-        print(f"  injected by the server: { {k: v for k, v in counts.items() if k not in ('requests', 'answered')} }, "
-              f"{counts.get('requests', 0)} requests")
+        print(
+            f"  completed {result['ok']}/{n} ok ({result['failed']} failed) in {float(result['wall']):.1f} s, "  # type: ignore[arg-type]
+            f"{result['attempts']} attempts; errors seen by the client {errors}"
+        )
+        print(
+            f"  injected by the server: { {k: v for k, v in counts.items() if k not in ('requests', 'answered')} }, "
+            f"{counts.get('requests', 0)} requests"
+        )
         ratio = received / injected if injected else float("nan")
         print(f"  429s received / injected = {received}/{injected} = {ratio:.3f} (goal within 5%)")
 

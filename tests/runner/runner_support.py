@@ -9,10 +9,11 @@ import time
 
 from PIL import Image
 
-from u2fast.types import GenerationParams, ImageRef, Prompt, Request
 from u2fast.runner import request_key
+from u2fast.types import GenerationParams, ImageRef, Prompt, Request
 
 MODEL = "fakeopenai:fake-model"
+DEFAULT_PARAMS = GenerationParams()
 
 
 def png(seed: int, size: int = 8) -> bytes:
@@ -26,16 +27,33 @@ def image_ref(data: bytes, mime: str = "image/png") -> ImageRef:
     return ImageRef(sha256=hashlib.sha256(data).hexdigest(), mime=mime, data=data)
 
 
-def make_requests(n: int, model: str = MODEL, *, params: GenerationParams = GenerationParams(),
-                  images: list[ImageRef] | None = None) -> list[Request]:
+def make_requests(
+    n: int,
+    model: str = MODEL,
+    *,
+    params: GenerationParams = DEFAULT_PARAMS,
+    images: list[ImageRef] | None = None,
+) -> list[Request]:
     adapter, bare = model.split(":", 1)
     out = []
     for i in range(n):
         ref = images[i % len(images)] if images else image_ref(png(i))
-        prompt = Prompt(role="", instruction=f"case c{i:04d}: which option?", output_format="Answer with a letter.")
+        prompt = Prompt(
+            role="", instruction=f"case c{i:04d}: which option?", output_format="Answer with a letter."
+        )
         key = request_key(adapter, bare, params, prompt, [ref.sha256])
-        out.append(Request(key=key, case_id=f"c{i:04d}", dataset_id="d1", task="DD", model=model, prompt=prompt,
-                           images=(ref,), params=params))
+        out.append(
+            Request(
+                key=key,
+                case_id=f"c{i:04d}",
+                dataset_id="d1",
+                task="DD",
+                model=model,
+                prompt=prompt,
+                images=(ref,),
+                params=params,
+            )
+        )
     return out
 
 

@@ -57,16 +57,19 @@ def test_the_key_is_not_in_the_repr(tmp_path: Path) -> None:
     assert config.api_key_for("openai:m", {}) == "sk-very-secret"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[models.\"openai:m\"]\nconcurency = 3\n", r"unknown setting\(s\) concurency"),
-    ("[models.\"openai:m\"]\nconcurrency = 2.5\n", "concurrency: expected an integer"),
-    ("[models.\"openai:m\"]\nrpm = -1\n", "rpm: must be positive"),
-    ("[models.\"openai:m\"]\nrpm = true\n", "rpm: expected a number"),
-    ("[models.gpt]\nrpm = 1\n", "written adapter:model"),
-    ("[model]\nrpm = 1\n", r"unknown table\(s\) model"),
-    ("[defaults]\nprice = 3\n", "price: expected"),
-    ("[defaults\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[models."openai:m"]\nconcurency = 3\n', r"unknown setting\(s\) concurency"),
+        ('[models."openai:m"]\nconcurrency = 2.5\n', "concurrency: expected an integer"),
+        ('[models."openai:m"]\nrpm = -1\n', "rpm: must be positive"),
+        ('[models."openai:m"]\nrpm = true\n', "rpm: expected a number"),
+        ("[models.gpt]\nrpm = 1\n", "written adapter:model"),
+        ("[model]\nrpm = 1\n", r"unknown table\(s\) model"),
+        ("[defaults]\nprice = 3\n", "price: expected"),
+        ("[defaults\n", "not valid TOML"),
+    ],
+)
 def test_mistakes_name_the_file_table_and_field(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError, match=message) as info:

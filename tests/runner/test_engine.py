@@ -10,8 +10,8 @@ from pathlib import Path
 
 import msgspec
 from PIL import Image
-
 from runner_support import MODEL, FakeClock, image_ref, make_requests, png
+
 from u2fast.adapters.base import EncodedImage, Price, Reply
 from u2fast.runner import Limits, ModelRun, Progress, estimate_run, iter_journal, run_models
 from u2fast.testing import ChatCompletionsAdapter, FakeProvider
@@ -32,7 +32,9 @@ class EchoLocal:
         self.seen.append((request.case_id, tuple(images)))
         if self.fail_on is not None and request.case_id == self.fail_on:
             return Reply(error=ApiError(kind="content_filtered", message="no"), text="should not be kept")
-        return Reply(text=images[0].mime if images else "none", usage=Usage(input_tokens=100, output_tokens=10))
+        return Reply(
+            text=images[0].mime if images else "none", usage=Usage(input_tokens=100, output_tokens=10)
+        )
 
 
 def run(models: list[ModelRun], run_dir: Path, **kw: object) -> object:
@@ -44,8 +46,10 @@ def test_local_adapter_gets_original_bytes_once_encoded_and_shared_across_models
     Image.new("RGB", (40, 20), (10, 20, 30)).save(jpeg, "JPEG")
     refs = [image_ref(jpeg.getvalue(), "image/jpeg"), image_ref(png(1))]
     a, b = EchoLocal("a"), EchoLocal("b")
-    runs = [ModelRun("echo:a", a, make_requests(6, "echo:a", images=refs), Limits(concurrency=2)),
-            ModelRun("echo:b", b, make_requests(6, "echo:b", images=refs), Limits(concurrency=2))]
+    runs = [
+        ModelRun("echo:a", a, make_requests(6, "echo:a", images=refs), Limits(concurrency=2)),
+        ModelRun("echo:b", b, make_requests(6, "echo:b", images=refs), Limits(concurrency=2)),
+    ]
     outcome = run(runs, tmp_path)
     images = {img.sha256: img for _, imgs in a.seen + b.seen for img in imgs}
     assert base64.b64decode(images[refs[0].sha256].base64) == jpeg.getvalue()
@@ -62,7 +66,9 @@ def test_max_side_shrinks_large_images_only(tmp_path: Path) -> None:
     adapter = EchoLocal()
     refs = [image_ref(big.getvalue()), image_ref(png(2))]
     run([ModelRun("echo:echo", adapter, make_requests(2, "echo:echo", images=refs))], tmp_path, max_side=100)
-    sizes = {case: Image.open(io.BytesIO(base64.b64decode(imgs[0].base64))).size for case, imgs in adapter.seen}
+    sizes = {
+        case: Image.open(io.BytesIO(base64.b64decode(imgs[0].base64))).size for case, imgs in adapter.seen
+    }
     assert sizes == {"c0000": (100, 50), "c0001": (8, 8)}
 
 
@@ -70,7 +76,10 @@ def test_replay_style_adapter_gets_no_images(tmp_path: Path) -> None:
     adapter = EchoLocal()
     broken = image_ref(b"")  # never read
     broken = msgspec.structs.replace(broken, data=None, path=str(tmp_path / "missing.png"))
-    run([ModelRun("echo:echo", adapter, make_requests(2, "echo:echo", images=[broken]), needs_images=False)], tmp_path)
+    run(
+        [ModelRun("echo:echo", adapter, make_requests(2, "echo:echo", images=[broken]), needs_images=False)],
+        tmp_path,
+    )
     assert all(imgs == () for _, imgs in adapter.seen)
 
 
@@ -82,7 +91,9 @@ def test_unreadable_image_is_a_final_error_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_an_error_reply_is_never_stored_as_text(tmp_path: Path) -> None:
-    outcome = run([ModelRun("echo:echo", EchoLocal(fail_on="c0001"), make_requests(3, "echo:echo"))], tmp_path)
+    outcome = run(
+        [ModelRun("echo:echo", EchoLocal(fail_on="c0001"), make_requests(3, "echo:echo"))], tmp_path
+    )
     bad = [c for c in outcome.completions.values() if c.case_id == "c0001"]  # type: ignore[attr-defined]
     assert bad[0].text is None and bad[0].error.kind == "content_filtered"
 
@@ -137,11 +148,17 @@ def test_dry_run_counts_what_would_be_sent(tmp_path: Path) -> None:
 
 def test_plain_progress_reports_each_model(tmp_path: Path) -> None:
     stream = io.StringIO()
-    run([ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))], tmp_path,
-        progress=Progress("plain", stream=stream))
+    run(
+        [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
+        tmp_path,
+        progress=Progress("plain", stream=stream),
+    )
     text = stream.getvalue()
     assert "echo:echo: 3/3 done, 3 ok" in text and "tokens 300+30" in text
     quiet = io.StringIO()
-    run([ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))], tmp_path,
-        progress=Progress("quiet", stream=quiet))
+    run(
+        [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
+        tmp_path,
+        progress=Progress("quiet", stream=quiet),
+    )
     assert quiet.getvalue() == ""

@@ -8,37 +8,47 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from runner_support import MODEL, FakeClock, make_requests
+
 from u2fast.runner import Limits, ModelRun, RunOutcome, iter_journal, run_models
 from u2fast.testing import ChatCompletionsAdapter, FailFirst, FakeProvider
 
 
-def run_against(tmp_path: Path, n: int = 4, limits: Limits | None = None, clock: FakeClock | None = None,
-                **fake: Any) -> tuple[RunOutcome, FakeProvider, FakeClock]:
+def run_against(
+    tmp_path: Path, n: int = 4, limits: Limits | None = None, clock: FakeClock | None = None, **fake: Any
+) -> tuple[RunOutcome, FakeProvider, FakeClock]:
     clock = clock or FakeClock()
 
     async def go() -> tuple[RunOutcome, FakeProvider]:
         async with FakeProvider(**fake) as provider:
             adapter = ChatCompletionsAdapter(provider.url)
-            outcome = await run_models([ModelRun(MODEL, adapter, make_requests(n), limits or Limits(concurrency=4))],
-                                       tmp_path, clock=clock, seed=1)
+            outcome = await run_models(
+                [ModelRun(MODEL, adapter, make_requests(n), limits or Limits(concurrency=4))],
+                tmp_path,
+                clock=clock,
+                seed=1,
+            )
             return outcome, provider
 
     outcome, provider = asyncio.run(go())
     return outcome, provider, clock
 
 
-@pytest.mark.parametrize(("fault", "kind"), [
-    ("rate_limited", "rate_limited"),
-    ("server_error", "server"),
-    ("unavailable", "overloaded"),
-    ("overloaded", "overloaded"),
-    ("reset", "connection"),
-    ("malformed", "malformed_response"),
-    ("empty", "malformed_response"),
-])
-def test_retryable_errors_are_journalled_then_retried_to_an_answer(tmp_path: Path, fault: str, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "kind"),
+    [
+        ("rate_limited", "rate_limited"),
+        ("server_error", "server"),
+        ("unavailable", "overloaded"),
+        ("overloaded", "overloaded"),
+        ("reset", "connection"),
+        ("malformed", "malformed_response"),
+        ("empty", "malformed_response"),
+    ],
+)
+def test_retryable_errors_are_journalled_then_retried_to_an_answer(
+    tmp_path: Path, fault: str, kind: str
+) -> None:
     outcome, provider, _ = run_against(tmp_path, faults=FailFirst(fault, times=2), retry_after=0.01)
     assert all(c.ok and c.text == "A" for c in outcome.completions.values())
     assert len(outcome.completions) == 4
@@ -52,7 +62,9 @@ def test_retryable_errors_are_journalled_then_retried_to_an_answer(tmp_path: Pat
     assert provider.counts["requests"] == 12
 
 
-@pytest.mark.parametrize(("fault", "kind"), [("bad_request", "bad_request"), ("content_filter", "content_filtered")])
+@pytest.mark.parametrize(
+    ("fault", "kind"), [("bad_request", "bad_request"), ("content_filter", "content_filtered")]
+)
 def test_final_errors_are_not_retried(tmp_path: Path, fault: str, kind: str) -> None:
     outcome, provider, _ = run_against(tmp_path, faults=FailFirst(fault, times=99))
     assert provider.counts["requests"] == 4
@@ -73,16 +85,32 @@ def test_huge_body_is_read_and_answered(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("fault", "reason"), [("quota", "quota"), ("auth", "auth")])
-def test_quota_or_auth_stops_that_model_and_the_others_finish(tmp_path: Path, fault: str, reason: str) -> None:
+def test_quota_or_auth_stops_that_model_and_the_others_finish(
+    tmp_path: Path, fault: str, reason: str
+) -> None:
     async def go() -> tuple[RunOutcome, FakeProvider]:
         async with FakeProvider(faults=FailFirst(fault, times=99, only="-bad")) as provider:
             bad = ChatCompletionsAdapter(provider.url, model="fake-bad")
             good = ChatCompletionsAdapter(provider.url, model="fake-good")
-            runs = [ModelRun("fakeopenai:fake-bad", bad, make_requests(30, "fakeopenai:fake-bad"), Limits(concurrency=2)),
-                    ModelRun("fakeopenai:fake-good", good, make_requests(30, "fakeopenai:fake-good"), Limits(concurrency=2))]
+            runs = [
+                ModelRun(
+                    "fakeopenai:fake-bad",
+                    bad,
+                    make_requests(30, "fakeopenai:fake-bad"),
+                    Limits(concurrency=2),
+                ),
+                ModelRun(
+                    "fakeopenai:fake-good",
+                    good,
+                    make_requests(30, "fakeopenai:fake-good"),
+                    Limits(concurrency=2),
+                ),
+            ]
             # the bad model's prompts say so, so that the fault hits only them
-            runs[0].requests = [msgspec.structs.replace(r, prompt=msgspec.structs.replace(r.prompt, role="-bad"))
-                                for r in runs[0].requests]
+            runs[0].requests = [
+                msgspec.structs.replace(r, prompt=msgspec.structs.replace(r.prompt, role="-bad"))
+                for r in runs[0].requests
+            ]
             return await run_models(runs, tmp_path, clock=FakeClock()), provider
 
     outcome, provider = asyncio.run(go())
@@ -95,8 +123,9 @@ def test_quota_or_auth_stops_that_model_and_the_others_finish(tmp_path: Path, fa
 
 
 def test_retry_after_is_honoured_before_the_next_attempt(tmp_path: Path) -> None:
-    outcome, _, clock = run_against(tmp_path, n=1, limits=Limits(concurrency=1),
-                                    faults=FailFirst("rate_limited", times=1), retry_after=7)
+    outcome, _, clock = run_against(
+        tmp_path, n=1, limits=Limits(concurrency=1), faults=FailFirst("rate_limited", times=1), retry_after=7
+    )
     assert all(c.ok for c in outcome.completions.values())
     record = next(r for r in iter_journal(tmp_path / "journal.jsonl") if not r.ok)
     assert record.error is not None and record.error.retry_after == 7
@@ -104,8 +133,12 @@ def test_retry_after_is_honoured_before_the_next_attempt(tmp_path: Path) -> None
 
 
 def test_max_attempts_bounds_the_tries_and_keeps_the_last_error(tmp_path: Path) -> None:
-    outcome, provider, _ = run_against(tmp_path, n=2, limits=Limits(concurrency=2, max_attempts=3),
-                                       faults=FailFirst("server_error", times=99))
+    outcome, provider, _ = run_against(
+        tmp_path,
+        n=2,
+        limits=Limits(concurrency=2, max_attempts=3),
+        faults=FailFirst("server_error", times=99),
+    )
     assert provider.counts["requests"] == 6
     assert all(not c.ok and c.attempt == 3 for c in outcome.completions.values())
     assert outcome.stats[MODEL].failed == 2
@@ -118,8 +151,9 @@ def test_api_key_never_reaches_a_written_file(tmp_path: Path) -> None:
     async def go() -> RunOutcome:
         async with FakeProvider(faults=FailFirst("echo_key", times=99, only="c0001")) as provider:
             adapter = ChatCompletionsAdapter(provider.url, api_key=key)
-            return await run_models([ModelRun(MODEL, adapter, make_requests(3), Limits(concurrency=1))], tmp_path,
-                                    clock=clock)
+            return await run_models(
+                [ModelRun(MODEL, adapter, make_requests(3), Limits(concurrency=1))], tmp_path, clock=clock
+            )
 
     outcome = asyncio.run(go())
     echoed = [c for c in outcome.completions.values() if c.error is not None]

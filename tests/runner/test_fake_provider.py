@@ -9,36 +9,66 @@ from typing import Any
 import aiohttp
 import pytest
 
-import u2fast.testing as testing
+from u2fast import testing
 from u2fast.testing import FailFirst, FakeProvider, FaultMix, RateLimit
 
 B64 = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAAAAADhZOFXAAAAEElEQVR4nGNsYIAAJgaKGAAmCACQXTClHgAAAABJRU5ErkJggg=="
-OPENAI = {"model": "gpt-4o", "messages": [{"role": "user", "content": [
-    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{B64}", "detail": "high"}},
-    {"type": "text", "text": "Which option?"}]}], "max_tokens": 64}
-GEMINI = {"contents": [{"role": "user", "parts": [{"inlineData": {"data": B64, "mime_type": "image/png"}},
-                                                   {"text": "Which option?"}]}],
-          "generationConfig": {"temperature": 0.0, "maxOutputTokens": 64}}
-ANTHROPIC = {"model": "claude-x", "max_tokens": 64, "messages": [{"role": "user", "content": [
-    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": B64}},
-    {"type": "text", "text": "Which option?"}]}]}
+OPENAI = {
+    "model": "gpt-4o",
+    "messages": [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{B64}", "detail": "high"}},
+                {"type": "text", "text": "Which option?"},
+            ],
+        }
+    ],
+    "max_tokens": 64,
+}
+GEMINI = {
+    "contents": [
+        {
+            "role": "user",
+            "parts": [{"inlineData": {"data": B64, "mime_type": "image/png"}}, {"text": "Which option?"}],
+        }
+    ],
+    "generationConfig": {"temperature": 0.0, "maxOutputTokens": 64},
+}
+ANTHROPIC = {
+    "model": "claude-x",
+    "max_tokens": 64,
+    "messages": [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": B64}},
+                {"type": "text", "text": "Which option?"},
+            ],
+        }
+    ],
+}
 
 
 async def post(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, json=body, headers=headers or {}) as response:
-            raw = await response.read()
-            try:
-                doc = json.loads(raw)
-            except ValueError:
-                doc = raw
-            return response.status, dict(response.headers), doc
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers or {}) as response,
+    ):
+        raw = await response.read()
+        try:
+            doc = json.loads(raw)
+        except ValueError:
+            doc = raw
+        return response.status, dict(response.headers), doc
 
 
 def test_three_wires_are_answered_in_their_own_shapes() -> None:
     async def go() -> None:
         async with FakeProvider(answer=lambda r: f"{r.wire}:{r.prompt}", keep_bodies=True) as fake:
-            status, _, doc = await post(f"{fake.url}/v1/chat/completions", OPENAI, {"authorization": "Bearer sk-t"})
+            status, _, doc = await post(
+                f"{fake.url}/v1/chat/completions", OPENAI, {"authorization": "Bearer sk-t"}
+            )
             assert status == 200 and doc["choices"][0]["message"]["content"] == "openai:Which option?"
             assert doc["usage"]["prompt_tokens"] > 0
             status, _, doc = await post(f"{fake.url}/v1beta/models/gemini-2.5-pro:generateContent", GEMINI)
@@ -66,10 +96,18 @@ def test_rate_limit_answers_429_with_retry_after_in_the_wire_format() -> None:
     asyncio.run(go())
 
 
-@pytest.mark.parametrize("fault", ["quota", "server_error", "unavailable", "overloaded", "auth", "bad_request"])
+@pytest.mark.parametrize(
+    "fault", ["quota", "server_error", "unavailable", "overloaded", "auth", "bad_request"]
+)
 def test_error_faults_carry_provider_statuses(fault: str) -> None:
-    expected = {"quota": 429, "server_error": 500, "unavailable": 503, "overloaded": 529, "auth": 401,
-                "bad_request": 400}[fault]
+    expected = {
+        "quota": 429,
+        "server_error": 500,
+        "unavailable": 503,
+        "overloaded": 529,
+        "auth": 401,
+        "bad_request": 400,
+    }[fault]
 
     async def go() -> None:
         async with FakeProvider(faults=FailFirst(fault)) as fake:
@@ -103,8 +141,11 @@ def test_runs_from_synchronous_code_in_a_thread() -> None:
     import urllib.request
 
     with FakeProvider(answer=lambda r: "sync") as fake:
-        request = urllib.request.Request(f"{fake.url}/v1/chat/completions", data=json.dumps(OPENAI).encode(),
-                                         headers={"content-type": "application/json"})
+        request = urllib.request.Request(
+            f"{fake.url}/v1/chat/completions",
+            data=json.dumps(OPENAI).encode(),
+            headers={"content-type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.loads(response.read())["choices"][0]["message"]["content"] == "sync"
         assert fake.counts["answered"] == 1
@@ -127,8 +168,23 @@ def test_fault_mix_rejects_bad_rates_and_names() -> None:
 
 
 def test_public_surface() -> None:
-    assert sorted(testing.__all__) == sorted([
-        "FakeProvider", "ReceivedRequest", "RateLimit", "Answer", "FAULTS", "Fault", "FaultPlan", "FaultMix",
-        "FailFirst", "Latency", "constant", "uniform", "lognormal", "ChatCompletionsAdapter"])
+    assert sorted(testing.__all__) == sorted(
+        [
+            "FakeProvider",
+            "ReceivedRequest",
+            "RateLimit",
+            "Answer",
+            "FAULTS",
+            "Fault",
+            "FaultPlan",
+            "FaultMix",
+            "FailFirst",
+            "Latency",
+            "constant",
+            "uniform",
+            "lognormal",
+            "ChatCompletionsAdapter",
+        ]
+    )
     for name in testing.__all__:
         assert hasattr(testing, name)

@@ -17,7 +17,9 @@ def ok(key: str, text: str = "A", attempt: int = 1) -> Completion:
 
 
 def err(key: str, kind: str = "server", attempt: int = 1) -> Completion:
-    return Completion(key=key, case_id=key, model="m:x", error=ApiError(kind=kind, message="boom"), attempt=attempt)  # type: ignore[arg-type]
+    return Completion(
+        key=key, case_id=key, model="m:x", error=ApiError(kind=kind, message="boom"), attempt=attempt
+    )  # type: ignore[arg-type]
 
 
 def write(path: Path, records: list[Completion], tail: bytes = b"") -> None:

@@ -21,8 +21,13 @@ def test_key_changes_with_everything_that_decides_the_answer() -> None:
         request_key("openai", "gpt-4o", GenerationParams(), P, ["ab" * 32]),
         request_key("openai", "gpt-4.1", GenerationParams(temperature=0.7), P, ["ab" * 32]),
         request_key("openai", "gpt-4.1", GenerationParams(seed=1), P, ["ab" * 32]),
-        request_key("openai", "gpt-4.1", GenerationParams(), Prompt(role="", instruction="Which view?",
-                                                                    output_format="One word."), ["ab" * 32]),
+        request_key(
+            "openai",
+            "gpt-4.1",
+            GenerationParams(),
+            Prompt(role="", instruction="Which view?", output_format="One word."),
+            ["ab" * 32],
+        ),
         request_key("openai", "gpt-4.1", GenerationParams(), P, ["cd" * 32]),
         request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32, "cd" * 32]),
         request_key("openai", "gpt-4.1", GenerationParams(), P.text, ["ab" * 32]),
@@ -31,9 +36,12 @@ def test_key_changes_with_everything_that_decides_the_answer() -> None:
 
 
 def test_prompt_labels_do_not_change_the_key() -> None:
-    labelled = Prompt(role=P.role, instruction=P.instruction, output_format=P.output_format, template="x:1",
-                      variant="other")
-    assert request_key("o", "m", GenerationParams(), P, []) == request_key("o", "m", GenerationParams(), labelled, [])
+    labelled = Prompt(
+        role=P.role, instruction=P.instruction, output_format=P.output_format, template="x:1", variant="other"
+    )
+    assert request_key("o", "m", GenerationParams(), P, []) == request_key(
+        "o", "m", GenerationParams(), labelled, []
+    )
 
 
 def test_empty_adapter_is_rejected() -> None:

@@ -2,14 +2,35 @@ from __future__ import annotations
 
 import inspect
 
-import u2fast.runner as runner
+from u2fast import runner
 
 
 def test_runner_surface_is_locked() -> None:
-    assert sorted(runner.__all__) == sorted([
-        "Limits", "ModelRun", "RunOutcome", "ModelStats", "run_models", "run", "read_journal", "iter_journal",
-        "request_key", "Progress", "Clock", "SystemClock", "SessionFactory", "default_session", "cost_of",
-        "price_for", "estimate_run", "ModelEstimate", "load_config", "EvalConfig", "ModelConfig"])
+    assert sorted(runner.__all__) == sorted(
+        [
+            "Limits",
+            "ModelRun",
+            "RunOutcome",
+            "ModelStats",
+            "run_models",
+            "run",
+            "read_journal",
+            "iter_journal",
+            "request_key",
+            "Progress",
+            "Clock",
+            "SystemClock",
+            "SessionFactory",
+            "default_session",
+            "cost_of",
+            "price_for",
+            "estimate_run",
+            "ModelEstimate",
+            "load_config",
+            "EvalConfig",
+            "ModelConfig",
+        ]
+    )
     for name in runner.__all__:
         assert hasattr(runner, name)
 

@@ -31,8 +31,13 @@ def case_of(request: ReceivedRequest) -> str:
 
 def start_child(url: str, run_dir: Path, concurrency: int = 16) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, str(CHILD), url, str(run_dir), str(N), str(concurrency)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), url, str(run_dir), str(N), str(concurrency)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def ok_cases(run_dir: Path) -> set[str]:
@@ -43,8 +48,13 @@ def ok_cases(run_dir: Path) -> set[str]:
 @pytest.mark.timeout(180)
 def test_kill_9_at_random_points_loses_nothing_finished_and_resends_nothing_finished(tmp_path: Path) -> None:
     rng = random.Random(20261128)
-    fake = FakeProvider(answer=deterministic_answer, latency=uniform(0.005, 0.06),
-                        faults=FaultMix({"server_error": 0.05, "rate_limited": 0.03}), retry_after=0.05, seed=3)
+    fake = FakeProvider(
+        answer=deterministic_answer,
+        latency=uniform(0.005, 0.06),
+        faults=FaultMix({"server_error": 0.05, "rate_limited": 0.03}),
+        retry_after=0.05,
+        seed=3,
+    )
     with fake:
         run_dir = tmp_path / "interrupted"
         for _ in range(4):
@@ -95,7 +105,7 @@ def test_ctrl_c_flushes_the_journal_says_how_to_resume_and_resume_finishes(tmp_p
         assert 0 < len(saved) < N
         mark = len(fake.received())
         child = start_child(fake.url, tmp_path)
-        out, err = child.communicate(timeout=120)
+        _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
         assert not ({case_of(r) for r in fake.received()[mark:]} & saved)
     assert len(ok_cases(tmp_path)) == N

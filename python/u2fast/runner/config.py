@@ -25,17 +25,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
 from ..adapters.base import Price
 from ..errors import ConfigError
 from .limits import Limits
 
-__all__ = ["EvalConfig", "ModelConfig", "load_config", "LIMIT_FIELDS"]
+__all__ = ["LIMIT_FIELDS", "EvalConfig", "ModelConfig", "load_config"]
 
 LIMIT_FIELDS: dict[str, type] = {
     "concurrency": int,
@@ -116,8 +117,10 @@ class EvalConfig:
                 key = layer.api_key
             elif layer.api_key_env:
                 if layer.api_key_env not in env:
-                    raise ConfigError(f"{self.path or 'config'}: {model}: environment variable "
-                                      f"{layer.api_key_env} (api_key_env) is not set")
+                    raise ConfigError(
+                        f"{self.path or 'config'}: {model}: environment variable "
+                        f"{layer.api_key_env} (api_key_env) is not set"
+                    )
                 key = env[layer.api_key_env]
         return key
 
@@ -128,15 +131,23 @@ def _table(path: str, where: str, raw: Any) -> ModelConfig:
     unknown = set(raw) - set(LIMIT_FIELDS) - _OTHER_FIELDS
     if unknown:
         known = ", ".join(sorted([*LIMIT_FIELDS, *_OTHER_FIELDS]))
-        raise ConfigError(f"{path}: [{where}]: unknown setting(s) {', '.join(sorted(unknown))}; known: {known}")
+        raise ConfigError(
+            f"{path}: [{where}]: unknown setting(s) {', '.join(sorted(unknown))}; known: {known}"
+        )
     limits: dict[str, float | int] = {}
     for name, kind in LIMIT_FIELDS.items():
         if name not in raw:
             continue
         value = raw[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-            raise ConfigError(f"{path}: [{where}] {name}: expected {'an integer' if kind is int else 'a number'}, "
-                              f"got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (kind is int and not isinstance(value, int))
+        ):
+            raise ConfigError(
+                f"{path}: [{where}] {name}: expected {'an integer' if kind is int else 'a number'}, "
+                f"got {value!r}"
+            )
         if value <= 0:
             raise ConfigError(f"{path}: [{where}] {name}: must be positive, got {value!r}")
         limits[name] = kind(value)
@@ -146,15 +157,26 @@ def _table(path: str, where: str, raw: Any) -> ModelConfig:
     price = None
     if "price" in raw:
         p = raw["price"]
-        if not (isinstance(p, dict) and set(p) == {"input", "output"}
-                and all(isinstance(p[k], (int, float)) and not isinstance(p[k], bool) and p[k] >= 0 for k in p)):
-            raise ConfigError(f"{path}: [{where}] price: expected {{ input = USD, output = USD }} per million tokens")
+        if not (
+            isinstance(p, dict)
+            and set(p) == {"input", "output"}
+            and all(isinstance(p[k], (int, float)) and not isinstance(p[k], bool) and p[k] >= 0 for k in p)
+        ):
+            raise ConfigError(
+                f"{path}: [{where}] price: expected {{ input = USD, output = USD }} per million tokens"
+            )
         price = Price(input=float(p["input"]), output=float(p["output"]))
     options = raw.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(f"{path}: [{where}] options: expected a table")
-    return ModelConfig(limits=limits, base_url=raw.get("base_url"), api_key=raw.get("api_key"),
-                       api_key_env=raw.get("api_key_env"), price=price, options=options)
+    return ModelConfig(
+        limits=limits,
+        base_url=raw.get("base_url"),
+        api_key=raw.get("api_key"),
+        api_key_env=raw.get("api_key_env"),
+        price=price,
+        options=options,
+    )
 
 
 def load_config(path: str | os.PathLike[str]) -> EvalConfig:
@@ -168,7 +190,9 @@ def load_config(path: str | os.PathLike[str]) -> EvalConfig:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
     unknown = set(raw) - {"defaults", "providers", "models"}
     if unknown:
-        raise ConfigError(f"{p}: unknown table(s) {', '.join(sorted(unknown))}; known: defaults, providers, models")
+        raise ConfigError(
+            f"{p}: unknown table(s) {', '.join(sorted(unknown))}; known: defaults, providers, models"
+        )
     name = str(p)
     defaults = _table(name, "defaults", raw.get("defaults", {}))
     providers_raw = raw.get("providers", {})
@@ -179,6 +203,8 @@ def load_config(path: str | os.PathLike[str]) -> EvalConfig:
     models = {}
     for k, v in models_raw.items():
         if ":" not in k:
-            raise ConfigError(f'{p}: [models."{k}"]: model names are written adapter:model, e.g. "openai:gpt-4.1"')
+            raise ConfigError(
+                f'{p}: [models."{k}"]: model names are written adapter:model, e.g. "openai:gpt-4.1"'
+            )
         models[k] = _table(name, f'models."{k}"', v)
     return EvalConfig(path=name, defaults=defaults, providers=providers, models=models)

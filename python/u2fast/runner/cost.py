@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..adapters.base import Price
 from ..types import ErrorKind, Usage
 
-__all__ = ["Price", "ModelStats", "cost_of", "price_for"]
+__all__ = ["ModelStats", "Price", "cost_of", "price_for"]
 
 
 def cost_of(usage: Usage, price: Price | None) -> float:
@@ -18,7 +18,9 @@ def cost_of(usage: Usage, price: Price | None) -> float:
     return (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000.0
 
 
-def price_for(model: str, table: Mapping[str, Price], overrides: Mapping[str, Price] | None = None) -> Price | None:
+def price_for(
+    model: str, table: Mapping[str, Price], overrides: Mapping[str, Price] | None = None
+) -> Price | None:
     """The price of ``adapter:model`` (or bare ``model``): user overrides first, then the adapter's table."""
     bare = model.split(":", 1)[1] if ":" in model else model
     for source in (overrides or {}, table):

@@ -9,6 +9,7 @@ One aiohttp session per provider, shared by that provider's models.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import random
 import sys
@@ -33,7 +34,7 @@ from .secrets import Redactor
 if TYPE_CHECKING:
     from .progress import Progress
 
-__all__ = ["ModelRun", "RunOutcome", "SessionFactory", "run_models", "run", "default_session", "loop_factory"]
+__all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "loop_factory", "run", "run_models"]
 
 #: ``(provider, connection_limit) -> ClientSession``; tests inject their own.
 SessionFactory = Callable[[str, int], aiohttp.ClientSession]
@@ -67,15 +68,20 @@ class RunOutcome:
     @property
     def errors(self) -> dict[str, dict[str, int]]:
         """model -> error class -> failed attempts."""
-        return {name: dict(s.errors) for name, s in self.stats.items()}
+        return {name: {str(kind): n for kind, n in s.errors.items()} for name, s in self.stats.items()}
 
 
 def default_session(provider: str, connection_limit: int) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(limit=connection_limit, limit_per_host=0, ttl_dns_cache=300,
-                                     keepalive_timeout=30.0)
+    connector = aiohttp.TCPConnector(
+        limit=connection_limit, limit_per_host=0, ttl_dns_cache=300, keepalive_timeout=30.0
+    )
     # Per-request timeouts come from each model's Limits; this one only guards stray calls.
-    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=600.0),
-                                 raise_for_status=False, headers={"user-agent": "u2fast"})
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=aiohttp.ClientTimeout(total=600.0),
+        raise_for_status=False,
+        headers={"user-agent": "u2fast"},
+    )
 
 
 class _Budget:
@@ -113,16 +119,28 @@ class _ModelState:
         #: Token estimates are only needed for a token rate or a price (budget, dry run).
         self.needs_estimate = run.limits.tpm is not None or run.price is not None
         self.mean_output = 0.0
-        self.timeout = aiohttp.ClientTimeout(total=run.limits.total_timeout, connect=run.limits.connect_timeout,
-                                             sock_connect=run.limits.connect_timeout,
-                                             sock_read=run.limits.first_byte_timeout)
+        self.timeout = aiohttp.ClientTimeout(
+            total=run.limits.total_timeout,
+            connect=run.limits.connect_timeout,
+            sock_connect=run.limits.connect_timeout,
+            sock_read=run.limits.first_byte_timeout,
+        )
 
 
 class _Engine:
-    def __init__(self, models: list[ModelRun], writer: JournalWriter, best: dict[str, Completion],
-                 prior_attempts: dict[str, int], clock: Clock, session_factory: SessionFactory,
-                 progress: Progress | None, max_cost: float | None, rng: random.Random,
-                 max_side: int | None = None) -> None:
+    def __init__(
+        self,
+        models: list[ModelRun],
+        writer: JournalWriter,
+        best: dict[str, Completion],
+        prior_attempts: dict[str, int],
+        clock: Clock,
+        session_factory: SessionFactory,
+        progress: Progress | None,
+        max_cost: float | None,
+        rng: random.Random,
+        max_side: int | None = None,
+    ) -> None:
         self.writer = writer
         self.best = best
         self.prior_attempts = prior_attempts
@@ -187,8 +205,7 @@ class _Engine:
 
     # ------------------------------------------------------------------ one attempt
 
-    async def _call(self, state: _ModelState, request: Request,
-                    images: tuple[EncodedImage, ...]) -> Reply:
+    async def _call(self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]) -> Reply:
         adapter = state.run.adapter
         if not state.is_http:
             local = cast(LocalAdapter, adapter)
@@ -199,7 +216,9 @@ class _Engine:
                 return Reply(error=classify_exception(exc))
             except aiohttp.ClientError as exc:
                 return Reply(error=classify_exception(exc))
-        http_adapter = cast(HttpAdapter, adapter)  # checked once per model (is_http): Protocol checks are slow
+        http_adapter = cast(
+            HttpAdapter, adapter
+        )  # checked once per model (is_http): Protocol checks are slow
         try:
             http = http_adapter.build_request(request, images)
         except Exception as exc:  # noqa: BLE001 - the adapter cannot express this request
@@ -209,8 +228,9 @@ class _Engine:
         if url is None:  # parsing a URL costs more than the rest of the request set-up
             url = state.urls[http.url] = yarl.URL(http.url) if len(state.urls) < 1024 else http.url
         try:
-            async with self._session(state).request(http.method, url, headers=http.headers, data=http.body,
-                                                    timeout=state.timeout) as response:
+            async with self._session(state).request(
+                http.method, url, headers=http.headers, data=http.body, timeout=state.timeout
+            ) as response:
                 body = await response.read()
                 status = response.status
                 headers = response.headers
@@ -219,16 +239,28 @@ class _Engine:
         try:
             reply = http_adapter.parse_response(status, headers, body)
         except Exception as exc:  # noqa: BLE001
-            return Reply(error=ApiError(kind="malformed_response", status=status,
-                                        message=f"cannot parse response: {exc!r}"[:500]))
+            return Reply(
+                error=ApiError(
+                    kind="malformed_response", status=status, message=f"cannot parse response: {exc!r}"[:500]
+                )
+            )
         if reply.error is not None and reply.error.retry_after is None:
             wait = parse_retry_after(headers, self.clock.wall())
             if wait is not None:
-                reply = Reply(error=ApiError(kind=reply.error.kind, message=reply.error.message,
-                                             status=reply.error.status, retry_after=wait), usage=reply.usage)
+                reply = Reply(
+                    error=ApiError(
+                        kind=reply.error.kind,
+                        message=reply.error.message,
+                        status=reply.error.status,
+                        retry_after=wait,
+                    ),
+                    usage=reply.usage,
+                )
         return reply
 
-    def _estimate(self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]) -> tuple[int, float]:
+    def _estimate(
+        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]
+    ) -> tuple[int, float]:
         if not state.needs_estimate:
             return 0, 0.0
         adapter = state.run.adapter
@@ -249,10 +281,14 @@ class _Engine:
         try:
             images = self.encoder.acquire(request.images) if needs_images else ()
         except DataError as exc:
-            completion = Completion(key=request.key, case_id=request.case_id, model=request.model,
-                                    error=ApiError(kind="bad_request", message=f"image: {exc}"),
-                                    attempt=self.prior_attempts.get(request.key, 0) + 1,
-                                    finished_at=self.clock.wall())
+            completion = Completion(
+                key=request.key,
+                case_id=request.case_id,
+                model=request.model,
+                error=ApiError(kind="bad_request", message=f"image: {exc}"),
+                attempt=self.prior_attempts.get(request.key, 0) + 1,
+                finished_at=self.clock.wall(),
+            )
             self._record(state, completion, 0.0)
             state.stats.done += 1
             state.stats.failed += 1
@@ -307,23 +343,38 @@ class _Engine:
             if needs_images:
                 self.encoder.release(request.images)
 
-    def _completion(self, state: _ModelState, request: Request, reply: Reply, attempt: int,
-                    started: float) -> Completion:
+    def _completion(
+        self, state: _ModelState, request: Request, reply: Reply, attempt: int, started: float
+    ) -> Completion:
         error = reply.error
         text = reply.text
         if error is None and text is None:
-            error = ApiError(kind="malformed_response", message="the adapter returned neither text nor an error")
+            error = ApiError(
+                kind="malformed_response", message="the adapter returned neither text nor an error"
+            )
         if error is not None:
             text = None
             message = state.redactor.scrub(error.message)[:2000]
             if message != error.message:
-                error = ApiError(kind=error.kind, message=message, status=error.status, retry_after=error.retry_after)
+                error = ApiError(
+                    kind=error.kind, message=message, status=error.status, retry_after=error.retry_after
+                )
         elif text is not None:
             text = state.redactor.scrub(text)
-        return Completion(key=request.key, case_id=request.case_id, model=request.model, text=text, error=error,
-                          usage=reply.usage, latency_s=round(self.clock.now() - started, 6), attempt=attempt,
-                          finished_at=round(self.clock.wall(), 3), response_model=reply.response_model,
-                          fingerprint=reply.fingerprint, finish_reason=reply.finish_reason)
+        return Completion(
+            key=request.key,
+            case_id=request.case_id,
+            model=request.model,
+            text=text,
+            error=error,
+            usage=reply.usage,
+            latency_s=round(self.clock.now() - started, 6),
+            attempt=attempt,
+            finished_at=round(self.clock.wall(), 3),
+            response_model=reply.response_model,
+            fingerprint=reply.fingerprint,
+            finish_reason=reply.finish_reason,
+        )
 
     def _stop_all(self, reason: str) -> None:
         for state in self.states:
@@ -338,7 +389,7 @@ class _Engine:
             await self._finish_request(state, request)
 
     async def run(self) -> None:
-        workers = []
+        workers: list[asyncio.Future[None]] = []
         for state in self.states:
             state.stats.started_at = self.clock.now()
             n = min(state.run.limits.concurrency, state.stats.total - state.stats.already_done)
@@ -353,9 +404,17 @@ class _Engine:
                 state.stats.finished_at = self.clock.now()
 
 
-async def run_models(models: list[ModelRun], run_dir: Path, *, session_factory: SessionFactory | None = None,
-                     clock: Clock | None = None, progress: Progress | None = None, max_cost: float | None = None,
-                     max_side: int | None = None, seed: int | None = None) -> RunOutcome:
+async def run_models(
+    models: list[ModelRun],
+    run_dir: Path,
+    *,
+    session_factory: SessionFactory | None = None,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+    max_cost: float | None = None,
+    max_side: int | None = None,
+    seed: int | None = None,
+) -> RunOutcome:
     """Run every model's requests, resuming from ``run_dir/journal.jsonl``.
 
     Requests whose key already has an ok record are not sent; error records are retried.
@@ -369,8 +428,18 @@ async def run_models(models: list[ModelRun], run_dir: Path, *, session_factory: 
     scan = scan_journal(journal_path)
     writer = JournalWriter(journal_path)
     writer.open()
-    engine = _Engine(models, writer, dict(scan.best), scan.attempts, clock or SystemClock(),
-                     session_factory or default_session, progress, max_cost, random.Random(seed), max_side)
+    engine = _Engine(
+        models,
+        writer,
+        dict(scan.best),
+        scan.attempts,
+        clock or SystemClock(),
+        session_factory or default_session,
+        progress,
+        max_cost,
+        random.Random(seed),
+        max_side,
+    )
     if progress is not None:
         progress.start({s.run.name: s.stats for s in engine.states})
     try:
@@ -391,8 +460,9 @@ async def run_models(models: list[ModelRun], run_dir: Path, *, session_factory: 
                 completions[request.key] = record
     stopped = {s.run.name: s.stopped for s in engine.states if s.stopped is not None}
     stats = {s.run.name: s.stats for s in engine.states}
-    return RunOutcome(completions=completions, stopped=stopped, stats=stats,
-                      cost=sum(s.cost for s in stats.values()))
+    return RunOutcome(
+        completions=completions, stopped=stopped, stats=stats, cost=sum(s.cost for s in stats.values())
+    )
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -401,10 +471,10 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     if os.environ.get("U2FAST_NO_UVLOOP"):
         return None
     try:
-        import uvloop
+        uvloop = importlib.import_module("uvloop")  # optional: not a dependency
     except ImportError:
         return None
-    return uvloop.new_event_loop  # type: ignore[no-any-return]
+    return cast(Callable[[], asyncio.AbstractEventLoop], uvloop.new_event_loop)
 
 
 def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:
@@ -415,7 +485,9 @@ def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:
             return runner.run(run_models(models, run_dir, **kw))
     except KeyboardInterrupt:
         journal = Path(run_dir) / "journal.jsonl"
-        print(f"\ninterrupted: every finished answer is saved in {journal}.\n"
-              f"Run the same command again (or `u2fast eval --resume {run_dir}`) to send only what is missing.",
-              file=sys.stderr)
+        print(
+            f"\ninterrupted: every finished answer is saved in {journal}.\n"
+            f"Run the same command again (or `u2fast eval --resume {run_dir}`) to send only what is missing.",
+            file=sys.stderr,
+        )
         raise

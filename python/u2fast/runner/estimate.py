@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..types import Request
 from .engine import ModelRun
 from .images import ImageEncoder
 from .journal import read_journal
@@ -24,12 +25,13 @@ class ModelEstimate:
     max_cost: float | None
 
 
-def estimate_run(models: list[ModelRun], run_dir: str | os.PathLike[str] | None = None,
-                 *, max_side: int | None = None) -> list[ModelEstimate]:
+def estimate_run(
+    models: list[ModelRun], run_dir: str | os.PathLike[str] | None = None, *, max_side: int | None = None
+) -> list[ModelEstimate]:
     """Estimate every model's share without sending anything (images are read to size them)."""
     done = read_journal(Path(run_dir) / "journal.jsonl") if run_dir is not None else {}
     encoder = ImageEncoder(max_side=max_side)
-    todo: list[tuple[ModelRun, list]] = []
+    todo: list[tuple[ModelRun, list[Request]]] = []
     for model in models:
         pending = [r for r in model.requests if not (r.key in done and done[r.key].ok)]
         todo.append((model, pending))
@@ -50,7 +52,14 @@ def estimate_run(models: list[ModelRun], run_dir: str | os.PathLike[str] | None 
         cost = None
         if model.price is not None:
             cost = (tokens * model.price.input + output * model.price.output) / 1_000_000.0
-        estimates.append(ModelEstimate(model=model.name, requests=len(pending),
-                                       already_done=len(model.requests) - len(pending), input_tokens=tokens,
-                                       max_output_tokens=output, max_cost=cost))
+        estimates.append(
+            ModelEstimate(
+                model=model.name,
+                requests=len(pending),
+                already_done=len(model.requests) - len(pending),
+                input_tokens=tokens,
+                max_output_tokens=output,
+                max_cost=cost,
+            )
+        )
     return estimates

@@ -19,7 +19,7 @@ import msgspec
 from ..errors import RunError
 from ..types import Completion
 
-__all__ = ["JournalWriter", "read_journal", "iter_journal", "scan_journal", "JournalScan"]
+__all__ = ["JournalScan", "JournalWriter", "iter_journal", "read_journal", "scan_journal"]
 
 _decoder = msgspec.json.Decoder(Completion)
 _encoder = msgspec.json.Encoder()
@@ -121,13 +121,12 @@ class JournalWriter:
 
     def _flush_soon(self) -> None:
         self.flush()
-        if self._unsynced and time.monotonic() - self._last_sync >= self.fsync_interval:
-            if self._sync_task is None or self._sync_task.done():
-                fd = self._fd
-                if fd is not None:
-                    self._unsynced = False
-                    self._last_sync = time.monotonic()
-                    self._sync_task = asyncio.get_running_loop().run_in_executor(None, os.fsync, fd)
+        due = self._unsynced and time.monotonic() - self._last_sync >= self.fsync_interval
+        idle = self._sync_task is None or self._sync_task.done()
+        if due and idle and self._fd is not None:
+            self._unsynced = False
+            self._last_sync = time.monotonic()
+            self._sync_task = asyncio.get_running_loop().run_in_executor(None, os.fsync, self._fd)
 
     def flush(self) -> None:
         """Hand buffered records to the kernel (they then survive kill -9)."""

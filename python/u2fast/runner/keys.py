@@ -15,7 +15,7 @@ import msgspec
 
 from ..types import GenerationParams, Prompt
 
-__all__ = ["request_key", "KEY_VERSION"]
+__all__ = ["KEY_VERSION", "request_key"]
 
 #: Bumped when the key recipe changes, so that old journals are not mistaken for new ones.
 KEY_VERSION = 1

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Limits", "Clock", "SystemClock", "RateReservation", "AdaptiveRate", "ModelLimiter"]
+__all__ = ["AdaptiveRate", "Clock", "Limits", "ModelLimiter", "RateReservation", "SystemClock"]
 
 
 @dataclass
@@ -104,8 +104,14 @@ class AdaptiveRate:
     near a third of the ceiling instead of collapsing.
     """
 
-    def __init__(self, configured: float | None, *, decrease: float = 0.7, floor: float = 0.2,
-                 recover_per_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        configured: float | None,
+        *,
+        decrease: float = 0.7,
+        floor: float = 0.2,
+        recover_per_s: float = 0.1,
+    ) -> None:
         self.configured = configured  # requests per second, None when unlimited
         self.decrease = decrease
         self.floor = floor

@@ -34,13 +34,17 @@ def format_model_line(name: str, stats: ModelStats, elapsed: float) -> str:
     """One plain line about one model."""
     finished = stats.already_done + stats.done
     rate = stats.done / elapsed if elapsed > 0 else 0.0
-    return (f"{name}: {finished}/{stats.total} done, {stats.ok} ok, {stats.failed} failed, {rate:.1f} req/s, "
-            f"tokens {stats.input_tokens}+{stats.output_tokens}, ${stats.cost:.4f}, errors {_errors(stats)}, "
-            f"eta {_eta(stats, elapsed)}")
+    return (
+        f"{name}: {finished}/{stats.total} done, {stats.ok} ok, {stats.failed} failed, {rate:.1f} req/s, "
+        f"tokens {stats.input_tokens}+{stats.output_tokens}, ${stats.cost:.4f}, errors {_errors(stats)}, "
+        f"eta {_eta(stats, elapsed)}"
+    )
 
 
 class Progress:
-    def __init__(self, mode: ProgressMode = "auto", *, stream: TextIO | None = None, interval: float | None = None) -> None:
+    def __init__(
+        self, mode: ProgressMode = "auto", *, stream: TextIO | None = None, interval: float | None = None
+    ) -> None:
         self.stream = stream or sys.stderr
         if mode == "auto":
             mode = "rich" if getattr(self.stream, "isatty", lambda: False)() else "plain"
@@ -57,11 +61,18 @@ class Progress:
         self._started = self._last = time.monotonic()
         if self.mode == "rich":
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import Progress as RichProgress
 
-            bar = RichProgress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                               TextColumn("{task.fields[line]}"), console=Console(file=self.stream),
-                               refresh_per_second=4, transient=False)
+            bar = RichProgress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[line]}"),
+                console=Console(file=self.stream),
+                refresh_per_second=4,
+                transient=False,
+            )
             for name, s in stats.items():
                 self._tasks[name] = bar.add_task(name, total=s.total, completed=s.already_done, line="")
             bar.start()
@@ -81,8 +92,10 @@ class Progress:
             assert isinstance(self._live, RichProgress)
             for name, s in self._stats.items():
                 rate = s.done / elapsed if elapsed > 0 else 0.0
-                line = (f"{rate:.1f} req/s  tok {s.input_tokens}+{s.output_tokens}  ${s.cost:.4f}  "
-                        f"err {_errors(s)}  eta {_eta(s, elapsed)}")
+                line = (
+                    f"{rate:.1f} req/s  tok {s.input_tokens}+{s.output_tokens}  ${s.cost:.4f}  "
+                    f"err {_errors(s)}  eta {_eta(s, elapsed)}"
+                )
                 self._live.update(self._tasks[name], completed=s.already_done + s.done, line=line)  # type: ignore[arg-type]
         else:
             for name, s in self._stats.items():
@@ -100,4 +113,7 @@ class Progress:
             self._live = None
         for name, reason in (stopped or {}).items():
             if reason:
-                print(f"{name}: stopped early ({reason}); re-run the same command to finish it", file=self.stream)
+                print(
+                    f"{name}: stopped early ({reason}); re-run the same command to finish it",
+                    file=self.stream,
+                )

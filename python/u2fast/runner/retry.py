@@ -23,10 +23,10 @@ __all__ = [
     "RETRYABLE",
     "STOPS_MODEL",
     "backoff_delay",
-    "retry_delay",
-    "parse_retry_after",
-    "classify_status",
     "classify_exception",
+    "classify_status",
+    "parse_retry_after",
+    "retry_delay",
 ]
 
 #: Worth another attempt after a wait.
@@ -42,7 +42,9 @@ def backoff_delay(attempt: int, rng: random.Random, *, base: float = 0.5, cap: f
     return rng.uniform(0.0, min(cap, base * (2 ** max(0, attempt - 1))))
 
 
-def retry_delay(error: ApiError, attempt: int, rng: random.Random, *, base: float = 0.5, cap: float = 30.0) -> float:
+def retry_delay(
+    error: ApiError, attempt: int, rng: random.Random, *, base: float = 0.5, cap: float = 30.0
+) -> float:
     """How long to wait before the next attempt after ``error`` (attempt numbers start at 1).
 
     A provider's own wait is honoured in full, plus a little jitter so that the requests it
@@ -115,7 +117,7 @@ def parse_retry_after(headers: Mapping[str, str], now_epoch: float) -> float | N
             # Some servers send an epoch timestamp instead of a duration.
             if seconds is not None and seconds > 1e9:
                 seconds = max(0.0, seconds - now_epoch)
-            suffix = name[len("x-ratelimit-reset"):]
+            suffix = name[len("x-ratelimit-reset") :]
             exhausted = lower.get("x-ratelimit-remaining" + suffix, "").strip() == "0"
         elif name.startswith("anthropic-ratelimit-") and name.endswith("-reset"):
             seconds = _parse_date(raw, now_epoch)
@@ -131,8 +133,14 @@ def parse_retry_after(headers: Mapping[str, str], now_epoch: float) -> float | N
     return max(used_up) if used_up else max(s for _, s in waits)
 
 
-_QUOTA_WORDS = ("insufficient_quota", "quota exceeded", "exceeded your current quota", "per day", "perday",
-                "credit balance")
+_QUOTA_WORDS = (
+    "insufficient_quota",
+    "quota exceeded",
+    "exceeded your current quota",
+    "per day",
+    "perday",
+    "credit balance",
+)
 
 
 def classify_status(status: int, body: bytes = b"") -> ErrorKind | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Redactor", "SECRET_HEADERS"]
+__all__ = ["SECRET_HEADERS", "Redactor"]
 
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key", "proxy-authorization"})
 _SECRET_PARAMS = frozenset({"key", "api_key", "apikey", "access_token"})

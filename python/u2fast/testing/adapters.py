@@ -7,6 +7,7 @@ the ``u2fast-openai`` plugin. It shows the sans-I/O shape an adapter needs: ``bu
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,7 +26,9 @@ _decode = msgspec.json.decode
 class ChatCompletionsAdapter:
     name = "fakeopenai"
 
-    def __init__(self, base_url: str, model: str = "fake-model", api_key: str | None = "sk-test-key-000000") -> None:
+    def __init__(
+        self, base_url: str, model: str = "fake-model", api_key: str | None = "sk-test-key-000000"
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self._api_key = api_key
@@ -38,15 +41,20 @@ class ChatCompletionsAdapter:
             {"type": "image_url", "image_url": {"url": image.data_url, "detail": "high"}} for image in images
         ]
         content.append({"type": "text", "text": request.prompt.text})
-        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": content}],
-                                "max_tokens": request.params.max_tokens, "temperature": request.params.temperature}
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "user", "content": content}],
+            "max_tokens": request.params.max_tokens,
+            "temperature": request.params.temperature,
+        }
         if request.params.seed is not None:
             body["seed"] = request.params.seed
         headers = {"content-type": "application/json"}
         if self._api_key:
             headers["authorization"] = f"Bearer {self._api_key}"
-        return HttpRequest(method="POST", url=f"{self.base_url}/v1/chat/completions", headers=headers,
-                           body=_encode(body))
+        return HttpRequest(
+            method="POST", url=f"{self.base_url}/v1/chat/completions", headers=headers, body=_encode(body)
+        )
 
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
         return len(request.prompt.text) // 4 + 1 + 765 * len(images)
@@ -55,30 +63,48 @@ class ChatCompletionsAdapter:
         kind = classify_status(status, body)
         if kind is not None:
             message = f"HTTP {status}"
-            try:
+            with contextlib.suppress(Exception):  # a body without a message keeps the status
                 message = str(_decode(body)["error"]["message"])
-            except Exception:  # noqa: BLE001 - keep the status as the message
-                pass
             return Reply(error=ApiError(kind=kind, message=message, status=status))
         try:
             doc = _decode(body)
             choices = doc["choices"]
             usage_doc = doc.get("usage") or {}
         except Exception as exc:  # noqa: BLE001
-            return Reply(error=ApiError(kind="malformed_response", message=f"not a chat completion: {exc}"[:300],
-                                        status=status))
-        usage = Usage(input_tokens=int(usage_doc.get("prompt_tokens", 0)),
-                      output_tokens=int(usage_doc.get("completion_tokens", 0)))
+            return Reply(
+                error=ApiError(
+                    kind="malformed_response", message=f"not a chat completion: {exc}"[:300], status=status
+                )
+            )
+        usage = Usage(
+            input_tokens=int(usage_doc.get("prompt_tokens", 0)),
+            output_tokens=int(usage_doc.get("completion_tokens", 0)),
+        )
         if not choices:
-            return Reply(error=ApiError(kind="malformed_response", message="no choices in the response", status=status),
-                         usage=usage)
+            return Reply(
+                error=ApiError(
+                    kind="malformed_response", message="no choices in the response", status=status
+                ),
+                usage=usage,
+            )
         choice = choices[0]
         if choice.get("finish_reason") == "content_filter":
-            return Reply(error=ApiError(kind="content_filtered", message="withheld by the content filter",
-                                        status=status), usage=usage)
+            return Reply(
+                error=ApiError(
+                    kind="content_filtered", message="withheld by the content filter", status=status
+                ),
+                usage=usage,
+            )
         text = (choice.get("message") or {}).get("content")
         if not isinstance(text, str):
-            return Reply(error=ApiError(kind="malformed_response", message="the message has no text", status=status),
-                         usage=usage)
-        return Reply(text=text, usage=usage, response_model=doc.get("model"), fingerprint=doc.get("system_fingerprint"),
-                     finish_reason=choice.get("finish_reason"))
+            return Reply(
+                error=ApiError(kind="malformed_response", message="the message has no text", status=status),
+                usage=usage,
+            )
+        return Reply(
+            text=text,
+            usage=usage,
+            response_model=doc.get("model"),
+            fingerprint=doc.get("system_fingerprint"),
+            finish_reason=choice.get("finish_reason"),
+        )

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from .server import ReceivedRequest
 
-__all__ = ["Fault", "FAULTS", "FaultPlan", "FaultMix", "FailFirst", "Latency", "constant", "uniform", "lognormal"]
+__all__ = [
+    "FAULTS",
+    "FailFirst",
+    "Fault",
+    "FaultMix",
+    "FaultPlan",
+    "Latency",
+    "constant",
+    "lognormal",
+    "uniform",
+]
 
 #: The faults a fake provider can inject, each in the provider's own wire format:
 #: ``rate_limited`` 429 with Retry-After; ``quota`` 429 saying the daily quota is spent;
@@ -19,10 +29,38 @@ __all__ = ["Fault", "FAULTS", "FaultPlan", "FaultMix", "FailFirst", "Latency", "
 #: ``empty`` 200 with no choices/candidates/content; ``huge`` 200 with a 10 MB body (valid, padded);
 #: ``auth`` 401; ``bad_request`` 400; ``content_filter`` the answer withheld by a safety filter;
 #: ``echo_key`` 401 whose message repeats the key the client sent (providers do this).
-Fault = Literal["rate_limited", "quota", "server_error", "unavailable", "overloaded", "hang", "reset", "malformed",
-                "empty", "huge", "auth", "bad_request", "content_filter", "echo_key"]
-FAULTS: tuple[str, ...] = ("rate_limited", "quota", "server_error", "unavailable", "overloaded", "hang", "reset",
-                           "malformed", "empty", "huge", "auth", "bad_request", "content_filter", "echo_key")
+Fault = Literal[
+    "rate_limited",
+    "quota",
+    "server_error",
+    "unavailable",
+    "overloaded",
+    "hang",
+    "reset",
+    "malformed",
+    "empty",
+    "huge",
+    "auth",
+    "bad_request",
+    "content_filter",
+    "echo_key",
+]
+FAULTS: tuple[str, ...] = (
+    "rate_limited",
+    "quota",
+    "server_error",
+    "unavailable",
+    "overloaded",
+    "hang",
+    "reset",
+    "malformed",
+    "empty",
+    "huge",
+    "auth",
+    "bad_request",
+    "content_filter",
+    "echo_key",
+)
 
 #: Picks the fault for one request (None: answer normally). Any callable of this shape works.
 FaultPlan = Callable[["ReceivedRequest", random.Random], "str | None"]

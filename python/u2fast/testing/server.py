@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import msgspec
 from aiohttp import web
@@ -20,7 +20,7 @@ from aiohttp import web
 from .faults import FaultPlan, Latency, constant
 from .wire import answer_body, empty_body, error_body, filtered_body, parse_request
 
-__all__ = ["FakeProvider", "ReceivedRequest", "RateLimit", "Answer"]
+__all__ = ["Answer", "FakeProvider", "RateLimit", "ReceivedRequest"]
 
 _HUGE_BYTES = 10 << 20
 _decode = msgspec.json.decode
@@ -87,10 +87,20 @@ class FakeProvider:
     Anthropic under ``/v1/messages``.
     """
 
-    def __init__(self, *, answer: Answer | None = None, latency: float | Latency = 0.0,
-                 faults: FaultPlan | None = None, rate_limit: RateLimit | None = None,
-                 retry_after: float = 1.0, hang_s: float = 3600.0, seed: int = 0, record: bool = True,
-                 keep_bodies: bool = False, port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        answer: Answer | None = None,
+        latency: float | Latency = 0.0,
+        faults: FaultPlan | None = None,
+        rate_limit: RateLimit | None = None,
+        retry_after: float = 1.0,
+        hang_s: float = 3600.0,
+        seed: int = 0,
+        record: bool = True,
+        keep_bodies: bool = False,
+        port: int = 0,
+    ) -> None:
         self.answer = answer or _default_answer
         self.latency = constant(latency) if isinstance(latency, (int, float)) else latency
         self.faults = faults
@@ -133,28 +143,29 @@ class FakeProvider:
 
     async def start(self) -> None:
         logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
-        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.2,
-                                     handler_cancellation=True)
+        self._runner = web.AppRunner(
+            self.app(), access_log=None, shutdown_timeout=0.2, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port, backlog=4096, reuse_address=True)
         await site.start()
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
 
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> FakeProvider:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    def start_in_thread(self) -> FakeProvider:
+    def start_in_thread(self) -> Self:
         """Serve from a background thread with its own event loop; returns once listening."""
         ready = threading.Event()
         failure: list[BaseException] = []
@@ -187,11 +198,12 @@ class FakeProvider:
             self._thread = None
             self._loop = None
 
-    def __enter__(self) -> FakeProvider:
+    def __enter__(self) -> Self:
         return self.start_in_thread()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # ------------------------------------------------------------------ handlers
@@ -222,9 +234,19 @@ class FakeProvider:
         with self._lock:
             self._seen[identity] += 1
             seen = self._seen[identity]
-        received = ReceivedRequest(wire=wire, method=request.method, path=request.path, headers=dict(request.headers),
-                                   model=model, prompt=prompt, images=images, body=doc if self.keep_bodies else None,
-                                   body_size=len(raw), seen=seen, at=now)
+        received = ReceivedRequest(
+            wire=wire,
+            method=request.method,
+            path=request.path,
+            headers=dict(request.headers),
+            model=model,
+            prompt=prompt,
+            images=images,
+            body=doc if self.keep_bodies else None,
+            body_size=len(raw),
+            seen=seen,
+            at=now,
+        )
         if self.record:
             with self._lock:
                 self.requests.append(received)
@@ -234,7 +256,11 @@ class FakeProvider:
                 received.fault = "limited"
                 with self._lock:
                     self.counts["limited"] += 1
-                after = self.rate_limit.retry_after if self.rate_limit.retry_after is not None else math.ceil(wait)
+                after = (
+                    self.rate_limit.retry_after
+                    if self.rate_limit.retry_after is not None
+                    else math.ceil(wait)
+                )
                 return self._error(wire, "rate_limited", retry_after=after)
         fault = self.faults(received, self.rng) if self.faults is not None else None
         received.fault = fault
@@ -259,19 +285,26 @@ class FakeProvider:
                 transport.abort()
             raise asyncio.CancelledError  # nothing more to say on a dropped connection
         if fault == "malformed":
-            return web.Response(body=b'{"choices": [{"message": {"content": "A"', content_type="application/json")
+            return web.Response(
+                body=b'{"choices": [{"message": {"content": "A"', content_type="application/json"
+            )
         if fault == "empty":
             return web.Response(body=empty_body(wire, model), content_type="application/json")
         if fault == "content_filter":
             return web.Response(body=filtered_body(wire, model), content_type="application/json")
         if fault == "echo_key":
-            sent = (request.headers.get("authorization") or request.headers.get("x-api-key")
-                    or request.headers.get("x-goog-api-key") or "")
+            sent = (
+                request.headers.get("authorization")
+                or request.headers.get("x-api-key")
+                or request.headers.get("x-goog-api-key")
+                or ""
+            )
             return self._error(wire, "echo_key", message=f"Incorrect API key provided: {sent}.")
         return self._error(wire, fault, retry_after=self.retry_after if fault == "rate_limited" else None)
 
-    def _error(self, wire: str, fault: str, *, retry_after: float | None = None,
-               message: str | None = None) -> web.Response:
+    def _error(
+        self, wire: str, fault: str, *, retry_after: float | None = None, message: str | None = None
+    ) -> web.Response:
         status, body = error_body(wire, fault, message)
         headers = {}
         if retry_after is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["parse_request", "answer_body", "error_body", "empty_body", "filtered_body", "WIRES"]
+__all__ = ["WIRES", "answer_body", "empty_body", "error_body", "filtered_body", "parse_request"]
 
 WIRES = ("openai", "gemini", "anthropic")
 _encode = msgspec.json.encode
@@ -24,9 +24,9 @@ def parse_request(wire: str, doc: Any, path_model: str | None) -> tuple[str, str
     texts: list[str] = []
     images: list[tuple[str, str]] = []
     if not isinstance(doc, dict):
-        raise ValueError("the body is not a JSON object")
+        raise TypeError("the body is not a JSON object")
     if wire == "gemini":
-        model = path_model or ""
+        model: str = path_model or ""
         system = doc.get("systemInstruction") or doc.get("system_instruction")
         contents = list(doc.get("contents") or [])
         if not contents:
@@ -37,11 +37,14 @@ def parse_request(wire: str, doc: Any, path_model: str | None) -> tuple[str, str
                     texts.append(part["text"])
                 inline = part.get("inlineData") or part.get("inline_data")
                 if inline is not None:
-                    images.append((inline.get("mimeType") or inline.get("mime_type") or "", inline.get("data", "")))
+                    images.append(
+                        (inline.get("mimeType") or inline.get("mime_type") or "", inline.get("data", ""))
+                    )
         return model, "\n".join(texts), images
-    model = doc.get("model")
-    if not isinstance(model, str) or not model:
+    doc_model = doc.get("model")
+    if not isinstance(doc_model, str) or not doc_model:
         raise ValueError("model is missing")
+    model = doc_model
     messages = doc.get("messages")
     if not isinstance(messages, list) or not messages:
         raise ValueError("messages is missing or empty")
@@ -78,21 +81,44 @@ def answer_body(wire: str, model: str, text: str, prompt: str, n_images: int, pa
     tokens_in, tokens_out = _usage(prompt, n_images, text)
     doc: dict[str, Any]
     if wire == "openai":
-        doc = {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-               "system_fingerprint": "fp_fake",
-               "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-               "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
-                         "total_tokens": tokens_in + tokens_out}}
+        doc = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "system_fingerprint": "fp_fake",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+            ],
+            "usage": {
+                "prompt_tokens": tokens_in,
+                "completion_tokens": tokens_out,
+                "total_tokens": tokens_in + tokens_out,
+            },
+        }
     elif wire == "gemini":
-        doc = {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP",
-                               "index": 0}],
-               "usageMetadata": {"promptTokenCount": tokens_in, "candidatesTokenCount": tokens_out,
-                                 "totalTokenCount": tokens_in + tokens_out},
-               "modelVersion": model}
+        doc = {
+            "candidates": [
+                {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
+            ],
+            "usageMetadata": {
+                "promptTokenCount": tokens_in,
+                "candidatesTokenCount": tokens_out,
+                "totalTokenCount": tokens_in + tokens_out,
+            },
+            "modelVersion": model,
+        }
     else:
-        doc = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
-               "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
-               "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out}}
+        doc = {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out},
+        }
     if padding:
         doc["x_padding"] = "p" * padding
     return _encode(doc)
@@ -100,26 +126,65 @@ def answer_body(wire: str, model: str, text: str, prompt: str, n_images: int, pa
 
 def empty_body(wire: str, model: str) -> bytes:
     if wire == "openai":
-        return _encode({"id": "chatcmpl-fake", "object": "chat.completion", "model": model, "choices": [],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1}})
+        return _encode(
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "model": model,
+                "choices": [],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1},
+            }
+        )
     if wire == "gemini":
         return _encode({"candidates": [], "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1}})
-    return _encode({"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": [],
-                    "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 0}})
+    return _encode(
+        {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": 1, "output_tokens": 0},
+        }
+    )
 
 
 def filtered_body(wire: str, model: str) -> bytes:
     if wire == "openai":
-        return _encode({"id": "chatcmpl-fake", "object": "chat.completion", "model": model,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": None,
-                                                             "refusal": "withheld"},
-                                     "finish_reason": "content_filter"}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1}})
+        return _encode(
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": None, "refusal": "withheld"},
+                        "finish_reason": "content_filter",
+                    }
+                ],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1},
+            }
+        )
     if wire == "gemini":
-        return _encode({"promptFeedback": {"blockReason": "SAFETY"},
-                        "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1}})
-    return _encode({"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": [],
-                    "stop_reason": "refusal", "usage": {"input_tokens": 1, "output_tokens": 0}})
+        return _encode(
+            {
+                "promptFeedback": {"blockReason": "SAFETY"},
+                "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1},
+            }
+        )
+    return _encode(
+        {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [],
+            "stop_reason": "refusal",
+            "usage": {"input_tokens": 1, "output_tokens": 0},
+        }
+    )
 
 
 # (status, openai type/code, gemini status, anthropic type)
@@ -131,7 +196,13 @@ _ERRORS: dict[str, tuple[int, str, str, str, str]] = {
     "overloaded": (529, "server_error", "overloaded", "UNAVAILABLE", "overloaded_error"),
     "auth": (401, "invalid_request_error", "invalid_api_key", "UNAUTHENTICATED", "authentication_error"),
     "echo_key": (401, "invalid_request_error", "invalid_api_key", "UNAUTHENTICATED", "authentication_error"),
-    "bad_request": (400, "invalid_request_error", "invalid_value", "INVALID_ARGUMENT", "invalid_request_error"),
+    "bad_request": (
+        400,
+        "invalid_request_error",
+        "invalid_value",
+        "INVALID_ARGUMENT",
+        "invalid_request_error",
+    ),
 }
 
 _MESSAGES = {
@@ -149,12 +220,18 @@ def error_body(wire: str, fault: str, message: str | None = None) -> tuple[int, 
     status, openai_type, openai_code, gemini_status, anthropic_type = _ERRORS[fault]
     text = message or _MESSAGES[fault]
     if wire == "openai":
-        doc: dict[str, Any] = {"error": {"message": text, "type": openai_type, "param": None, "code": openai_code}}
+        doc: dict[str, Any] = {
+            "error": {"message": text, "type": openai_type, "param": None, "code": openai_code}
+        }
     elif wire == "gemini":
         doc = {"error": {"code": status, "message": text, "status": gemini_status}}
         if fault == "quota":
-            doc["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                                        "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel"}]}]
+            doc["error"]["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                    "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel"}],
+                }
+            ]
     else:
         doc = {"type": "error", "error": {"type": anthropic_type, "message": text}}
     return status, _encode(doc)
