@@ -6,13 +6,7 @@ import random
 
 import pytest
 
-_WORDS = (
-    "the liver is normal in size and echotexture no focal lesion seen gallbladder wall thickened "
-    "hypoechoic mass 12.3×8.1 mm x-ray T2-T4 5-10 U.S.A. 1,000 3.5. .5 1.2.3 60° µm – “quoted” patient's "
-    "kidney KİDNEY \u212aelvin Σίσυφος ΟΔΟΣ café naïve ﬁbrosis ＦＵＬＬ cm, mm. (mild) [left] {right} a/b "
-    "n=3; p<0.05 & &amp; &amp;lt; &quot;x&quot; &lt;tag&gt; <skipped> hypo-\nechoic 1-2 -5 -- a- . , ; : ! ? "
-    "dying lying skies news generously running happiness relational conditional"
-).split(" ")
+_WORDS = ["the", "liver", "is", "normal", "in", "size", "and", "echotexture", "no", "focal", "lesion", "seen", "gallbladder", "wall", "thickened", "hypoechoic", "mass", "12.3×8.1", "mm", "x-ray", "T2-T4", "5-10", "U.S.A.", "1,000", "3.5.", ".5", "1.2.3", "60°", "µm", "–", "“quoted”", "patient's", "kidney", "KİDNEY", "Kelvin", "Σίσυφος", "ΟΔΟΣ", "café", "naïve", "ﬁbrosis", "ＦＵＬＬ", "cm,", "mm.", "(mild)", "[left]", "{right}", "a/b", "n=3;", "p<0.05", "&", "&amp;", "&amp;lt;", "&quot;x&quot;", "&lt;tag&gt;", "<skipped>", "hypo-\nechoic", "1-2", "-5", "--", "a-", ".", ",", ";", ":", "!", "?", "dying", "lying", "skies", "news", "generously", "running", "happiness", "relational", "conditional"]
 _SEPARATORS = (" ", " ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u001c", "\u001d", "\u001e", "\u001f",
                "\u2028", "\u3000", "\u0085", "\u200b", "\r\n", " \n ")
 

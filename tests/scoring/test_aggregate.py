@@ -42,7 +42,7 @@ def _make_run(seed: int, generate_pairs: Gen) -> dict[str, object]:
     pairs = generate_pairs(seed, n)
     texts = [(h, r[0]) for h, r in pairs]
     bleu = bleu_stats([h for h, _ in texts], [r for _, r in texts], flavor="coco")
-    return dict(idx=idx, tasks=tasks, in_u2=in_u2, correct=correct, error=error, bleu=bleu, texts=texts)
+    return {"idx": idx, "tasks": tasks, "in_u2": in_u2, "correct": correct, "error": error, "bleu": bleu, "texts": texts}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

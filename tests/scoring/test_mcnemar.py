@@ -10,7 +10,7 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 
 from u2fast.scoring import mcnemar
 
-SMALL = [(b, c) for b in range(0, 41) for c in range(0, 41)]
+SMALL = [(b, c) for b in range(41) for c in range(41)]
 LARGE = [(3, 4000), (500, 520), (1000, 1100), (12345, 12000), (147, 85), (64, 26), (0, 900), (5000, 5000)]
 
 

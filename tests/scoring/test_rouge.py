@@ -87,10 +87,7 @@ def _words() -> list[str]:
     for path in sorted(root.rglob("*.py"))[:400]:
         words.update(re.findall(r"[a-z]+", path.read_text(errors="ignore").lower()))
     rng = random.Random(0)
-    suffixes = ("ational tional enci anci izer bli alli entli eli ousli ization ation ator alism iveness fulness "
-                "ousness aliti iviti biliti fulli logi icate ative alize iciti ical ful ness al ance ence er ic able "
-                "ible ant ement ment ent ion sion tion ou ism ate iti ous ive ize e ll sses ies ss s eed ed ing ied y "
-                "at bl iz yy").split()
+    suffixes = ["ational", "tional", "enci", "anci", "izer", "bli", "alli", "entli", "eli", "ousli", "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "fulli", "logi", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "sion", "tion", "ou", "ism", "ate", "iti", "ous", "ive", "ize", "e", "ll", "sses", "ies", "ss", "s", "eed", "ed", "ing", "ied", "y", "at", "bl", "iz", "yy"]
     stems = ["".join(rng.choice("bcdfghjklmnprstvwxyzaeiouy") for _ in range(rng.randint(1, 6))) for _ in range(3000)]
     for st in stems:
         words.add(st + rng.choice(suffixes) + (rng.choice(suffixes) if rng.random() < 0.4 else ""))

@@ -4,8 +4,9 @@ values (checking the O(n) jackknife against scipy's brute-force one), coverage, 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,12 +23,12 @@ def _run(pair_generator: Any, seed: int = 0) -> dict[str, Any]:
     idx = rng.permutation(np.repeat(np.arange(len(tasks), dtype=np.int32), sizes))
     n = len(idx)
     pairs = pair_generator(seed + 100, n)
-    return dict(
-        idx=idx, tasks=tasks, in_u2=in_u2,
-        correct=(rng.random(n) < 0.45).astype(np.float64),
-        error=rng.normal(0.05, 0.25, n),
-        bleu=bleu_stats([h for h, _ in pairs], [r for _, r in pairs], flavor="coco"),
-    )
+    return {
+        "idx": idx, "tasks": tasks, "in_u2": in_u2,
+        "correct": (rng.random(n) < 0.45).astype(np.float64),
+        "error": rng.normal(0.05, 0.25, n),
+        "bleu": bleu_stats([h for h, _ in pairs], [r for _, r in pairs], flavor="coco"),
+    }
 
 
 def _column_statistic(run: dict[str, Any], col: int) -> Callable[[np.ndarray], float]:

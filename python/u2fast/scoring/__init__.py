@@ -7,6 +7,7 @@ the plugin machinery.
 from __future__ import annotations
 
 from u2fast.scoring._aggregate import TASK_CODES, RunAggregate, RunIntervals, aggregate_cases
+from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
 from u2fast.scoring._bootstrap import (
     STATISTICS,
     BootstrapResult,
@@ -15,9 +16,8 @@ from u2fast.scoring._bootstrap import (
     paired_bootstrap,
 )
 from u2fast.scoring._mcnemar import McNemarResult, mcnemar
-from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 from u2fast.scoring._rouge import RougeScores, rouge
-from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
+from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 
 __all__ = [
     "STATISTICS",

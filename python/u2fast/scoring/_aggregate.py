@@ -68,7 +68,7 @@ class RunAggregate:
 
 
 def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
-    out = np.ascontiguousarray(array, dtype=dtype)
+    out: npt.NDArray[Any] = np.ascontiguousarray(array, dtype=dtype)
     if out.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {out.shape}")
     return out

@@ -1,0 +1,147 @@
+"""Typed contract of the Rust extension ``u2fast._core`` (rust/u2fast-py).
+
+Every function releases the GIL while it computes. Array arguments must already have the dtype
+shown (the Python wrappers in ``u2fast.scoring`` convert); results are new numpy arrays.
+"""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+#: Task order of every 8-element array: DD VRA LL OD KD CVE RG CG.
+U2_TASKS: list[str]
+#: Published U2 weights in ``U2_TASKS`` order.
+U2_WEIGHTS: list[float]
+
+def accuracy(correct: npt.NDArray[np.bool_]) -> float:
+    """Share of true values (NaN when empty)."""
+
+def macro_f1(y_true: npt.NDArray[np.uint32], y_pred: npt.NDArray[np.uint32]) -> float:
+    """scikit-learn-compatible macro F1 over integer-coded labels."""
+
+def regression_summary(
+    y_true: npt.NDArray[np.float64],
+    y_pred: npt.NDArray[np.float64],
+    low: float,
+    high: float,
+    tolerance: float = 0.1,
+) -> tuple[int, float, float, float, float]:
+    """``(n, rmse, mae, std, percent_within_tolerance)`` of min-max normalized errors."""
+
+def mean_over_datasets(values: list[float]) -> float:
+    """Unweighted mean skipping NaN; NaN when nothing is left."""
+
+def u2_score(metrics: list[float], weights: list[float], missing_cve_is_perfect: bool = True) -> float:
+    """U2 from eight raw task metrics in ``U2_TASKS`` order."""
+
+def u2_task_score(task_index: int, metric: float, missing_cve_is_perfect: bool = True) -> float:
+    """The clipped [0, 1] score one raw task metric contributes before weighting."""
+
+def bleu_stats(
+    hyps: list[str],
+    refs: list[list[str]],
+    flavor: str = "coco",
+    *,
+    tokenize: str = "13a",
+    lowercase: bool = False,
+    max_order: int = 4,
+) -> npt.NDArray[np.int64]:
+    """Per-pair ``[hyp_len, ref_len, correct_1..N, total_1..N]``, shape (n, 2 + 2·max_order).
+
+    ``flavor`` "coco" (whitespace tokens) or "sacrebleu" (``tokenize`` "13a" or "none").
+    """
+
+def coco_bleu_score(stats: npt.NDArray[np.int64]) -> list[float]:
+    """pycocoevalcap BLEU-1..4 (0-1 scale) of order-4 statistics (rows summed if 2-D)."""
+
+def sacrebleu_score(
+    stats: npt.NDArray[np.int64],
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+) -> tuple[float, list[float], list[float], list[float], float, int, int]:
+    """sacreBLEU ``compute_bleu``: ``(score, counts, totals, precisions, bp, sys_len, ref_len)``."""
+
+def sacrebleu_sentence_scores(
+    stats: npt.NDArray[np.int64],
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = True,
+) -> npt.NDArray[np.float64]:
+    """sacreBLEU score of every row of a 2-D statistics array."""
+
+def aggregate_cases(
+    dataset_index: npt.NDArray[np.int32],
+    dataset_task: npt.NDArray[np.int8],
+    dataset_in_u2: npt.NDArray[np.bool_],
+    correct: npt.NDArray[np.float64],
+    error: npt.NDArray[np.float64],
+    bleu: npt.NDArray[np.int64],
+    *,
+    missing_cve_is_perfect: bool = True,
+    tolerance: float = 0.1,
+    n_resamples: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
+    return_distribution: bool = False,
+) -> dict[str, Any]:
+    """Run-level point estimates (and stratified bootstrap intervals when ``n_resamples`` > 0).
+
+    Keys: dataset_n, dataset_metric, dataset_mae, dataset_std, dataset_within_tolerance,
+    dataset_bleu_n (d, 4), task_metric (8,), u2; with intervals also interval_percentile and
+    interval_bca ((d + 9, 2): datasets, tasks, U2), standard_error, acceleration and, if asked,
+    distribution (n_resamples, d + 9).
+    """
+
+def bootstrap_sums(
+    data: npt.NDArray[np.float64],
+    statistic_name: str,
+    *,
+    strata: npt.NDArray[np.uint32] | None = None,
+    n_resamples: int = 10000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+    return_distribution: bool = False,
+) -> dict[str, Any]:
+    """Bootstrap of a sum statistic ("mean", "ratio", "rms", "coco_bleu", "sacrebleu") of rows
+    (n, k): estimate, acceleration, percentile, bca, standard_error[, distribution]."""
+
+def paired_bootstrap_sums(
+    a: npt.NDArray[np.float64],
+    b: npt.NDArray[np.float64],
+    statistic_name: str,
+    *,
+    strata: npt.NDArray[np.uint32] | None = None,
+    n_resamples: int = 10000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+    return_distribution: bool = False,
+) -> dict[str, Any]:
+    """Paired bootstrap of statistic(a) − statistic(b); the keys of ``bootstrap_sums`` plus pvalue."""
+
+def mcnemar_many(
+    b: npt.NDArray[np.float64],
+    c: npt.NDArray[np.float64],
+    exact: bool = True,
+    correction: bool = True,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """statsmodels ``mcnemar`` on many tables' discordant counts: ``(statistics, pvalues)``."""
+
+def rouge_scores(
+    hyps: list[str], refs: list[list[str]], types: list[str], use_stemmer: bool = False
+) -> npt.NDArray[np.float64]:
+    """rouge-score per pair, shape (n, len(types), 3): precision, recall, fmeasure."""
+
+def coco_rouge_l(hyps: list[str], refs: list[list[str]]) -> npt.NDArray[np.float64]:
+    """pycocoevalcap ROUGE-L per pair, shape (n, 3): max precision, max recall, score."""
+
+def porter_stem(word: str) -> str:
+    """NLTK ``PorterStemmer().stem(word)`` in NLTK_EXTENSIONS mode."""

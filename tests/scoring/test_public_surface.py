@@ -1,0 +1,67 @@
+"""The typed contract and the import boundary of the scorer."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import u2fast
+import u2fast.scoring
+from u2fast import _core
+
+STUB = Path(u2fast.__file__).parent / "_core.pyi"
+
+
+def _stub_items() -> tuple[dict[str, ast.FunctionDef], set[str]]:
+    tree = ast.parse(STUB.read_text())
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    names = {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+    return functions, names
+
+
+def test_stub_lists_exactly_the_module() -> None:
+    functions, names = _stub_items()
+    module = {n for n in dir(_core) if not n.startswith("__") or n == "__version__"}
+    assert set(functions) | names == module
+    assert (Path(u2fast.__file__).parent / "py.typed").exists()
+
+
+def test_stub_signatures_match_the_module() -> None:
+    functions, _ = _stub_items()
+    for name, node in functions.items():
+        real = inspect.signature(getattr(_core, name))
+        args = node.args
+        stub_params = [(a.arg, "positional") for a in args.posonlyargs + args.args]
+        stub_params += [(a.arg, "keyword") for a in args.kwonlyargs]
+        real_params = [
+            (p.name, "keyword" if p.kind is inspect.Parameter.KEYWORD_ONLY else "positional")
+            for p in real.parameters.values()
+        ]
+        assert stub_params == real_params, name
+        defaults = args.defaults
+        positional = args.posonlyargs + args.args
+        stub_defaults = {a.arg: ast.literal_eval(d) for a, d in zip(positional[len(positional) - len(defaults):], defaults)}
+        stub_defaults |= {a.arg: ast.literal_eval(d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        real_defaults = {p.name: p.default for p in real.parameters.values() if p.default is not inspect.Parameter.empty}
+        assert stub_defaults == real_defaults, name
+
+
+def test_public_names_are_locked() -> None:
+    public = sorted(n for n in vars(u2fast.scoring) if not n.startswith("_") and n not in {"annotations"})
+    assert sorted(u2fast.scoring.__all__) == sorted(set(public) & set(u2fast.scoring.__all__))
+    for name in u2fast.scoring.__all__:
+        assert hasattr(u2fast.scoring, name), name
+
+
+def test_importing_the_scorer_loads_no_runner_plugins_or_http() -> None:
+    code = (
+        "import sys, u2fast.scoring\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'datasets', 'pluggy')"
+        " or m.startswith(('u2fast.runner', 'u2fast.plugins', 'u2fast.hookspecs', 'u2fast.adapters')))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
