@@ -26,7 +26,7 @@ def test_hook_registers_the_adapter_info() -> None:
     (info,) = registered
     assert info.name == "gemini" and info.default_model == "gemini-2.5-pro"
     assert info.key_env == ("GOOGLE_API_KEY", "GEMINI_API_KEY")
-    assert set(info.models) <= set(info.prices) and info.default_model in info.models
+    assert set(info.prices) <= set(info.models) and info.default_model in info.prices
     assert all(0 < p.input < p.output for p in info.prices.values())
 
 
@@ -52,7 +52,16 @@ def test_key_from_either_variable(monkeypatch: Any, variable: str, make_request:
 
 
 @pytest.mark.parametrize(
-    "options", [{"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"temperature": 1}]
+    "options",
+    [
+        {"api_version": "1"},
+        {"thinking_budget": "lots"},
+        {"thinking_budget": True},
+        {"thinking_level": "max"},
+        {"thinking_level": "LOW", "thinking_budget": 10},
+        {"media_resolution": "HIGH"},
+        {"temperature": 1},
+    ],
 )
 def test_bad_options_are_config_errors(options: dict[str, Any]) -> None:
     with pytest.raises(ConfigError, match="gemini: "):

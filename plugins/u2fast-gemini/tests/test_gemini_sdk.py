@@ -41,6 +41,7 @@ CASES = {
         {"thinking_budget": 128, "media_resolution": "MEDIA_RESOLUTION_HIGH"},
         n_images=2,
     ),
+    "thinking-level": Case("gemini-3.8-flash", GenerationParams(max_tokens=256), {"thinking_level": "LOW"}),
     "v1beta": Case("gemini-2.5-flash-lite", GenerationParams(max_tokens=32, seed=0), {"api_version": "v1beta"}),
 }
 
@@ -53,7 +54,9 @@ def _sdk_config(case: Case) -> types.GenerateContentConfig:
         max_output_tokens=case.params.max_tokens,
         seed=case.params.seed,
         media_resolution=case.options.get("media_resolution"),
-        thinking_config=types.ThinkingConfig(thinking_budget=thinking) if thinking is not None else None,
+        thinking_config=types.ThinkingConfig(thinking_budget=thinking, thinking_level=case.options.get("thinking_level"))
+        if thinking is not None or "thinking_level" in case.options
+        else None,
     )
 
 

@@ -6,8 +6,9 @@ config file, or ``GOOGLE_API_KEY``, or ``GEMINI_API_KEY`` (the SDK's order), and
 
 Options (``AdapterSettings.options``): ``api_version`` (``v1``, the SDK's choice and the default, or
 ``v1beta``), ``thinking_budget`` (int; tokens 2.5 models may spend thinking, which count against
-``max_tokens``; 0 turns thinking off where the model allows it) and ``media_resolution``
-(e.g. ``MEDIA_RESOLUTION_HIGH``).
+``max_tokens``; 0 turns thinking off where the model allows it), ``thinking_level`` (``MINIMAL`` to
+``XHIGH``, for the models that take a level instead of a budget) and ``media_resolution``
+(``MEDIA_RESOLUTION_LOW``/``MEDIUM``/``HIGH``).
 
 Per-minute rate limits (429 ``RESOURCE_EXHAUSTED``) become ``rate_limited`` with the server's
 ``retryDelay``; a spent daily quota becomes ``quota_exhausted`` so that the runner stops that model.
@@ -48,12 +49,14 @@ PRICES: dict[str, Price] = {
     "gemini-2.5-pro": Price(input=1.25, output=10.00),
     "gemini-2.5-flash": Price(input=0.30, output=2.50),
     "gemini-2.5-flash-lite": Price(input=0.10, output=0.40),
-    "gemini-2.0-flash": Price(input=0.10, output=0.40),
-    "gemini-2.0-flash-lite": Price(input=0.075, output=0.30),
 }
-MODELS = tuple(PRICES)
+#: What ``u2fast plugins`` lists: the priced 2.5 family, then newer ids the current SDK mentions
+#: (unpriced here: give their ``price`` in the config file for cost tracking).
+MODELS = (*PRICES, "gemini-3.8-flash", "gemini-3.5-flash", "gemini-3.1-pro-preview")
 
-_KNOWN_OPTIONS = ("api_version", "thinking_budget", "media_resolution")
+_KNOWN_OPTIONS = ("api_version", "thinking_budget", "thinking_level", "media_resolution")
+_THINKING_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH", "XHIGH")
+_MEDIA_RESOLUTIONS = ("MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH")
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:
@@ -78,9 +81,15 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(budget, bool) or not isinstance(budget, int) or budget < -1:
             raise ConfigError(f"gemini: option 'thinking_budget' must be an integer >= -1, got {budget!r}")
         checked["thinking_budget"] = budget
+    if "thinking_level" in options:
+        if options["thinking_level"] not in _THINKING_LEVELS:
+            raise ConfigError(f"gemini: option 'thinking_level' must be one of {', '.join(_THINKING_LEVELS)}")
+        if "thinking_budget" in options:
+            raise ConfigError("gemini: give either 'thinking_budget' or 'thinking_level', not both")
+        checked["thinking_level"] = options["thinking_level"]
     if "media_resolution" in options:
-        if not isinstance(options["media_resolution"], str):
-            raise ConfigError("gemini: option 'media_resolution' must be a string such as MEDIA_RESOLUTION_HIGH")
+        if options["media_resolution"] not in _MEDIA_RESOLUTIONS:
+            raise ConfigError(f"gemini: option 'media_resolution' must be one of {', '.join(_MEDIA_RESOLUTIONS)}")
         checked["media_resolution"] = options["media_resolution"]
     return checked
 

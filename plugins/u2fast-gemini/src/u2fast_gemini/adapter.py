@@ -88,6 +88,7 @@ class GeminiAdapter:
         *,
         api_version: str = DEFAULT_API_VERSION,
         thinking_budget: int | None = None,
+        thinking_level: str | None = None,
         media_resolution: str | None = None,
     ) -> None:
         self.model = model.removeprefix("models/")
@@ -95,6 +96,7 @@ class GeminiAdapter:
         # A base URL that already names a version (".../v1beta") is used as given.
         self.endpoint = base if _VERSION_SUFFIX.search(urlsplit(base).path) else f"{base}/{api_version}"
         self.thinking_budget = thinking_budget
+        self.thinking_level = thinking_level
         self.media_resolution = media_resolution
         self._api_key = api_key
         self._headers = {"content-type": "application/json"}
@@ -122,8 +124,11 @@ class GeminiAdapter:
             config["seed"] = params.seed
         if self.media_resolution:
             config["mediaResolution"] = self.media_resolution
+        # Inside thinkingConfig the SDK writes snake_case names.
         if self.thinking_budget is not None:
-            config["thinkingConfig"] = {"thinking_budget": self.thinking_budget}  # as the SDK writes it
+            config["thinkingConfig"] = {"thinking_budget": self.thinking_budget}
+        elif self.thinking_level is not None:
+            config["thinkingConfig"] = {"thinking_level": self.thinking_level}
         return {"contents": [{"parts": parts, "role": "user"}], "generationConfig": config}
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
