@@ -116,7 +116,9 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
                 await asyncio.wait_for(loaded.wait(), timeout)
                 await asyncio.sleep(0.3)  # let the report's script finish its first render
                 for name, expression in checks.items():
-                    out = await send("Runtime.evaluate", expression=expression, returnByValue=True)
+                    out = await send(
+                        "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+                    )
                     result = out.get("result", {})
                     if "exceptionDetails" in result:
                         raise AssertionError(f"check {name!r} threw: {result['exceptionDetails']}")

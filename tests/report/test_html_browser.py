@@ -28,7 +28,9 @@ CHECKS = {
     "whiskers": "document.querySelectorAll('#task-bars path.whisker').length",
     "heat_cells": "document.querySelectorAll('#anatomy-heatmap rect.cell').length",
     "cards": "document.querySelectorAll('#case-list .case').length",
-    "images_loaded": "[...document.querySelectorAll('#case-list img')].filter(i => i.complete && i.naturalWidth > 0).length",
+    # data: images decode asynchronously: wait for each, then count the ones that decoded
+    "images_loaded": """Promise.all([...document.querySelectorAll('#case-list img')].map(
+        i => i.decode().then(() => i.naturalWidth > 0, () => false))).then(r => r.filter(Boolean).length)""",
     "count_text": "document.getElementById('case-count').textContent",
     # filters: only correct answers of one task remain
     "filtered": """(() => {
