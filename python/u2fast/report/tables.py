@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..scoring.run import Estimate
-from .compare import Comparison
+from .compare_schema import Comparison
 from .model import Report
 from .terminal import format_estimate
 
