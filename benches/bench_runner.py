@@ -5,8 +5,9 @@
 
 Each client runs in its own process (so CPU time and peak RSS are its own) against a fake provider in
 another process, with latency L = 0.5 s and 64 KB images (each request reads and encodes its own).
-Printed: achieved throughput as a fraction of the ideal min(C / L, rate limit), client CPU time per
-request, peak RSS; then the fault-mix run (10% 429 with Retry-After, 5% 5xx, 2% hangs, 1% malformed,
+Printed per row: req/s over the whole run and its fraction of the ideal min(C / L, rate limit)
+("frac", ramp-up and tail included), the fraction in steady state ("steady": the middle half of the
+answers), client CPU time per request, client peak RSS, and the fake server's CPU per request; then the fault-mix run (10% 429 with Retry-After, 5% 5xx, 2% hangs, 1% malformed,
 1% resets): whether every case completed, and 429s seen by the client against those injected.
 """
 
@@ -40,6 +41,15 @@ def _cpu() -> float:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _steady_rate(finished: list[float]) -> float:
+    """Answers per second between the 25th and 75th percentile finish times (no ramp-up, no tail)."""
+    times = sorted(finished)
+    if len(times) < 8:
+        return float("nan")
+    lo, hi = times[len(times) // 4], times[3 * len(times) // 4]
+    return (3 * len(times) // 4 - len(times) // 4) / (hi - lo) if hi > lo else float("nan")
 
 
 def client_async(
@@ -92,7 +102,9 @@ def client_async(
         wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     stats = outcome.stats[model]
     latencies = sorted(c.latency_s for c in outcome.completions.values())
+    finished = [c.finished_at for c in outcome.completions.values()]
     return {
+        "steady_rps": _steady_rate(finished),
         "latency_mean": sum(latencies) / max(1, len(latencies)),
         "latency_p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
         "n": n,
@@ -113,6 +125,8 @@ def client_threads(url: str, images: Path, n: int, threads: int, timeout: float)
     import requests
 
     blob = images.read_bytes()
+
+    finished: list[float] = []
 
     def call(i: int) -> str:
         data = blob[(i % DISTINCT_IMAGES) * IMAGE_BYTES : (i % DISTINCT_IMAGES + 1) * IMAGE_BYTES]
@@ -142,7 +156,9 @@ def client_threads(url: str, images: Path, n: int, threads: int, timeout: float)
                     timeout=(10, timeout),
                     headers={"authorization": "Bearer sk-test"},
                 )
-                return str(response.json()["choices"][0]["message"]["content"])
+                text = str(response.json()["choices"][0]["message"]["content"])
+                finished.append(time.time())
+                return text
         except Exception as exc:  # noqa: BLE001 - the kit stores the error text as the answer
             return f"error: {exc}"
 
@@ -152,6 +168,7 @@ def client_threads(url: str, images: Path, n: int, threads: int, timeout: float)
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     ok = sum(1 for a in answers if not a.startswith("error:"))
     return {
+        "steady_rps": _steady_rate(finished),
         "n": n,
         "wall": wall,
         "cpu": cpu,
@@ -220,16 +237,15 @@ def run_client(
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def row(
-    label: str, width: int, result: dict[str, object], rate_limit: float | None, server_cpu: float
-) -> str:
+def row(label: str, width: int, result: dict[str, object], server_cpu: float) -> str:
     n, wall, cpu = int(result["n"]), float(result["wall"]), float(result["cpu"])  # type: ignore[arg-type]
-    ideal = width / LATENCY if rate_limit is None else min(width / LATENCY, rate_limit)
-    achieved = n / wall
+    ideal = width / LATENCY  # no rate limit in these rows: min(C / L, rate limit) = C / L
+    achieved, steady = n / wall, float(result["steady_rps"])  # type: ignore[arg-type]
     return (
-        f"{label:<22} {width:>6} {n:>7} {achieved:>9.1f} {ideal:>9.1f} {achieved / ideal:>8.3f} "
-        f"{cpu / n * 1e6:>10.0f} {float(result['rss_mb']):>8.0f} {int(result['ok']):>7} {server_cpu / n * 1e6:>10.0f}"
-    )  # type: ignore[arg-type]
+        f"{label:<20} {width:>5} {n:>6} {achieved:>8.1f} {achieved / ideal:>7.3f} {steady / ideal:>7.3f} "
+        f"{ideal:>7.0f} {cpu / n * 1e6:>8.0f} {float(result['rss_mb']):>7.0f} {int(result['ok']):>6} "  # type: ignore[arg-type]
+        f"{server_cpu / n * 1e6:>8.0f}"
+    )
 
 
 def main() -> None:
@@ -243,7 +259,14 @@ def main() -> None:
     parser.add_argument("--max-attempts", type=int, default=6)
     parser.add_argument("--quick", action="store_true", help="fewer requests per configuration")
     parser.add_argument("--rounds", type=int, default=None, help="requests per configuration = rounds x C")
+    parser.add_argument(
+        "--no-extras",
+        action="store_true",
+        help="asyncio's own loop and the standard base64 even if uvloop and pybase64 are installed",
+    )
     args = parser.parse_args()
+    if args.no_extras:  # inherited by the client processes
+        os.environ["U2FAST_NO_UVLOOP"] = os.environ["U2FAST_NO_PYBASE64"] = "1"
     if args.client == "async":
         print(
             json.dumps(
@@ -259,13 +282,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         images = Path(tmp) / "images.bin"
         images.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(DISTINCT_IMAGES * IMAGE_BYTES - 8))
+        from u2fast.runner.engine import loop_factory
+        from u2fast.runner.images import FAST_BASE64
+
+        print(
+            f"event loop: {'uvloop' if loop_factory() else 'asyncio'}; base64: "
+            f"{'pybase64' if FAST_BASE64 else 'standard library'}; load average before: "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
         print(
             f"fake provider: latency {LATENCY} s, 64 KB images; {rounds} rounds of C requests per row; "
             f"{os.cpu_count()} CPUs"
         )
         header = (
-            f"{'client':<22} {'C':>6} {'n':>7} {'req/s':>9} {'ideal':>9} {'fraction':>8} "
-            f"{'cpu us/req':>10} {'rss MB':>8} {'ok':>7} {'server us':>10}"
+            f"{'client':<20} {'C':>5} {'n':>6} {'req/s':>8} {'frac':>7} {'steady':>7} {'ideal':>7} "
+            f"{'cpu us':>8} {'rss MB':>7} {'ok':>6} {'srv us':>8}"
         )
         print(header)
         print("-" * len(header))
@@ -279,7 +310,7 @@ def main() -> None:
                 server_cpu = server.cpu() - server_cpu0
             finally:
                 server.close()
-            print(row(label, width, result, None, server_cpu), flush=True)
+            print(row(label, width, result, server_cpu), flush=True)
 
         width, n = 512, 2000 if not args.quick else 1000
         server = Server("--faults", FAULT_MIX, "--retry-after", "1", "--hang", "60", "--seed", "7")
