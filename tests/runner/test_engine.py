@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
+import pytest
 from PIL import Image
 from runner_support import MODEL, FakeClock, image_ref, make_requests, png
 
@@ -162,3 +163,86 @@ def test_plain_progress_reports_each_model(tmp_path: Path) -> None:
         progress=Progress("quiet", stream=quiet),
     )
     assert quiet.getvalue() == ""
+
+
+def test_rich_progress_renders_to_its_stream(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    run(
+        [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
+        tmp_path,
+        progress=Progress("rich", stream=stream),
+    )
+    assert "echo:echo" in stream.getvalue() and "3/3" in stream.getvalue()
+
+
+def test_image_cache_holds_only_images_still_wanted_and_stays_under_its_cap() -> None:
+    from u2fast.runner.images import ImageEncoder
+
+    refs = [image_ref(png(i, size=64)) for i in range(6)]
+    encoder = ImageEncoder(max_bytes=2 * len(encode(refs[0])))
+    encoder.plan(refs * 2)  # two models, each wants every image once
+    for ref in refs:  # the first model goes through all of them
+        encoder.acquire((ref,))
+        encoder.release((ref,))
+        assert encoder.cached_bytes <= encoder.max_bytes
+    for ref in refs:  # the second one finds the most recent ones still encoded
+        encoder.acquire((ref,))
+        encoder.release((ref,))
+    assert encoder.cached_bytes == 0  # nobody wants any of them any more
+    assert 6 < encoder.encoded < 12
+
+
+def encode(ref: object) -> str:
+    from u2fast.runner.images import encode_image
+
+    return encode_image(ref).base64  # type: ignore[arg-type]
+
+
+class Flaky:
+    name = "flaky"
+    model = "flaky"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def generate(self, request: Request, images: Sequence[EncodedImage]) -> Reply:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("adapter bug")
+        return Reply(text="ok")
+
+
+def test_an_adapter_exception_is_a_journalled_error_not_a_crash(tmp_path: Path) -> None:
+    outcome = run(
+        [ModelRun("flaky:flaky", Flaky(), make_requests(1, "flaky:flaky"), Limits(concurrency=1))], tmp_path
+    )
+    assert all(c.ok for c in outcome.completions.values())  # type: ignore[attr-defined]
+    first = next(iter_journal(tmp_path / "journal.jsonl"))
+    assert first.error is not None and "adapter bug" in first.error.message
+
+
+@pytest.mark.timeout(60)
+def test_a_stop_cuts_short_the_retry_waits_of_that_model(tmp_path: Path) -> None:
+    class EndlessWaits(FakeClock):
+        """Retry waits never end by themselves: the run can only finish if the stop ends them."""
+
+        async def sleep(self, seconds: float) -> None:
+            self.sleeps.append(seconds)
+            await asyncio.Event().wait()
+
+    async def go() -> object:
+        # c0000 gets a 429 asking for 60 s; c0001 then finds the daily quota spent.
+        def plan(request: object, rng: object) -> str | None:
+            prompt = request.prompt  # type: ignore[attr-defined]
+            return "rate_limited" if "c0000" in prompt else ("quota" if "c0001" in prompt else None)
+
+        async with FakeProvider(faults=plan, retry_after=60, latency=0.2) as fake:
+            adapter = ChatCompletionsAdapter(fake.url)
+            return await run_models(
+                [ModelRun(MODEL, adapter, make_requests(2), Limits(concurrency=2))],
+                tmp_path,
+                clock=EndlessWaits(),
+            )
+
+    outcome = asyncio.run(go())
+    assert outcome.stopped == {MODEL: "quota"}  # type: ignore[attr-defined]

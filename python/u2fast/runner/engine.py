@@ -13,7 +13,7 @@ import importlib
 import os
 import random
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -78,6 +78,7 @@ def default_session(provider: str, connection_limit: int) -> aiohttp.ClientSessi
     # Per-request timeouts come from each model's Limits; this one only guards stray calls.
     return aiohttp.ClientSession(
         connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),  # model APIs set no cookies worth keeping
         timeout=aiohttp.ClientTimeout(total=600.0),
         raise_for_status=False,
         headers={"user-agent": "u2fast"},
@@ -111,9 +112,12 @@ class _ModelState:
         self.run = run
         self.pending: Iterator[Request] = iter(pending)
         self.stats = stats
+        self.clock = clock
         self.limiter = ModelLimiter(run.limits, clock)
         self.stopped: str | None = None
         self.redactor = Redactor()
+        self.sleepers: set[asyncio.Task[Any]] = set()
+        self.sleep_unless_stopped: Callable[[float], Awaitable[None]] = self._sleep_unless_stopped
         self.is_http = isinstance(run.adapter, HttpAdapter)
         self.urls: dict[str, yarl.URL | str] = {}
         #: Token estimates are only needed for a token rate or a price (budget, dry run).
@@ -125,6 +129,25 @@ class _ModelState:
             sock_connect=run.limits.connect_timeout,
             sock_read=run.limits.first_byte_timeout,
         )
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        await wait_unless_stopped(self, seconds)
+
+
+async def wait_unless_stopped(state: _ModelState, seconds: float) -> bool:
+    """Sleep (a retry or a rate-limit wait); False when the model was stopped meanwhile, which cuts it short."""
+    task = asyncio.current_task()
+    assert task is not None
+    state.sleepers.add(task)
+    try:
+        await state.clock.sleep(seconds)
+    except asyncio.CancelledError:
+        if state.stopped is None:
+            raise  # a real cancellation (Ctrl-C), not a stop
+        task.uncancel()
+    finally:
+        state.sleepers.discard(task)
+    return state.stopped is None
 
 
 class _Engine:
@@ -184,6 +207,8 @@ class _Engine:
     def _stop(self, state: _ModelState, reason: str) -> None:
         if state.stopped is None:
             state.stopped = reason
+            for task in list(state.sleepers):  # nothing left to retry for
+                task.cancel()
             if state.run.needs_images:  # the images it will never send need no cache room
                 for request in state.pending:
                     self.encoder.release(request.images)
@@ -216,6 +241,8 @@ class _Engine:
                 return Reply(error=classify_exception(exc))
             except aiohttp.ClientError as exc:
                 return Reply(error=classify_exception(exc))
+            except Exception as exc:  # noqa: BLE001 - one failing call must not end a long run
+                return Reply(error=ApiError(kind="server", message=f"adapter raised {exc!r}"[:500]))
         http_adapter = cast(
             HttpAdapter, adapter
         )  # checked once per model (is_http): Protocol checks are slow
@@ -305,7 +332,9 @@ class _Engine:
                 if not self.budget.reserve(estimate):
                     self._stop_all("budget")
                     return
-                await state.limiter.acquire(tokens + request.params.max_tokens if limits.tpm else 0)
+                await state.limiter.acquire(
+                    tokens + request.params.max_tokens if limits.tpm else 0, sleep=state.sleep_unless_stopped
+                )
                 if state.stopped is not None:
                     self.budget.settle(estimate, 0.0)
                     return
@@ -336,7 +365,8 @@ class _Engine:
                 if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
                     self._stop(state, "quota")
                     return
-                await self.clock.sleep(retry_delay(error, attempt, self.rng))
+                if not await wait_unless_stopped(state, retry_delay(error, attempt, self.rng)):
+                    return
             state.stats.done += 1
             state.stats.failed += 1
         finally:
