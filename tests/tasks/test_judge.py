@@ -59,8 +59,12 @@ def test_compat_unusable_answers_follow_the_kit(make_case: MakeCase) -> None:
     pred, err = judge(bm(make_case), FAILED, "compat")
     assert (err.counted, err.correct, err.api_error, err.answer) == (True, False, True, "")
     assert pred.parsed is False and "server" in (pred.reason or "")
+    # No answer row at all (the kit dropped the question): in no denominator, as in the kit.
     _, missing = judge(bm(make_case), None, "compat")
-    assert (missing.counted, missing.correct) == (True, False)
+    assert (missing.counted, missing.correct) == (False, None)
+    dropped = Completion(key="k", case_id="7", model="m:x", error=ApiError(kind="missing_answer", message="no row"))
+    _, absent = judge(bm(make_case), dropped, "compat")
+    assert (absent.counted, absent.api_error) == (False, True)
 
 
 def test_robust_keeps_api_errors_out_and_counts_parse_failures_wrong(make_case: MakeCase) -> None:

@@ -3,10 +3,12 @@
 Rules per mode (DESIGN.md section 5, SPEC.md section 4):
 
 compat (the official kit)
-    - an unusable answer (API error, or no completion at all) is what the kit would make of it:
-      string labels count it wrong; integer labels (44, 57) and CVE exclude it; LL/OD/KD count an
-      API error wrong (the kit stores the error text, a string) and exclude a missing answer (not a
-      string); RG/CG score an empty hypothesis;
+    - an API error is what the kit would make of its stored error text: string labels and LL/OD/KD
+      count it wrong; integer labels (44, 57) and CVE exclude it (int()/float() reject it); RG/CG
+      score an empty hypothesis (the kit scored the error text itself; u2fast does not keep it);
+    - no answer at all (no completion, a replayed kit output without that row, a request never
+      sent because the run was cancelled or over budget) is excluded everywhere: the kit scores
+      the rows its output holds, so a question it dropped is in no denominator;
     - a parse failure is excluded (integer labels, CVE), and cannot happen for string labels, sectors
       and text (a third-party parser that reports one is excluded too, except string labels: wrong).
 robust (honest)
@@ -40,6 +42,8 @@ from .parsers import case_options, family_of, is_integer_labelled, parser_for
 __all__ = ["judge", "compat_label", "robust_label", "normalized", "MODES"]
 
 MODES = ("compat", "robust")
+#: Error kinds that mean the question has no answer row at all (never asked, or dropped by the kit).
+_NO_ANSWER_ROW = frozenset({"missing_answer", "cancelled", "budget_exceeded"})
 
 
 def compat_label(label: str) -> str:
@@ -94,15 +98,15 @@ def _unusable(case: Case, completion: Completion | None, compat: bool) -> tuple[
         reason = "completion has no text"
     family = family_of(case.task)
     text_task = family == "report"
-    pred = Prediction(case.case_id, "" if compat and text_task else None, parsed=False, reason=reason)
     truth = _truth(case, compat)
-    if not compat:
+    no_row = completion is None or completion.error is None or completion.error.kind in _NO_ANSWER_ROW
+    if not compat or no_row:
+        pred = Prediction(case.case_id, None, parsed=False, reason=reason)
         return pred, _base(case, counted=False, parsed=False, api_error=True, truth=truth)
+    pred = Prediction(case.case_id, "" if text_task else None, parsed=False, reason=reason)
     if text_task:
         return pred, _base(case, counted=True, parsed=False, api_error=True)
-    counted = (family == "cla" and not is_integer_labelled(case)) or (
-        family == "seg" and completion is not None and completion.error is not None
-    )
+    counted = family == "seg" or (family == "cla" and not is_integer_labelled(case))
     if counted:
         return pred, _base(
             case, counted=True, parsed=False, api_error=True, correct=False, truth=truth, answer=""
