@@ -7,9 +7,11 @@
 //! per-pair ids so that counting uses arrays and ROUGE-L uses bit-parallel LCS.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
 
-use crate::lcs::{mark_lcs_indices, BitLcs};
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::lcs::{BitLcs, BitTrace};
 use crate::{porter, text};
 
 /// One ROUGE variant.
@@ -45,7 +47,11 @@ struct Text {
 /// Per-worker state: interner, per-pair remapping and scratch buffers.
 #[derive(Default)]
 struct Worker {
-    surface: FxHashMap<Box<str>, u32>,
+    /// Hash of a surface token → index into `entries` (checked against the text on every hit).
+    surface: FxHashMap<u64, u32>,
+    entries: Vec<(Box<str>, u32)>,
+    /// Surface tokens whose hash is already taken by another token.
+    collisions: FxHashMap<Box<str>, u32>,
     stems: FxHashMap<Box<str>, u32>,
     local_of: Vec<u32>,
     stamp: Vec<u32>,
@@ -53,11 +59,13 @@ struct Worker {
     vocab: usize,
     lowered: String,
     lcs: BitLcs,
-    table: Vec<u32>,
+    trace: BitTrace,
     counts_a: Vec<u32>,
     counts_b: Vec<u32>,
     keys_a: Vec<u128>,
     keys_b: Vec<u128>,
+    pairs_a: Vec<u64>,
+    pairs_b: Vec<u64>,
     hit: Vec<bool>,
 }
 
@@ -73,14 +81,31 @@ impl Worker {
 
     /// Global id of a surface token (stemmed when asked).
     fn global_id(&mut self, token: &str, stem: bool) -> u32 {
-        if let Some(&g) = self.surface.get(token) {
+        let mut hasher = FxHasher::default();
+        hasher.write(token.as_bytes());
+        let h = hasher.finish();
+        if let Some(&e) = self.surface.get(&h) {
+            let (surface, g) = &self.entries[e as usize];
+            if &**surface == token {
+                return *g;
+            }
+            if let Some(&g) = self.collisions.get(token) {
+                return g;
+            }
+            let g = self.stemmed_id(token, stem);
+            self.collisions.insert(token.into(), g);
             return g;
         }
+        let g = self.stemmed_id(token, stem);
+        self.surface.insert(h, self.entries.len() as u32);
+        self.entries.push((token.into(), g));
+        g
+    }
+
+    fn stemmed_id(&mut self, token: &str, stem: bool) -> u32 {
         let form = if stem && token.len() > 3 { porter::stem(token) } else { token.to_owned() };
         let next = self.stems.len() as u32;
-        let g = *self.stems.entry(form.into_boxed_str()).or_insert(next);
-        self.surface.insert(token.into(), g);
-        g
+        *self.stems.entry(form.into_boxed_str()).or_insert(next)
     }
 
     fn local_id(&mut self, global: u32) -> u32 {
@@ -104,7 +129,8 @@ impl Worker {
         let mut lowered = std::mem::take(&mut self.lowered);
         lowered.clear();
         if s.is_ascii() {
-            lowered.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+            lowered.push_str(s);
+            lowered.make_ascii_lowercase();
         } else {
             lowered.push_str(&text::py_lower(s));
         }
@@ -149,6 +175,10 @@ impl Worker {
                 self.counts_b[t as usize] += 1;
             }
             self.counts_a.iter().zip(&self.counts_b).map(|(&a, &b)| a.min(b) as usize).sum()
+        } else if n == 2 {
+            pack_pairs_sorted(hyp, &mut self.pairs_a);
+            pack_pairs_sorted(r, &mut self.pairs_b);
+            sorted_overlap(&self.pairs_a, &self.pairs_b)
         } else if n <= 4 {
             pack_sorted(hyp, n, &mut self.keys_a);
             pack_sorted(r, n, &mut self.keys_b);
@@ -193,8 +223,9 @@ impl Worker {
             let sent = &r.ids[rs..re];
             self.hit.clear();
             self.hit.resize(sent.len(), false);
+            self.trace.set_reference(sent, self.vocab);
             for &(cs, ce) in &hyp_lines {
-                mark_lcs_indices(sent, &hyp.ids[cs..ce], &mut self.table, &mut self.hit);
+                self.trace.mark(sent, &hyp.ids[cs..ce], &mut self.hit);
             }
             for (k, &t) in sent.iter().enumerate() {
                 let t = t as usize;
@@ -220,6 +251,12 @@ fn line_ranges(line: &[u32]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+fn pack_pairs_sorted(ids: &[u32], keys: &mut Vec<u64>) {
+    keys.clear();
+    keys.extend(ids.windows(2).map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])));
+    keys.sort_unstable();
 }
 
 fn pack_sorted(ids: &[u32], n: usize, keys: &mut Vec<u128>) {
