@@ -52,3 +52,27 @@ class ModelStats:
     @property
     def remaining(self) -> int:
         return self.total - self.already_done - self.done
+
+
+class Budget:
+    """``--max-cost``: spending so far plus what the calls in flight may cost (estimated high)."""
+
+    def __init__(self, max_cost: float | None) -> None:
+        self.max_cost = max_cost
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.exceeded = False
+
+    def reserve(self, estimate: float) -> bool:
+        if self.max_cost is None:
+            return True
+        if self.exceeded or self.spent + self.reserved + estimate > self.max_cost:
+            self.exceeded = True
+            return False
+        self.reserved += estimate
+        return True
+
+    def settle(self, estimate: float, actual: float) -> None:
+        if self.max_cost is not None:
+            self.reserved -= estimate
+        self.spent += actual

@@ -14,21 +14,22 @@ import os
 import random
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import yarl
 
-from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Price, Reply
+from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
 from ..errors import DataError
 from ..types import ApiError, Completion, Request
-from .cost import ModelStats, cost_of
+from .attempt import call_http, call_local
+from .cost import Budget, ModelStats, cost_of
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
-from .limits import Clock, Limits, ModelLimiter, SystemClock
-from .retry import RETRYABLE, STOPS_MODEL, classify_exception, parse_retry_after, retry_delay
+from .limits import Clock, ModelLimiter, SystemClock
+from .plan import ModelRun, RunOutcome, SessionFactory, default_session
+from .retry import RETRYABLE, STOPS_MODEL, retry_delay
 from .secrets import Redactor
 
 if TYPE_CHECKING:
@@ -36,75 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "loop_factory", "run", "run_models"]
 
-#: ``(provider, connection_limit) -> ClientSession``; tests inject their own.
-SessionFactory = Callable[[str, int], aiohttp.ClientSession]
 
 #: Why a model stopped before its requests were all finished.
 STOP_REASONS = {"quota_exhausted": "quota", "auth": "auth"}
-
-
-@dataclass
-class ModelRun:
-    """One model's share of a run."""
-
-    name: str  # "adapter:model"
-    adapter: HttpAdapter | LocalAdapter
-    requests: list[Request]
-    limits: Limits = field(default_factory=Limits)
-    price: Price | None = None
-    #: False for adapters that never look at images (replay): nothing is read or encoded.
-    needs_images: bool = True
-
-
-@dataclass
-class RunOutcome:
-    #: The best record per request key of the models run (this run's or the journal's): ok wins.
-    completions: dict[str, Completion]
-    #: model -> why it stopped early: "quota", "auth", "budget".
-    stopped: dict[str, str]
-    stats: dict[str, ModelStats]
-    cost: float
-
-    @property
-    def errors(self) -> dict[str, dict[str, int]]:
-        """model -> error class -> failed attempts."""
-        return {name: {str(kind): n for kind, n in s.errors.items()} for name, s in self.stats.items()}
-
-
-def default_session(provider: str, connection_limit: int) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(
-        limit=connection_limit, limit_per_host=0, ttl_dns_cache=300, keepalive_timeout=30.0
-    )
-    # Per-request timeouts come from each model's Limits; this one only guards stray calls.
-    return aiohttp.ClientSession(
-        connector=connector,
-        cookie_jar=aiohttp.DummyCookieJar(),  # model APIs set no cookies worth keeping
-        timeout=aiohttp.ClientTimeout(total=600.0),
-        raise_for_status=False,
-        headers={"user-agent": "u2fast"},
-    )
-
-
-class _Budget:
-    def __init__(self, max_cost: float | None) -> None:
-        self.max_cost = max_cost
-        self.spent = 0.0
-        self.reserved = 0.0
-        self.exceeded = False
-
-    def reserve(self, estimate: float) -> bool:
-        if self.max_cost is None:
-            return True
-        if self.exceeded or self.spent + self.reserved + estimate > self.max_cost:
-            self.exceeded = True
-            return False
-        self.reserved += estimate
-        return True
-
-    def settle(self, estimate: float, actual: float) -> None:
-        if self.max_cost is not None:
-            self.reserved -= estimate
-        self.spent += actual
 
 
 class _ModelState:
@@ -170,7 +105,7 @@ class _Engine:
         self.clock = clock
         self.session_factory = session_factory
         self.progress = progress
-        self.budget = _Budget(max_cost)
+        self.budget = Budget(max_cost)
         self.rng = rng
         self.encoder = ImageEncoder(max_side=max_side)
         self.sessions: dict[str, aiohttp.ClientSession] = {}
@@ -231,59 +166,22 @@ class _Engine:
     # ------------------------------------------------------------------ one attempt
 
     async def _call(self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]) -> Reply:
-        adapter = state.run.adapter
+        limits = state.run.limits
         if not state.is_http:
-            local = cast(LocalAdapter, adapter)
-            try:
-                async with asyncio.timeout(state.run.limits.total_timeout):
-                    return await local.generate(request, images)
-            except (TimeoutError, asyncio.TimeoutError) as exc:
-                return Reply(error=classify_exception(exc))
-            except aiohttp.ClientError as exc:
-                return Reply(error=classify_exception(exc))
-            except Exception as exc:  # noqa: BLE001 - one failing call must not end a long run
-                return Reply(error=ApiError(kind="server", message=f"adapter raised {exc!r}"[:500]))
-        http_adapter = cast(
-            HttpAdapter, adapter
-        )  # checked once per model (is_http): Protocol checks are slow
-        try:
-            http = http_adapter.build_request(request, images)
-        except Exception as exc:  # noqa: BLE001 - the adapter cannot express this request
-            return Reply(error=ApiError(kind="bad_request", message=f"cannot build request: {exc!r}"))
-        state.redactor.learn(http.headers, http.url)
-        url = state.urls.get(http.url)
-        if url is None:  # parsing a URL costs more than the rest of the request set-up
-            url = state.urls[http.url] = yarl.URL(http.url) if len(state.urls) < 1024 else http.url
-        try:
-            async with self._session(state).request(
-                http.method, url, headers=http.headers, data=http.body, timeout=state.timeout
-            ) as response:
-                body = await response.read()
-                status = response.status
-                headers = response.headers
-        except Exception as exc:  # noqa: BLE001 - every transport failure is classified, none escapes
-            return Reply(error=classify_exception(exc))
-        try:
-            reply = http_adapter.parse_response(status, headers, body)
-        except Exception as exc:  # noqa: BLE001
-            return Reply(
-                error=ApiError(
-                    kind="malformed_response", status=status, message=f"cannot parse response: {exc!r}"[:500]
-                )
+            return await call_local(
+                cast(LocalAdapter, state.run.adapter), request, images, limits.total_timeout
             )
-        if reply.error is not None and reply.error.retry_after is None:
-            wait = parse_retry_after(headers, self.clock.wall())
-            if wait is not None:
-                reply = Reply(
-                    error=ApiError(
-                        kind=reply.error.kind,
-                        message=reply.error.message,
-                        status=reply.error.status,
-                        retry_after=wait,
-                    ),
-                    usage=reply.usage,
-                )
-        return reply
+        # is_http was checked once per model: Protocol isinstance checks are slow
+        return await call_http(
+            self._session(state),
+            cast(HttpAdapter, state.run.adapter),
+            request,
+            images,
+            state.timeout,
+            state.redactor,
+            state.urls,
+            self.clock.wall,
+        )
 
     def _estimate(
         self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]
