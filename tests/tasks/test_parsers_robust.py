@@ -71,6 +71,9 @@ MakeCase = Callable[..., Case]
         ("44", "DD", "Score: 3", "3"),
         ("44", "DD", "1.", "1"),
         ("44", "DD", "two", "2"),
+        # what int() accepts in compat parses in robust too
+        ("44", "DD", "03", "3"),
+        ("57", "DD", " +1\n", "1"),
         ("57", "DD", "No fatty liver", "0"),
     ],
 )

@@ -18,6 +18,7 @@ Every parser has the ``Parse`` signature ``(text, case) -> Prediction``.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 from ..types import SECTOR_LABELS, Case, LabelTarget, Prediction, ValueTarget
@@ -41,6 +42,8 @@ __all__ = [
     "case_options",
     "is_integer_labelled",
 ]
+
+_INTEGER = re.compile(r"[+-]?\d+")
 
 _FAMILY = {
     "DD": "cla",
@@ -130,6 +133,9 @@ def parse_cla_robust(text: str, case: Case) -> Prediction:
     if not cleaned:
         return Prediction(case.case_id, None, parsed=False, reason="empty answer")
     hit = exact.get(loose_key(cleaned))
+    if hit is None and is_integer_labelled(case) and _INTEGER.fullmatch(cleaned):
+        # Whatever int() accepts in compat ("01", "+1") must parse in robust too.
+        hit = str(int(cleaned)) if str(int(cleaned)) in options else None
     if hit is not None:
         return Prediction(case.case_id, hit)
     label, how = choose(cleaned, phrases, options)
