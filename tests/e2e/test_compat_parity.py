@@ -164,3 +164,14 @@ def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[
     errors = _model(kit.compat, kit.gpt)["errors_by_kind"]
     assert errors["missing_answer"] == len(missing) + sum(
         1 for t in kit.release.truths if t.family == "seg" and kit.gpt_rows.get(t.case_id, 0) is None)
+
+
+def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
+    """SPEC 4.1 item 7 / A3: the official script compares ``{anatomy: liver}`` and scores 0; u2fast
+    compat reads the dict's value (the 27 May fix, probably what the leaderboard used)."""
+    rows = without_failure_text(kit.gpt_rows)
+    fixed = dataset_metrics(kit.release.truths, rows, anatomy_fix=True)["VRA/anatomy"]["accuracy"]
+    literal = dataset_metrics(kit.release.truths, rows, anatomy_fix=False)["VRA/anatomy"]["accuracy"]
+    got = kit.compat["models"][kit.gpt]["datasets"]["VRA/anatomy"]["value"]["value"]
+    assert literal == 0.0 and fixed > 0.0
+    assert got == pytest.approx(fixed)

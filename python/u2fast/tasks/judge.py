@@ -55,7 +55,9 @@ def robust_label(case: Case) -> str:
     """The ground truth as the canonical option it names (``4a`` -> ``4A``), else as given.
 
     A dict-shaped label such as ``{'Anatomy': 'liver'}`` (the raw ``anatomy`` set, SPEC 4.1 defect)
-    names its value; compat keeps the kit's behaviour, where such a label never matches.
+    names its value. The loader already reads release cells that way (``data.columns.clean_label``),
+    so compat scores ``anatomy`` with the intern kit's 27 May fix, not the official script's always-0
+    comparison of the whole dict string (SPEC 4.1 item 7, A3).
     """
     assert isinstance(case.target, LabelTarget)
     label = case.target.label
