@@ -115,3 +115,14 @@ def test_bad_input() -> None:
         rouge(["a"], ["a"], types=["rouge1"], flavor="coco")
     with pytest.raises(TypeError):
         rouge(["a"], ["a"], types="rouge1")
+
+
+def test_agrees_with_rouge_score_rs_as_a_second_oracle(single_ref_pairs: Pairs) -> None:
+    rs = pytest.importorskip("rouge_score_rs")
+    pairs = _lsum_pairs(single_ref_pairs)
+    hyps, refs = [h for h, _ in pairs], [r[0] for _, r in pairs]
+    for stemmer in (False, True):
+        expect = rs.RougeScorer(TYPES, use_stemmer=stemmer).score_batch(refs, hyps)
+        got = rouge(hyps, refs, types=TYPES, stemmer=stemmer)
+        for t in TYPES:
+            np.testing.assert_allclose(got[t].fmeasure, [e[t].fmeasure for e in expect], rtol=0, atol=1e-12)
