@@ -9,6 +9,8 @@ One aiohttp session per provider, shared by that provider's models.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import importlib
 import os
 import random
@@ -332,6 +334,22 @@ class _Engine:
                 state.stats.finished_at = self.clock.now()
 
 
+@contextlib.contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Every request allocates a few hundred short-lived objects; with the default thresholds the
+    cyclic collector then runs every few requests and re-scans the whole dataset each time (about
+    a tenth of the CPU per request). Objects that exist before the run are frozen out of the scans
+    and young collections are made rarer, for the run only."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(old[0], 20_000), old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
 async def run_models(
     models: list[ModelRun],
     run_dir: Path,
@@ -371,7 +389,8 @@ async def run_models(
     if progress is not None:
         progress.start({s.run.name: s.stats for s in engine.states})
     try:
-        await engine.run()
+        with _fewer_gc_passes():
+            await engine.run()
     finally:
         try:
             for session in engine.sessions.values():
