@@ -28,12 +28,32 @@ def run_cli(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def eval_replay(data: Path, runs: Path, name: str, *outputs: Path, mode: str = "compat",
-                extra: tuple[str, ...] = ("--max-attempts", "1")) -> Path:
+def eval_replay(
+    data: Path,
+    runs: Path,
+    name: str,
+    *outputs: Path,
+    mode: str = "compat",
+    extra: tuple[str, ...] = ("--max-attempts", "1"),
+) -> Path:
     """``u2fast eval --data DATA --model replay:OUT ...``; returns the run folder."""
     models = [a for out in outputs for a in ("--model", f"replay:{out}")]
-    code, _ = run_cli("eval", "--data", str(data), *models, "--mode", mode, "--bootstrap", "0",
-                      "--quiet", "--runs-dir", str(runs), "--name", name, *extra)
+    code, _ = run_cli(
+        "eval",
+        "--data",
+        str(data),
+        *models,
+        "--mode",
+        mode,
+        "--bootstrap",
+        "0",
+        "--quiet",
+        "--runs-dir",
+        str(runs),
+        "--name",
+        name,
+        *extra,
+    )
     assert code == 0
     return runs / name
 
@@ -66,10 +86,12 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> KitRun:
     root = tmp_path_factory.mktemp("kit")
     release = write_release(root / "release")
     gpt_rows = write_kit_outputs(release, root / "gpt")
-    mute_rows = write_kit_outputs(release, root / "mute", model="mute", drop_every=0,
-                                  answer=lambda t, k: "null")
+    mute_rows = write_kit_outputs(
+        release, root / "mute", model="mute", drop_every=0, answer=lambda t, k: "null"
+    )
     run = eval_replay(release.root, root / "runs", "kit", root / "gpt", root / "mute")
     compat = score_json(run, "compat")
     robust = score_json(run, "robust")
-    return KitRun(release, run, f"replay:{root / 'gpt'}", f"replay:{root / 'mute'}", gpt_rows, mute_rows,
-                  compat, robust)
+    return KitRun(
+        release, run, f"replay:{root / 'gpt'}", f"replay:{root / 'mute'}", gpt_rows, mute_rows, compat, robust
+    )

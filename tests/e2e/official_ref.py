@@ -22,7 +22,7 @@ from pycocoevalcap.bleu.bleu import Bleu
 
 from .release_kit import Truth
 
-__all__ = ["dataset_metrics", "u2_from", "CVE_RANGES", "U2_LISTS", "WEIGHTS"]
+__all__ = ["CVE_RANGES", "U2_LISTS", "WEIGHTS", "dataset_metrics", "u2_from"]
 
 CVE_RANGES = {"18": (10.0, 75.0), "27": (0.3, 1.5), "50": (100.0, 400.0), "57": (0.0, 85.0)}
 #: Datasets whose metrics enter each task's mean (31 and CG/44 are out).
@@ -90,9 +90,13 @@ def _cve(truths: list[Truth], responses: Mapping[str, Any]) -> dict[str, float]:
     if not errors:
         return {"rmse": math.nan, "mae": math.nan, "within_tolerance": math.nan, "counted": 0}
     e = np.asarray(errors)
-    return {"rmse": float(np.sqrt(np.mean(e**2))), "mae": float(np.mean(np.abs(e))),
-            "std": float(np.std(e)), "within_tolerance": float(100 * np.mean(np.abs(e) <= 0.1)),
-            "counted": len(errors)}
+    return {
+        "rmse": float(np.sqrt(np.mean(e**2))),
+        "mae": float(np.mean(np.abs(e))),
+        "std": float(np.std(e)),
+        "within_tolerance": float(100 * np.mean(np.abs(e) <= 0.1)),
+        "counted": len(errors),
+    }
 
 
 def _bleu(truths: list[Truth], responses: Mapping[str, Any]) -> dict[str, float]:
@@ -104,8 +108,9 @@ def _bleu(truths: list[Truth], responses: Mapping[str, Any]) -> dict[str, float]
     return {"bleu4": 100 * scores[3], "bleu1": 100 * scores[0], "counted": len(refs)}
 
 
-def dataset_metrics(truths: list[Truth], responses: Mapping[str, Any], *,
-                    anatomy_fix: bool = True) -> dict[str, dict[str, float]]:
+def dataset_metrics(
+    truths: list[Truth], responses: Mapping[str, Any], *, anatomy_fix: bool = True
+) -> dict[str, dict[str, float]]:
     """``TASK/dataset -> metrics`` as the kit's scripts compute them (31 is not scored)."""
     groups: dict[str, list[Truth]] = {}
     for t in truths:
@@ -131,8 +136,11 @@ def u2_from(per_dataset: Mapping[str, Mapping[str, float]]) -> tuple[float, dict
     metric = {"CVE": "rmse", "RG": "bleu4", "CG": "bleu4"}
     task_values: dict[str, float] = {}
     for task, members in U2_LISTS.items():
-        values = [m[metric.get(task, "accuracy")] for key, m in per_dataset.items()
-                  if key.split("/", 1)[0] == task and key.split("/", 1)[1] in members]
+        values = [
+            m[metric.get(task, "accuracy")]
+            for key, m in per_dataset.items()
+            if key.split("/", 1)[0] == task and key.split("/", 1)[1] in members
+        ]
         values = [v for v in values if not math.isnan(v)]
         task_values[task] = float(np.mean(values)) if values else 0.0
     total = 0.0

@@ -27,19 +27,29 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-__all__ = ["Truth", "Release", "write_release", "write_kit_outputs", "image_bytes", "sector_of"]
+__all__ = ["Release", "Truth", "image_bytes", "sector_of", "write_kit_outputs", "write_release"]
 
 SECTORS = (
-    "upper left", "upper center", "upper right", "middle left", "center",
-    "middle right", "lower left", "lower center", "lower right", "not visible",
+    "upper left",
+    "upper center",
+    "upper right",
+    "middle left",
+    "center",
+    "middle right",
+    "lower left",
+    "lower center",
+    "lower right",
+    "not visible",
 )
 FAILURES = ("API调用失败: 500", "多次API调用尝试失败", "调用API时发生错误: timeout")
 
 
 def sector_of(cx: float, cy: float) -> str:
     """SPEC 5, written independently: half-open bands [0, .45) [.45, .55) [.55, ...)."""
+
     def band(v: float) -> int:
         return 0 if v < 0.45 else (1 if v < 0.55 else 2)
+
     row, col = band(cy), band(cx)
     if (row, col) == (1, 1):
         return "center"
@@ -115,10 +125,22 @@ class _Builder:
 
     # ------------------------------------------------------------------ cla
 
-    def cla(self, folder: str, stem: str, task: str, ds: str, out_ds: str, column: str,
-            labels: list[Any], cells: list[Any], *, index: list[int] | None = None,
-            pandas_index: bool = False, extra: dict[str, list[Any]] | None = None,
-            refs: dict[int, int] | None = None) -> None:
+    def cla(
+        self,
+        folder: str,
+        stem: str,
+        task: str,
+        ds: str,
+        out_ds: str,
+        column: str,
+        labels: list[Any],
+        cells: list[Any],
+        *,
+        index: list[int] | None = None,
+        pandas_index: bool = False,
+        extra: dict[str, list[Any]] | None = None,
+        refs: dict[int, int] | None = None,
+    ) -> None:
         """``labels[i]`` the option meant; ``cells[i]`` what the TSV holds. ``refs``: row -> row it points at."""
         n = len(labels)
         ids = index if index is not None else list(range(n))
@@ -138,14 +160,35 @@ class _Builder:
         for i in range(n):
             target_row = (refs or {}).get(i)
             same = None if target_row is None else f"{task}/{ds}/{ids[target_row]}"
-            self.release.truths.append(Truth(task, ds, str(ids[i]), "cla", out_ds, parsed[column][i],
-                                             labels[i], mime=mimes[i], same_image_as=same))
+            self.release.truths.append(
+                Truth(
+                    task,
+                    ds,
+                    str(ids[i]),
+                    "cla",
+                    out_ds,
+                    parsed[column][i],
+                    labels[i],
+                    mime=mimes[i],
+                    same_image_as=same,
+                )
+            )
 
     # ------------------------------------------------------------------ seg
 
-    def seg(self, folder: str, stem: str, task: str, ds: str, column: str, cells: list[Any],
-            centres: list[tuple[float, float] | None], sizes: list[tuple[int, int]],
-            extra: dict[str, list[Any]] | None = None, index: list[int] | None = None) -> None:
+    def seg(
+        self,
+        folder: str,
+        stem: str,
+        task: str,
+        ds: str,
+        column: str,
+        cells: list[Any],
+        centres: list[tuple[float, float] | None],
+        sizes: list[tuple[int, int]],
+        extra: dict[str, list[Any]] | None = None,
+        index: list[int] | None = None,
+    ) -> None:
         n = len(cells)
         ids = index if index is not None else list(range(n))
         imgs = [self.image(w, h) for w, h in sizes]
@@ -158,20 +201,23 @@ class _Builder:
         for i in range(n):
             c = centres[i]
             target = "not visible" if c is None else sector_of(*c)
-            self.release.truths.append(Truth(task, ds, str(ids[i]), "seg", ds, cells[i], target, c,
-                                             mime=imgs[i][1]))
+            self.release.truths.append(
+                Truth(task, ds, str(ids[i]), "seg", ds, cells[i], target, c, mime=imgs[i][1])
+            )
 
     # ------------------------------------------------------------------ CVE and text
 
     def cve(self, stem: str, ds: str, cells: list[Any], values: list[float | None]) -> None:
         n = len(cells)
         imgs = [self.image() for _ in range(n)]
-        df = pd.DataFrame({"img_data": [b for b, _ in imgs], "measurement": cells,
-                           "anatomy_location": ["heart"] * n})
+        df = pd.DataFrame(
+            {"img_data": [b for b, _ in imgs], "measurement": cells, "anatomy_location": ["heart"] * n}
+        )
         _write(df, self.release.root / "clinical_value_estimation" / f"{stem}.tsv", pandas_index=True)
         for i in range(n):
-            self.release.truths.append(Truth("CVE", ds, str(i), "measurement", ds, cells[i], values[i],
-                                             mime=imgs[i][1]))
+            self.release.truths.append(
+                Truth("CVE", ds, str(i), "measurement", ds, cells[i], values[i], mime=imgs[i][1])
+            )
             if values[i] is None:
                 self.release.bad_rows.append((f"clinical_value_estimation/{stem}.tsv", i, "measurement"))
 
@@ -179,16 +225,52 @@ class _Builder:
         n = len(refs)
         imgs = [self.image() for _ in range(n)]
         folder = "report_generation" if task == "RG" else "caption_generation"
-        df = pd.DataFrame({"index": list(range(n)), "img_data": [b for b, _ in imgs], column: refs,
-                           "anatomy_location": anatomy})
+        df = pd.DataFrame(
+            {
+                "index": list(range(n)),
+                "img_data": [b for b, _ in imgs],
+                column: refs,
+                "anatomy_location": anatomy,
+            }
+        )
         _write(df, self.release.root / folder / f"{stem}.tsv", pandas_index=False)
         for i in range(n):
-            self.release.truths.append(Truth(task, ds, str(i), "report", ds, refs[i], refs[i], mime=imgs[i][1]))
+            self.release.truths.append(
+                Truth(task, ds, str(i), "report", ds, refs[i], refs[i], mime=imgs[i][1])
+            )
 
 
-_WORDS = ("liver", "size", "normal", "echotexture", "homogeneous", "the", "is", "of", "gallbladder",
-          "wall", "smooth", "no", "focal", "lesion", "seen", "thyroid", "nodule", "left", "lobe", "fetal",
-          "abdomen", "plane", "stomach", "visible", "B-lines", "pleural", "line", "irregular.", "Liver")
+_WORDS = (
+    "liver",
+    "size",
+    "normal",
+    "echotexture",
+    "homogeneous",
+    "the",
+    "is",
+    "of",
+    "gallbladder",
+    "wall",
+    "smooth",
+    "no",
+    "focal",
+    "lesion",
+    "seen",
+    "thyroid",
+    "nodule",
+    "left",
+    "lobe",
+    "fetal",
+    "abdomen",
+    "plane",
+    "stomach",
+    "visible",
+    "B-lines",
+    "pleural",
+    "line",
+    "irregular.",
+    "Liver",
+)
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -204,37 +286,124 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     # DD/40: list-string labels in `classes`, an explicit non-sequential index column.
     birads = ["2", "3", "4A", "4B", "4C", "5"]
     labels = [rng.choice(birads) for _ in range(n)]
-    b.cla(dd, "40_birads", "DD", "40", "40", "classes", labels, [f"['{x}']" for x in labels],
-          index=[100 + 3 * i for i in range(n)])
+    b.cla(
+        dd,
+        "40_birads",
+        "DD",
+        "40",
+        "40",
+        "classes",
+        labels,
+        [f"['{x}']" for x in labels],
+        index=[100 + 3 * i for i in range(n)],
+    )
     # DD/57: integer labels 0/1 in `class`, pandas' own index column.
     labels = [rng.choice([0, 1]) for _ in range(n)]
-    b.cla(dd, "57_1.Liver_Ultrasound_Segmentation_Dataset", "DD", "57", "57", "class",
-          [str(x) for x in labels], labels, pandas_index=True)
+    b.cla(
+        dd,
+        "57_1.Liver_Ultrasound_Segmentation_Dataset",
+        "DD",
+        "57",
+        "57",
+        "class",
+        [str(x) for x in labels],
+        labels,
+        pandas_index=True,
+    )
     # DD/44: integer labels 0-3 in `class_label`.
     labels = [rng.choice([0, 1, 2, 3]) for _ in range(n)]
-    b.cla(dd, "44.COVID-BLUES-frames", "DD", "44", "44", "class_label", [str(x) for x in labels], labels,
-          index=list(range(n)))
+    b.cla(
+        dd,
+        "44.COVID-BLUES-frames",
+        "DD",
+        "44",
+        "44",
+        "class_label",
+        [str(x) for x in labels],
+        labels,
+        index=list(range(n)),
+    )
     # DD/74is_normal: plain strings; DD/21 with img_data references to an earlier row's index.
     labels = [rng.choice(["Appears abnormal", "Appears normal"]) for _ in range(n)]
-    b.cla(dd, "74_is_normal", "DD", "74is_normal", "74is_normal", "class_label", labels, labels,
-          index=list(range(n)))
+    b.cla(
+        dd,
+        "74_is_normal",
+        "DD",
+        "74is_normal",
+        "74is_normal",
+        "class_label",
+        labels,
+        labels,
+        index=list(range(n)),
+    )
     labels = [rng.choice(["benign", "malignant"]) for _ in range(n)]
-    b.cla(dd, "21.Breast_Ultrasound_Segmentation_Dataset", "DD", "21", "21", "classes", labels, labels,
-          index=[7 * i + 1 for i in range(n)], refs={3: 0, 4: 0, 9: 2},
-          extra={"anatomy_location": ["breast"] * n})
+    b.cla(
+        dd,
+        "21.Breast_Ultrasound_Segmentation_Dataset",
+        "DD",
+        "21",
+        "21",
+        "classes",
+        labels,
+        labels,
+        index=[7 * i + 1 for i in range(n)],
+        refs={3: 0, 4: 0, 9: 2, 1: 12},
+        extra={"anatomy_location": ["breast"] * n},
+    )
     # VRA/anatomy: dict labels; VRA/28_class: the knee view file; VRA/18: a `_view` stem.
-    organs = ["fetal", "thyroid", "heart", "lung", "liver", "carotid", "kidney", "prostate", "breast", "other"]
+    organs = [
+        "fetal",
+        "thyroid",
+        "heart",
+        "lung",
+        "liver",
+        "carotid",
+        "kidney",
+        "prostate",
+        "breast",
+        "other",
+    ]
     labels = [rng.choice(organs) for _ in range(n)]
-    b.cla(vra, "anatomy", "VRA", "anatomy", "anatomy", "class_label", labels,
-          [f"{{'Anatomy': '{x}'}}" for x in labels], index=list(range(n)))
-    views = ["left lateral longitudinal", "right medial longitudinal",
-             "left anterior suprapatellar transverse in 30 degrees flexion"]
+    b.cla(
+        vra,
+        "anatomy",
+        "VRA",
+        "anatomy",
+        "anatomy",
+        "class_label",
+        labels,
+        [f"{{'Anatomy': '{x}'}}" for x in labels],
+        index=list(range(n)),
+    )
+    views = [
+        "left lateral longitudinal",
+        "right medial longitudinal",
+        "left anterior suprapatellar transverse in 30 degrees flexion",
+    ]
     labels = [rng.choice(views) for _ in range(n)]
-    b.cla(vra, "28.Knee_Classification", "VRA", "28_class", "28_class", "class", labels, labels,
-          pandas_index=True)
+    b.cla(
+        vra,
+        "28.Knee_Classification",
+        "VRA",
+        "28_class",
+        "28_class",
+        "class",
+        labels,
+        labels,
+        pandas_index=True,
+    )
     labels = [rng.choice(["2CH", "4CH"]) for _ in range(n)]
-    b.cla(vra, "18_1.Ultrasound_Heart_Segmentation_Dataset_view", "VRA", "18", "18", "class_label",
-          labels, labels, index=list(range(n)))
+    b.cla(
+        vra,
+        "18_1.Ultrasound_Heart_Segmentation_Dataset_view",
+        "VRA",
+        "18",
+        "18",
+        "class_label",
+        labels,
+        labels,
+        index=list(range(n)),
+    )
 
     # LL/04: normalized {'lesion': [cx, cy, w, h]} with NaN cells (not visible).
     centres: list[tuple[float, float] | None] = []
@@ -247,16 +416,34 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         cx, cy = round(rng.uniform(0.1, 0.9), 2), round(rng.uniform(0.1, 0.9), 2)
         centres.append((cx, cy))
         cells.append(f"{{'lesion': [{cx}, {cy}, 0.1, 0.2]}}")
-    b.seg("lesion_localisation", "04", "LL", "04", "gt_bbox", cells, centres, [(48, 36)] * n,
-          extra={"anatomy_location": ["thyroid"] * n})
+    b.seg(
+        "lesion_localisation",
+        "04",
+        "LL",
+        "04",
+        "gt_bbox",
+        cells,
+        centres,
+        [(48, 36)] * n,
+        extra={"anatomy_location": ["thyroid"] * n},
+    )
     # LL/64: lists of dicts, anatomy nan; the first structure counts.
     centres, cells = [], []
     for _ in range(n):
         cx, cy = round(rng.uniform(0.1, 0.9), 3), round(rng.uniform(0.1, 0.9), 3)
         centres.append((cx, cy))
         cells.append(f"[{{'lesion_1': [{cx}, {cy}, 0.05, 0.05]}}, {{'lesion_2': [0.5, 0.5, 0.1, 0.1]}}]")
-    b.seg("lesion_localisation", "64.BrEaST-Lesions_USG-images_and_masks", "LL", "64", "gt_bbox", cells,
-          centres, [(48, 36)] * n, extra={"anatomy_location": [float("nan")] * n})
+    b.seg(
+        "lesion_localisation",
+        "64.BrEaST-Lesions_USG-images_and_masks",
+        "LL",
+        "64",
+        "gt_bbox",
+        cells,
+        centres,
+        [(48, 36)] * n,
+        extra={"anatomy_location": [float("nan")] * n},
+    )
     # OD/37: pixel boxes [x1, y1, x2, y2] on non-square images of several sizes.
     centres, cells, sizes = [], [], []
     for i in range(n):
@@ -268,8 +455,17 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         sizes.append((w, h))
         centres.append(((x1 + x2) / 2 / w, (y1 + y2) / 2 / h))
         cells.append(f"{{'thyroid': [{x1}, {y1}, {x2}, {y2}]}}")
-    b.seg("organ_detection", "37", "OD", "37", "gt_bbox", cells, centres, sizes,
-          extra={"seg_channel_name": ["['thyroid']"] * n, "anatomy_location": ["thyroid"] * n})
+    b.seg(
+        "organ_detection",
+        "37",
+        "OD",
+        "37",
+        "gt_bbox",
+        cells,
+        centres,
+        sizes,
+        extra={"seg_channel_name": ["['thyroid']"] * n, "anatomy_location": ["thyroid"] * n},
+    )
     b.release.layouts["OD/37"] = "xyxy-px"
     # OD/13: normalized, seg_channel_name list-strings.
     centres, cells = [], []
@@ -277,9 +473,18 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         cx, cy = round(rng.uniform(0.05, 0.95), 2), round(rng.uniform(0.05, 0.95), 2)
         centres.append((cx, cy))
         cells.append(f"{{'stomach': [{cx}, {cy}, 0.08, 0.08]}}")
-    b.seg("organ_detection", "13", "OD", "13", "gt_bbox", cells, centres, [(48, 36)] * n,
-          extra={"seg_channel_name": ["['stomach']"] * n, "anatomy_location": ["fetal abdomen"] * n},
-          index=list(range(n)))
+    b.seg(
+        "organ_detection",
+        "13",
+        "OD",
+        "13",
+        "gt_bbox",
+        cells,
+        centres,
+        [(48, 36)] * n,
+        extra={"seg_channel_name": ["['stomach']"] * n, "anatomy_location": ["fetal abdomen"] * n},
+        index=list(range(n)),
+    )
     b.release.layouts["OD/13"] = "cxcywh-norm"
     # KD/48: keypoint dicts; a missing one is "not visible".
     names = ("endocardial point of the left ventricular apex", "anterior hinge point of the mitral valve")
@@ -312,7 +517,14 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     reps = [_sentence(rng, rng.randint(8, 20)) for _ in range(n)]
     # pandas quotes a cell holding a double quote, a tab or a newline: one of each.
     reps[2] = reps[2] + ' "hypoechoic" area\tnoted\nsecond line'
-    b.text("RG", "39_translated", "39", "gt_report", reps, [rng.choice(["Liver", "Mammary", "Thyroid"]) for _ in range(n)])
+    b.text(
+        "RG",
+        "39_translated",
+        "39",
+        "gt_report",
+        reps,
+        [rng.choice(["Liver", "Mammary", "Thyroid"]) for _ in range(n)],
+    )
     caps = [_sentence(rng, rng.randint(5, 12)) for _ in range(n)]
     b.text("CG", "10", "10", "caption", caps, ["fetal phantom"] * n)
     caps = [_sentence(rng, rng.randint(3, 6)) for _ in range(6)]
@@ -326,33 +538,75 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
 def _cla_answer(rng: random.Random, t: Truth, options: list[str], k: int) -> str:
     wrong = rng.choice([o for o in options if o != t.target] or options)
     if isinstance(t.kit_gt, (int, np.integer)):
-        forms = [t.target, f" {t.target}\n", f"{t.target}.", f"0{t.target}", wrong, "one",
-                 rng.choice(FAILURES), f"+{t.target}"]
+        forms = [
+            t.target,
+            f" {t.target}\n",
+            f"{t.target}.",
+            f"0{t.target}",
+            wrong,
+            "one",
+            rng.choice(FAILURES),
+            f"+{t.target}",
+        ]
     else:
-        forms = [t.target, t.target.upper(), t.target + " ", t.target.lower(), f"\n{t.target}",
-                 f"The answer is {t.target}", wrong, rng.choice(FAILURES), t.target.title()]
+        forms = [
+            t.target,
+            t.target.upper(),
+            t.target + " ",
+            t.target.lower(),
+            f"\n{t.target}",
+            f"The answer is {t.target}",
+            wrong,
+            rng.choice(FAILURES),
+            t.target.title(),
+        ]
     return forms[k % len(forms)]
 
 
 def _seg_answer(rng: random.Random, t: Truth, k: int) -> Any:
     wrong = rng.choice([s for s in SECTORS if s != t.target])
-    forms = [t.target, t.target.title(), t.target + " ", t.target + ".", wrong, rng.choice(FAILURES),
-             None, t.target.upper(), "Upper Left"]
+    forms = [
+        t.target,
+        t.target.title(),
+        t.target + " ",
+        t.target + ".",
+        wrong,
+        rng.choice(FAILURES),
+        None,
+        t.target.upper(),
+        "Upper Left",
+    ]
     return forms[k % len(forms)]
 
 
 def _cve_answer(rng: random.Random, t: Truth, k: int) -> str:
     v = float(t.target) if t.target is not None else 50.0
-    forms = [f"{v * rng.uniform(0.7, 1.3):.2f}", f" {v:.1f} ", f"{v / 10:.3f}e1", f"{v}%", f"EF: {v}",
-             "null", rng.choice(FAILURES), f"{v * 3:.1f}", str(int(v)), f"{v}\n"]
+    forms = [
+        f"{v * rng.uniform(0.7, 1.3):.2f}",
+        f" {v:.1f} ",
+        f"{v / 10:.3f}e1",
+        f"{v}%",
+        f"EF: {v}",
+        "null",
+        rng.choice(FAILURES),
+        f"{v * 3:.1f}",
+        str(int(v)),
+        f"{v}\n",
+    ]
     return forms[k % len(forms)]
 
 
 def _text_answer(rng: random.Random, t: Truth, k: int) -> str:
     words = str(t.target).split()
     keep = [w for w in words if rng.random() < 0.7]
-    forms = [" ".join(keep + [rng.choice(_WORDS)]), " ".join(words), rng.choice(FAILURES),
-             " ".join(keep).lower(), "", "  ".join(keep) + "\n"]
+    forms = [
+        " ".join(keep + [rng.choice(_WORDS)]),
+        " ".join(words),
+        rng.choice(FAILURES),
+        " ".join(keep).lower(),
+        "",
+        "  ".join(keep) + "\n",
+    ]
     return forms[k % len(forms)]
 
 
@@ -362,15 +616,35 @@ OPTIONS = {
     ("DD", "44"): ["0", "1", "2", "3"],
     ("DD", "74is_normal"): ["Appears abnormal", "Appears normal"],
     ("DD", "21"): ["benign", "malignant"],
-    ("VRA", "anatomy"): ["fetal", "thyroid", "heart", "lung", "liver", "carotid", "kidney", "prostate",
-                         "breast", "other"],
-    ("VRA", "28_class"): ["left lateral longitudinal", "right medial longitudinal", "left medial longitudinal"],
+    ("VRA", "anatomy"): [
+        "fetal",
+        "thyroid",
+        "heart",
+        "lung",
+        "liver",
+        "carotid",
+        "kidney",
+        "prostate",
+        "breast",
+        "other",
+    ],
+    ("VRA", "28_class"): [
+        "left lateral longitudinal",
+        "right medial longitudinal",
+        "left medial longitudinal",
+    ],
     ("VRA", "18"): ["2CH", "4CH"],
 }
 
 
-def write_kit_outputs(release: Release, out: Path, seed: int = 11, model: str = "gpt-x",
-                      drop_every: int = 9, answer: Callable[[Truth, int], Any] | None = None) -> dict[str, Any]:
+def write_kit_outputs(
+    release: Release,
+    out: Path,
+    seed: int = 11,
+    model: str = "gpt-x",
+    drop_every: int = 9,
+    answer: Callable[[Truth, int], Any] | None = None,
+) -> dict[str, Any]:
     """Official-kit output rows ``{id, response, ...}`` in ``<family>/<dataset>/<model>/`` (shuffled,
     every ``drop_every``-th row dropped), and the rows as written: ``case_id -> response``.
 
@@ -383,10 +657,15 @@ def write_kit_outputs(release: Release, out: Path, seed: int = 11, model: str = 
     responses: dict[str, Any] = {}
     shared = {t.same_image_as for t in release.truths if t.same_image_as}
     for k, t in enumerate(release.truths):
-        if t.same_image_as is None and t.case_id not in shared and drop_every and k % drop_every == drop_every - 1:
+        if (
+            t.same_image_as is None
+            and t.case_id not in shared
+            and drop_every
+            and k % drop_every == drop_every - 1
+        ):
             continue  # the kit dropped this question (an exception): no row at all
         if t.same_image_as is not None:
-            reply: Any = responses[t.same_image_as]
+            reply: Any = None  # filled in below: the referenced row may come later in the file
         elif answer is not None:
             reply = answer(t, k)
         elif t.family == "cla":
@@ -398,14 +677,27 @@ def write_kit_outputs(release: Release, out: Path, seed: int = 11, model: str = 
         else:
             reply = _text_answer(rng, t, k)
         responses[t.case_id] = reply
+    for t in release.truths:
+        if t.same_image_as is not None:
+            responses[t.case_id] = responses[t.same_image_as]
+    for k, t in enumerate(release.truths):
+        if t.case_id not in responses:
+            continue
         path = out / t.family / t.out_dataset / model / "multimodal_test_results_20250501_120000.jsonl"
-        files.setdefault(path, []).append({"id": t.kit_id, "text_content": "prompt", "image_paths": [],
-                                           "category": t.family, "response": responses[t.case_id], "model": model,
-                                           "timestamp": "2025-05-01 12:00:00"})
+        files.setdefault(path, []).append(
+            {
+                "id": t.kit_id,
+                "text_content": "prompt",
+                "image_paths": [],
+                "category": t.family,
+                "response": responses[t.case_id],
+                "model": model,
+                "timestamp": "2025-05-01 12:00:00",
+            }
+        )
     for path, rows in files.items():
         rng.shuffle(rows)  # never joined by position
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     return responses

@@ -112,8 +112,12 @@ def judged(kit: KitRun) -> dict[str, dict[str, CaseScore]]:
     journal = read_journal(kit.run / "journal.jsonl")
     out: dict[str, dict[str, CaseScore]] = {}
     for mode in ("compat", "robust"):
-        _, pairs = score_records(kit.gpt, records, completions_for(records, kit.gpt, journal),
-                                 ScoringOptions(mode=mode, n_resamples=0))
+        _, pairs = score_records(
+            kit.gpt,
+            records,
+            completions_for(records, kit.gpt, journal),
+            ScoringOptions(mode=mode, n_resamples=0),
+        )
         out[mode] = {cs.case_id: cs for _, cs in pairs}
     return out
 
@@ -134,8 +138,9 @@ def test_compat_answer_forms_follow_the_kit(kit: KitRun, judged: dict[str, dict[
 
     for cid in _cases_answered(kit, lambda c, r: c.startswith(strings) and r == target(c) + " "):
         assert (compat[cid].counted, compat[cid].correct) == (True, False), cid  # "benign " is wrong
-    for cid in _cases_answered(kit, lambda c, r: c.startswith(strings) and r == target(c).upper()
-                               and r != target(c)):
+    for cid in _cases_answered(
+        kit, lambda c, r: c.startswith(strings) and r == target(c).upper() and r != target(c)
+    ):
         assert compat[cid].correct is True, cid  # case is folded
     for cid in _cases_answered(kit, lambda c, r: c.startswith(integer) and r == f" {target(c)}\n"):
         assert (compat[cid].counted, compat[cid].correct) == (True, True), cid  # int(" 1\n") == 1
@@ -143,19 +148,24 @@ def test_compat_answer_forms_follow_the_kit(kit: KitRun, judged: dict[str, dict[
         assert compat[cid].counted is False, cid  # int("1.") fails: excluded
     for cid in _cases_answered(kit, lambda c, r: c.startswith(integer) and r in FAILURES):
         assert compat[cid].counted is False, cid
-    for cid in _cases_answered(kit, lambda c, r: c.startswith(strings + ("LL/", "OD/", "KD/")) and r in FAILURES):
+    for cid in _cases_answered(
+        kit, lambda c, r: c.startswith(strings + ("LL/", "OD/", "KD/")) and r in FAILURES
+    ):
         assert (compat[cid].counted, compat[cid].correct, compat[cid].api_error) == (True, False, True), cid
     for cid in _cases_answered(kit, lambda c, r: c.startswith(("LL/", "OD/", "KD/")) and r is None):
         assert compat[cid].counted is False, cid  # not a string: a failed item
-    for cid in _cases_answered(kit, lambda c, r: c.startswith("CVE/") and isinstance(r, str)
-                               and r.endswith("%")):
+    for cid in _cases_answered(
+        kit, lambda c, r: c.startswith("CVE/") and isinstance(r, str) and r.endswith("%")
+    ):
         assert compat[cid].counted is False, cid  # float("45%") fails
     for cid in _cases_answered(kit, lambda c, r: c.startswith("CVE/") and isinstance(r, str) and "e1" in r):
         assert compat[cid].counted is True and compat[cid].error is not None, cid  # float("4.5e1")
 
 
 def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[str, CaseScore]]) -> None:
-    missing = [t.case_id for t in kit.release.truths if t.target is not None and t.case_id not in kit.gpt_rows]
+    missing = [
+        t.case_id for t in kit.release.truths if t.target is not None and t.case_id not in kit.gpt_rows
+    ]
     assert len(missing) >= 20
     assert {m.split("/")[0] for m in missing} >= {"DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"}
     for cid in missing:
@@ -163,7 +173,8 @@ def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[
         assert judged["robust"][cid].counted is False, cid
     errors = _model(kit.compat, kit.gpt)["errors_by_kind"]
     assert errors["missing_answer"] == len(missing) + sum(
-        1 for t in kit.release.truths if t.family == "seg" and kit.gpt_rows.get(t.case_id, 0) is None)
+        1 for t in kit.release.truths if t.family == "seg" and kit.gpt_rows.get(t.case_id, 0) is None
+    )
 
 
 def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:

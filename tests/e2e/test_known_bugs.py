@@ -23,50 +23,67 @@ def _kit_rows(out: Path, family: str, dataset: str, rows: list[tuple[str, str]])
     path.write_text("".join(json.dumps({"id": i, "response": r}, ensure_ascii=False) + "\n" for i, r in rows))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "evaluate.plan_requests keys a request by (adapter, model, params, prompt, image) only, so two cases "
-    "showing the same image under the same prompt share one journal entry: replay answers the second "
-    "case with the first case's row. The release holds such rows (img_data references to another row). "
-    "Fix (lead, evaluate.py / runner.keys): put the case id in the key of adapters whose answer depends "
-    "on the case (replay), or always."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "evaluate.plan_requests keys a request by (adapter, model, params, prompt, image) only, so two cases "
+        "showing the same image under the same prompt share one journal entry: replay answers the second "
+        "case with the first case's row. The release holds such rows (img_data references to another row). "
+        "Fix (lead, evaluate.py / runner.keys): put the case id in the key of adapters whose answer depends "
+        "on the case (replay), or always."
+    ),
+)
 def test_replayed_rows_sharing_an_image_keep_their_own_answers(tmp_path: Path) -> None:
     folder = tmp_path / "release" / "disease_diagnosis"
     folder.mkdir(parents=True)
     image = _b64(image_bytes(40, 30, "PNG", 1))
     pd.DataFrame({"index": [0, 1], "img_data": [image, "0"], "class_label": ["benign", "malignant"]}).to_csv(
-        folder / "21.tsv", sep="\t", index=False)
+        folder / "21.tsv", sep="\t", index=False
+    )
     _kit_rows(tmp_path / "out", "cla", "21", [("1", "malignant"), ("0", "benign")])
     run = eval_replay(tmp_path / "release", tmp_path / "runs", "shared", tmp_path / "out")
     scores = score_json(run, "compat")["models"][f"replay:{tmp_path / 'out'}"]
     assert scores["datasets"]["DD/21"]["value"]["value"] == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "adapters/replay.py records a kit failure string as ApiError(kind='server'), which the runner "
-    "retries with backoff: a replay of outputs with many failures takes seconds per failed row for "
-    "nothing (an e2e eval went from 0.3 s to 24 s). Fix (lead): a non-retryable kind for replayed failures."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "adapters/replay.py records a kit failure string as ApiError(kind='server'), which the runner "
+        "retries with backoff: a replay of outputs with many failures takes seconds per failed row for "
+        "nothing (an e2e eval went from 0.3 s to 24 s). Fix (lead): a non-retryable kind for replayed failures."
+    ),
+)
 def test_a_replayed_kit_failure_is_final(tmp_path: Path) -> None:
     folder = tmp_path / "release" / "disease_diagnosis"
     folder.mkdir(parents=True)
     pd.DataFrame({"img_data": [_b64(image_bytes(40, 30, "PNG", 2))], "class_label": ["benign"]}).to_csv(
-        folder / "21.tsv", sep="\t")
+        folder / "21.tsv", sep="\t"
+    )
     _kit_rows(tmp_path / "out", "cla", "21", [("0", FAILURES[0])])
-    run = eval_replay(tmp_path / "release", tmp_path / "runs", "fail", tmp_path / "out",
-                      extra=("--max-attempts", "2"))
+    run = eval_replay(
+        tmp_path / "release", tmp_path / "runs", "fail", tmp_path / "out", extra=("--max-attempts", "2")
+    )
     attempts = [line for line in (run / "journal.jsonl").read_text().splitlines() if line.strip()]
     assert len(attempts) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Compat RG/CG: the kit stores an API failure string as the response and BLEU scores it as the "
-    "hypothesis (SPEC 9.1); replay turns it into an error and judge scores an empty hypothesis, so "
-    "BLEU-4 differs whenever a text row failed (e.g. RG 17.20 vs 15.31 here). Fix (lead, replay.py): "
-    "keep the kit's response text on the error (e.g. a 'kit_failure' kind whose message is the text "
-    "verbatim); then tasks/judge.py can use it as the compat hypothesis."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Compat RG/CG: the kit stores an API failure string as the response and BLEU scores it as the "
+        "hypothesis (SPEC 9.1); replay turns it into an error and judge scores an empty hypothesis, so "
+        "BLEU-4 differs whenever a text row failed (e.g. RG 17.20 vs 15.31 here). Fix (lead, replay.py): "
+        "keep the kit's response text on the error (e.g. a 'kit_failure' kind whose message is the text "
+        "verbatim); then tasks/judge.py can use it as the compat hypothesis."
+    ),
+)
 def test_compat_bleu_scores_the_kit_failure_text(kit: KitRun) -> None:
     reference = dataset_metrics(kit.release.truths, kit.gpt_rows)
     u2, _ = u2_from(reference)
     scores = kit.compat["models"][kit.gpt]
     for key in ("RG/39", "CG/10", "CG/44"):
-        assert scores["datasets"][key]["value"]["value"] == pytest.approx(reference[key]["bleu4"], rel=1e-12), key
+        assert scores["datasets"][key]["value"]["value"] == pytest.approx(
+            reference[key]["bleu4"], rel=1e-12
+        ), key
     assert scores["u2"]["value"] == pytest.approx(u2, rel=1e-12)

@@ -40,8 +40,11 @@ def _robust_metrics(truths: list[Truth], rows: dict[str, Any]) -> dict[str, floa
             by_key.setdefault(f"{t.task}/{t.dataset_id}", []).append(t)
     out: dict[str, float] = {}
     for key, group in by_key.items():
-        answered = [(t, rows[t.case_id]) for t in group
-                    if isinstance(rows.get(t.case_id), str) and rows[t.case_id] not in FAILURES]
+        answered = [
+            (t, rows[t.case_id])
+            for t in group
+            if isinstance(rows.get(t.case_id), str) and rows[t.case_id] not in FAILURES
+        ]
         family = group[0].family
         if family in ("cla", "seg"):
             hits = [_option(a, t) == str(t.target).lower() for t, a in answered]
@@ -67,8 +70,11 @@ def _robust_metrics(truths: list[Truth], rows: dict[str, Any]) -> dict[str, floa
 def test_robust_dataset_metrics_follow_the_documented_rules(kit: KitRun) -> None:
     reference = _robust_metrics(kit.release.truths, kit.gpt_rows)
     got = kit.robust["models"][kit.gpt]["datasets"]
-    bad = [(k, got[k]["value"]["value"], v) for k, v in sorted(reference.items())
-           if not math.isclose(got[k]["value"]["value"], v, rel_tol=1e-9, abs_tol=1e-12)]
+    bad = [
+        (k, got[k]["value"]["value"], v)
+        for k, v in sorted(reference.items())
+        if not math.isclose(got[k]["value"]["value"], v, rel_tol=1e-9, abs_tol=1e-12)
+    ]
     assert bad == []
 
 
@@ -76,8 +82,11 @@ def test_robust_keeps_failures_out_of_every_denominator(kit: KitRun) -> None:
     datasets = kit.robust["models"][kit.gpt]["datasets"]
     for key, d in datasets.items():
         group = [t for t in kit.release.truths if f"{t.task}/{t.dataset_id}" == key and t.target is not None]
-        answered = [t for t in group if isinstance(kit.gpt_rows.get(t.case_id), str)
-                    and kit.gpt_rows[t.case_id] not in FAILURES]
+        answered = [
+            t
+            for t in group
+            if isinstance(kit.gpt_rows.get(t.case_id), str) and kit.gpt_rows[t.case_id] not in FAILURES
+        ]
         assert d["counted"] == len(answered), key
         failures = sum(kit.gpt_rows.get(t.case_id) in FAILURES for t in group)
         assert d["errors"] >= failures, key
@@ -98,8 +107,11 @@ def test_robust_gives_no_cve_credit_when_nothing_parses(kit: KitRun) -> None:
     mute = kit.robust["models"][kit.mute]
     expected = []
     for ds, (low, high) in CVE_RANGES.items():
-        ys = [(float(t.target) - low) / (high - low) for t in kit.release.truths
-              if t.task == "CVE" and t.dataset_id == ds and t.target is not None]
+        ys = [
+            (float(t.target) - low) / (high - low)
+            for t in kit.release.truths
+            if t.task == "CVE" and t.dataset_id == ds and t.target is not None
+        ]
         expected.append(math.sqrt(sum(max(y, 1 - y) ** 2 for y in ys) / len(ys)))
     assert mute["tasks"]["CVE"]["value"]["value"] == pytest.approx(sum(expected) / 4)
     assert mute["tasks"]["CVE"]["u2_term"] == pytest.approx(1 - sum(expected) / 4)

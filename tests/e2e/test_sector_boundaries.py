@@ -27,22 +27,41 @@ LOW, HIGH = Fraction(45, 100), Fraction(55, 100)
 def exact_sector(cx: Fraction, cy: Fraction) -> str:
     def band(v: Fraction) -> int:
         return 0 if v < LOW else (1 if v < HIGH else 2)
+
     row, col = band(cy), band(cx)
-    return "center" if (row, col) == (1, 1) else f"{('upper', 'middle', 'lower')[row]} {('left', 'center', 'right')[col]}"
+    return (
+        "center"
+        if (row, col) == (1, 1)
+        else f"{('upper', 'middle', 'lower')[row]} {('left', 'center', 'right')[col]}"
+    )
 
 
 EDGES = ("0", "0.3", "0.4499", "0.45", "0.5", "0.5499", "0.55", "0.8", "1")
-NORMALIZED = [(x, y) for x in EDGES for y in ("0.45", "0.55", "0.4499", "0.5499")] + \
-             [("0.45", y) for y in EDGES] + [("0.55", y) for y in EDGES]
+NORMALIZED = (
+    [(x, y) for x in EDGES for y in ("0.45", "0.55", "0.4499", "0.5499")]
+    + [("0.45", y) for y in EDGES]
+    + [("0.55", y) for y in EDGES]
+)
 W, H = 200, 100
 #: integer pixel centres (x2 - x1 and y2 - y1 even) whose normalized centres hit or straddle the edges
-PIXEL_CENTRES = [(90, 45), (90, 55), (110, 45), (110, 55), (89, 44), (109, 54), (100, 50), (91, 56),
-                 (45, 90 // 2), (185, 90)]
+PIXEL_CENTRES = [
+    (90, 45),
+    (90, 55),
+    (110, 45),
+    (110, 55),
+    (89, 44),
+    (109, 54),
+    (100, 50),
+    (91, 56),
+    (45, 90 // 2),
+    (185, 90),
+]
 
 
 def _write(root: Path) -> dict[str, str]:
     """Write LL/04 (normalized), OD/37 (pixel corners) and KD/48 (pixel points); case id -> expected sector."""
     expected: dict[str, str] = {}
+
     def images(n: int, seed: int) -> list[str]:  # one image per row: see test_known_bugs for shared ones
         return [_b64(image_bytes(W, H, "PNG" if i % 2 else "JPEG", seed + i)) for i in range(n)]
 
@@ -59,25 +78,34 @@ def _write(root: Path) -> dict[str, str]:
         boxes.append(f"{{'thyroid': [{cx - half_w}, {cy - half_h}, {cx + half_w}, {cy + half_h}]}}")
         expected[f"OD/37/{i}"] = exact_sector(Fraction(cx, W), Fraction(cy, H))
     boxes.append(f"{{'thyroid': [{W - 20}, {H - 20}, {W - 1}, {H - 1}]}}")  # only x1,y1,x2,y2 fits this one
-    expected[f"OD/37/{len(PIXEL_CENTRES)}"] = exact_sector(Fraction(2 * W - 21, 2 * W), Fraction(2 * H - 21, 2 * H))
+    expected[f"OD/37/{len(PIXEL_CENTRES)}"] = exact_sector(
+        Fraction(2 * W - 21, 2 * W), Fraction(2 * H - 21, 2 * H)
+    )
     folder = root / "organ_detection"
     folder.mkdir()
-    pd.DataFrame({"img_data": images(len(boxes), 300), "gt_bbox": boxes,
-                  "seg_channel_name": ["['thyroid']"] * len(boxes)}).to_csv(folder / "37.tsv", sep="\t")
+    pd.DataFrame(
+        {
+            "img_data": images(len(boxes), 300),
+            "gt_bbox": boxes,
+            "seg_channel_name": ["['thyroid']"] * len(boxes),
+        }
+    ).to_csv(folder / "37.tsv", sep="\t")
 
     points = [f"{{'anterior hinge point of the mitral valve': [{cx}, {cy}]}}" for cx, cy in PIXEL_CENTRES]
     for i, (cx, cy) in enumerate(PIXEL_CENTRES):
         expected[f"KD/48/{i}"] = exact_sector(Fraction(cx, W), Fraction(cy, H))
     folder = root / "keypoint_detection"
     folder.mkdir()
-    pd.DataFrame({"img_data": images(len(points), 500), "keypoints": points}).to_csv(folder / "48.tsv", sep="\t")
+    pd.DataFrame({"img_data": images(len(points), 500), "keypoints": points}).to_csv(
+        folder / "48.tsv", sep="\t"
+    )
     return expected
 
 
 def _replay(out: Path, answers: dict[str, str]) -> None:
     family_rows: dict[Path, list[str]] = {}
     for case_id, answer in answers.items():
-        task, ds, kit_id = case_id.split("/")
+        _, ds, kit_id = case_id.split("/")
         path = out / "seg" / ds / "m" / "multimodal_test_results_1.jsonl"
         family_rows.setdefault(path, []).append(json.dumps({"id": kit_id, "response": answer}))
     for path, rows in family_rows.items():
@@ -130,7 +158,10 @@ def test_centre_pixel_layout_override_divides_by_image_size(tmp_path: Path) -> N
     boxes = [f"{{'thyroid': [{cx}, {cy}, 10, 10]}}" for cx, cy in PIXEL_CENTRES]
     pd.DataFrame({"img_data": [img] * len(boxes), "gt_bbox": boxes}).to_csv(folder / "37.tsv", sep="\t")
     result = load(str(tmp_path), LoadOptions(bbox_format="cxcywh-px"))
-    got = [c.target.sector for c in sorted(result.cases, key=lambda c: int(c.case_id.rsplit("/", 1)[1]))
-           if isinstance(c.target, SectorTarget)]
+    got = [
+        c.target.sector
+        for c in sorted(result.cases, key=lambda c: int(c.case_id.rsplit("/", 1)[1]))
+        if isinstance(c.target, SectorTarget)
+    ]
     assert got == [exact_sector(Fraction(cx, W), Fraction(cy, H)) for cx, cy in PIXEL_CENTRES]
     assert result.bbox_format == {"OD/37": "cxcywh-px"}

@@ -62,7 +62,9 @@ def test_compat_unusable_answers_follow_the_kit(make_case: MakeCase) -> None:
     # No answer row at all (the kit dropped the question): in no denominator, as in the kit.
     _, missing = judge(bm(make_case), None, "compat")
     assert (missing.counted, missing.correct) == (False, None)
-    dropped = Completion(key="k", case_id="7", model="m:x", error=ApiError(kind="missing_answer", message="no row"))
+    dropped = Completion(
+        key="k", case_id="7", model="m:x", error=ApiError(kind="missing_answer", message="no row")
+    )
     _, absent = judge(bm(make_case), dropped, "compat")
     assert (absent.counted, absent.api_error) == (False, True)
 

@@ -8,6 +8,7 @@ layout (SPEC A10) is decided per dataset from all of its boxes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,17 @@ __all__ = ["CaseBuilder", "ImageB64", "ImageBytes", "ImageFile", "ImageInput", "
 _SECTOR_TASKS = ("LL", "OD", "KD")
 #: VLMEvalKit's de-duplication: an ``img_data`` this short is the index of another row with the image.
 _MAX_IMAGE_REFERENCE = 64
+#: What such a reference looks like (other short text is reported as corrupt base64).
+_INDEX_LIKE = re.compile(r"[\w.-]+")
+
+
+def _image_problem(text: bytes) -> str | None:
+    """Why base64 text is not an image (None when it is one): tells a tiny image from a row index."""
+    try:
+        inspect_image(decode_base64(text))
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 @dataclass
@@ -75,6 +87,14 @@ class _PendingSector:
     from_keypoints: bool
 
 
+class _WaitForImage(Exception):
+    """A row whose ``img_data`` names a row index not read yet (the kit allows forward references)."""
+
+    def __init__(self, key: tuple[str, str]) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 @dataclass
 class CaseBuilder:
     options: LoadOptions
@@ -84,17 +104,31 @@ class CaseBuilder:
     _seen: dict[str, str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
     _images_by_index: dict[tuple[str, str], ImageRef] = field(default_factory=dict)
+    #: Rows waiting for the row their ``img_data`` refers to: (source, index) -> rows.
+    _waiting: dict[tuple[str, str], list[RawRow]] = field(default_factory=dict)
+    _registered: tuple[str, str] | None = None
 
     def add(self, raw: RawRow) -> None:
+        self._registered = None
         try:
             item = self._build(raw)
+        except _WaitForImage as wait:
+            self._waiting.setdefault(wait.key, []).append(raw)
+            return
         except RowError as err:
-            if self.options.strict:
-                raise
-            self.skipped.append(err)
+            self._skip(err)
             return
         if item is not None:
             self.items.append(item)
+        registered = self._registered
+        if registered is not None:
+            for waiting in self._waiting.pop(registered, []):
+                self.add(waiting)
+
+    def _skip(self, err: RowError) -> None:
+        if self.options.strict:
+            raise err
+        self.skipped.append(err)
 
     # ------------------------------------------------------------------ one row
 
@@ -247,9 +281,12 @@ class CaseBuilder:
         if source is None:
             raise bad(raw.image_field, "missing field: no img_data or img_path value")
         if isinstance(source, ImageB64) and len(source.text) <= _MAX_IMAGE_REFERENCE:
-            ref = self._images_by_index.get((raw.source, source.text.decode("ascii", "replace").strip()))
+            key = (raw.source, source.text.decode("ascii", "replace").strip())
+            ref = self._images_by_index.get(key)
             if ref is not None:
                 return ref
+            if key[1] != index and _INDEX_LIKE.fullmatch(key[1]) and _image_problem(source.text):
+                raise _WaitForImage(key)  # a reference to a row further down the file
         try:
             if isinstance(source, ImageB64):
                 text, offset, length = source.text, source.offset, source.length
@@ -285,12 +322,26 @@ class CaseBuilder:
         else:
             ref = ImageRef(digest, mime, data=data, width=width, height=height)
         self._images_by_index[(raw.source, index)] = ref
+        self._registered = (raw.source, index)
         return ref
 
     # ------------------------------------------------------------------ the whole source
 
     def finish(self, description: str = "") -> LoadResult:
         """Decide each sector dataset's box layout, fill in the sector targets, and return the result."""
+        for (_, wanted), rows in sorted(self._waiting.items()):
+            for raw in rows:
+                problem = _image_problem(raw.image.text) if isinstance(raw.image, ImageB64) else None
+                self._skip(
+                    RowError(
+                        raw.source,
+                        raw.row,
+                        raw.image_field,
+                        f"{problem or 'not an image'}; read as a reference to the image of row "
+                        f"index {wanted!r}, but no row with that index has an image in this file",
+                    )
+                )
+        self._waiting.clear()
         by_key: dict[str, list[_PendingSector]] = {}
         for item in self.items:
             if isinstance(item, _PendingSector):
