@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import msgspec
@@ -76,3 +77,30 @@ def test_appends_reach_the_file_on_the_next_loop_turn(tmp_path: Path) -> None:
         return seen
 
     assert asyncio.run(go()) == ["a", "b"]
+
+
+def test_a_torn_line_longer_than_the_tail_window_is_cut_too(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    write(path, [ok("k1")], tail=b'{"key":"k2","text":"' + b"x" * (2 << 20))
+    writer = JournalWriter(path)
+    writer.open()
+    writer.append(ok("k3"))
+    writer.close()
+    assert [r.key for r in iter_journal(path)] == ["k1", "k3"]
+
+
+def test_a_journal_that_cannot_be_written_stops_the_run_loudly(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+
+    async def go() -> None:
+        writer = JournalWriter(path)
+        writer.open()
+        assert writer._fd is not None
+        os.close(writer._fd)  # as if the disk went away
+        writer._fd = os.open(os.devnull, os.O_RDONLY)
+        writer.append(ok("a"))
+        await asyncio.sleep(0)
+        with pytest.raises(RunError, match="cannot write the journal"):
+            writer.append(ok("b"))
+
+    asyncio.run(go())

@@ -91,6 +91,7 @@ class JournalWriter:
         self._unsynced = False
         self._last_sync = time.monotonic()
         self._sync_task: asyncio.Future[None] | None = None
+        self._failure: BaseException | None = None
         self.records_written = 0
 
     def open(self) -> None:
@@ -100,15 +101,18 @@ class JournalWriter:
         if size:
             # Cut a torn last line so that the next record starts on a line of its own.
             tail_len = min(size, 1 << 20)
-            os.lseek(fd, size - tail_len, os.SEEK_SET)
-            tail = os.read(fd, tail_len)
+            tail = os.pread(fd, tail_len, size - tail_len)
             if not tail.endswith(b"\n"):
                 cut = tail.rfind(b"\n")
-                keep = size - tail_len + cut + 1 if cut >= 0 else (0 if tail_len == size else size)
-                os.ftruncate(fd, keep)
+                if cut < 0 and tail_len < size:  # a torn line longer than the tail read: look at it all
+                    tail_len, tail = size, os.pread(fd, size, 0)
+                    cut = tail.rfind(b"\n")
+                os.ftruncate(fd, size - tail_len + cut + 1)
         self._fd = fd
 
     def append(self, record: Completion) -> None:
+        if self._failure is not None:  # never go on answering into a journal that cannot be written
+            raise RunError(f"{self.path}: cannot write the journal: {self._failure}") from self._failure
         if self._fd is None:
             raise RunError(f"{self.path}: journal is not open")
         self._buffer.append(_encoder.encode(record) + b"\n")
@@ -120,13 +124,22 @@ class JournalWriter:
                 self.flush()
 
     def _flush_soon(self) -> None:
-        self.flush()
+        try:
+            self.flush()
+        except OSError as exc:  # disk full, ...: the next append raises it in the engine
+            self._failure = exc
+            return
         due = self._unsynced and time.monotonic() - self._last_sync >= self.fsync_interval
         idle = self._sync_task is None or self._sync_task.done()
         if due and idle and self._fd is not None:
             self._unsynced = False
             self._last_sync = time.monotonic()
             self._sync_task = asyncio.get_running_loop().run_in_executor(None, os.fsync, self._fd)
+            self._sync_task.add_done_callback(self._sync_done)
+
+    def _sync_done(self, future: asyncio.Future[None]) -> None:
+        if not future.cancelled() and future.exception() is not None and self._failure is None:
+            self._failure = future.exception()
 
     def flush(self) -> None:
         """Hand buffered records to the kernel (they then survive kill -9)."""
@@ -145,12 +158,20 @@ class JournalWriter:
 
     def close(self) -> None:
         """Flush, fsync and close (synchronous: safe in ``finally`` and on cancellation)."""
-        if self._fd is None:
+        fd = self._fd
+        if fd is None:
             return
-        self.flush()
-        os.fsync(self._fd)
-        os.close(self._fd)
-        self._fd = None
+        try:
+            self.flush()
+            os.fsync(fd)
+        finally:
+            self._fd = None
+            pending = self._sync_task
+            if pending is not None and not pending.done():
+                # A batched fsync is still running in a worker thread: close once it is done.
+                pending.add_done_callback(lambda _: os.close(fd))
+            else:
+                os.close(fd)
 
     async def aclose(self) -> None:
         if self._sync_task is not None:
