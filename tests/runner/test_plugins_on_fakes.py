@@ -7,8 +7,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-
 from runner_support import FakeClock, make_requests
+
 from u2fast.adapters.base import AdapterInfo, AdapterSettings
 from u2fast.runner import Limits, ModelRun, RunOutcome, run_models
 from u2fast.testing import FailFirst, FakeProvider
