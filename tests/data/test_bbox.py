@@ -21,6 +21,13 @@ def test_normalized_boxes_are_centre_width_height() -> None:
     assert detect_format(_boxes((0.5, 0.5, 0.2, 0.2), (0.1, 0.9, 0.05, 0.05))) == ("cxcywh-norm", None)
 
 
+def test_float_noise_above_one_keeps_a_dataset_normalized() -> None:
+    # One coordinate a hair over 1 must not turn every box of the dataset into pixels (all "upper left").
+    assert detect_format(_boxes((0.3, 0.6, 0.1, 0.1), (0.95, 0.5, 0.1, 1.0000001))) == ("cxcywh-norm", None)
+    assert detect_format(_boxes((0.3, 0.6), (1.004, 0.5))) == ("point-norm", None)
+    assert detect_format(_boxes((0.3, 0.6, 0.1, 0.1), (1.5, 0.5, 2, 2)))[0].endswith("-px")
+
+
 def test_pixel_corner_boxes() -> None:
     # x2 < x1 + w would put xywh boxes outside the 200x100 image: only xyxy fits.
     fmt, warning = detect_format(_boxes((120, 10, 190, 60), (150, 50, 180, 90)))

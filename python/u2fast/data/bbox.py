@@ -4,7 +4,7 @@ The official scorer reads the first two numbers of a box as the normalized centr
 only for normalized ``[cx, cy, w, h]``. A release that stores pixel boxes would then give wrong
 sectors, so each dataset's layout is detected from all of its boxes at once:
 
-- every number <= 1: normalized ``cxcywh-norm`` (the kit's assumption; ``xyxy-norm`` only by override,
+- every number <= 1 (1.01, for rounding noise): normalized ``cxcywh-norm`` (the kit's assumption; ``xyxy-norm`` only by override,
   with a warning when the boxes only make sense as corners);
 - otherwise pixels: the layouts that keep every box inside its image (using each image's size) are
   candidates, in the order ``xyxy-px``, ``xywh-px``, ``cxcywh-px``; the first candidate wins and a
@@ -25,6 +25,9 @@ BBOX_FORMATS = ("auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcyw
 PIXEL_FORMATS = ("xyxy-px", "xywh-px", "cxcywh-px")
 #: Pixels a box may poke out of its image and still count as fitting (rounding in annotation tools).
 _SLACK_PX = 1.0
+#: Normalized coordinates may overshoot 1 by float noise or annotation rounding (1.0000001, 1.004);
+#: a pixel box or point that fits inside 1.01 px is not a real annotation, so such data stays normalized.
+_NORMALIZED_MAX = 1.01
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,8 @@ def detect_format(annotations: Sequence[Annotation]) -> tuple[str, str | None]:
     boxes = [a for a in annotations if a.is_box]
     largest = max(abs(v) for a in annotations for v in a.numbers)
     if not boxes:
-        return ("point-px" if largest > 1.0 else "point-norm"), None
-    if largest <= 1.0:
+        return ("point-px" if largest > _NORMALIZED_MAX else "point-norm"), None
+    if largest <= _NORMALIZED_MAX:
         return "cxcywh-norm", _normalized_warning(boxes)
     fitting = {fmt: sum(_fits(fmt, a) for a in boxes) for fmt in PIXEL_FORMATS}
     complete = [fmt for fmt in PIXEL_FORMATS if fitting[fmt] == len(boxes)]
