@@ -20,12 +20,18 @@ from u2fast.cli import main
 from .release_kit import Release, Truth, write_kit_outputs, write_release
 
 
+def run_cli_err(*argv: str) -> tuple[int, str, str]:
+    """``u2fast ARGV`` in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
 def run_cli(*argv: str) -> tuple[int, str]:
     """``u2fast ARGV`` in this process: (exit code, stdout)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(list(argv))
-    return code, out.getvalue()
+    code, out, _ = run_cli_err(*argv)
+    return code, out
 
 
 def eval_replay(

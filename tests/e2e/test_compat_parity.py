@@ -7,6 +7,7 @@ are shuffled and some are missing, so only a join by id can agree.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from u2fast.runner import read_journal
 from u2fast.runs import completions_for, read_cases
 from u2fast.types import CaseScore
 
-from .conftest import KitRun
+from .conftest import KitRun, eval_replay, score_json
 from .official_ref import U2_LISTS, dataset_metrics, u2_from
 from .release_kit import FAILURES
 
@@ -186,3 +187,18 @@ def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
     got = kit.compat["models"][kit.gpt]["datasets"]["VRA/anatomy"]["value"]["value"]
     assert literal == 0.0 and fixed > 0.0
     assert got == pytest.approx(fixed)
+
+
+def test_a_subset_of_tasks_scores_as_the_kit_would(kit: KitRun, tmp_path: Path) -> None:
+    """Tasks with no case count 0, except CVE: 1 - 0 = full credit in compat (SPEC 6.2), none in robust."""
+    out = kit.run.parent.parent / "gpt"
+    run = eval_replay(
+        kit.release.root, tmp_path, "subset", out, extra=("--max-attempts", "1", "--tasks", "DD,LL")
+    )
+    truths = [t for t in kit.release.truths if t.task in ("DD", "LL")]
+    u2, _ = u2_from(dataset_metrics(truths, without_failure_text(kit.gpt_rows)))
+    compat = score_json(run, "compat")["models"][kit.gpt]
+    assert compat["u2"]["value"] == pytest.approx(u2, rel=1e-12)
+    assert compat["tasks"]["CVE"]["u2_term"] == 1.0 and compat["tasks"]["OD"]["u2_term"] == 0.0
+    robust = score_json(run, "robust")["models"][kit.gpt]
+    assert robust["tasks"]["CVE"]["u2_term"] == 0.0

@@ -132,6 +132,12 @@ def test_data_info_json_counts_layouts_and_skipped_rows(kit: KitRun) -> None:
     assert code != 0
 
 
+def test_data_info_table_names_scenarios_layouts_and_the_bad_row(kit: KitRun) -> None:
+    code, out = run_cli("data", "info", "--data", str(kit.release.root))
+    assert code == 0
+    assert "OD/37" in out and "xyxy-px" in out and "1 bad rows skipped" in out
+
+
 def test_eval_manifest_records_layouts_and_skipped_rows(kit: KitRun) -> None:
     manifest = json.loads((kit.run / "manifest.json").read_text())
     assert "OD/37=xyxy-px" in manifest["bbox_format"]
