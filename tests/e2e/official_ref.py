@@ -39,8 +39,23 @@ U2_LISTS = {
 WEIGHTS = {"DD": 0.20, "VRA": 0.20, "LL": 0.07, "OD": 0.27, "KD": 0.07, "CVE": 0.07, "RG": 0.08, "CG": 0.04}
 
 
+def macro_f1(truth: list[Any], pred: list[Any]) -> float:
+    """sklearn ``f1_score(average='macro')`` with no ``labels=``: the union of both, zero_division 0."""
+    scores = []
+    for label in set(truth) | set(pred):
+        tp = sum(t == label and p == label for t, p in zip(truth, pred))
+        fp = sum(t != label and p == label for t, p in zip(truth, pred))
+        fn = sum(t == label and p != label for t, p in zip(truth, pred))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return float(np.mean(scores)) if scores else math.nan
+
+
 def _cla(truths: list[Truth], responses: Mapping[str, Any], anatomy_fix: bool) -> dict[str, float]:
     correct = failed = total = 0
+    y_true: list[Any] = []
+    y_pred: list[Any] = []
     for t in truths:
         if t.case_id not in responses:
             continue
@@ -53,14 +68,22 @@ def _cla(truths: list[Truth], responses: Mapping[str, Any], anatomy_fix: bool) -
                 failed += 1
                 continue
             correct += value == int(gt)
+            y_true.append(int(gt))
+            y_pred.append(value)
             continue
         gt_text = str(gt)
         if anatomy_fix and gt_text.startswith("{"):
             gt_text = gt_text.split(":", 1)[1].strip(" }")
         gt_text = gt_text.replace("[", "").replace("]", "").replace("'", "").lower()
         correct += str(pred).lower() == gt_text
+        y_true.append(gt_text)
+        y_pred.append(str(pred).lower())
     counted = total - failed
-    return {"accuracy": correct / counted if counted else math.nan, "counted": counted}
+    return {
+        "accuracy": correct / counted if counted else math.nan,
+        "counted": counted,
+        "f1": macro_f1(y_true, y_pred),
+    }
 
 
 def _seg(truths: list[Truth], responses: Mapping[str, Any]) -> dict[str, float]:

@@ -54,7 +54,7 @@ def _mismatches(scores: dict[str, Any], reference: dict[str, dict[str, float]]) 
             bad.append((key, metric, got["value"]["value"], ref[metric]))
         if got["counted"] != ref["counted"]:
             bad.append((key, "counted", got["counted"], ref["counted"]))
-        for name in ("mae", "std", "within_tolerance", "bleu1"):
+        for name in ("mae", "std", "within_tolerance", "bleu1", "f1"):
             if name in ref and not _close(got["extra"][name], ref[name]):
                 bad.append((key, name, got["extra"][name], ref[name]))
     return bad

@@ -122,3 +122,20 @@ def test_replay_of_a_folder_with_two_models_says_which_models(tmp_path: Path) ->
     )
     assert code != 0
     assert "gpt-4o" in err and "claude-3-7" in err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Compat macro-F1 (DD, VRA): the kit's sklearn F1 takes each distinct stored failure string as its "
+        "own predicted class; u2fast scores every API error as the answer '', one class, so F1 differs when "
+        "several kinds of failure occur (DD/74is_normal 0.0952 vs 0.1111 here). Same root cause and fix as "
+        "the BLEU test above (replay.py keeps the text; judge.py then uses it as the compat answer)."
+    ),
+)
+def test_compat_f1_counts_each_failure_text_as_a_class(kit: KitRun) -> None:
+    reference = dataset_metrics(kit.release.truths, kit.gpt_rows)
+    scores = kit.compat["models"][kit.gpt]["datasets"]
+    for key, ref in reference.items():
+        if "f1" in ref:
+            assert scores[key]["extra"]["f1"] == pytest.approx(ref["f1"], rel=1e-12), key
