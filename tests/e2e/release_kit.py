@@ -282,8 +282,12 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     b = _Builder(root, seed)
     rng = b.rng
     # The release's column description (its example row is generic, not data): never a table of cases.
-    explanation = pd.DataFrame({"column": ["gt_bbox", "keypoints", "measurement"],
-                                "explanation": ["[100,200,300,400]", "[[150,250],[200,300]]", '{"length":10.5}']})
+    explanation = pd.DataFrame(
+        {
+            "column": ["gt_bbox", "keypoints", "measurement"],
+            "explanation": ["[100,200,300,400]", "[[150,250],[200,300]]", '{"length":10.5}'],
+        }
+    )
     for folder in (root, root / "disease_diagnosis"):
         folder.mkdir(parents=True, exist_ok=True)
         explanation.to_csv(folder / "an_explanation_of_the_columns.tsv", sep="\t", index=False)

@@ -143,6 +143,16 @@ def test_eval_manifest_records_layouts_and_skipped_rows(kit: KitRun) -> None:
     assert "OD/37=xyxy-px" in manifest["bbox_format"]
     assert manifest["skipped_rows"] == len(kit.release.bad_rows)
     assert manifest["n_cases"] == sum(t.target is not None for t in kit.release.truths)
+    # the run folder's cases are the release's, with the same targets and images
+    records = [
+        json.loads(line)["case"] for line in (kit.run / "cases.jsonl").read_text().splitlines() if line
+    ]
+    expected = {t.case_id: t for t in kit.release.truths if t.target is not None}
+    assert sorted(r["case_id"] for r in records) == sorted(expected)
+    for r in records:
+        truth = expected[r["case_id"]]
+        if truth.family == "seg":
+            assert r["target"]["sector"] == truth.target, r["case_id"]
 
 
 def test_random_baseline_runs_on_the_release(tmp_path: Path, kit: KitRun) -> None:
