@@ -2,6 +2,10 @@
 
     python benches/bench_runner.py            # everything (a few minutes on 2 cores)
     python benches/bench_runner.py --quick    # smaller runs
+    python benches/bench_runner.py --no-extras  # without uvloop and pybase64 even if installed
+
+The u2fast rows use u2fast.testing's minimal OpenAI-wire adapter; the "openai plugin" row (when
+u2fast-openai is installed) the real plugin's request building and parsing.
 
 Each client runs in its own process (so CPU time and peak RSS are its own) against a fake provider in
 another process, with latency L = 0.5 s and 64 KB images (each request reads and encodes its own).
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import importlib.util
 import json
 import os
 import resource
@@ -53,13 +58,21 @@ def _steady_rate(finished: list[float]) -> float:
 
 
 def client_async(
-    url: str, images: Path, n: int, concurrency: int, timeout: float, max_attempts: int
+    url: str, images: Path, n: int, concurrency: int, timeout: float, max_attempts: int, plugin: bool = False
 ) -> dict[str, object]:
+    from u2fast.adapters.base import AdapterSettings
     from u2fast.runner import Limits, ModelRun, Progress, run
     from u2fast.testing import ChatCompletionsAdapter
     from u2fast.types import GenerationParams, ImageRef, Prompt, Request
 
-    model = "fakeopenai:fake-model"
+    if plugin:  # the real OpenAI plugin's request building and parsing
+        from u2fast_openai import INFO
+
+        model = "openai:gpt-4.1"
+        adapter = INFO.create(AdapterSettings(model="gpt-4.1", api_key="sk-bench-key", base_url=f"{url}/v1"))
+    else:
+        model = "fakeopenai:fake-model"
+        adapter = ChatCompletionsAdapter(url)
     requests = []
     for i in range(n):
         ref = ImageRef(
@@ -95,7 +108,7 @@ def client_async(
     with tempfile.TemporaryDirectory() as run_dir:
         cpu0, t0 = _cpu(), time.perf_counter()
         outcome = run(
-            [ModelRun(model, ChatCompletionsAdapter(url), requests, limits)],
+            [ModelRun(model, adapter, requests, limits)],
             Path(run_dir),
             progress=Progress("quiet"),
         )
@@ -250,7 +263,7 @@ def row(label: str, width: int, result: dict[str, object], server_cpu: float) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--client", choices=["async", "threads"])
+    parser.add_argument("--client", choices=["async", "async-plugin", "threads"])
     parser.add_argument("--url")
     parser.add_argument("--images", type=Path)
     parser.add_argument("--n", type=int)
@@ -267,12 +280,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.no_extras:  # inherited by the client processes
         os.environ["U2FAST_NO_UVLOOP"] = os.environ["U2FAST_NO_PYBASE64"] = "1"
-    if args.client == "async":
-        print(
-            json.dumps(
-                client_async(args.url, args.images, args.n, args.width, args.timeout, args.max_attempts)
-            )
+    if args.client in ("async", "async-plugin"):
+        plugin = args.client == "async-plugin"
+        result = client_async(
+            args.url, args.images, args.n, args.width, args.timeout, args.max_attempts, plugin
         )
+        print(json.dumps(result))
         return
     if args.client == "threads":
         print(json.dumps(client_threads(args.url, args.images, args.n, args.width, args.timeout)))
@@ -301,6 +314,8 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         configs = [("u2fast async", "async", c) for c in (64, 512, 2048)]
+        if importlib.util.find_spec("u2fast_openai") is not None:
+            configs.append(("async, openai plugin", "async-plugin", 512))
         configs += [("threads (kit shape)", "threads", t) for t in (5, 32)]
         for label, kind, width in configs:
             server = Server()
