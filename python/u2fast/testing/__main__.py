@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         await stop.wait()
         await fake.close()
 
-    from ..runner.engine import loop_factory  # uvloop when installed: less CPU taken from a client on the same box
+    from ..runner.engine import (
+        loop_factory,  # uvloop when installed: less CPU taken from a client on the same box
+    )
 
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         runner.run(serve())
