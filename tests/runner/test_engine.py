@@ -246,3 +246,10 @@ def test_a_stop_cuts_short_the_retry_waits_of_that_model(tmp_path: Path) -> None
 
     outcome = asyncio.run(go())
     assert outcome.stopped == {MODEL: "quota"}  # type: ignore[attr-defined]
+
+
+def test_fast_and_standard_base64_agree() -> None:
+    from u2fast.runner import images
+
+    data = png(5, size=32) * 7
+    assert images._b64(data) == images._std_b64(data) == base64.b64encode(data).decode()
