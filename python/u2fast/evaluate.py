@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .adapters.base import Adapter, AdapterInfo, AdapterSettings
+from .adapters.base import Adapter, AdapterInfo, AdapterSettings, HttpAdapter
 from .errors import ConfigError
 from .plugins import Registry, get_registry
 from .runner.config import EvalConfig
@@ -136,17 +136,26 @@ def build_prompts(cases: Sequence[Case], options: EvalOptions, registry: Registr
 
 
 def plan_requests(
-    cases: Sequence[Case], prompts: Sequence[Prompt], models: Sequence[ModelChoice], params: GenerationParams
+    cases: Sequence[Case],
+    prompts: Sequence[Prompt],
+    models: Sequence[ModelChoice],
+    adapters: Sequence[Adapter],
+    params: GenerationParams,
 ) -> dict[str, list[Request]]:
     """One Request per (model, case), keyed by a hash of everything that shapes the answer."""
     from .runner.keys import request_key
 
     plan: dict[str, list[Request]] = {}
-    for m in models:
+    for m, adapter in zip(models, adapters):
         adapter_name, _, model_name = m.name.partition(":")
+        # A model behind HTTP answers the question, so two cases asking the same question with the
+        # same image share one call. A local adapter (replay, random) answers the *case*: its key must
+        # carry the case id, or cases sharing an image would share one replayed answer.
+        per_case = not isinstance(adapter, HttpAdapter)
         reqs = []
         for case, prompt in zip(cases, prompts):
-            key = request_key(adapter_name, model_name, params, prompt, (case.image.sha256,))
+            shas = (case.image.sha256, f"case:{case.case_id}") if per_case else (case.image.sha256,)
+            key = request_key(adapter_name, model_name, params, prompt, shas)
             reqs.append(
                 Request(key=key, case_id=case.case_id, dataset_id=case.dataset_id, task=case.task, model=m.name,
                         prompt=prompt, images=(case.image,), params=params)
@@ -188,7 +197,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None) -> Prepa
     if not loaded.cases:
         raise ConfigError(f"no cases to evaluate in {options.data!r} (after filters)")
     prompts = build_prompts(loaded.cases, options, registry)
-    plan = plan_requests(loaded.cases, prompts, models, options.params)
+    plan = plan_requests(loaded.cases, prompts, models, [adapters[m.name] for m in models], options.params)
     run_dir = options.runs_dir / _run_name(options, models)
     run_dir.mkdir(parents=True, exist_ok=True)
     records = [

@@ -66,6 +66,7 @@ ErrorKind = Literal[
     "budget_exceeded",
     "cancelled",
     "missing_answer",
+    "replayed_error",
 ]
 
 

@@ -30,7 +30,7 @@ def test_u2fast_rows_joined_by_case_id(tmp_path: Path) -> None:
     assert asyncio.run(adapter.generate(_request("DD/21/0"), ())).text == "benign"
     assert asyncio.run(adapter.generate(_request("DD/21/1"), ())).text == "malignant"
     failed = asyncio.run(adapter.generate(_request("DD/21/2"), ()))
-    assert failed.text is None and failed.error is not None and failed.error.kind == "server"
+    assert failed.text is None and failed.error is not None and failed.error.kind == "replayed_error"
     missing = asyncio.run(adapter.generate(_request("DD/21/9"), ()))
     assert missing.error is not None and missing.error.kind == "missing_answer"
 
@@ -49,6 +49,7 @@ def test_official_output_folder_joined_by_id_not_position(tmp_path: Path) -> Non
     assert table["OD/18/0"].text == "upper left"  # dataset 18 in seg is organ detection
     assert table["CVE/18/0"].text == "55"
     assert table["CG/10/0"].error is not None and table["CG/10/0"].text is None
+    assert table["CG/10/0"].error.message == "API调用失败: 500"  # kept verbatim for compat scoring
 
 
 def test_official_rows_in_one_file_need_task_and_dataset(tmp_path: Path) -> None:
@@ -72,3 +73,14 @@ def test_bad_input_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no U2-Bench scenario"):
         _write(tmp_path / "d" / "cla" / "99" / "m" / "r.jsonl", [{"id": "0", "response": "x"}])
         load_replay(tmp_path / "d")
+
+
+def test_multi_model_folder_needs_a_selector(tmp_path: Path) -> None:
+    for model, answer in (("gpt-4o", "benign"), ("claude", "malignant")):
+        _write(tmp_path / "cla" / "21" / model / "multimodal_test_results_1.jsonl", [{"id": "0", "response": answer}])
+    with pytest.raises(ConfigError, match=r"claude, gpt-4o.*#MODEL"):
+        load_replay(tmp_path)
+    assert load_replay(tmp_path, "claude")["DD/21/0"].text == "malignant"
+    assert asyncio.run(ReplayAdapter(f"{tmp_path}#gpt-4o").generate(_request("DD/21/0"), ())).text == "benign"
+    with pytest.raises(ConfigError, match="no model folder 'gemini'"):
+        load_replay(tmp_path, "gemini")

@@ -24,12 +24,6 @@ from .release_kit import FAILURES
 _EXTRA = {"mae": "mae", "std": "std", "within_tolerance": "within_tolerance"}
 
 
-def without_failure_text(rows: dict[str, Any]) -> dict[str, Any]:
-    """The kit's rows with its API failure strings as empty hypotheses: u2fast's compat reading for
-    RG/CG (it keeps errors apart from text; see test_known_bugs for the kit's own reading)."""
-    return {k: "" if isinstance(v, str) and v in FAILURES else v for k, v in rows.items()}
-
-
 def _model(scores: dict[str, Any], name: str) -> dict[str, Any]:
     model: dict[str, Any] = scores["models"][name]
     return model
@@ -63,7 +57,7 @@ def _mismatches(scores: dict[str, Any], reference: dict[str, dict[str, float]]) 
 @pytest.mark.parametrize("model", ["gpt", "mute"])
 def test_every_dataset_metric_matches_the_kit(kit: KitRun, model: str) -> None:
     rows = kit.gpt_rows if model == "gpt" else kit.mute_rows
-    reference = dataset_metrics(kit.release.truths, without_failure_text(rows))
+    reference = dataset_metrics(kit.release.truths, rows)
     scores = _model(kit.compat, getattr(kit, model))
     assert _mismatches(scores, reference) == []
 
@@ -71,7 +65,7 @@ def test_every_dataset_metric_matches_the_kit(kit: KitRun, model: str) -> None:
 @pytest.mark.parametrize("model", ["gpt", "mute"])
 def test_task_metrics_and_u2_match_the_kit(kit: KitRun, model: str) -> None:
     rows = kit.gpt_rows if model == "gpt" else kit.mute_rows
-    u2, task_values = u2_from(dataset_metrics(kit.release.truths, without_failure_text(rows)))
+    u2, task_values = u2_from(dataset_metrics(kit.release.truths, rows))
     scores = _model(kit.compat, getattr(kit, model))
     for task, value in task_values.items():
         got = _num(scores["tasks"][task]["value"]["value"])
@@ -181,7 +175,7 @@ def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[
 def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
     """SPEC 4.1 item 7 / A3: the official script compares ``{anatomy: liver}`` and scores 0; u2fast
     compat reads the dict's value (the 27 May fix, probably what the leaderboard used)."""
-    rows = without_failure_text(kit.gpt_rows)
+    rows = kit.gpt_rows
     fixed = dataset_metrics(kit.release.truths, rows, anatomy_fix=True)["VRA/anatomy"]["accuracy"]
     literal = dataset_metrics(kit.release.truths, rows, anatomy_fix=False)["VRA/anatomy"]["accuracy"]
     got = kit.compat["models"][kit.gpt]["datasets"]["VRA/anatomy"]["value"]["value"]
@@ -196,7 +190,7 @@ def test_a_subset_of_tasks_scores_as_the_kit_would(kit: KitRun, tmp_path: Path) 
         kit.release.root, tmp_path, "subset", out, extra=("--max-attempts", "1", "--tasks", "DD,LL")
     )
     truths = [t for t in kit.release.truths if t.task in ("DD", "LL")]
-    u2, _ = u2_from(dataset_metrics(truths, without_failure_text(kit.gpt_rows)))
+    u2, _ = u2_from(dataset_metrics(truths, kit.gpt_rows))
     compat = score_json(run, "compat")["models"][kit.gpt]
     assert compat["u2"]["value"] == pytest.approx(u2, rel=1e-12)
     assert compat["tasks"]["CVE"]["u2_term"] == 1.0 and compat["tasks"]["OD"]["u2_term"] == 0.0

@@ -7,10 +7,13 @@
 - a jsonl file of the official kit's output rows ``{"id": "7", "response": "benign", ...}`` that also
   carry ``task`` and ``dataset`` (or ``dataset_id``) fields; or
 - a directory laid out as the official kit writes its outputs,
-  ``<dir>/<family>/<dataset>/<model>/*.jsonl`` with ``family`` one of cla, seg, measurement, report.
+  ``<dir>/<family>/<dataset>/<model>/*.jsonl`` with ``family`` one of cla, seg, measurement, report;
+  when it holds several models, pick one with ``replay:DIR#MODEL``.
 
 Rows are joined to cases **by id**, never by position. An official row whose response is one of the
-kit's API failure messages becomes an error record, not an answer. A case with no row gets a
+kit's API failure messages becomes an error record (kind ``replayed_error``, final: replaying it again
+cannot succeed), not an answer; its text is kept so that ``compat`` scoring can treat it the way the
+kit's scorers did. A case with no row gets a
 ``missing_answer`` error, so it shows in the error rate instead of silently scoring as wrong.
 """
 
@@ -46,7 +49,8 @@ def _official_reply(response: object) -> Reply:
     if not isinstance(response, str):
         return Reply(error=ApiError(kind="missing_answer", message="official row has no response text"))
     if any(response.startswith(m) for m in _OFFICIAL_FAILURES):
-        return Reply(error=ApiError(kind="server", message=f"official kit recorded a failed call: {response[:200]}"))
+        # verbatim: compat scoring uses it as the kit did (as the answer text)
+        return Reply(error=ApiError(kind="replayed_error", message=response))
     return Reply(text=response)
 
 
@@ -72,8 +76,11 @@ def _add(table: dict[str, Reply], case_id: str, reply: Reply, where: str) -> Non
     table[case_id] = reply
 
 
-def load_replay(path: str | Path) -> dict[str, Reply]:
-    """Read replayed answers keyed by u2fast case id (``TASK/dataset/index``)."""
+def load_replay(path: str | Path, model: str | None = None) -> dict[str, Reply]:
+    """Read replayed answers keyed by u2fast case id (``TASK/dataset/index``).
+
+    ``model`` selects one ``<model>`` folder of an official-kit output directory.
+    """
     root = Path(path)
     if not root.exists():
         raise ConfigError(f"replay source {root} does not exist")
@@ -82,6 +89,16 @@ def load_replay(path: str | Path) -> dict[str, Reply]:
         files = sorted(root.glob("*/*/*/*.jsonl"))
         if not files:
             raise ConfigError(f"{root}: no <family>/<dataset>/<model>/*.jsonl files found")
+        models = sorted({f.parts[-2] for f in files})
+        if model is not None:
+            if model not in models:
+                raise ConfigError(f"{root}: no model folder {model!r}; found: {', '.join(models)}")
+            files = [f for f in files if f.parts[-2] == model]
+        elif len(models) > 1:
+            raise ConfigError(
+                f"{root} holds outputs of several models ({', '.join(models)}); "
+                f"pick one with --model replay:{root}#MODEL"
+            )
         for file in files:
             family, dataset = file.parts[-4], _normalize_dataset(file.parts[-3])
             task = _TASK_OF.get((family, dataset))
@@ -96,7 +113,7 @@ def load_replay(path: str | Path) -> dict[str, Reply]:
         where = f"{root}:{lineno}"
         if "case_id" in row:
             if "error" in row:
-                reply = Reply(error=ApiError(kind="server", message=str(row["error"])[:500]))
+                reply = Reply(error=ApiError(kind="replayed_error", message=str(row["error"])[:2000]))
             elif isinstance(row.get("text"), str):
                 reply = Reply(text=str(row["text"]))
             else:
@@ -120,9 +137,10 @@ class ReplayAdapter:
 
     name = "replay"
 
-    def __init__(self, path: str) -> None:
-        self.model = path
-        self._answers = load_replay(path)
+    def __init__(self, spec: str) -> None:
+        self.model = spec
+        path, _, model = spec.partition("#")
+        self._answers = load_replay(path, model or None)
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -136,7 +154,7 @@ class ReplayAdapter:
 
 def _create(settings: AdapterSettings) -> LocalAdapter:
     if not settings.model:
-        raise ConfigError("replay needs a file or folder: --model replay:PATH")
+        raise ConfigError("replay needs a file or folder: --model replay:PATH (or replay:DIR#MODEL)")
     return ReplayAdapter(settings.model)
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from ..errors import ConfigError, DataError
 from ..types import (
     Case,
@@ -154,10 +156,21 @@ def judge(
     if mode not in MODES:
         raise ConfigError(f"unknown scoring mode {mode!r}; choose compat or robust")
     compat = mode == "compat"
+    if compat and completion is not None and completion.error is not None and completion.error.kind == "replayed_error":
+        # The kit stored its failure message as the answer and scored it as text; compat does the
+        # same (wrong for string labels, a class of its own in macro-F1, a BLEU hypothesis), while the
+        # case still counts as an API error in the error rate.
+        pred, score = _judge_text(case, completion.error.message, mode, parse)
+        return pred, msgspec.structs.replace(score, api_error=True)
     if completion is None or not completion.ok:
         return _unusable(case, completion, compat)
     assert completion.text is not None
-    pred = (parse or parser_for(case.task, mode))(completion.text, case)
+    return _judge_text(case, completion.text, mode, parse)
+
+
+def _judge_text(case: Case, text: str, mode: str, parse: Parse | None) -> tuple[Prediction, CaseScore]:
+    compat = mode == "compat"
+    pred = (parse or parser_for(case.task, mode))(text, case)
     target = case.target
     if isinstance(target, (LabelTarget, SectorTarget)):
         return pred, _score_label(case, pred, compat)
