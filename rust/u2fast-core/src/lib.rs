@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod bleu;
 pub mod bootstrap;
 pub mod classification;
+pub mod intern;
 pub mod lcs;
 pub mod mcnemar;
 pub mod porter;

@@ -10,8 +10,95 @@ pub fn is_py_space(c: char) -> bool {
 }
 
 /// Python's `s.split()` (no argument): split on runs of whitespace, no empty tokens.
-pub fn py_split(s: &str) -> impl Iterator<Item = &str> {
-    s.split(is_py_space).filter(|t| !t.is_empty())
+pub fn py_split(s: &str) -> PySplit<'_> {
+    PySplit { s, pos: 0, ascii: s.is_ascii() }
+}
+
+/// ASCII bytes Python's `str.isspace()` accepts: `\t \n \v \f \r`, U+001C..U+001F and space.
+const ASCII_PY_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = matches!(c, 9..=13 | 28..=32);
+        c += 1;
+    }
+    t
+};
+
+/// Iterator of [`py_split`]: bytes for ASCII, a decoded character only where a byte is not ASCII.
+pub struct PySplit<'a> {
+    s: &'a str,
+    pos: usize,
+    ascii: bool,
+}
+
+impl PySplit<'_> {
+    /// Length of the whitespace character at `pos`, or 0 when it is not whitespace.
+    #[inline]
+    fn space_len(&self, pos: usize) -> usize {
+        let b = self.s.as_bytes()[pos];
+        if b < 128 {
+            usize::from(ASCII_PY_SPACE[b as usize])
+        } else {
+            let c = self.s[pos..].chars().next().expect("pos is on a char boundary");
+            if is_py_space(c) {
+                c.len_utf8()
+            } else {
+                0
+            }
+        }
+    }
+
+    #[inline]
+    fn char_len(&self, pos: usize) -> usize {
+        let b = self.s.as_bytes()[pos];
+        match b {
+            0..=0x7f => 1,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        }
+    }
+}
+
+impl<'a> Iterator for PySplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let n = self.s.len();
+        if self.ascii {
+            let bytes = self.s.as_bytes();
+            let mut pos = self.pos;
+            while pos < n && ASCII_PY_SPACE[bytes[pos] as usize] {
+                pos += 1;
+            }
+            if pos >= n {
+                self.pos = n;
+                return None;
+            }
+            let start = pos;
+            while pos < n && !ASCII_PY_SPACE[bytes[pos] as usize] {
+                pos += 1;
+            }
+            self.pos = pos;
+            return Some(&self.s[start..pos]);
+        }
+        while self.pos < n {
+            let k = self.space_len(self.pos);
+            if k == 0 {
+                break;
+            }
+            self.pos += k;
+        }
+        if self.pos >= n {
+            return None;
+        }
+        let start = self.pos;
+        while self.pos < n && self.space_len(self.pos) == 0 {
+            self.pos += self.char_len(self.pos);
+        }
+        Some(&self.s[start..self.pos])
+    }
 }
 
 /// Python's `s.rstrip()` (no argument).
@@ -30,14 +117,23 @@ pub fn py_lower(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// Rule A of 13a: the ASCII punctuation set that is split off on both sides.
-#[inline]
-fn is_13a_symbol(c: char) -> bool {
-    matches!(c, '{'..='~' | '['..='`' | ' '..='&' | '('..='+' | ':'..='@' | '/')
-}
+/// Rule A of 13a: the ASCII punctuation set that is split off on both sides, as a byte table.
+const SYMBOL_13A: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = matches!(b, b'{'..=b'~' | b'['..=b'`' | b' '..=b'&' | b'('..=b'+' | b':'..=b'@' | b'/');
+        c += 1;
+    }
+    t
+};
 
 /// sacreBLEU's `13a` tokenizer followed by `split()`: returns the token string joined by single
 /// spaces (the tokens are that string's `' '`-separated parts).
+///
+/// The regex rules only look at ASCII characters, so they run on UTF-8 bytes: a multi-byte
+/// character never contains an ASCII byte, and its bytes match `[^0-9]` as the character does.
 pub fn tokenize_13a(line: &str) -> String {
     // Steps 1-4: literal replacements, in sacreBLEU's order.
     let mut s: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(line);
@@ -50,27 +146,29 @@ pub fn tokenize_13a(line: &str) -> String {
     if s.contains('&') {
         s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").into();
     }
-    // Step 5 + rule A on a char buffer.
-    let mut a: Vec<char> = Vec::with_capacity(s.len() + 16);
-    a.push(' ');
-    for c in s.chars() {
-        if is_13a_symbol(c) {
-            a.extend([' ', c, ' ']);
-        } else {
-            a.push(c);
+    // Step 5 + rule A.
+    let mut a: Vec<u8> = Vec::with_capacity(s.len() + s.len() / 2 + 2);
+    a.push(b' ');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if SYMBOL_13A[c as usize] {
+            a.extend_from_slice(&bytes[run..i]);
+            a.extend_from_slice(&[b' ', c, b' ']);
+            run = i + 1;
         }
     }
-    a.push(' ');
-    let is_digit = |c: char| c.is_ascii_digit();
-    let is_pc = |c: char| c == '.' || c == ',';
+    a.extend_from_slice(&bytes[run..]);
+    a.push(b' ');
     // Rule B: ([^0-9])([.,]) -> "\1 \2 " (left-to-right, non-overlapping).
-    let b = substitute_pairs(&a, |x, y| !is_digit(x) && is_pc(y), |x, y, out| out.extend([x, ' ', y, ' ']));
+    let b = rule_b(&a);
     // Rule C: ([.,])([^0-9]) -> " \1 \2".
-    let c = substitute_pairs(&b, |x, y| is_pc(x) && !is_digit(y), |x, y, out| out.extend([' ', x, ' ', y]));
+    let c = rule_c(&b);
     // Rule D: ([0-9])(-) -> "\1 \2 ".
-    let d = substitute_pairs(&c, |x, y| is_digit(x) && y == '-', |x, y, out| out.extend([x, ' ', y, ' ']));
+    let d = if c.contains(&b'-') { rule_d(&c) } else { c };
+    // Only ASCII bytes were inserted, so the buffer is still UTF-8.
+    let joined = String::from_utf8(d).expect("13a only inserts ASCII");
     // Step 10: " ".join(s.split()).
-    let joined: String = d.into_iter().collect();
     let mut out = String::with_capacity(joined.len());
     for (i, tok) in py_split(&joined).enumerate() {
         if i > 0 {
@@ -81,24 +179,66 @@ pub fn tokenize_13a(line: &str) -> String {
     out
 }
 
-/// One `re.sub` pass of a two-character pattern: at each position try a match, consume both
-/// characters on success, otherwise copy one character and move on.
-fn substitute_pairs(
-    input: &[char],
-    matches: impl Fn(char, char) -> bool,
-    emit: impl Fn(char, char, &mut Vec<char>),
-) -> Vec<char> {
+#[inline]
+fn is_point_or_comma(c: u8) -> bool {
+    c == b'.' || c == b','
+}
+
+/// Rule B as one `re.sub` pass: a match is a non-digit followed by `.`/`,`; it consumes both, so
+/// the next match starts after the punctuation mark.
+fn rule_b(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len() + input.len() / 4);
-    let mut i = 0;
-    while i < input.len() {
-        if i + 1 < input.len() && matches(input[i], input[i + 1]) {
-            emit(input[i], input[i + 1], &mut out);
-            i += 2;
+    let mut pos = 0; // first byte not yet copied
+    let mut p = 1;
+    while p < input.len() {
+        if is_point_or_comma(input[p]) && p > pos && !input[p - 1].is_ascii_digit() {
+            out.extend_from_slice(&input[pos..p]);
+            out.extend_from_slice(&[b' ', input[p], b' ']);
+            pos = p + 1;
+            p += 2;
         } else {
-            out.push(input[i]);
-            i += 1;
+            p += 1;
         }
     }
+    out.extend_from_slice(&input[pos.min(input.len())..]);
+    out
+}
+
+/// Rule C as one `re.sub` pass: `.`/`,` followed by a non-digit; both are consumed.
+fn rule_c(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + input.len() / 4);
+    let mut pos = 0;
+    let mut p = 0;
+    while p + 1 < input.len() {
+        if is_point_or_comma(input[p]) && !input[p + 1].is_ascii_digit() {
+            out.extend_from_slice(&input[pos..p]);
+            out.extend_from_slice(&[b' ', input[p], b' ', input[p + 1]]);
+            pos = p + 2;
+            p += 2;
+        } else {
+            p += 1;
+        }
+    }
+    out.extend_from_slice(&input[pos.min(input.len())..]);
+    out
+}
+
+/// Rule D as one `re.sub` pass: a digit followed by `-`; both are consumed.
+fn rule_d(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + 16);
+    let mut pos = 0;
+    let mut p = 0;
+    while p + 1 < input.len() {
+        if input[p].is_ascii_digit() && input[p + 1] == b'-' {
+            out.extend_from_slice(&input[pos..=p]);
+            out.extend_from_slice(b" - ");
+            pos = p + 2;
+            p += 2;
+        } else {
+            p += 1;
+        }
+    }
+    out.extend_from_slice(&input[pos.min(input.len())..]);
     out
 }
 
