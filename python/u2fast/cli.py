@@ -192,7 +192,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     from .plugins import get_registry
 
     reg = get_registry()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"adapter": name, "plugin": reg.adapter_owner.get(name, "?"), "default_model": info.default_model,
          "models": list(info.models), "description": info.description}
         for name, info in sorted(reg.adapters.items())

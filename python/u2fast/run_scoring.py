@@ -48,7 +48,7 @@ def score_records(
         case = rec.case
         parser_name = options.parsers.get(case.task)
         parse = registry.parser(case.task, parser_name).parse if parser_name else None
-        judged.append(judge(case, completions.get(case.case_id), options.mode, parse))  # type: ignore[arg-type]
+        judged.append(judge(case, completions.get(case.case_id), options.mode, parse))
 
     # Text tasks: BLEU statistics for all hypotheses in one batch call into the core.
     text_rows = [i for i, rec in enumerate(records) if rec.case.task in ("RG", "CG") and judged[i][1].counted]
@@ -64,7 +64,7 @@ def score_records(
         model, [cs for _, cs in judged], in_u2=_IN_U2, compat=compat,
         n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
     )
-    kinds = Counter(c.error.kind for c in completions.values() if c.error is not None)
+    kinds: Counter[str] = Counter(c.error.kind for c in completions.values() if c.error is not None)
     missing = sum(1 for rec in records if rec.case.case_id not in completions)
     if missing:
         kinds["not_run"] += missing

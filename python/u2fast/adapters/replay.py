@@ -120,13 +120,14 @@ def load_replay(path: str | Path, model: str | None = None) -> dict[str, Reply]:
                 raise DataError(f"{where}: field 'text' is missing or not a string")
             _add(table, str(row["case_id"]), reply, where)
         elif "id" in row:
-            task, dataset = row.get("task"), row.get("dataset", row.get("dataset_id"))
-            if not isinstance(task, str) or dataset is None:
+            row_task, row_dataset = row.get("task"), row.get("dataset", row.get("dataset_id"))
+            if not isinstance(row_task, str) or row_dataset is None:
                 raise DataError(
                     f"{where}: an official row needs 'task' and 'dataset' fields to be joined by id "
                     "(or use the <family>/<dataset>/<model>/ directory layout)"
                 )
-            _add(table, f"{task}/{_normalize_dataset(str(dataset))}/{row['id']}", _official_reply(row.get("response")), where)
+            _add(table, f"{row_task}/{_normalize_dataset(str(row_dataset))}/{row['id']}",
+                 _official_reply(row.get("response")), where)
         else:
             raise DataError(f"{where}: expected a 'case_id' or an 'id' field")
     return table

@@ -133,10 +133,9 @@ def score_model(
     correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in counted], np.float64)
     error = np.array([s.error if s.error is not None else np.nan for s in counted], np.float64)
     bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in counted], np.int64).reshape(-1, 10)
-    extra_kw = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed} if n_resamples else {}
     agg = aggregate_cases(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
-                          missing_cve_is_perfect=compat, **extra_kw)
-    iv = getattr(agg, "intervals", None)
+                          missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed)
+    iv = agg.intervals
 
     if method not in ("bca", "percentile"):
         raise ValueError(f"unknown interval method {method!r}; choose bca or percentile")
@@ -145,7 +144,8 @@ def score_model(
         if iv is None:
             return None
         values = getattr(iv, f"{level}_{method}")
-        return tuple(values) if i is None else (values[i][0], values[i][1])  # type: ignore[return-value]
+        low, high = values if i is None else values[i]
+        return float(low), float(high)
 
     per_key: dict[str, list[CaseScore]] = {k: [] for k in keys}
     for s in scores:
