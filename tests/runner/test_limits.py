@@ -69,3 +69,12 @@ def test_limits_reject_nonsense() -> None:
     for bad in ({"concurrency": 0}, {"max_attempts": 0}, {"rpm": 0}, {"tpm": -1.0}, {"total_timeout": 0}):
         with pytest.raises(ValueError):
             Limits(**bad)  # type: ignore[arg-type]
+
+
+def test_observed_rate_is_right_from_the_first_second() -> None:
+    aimd = AdaptiveRate(None)
+    for i in range(50):  # 100 requests per second for half a second
+        aimd.note_send(10.0 + i * 0.01)
+    assert aimd.observed(10.5) == pytest.approx(100.0, rel=0.15)
+    aimd.on_rate_limited(10.5, 1.0)
+    assert aimd.ceiling == pytest.approx(100.0, rel=0.15)

@@ -122,16 +122,27 @@ class AdaptiveRate:
         self._cooldown_until = -math.inf
         self._sent_rate = 0.0  # exponentially weighted send rate
         self._sent_at = 0.0
+        self._first_send: float | None = None
         self.decreases = 0
 
-    def note_send(self, now: float, tau: float = 2.0) -> None:
+    _TAU = 2.0  # seconds of memory of the observed send rate
+
+    def note_send(self, now: float) -> None:
+        if self._first_send is None:
+            self._first_send = now
         dt = max(0.0, now - self._sent_at)
-        self._sent_rate = self._sent_rate * math.exp(-dt / tau) + 1.0 / tau
+        self._sent_rate = self._sent_rate * math.exp(-dt / self._TAU) + 1.0 / self._TAU
         self._sent_at = now
 
     def observed(self, now: float) -> float:
         """Requests per second sent lately."""
-        return self._sent_rate * math.exp(-max(0.0, now - self._sent_at) / 2.0)
+        if self._first_send is None:
+            return 0.0
+        rate = self._sent_rate * math.exp(-max(0.0, now - self._sent_at) / self._TAU)
+        # Early in a run the average has not warmed up; without this correction a 429 in the
+        # first second would set the ceiling far below what was really being sent.
+        warm = 1.0 - math.exp(-max(now - self._first_send, 0.05) / self._TAU)
+        return rate / warm
 
     def current(self, now: float) -> float | None:
         if self.cap is None:
