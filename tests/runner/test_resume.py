@@ -50,22 +50,34 @@ def test_kill_9_at_random_points_loses_nothing_finished_and_resends_nothing_fini
     rng = random.Random(20261128)
     fake = FakeProvider(
         answer=deterministic_answer,
-        latency=uniform(0.005, 0.06),
+        latency=uniform(0.05, 0.25),
         faults=FaultMix({"server_error": 0.05, "rate_limited": 0.03}),
         retry_after=0.05,
         seed=3,
     )
     with fake:
         run_dir = tmp_path / "interrupted"
+        progress: list[int] = []
         for _ in range(4):
             finished_before = ok_cases(run_dir)
             mark = len(fake.received())
             child = start_child(fake.url, run_dir)
-            time.sleep(rng.uniform(0.4, 2.0))
+            # Kill at a random moment after this child has started answering (its start-up time varies).
+            journal = run_dir / "journal.jsonl"
+            size = journal.stat().st_size if journal.exists() else 0
+            deadline = time.monotonic() + 60
+            while child.poll() is None and time.monotonic() < deadline:
+                if journal.exists() and journal.stat().st_size > size:
+                    break
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 1.0))
             child.send_signal(signal.SIGKILL)
             child.communicate()
+            progress.append(len(ok_cases(run_dir)))
             resent = {case_of(r) for r in fake.received()[mark:]} & finished_before
             assert not resent, f"finished cases sent again: {sorted(resent)[:5]}"
+        # The kills landed in the middle of the work, not before or after it.
+        assert 0 < progress[0] < N and sum(0 < p < N for p in progress) >= 2
         finished_before = ok_cases(run_dir)
         mark = len(fake.received())
         child = start_child(fake.url, run_dir)
