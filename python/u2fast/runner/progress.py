@@ -55,6 +55,7 @@ class Progress:
         self._last = 0.0
         self._live: object | None = None
         self._tasks: dict[str, object] = {}
+        self._finished: dict[str, float] = {}
 
     def start(self, stats: dict[str, ModelStats]) -> None:
         self._stats = stats
@@ -85,12 +86,12 @@ class Progress:
         if not force and now - self._last < self.interval:
             return
         self._last = now
-        elapsed = now - self._started
         if self.mode == "rich" and self._live is not None:
             from rich.progress import Progress as RichProgress
 
             assert isinstance(self._live, RichProgress)
             for name, s in self._stats.items():
+                elapsed = self._elapsed(name, s, now)
                 rate = s.done / elapsed if elapsed > 0 else 0.0
                 line = (
                     f"{rate:.1f} req/s  tok {s.input_tokens}+{s.output_tokens}  ${s.cost:.4f}  "
@@ -99,7 +100,13 @@ class Progress:
                 self._live.update(self._tasks[name], completed=s.already_done + s.done, line=line)  # type: ignore[arg-type]
         else:
             for name, s in self._stats.items():
-                print(format_model_line(name, s, elapsed), file=self.stream, flush=True)
+                print(format_model_line(name, s, self._elapsed(name, s, now)), file=self.stream, flush=True)
+
+    def _elapsed(self, name: str, stats: ModelStats, now: float) -> float:
+        # A model that has finished keeps the rate it finished at while the others go on.
+        if stats.remaining <= 0:
+            return self._finished.setdefault(name, now) - self._started
+        return now - self._started
 
     def stop(self, stopped: dict[str, str | None] | None = None) -> None:
         if self.mode == "quiet":
