@@ -79,7 +79,7 @@ def test_three_wires_are_answered_in_their_own_shapes() -> None:
             assert [r.wire for r in seen] == ["openai", "gemini", "anthropic"]
             assert [r.model for r in seen] == ["gpt-4o", "gemini-2.5-pro", "claude-x"]
             assert all(r.images == [("image/png", B64)] for r in seen)
-            assert seen[0].headers["Authorization"] == "Bearer sk-t" and seen[0].body == OPENAI
+            assert seen[0].headers["authorization"] == "Bearer sk-t" and seen[0].body == OPENAI
 
     asyncio.run(go())
 

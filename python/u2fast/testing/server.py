@@ -16,6 +16,7 @@ from typing import Any, Self
 
 import msgspec
 from aiohttp import web
+from multidict import CIMultiDict
 
 from .faults import FaultPlan, Latency, constant
 from .wire import answer_body, empty_body, error_body, filtered_body, parse_request
@@ -33,7 +34,7 @@ class ReceivedRequest:
     wire: str  # "openai", "gemini" or "anthropic"
     method: str
     path: str
-    headers: dict[str, str]
+    headers: CIMultiDict[str]  # case-insensitive: headers["authorization"] == headers["Authorization"]
     model: str
     prompt: str  # every text part, joined by newlines
     images: list[tuple[str, str]]  # (mime, base64) of each image, in order
@@ -238,7 +239,7 @@ class FakeProvider:
             wire=wire,
             method=request.method,
             path=request.path,
-            headers=dict(request.headers),
+            headers=CIMultiDict(request.headers),
             model=model,
             prompt=prompt,
             images=images,
