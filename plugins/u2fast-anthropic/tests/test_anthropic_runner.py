@@ -21,6 +21,11 @@ KEY = "sk-ant-e2e-secret-key-0001"
 MODEL = "claude-sonnet-5-5"
 
 
+
+def _lower(headers: dict[str, str]) -> dict[str, str]:
+    """Header names are case-insensitive; the transport decides how they travel."""
+    return {k.lower(): v for k, v in headers.items()}
+
 def _png(shade: int) -> ImageRef:
     buffer = io.BytesIO()
     Image.new("L", (16, 12), shade).save(buffer, format="PNG")
@@ -78,7 +83,7 @@ def test_every_request_answered_after_a_rate_limit_and_journalled(tmp_path: Path
     assert [(r.case_id, r.error.kind) for r in records if r.error is not None] == [("case-1", "rate_limited")]
     assert len(received) == 6
     answered = [r for r in received if r.fault is None]
-    assert all(r.headers["Authorization"] == f"Bearer {KEY}" and r.headers["anthropic-version"] == "2026-10-21" for r in answered)
+    assert all(_lower(r.headers)["authorization"] == f"Bearer {KEY}" and _lower(r.headers)["anthropic-version"] == "2026-10-21" for r in answered)
     assert all(r.images[0][0] == "image/png" and r.path == "/v1/messages" for r in answered)
     assert KEY.encode() not in (tmp_path / "journal.jsonl").read_bytes()
 
