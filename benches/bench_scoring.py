@@ -117,6 +117,28 @@ def bench_bleu(hyps: list[str], refs: list[str], ref_pairs: int) -> None:
     if ref_pairs == len(hyps):
         assert abs(coco.score - 100 * pyc[3]) < 1e-9, (coco.score, pyc[3])
     line("pycocoevalcap Bleu(4)", t_coco, t_pyc, "pycocoevalcap", (len(hyps), ref_pairs), 30)
+    single = json.loads(_child(["--bleu-child", "--pairs", str(len(hyps))]))
+    line("sacreBLEU, ours single-threaded", single["sacrebleu"], t_ref, "sacrebleu", (len(hyps), ref_pairs))
+    line("pycocoevalcap, ours single-threaded", single["coco"], t_pyc, "pycocoevalcap", (len(hyps), ref_pairs))
+
+
+def bench_bleu_child(n: int) -> None:
+    from u2fast.scoring import corpus_bleu
+
+    hyps, refs = report_pairs(n)
+    t_sacre, _ = timed(lambda: corpus_bleu(hyps, refs), repeat=3)
+    t_coco, _ = timed(lambda: corpus_bleu(hyps, refs, flavor="coco"), repeat=3)
+    print(json.dumps({"sacrebleu": t_sacre, "coco": t_coco}))
+
+
+def _child(args: list[str]) -> str:
+    """Run this script with `args` in a child process limited to one rayon thread."""
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"}
+    child = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        print(child.stderr)
+        raise SystemExit(f"child {args[0]} failed")
+    return child.stdout.strip().splitlines()[-1]
 
 
 def bench_rouge_child(n: int, rouge_ref_pairs: int) -> None:
@@ -145,14 +167,7 @@ def bench_rouge_child(n: int, rouge_ref_pairs: int) -> None:
 
 
 def bench_rouge(n: int, rouge_ref_pairs: int) -> None:
-    env = {**os.environ, "RAYON_NUM_THREADS": "1"}
-    child = subprocess.run([sys.executable, __file__, "--rouge-child", "--pairs", str(n),
-                            "--rouge-ref-pairs", str(rouge_ref_pairs)], env=env, capture_output=True, text=True,
-                           check=False)
-    if child.returncode != 0:
-        print(child.stderr)
-        raise SystemExit("ROUGE child failed")
-    res = json.loads(child.stdout.strip().splitlines()[-1])
+    res = json.loads(_child(["--rouge-child", "--pairs", str(n), "--rouge-ref-pairs", str(rouge_ref_pairs)]))
     print(f"ROUGE 1/2/L/Lsum, {n:,} pairs, single-threaded (RAYON_NUM_THREADS=1)")
     for key in ("stem=False", "stem=True"):
         r = res[key]
@@ -263,9 +278,13 @@ def main() -> None:
     ap.add_argument("--skip-scipy", action="store_true")
     ap.add_argument("--only", choices=["bleu", "rouge", "bootstrap"], default=None)
     ap.add_argument("--rouge-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--bleu-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.rouge_child:
         bench_rouge_child(a.pairs, a.rouge_ref_pairs)
+        return
+    if a.bleu_child:
+        bench_bleu_child(a.pairs)
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     if a.only in (None, "bleu"):

@@ -3,6 +3,9 @@ values (checking the O(n) jackknife against scipy's brute-force one), coverage, 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -115,3 +118,22 @@ def test_bad_interval_arguments() -> None:
         aggregate_cases(*args, n_resamples=1)
     with pytest.raises(ValueError, match="seed"):
         aggregate_cases(*args, n_resamples=10, seed=-1)
+
+
+def test_run_intervals_do_not_depend_on_the_thread_count() -> None:
+    code = (
+        "import numpy as np\n"
+        "from u2fast.scoring import aggregate_cases\n"
+        "rng = np.random.default_rng(0)\n"
+        "idx = np.repeat(np.arange(4, dtype=np.int32), [300, 200, 250, 100])\n"
+        "r = aggregate_cases(idx, np.array([0, 1, 3, 5], np.int8), np.ones(4, bool),\n"
+        "                    (rng.random(850) < 0.4).astype(float), rng.normal(0, 0.2, 850), None,\n"
+        "                    n_resamples=3000, seed=11)\n"
+        "print(repr((r.intervals.u2_bca, r.intervals.task_bca.tolist())))\n"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "RAYON_NUM_THREADS": threads},
+                       capture_output=True, text=True, check=True).stdout
+        for threads in ("1", "3")
+    }
+    assert len(outs) == 1

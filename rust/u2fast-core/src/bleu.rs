@@ -233,8 +233,9 @@ fn tokenize<'a>(s: &'a str, how: Tokenization, buf: &'a mut String) -> Vec<&'a s
     match how {
         Tokenization::Whitespace => text::py_split(s).collect(),
         Tokenization::Sacrebleu13a { lowercase } => {
+            // The tokenizer's output has single spaces between tokens and no other whitespace.
             *buf = text::sacrebleu_tokens(s, lowercase);
-            text::py_split(buf).collect()
+            buf.split(' ').filter(|t| !t.is_empty()).collect()
         }
         Tokenization::SacrebleuNone { lowercase } => {
             if lowercase {

@@ -166,9 +166,26 @@ pub fn tokenize_13a(line: &str) -> String {
     let c = rule_c(&b);
     // Rule D: ([0-9])(-) -> "\1 \2 ".
     let d = if c.contains(&b'-') { rule_d(&c) } else { c };
+    // Step 10: " ".join(s.split()).
+    if d.is_ascii() {
+        // Collapse runs of ASCII whitespace into one space and trim, in place of split + join.
+        let mut out = Vec::with_capacity(d.len());
+        let mut pending_space = false;
+        for &c in &d {
+            if ASCII_PY_SPACE[c as usize] {
+                pending_space = !out.is_empty();
+            } else {
+                if pending_space {
+                    out.push(b' ');
+                    pending_space = false;
+                }
+                out.push(c);
+            }
+        }
+        return String::from_utf8(out).expect("ASCII");
+    }
     // Only ASCII bytes were inserted, so the buffer is still UTF-8.
     let joined = String::from_utf8(d).expect("13a only inserts ASCII");
-    // Step 10: " ".join(s.split()).
     let mut out = String::with_capacity(joined.len());
     for (i, tok) in py_split(&joined).enumerate() {
         if i > 0 {
