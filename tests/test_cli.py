@@ -199,3 +199,10 @@ def test_data_sample_writes_release_layout(tmp_path: Path, capsys: pytest.Captur
     assert main(["data", "info", "--data", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["cases"] == 60
     assert main(["data", "sample", "--cases", "5", "--out", str(out)]) == 2  # never overwrites a folder
+
+
+def test_http_request_repr_hides_credentials() -> None:
+    from u2fast.types import HttpRequest
+
+    req = HttpRequest("POST", "https://api.example/v1", {"Authorization": "Bearer sk-secret", "x-goog-api-key": "g-secret"}, b"{}")
+    assert "secret" not in repr(req) and "secret" not in str(req)

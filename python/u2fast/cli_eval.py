@@ -108,6 +108,15 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
             _print_estimates(estimates)
         return 0
 
+    if args.max_cost is not None:
+        from .adapters.base import HttpAdapter
+
+        unpriced = [r.name for r in model_runs if r.price is None and isinstance(r.adapter, HttpAdapter)]
+        if unpriced:
+            raise ConfigError(
+                f"--max-cost cannot be enforced for {', '.join(unpriced)}: no price is known; add "
+                'price = { input = USD, output = USD } (per million tokens) for it in the --config file'
+            )
     progress = Progress("quiet" if args.quiet or args.json else "auto", stream=sys.stderr)
     outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=args.max_cost,
                          max_side=args.max_side, seed=args.seed)

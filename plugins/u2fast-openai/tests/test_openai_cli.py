@@ -74,3 +74,30 @@ def test_local_server_runs_without_a_key_and_gets_none(tmp_path: Path, monkeypat
     assert all("authorization" not in _lower(r.headers) for r in received)
     journal = read_journal(tmp_path / "local" / "journal.jsonl")
     assert journal and all(c.ok and c.text == "B" for c in journal.values())
+
+
+def test_max_cost_refuses_a_model_without_price(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.delenv("U2FAST_DISABLE_PLUGINS", raising=False)
+    with FakeProvider(answer=lambda request: "A") as fake:
+        code = main(["eval", "--model", "openai:my-local-finetune", "--base-url", f"{fake.url}/v1", "--limit", "1",
+                     "--runs-dir", str(tmp_path), "--name", "cost", "--quiet", "--max-cost", "1"])
+        received = fake.received()
+    assert code == ConfigError.exit_code
+    assert "no price is known" in capsys.readouterr().err
+    assert received == []
+
+
+def test_max_cost_stops_spending(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.delenv("U2FAST_DISABLE_PLUGINS", raising=False)
+    with FakeProvider(answer=lambda request: "A" * 400) as fake:
+        code = main(["eval", "--model", "openai:gpt-4.1", "--base-url", f"{fake.url}/v1", "--concurrency", "1",
+                     "--runs-dir", str(tmp_path), "--name", "budget", "--quiet", "--bootstrap", "0",
+                     "--max-cost", "0.004", "--max-tokens", "16"])
+        received = fake.received()
+    assert code == 0
+    manifest = json.loads((tmp_path / "budget" / "manifest.json").read_text())
+    assert manifest["status"] == "stopped"
+    n_cases = len((tmp_path / "budget" / "cases.jsonl").read_text().splitlines())
+    assert 0 < len(received) < n_cases
