@@ -16,9 +16,10 @@ from PIL import Image
 from u2fast.adapters.base import EncodedImage
 from u2fast.types import GenerationParams, ImageRef, Prompt, Request
 
-# plugins/u2fast-gemini/tests/conftest.py -> the repository root is parents[3]; shared/ sits beside it.
-WIRE_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "wire"
-CAPTURE = WIRE_DIR / "gemini-generate-content.json"
+# The SDK capture: the project's shared/ folder beside the repository when present (the newest),
+# else the copy kept with these tests (tests/wire/, refreshed from shared/wire when the SDK moves).
+_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "gemini-generate-content.json"
+CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "gemini-generate-content.json"
 
 
 @pytest.fixture(scope="session")
