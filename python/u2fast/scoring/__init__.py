@@ -1,6 +1,6 @@
 """u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar and the U2-Score.
 
-Importing this package loads only numpy and the Rust core, never the runner, the data loaders or
+Importing this package loads numpy, the Rust core and the data model, never the runner, the data loaders or
 the plugin machinery.
 """
 

@@ -10,6 +10,7 @@ pub mod classification;
 pub mod intern;
 pub mod lcs;
 pub mod mcnemar;
+mod ngram;
 pub mod porter;
 pub mod regression;
 pub mod rouge;

@@ -7,10 +7,9 @@
 //! per-pair ids so that counting uses arrays and ROUGE-L uses bit-parallel LCS.
 
 use rayon::prelude::*;
-use std::hash::Hasher;
+use rustc_hash::FxHashMap;
 
-use rustc_hash::{FxHashMap, FxHasher};
-
+use crate::intern::{Interner, LocalIds};
 use crate::lcs::{BitLcs, BitTrace};
 use crate::{porter, text};
 
@@ -47,15 +46,12 @@ struct Text {
 /// Per-worker state: interner, per-pair remapping and scratch buffers.
 #[derive(Default)]
 struct Worker {
-    /// Hash of a surface token → index into `entries` (checked against the text on every hit).
-    surface: FxHashMap<u64, u32>,
-    entries: Vec<(Box<str>, u32)>,
-    /// Surface tokens whose hash is already taken by another token.
-    collisions: FxHashMap<Box<str>, u32>,
-    stems: FxHashMap<Box<str>, u32>,
-    local_of: Vec<u32>,
-    stamp: Vec<u32>,
-    pair_no: u32,
+    /// Surface token → surface id → id of its (stemmed) form.
+    surface: Interner,
+    form_of: Vec<u32>,
+    forms: FxHashMap<Box<str>, u32>,
+    local: LocalIds,
+    /// Distinct forms in the current pair (`local.len()`).
     vocab: usize,
     lowered: String,
     lcs: BitLcs,
@@ -71,55 +67,23 @@ struct Worker {
 
 impl Worker {
     fn begin_pair(&mut self) {
-        self.pair_no = self.pair_no.wrapping_add(1);
-        if self.pair_no == 0 {
-            self.stamp.fill(0);
-            self.pair_no = 1;
-        }
+        self.local.begin();
         self.vocab = 0;
     }
 
-    /// Global id of a surface token (stemmed when asked).
-    fn global_id(&mut self, token: &str, stem: bool) -> u32 {
-        let mut hasher = FxHasher::default();
-        hasher.write(token.as_bytes());
-        let h = hasher.finish();
-        if let Some(&e) = self.surface.get(&h) {
-            let (surface, g) = &self.entries[e as usize];
-            if &**surface == token {
-                return *g;
-            }
-            if let Some(&g) = self.collisions.get(token) {
-                return g;
-            }
-            let g = self.stemmed_id(token, stem);
-            self.collisions.insert(token.into(), g);
-            return g;
+    /// Dense per-pair id of a surface token (of its stem when asked).
+    fn token_id(&mut self, token: &str, stem: bool) -> u32 {
+        let sid = self.surface.id(token) as usize;
+        if sid == self.form_of.len() {
+            // A surface form seen for the first time: surface ids are handed out in order.
+            let form = if stem && token.len() > 3 { porter::stem(token) } else { token.to_owned() };
+            let next = self.forms.len() as u32;
+            let g = *self.forms.entry(form.into_boxed_str()).or_insert(next);
+            self.form_of.push(g);
         }
-        let g = self.stemmed_id(token, stem);
-        self.surface.insert(h, self.entries.len() as u32);
-        self.entries.push((token.into(), g));
-        g
-    }
-
-    fn stemmed_id(&mut self, token: &str, stem: bool) -> u32 {
-        let form = if stem && token.len() > 3 { porter::stem(token) } else { token.to_owned() };
-        let next = self.stems.len() as u32;
-        *self.stems.entry(form.into_boxed_str()).or_insert(next)
-    }
-
-    fn local_id(&mut self, global: u32) -> u32 {
-        let g = global as usize;
-        if g >= self.stamp.len() {
-            self.stamp.resize(g + 1, 0);
-            self.local_of.resize(g + 1, 0);
-        }
-        if self.stamp[g] != self.pair_no {
-            self.stamp[g] = self.pair_no;
-            self.local_of[g] = self.vocab as u32;
-            self.vocab += 1;
-        }
-        self.local_of[g]
+        let local = self.local.local(self.form_of[sid]);
+        self.vocab = self.local.len();
+        local
     }
 
     /// rouge-score's tokenizer (lowercase, runs of `[a-z0-9]`, optional stemming) with line numbers.
@@ -141,8 +105,8 @@ impl Worker {
             match (alnum, start) {
                 (true, None) => start = Some(i),
                 (false, Some(st)) => {
-                    let g = self.global_id(&lowered[st..i], stem);
-                    out.ids.push(self.local_id(g));
+                    let id = self.token_id(&lowered[st..i], stem);
+                    out.ids.push(id);
                     out.line.push(line);
                     start = None;
                 }
@@ -153,8 +117,8 @@ impl Worker {
             }
         }
         if let Some(st) = start {
-            let g = self.global_id(&lowered[st..], stem);
-            out.ids.push(self.local_id(g));
+            let id = self.token_id(&lowered[st..], stem);
+            out.ids.push(id);
             out.line.push(line);
         }
         self.lowered = lowered;
