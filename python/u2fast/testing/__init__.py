@@ -21,7 +21,7 @@ and ``/chat/completions``; Gemini ``POST /v1/models/{model}:generateContent`` an
 
 - ``answer``: a function ``ReceivedRequest -> str`` (the fake model); the default says "A".
 - ``latency``: seconds, or a distribution (``constant``, ``uniform``, ``lognormal``, or any
-  ``random.Random -> float``).
+  ``random.Random -> float``); refusals (429, quota, 401, 400) come back at once, like real ones.
 - ``rate_limit``: ``RateLimit(rps, burst, retry_after)``; beyond it a 429 with Retry-After in the
   wire's error format (counted as ``counts["limited"]``).
 - ``faults``: ``FaultMix({name: probability})``, ``FailFirst(name, times)`` or any callable

@@ -24,6 +24,8 @@ from .wire import answer_body, empty_body, error_body, filtered_body, parse_requ
 __all__ = ["Answer", "FakeProvider", "RateLimit", "ReceivedRequest"]
 
 _HUGE_BYTES = 10 << 20
+#: Faults a provider answers before doing any work (no model latency), as real ones do.
+_REFUSED_AT_THE_DOOR = frozenset({"rate_limited", "quota", "auth", "echo_key", "bad_request"})
 _decode = msgspec.json.decode
 
 
@@ -272,7 +274,7 @@ class FakeProvider:
         if fault == "hang":
             await asyncio.sleep(self.hang_s)
             return web.Response(status=504)
-        if delay > 0:
+        if delay > 0 and fault not in _REFUSED_AT_THE_DOOR:
             await asyncio.sleep(delay)
         if fault is None or fault == "huge":
             text = self.answer(received)
