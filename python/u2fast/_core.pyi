@@ -56,6 +56,9 @@ def bleu_stats(
 def coco_bleu_score(stats: npt.NDArray[np.int64]) -> list[float]:
     """pycocoevalcap BLEU-1..4 (0-1 scale) of order-4 statistics (rows summed if 2-D)."""
 
+def coco_sentence_scores(stats: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """pycocoevalcap per-segment BLEU-1..4 (0-1 scale) of every row, shape (n, 4)."""
+
 def sacrebleu_score(
     stats: npt.NDArray[np.int64],
     smooth_method: str = "exp",

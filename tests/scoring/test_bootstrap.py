@@ -67,6 +67,17 @@ def test_bleu_interval_arithmetic_equals_scipy(pair_generator: Any) -> None:
     assert (ours.low, ours.high) == pytest.approx((ci.low, ci.high), rel=1e-9)
 
 
+def test_sacrebleu_statistic_estimate_is_the_corpus_score(pair_generator: Any) -> None:
+    import sacrebleu
+
+    pairs = pair_generator(6, 300)
+    hyps, refs = [h for h, _ in pairs], [r[0] for _, r in pairs]
+    st = bleu_stats(hyps, refs)
+    r = bootstrap_ci(st, statistic="sacrebleu", smooth="floor", n_resamples=300)
+    assert r.estimate == pytest.approx(sacrebleu.corpus_bleu(hyps, [refs], smooth_method="floor").score, abs=1e-9)
+    assert r.low <= r.estimate <= r.high
+
+
 @pytest.mark.parametrize("method", ["percentile", "bca"])
 def test_agrees_with_scipy_own_resampling_within_sampling_error(method: str) -> None:
     x = np.random.default_rng(5).gamma(2.0, 1.0, 400)

@@ -124,5 +124,5 @@ def sentence_bleu(
     or pycocoevalcap's per-segment BLEU-4 × 100 for ``flavor="coco"``."""
     stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase)
     if flavor == "coco":
-        return np.array([100.0 * _core.coco_bleu_score(row)[3] for row in stats], dtype=np.float64)
+        return 100.0 * _core.coco_sentence_scores(stats)[:, 3]
     return _core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order)

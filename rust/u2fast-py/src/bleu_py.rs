@@ -1,7 +1,7 @@
 //! BLEU bindings: statistics per pair as an `(n, 2 + 2·order)` int64 array, scores from them.
 
 use numpy::ndarray::{Array2, Axis};
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArrayDyn};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2, PyReadonlyArrayDyn};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use u2fast_core::bleu::{self, Smooth, Tokenization};
@@ -94,6 +94,21 @@ pub(crate) fn coco_bleu_score(stats: PyReadonlyArrayDyn<'_, i64>) -> PyResult<[f
         return Err(PyValueError::new_err("coco BLEU needs order-4 statistics (10 columns)"));
     }
     Ok(bleu::coco_bleu(&v))
+}
+
+/// pycocoevalcap per-segment BLEU-1..4 (0-1 scale, its `bleu_list`) of every row: shape (n, 4).
+#[pyfunction]
+pub(crate) fn coco_sentence_scores<'py>(
+    py: Python<'py>,
+    stats: PyReadonlyArray2<'py, i64>,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let a = stats.as_array();
+    if a.ncols() != 10 {
+        return Err(PyValueError::new_err("coco BLEU needs order-4 statistics (10 columns)"));
+    }
+    let rows: Vec<[i64; 10]> = a.outer_iter().map(|r| std::array::from_fn(|j| r[j])).collect();
+    let scores = py.detach(|| rows.iter().map(|r| bleu::coco_bleu(r)).collect::<Vec<_>>());
+    Ok(Array2::from_shape_fn((scores.len(), 4), |(i, k)| scores[i][k]).into_pyarray(py))
 }
 
 /// sacreBLEU `compute_bleu` on summed statistics:

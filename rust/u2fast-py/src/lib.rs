@@ -97,6 +97,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(u2_task_score, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::bleu_stats, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::coco_bleu_score, m)?)?;
+    m.add_function(wrap_pyfunction!(bleu_py::coco_sentence_scores, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_score, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_sentence_scores, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
