@@ -47,3 +47,9 @@ def test_prompt_labels_do_not_change_the_key() -> None:
 def test_empty_adapter_is_rejected() -> None:
     with pytest.raises(ValueError):
         request_key("", "m", GenerationParams(), P, [])
+
+
+def test_integer_and_float_settings_give_one_key() -> None:
+    a = request_key("o", "m", GenerationParams(temperature=1, top_p=1), P, [])  # type: ignore[arg-type]
+    b = request_key("o", "m", GenerationParams(temperature=1.0, top_p=1.0), P, [])
+    assert a == b

@@ -42,7 +42,9 @@ def request_key(
         prompt_parts: list[str] = [prompt.role, prompt.instruction, prompt.output_format, prompt.separator]
     else:
         prompt_parts = [prompt]
+    # Through the typed decoder so that temperature=1 and temperature=1.0 give one key.
+    normalized = msgspec.json.decode(_encoder.encode(params), type=GenerationParams)
     payload = _encoder.encode(
-        [KEY_VERSION, adapter, bare_model, msgspec.to_builtins(params), prompt_parts, list(image_shas)]
+        [KEY_VERSION, adapter, bare_model, msgspec.to_builtins(normalized), prompt_parts, list(image_shas)]
     )
     return hashlib.sha256(payload).hexdigest()[:32]
