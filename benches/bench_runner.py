@@ -11,8 +11,9 @@ Each client runs in its own process (so CPU time and peak RSS are its own) again
 another process, with latency L = 0.5 s and 64 KB images (each request reads and encodes its own).
 Printed per row: req/s over the whole run and its fraction of the ideal min(C / L, rate limit)
 ("frac", ramp-up and tail included), the fraction in steady state ("steady": the middle half of the
-answers), client CPU time per request, client peak RSS, and the fake server's CPU per request; then the fault-mix run (10% 429 with Retry-After, 5% 5xx, 2% hangs, 1% malformed,
-1% resets): whether every case completed, and 429s seen by the client against those injected.
+answers), client CPU time per request, client peak RSS, and the fake server's CPU per request.
+Then the fault-mix run (10% 429 with Retry-After, 5% 5xx, 2% hangs, 1% malformed, 1% resets):
+whether every case completed, and the 429s the client saw against those the server injected.
 """
 
 from __future__ import annotations
