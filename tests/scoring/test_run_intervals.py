@@ -137,3 +137,20 @@ def test_run_intervals_do_not_depend_on_the_thread_count() -> None:
         for threads in ("1", "3")
     }
     assert len(outs) == 1
+
+
+def test_same_seed_and_layout_draw_the_same_cases_so_runs_can_be_paired() -> None:
+    # `u2fast compare` subtracts two runs' distributions: that is a paired bootstrap only if both
+    # runs resample the same cases, which holds when seed, dataset layout and case order agree.
+    rng = np.random.default_rng(4)
+    idx = np.repeat(np.arange(3, dtype=np.int32), [120, 80, 60])
+    tasks, in_u2 = np.array([0, 3, 5], np.int8), np.ones(3, bool)
+    x = (rng.random(260) < 0.5).astype(float)
+    err = rng.normal(0, 0.2, 260)
+    a = aggregate_cases(idx, tasks, in_u2, x, err, None, n_resamples=500, seed=3, return_distribution=True)
+    b = aggregate_cases(idx, tasks, in_u2, 1 - x, -err, None, n_resamples=500, seed=3, return_distribution=True)
+    assert a.intervals is not None and b.intervals is not None
+    da, db = a.intervals.distribution, b.intervals.distribution
+    assert da is not None and db is not None
+    np.testing.assert_allclose(da[:, 0] + db[:, 0], 1.0, rtol=0, atol=1e-12)  # mean(x*) + mean(1 − x*)
+    np.testing.assert_array_equal(da[:, 2], db[:, 2])  # RMSE of e* and of −e*
