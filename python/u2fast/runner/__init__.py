@@ -14,14 +14,46 @@
 
 from __future__ import annotations
 
-from .config import EvalConfig, ModelConfig, load_config
-from .cost import ModelStats, cost_of, price_for
-from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
-from .estimate import ModelEstimate, estimate_run
-from .journal import iter_journal, read_journal
-from .keys import request_key
-from .limits import Clock, Limits, SystemClock
-from .progress import Progress
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import EvalConfig, ModelConfig, load_config
+    from .cost import ModelStats, cost_of, price_for
+    from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
+    from .estimate import ModelEstimate, estimate_run
+    from .journal import iter_journal, read_journal
+    from .keys import request_key
+    from .limits import Clock, Limits, SystemClock
+    from .progress import Progress
+
+# Names load on first use: reading a journal or computing a key (``u2fast score``, ``u2fast report``)
+# must not pay for importing aiohttp and the engine.
+_WHERE = {
+    "EvalConfig": "config", "ModelConfig": "config", "load_config": "config",
+    "ModelStats": "cost", "cost_of": "cost", "price_for": "cost",
+    "ModelRun": "engine", "RunOutcome": "engine", "SessionFactory": "engine", "default_session": "engine",
+    "run": "engine", "run_models": "engine",
+    "ModelEstimate": "estimate", "estimate_run": "estimate",
+    "iter_journal": "journal", "read_journal": "journal",
+    "request_key": "keys",
+    "Clock": "limits", "Limits": "limits", "SystemClock": "limits",
+    "Progress": "progress",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Clock",
