@@ -188,12 +188,19 @@ def args_data_name(info: dict[str, Any]) -> str:
     return str(info.get("source", "data"))
 
 
+def _plugin_of(reg: Any, owner: str) -> dict[str, str]:
+    """Which plugin (entry point) and distribution registered an adapter."""
+    if owner.startswith("u2fast."):
+        return {"plugin": "built-in", "distribution": "u2fast"}
+    return {"plugin": owner, "distribution": reg.distributions.get(owner, "?")}
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     from .plugins import get_registry
 
     reg = get_registry()
     rows: list[dict[str, Any]] = [
-        {"adapter": name, "plugin": reg.adapter_owner.get(name, "?"), "default_model": info.default_model,
+        {"adapter": name, **_plugin_of(reg, reg.adapter_owner.get(name, "?")), "default_model": info.default_model,
          "models": list(info.models), "description": info.description}
         for name, info in sorted(reg.adapters.items())
     ]
@@ -205,10 +212,10 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="u2fast adapters")
-    for col in ("adapter", "plugin", "default model", "models"):
+    for col in ("adapter", "package", "default model", "models"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["adapter"], r["plugin"], r["default_model"] or "-", ", ".join(r["models"]) or "-")
+        table.add_row(r["adapter"], r["distribution"], r["default_model"] or "-", ", ".join(r["models"]) or "-")
     console = Console()
     console.print(table)
     for f in failures:
