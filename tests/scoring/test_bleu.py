@@ -115,3 +115,22 @@ def test_bad_input_is_rejected() -> None:
         corpus_bleu(["a"], [[]])
     with pytest.raises(TypeError):
         corpus_bleu("a b", "a b")
+
+
+@pytest.mark.parametrize("lowercase", [False, True])
+def test_13a_on_character_soup_equals_sacrebleu(lowercase: bool) -> None:
+    # Random strings dense in the characters the 13a rules look at (., - digits, entities, symbols).
+    import random
+
+    rng = random.Random(13)
+    alphabet = list("aAb1.,-.,-09 \n\t&;<>()[]{}/\\'\"é×µ–\u00a0\u001cİΣ\u212a") + ["&amp;", "&lt;", "&quot;", "<skipped>", "-\n"]
+
+    def soup() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+
+    hyps = [soup() for _ in range(3000)]
+    refs = [soup() for _ in range(3000)]
+    expect = np.array(BLEU(lowercase=lowercase)._extract_corpus_statistics(hyps, [refs]), dtype=np.int64)
+    got = bleu_stats(hyps, refs, lowercase=lowercase)
+    bad = np.flatnonzero((got != expect).any(axis=1))
+    assert bad.size == 0, [(hyps[i], refs[i]) for i in bad[:3]]

@@ -118,12 +118,17 @@ pub fn py_lower(s: &str) -> String {
 }
 
 /// Rule A of 13a: the ASCII punctuation set that is split off on both sides, as a byte table.
+///
+/// The set includes the space itself; padding a space with two more spaces cannot change what
+/// rules B-D match (a space is only ever the non-digit side of a match, and runs of spaces are
+/// collapsed at the end), so the table leaves spaces alone and saves the copies.
 const SYMBOL_13A: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = matches!(b, b'{'..=b'~' | b'['..=b'`' | b' '..=b'&' | b'('..=b'+' | b':'..=b'@' | b'/');
+        t[c] = b != b' '
+            && matches!(b, b'{'..=b'~' | b'['..=b'`' | b' '..=b'&' | b'('..=b'+' | b':'..=b'@' | b'/');
         c += 1;
     }
     t
