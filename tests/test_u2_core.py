@@ -49,7 +49,7 @@ def test_macro_f1_matches_sklearn_definition() -> None:
 
 
 def test_regression_summary_unclipped() -> None:
-    n, rmse, mae, std, tol = _core.regression_summary(np.array([40.0, 60.0]), np.array([40.0, 125.0]), 10.0, 75.0)
+    n, rmse, _mae, _std, tol = _core.regression_summary(np.array([40.0, 60.0]), np.array([40.0, 125.0]), 10.0, 75.0)
     assert n == 2
     assert rmse == pytest.approx(math.sqrt((1.0**2) / 2))  # (125-60)/65 = 1.0 on the normalized scale
     assert tol == pytest.approx(50.0)

@@ -26,27 +26,25 @@ from .types import (
 
 __version__ = "0.1.0"
 
-__all__ = sorted(
-    [
-        "__version__",
-        "ApiError",
-        "Case",
-        "CaseScore",
-        "Completion",
-        "ConfigError",
-        "DataError",
-        "GenerationParams",
-        "PluginError",
-        "Prediction",
-        "Prompt",
-        "ProviderError",
-        "Request",
-        "RowError",
-        "RunError",
-        "RunManifest",
-        "SECTOR_LABELS",
-        "TASKS",
-        "U2fastError",
-        "Usage",
-    ]
-)
+__all__ = [
+    "ApiError",
+    "Case",
+    "CaseScore",
+    "Completion",
+    "ConfigError",
+    "DataError",
+    "GenerationParams",
+    "PluginError",
+    "Prediction",
+    "Prompt",
+    "ProviderError",
+    "Request",
+    "RowError",
+    "RunError",
+    "RunManifest",
+    "SECTOR_LABELS",
+    "TASKS",
+    "U2fastError",
+    "Usage",
+    "__version__",
+]

@@ -8,7 +8,6 @@ problem; 5 provider failure; 6 bad run folder; 130 interrupted (the journal is k
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from pathlib import Path

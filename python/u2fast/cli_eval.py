@@ -124,7 +124,7 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed))
     manifest = prepared.manifest
     manifest.status = "stopped" if outcome.stopped else "finished"
-    manifest.finished_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     write_manifest(prepared.run_dir, manifest)
     if args.json:
         out: dict[str, Any] = {"run": str(prepared.run_dir), "scores": scores, "stopped": outcome.stopped,

@@ -41,7 +41,7 @@ class EvalOptions:
     plugins: list[str] = field(default_factory=list)
     name: str | None = None
     runs_dir: Path = Path("runs")
-    params: GenerationParams = GenerationParams()
+    params: GenerationParams = field(default_factory=GenerationParams)
     seed: int = 0
     mode: str = "robust"
     prompt_variant: str = "default"
@@ -193,7 +193,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None) -> Prepa
     ]
     manifest = RunManifest(
         name=run_dir.name,
-        created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        created_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         u2fast_version=__version__,
         command=list(options.command),
         data=options.data,

@@ -6,7 +6,8 @@ Nothing is called through pluggy per request. Built-in tasks and adapters use th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 

@@ -159,7 +159,7 @@ def build_registry(extra_plugins: tuple[object, ...] = ()) -> Registry:
                 pm.register(plugin, name=ep.name)
                 _collect(registry, ep.name)
                 registry.distributions[ep.name] = ep.dist.name if ep.dist else "?"
-            except Exception as exc:  # a broken plugin is reported and skipped
+            except Exception as exc:  # noqa: BLE001 - any failure of a plugin is reported, never fatal
                 _restore(registry, snap)
                 if pm.has_plugin(ep.name):
                     pm.unregister(name=ep.name)

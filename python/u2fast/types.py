@@ -5,7 +5,7 @@ Every type is a frozen msgspec Struct so that it can be journalled and read back
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 import msgspec
 
@@ -106,7 +106,7 @@ class TextTarget(msgspec.Struct, frozen=True, tag="text"):
     text: str
 
 
-Target = Union[LabelTarget, SectorTarget, ValueTarget, TextTarget]
+Target = LabelTarget | SectorTarget | ValueTarget | TextTarget
 
 
 # --------------------------------------------------------------------------- cases

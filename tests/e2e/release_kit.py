@@ -479,7 +479,7 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     b.release.layouts["OD/37"] = "xyxy-px"
     # OD/13: normalized, seg_channel_name list-strings.
     centres, cells = [], []
-    for i in range(n):
+    for _ in range(n):
         cx, cy = round(rng.uniform(0.05, 0.95), 2), round(rng.uniform(0.05, 0.95), 2)
         centres.append((cx, cy))
         cells.append(f"{{'stomach': [{cx}, {cy}, 0.08, 0.08]}}")
@@ -690,7 +690,7 @@ def write_kit_outputs(
     for t in release.truths:
         if t.same_image_as is not None:
             responses[t.case_id] = responses[t.same_image_as]
-    for k, t in enumerate(release.truths):
+    for t in release.truths:
         if t.case_id not in responses:
             continue
         path = out / t.family / t.out_dataset / model / "multimodal_test_results_20250501_120000.jsonl"

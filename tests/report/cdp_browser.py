@@ -64,6 +64,7 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
         page = next(t for t in targets if t.get("type") == "page")
         async with http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
             ids = itertools.count(1)
+            background: set[asyncio.Future[Any]] = set()  # keep references to fire-and-forget calls
             pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
             loaded = asyncio.Event()
 
@@ -104,7 +105,7 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
                         report.requests.append(params["request"]["url"])
                     elif method == "Page.javascriptDialogOpening":
                         report.dialogs.append(params.get("message", ""))
-                        asyncio.ensure_future(send("Page.handleJavaScriptDialog", accept=True))
+                        background.add(asyncio.ensure_future(send("Page.handleJavaScriptDialog", accept=True)))
                     elif method == "Page.loadEventFired":
                         loaded.set()
 

@@ -155,7 +155,7 @@ def normalize_dataset_id(name: str, task: str) -> str | None:
 def clean_label(raw: object) -> str:
     """A label cell as plain text: ``"['4A']"`` -> ``4A``, ``"{'Anatomy': 'liver'}"`` -> ``liver``, ``1.0`` -> ``1``."""
     if isinstance(raw, bool):
-        raise ValueError(f"label {raw!r} is not text or a number")  # noqa: TRY004 - a bad cell, not a bad call
+        raise ValueError(f"label {raw!r} is not text or a number")
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and math.isnan(raw):
             raise ValueError("NaN target")
@@ -169,7 +169,7 @@ def clean_label(raw: object) -> str:
             raise ValueError(f"label list {list(raw)!r} does not hold exactly one label")
         return clean_label(raw[0])
     if not isinstance(raw, str):
-        raise ValueError(f"label {raw!r} is not text")  # noqa: TRY004 - a bad cell, not a bad call
+        raise ValueError(f"label {raw!r} is not text")
     text = raw.strip()
     if text.startswith("{"):
         try:
@@ -275,7 +275,7 @@ def measurement_value(raw: object, key: str) -> float:
     if value is None:
         raise ValueError("NaN target (null measurement)")
     if isinstance(value, bool):
-        raise ValueError(f"measurement {value!r} is not a number")  # noqa: TRY004 - a bad cell
+        raise ValueError(f"measurement {value!r} is not a number")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

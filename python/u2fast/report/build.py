@@ -222,7 +222,7 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
     datasets.sort(key=lambda d: (TASKS.index(d.task) if d.task in TASKS else 99, d.dataset_id))
     return Report(
         schema=REPORT_SCHEMA,
-        generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        generated_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         u2fast_version=__version__,
         mode=options.mode,
         confidence=options.confidence,

@@ -215,8 +215,10 @@ SECTOR_DETAIL = (
 REPORT_WORDING: dict[str, tuple[str, str, str]] = {
     "RG": (
         "Write a concise ultrasound report for this image in standard radiological terms.",
-        "Describe the organ's size and outline and its echotexture, then any focal abnormality with its "
-        "position, size, margin and echogenicity, and close with a short impression.",
+        (
+            "Describe the organ's size and outline and its echotexture, then any focal abnormality with its "
+            "position, size, margin and echogenicity, and close with a short impression."
+        ),
         "Reply with the report text only, as plain sentences without headings, lists or markdown.",
     ),
     "CG": (
