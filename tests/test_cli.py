@@ -206,3 +206,11 @@ def test_http_request_repr_hides_credentials() -> None:
 
     req = HttpRequest("POST", "https://api.example/v1", {"Authorization": "Bearer sk-secret", "x-goog-api-key": "g-secret"}, b"{}")
     assert "secret" not in repr(req) and "secret" not in str(req)
+
+
+def test_dry_run_sends_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["eval", "--dry-run", "--json", "--runs-dir", str(tmp_path), "--name", "dry"]) == 0
+    estimates = json.loads(capsys.readouterr().out)
+    assert estimates[0]["model"] == "random:uniform" and estimates[0]["requests"] == 200
+    assert not (tmp_path / "dry").exists()

@@ -97,7 +97,7 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     options = options_from_args(args, argv)
     config = load_config(args.config) if args.config else None
     options.config = config
-    prepared = prepare_run(options)
+    prepared = prepare_run(options, write=not args.dry_run)
     model_runs = build_model_runs(prepared, args, config)
 
     if args.dry_run:
@@ -144,7 +144,7 @@ def _print_estimates(estimates: list[Any]) -> None:
 
     table = Table(title="dry run: nothing sent")
     for col in ("model", "requests", "already done", "input tokens (est.)", "max output tokens", "max cost (USD)"):
-        table.add_column(col, justify="right" if col != "model" else "left")
+        table.add_column(col, justify="right" if col != "model" else "left", overflow="fold")
     for e in estimates:
         table.add_row(e.model, str(e.requests), str(e.already_done), f"{e.input_tokens:,}", f"{e.max_output_tokens:,}",
                       "-" if e.max_cost is None else f"{e.max_cost:.2f}")

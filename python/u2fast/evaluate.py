@@ -169,8 +169,11 @@ class PreparedRun:
     records: list[CaseRecord]
 
 
-def prepare_run(options: EvalOptions, registry: Registry | None = None) -> PreparedRun:
-    """Everything up to the first request: models, data, prompts, run folder, manifest, cases."""
+def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write: bool = True) -> PreparedRun:
+    """Everything up to the first request: models, data, prompts, run folder, manifest, cases.
+
+    With ``write=False`` (a dry run) nothing is written to disk.
+    """
     from .data import load
     from .data.registry import LoadOptions
 
@@ -187,7 +190,6 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None) -> Prepa
     prompts = build_prompts(loaded.cases, options, registry)
     plan = plan_requests(loaded.cases, prompts, models, [adapters[m.name] for m in models], options.params)
     run_dir = options.runs_dir / _run_name(options, models)
-    run_dir.mkdir(parents=True, exist_ok=True)
     records = [
         CaseRecord(case, {m: plan[m][i].key for m in plan}) for i, case in enumerate(loaded.cases)
     ]
@@ -212,6 +214,8 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None) -> Prepa
         python=sys.version.split()[0],
         platform=platform.platform(),
     )
-    write_manifest(run_dir, manifest)
-    write_cases(run_dir, records)
+    if write:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_manifest(run_dir, manifest)
+        write_cases(run_dir, records)
     return PreparedRun(run_dir, manifest, models, adapters, plan, records)
