@@ -1,0 +1,154 @@
+"""kill -9 and Ctrl-C of the real ``u2fast eval`` process, counted at the server.
+
+The server names each distinct request in the answer's ``model`` field, so a journal record can be
+traced back to the request the server saw: a request whose ok answer was journalled before a kill must
+never reach the server again.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import cli_env, eval_argv, run_cli
+from scripted import Action, Hit, ScriptedServer, openai_ok
+
+from u2fast.runner import iter_journal
+
+KEY = "sk-kill-test-00000000000001"
+SELECTION = ["--tasks", "DD,VRA,LL", "--limit", "3"]  # 84 cases of the sample
+
+
+def tracing_script(rng: random.Random, latency: tuple[float, float]) -> Callable[[Hit], Action]:
+    def script(hit: Hit) -> Action:
+        letter = "ABCD"[int(hit.identity[:8], 16) % 4]  # the same answer for every resend
+        action = openai_ok(letter, model=hit.identity[:24])
+        action.delay = rng.uniform(*latency)
+        return action
+
+    return script
+
+
+def argv_for(runs: Path, name: str, server: ScriptedServer, *extra: str) -> list[str]:
+    argv = eval_argv(runs, name, "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--quiet", *extra])
+    # the selection replaces the default --tasks DD --limit 1
+    i = argv.index("--tasks")
+    del argv[i : i + 4]
+    return argv + SELECTION
+
+
+def ok_identities(journal: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in iter_journal(journal):
+        if record.ok:
+            assert record.response_model is not None
+            counts[record.response_model] = counts.get(record.response_model, 0) + 1
+    return counts
+
+
+def comparable_scores(run_dir: Path) -> dict:
+    doc = json.loads((run_dir / "scores.json").read_text())
+    return doc["models"]
+
+
+def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
+    rng = random.Random(7)
+    with ScriptedServer(tracing_script(random.Random(1), (0.01, 0.06))) as server:
+        env = cli_env(OPENAI_API_KEY=KEY)
+        argv = argv_for(runs, "killed", server, "--concurrency", "8")
+        journal = runs / "killed" / "journal.jsonl"
+        kills = 0
+        for _ in range(3):
+            hits_before = len(server.hits)
+            child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wanted = hits_before + rng.randint(3, 20)
+            deadline = time.monotonic() + 30
+            while len(server.hits) < wanted and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if child.poll() is None:
+                child.send_signal(signal.SIGKILL)
+                kills += 1
+            child.wait(10)
+            time.sleep(0.1)  # answers to the dead client finish on the server
+            done = ok_identities(journal)
+            hits_at_kill = len(server.hits)
+            assert all(n == 1 for n in done.values()), "a request answered twice"
+            # the next run must not send anything already journalled as ok
+            proc = run_cli(argv, env) if _ == 2 else None
+            if proc is None:
+                continue
+            assert proc.returncode == 0, proc.stderr
+            resent = [h for h in server.hits[hits_at_kill:] if h.identity[:24] in done]
+            assert not resent, f"{len(resent)} finished requests were sent again"
+        assert kills >= 2, "the kills landed after the run had finished: the test proved nothing"
+
+        final = ok_identities(journal)
+        cases = (runs / "killed" / "cases.jsonl").read_text().splitlines()
+        assert len(final) == len(cases) and all(n == 1 for n in final.values())
+        # every distinct request got an ok answer journalled exactly once
+        assert set(final) == {h.identity[:24] for h in server.hits}
+
+        clean = run_cli(argv_for(runs, "clean", server, "--concurrency", "8"), env)
+        assert clean.returncode == 0, clean.stderr
+    assert comparable_scores(runs / "killed") == comparable_scores(runs / "clean")
+
+
+def test_kill_between_runs_resends_nothing_finished(runs: Path) -> None:
+    """Each restart of a killed run: the requests finished by earlier processes never go out again."""
+    rng = random.Random(11)
+    with ScriptedServer(tracing_script(random.Random(2), (0.02, 0.08))) as server:
+        env = cli_env(OPENAI_API_KEY=KEY)
+        argv = argv_for(runs, "k", server, "--concurrency", "6")
+        journal = runs / "k" / "journal.jsonl"
+        for round_ in range(4):
+            done_before = ok_identities(journal)
+            start = len(server.hits)
+            child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wanted = start + rng.randint(5, 25)
+            deadline = time.monotonic() + 30
+            while len(server.hits) < wanted and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if round_ < 3:
+                child.send_signal(signal.SIGKILL)
+            assert child.wait(60) in (0, -signal.SIGKILL)
+            resent = [h for h in server.hits[start:] if h.identity[:24] in done_before]
+            assert not resent, f"round {round_}: {len(resent)} finished requests sent again"
+        final = ok_identities(journal)
+        assert len(final) == len((runs / "k" / "cases.jsonl").read_text().splitlines())
+        assert all(n == 1 for n in final.values())
+
+
+def test_ctrl_c_exits_130_with_the_journal_flushed_and_a_resume_hint(runs: Path) -> None:
+    with ScriptedServer(tracing_script(random.Random(3), (0.2, 0.3))) as server:
+        env = cli_env(OPENAI_API_KEY=KEY)
+        argv = argv_for(runs, "ctrlc", server, "--concurrency", "4")
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while len(server.hits) < 12 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        answered_before = len(server.hits) - server.in_flight
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "--resume" in err and str(runs / "ctrlc") in err
+    assert "Traceback" not in err
+    data = (runs / "ctrlc" / "journal.jsonl").read_bytes()
+    assert data.endswith(b"\n")
+    records = list(iter_journal(runs / "ctrlc" / "journal.jsonl"))
+    # every answer the client had received before the signal is in the journal
+    assert len(records) >= answered_before - 4 and records
+    # and the hint works: the same command finishes the run without resending those
+    done = ok_identities(runs / "ctrlc" / "journal.jsonl")
+    with ScriptedServer(tracing_script(random.Random(4), (0.0, 0.01))) as server2:
+        argv2 = argv_for(runs, "ctrlc", server2, "--concurrency", "8")
+        proc = run_cli(argv2, env)
+    assert proc.returncode == 0, proc.stderr
+    assert not [h for h in server2.hits if h.identity[:24] in done]
+    assert len(ok_identities(runs / "ctrlc" / "journal.jsonl")) == len(
+        (runs / "ctrlc" / "cases.jsonl").read_text().splitlines()
+    )
