@@ -4,6 +4,7 @@ use numpy::ndarray::{Array2, Axis};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2, PyReadonlyArrayDyn};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use u2fast_core::bleu::{self, Smooth, Tokenization};
 
 fn tokenization(flavor: &str, tokenize: &str, lowercase: bool) -> PyResult<Tokenization> {
@@ -42,8 +43,8 @@ pub(crate) fn smooth(method: &str, value: Option<f64>) -> PyResult<Smooth> {
 #[pyo3(signature = (hyps, refs, flavor = "coco", *, tokenize = "13a", lowercase = false, max_order = 4))]
 pub(crate) fn bleu_stats<'py>(
     py: Python<'py>,
-    hyps: Vec<String>,
-    refs: Vec<Vec<String>>,
+    hyps: Vec<PyBackedStr>,
+    refs: Vec<Vec<PyBackedStr>>,
     flavor: &str,
     tokenize: &str,
     lowercase: bool,

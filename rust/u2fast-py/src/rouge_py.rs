@@ -4,6 +4,7 @@ use numpy::ndarray::{Array2, Array3};
 use numpy::{IntoPyArray, PyArray2, PyArray3};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use u2fast_core::{porter, rouge};
 
 fn rouge_type(name: &str) -> PyResult<rouge::RougeType> {
@@ -19,7 +20,7 @@ fn rouge_type(name: &str) -> PyResult<rouge::RougeType> {
     }
 }
 
-fn check_pairs(hyps: &[String], refs: &[Vec<String>]) -> PyResult<()> {
+fn check_pairs(hyps: &[PyBackedStr], refs: &[Vec<PyBackedStr>]) -> PyResult<()> {
     if hyps.len() != refs.len() {
         return Err(PyValueError::new_err(format!(
             "{} hypotheses but {} reference lists",
@@ -38,8 +39,8 @@ fn check_pairs(hyps: &[String], refs: &[Vec<String>]) -> PyResult<()> {
 #[pyo3(signature = (hyps, refs, types, use_stemmer = false))]
 pub(crate) fn rouge_scores(
     py: Python<'_>,
-    hyps: Vec<String>,
-    refs: Vec<Vec<String>>,
+    hyps: Vec<PyBackedStr>,
+    refs: Vec<Vec<PyBackedStr>>,
     types: Vec<String>,
     use_stemmer: bool,
 ) -> PyResult<Bound<'_, PyArray3<f64>>> {
@@ -57,8 +58,8 @@ pub(crate) fn rouge_scores(
 #[pyfunction]
 pub(crate) fn coco_rouge_l(
     py: Python<'_>,
-    hyps: Vec<String>,
-    refs: Vec<Vec<String>>,
+    hyps: Vec<PyBackedStr>,
+    refs: Vec<Vec<PyBackedStr>>,
 ) -> PyResult<Bound<'_, PyArray2<f64>>> {
     check_pairs(&hyps, &refs)?;
     let n = hyps.len();
