@@ -58,7 +58,7 @@ class Action:
     content_type: str = "application/json"
     #: seconds to wait before answering (past the client's first-byte timeout = a hang)
     delay: float = 0.0
-    #: send the headers and this many bytes of body, then reset the connection
+    #: send the headers and this many bytes of body, then reset the connection (-1: reset before the headers)
     reset_after: int | None = None
 
     @classmethod
@@ -159,17 +159,16 @@ class ScriptedServer:
             action = self.script(hit)
             if action.delay:
                 await asyncio.sleep(action.delay)
+            if action.reset_after is not None and action.reset_after < 0:
+                self._reset(request)
+                return web.Response(status=500)  # never reaches the client
             if action.reset_after is not None:
                 response = web.StreamResponse(status=action.status, headers=action.headers)
                 response.content_type = action.content_type
                 response.content_length = len(action.body)
                 await response.prepare(request)
                 await response.write(action.body[: action.reset_after])
-                assert request.transport is not None
-                sock = request.transport.get_extra_info("socket")
-                if sock is not None:  # RST instead of FIN: a reset, not a clean close
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                request.transport.abort()
+                self._reset(request)
                 return response
             return web.Response(
                 status=action.status, body=action.body, headers=action.headers, content_type=action.content_type
@@ -177,6 +176,14 @@ class ScriptedServer:
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+    @staticmethod
+    def _reset(request: web.Request) -> None:
+        assert request.transport is not None
+        sock = request.transport.get_extra_info("socket")
+        if sock is not None:  # RST instead of FIN: a reset, not a clean close
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        request.transport.abort()
 
     def _serve(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
