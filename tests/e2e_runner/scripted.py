@@ -128,6 +128,8 @@ class ScriptedServer:
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.in_flight_by_model: dict[str, int] = {}
+        self.peak_by_model: dict[str, int] = {}
         self.connections: set[Any] = set()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -153,6 +155,9 @@ class ScriptedServer:
             self.hits.append(hit)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            model = hit.model
+            self.in_flight_by_model[model] = self.in_flight_by_model.get(model, 0) + 1
+            self.peak_by_model[model] = max(self.peak_by_model.get(model, 0), self.in_flight_by_model[model])
             if hit.peer is not None:
                 self.connections.add(hit.peer)
         try:
@@ -176,6 +181,7 @@ class ScriptedServer:
         finally:
             with self._lock:
                 self.in_flight -= 1
+                self.in_flight_by_model[model] -= 1
 
     @staticmethod
     def _reset(request: web.Request) -> None:

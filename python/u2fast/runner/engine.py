@@ -60,6 +60,10 @@ class _ModelState:
         #: Token estimates are only needed for a token rate or a price (budget, dry run).
         self.needs_estimate = run.limits.tpm is not None or run.price is not None
         self.mean_output = 0.0
+        #: Input tokens the provider counted and what we estimated for the same answers: the
+        #: budget's estimate is scaled up when the provider counts more than the adapter guessed.
+        self.counted_input = 0
+        self.estimated_input = 0
         self.timeout = aiohttp.ClientTimeout(
             total=run.limits.total_timeout,
             connect=run.limits.connect_timeout,
@@ -197,7 +201,10 @@ class _Engine:
         cost = 0.0
         if price is not None:
             expected_out = state.mean_output if state.stats.ok else float(request.params.max_tokens)
-            cost = (tokens * price.input + expected_out * price.output) / 1_000_000.0
+            expected_in = float(tokens)
+            if state.estimated_input > 0 and state.counted_input > state.estimated_input:
+                expected_in *= state.counted_input / state.estimated_input
+            cost = (expected_in * price.input + expected_out * price.output) / 1_000_000.0
         return tokens, cost
 
     # ------------------------------------------------------------------ one request, all its attempts
@@ -254,6 +261,9 @@ class _Engine:
                     state.stats.done += 1
                     out = completion.usage.output_tokens
                     state.mean_output += (out - state.mean_output) / state.stats.ok
+                    if completion.usage.input_tokens > 0 and tokens > 0:
+                        state.counted_input += completion.usage.input_tokens
+                        state.estimated_input += tokens
                     return
                 if error.kind in STOPS_MODEL:
                     self._stop(state, STOP_REASONS[error.kind])

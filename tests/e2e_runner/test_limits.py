@@ -1,0 +1,139 @@
+"""Limits as the server sees them: in-flight requests, requests and tokens per window, budgets, dry runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import cli_env, eval_argv, run_cli
+from scripted import Action, Hit, ScriptedServer, openai_ok
+
+from u2fast.runner import iter_journal
+
+KEY = "sk-limits-test-0000000000001"
+
+
+def slow_ok(delay: float):  # type: ignore[no-untyped-def]
+    def script(hit: Hit) -> Action:
+        action = openai_ok("A", model=hit.model)
+        action.delay = delay
+        return action
+
+    return script
+
+
+def most_in_window(times: list[float], window: float) -> int:
+    times = sorted(times)
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def test_concurrency_flag_caps_requests_and_connections(runs: Path) -> None:
+    with ScriptedServer(slow_ok(0.15)) as server:
+        argv = eval_argv(runs, "c", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--concurrency", "3", "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert server.peak_in_flight == 3  # reached, never passed
+    assert len(server.connections) <= 3  # connections are reused, not one per request
+    assert len(server.hits) == len((runs / "c" / "cases.jsonl").read_text().splitlines())
+
+
+def test_rpm_flag_spaces_requests(runs: Path) -> None:
+    rpm = 300.0  # 5 a second, one second of burst
+    with ScriptedServer(slow_ok(0.0)) as server:
+        argv = eval_argv(runs, "r", "openai:gpt-4.1", base_url=server.url + "/v1",
+                         extra=["--rpm", str(rpm), "--concurrency", "16", "--quiet"])  # fmt: skip
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    times = [h.at for h in server.hits]
+    assert len(times) == 13
+    # in any second: the burst (5) plus the rate (5), with one of slack for clock edges
+    assert most_in_window(times, 1.0) <= 11
+    # 13 requests at 5/s after a burst of 5 take at least (13 - 5 - 1) / 5 s
+    assert max(times) - min(times) >= (13 - 6) / 5 * 0.9
+
+
+def test_tpm_flag_spaces_requests_by_estimated_tokens(runs: Path) -> None:
+    env = cli_env(OPENAI_API_KEY=KEY)
+    with ScriptedServer(slow_ok(0.0)) as server:
+        dry = run_cli(eval_argv(runs, "t", "openai:gpt-4.1", base_url=server.url + "/v1",
+                                extra=["--dry-run", "--json", "--max-tokens", "50"]), env)  # fmt: skip
+        assert dry.returncode == 0, dry.stderr
+        assert not server.hits  # a dry run sends nothing
+        estimate = json.loads(dry.stdout)[0]
+        per_request = estimate["input_tokens"] / estimate["requests"] + 50
+        tpm = per_request * 4 * 60  # about 4 requests a second
+        argv = eval_argv(runs, "t", "openai:gpt-4.1", base_url=server.url + "/v1",
+                         extra=["--tpm", str(tpm), "--max-tokens", "50", "--quiet"])  # fmt: skip
+        proc = run_cli(argv, env)
+    assert proc.returncode == 0, proc.stderr
+    times = [h.at for h in server.hits]
+    assert len(times) == estimate["requests"] == 13
+    assert most_in_window(times, 1.0) <= 4 + 4 + 2
+    assert max(times) - min(times) >= (13 - 4 - 2) / 4 * 0.9
+
+
+def test_config_file_limits_per_provider_and_model(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    with ScriptedServer(slow_ok(0.1)) as server:
+        config.write_text(
+            "[defaults]\nconcurrency = 8\n"
+            f'[providers.openai]\nconcurrency = 4\nbase_url = "{server.url}/v1"\n'
+            '[models."openai:gpt-4o"]\nconcurrency = 1\n'
+        )
+        argv = eval_argv(runs, "cfg", "openai:gpt-4.1", "openai:gpt-4o", extra=["--config", str(config), "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert server.peak_by_model == {"gpt-4.1": 4, "gpt-4o": 1}
+
+
+def test_command_line_beats_the_config_file(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    with ScriptedServer(slow_ok(0.1)) as server:
+        config.write_text(f'[models."openai:gpt-4.1"]\nconcurrency = 1\nbase_url = "{server.url}/v1"\n')
+        argv = eval_argv(runs, "cli", "openai:gpt-4.1", extra=["--config", str(config), "--concurrency", "2", "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert server.peak_by_model == {"gpt-4.1": 2}
+
+
+def test_dry_run_sends_nothing_and_writes_no_journal(runs: Path) -> None:
+    with ScriptedServer(slow_ok(0.0)) as server:
+        argv = eval_argv(runs, "dry", "openai:gpt-4.1", "gemini:gemini-2.5-flash", base_url=server.url,
+                         extra=["--dry-run", "--json"])  # fmt: skip
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY, GEMINI_API_KEY=KEY))
+        plain = run_cli([a for a in argv if a != "--json"], cli_env(OPENAI_API_KEY=KEY, GEMINI_API_KEY=KEY))
+    assert proc.returncode == 0 and plain.returncode == 0, proc.stderr + plain.stderr
+    assert not server.hits
+    estimates = {e["model"]: e for e in json.loads(proc.stdout)}
+    assert set(estimates) == {"openai:gpt-4.1", "gemini:gemini-2.5-flash"}
+    assert all(e["requests"] == 13 and e["input_tokens"] > 13 * 85 for e in estimates.values())
+    assert "nothing sent" in plain.stdout
+    assert not (runs / "dry" / "journal.jsonl").exists() or not (runs / "dry" / "journal.jsonl").read_bytes()
+
+
+def test_max_cost_stops_spending_at_the_budget(runs: Path, tmp_path: Path) -> None:
+    # 1,000 input and 100 output tokens per answer at $1 / $10 per million: $0.002 an answer
+    def script(hit: Hit) -> Action:
+        return openai_ok("A", model=hit.model, usage=(1000, 100))
+
+    config = tmp_path / "eval.toml"
+    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    budget = 0.009
+    with ScriptedServer(script) as server:
+        argv = eval_argv(runs, "cost", "openai:gpt-4.1", base_url=server.url + "/v1",
+                         extra=["--config", str(config), "--max-cost", str(budget), "--max-tokens", "100",
+                                "--concurrency", "2"])  # fmt: skip
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert "budget" in proc.stderr
+    records = list(iter_journal(runs / "cost" / "journal.jsonl"))
+    spent = sum(r.usage.input_tokens * 1.0 + r.usage.output_tokens * 10.0 for r in records) / 1e6
+    assert spent <= budget + 1e-12
+    assert 1 <= len(server.hits) < 13
+    manifest = json.loads((runs / "cost" / "manifest.json").read_text())
+    assert manifest["status"] == "stopped"
