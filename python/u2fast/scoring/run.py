@@ -6,6 +6,7 @@ Pure numbers: nothing here reads files, parses answers or imports the plugin mac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import msgspec
@@ -145,6 +146,11 @@ def score_model(
             return None
         values = getattr(iv, f"{level}_{method}")
         low, high = values if i is None else values[i]
+        if method == "bca" and (math.isnan(low) or math.isnan(high)):
+            # BCa is undefined when the resampled metric is constant (e.g. a dataset answered 100%
+            # right) or a dataset has one case; the percentile interval is still meaningful there.
+            fallback = iv.u2_percentile if i is None else getattr(iv, f"{level}_percentile")[i]
+            low, high = fallback
         return float(low), float(high)
 
     per_key: dict[str, list[CaseScore]] = {k: [] for k in keys}
