@@ -152,3 +152,25 @@ def test_ctrl_c_exits_130_with_the_journal_flushed_and_a_resume_hint(runs: Path)
     assert len(ok_identities(runs / "ctrlc" / "journal.jsonl")) == len(
         (runs / "ctrlc" / "cases.jsonl").read_text().splitlines()
     )
+
+
+def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path) -> None:
+    with ScriptedServer(tracing_script(random.Random(5), (0.02, 0.05))) as server:
+        env = cli_env(OPENAI_API_KEY=KEY)
+        argv = argv_for(runs, "res", server, "--concurrency", "4")
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while len(server.hits) < 10 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+        time.sleep(0.1)
+        done = ok_identities(runs / "res" / "journal.jsonl")
+        start = len(server.hits)
+        proc = run_cli([argv[0], "-m", "u2fast.cli", "eval", "--resume", str(runs / "res"), "--quiet"], env)
+        assert proc.returncode == 0, proc.stderr
+        later = server.hits[start:]
+    assert later, "--resume sent nothing: it did not reach the recorded server"
+    assert not [h for h in later if h.identity[:24] in done]
+    final = ok_identities(runs / "res" / "journal.jsonl")
+    assert len(final) == 84 and all(n == 1 for n in final.values())

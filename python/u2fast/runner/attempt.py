@@ -48,10 +48,10 @@ async def call_http(
     except Exception as exc:  # noqa: BLE001 - the adapter cannot express this request
         return Reply(error=ApiError(kind="bad_request", message=f"cannot build request: {exc!r}"[:500]))
     redactor.learn(http.headers, http.url)
-    url = urls.get(http.url)
-    if url is None:  # parsing a URL costs more than the rest of the request set-up
-        url = urls[http.url] = yarl.URL(http.url) if len(urls) < 1024 else http.url
     try:
+        url = urls.get(http.url)
+        if url is None:  # parsing a URL costs more than the rest of the request set-up
+            url = urls[http.url] = yarl.URL(http.url) if len(urls) < 1024 else http.url
         async with session.request(
             http.method, url, headers=http.headers, data=http.body, timeout=timeout
         ) as response:

@@ -167,6 +167,13 @@ def classify_exception(exc: BaseException) -> ApiError:
     """A transport failure as an ApiError (the request may or may not have reached the provider)."""
     name = type(exc).__name__
     detail = str(exc) or name
+    refused_locally = isinstance(exc, (ValueError, TypeError)) and not isinstance(
+        exc, (aiohttp.ClientError, UnicodeError)
+    )
+    if refused_locally or isinstance(exc, aiohttp.InvalidURL):
+        # Refused by the HTTP client before anything was sent (a malformed URL, credentials in
+        # the URL beside an Authorization header): every retry would fail the same way.
+        return ApiError(kind="bad_request", message=f"{name}: {detail}")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError, TimeoutError)):
         return ApiError(kind="timeout", message=f"{name}: {detail}")
     if isinstance(exc, (aiohttp.ClientError, ConnectionError, OSError)):

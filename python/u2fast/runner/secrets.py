@@ -24,7 +24,7 @@ class Redactor:
 
     def learn(self, headers: Mapping[str, str], url: str) -> None:
         values = tuple(v for k, v in headers.items() if k.lower() in SECRET_HEADERS)
-        if values == self._seen_headers and "?" not in url:
+        if values == self._seen_headers and "?" not in url and "@" not in url:
             return  # the common case: same key on every request
         self._seen_headers = values
         for value in values:
@@ -32,8 +32,11 @@ class Redactor:
             scheme, _, token = value.partition(" ")
             if token and scheme.lower() in ("bearer", "basic", "token"):
                 self.add(token)
-        if "?" in url:
-            for name, value in parse_qsl(urlsplit(url).query):
+        if "?" in url or "@" in url:
+            parts = urlsplit(url)
+            if parts.password:  # https://user:secret@proxy/v1
+                self.add(parts.password)
+            for name, value in parse_qsl(parts.query):
                 if name.lower() in _SECRET_PARAMS:
                     self.add(value)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
 from u2fast.errors import ConfigError
@@ -118,6 +119,17 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
+def _check_url(base_url: str) -> None:
+    """A base URL the HTTP client can use, checked before any request (not once per request)."""
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        raise ConfigError(f"anthropic: bad base URL {base_url!r}: {exc}") from exc
+    if not parts.hostname or any(c.isspace() for c in base_url):
+        raise ConfigError(f"anthropic: bad base URL {base_url!r}: no host, or a space in it")
+
+
 def create(settings: AdapterSettings) -> HttpAdapter:
     """An adapter for ``settings``; the key and base URL fall back to the environment.
 
@@ -126,6 +138,7 @@ def create(settings: AdapterSettings) -> HttpAdapter:
     base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"anthropic: base URL must start with http:// or https://, got {base_url!r}")
+    _check_url(base_url)
     api_key = settings.api_key or _first_env(KEY_ENV)
     if api_key is None:
         raise ConfigError(f"anthropic: no API key; set {' or '.join(KEY_ENV)} (or api_key in the config file)")

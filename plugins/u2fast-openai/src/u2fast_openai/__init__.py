@@ -97,6 +97,17 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
+def _check_url(base_url: str) -> None:
+    """A base URL the HTTP client can use, checked before any request (not once per request)."""
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        raise ConfigError(f"openai: bad base URL {base_url!r}: {exc}") from exc
+    if not parts.hostname or any(c.isspace() for c in base_url):
+        raise ConfigError(f"openai: bad base URL {base_url!r}: no host, or a space in it")
+
+
 def create(settings: AdapterSettings) -> HttpAdapter:
     """An adapter for ``settings``; the key and base URL fall back to the environment.
 
@@ -105,6 +116,7 @@ def create(settings: AdapterSettings) -> HttpAdapter:
     base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"openai: base URL must start with http:// or https://, got {base_url!r}")
+    _check_url(base_url)
     api_key = settings.api_key or _first_env(KEY_ENV)
     if api_key is None and not is_local_url(base_url):
         raise ConfigError(
