@@ -136,6 +136,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         models={s.label: msgspec.structs.replace(s.scores, model=s.label) for s in scored},
     )
     print_leaderboard(merged, console)
+    from .report.text import error_warning
+
+    warning = error_warning(report)
+    if warning:
+        console.print(f"[yellow]note:[/] {warning}", markup=True, highlight=False, soft_wrap=False)
     print_breakdowns(report, console)
     for path in (args.html, args.md, args.csv):
         if path is not None:

@@ -57,7 +57,14 @@ def _wait_for_port(profile: Path, proc: subprocess.Popen[bytes], timeout: float)
     raise RuntimeError("chromium did not open its DevTools port")
 
 
-async def _session(port: int, url: str, checks: dict[str, str], report: PageReport, timeout: float) -> None:
+async def _session(
+    port: int,
+    url: str,
+    checks: dict[str, str],
+    report: PageReport,
+    timeout: float,
+    viewport: tuple[int, int] | None = None,
+) -> None:
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/json/list") as resp:
             targets = await resp.json()
@@ -113,6 +120,14 @@ async def _session(port: int, url: str, checks: dict[str, str], report: PageRepo
             try:
                 for domain in ("Runtime", "Log", "Network", "Page"):
                     await send(f"{domain}.enable")
+                if viewport is not None:  # a phone-sized page: headless windows cannot be narrower than 500 px
+                    await send(
+                        "Emulation.setDeviceMetricsOverride",
+                        width=viewport[0],
+                        height=viewport[1],
+                        deviceScaleFactor=1,
+                        mobile=True,
+                    )
                 await send("Page.navigate", url=url)
                 await asyncio.wait_for(loaded.wait(), timeout)
                 await asyncio.sleep(0.3)  # let the report's script finish its first render
@@ -142,10 +157,14 @@ def open_page(
     width: int = 1400,
     height: int = 1800,
     timeout: float = 60.0,
+    viewport: tuple[int, int] | None = None,
 ) -> PageReport:
-    """Load ``path`` (a local file), run ``checks`` (name -> JS expression) and report what happened."""
+    """Load ``path`` (a local file), run ``checks`` (name -> JS expression) and report what happened.
+
+    ``viewport`` emulates a (mobile) screen of that size in CSS pixels."""
     report = PageReport()
-    with tempfile.TemporaryDirectory(prefix="u2fast-chromium-") as profile:
+    # chromium may still be flushing its profile after it exits: a leftover file must not fail the test
+    with tempfile.TemporaryDirectory(prefix="u2fast-chromium-", ignore_cleanup_errors=True) as profile:
         args = [
             chromium,
             "--headless",
@@ -166,7 +185,7 @@ def open_page(
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             port = _wait_for_port(Path(profile), proc, timeout)
-            asyncio.run(_session(port, path.resolve().as_uri(), checks, report, timeout))
+            asyncio.run(_session(port, path.resolve().as_uri(), checks, report, timeout, viewport))
         finally:
             proc.terminate()
             try:

@@ -95,9 +95,13 @@ def truth_text(case: Case) -> str:
 
 
 def _labels(runs: Sequence[LoadedRun], models: Sequence[tuple[LoadedRun, str]]) -> list[str]:
+    """Unique labels: the model name; ``run/model`` where two runs share the model; the run's folder
+    path instead of its name where two runs also share their name (runs/x/a and runs/y/a)."""
     names = [m for _, m in models]
     duplicated = {m for m in names if names.count(m) > 1}
-    return [f"{r.manifest.name}/{m}" if m in duplicated else m for r, m in models]
+    labels = [f"{r.manifest.name}/{m}" if m in duplicated else m for r, m in models]
+    clashing = {lb for lb in labels if labels.count(lb) > 1}
+    return [f"{r.path}/{m}" if lb in clashing else lb for lb, (r, m) in zip(labels, models)]
 
 
 def score_run_models(
@@ -106,6 +110,12 @@ def score_run_models(
     """Score every model of every run; labels are the model names, prefixed by the run where two
     runs share a model name."""
     registry = registry or get_registry()
+    seen: dict[Path, Path] = {}
+    for run in runs:
+        resolved = run.path.resolve()
+        if resolved in seen:
+            raise ConfigError(f"{run.path}: the same run folder is given twice (as {seen[resolved]})")
+        seen[resolved] = run.path
     pairs = [(run, model) for run in runs for model in run.manifest.models]
     if not pairs:
         raise ConfigError("the given runs contain no models")
@@ -207,7 +217,8 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
                     label=sm.label,
                     task=ds.task,
                     dataset_id=ds.dataset_id,
-                    anatomy=sc.anatomy if sc else "unknown",
+                    # a scenario without one anatomy (anatomy identification) spans several
+                    anatomy=(sc.anatomy or "mixed") if sc else "unknown",
                     metric=ds.metric,
                     value=ds.value,
                     n=ds.n,

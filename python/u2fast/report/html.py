@@ -17,8 +17,9 @@ import msgspec
 from ..scoring.run import Estimate
 from ..types import TASKS
 from .html_assets import SCRIPT, STYLE
-from .model import LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
+from .model import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
+from .text import error_warning
 
 __all__ = ["render_html", "script_json"]
 
@@ -54,8 +55,17 @@ def _num_cell(e: Estimate | None, digits: int = 4, lower_better: bool = False) -
     return f'<td data-v="{key!r}">{e.value:.{digits}f}{ci}</td>'
 
 
-def _pct_cell(x: float) -> str:
-    return '<td data-v="">-</td>' if not _ok(x) else f'<td data-v="{x!r}">{100 * x:.1f}%</td>'
+def _pct_cell(x: float, warn_from: float | None = None) -> str:
+    if not _ok(x):
+        return '<td data-v="">-</td>'
+    warn = warn_from is not None and x >= warn_from
+    attrs = ' class="warn" title="scores cover only the answered cases"' if warn else ""
+    return f'<td data-v="{x!r}"{attrs}>{100 * x:.1f}%</td>'
+
+
+def _th(text: str, left: bool = False) -> str:
+    cls = ' class="t"' if left else ""
+    return f'<th scope="col"{cls}>{escape(text)}</th>'
 
 
 def _leaderboard(report: Report) -> str:
@@ -74,12 +84,18 @@ def _leaderboard(report: Report) -> str:
             cells.append(
                 _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
             )
-        cells += [_pct_cell(m.parse_rate), _pct_cell(m.error_rate), f'<td data-v="{m.n}">{m.n}</td>']
+        cells += [
+            _pct_cell(m.parse_rate),
+            _pct_cell(m.error_rate, ERROR_RATE_WARNING),
+            f'<td data-v="{m.n}">{m.n}</td>',
+        ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    ths = "".join(_th(h, h in ("model", "run")) for h in head)
+    warning = error_warning(report)
+    note = f'<p class="warn" id="error-warning">{escape(warning)}</p>' if warning else ""
     return (
         f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
     )
 
 
@@ -90,7 +106,8 @@ def _datasets_table(report: Report) -> str:
     for d in report.datasets:
         by_key.setdefault((d.task, d.dataset_id), {})[d.label] = d
         meta[(d.task, d.dataset_id)] = (d.anatomy, d.metric, d.in_u2)
-    ths = "".join(f"<th>{escape(h)}</th>" for h in ["scenario", "anatomy", "metric", "cases", *labels])
+    ths = "".join(_th(h, h in ("scenario", "anatomy", "metric")) for h in ["scenario", "anatomy", "metric", "cases"])
+    ths += "".join(_th(label) for label in labels)
     rows = []
     for key, per_model in by_key.items():
         anatomy, metric, in_u2 = meta[key]
@@ -118,7 +135,7 @@ def _anatomy_table(report: Report) -> str:
     grid: dict[tuple[str, str], dict[str, AnatomyEntry]] = {}
     for a in report.anatomy:
         grid.setdefault((a.anatomy, a.task), {})[a.label] = a
-    ths = "".join(f"<th>{escape(h)}</th>" for h in ["anatomy", "task", *labels])
+    ths = _th("anatomy", True) + _th("task", True) + "".join(_th(label) for label in labels)
     rows = []
     for (anatomy, task), per_model in grid.items():
         cells = [f'<td class="t">{escape(anatomy)}</td>', f'<td class="t">{escape(task)}</td>']

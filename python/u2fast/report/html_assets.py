@@ -14,24 +14,36 @@ h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom
 .meta{color:#5a6472;font-size:13px}
 table{border-collapse:collapse;margin:6px 0 12px;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #e5e9ef;padding:4px 8px;text-align:right;vertical-align:top}
-th:first-child,td:first-child,td.t{text-align:left}
+th:first-child,td:first-child,td.t,th.t{text-align:left}
 table.sortable th{cursor:pointer;user-select:none;background:#f4f6f9;position:sticky;top:0}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
 .ci{color:#6b7480;font-size:12px;display:block}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;max-width:100%}
+#leaderboard td:nth-child(2),#leaderboard th:nth-child(2){position:sticky;left:0;background:#fff;z-index:1;min-width:10em;max-width:18em;overflow-wrap:anywhere}
+#leaderboard th:nth-child(2){background:#f4f6f9;z-index:2}
+td.warn{color:#b3261e;font-weight:600}p.warn{color:#8a3b00;background:#fff4e5;border-left:3px solid #d9822b;padding:6px 10px}
 svg.chart text{font:12px system-ui,sans-serif;fill:#1d2430}svg.chart .ptitle{font-weight:600}
 svg.chart .axis{stroke:#8a94a3}svg.chart .whisker{stroke:#111;stroke-width:1.4;fill:none}
 svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-size:11px}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:8px 0}
 .filters label{font-size:13px;color:#3a4350}
-.case{display:grid;grid-template-columns:200px 1fr;gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
+.case{display:grid;grid-template-columns:200px minmax(0,1fr);gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
 .case img,.case .noimg{width:192px;height:auto;border-radius:4px;background:#0c0c0c}
 .case .noimg{height:120px;display:flex;align-items:center;justify-content:center;color:#bbb;font-size:12px}
-.case dl{display:grid;grid-template-columns:110px 1fr;gap:2px 10px;margin:0}
-.case dt{color:#5a6472}.case dd{margin:0;white-space:pre-wrap;word-break:break-word}
+.case dl{display:grid;grid-template-columns:110px minmax(0,1fr);gap:2px 10px;margin:0}
+.case dt{color:#5a6472}.case dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+.case button.expand{margin-top:4px;font-size:12px;padding:2px 8px}
 .outcome-correct{color:#1f7a3d;font-weight:600}.outcome-wrong{color:#b3261e;font-weight:600}
 .outcome-unparsed,.outcome-api_error{color:#a15c00;font-weight:600}
 button{font:inherit;padding:4px 12px}
+/* phones: one column per case card, less padding, so that only the scroll boxes scroll sideways */
+@media (max-width:640px){
+body{padding:10px 12px}
+.case{grid-template-columns:minmax(0,1fr)}
+.case img,.case .noimg{width:100%;max-width:192px}
+.case dl{grid-template-columns:84px minmax(0,1fr)}
+#leaderboard td:nth-child(2),#leaderboard th:nth-child(2){min-width:8em;max-width:9em;font-size:13px}
+}
 """
 
 SCRIPT = r"""
@@ -88,11 +100,24 @@ SCRIPT = r"""
     selects[field] = select;
   });
   var PAGE = 40, shown = 0, matching = [];
+  // a long answer (a model that rambles for 100 KB) shows its start and a button for the rest,
+  // so that one case does not turn the page into a wall of text
+  var LONG = 1500;
   function field(dl, name, value, cls) {
     var dt = document.createElement("dt"); dt.textContent = name;
-    var dd = document.createElement("dd"); dd.textContent = value;
+    var dd = document.createElement("dd");
     if (cls) { dd.className = cls; }
     dl.appendChild(dt); dl.appendChild(dd);
+    if (value.length <= LONG) { dd.textContent = value; return; }
+    var text = document.createElement("span"); text.textContent = value.slice(0, LONG) + "\u2026";
+    var button = document.createElement("button"); button.type = "button"; button.className = "expand";
+    button.textContent = "show all " + value.length + " characters";
+    button.addEventListener("click", function () {
+      var full = text.textContent.length <= LONG + 1;
+      text.textContent = full ? value : value.slice(0, LONG) + "\u2026";
+      button.textContent = full ? "show less" : "show all " + value.length + " characters";
+    });
+    dd.appendChild(text); dd.appendChild(document.createElement("br")); dd.appendChild(button);
   }
   function card(c) {
     var div = document.createElement("div"); div.className = "case";

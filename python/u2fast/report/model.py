@@ -12,6 +12,7 @@ import msgspec
 from ..scoring.run import Estimate
 
 __all__ = [
+    "ERROR_RATE_WARNING",
     "LOWER_IS_BETTER",
     "REPORT_SCHEMA",
     "TASK_LABELS",
@@ -38,6 +39,10 @@ TASK_LABELS = {
     "RG": "RG BLEU-4",
     "CG": "CG BLEU-4",
 }
+
+#: API error rate from which a report warns that a model's scores cover only its answered cases
+#: (robust scoring leaves API errors out of every denominator, so such a model can rank high).
+ERROR_RATE_WARNING = 0.05
 
 #: Metrics where a smaller value is better (sorting and colours follow it).
 LOWER_IS_BETTER = frozenset({"rmse"})

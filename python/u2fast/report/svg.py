@@ -33,6 +33,15 @@ def _fmt(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}f}" if _finite(x) else "n/a"
 
 
+def _short(label: str, limit: int = 22) -> str:
+    """A label cut in the middle: model labels share prefixes (run/adapter:...) and differ at the
+    end, so both ends stay visible; the full label is in the element's tooltip."""
+    if len(label) <= limit:
+        return label
+    head = (limit - 1) // 2
+    return label[:head] + "…" + label[len(label) - (limit - 1 - head) :]
+
+
 def _panel(
     title: str, metric: str, rows: list[tuple[str, Estimate | None]], x0: int, y0: int
 ) -> tuple[str, int]:
@@ -52,7 +61,7 @@ def _panel(
     for i, (label, est) in enumerate(rows):
         y = 24 + i * (_BAR_H + _GAP)
         colour = PALETTE[i % len(PALETTE)]
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = _short(label)
         out.append(
             f'<text x="{_LABEL_W - 6}" y="{y + _BAR_H - 4}" text-anchor="end" class="lbl">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"
@@ -142,7 +151,7 @@ def anatomy_heatmap_svg(report: Report, task: str = "all") -> str:
         )
     for i, label in enumerate(labels):
         y = top + i * ch
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = _short(label)
         out.append(
             f'<text x="{left - 6}" y="{y + ch / 2 + 4:.1f}" text-anchor="end" class="lbl">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"

@@ -10,9 +10,9 @@ import msgspec
 
 from ..scoring.run import Estimate
 from ..types import TASKS
-from .model import TASK_LABELS, Report
+from .model import ERROR_RATE_WARNING, TASK_LABELS, Report
 
-__all__ = ["CSV_COLUMNS", "to_csv", "to_json", "to_markdown"]
+__all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
 
 #: Columns of the CSV export, one row per (model, level, task, dataset or anatomy).
 CSV_COLUMNS = (
@@ -41,8 +41,29 @@ def to_json(report: Report) -> str:
     return msgspec.json.format(msgspec.json.encode(obj), indent=2).decode() + "\n"
 
 
+def error_warning(report: Report) -> str:
+    """A sentence naming the models whose API error rate makes their scores partial ("" if none)."""
+    flagged = [m for m in report.models if not math.isnan(m.error_rate) and m.error_rate >= ERROR_RATE_WARNING]
+    if not flagged:
+        return ""
+    names = ", ".join(f"{m.label} ({100 * m.error_rate:.1f}%)" for m in flagged)
+    how = (
+        "robust scoring leaves API errors out of every denominator, so their scores and ranks cover "
+        "only the cases they answered"
+        if report.mode == "robust"
+        else "compat scoring judges the stored error text as the official kit did"
+    )
+    return f"API errors on at least {100 * ERROR_RATE_WARNING:.0f}% of the cases: {names}; {how}."
+
+
 def _num(x: float | None, digits: int = 4) -> str:
     return "" if x is None or math.isnan(x) or math.isinf(x) else f"{x:.{digits}f}"
+
+
+def _exact(x: float | None) -> str:
+    """A CSV number at full precision (the shortest text that reads back as the same float), so a
+    spreadsheet or script gets exactly what ``--format json`` and ``u2fast score --json`` give."""
+    return "" if x is None or math.isnan(x) or math.isinf(x) else repr(float(x))
 
 
 def _md_estimate(e: Estimate | None, digits: int = 4) -> str:
@@ -85,6 +106,9 @@ def to_markdown(report: Report) -> str:
         ]
         cells += [_pct(m.parse_rate), _pct(m.error_rate)]
         lines.append("| " + " | ".join(cells) + " |")
+    warning = error_warning(report)
+    if warning:
+        lines += ["", f"**Note:** {_md_cell(warning)}"]
     labels = [m.label for m in report.models]
     lines += [
         "",
@@ -151,12 +175,12 @@ def to_csv(report: Report) -> str:
                 dataset,
                 anatomy,
                 metric,
-                _num(e.value, 6),
-                _num(e.low, 6),
-                _num(e.high, 6),
+                _exact(e.value),
+                _exact(e.low),
+                _exact(e.high),
                 n,
-                _num(parse_rate, 6),
-                _num(error_rate, 6),
+                _exact(parse_rate),
+                _exact(error_rate),
             ]
         )
 
