@@ -1,42 +1,13 @@
-"""Helpers of the end-to-end runner tests: the real ``u2fast`` CLI in a subprocess against scripted servers."""
+"""Makes the helpers of the end-to-end runner tests importable (pytest runs with --import-mode=importlib)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-PROVIDER_ENV = (
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL",
-    "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
-)  # fmt: skip
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in PROVIDER_ENV}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra)
-    return env
-
-
-def eval_argv(runs_dir: Path, name: str, *models: str, base_url: str | None = None, extra: Sequence[str] = ()) -> list[str]:
-    argv = [sys.executable, "-m", "u2fast.cli", "eval"]
-    for model in models:
-        argv += ["--model", model]
-    if base_url:
-        argv += ["--base-url", base_url]
-    argv += ["--tasks", "DD", "--limit", "1", "--runs-dir", str(runs_dir), "--name", name, "--bootstrap", "0"]
-    return argv + list(extra)
-
-
-def run_cli(argv: Sequence[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import cli_env, eval_argv, run_cli
+import pytest
+from e2e_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
 from u2fast.runner import iter_journal
@@ -56,6 +57,7 @@ def comparable_scores(run_dir: Path) -> dict:
     return doc["models"]
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
     rng = random.Random(7)
     with ScriptedServer(tracing_script(random.Random(1), (0.01, 0.06))) as server:

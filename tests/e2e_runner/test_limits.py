@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import cli_env, eval_argv, run_cli
+import pytest
+from e2e_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
 from u2fast.runner import iter_journal
@@ -57,6 +58,7 @@ def test_rpm_flag_spaces_requests(runs: Path) -> None:
     assert max(times) - min(times) >= (13 - 6) / 5 * 0.9
 
 
+@pytest.mark.slow
 def test_tpm_flag_spaces_requests_by_estimated_tokens(runs: Path) -> None:
     env = cli_env(OPENAI_API_KEY=KEY)
     with ScriptedServer(slow_ok(0.0)) as server:

@@ -15,7 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["AdaptiveRate", "Clock", "Limits", "ModelLimiter", "RateReservation", "SystemClock"]
+from ..errors import ConfigError
+
+__all__ = ["AdaptiveRate", "Clock", "LimitError", "Limits", "ModelLimiter", "RateReservation", "SystemClock"]
+
+
+class LimitError(ConfigError, ValueError):
+    """A limit out of range: a configuration error for the CLI (exit 2), a ValueError for code."""
 
 
 @dataclass
@@ -36,17 +42,18 @@ class Limits:
     burst_s: float = 1.0
 
     def __post_init__(self) -> None:
+        # Named as the command-line flags are (--max-attempts), which is where most come from.
         if self.concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
+            raise LimitError(f"concurrency (--concurrency) must be at least 1, got {self.concurrency}")
         if self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+            raise LimitError(f"max_attempts (--max-attempts) must be at least 1, got {self.max_attempts}")
         for name in ("rpm", "tpm"):
             value = getattr(self, name)
             if value is not None and not value > 0:
-                raise ValueError(f"{name} must be positive, got {value}")
+                raise LimitError(f"{name} (--{name}) must be positive, got {value}")
         for name in ("connect_timeout", "first_byte_timeout", "total_timeout"):
             if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+                raise LimitError(f"{name} must be positive, got {getattr(self, name)}")
 
 
 class Clock(Protocol):
