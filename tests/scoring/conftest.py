@@ -77,3 +77,79 @@ def multi_ref_pairs() -> list[tuple[str, list[str]]]:
 def pair_generator() -> object:
     """`generate_pairs(seed, n, max_refs=1)` for tests that need their own pairs."""
     return generate_pairs
+
+
+# --- Adversarial text for the QA parity tests (test_qa_*.py) ---------------------------------------
+# Atoms chosen to hit every branch of the three tokenizers: Python-only whitespace (U+001C-1F, U+0085),
+# Unicode whitespace Python and Rust agree on, zero-width characters that are not whitespace, lowercasing
+# that changes length or script (İ, Kelvin sign, ẞ, final sigma, ligatures), combining marks, emoji
+# sequences, the 13a preprocessing (<skipped>, -\n, entities) and the digit/punctuation rules.
+_QA_ATOMS: tuple[str, ...] = (
+    *"abcxyzABCXYZ0123456789",
+    *".,-'\"!?;:()[]{}<>/\\|_^`~@#$%&*+=",
+    "é", "ß", "ẞ", "İ", "ı", "\u212a", "Σ", "ς", "σ", "ﬁ", "ǅ", "Ω", "µ", "×", "°", "–", "“", "”", "…",
+    "ж", "Ж", "中", "文", "日本", "한", "ع", "ש", "ह", "ि", "ไทย", "Ａ", "１",
+    "😀", "👍🏽", "👨\u200d👩\u200d👧", "🇫🇷", "e\u0301", "\u0301", "\u0307", "\u0308", "a\u0323\u0302",
+    "\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\x00", "\x7f",
+    "\t", "\r", "\n", "\r\n", "\x0b", "\x0c", "\u2028", "\u2029", "\u0085", "\x1c", "\x1d", "\x1e", "\x1f",
+    "\u00a0", "\u1680", "\u2000", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000", "\u180e",
+    "<skipped>", "-\n", "&amp;", "&quot;", "&lt;", "&gt;", "&amp;quot;&lt;", "&AMP;", "&amp;lt;", "&",
+    "1,000.5-2", ".5.", "a.,b", "1..2", "3.5.", "U.S.A.", "T2-T4", "5-10", "-5", "--", ",.", ".,", "1,", ",1",
+    " ", " ", " ", "  ", "   ",
+)
+#: Words around the Porter rules (and a few plain ones so that matches happen).
+QA_WORDS: tuple[str, ...] = (
+    "the", "liver", "is", "normal", "lesion", "mass", "a", "b", "c",
+    "generalizations", "oscillators", "happy", "dying", "skies", "feed", "agreed", "conditional", "rational",
+    "valency", "hesitanci", "digitizer", "sensibility", "running", "caresses", "ponies", "ties", "abilities",
+    "formaliti", "electriciti", "hopeful", "goodness", "adjustment", "ization", "yes",
+)
+
+
+def qa_text(rng: random.Random, max_atoms: int = 30) -> str:
+    """One adversarial segment: words, atoms and words glued to atoms; sometimes empty or one word repeated."""
+    r = rng.random()
+    if r < 0.05:
+        return ""
+    if r < 0.08:
+        return (rng.choice(QA_WORDS) + " ") * rng.randint(5, 60)
+    parts: list[str] = []
+    for _ in range(rng.randint(0, max_atoms)):
+        k = rng.random()
+        if k < 0.45:
+            parts.append(rng.choice(QA_WORDS))
+        elif k < 0.9:
+            parts.append(rng.choice(_QA_ATOMS))
+        else:
+            parts.append(rng.choice(QA_WORDS) + rng.choice(_QA_ATOMS) + rng.choice(QA_WORDS))
+    return "".join(parts)
+
+
+def qa_variant(rng: random.Random, text: str) -> str:
+    """A hypothesis close to ``text``: words dropped, one inserted, rejoined with varied whitespace."""
+    words = [w for w in text.split(" ") if rng.random() < 0.8]
+    if words and rng.random() < 0.5:
+        words.insert(rng.randrange(len(words)), qa_text(rng, 3))
+    return rng.choice([" ", "  ", "\n", " \t"]).join(words)
+
+
+def qa_pairs(seed: int, n: int, max_refs: int = 1) -> list[tuple[str, list[str]]]:
+    """``n`` seeded (hypothesis, references) pairs of adversarial text, 1..max_refs references each."""
+    rng = random.Random(seed)
+    out: list[tuple[str, list[str]]] = []
+    for _ in range(n):
+        ref = qa_text(rng)
+        hyp = qa_variant(rng, ref) if rng.random() < 0.7 else qa_text(rng)
+        more = [qa_variant(rng, ref) if rng.random() < 0.5 else qa_text(rng) for _ in range(rng.randint(0, max_refs - 1))]
+        out.append((hyp, [ref, *more]))
+    return out
+
+
+@pytest.fixture(scope="session")
+def qa_single() -> list[tuple[str, list[str]]]:
+    return qa_pairs(101, 2000)
+
+
+@pytest.fixture(scope="session")
+def qa_multi() -> list[tuple[str, list[str]]]:
+    return qa_pairs(202, 1500, max_refs=3)

@@ -2,9 +2,9 @@
 
 Resampling runs in Rust from per-case sufficient statistics, in fixed chunks with one RNG stream
 each: the same ``seed`` gives the same interval whatever the number of threads. Intervals follow
-scipy.stats.bootstrap's arithmetic (METRICS.md 5): linear quantiles, ``z0`` with ties counted
-half, the acceleration from the jackknife; a NaN among the resampled values gives a NaN interval
-and a constant statistic a NaN BCa interval, as in scipy.
+scipy.stats.bootstrap's arithmetic (METRICS.md 5): linear quantiles with scipy.stats.quantile's
+rounding, ``z0`` with ties counted half, the acceleration from the jackknife; a NaN among the
+resampled values gives a NaN interval and a constant statistic a NaN BCa interval, as in scipy.
 """
 
 from __future__ import annotations
@@ -77,11 +77,13 @@ def _rows(data: npt.ArrayLike, statistic: str, denominator: npt.ArrayLike | None
             if arr.ndim != 1 or den.shape != arr.shape:
                 raise ValueError("ratio needs 1-D numerators and denominators of the same length")
             arr = np.stack([arr, den], axis=1)
+        elif arr.ndim != 2 or arr.shape[1] != 2:
+            raise ValueError(f"ratio needs (n, 2) rows or 1-D numerators with `denominator`, got shape {arr.shape}")
         return np.ascontiguousarray(arr), "ratio"
-    if statistic == "bleu":
-        return np.ascontiguousarray(arr), "coco_bleu"
-    if statistic == "sacrebleu":
-        return np.ascontiguousarray(arr), "sacrebleu"
+    if statistic in ("bleu", "sacrebleu"):
+        if arr.ndim != 2:
+            raise ValueError(f"statistic {statistic!r} needs (n, columns) rows from bleu_stats, got shape {arr.shape}")
+        return np.ascontiguousarray(arr), "coco_bleu" if statistic == "bleu" else "sacrebleu"
     raise ValueError(f"unknown statistic {statistic!r}; built-ins: {', '.join(STATISTICS)}")
 
 

@@ -97,7 +97,15 @@ pub fn chi2_1_sf(x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
-    erfc_f64((x / 2.0).sqrt())
+    // scipy's chi2.sf is Cephes igamc(½, x/2), which returns exactly 0 once the log of its leading
+    // factor, ½·ln(x/2) − x/2 − lnΓ(½), is below −MAXLOG (x ≳ 1425); erfc would go on into subnormals.
+    const MAXLOG: f64 = 7.097_827_128_933_84e2;
+    const LN_GAMMA_HALF: f64 = 0.572_364_942_924_700_1;
+    let half = x / 2.0;
+    if 0.5 * half.ln() - half - LN_GAMMA_HALF < -MAXLOG {
+        return 0.0;
+    }
+    erfc_f64(half.sqrt())
 }
 
 /// `(statistic, pvalue)` from the discordant counts `b` (table[0][1]) and `c` (table[1][0]).
@@ -106,11 +114,13 @@ pub fn mcnemar(b: f64, c: f64, exact: bool, correction: bool) -> Result<(f64, f6
         return Err(format!("discordant counts must be finite and non-negative, got b={b}, c={c}"));
     }
     if exact {
-        if b.fract() != 0.0 || c.fract() != 0.0 {
+        // statsmodels checks only that b + c is a whole number (it is the binomial's n); a
+        // fractional min(b, c) is then the CDF's argument, which the CDF floors.
+        if (b + c).fract() != 0.0 {
             return Err(format!("exact can only be used with integer counts, got b={b}, c={c}"));
         }
         let statistic = b.min(c);
-        let p = (2.0 * binom_half_cdf(statistic as u64, (b + c) as u64)).min(1.0);
+        let p = (2.0 * binom_half_cdf(statistic.floor() as u64, (b + c) as u64)).min(1.0);
         Ok((statistic, p))
     } else {
         let k = if correction { 1.0 } else { 0.0 };
@@ -158,6 +168,13 @@ mod tests {
         assert!((s - 0.5).abs() < 1e-15 && (p - 0.479_500_122_186_953_5).abs() < 1e-12);
         assert_eq!(mcnemar(3.0, 4000.0, true, true).unwrap().1, 0.0);
         assert!(mcnemar(1.5, 2.0, true, true).is_err());
+        // scipy's chi2.sf(x, 1) is 0 from x ≈ 1424.99 on (Cephes' underflow guard), not subnormal.
+        assert_eq!(chi2_1_sf(1424.99), 0.0);
+        assert!(chi2_1_sf(1424.989) > 7.8e-312);
+        // b + c whole: accepted as statsmodels does, min(b, c) floored inside the CDF.
+        assert_eq!(mcnemar(0.5, 0.5, true, true).unwrap(), (0.5, 1.0));
+        let (s, p) = mcnemar(1.5, 2.5, true, true).unwrap();
+        assert!(s == 1.5 && (p - 0.625).abs() < 1e-15, "{p}");
         assert!(mcnemar(-1.0, 2.0, false, true).is_err());
     }
 }

@@ -160,26 +160,23 @@ pub fn ndtri(p: f64) -> f64 {
     x
 }
 
-/// numpy's default (linear, Hyndman-Fan type 7) quantile of sorted data.
+/// The linear (Hyndman-Fan type 7) quantile of sorted data, with the arithmetic of
+/// `scipy.stats.quantile` (which scipy.stats.bootstrap uses since 1.15): position
+/// `j = ⌊p·n + 1 − p⌋ − 1`, weight `g = (p·n + 1 − p) mod 1`, value `(1 − g)·y[j] + g·y[j+1]`.
+/// numpy's `np.quantile` rounds differently (position `(n − 1)·p`, a two-sided lerp), so it can
+/// differ from scipy in the last ulp, and on infinite values (scipy: `[1, ∞, ∞]` at 0.975 is ∞).
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() || p.is_nan() {
         return f64::NAN;
     }
-    let h = (sorted.len() - 1) as f64 * p;
-    let j = h.floor();
-    let t = h - j;
-    let j = j as usize;
-    if j + 1 >= sorted.len() {
-        return sorted[sorted.len() - 1];
-    }
-    let (a, b) = (sorted[j], sorted[j + 1]);
-    // numpy's `_lerp`: the second form for t ≥ 0.5 keeps monotonicity near b.
-    let diff = b - a;
-    if t >= 0.5 {
-        b - diff * (1.0 - t)
-    } else {
-        a + diff * t
-    }
+    let n = sorted.len() as f64;
+    let jg = p * n + (1.0 - p);
+    let jp1 = jg.floor();
+    let j = jp1 - 1.0;
+    let g = if j < 0.0 { 0.0 } else { jg % 1.0 };
+    let last = n - 1.0;
+    let (j, jp1) = (j.clamp(0.0, last) as usize, jp1.clamp(0.0, last) as usize);
+    (1.0 - g) * sorted[j] + g * sorted[jp1]
 }
 
 /// Jackknife acceleration `a` from leave-one-out values, with scipy's arithmetic.
@@ -264,11 +261,17 @@ mod tests {
     }
 
     #[test]
-    fn linear_quantile_matches_numpy() {
+    fn linear_quantile_matches_scipy() {
         let v = [1.0, 2.0, 4.0, 8.0];
         assert!((quantile_sorted(&v, 0.5) - 3.0).abs() < 1e-15);
         assert!((quantile_sorted(&v, 0.25) - 1.75).abs() < 1e-15);
         assert_eq!(quantile_sorted(&v, 1.0), 8.0);
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        // scipy.stats.quantile([1, inf, inf], [0.9, 0.5]) is [inf, nan]: an infinite end of the
+        // bootstrap distribution gives an infinite bound, not NaN.
+        let inf = [1.0, f64::INFINITY, f64::INFINITY];
+        assert_eq!(quantile_sorted(&inf, 0.9), f64::INFINITY);
+        assert!(quantile_sorted(&inf, 0.5).is_nan());
     }
 
     #[test]
