@@ -176,3 +176,24 @@ def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path)
     assert not [h for h in later if h.identity[:24] in done]
     final = ok_identities(runs / "res" / "journal.jsonl")
     assert len(final) == 84 and all(n == 1 for n in final.values())
+
+
+def test_a_second_eval_on_a_run_in_progress_is_refused_before_sending(runs: Path) -> None:
+    with ScriptedServer(tracing_script(random.Random(6), (0.06, 0.08))) as server:
+        env = cli_env(OPENAI_API_KEY=KEY)
+        argv = argv_for(runs, "twice", server, "--concurrency", "4")
+        first = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while len(server.hits) < 4 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        before = {h.identity for h in server.hits}
+        second = run_cli(argv, env)
+        sent_meanwhile = len(server.hits)
+        assert first.wait(60) == 0
+    assert second.returncode == 6, second.stderr  # RunError: the run folder is busy
+    assert "another u2fast process is writing this run" in second.stderr
+    # nothing went out twice: every distinct request reached the server once
+    assert all(len(h) == 1 for h in server.by_identity().values())
+    assert before and sent_meanwhile >= len(before)
+    final = ok_identities(runs / "twice" / "journal.jsonl")
+    assert len(final) == 84 and all(n == 1 for n in final.values())

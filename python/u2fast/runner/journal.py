@@ -79,6 +79,21 @@ def read_journal(path: str | os.PathLike[str]) -> dict[str, Completion]:
     return scan_journal(path).best
 
 
+def _lock(fd: int, path: Path) -> None:
+    """One writer per journal: a second ``u2fast eval`` on the same run folder would send every
+    pending request a second time. The kernel drops the lock when the process ends, kill -9 included."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; running one eval per folder is up to the user
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise RunError(
+            f"{path}: another u2fast process is writing this run; wait for it to finish, or pick another --name"
+        ) from None
+
+
 class JournalWriter:
     """Append-only writer. ``append`` never blocks on the disk."""
 
@@ -97,6 +112,11 @@ class JournalWriter:
     def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            _lock(fd, self.path)
+        except BaseException:
+            os.close(fd)
+            raise
         size = os.fstat(fd).st_size
         if size:
             # Cut a torn last line so that the next record starts on a line of its own.
