@@ -19,8 +19,21 @@ from u2fast.types import SECTOR_LABELS, LabelTarget, SectorTarget, TextTarget, V
 CLASSIFICATION = ("DD", "VRA", "LL", "OD", "KD")
 #: The bundled sample has 168 classification and sector cases: 96 + 22 + 5 + 45.
 BOTH_RIGHT, ONLY_A, ONLY_B, BOTH_WRONG = 96, 22, 5, 45
-#: What the escaping test's model answers for every case.
-HOSTILE = 'benign <script>alert(1)</script> </script><!-- <img src="http://example.invalid/x.png"> & more'
+#: What the escaping test's model answers, case after case in turn: markup, template and CDATA
+#: syntax, javascript: URLs, attribute breakouts, and unicode that JSON and HTML treat specially.
+HOSTILE_ANSWERS = (
+    'benign <script>alert(1)</script> </script><!-- <img src="http://example.invalid/x.png"> & more',
+    "malignant ]]> {{ 7*7 }} ${alert(2)} <a href=\"javascript:alert(3)\">link</a>",
+    "\" onmouseover=\"alert(4)\" x=' onfocus=alert(5) autofocus <svg onload=alert(6)>",
+    "\u00fcn\u00efc\u00f6d\u00e9 \u8d85\u58f0 \U0001fac0 \u2028 \u2029 \u202e RTL <iframe src=\"javascript:alert(7)\">",
+)
+#: The first case's answer instead: about 100 KB of text with markup in it.
+HUGE_ANSWER = ("<script>alert(8)</script> \u8d85\u58f0 " + "x" * 2000 + "\n") * 50
+HOSTILE = HOSTILE_ANSWERS[0]
+
+
+def hostile_answer(index: int) -> str:
+    return HUGE_ANSWER if index == 0 else HOSTILE_ANSWERS[index % len(HOSTILE_ANSWERS)]
 
 
 def right_answer(rec: CaseRecord) -> str:
@@ -55,6 +68,20 @@ class Runs:
     model_b: str
     #: case id -> (A right, B right) for the classification and sector cases
     truth: dict[str, tuple[bool, bool]]
+    #: model A's answers replayed with an API error on 3 of 5 cases and no row for 1 of 10
+    errors_run: Path
+    #: model A's answers on DD and LL only (``--tasks DD,LL``)
+    partial_run: Path
+    model_errors: str
+
+
+def _errors_rows(path: Path, answers: dict[str, str]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i, (case_id, text) in enumerate(answers.items()):
+            if i % 10 == 9:
+                continue  # no row: a missing_answer error
+            row = {"case_id": case_id, "error": "HTTP 500"} if i % 5 < 3 else {"case_id": case_id, "text": text}
+            fh.write(json.dumps(row) + "\n")
 
 
 def _eval(root: Path, name: str, *extra: str) -> Path:
@@ -91,10 +118,14 @@ def build_runs(root: Path) -> Runs:
     file_a, file_b, file_h = root / "model_a.jsonl", root / "model_b.jsonl", root / "hostile.jsonl"
     _write_replay(file_a, answers_a)
     _write_replay(file_b, answers_b)
-    _write_replay(file_h, {r.case.case_id: HOSTILE for r in records})
+    _write_replay(file_h, {r.case.case_id: hostile_answer(i) for i, r in enumerate(records)})
     default_run = _eval(root, "default", "--model", f"replay:{file_a}", "--model", "random")
     ablation_run = _eval(root, "ablation", "--model", f"replay:{file_b}", "--prompt-variant", "no-anatomy")
     hostile_run = _eval(root, "hostile", "--model", f"replay:{file_h}")
+    file_e = root / "errors.jsonl"
+    _errors_rows(file_e, answers_a)
+    errors_run = _eval(root, "errors", "--model", f"replay:{file_e}")
+    partial_run = _eval(root, "partial", "--model", f"replay:{file_a}", "--tasks", "DD,LL")
     return Runs(
         root,
         random_run,
@@ -104,4 +135,7 @@ def build_runs(root: Path) -> Runs:
         f"replay:{file_a}",
         f"replay:{file_b}",
         truth,
+        errors_run,
+        partial_run,
+        f"replay:{file_e}",
     )

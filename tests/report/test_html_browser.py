@@ -5,13 +5,14 @@ stays text."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from cdp_browser import PageReport, find_chromium, open_page
 from PIL import Image
-from report_support import HOSTILE, Runs
+from report_support import Runs
 
 from u2fast.cli import main
 
@@ -115,8 +116,28 @@ def test_report_renders_without_errors_or_network(report_html: Path) -> None:
     _assert_not_blank(page.screenshot)
 
 
+#: Shows every case, then hovers, focuses and clicks every element of the case browser, so that an
+#: injected handler (onmouseover, onfocus, onload, a javascript: link) would get its chance to run.
+_PROVOKE = """(async () => {
+    const more = document.getElementById('case-more');
+    while (!more.hidden) { more.click(); }
+    for (const el of document.querySelectorAll('#case-list *')) {
+        // buttons (unfold a long answer) are left for the checks below
+        for (const type of el.tagName === 'BUTTON' ? ['mouseover'] : ['mouseover', 'mouseenter', 'focus', 'click']) {
+            el.dispatchEvent(new MouseEvent(type, {bubbles: true}));
+        }
+    }
+    await new Promise(r => setTimeout(r, 300));
+    return document.querySelectorAll('#case-list .case').length;
+})()"""
+
+
 def test_model_text_is_escaped(runs: Runs, tmp_path: Path) -> None:
     assert CHROMIUM is not None
+    expected = {}
+    for line in (runs.root / "hostile.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        expected[row["case_id"]] = row["text"]
     out = tmp_path / "hostile.html"
     assert (
         main(["report", str(runs.hostile_run), "--html", str(out), "--bootstrap", "0", "--format", "json"])
@@ -125,20 +146,41 @@ def test_model_text_is_escaped(runs: Runs, tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     # in the file: exactly the report's two script elements, the payload only in escaped form
     assert html.count("<script") == 2 and html.count("</script>") == 2
-    assert "<!--" not in html and "example.invalid" in html
+    assert "<!--" not in html and "]]>" not in html and "example.invalid" in html
     page = open_page(
         CHROMIUM,
         out,
         {
-            "answers": "[...document.querySelectorAll('#case-list dd.answer')].map(d => d.textContent)",
+            "cards": _PROVOKE,
+            # the long answer unfolds in place: its card is short until the button is pressed
+            "huge": """(() => {
+                const button = document.querySelector('#case-list dd.answer button.expand');
+                const card = button.closest('.case');
+                const before = card.getBoundingClientRect().height;
+                button.click();
+                return [card.querySelector('dd').textContent.split('  ')[0], before,
+                        card.querySelector('dd.answer span').textContent];
+            })()""",
+            "answers": """[...document.querySelectorAll('#case-list .case')].map(c => [
+                c.querySelector('dd').textContent.split('  ')[0],
+                (c.querySelector('dd.answer span') || c.querySelector('dd.answer')).textContent])""",
             "scripts": "document.scripts.length",
-            "foreign_nodes": "document.querySelectorAll('#case-list script, #case-list img[src^=\"http\"]').length",
+            "foreign_nodes": """document.querySelectorAll(
+                '#case-list script, #case-list a, #case-list iframe, #case-list svg, #case-list img:not([src^="data:"])'
+            ).length""",
+            "handler_attributes": """[...document.querySelectorAll('#case-list *')].flatMap(
+                e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on')).length""",
         },
     )
-    _assert_clean(page)
+    _assert_clean(page)  # includes: no dialog opened (alert never ran)
+    assert page.values["cards"] == len(expected) == 200
     assert page.values["scripts"] == 2 and page.values["foreign_nodes"] == 0
-    answers = page.values["answers"]
-    assert answers and all(a == HOSTILE for a in answers)
+    assert page.values["handler_attributes"] == 0
+    answers = dict(page.values["answers"])
+    assert answers == expected  # every answer shown verbatim, as text (unicode included)
+    huge_case, height_folded, unfolded = page.values["huge"]
+    assert len(expected[huge_case]) > 100_000 and unfolded == expected[huge_case]
+    assert height_folded < 2500
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.dom  # shown as text in the rendered page
 
 
