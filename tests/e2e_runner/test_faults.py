@@ -217,3 +217,13 @@ def test_keys_never_leak_when_every_wire_echoes_them(runs: Path, tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     for key in (KEY, GEMINI_KEY, inline):
         assert_no_key(runs / "keys", proc.stdout, proc.stderr, key=key)
+
+
+def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
+    blocked = {"candidates": [{"finishReason": "SAFETY", "safetyRatings": []}], "usageMetadata": {"promptTokenCount": 10}}
+    with ScriptedServer(lambda hit: Action.json(200, blocked)) as server:
+        argv = eval_argv(runs, "safe", "gemini:gemini-2.5-flash", base_url=server.url, extra=["--quiet"])
+        proc = run_cli(argv, cli_env(GEMINI_API_KEY=GEMINI_KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert kinds(runs / "safe") == {"content_filtered": 13}
+    assert all(len(h) == 1 for h in server.by_identity().values())  # never retried

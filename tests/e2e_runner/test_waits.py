@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,25 @@ def test_anthropic_529_then_answer(runs: Path) -> None:
     records = list(iter_journal(runs / "a" / "journal.jsonl"))
     assert {r.error.kind for r in records if r.error} == {"overloaded"}
     assert json.loads((runs / "a" / "scores.json").read_text())
+
+
+def test_anthropic_ratelimit_reset_header_is_honoured(runs: Path) -> None:
+    def refusal() -> Action:
+        reset = datetime.now(timezone.utc) + timedelta(seconds=1.5)
+        stamp = reset.isoformat().replace("+00:00", "Z")
+        body = {"type": "error", "error": {"type": "rate_limit_error", "message": "per-minute rate limit exceeded"}}
+        headers = {
+            "anthropic-ratelimit-requests-remaining": "0",
+            "anthropic-ratelimit-requests-reset": stamp,
+            "anthropic-ratelimit-tokens-remaining": "9000",
+            "anthropic-ratelimit-tokens-reset": stamp,
+        }
+        return Action.json(429, body, headers=headers)
+
+    with ScriptedServer(first_try_refused(refusal)) as server:
+        argv = eval_argv(runs, "ar", "anthropic:claude-sonnet-4-5", base_url=server.url, extra=["--quiet"])
+        proc = run_cli(argv, cli_env(ANTHROPIC_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert min(gaps(server)) >= 1.3  # the reset was 1.5 s ahead when sent
+    records = list(iter_journal(runs / "ar" / "journal.jsonl"))
+    assert all(1.0 < r.error.retry_after <= 1.5 for r in records if r.error)
