@@ -26,7 +26,7 @@ svg.chart text{font:12px system-ui,sans-serif;fill:#1d2430}svg.chart .ptitle{fon
 svg.chart .axis{stroke:#8a94a3}svg.chart .whisker{stroke:#111;stroke-width:1.4;fill:none}
 svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-size:11px}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:8px 0}
-.filters label{font-size:13px;color:#3a4350}
+.filters label{font-size:13px;color:#3a4350;max-width:100%}.filters select{max-width:100%;text-overflow:ellipsis}
 .case{display:grid;grid-template-columns:200px minmax(0,1fr);gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
 .case img,.case .noimg{width:192px;height:auto;border-radius:4px;background:#0c0c0c}
 .case .noimg{height:120px;display:flex;align-items:center;justify-content:center;color:#bbb;font-size:12px}
