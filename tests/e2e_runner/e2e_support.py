@@ -23,7 +23,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def eval_argv(runs_dir: Path, name: str, *models: str, base_url: str | None = None, extra: Sequence[str] = ()) -> list[str]:
+def eval_argv(
+    runs_dir: Path, name: str, *models: str, base_url: str | None = None, extra: Sequence[str] = ()
+) -> list[str]:
     argv = [sys.executable, "-m", "u2fast.cli", "eval"]
     for model in models:
         argv += ["--model", model]

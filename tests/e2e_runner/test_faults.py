@@ -37,13 +37,17 @@ def kinds(run_dir: Path) -> dict[str, int]:
     return out
 
 
-HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+HTML_502 = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+)
 
 FAULTS: dict[str, tuple[Callable[[Hit], Action], str, int]] = {
     # name: (script, error class, tries per request with --max-attempts 2)
     "proxy-html-502": (lambda h: Action(502, HTML_502, content_type="text/html"), "server", 2),
     "401-echoing-key": (
-        lambda h: Action.json(401, {"error": {"message": f"Incorrect API key provided: {KEY}.", "code": "invalid_api_key"}}),
+        lambda h: Action.json(
+            401, {"error": {"message": f"Incorrect API key provided: {KEY}.", "code": "invalid_api_key"}}
+        ),
         "auth",
         1,
     ),
@@ -51,16 +55,27 @@ FAULTS: dict[str, tuple[Callable[[Hit], Action], str, int]] = {
     "400-context-length": (
         lambda h: Action.json(
             400,
-            {"error": {"message": "maximum context length is 8192 tokens", "type": "invalid_request_error",
-                       "code": "context_length_exceeded"}},
+            {
+                "error": {
+                    "message": "maximum context length is 8192 tokens",
+                    "type": "invalid_request_error",
+                    "code": "context_length_exceeded",
+                }
+            },
         ),
         "bad_request",
         1,
     ),
     "400-echoing-key": (
-        lambda h: Action.json(400, {"error": {"message": f"bad request from key {KEY}"}}), "bad_request", 1
+        lambda h: Action.json(400, {"error": {"message": f"bad request from key {KEY}"}}),
+        "bad_request",
+        1,
     ),
-    "529": (lambda h: Action.json(529, {"error": {"type": "overloaded_error", "message": "Overloaded"}}), "overloaded", 2),
+    "529": (
+        lambda h: Action.json(529, {"error": {"type": "overloaded_error", "message": "Overloaded"}}),
+        "overloaded",
+        2,
+    ),
     "truncated-json": (lambda h: Action(body=openai_ok().body[:40]), "malformed_response", 2),
     "not-json-200": (lambda h: Action(body=b"upstream said: ok", content_type="text/plain"), "malformed_response", 2),
     "empty-choices": (lambda h: Action.json(200, {"choices": [], "usage": {}}), "malformed_response", 2),
@@ -209,18 +224,24 @@ def test_keys_never_leak_when_every_wire_echoes_them(runs: Path, tmp_path: Path)
         )  # fmt: skip
         # the openai wire needs /v1 in its base URL: give it per model in the config
         config.write_text(
-            f'[providers.anthropic]\napi_key = "{inline}"\n'
-            f'[models."openai:gpt-4.1"]\nbase_url = "{server.url}/v1"\n'
+            f'[providers.anthropic]\napi_key = "{inline}"\n[models."openai:gpt-4.1"]\nbase_url = "{server.url}/v1"\n'
         )
         proc = run_cli(argv, env)
-        assert {h.path.split("/")[-1].split(":")[-1] for h in server.hits} >= {"completions", "generateContent", "messages"}
+        assert {h.path.split("/")[-1].split(":")[-1] for h in server.hits} >= {
+            "completions",
+            "generateContent",
+            "messages",
+        }
     assert proc.returncode == 0, proc.stderr
     for key in (KEY, GEMINI_KEY, inline):
         assert_no_key(runs / "keys", proc.stdout, proc.stderr, key=key)
 
 
 def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
-    blocked = {"candidates": [{"finishReason": "SAFETY", "safetyRatings": []}], "usageMetadata": {"promptTokenCount": 10}}
+    blocked = {
+        "candidates": [{"finishReason": "SAFETY", "safetyRatings": []}],
+        "usageMetadata": {"promptTokenCount": 10},
+    }
     with ScriptedServer(lambda hit: Action.json(200, blocked)) as server:
         argv = eval_argv(runs, "safe", "gemini:gemini-2.5-flash", base_url=server.url, extra=["--quiet"])
         proc = run_cli(argv, cli_env(GEMINI_API_KEY=GEMINI_KEY))

@@ -135,7 +135,7 @@ def test_ctrl_c_exits_130_with_the_journal_flushed_and_a_resume_hint(runs: Path)
             time.sleep(0.01)
         answered_before = len(server.hits) - server.in_flight
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
+        _, err = child.communicate(timeout=30)
     assert child.returncode == 130, err
     assert "--resume" in err and str(runs / "ctrlc") in err
     assert "Traceback" not in err

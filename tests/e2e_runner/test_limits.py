@@ -35,7 +35,9 @@ def most_in_window(times: list[float], window: float) -> int:
 
 def test_concurrency_flag_caps_requests_and_connections(runs: Path) -> None:
     with ScriptedServer(slow_ok(0.15)) as server:
-        argv = eval_argv(runs, "c", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--concurrency", "3", "--quiet"])
+        argv = eval_argv(
+            runs, "c", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--concurrency", "3", "--quiet"]
+        )
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
     assert server.peak_in_flight == 3  # reached, never passed
@@ -97,7 +99,9 @@ def test_command_line_beats_the_config_file(runs: Path, tmp_path: Path) -> None:
     config = tmp_path / "eval.toml"
     with ScriptedServer(slow_ok(0.1)) as server:
         config.write_text(f'[models."openai:gpt-4.1"]\nconcurrency = 1\nbase_url = "{server.url}/v1"\n')
-        argv = eval_argv(runs, "cli", "openai:gpt-4.1", extra=["--config", str(config), "--concurrency", "2", "--quiet"])
+        argv = eval_argv(
+            runs, "cli", "openai:gpt-4.1", extra=["--config", str(config), "--concurrency", "2", "--quiet"]
+        )
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
     assert server.peak_by_model == {"gpt-4.1": 2}

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,7 +121,9 @@ def gemini_429(delay: str, quota_id: str = "GenerateRequestsPerMinutePerProjectP
                 "details": [
                     {
                         "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                        "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_requests", "quotaId": quota_id}],
+                        "violations": [
+                            {"quotaMetric": "generativelanguage.googleapis.com/generate_requests", "quotaId": quota_id}
+                        ],
                     },
                     {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay},
                 ],
@@ -144,7 +146,7 @@ def test_gemini_retry_delay_is_honoured(runs: Path) -> None:
 
 def test_gemini_retry_delay_7s_is_read(runs: Path, tmp_path: Path) -> None:
     config = tmp_path / "eval.toml"
-    config.write_text('[providers.gemini]\nmax_retry_wait = 5\n')
+    config.write_text("[providers.gemini]\nmax_retry_wait = 5\n")
     with ScriptedServer(lambda hit: gemini_429("7s")) as server:
         argv = eval_argv(runs, "g7", "gemini:gemini-2.5-flash", base_url=server.url, extra=["--config", str(config)])
         proc = run_cli(argv, cli_env(GEMINI_API_KEY=KEY))
@@ -171,7 +173,7 @@ def test_anthropic_529_then_answer(runs: Path) -> None:
 
 def test_anthropic_ratelimit_reset_header_is_honoured(runs: Path) -> None:
     def refusal() -> Action:
-        reset = datetime.now(timezone.utc) + timedelta(seconds=1.5)
+        reset = datetime.now(UTC) + timedelta(seconds=1.5)
         stamp = reset.isoformat().replace("+00:00", "Z")
         body = {"type": "error", "error": {"type": "rate_limit_error", "message": "per-minute rate limit exceeded"}}
         headers = {

@@ -32,7 +32,7 @@ def test_local_refusals_are_final_and_transport_failures_stay_retryable() -> Non
     assert classify_exception(aiohttp.InvalidURL("x")).kind == "bad_request"
     assert classify_exception(aiohttp.ClientPayloadError("cut")).kind == "connection"
     assert classify_exception(ConnectionResetError()).kind == "connection"
-    assert classify_exception(asyncio.TimeoutError()).kind == "timeout"
+    assert classify_exception(TimeoutError()).kind == "timeout"
 
 
 def test_a_password_in_the_url_is_redacted_like_a_key() -> None:
