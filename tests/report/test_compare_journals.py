@@ -128,3 +128,22 @@ def test_runs_without_a_common_case_are_an_error(
     err = capsys.readouterr().err
     assert "no case id in common" in err and str(other) in err
 
+
+
+def test_no_case_counted_for_both_models_is_an_error(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failing = tmp_path / "failing.jsonl"
+    failing.write_text(
+        "".join(
+            json.dumps({"case_id": rec.case.case_id, "error": "quota exceeded"}) + "\n"
+            for rec in read_cases(runs.random_run)
+        ),
+        encoding="utf-8",
+    )
+    argv = ["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "failing", "--bootstrap", "0"]
+    assert main([*argv, "--model", f"replay:{failing}"]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "failing"), str(runs.ablation_run), "--bootstrap", "0"]) == 6
+    err = capsys.readouterr().err
+    assert "share 200 cases but none is counted for both models" in err and "(0 for replay:" in err

@@ -157,3 +157,21 @@ def test_runs_sharing_a_name_get_distinct_labels_and_a_folder_given_twice_is_ref
     capsys.readouterr()
     assert main(["report", str(runs.random_run), str(runs.random_run), "--bootstrap", "0"]) == 2
     assert "given twice" in capsys.readouterr().err
+
+
+def test_markdown_keeps_hostile_run_names_as_text(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from markdown_it import MarkdownIt  # rich's own Markdown parser (CommonMark)
+
+    name = '<img src=x onerror=alert(1)>|*a*`b'
+    argv = ["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", name, "--bootstrap", "0", "--limit", "1"]
+    assert main(argv) == 0
+    md = tmp_path / "r.md"
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / name), str(runs.random_run), "--bootstrap", "0", "--md", str(md)]) == 0
+    rendered = MarkdownIt("commonmark").enable("table").render(md.read_text(encoding="utf-8"))
+    assert "<img" not in rendered and "<em>" not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;|*a*`b/random:uniform" in rendered  # one cell, as text
+    leaderboard = rendered.split("<h2>Leaderboard</h2>")[1].split("</table>")[0]
+    assert all(row.count("<td>") == 13 for row in leaderboard.split("<tr>")[2:])  # no cell split by |

@@ -225,6 +225,14 @@ def compare_runs(
         for i, j in pairs
         if sa.judged[i][1].counted and sb.judged[j][1].counted
     ]
+    if not paired:
+        counted_a = sum(sa.judged[i][1].counted for i, _ in pairs)
+        counted_b = sum(sb.judged[j][1].counted for _, j in pairs)
+        raise RunError(
+            f"{path_a} and {path_b} share {len(pairs)} cases but none is counted for both models "
+            f"({counted_a} for {ma}, {counted_b} for {mb}; API errors and compat-mode exclusions are "
+            "not counted): there is nothing to compare"
+        )
     if len(paired) < len(pairs):
         notes.append(
             f"{len(pairs) - len(paired)} joined cases are left out: not counted for one of the models "

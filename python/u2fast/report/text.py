@@ -75,8 +75,21 @@ def _md_estimate(e: Estimate | None, digits: int = 4) -> str:
     return text
 
 
+#: Characters that Markdown would read as markup or raw HTML in a run or model name (a name such as
+#: ``<img src=x onerror=...>`` must stay text in a rendered report); each gets a backslash. ``_`` is
+#: left alone: inside a word (model_a, gpt_4o) it never emphasises, and names are full of it.
+_MD_SPECIAL = frozenset("\\`*[]<>&|")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """User text (run and model names, anatomy words) as literal Markdown text on one line."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
+
+
+def _md_code(text: str) -> str:
+    """User text as a code span (no markup inside one); backticks cannot end it early."""
+    return "`" + " ".join(text.split()).replace("`", "'") + "`"
 
 
 def _pct(x: float) -> str:
@@ -92,7 +105,7 @@ def to_markdown(report: Report) -> str:
     lines = ["# U2-Bench report", "", f"{report.mode} scoring; {ci}; {report.schema}.", ""]
     for r in report.runs:
         lines.append(
-            f"- run `{_md_cell(r.name)}`: {r.n_cases} cases, prompt variant `{r.prompt_variant}`, "
+            f"- run {_md_code(r.name)}: {r.n_cases} cases, prompt variant {_md_code(r.prompt_variant)}, "
             f"models {_md_cell(', '.join(r.models))}"
         )
     lines += ["", "## Leaderboard", ""]
@@ -108,7 +121,7 @@ def to_markdown(report: Report) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     warning = error_warning(report)
     if warning:
-        lines += ["", f"**Note:** {_md_cell(warning)}"]
+        lines += ["", f"**Note:** {_md_cell(warning)}"]  # names in it are user text
     labels = [m.label for m in report.models]
     lines += [
         "",
