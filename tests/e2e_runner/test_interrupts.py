@@ -100,6 +100,7 @@ def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
     assert comparable_scores(runs / "killed") == comparable_scores(runs / "clean")
 
 
+@pytest.mark.slow
 def test_kill_between_runs_resends_nothing_finished(runs: Path) -> None:
     """Each restart of a killed run: the requests finished by earlier processes never go out again."""
     rng = random.Random(11)
@@ -178,6 +179,7 @@ def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path)
     assert len(final) == 84 and all(n == 1 for n in final.values())
 
 
+@pytest.mark.slow
 def test_a_second_eval_on_a_run_in_progress_is_refused_before_sending(runs: Path) -> None:
     with ScriptedServer(tracing_script(random.Random(6), (0.06, 0.08))) as server:
         env = cli_env(OPENAI_API_KEY=KEY)

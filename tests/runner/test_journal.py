@@ -104,3 +104,17 @@ def test_a_journal_that_cannot_be_written_stops_the_run_loudly(tmp_path: Path) -
             writer.append(ok("b"))
 
     asyncio.run(go())
+
+
+def test_a_second_writer_on_the_same_journal_is_refused(tmp_path: Path) -> None:
+    first = JournalWriter(tmp_path / "journal.jsonl")
+    first.open()
+    try:
+        second = JournalWriter(tmp_path / "journal.jsonl")
+        with pytest.raises(RunError, match="another u2fast process is writing this run"):
+            second.open()
+    finally:
+        first.close()
+    again = JournalWriter(tmp_path / "journal.jsonl")  # free again once the first is closed
+    again.open()
+    again.close()

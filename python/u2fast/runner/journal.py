@@ -92,6 +92,8 @@ def _lock(fd: int, path: Path) -> None:
         raise RunError(
             f"{path}: another u2fast process is writing this run; wait for it to finish, or pick another --name"
         ) from None
+    except OSError:  # a file system without locks (some network mounts): run unguarded, as before
+        return
 
 
 class JournalWriter:
