@@ -140,7 +140,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     warning = error_warning(report)
     if warning:
-        console.print(f"[yellow]note:[/] {warning}", markup=True, highlight=False, soft_wrap=False)
+        from rich.markup import escape
+
+        console.print(f"[yellow]note:[/] {escape(warning)}", markup=True, highlight=False, soft_wrap=False)
     print_breakdowns(report, console)
     for path in (args.html, args.md, args.csv):
         if path is not None:

@@ -175,3 +175,25 @@ def test_markdown_keeps_hostile_run_names_as_text(
     assert "&lt;img src=x onerror=alert(1)&gt;|*a*`b/random:uniform" in rendered  # one cell, as text
     leaderboard = rendered.split("<h2>Leaderboard</h2>")[1].split("</table>")[0]
     assert all(row.count("<td>") == 13 for row in leaderboard.split("<tr>")[2:])  # no cell split by |
+
+
+def test_names_that_look_like_console_markup_print_as_names(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # rich reads "[/bold]" as a closing tag: printed as markup, such a name crashed eval and report
+    folder = tmp_path / "q[red]["
+    folder.mkdir()
+    replay = folder / "bold]m.jsonl"  # the model is replay:.../q[red][/bold]m.jsonl
+    rows = [json.loads(line) for line in (runs.root / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    replay.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    model = f"replay:{replay}"
+    argv = ["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "x[b]y", "--bootstrap", "0"]
+    assert main([*argv, "--model", model]) == 0
+    run = str(tmp_path / "x[b]y")
+    capsys.readouterr()
+    assert main(["report", run, str(runs.random_run), "--bootstrap", "0"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "q[red][/bold]m.jsonl" in out and f"{model} (70.0%)" in out  # the warning names it verbatim
+    assert main(["compare", run, str(runs.default_run), "--model-b", runs.model_a, "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"A = {model} in x[b]y (prompt default)" in " ".join(out.split())

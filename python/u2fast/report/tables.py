@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ..scoring.run import Estimate
 from .compare_schema import Comparison
@@ -21,7 +23,7 @@ def datasets_table(report: Report) -> Table:
     for col in ("scenario", "anatomy", "metric", "n"):
         table.add_column(col, justify="right" if col == "n" else "left")
     for lb in labels:
-        table.add_column(lb, justify="right", overflow="fold")
+        table.add_column(Text(lb), justify="right", overflow="fold")  # names are not markup
     grid: dict[tuple[str, str], dict[str, Estimate]] = {}
     meta: dict[tuple[str, str], tuple[str, str, int, bool]] = {}
     for d in report.datasets:
@@ -31,8 +33,8 @@ def datasets_table(report: Report) -> Table:
         anatomy, metric, n, in_u2 = meta[key]
         digits = 2 if metric == "bleu4" else 3
         table.add_row(
-            f"{key[0]}/{key[1]}" + ("" if in_u2 else "*"),
-            anatomy,
+            Text(f"{key[0]}/{key[1]}" + ("" if in_u2 else "*")),
+            Text(anatomy),
             metric,
             str(n),
             *(format_estimate(per[lb], digits) if lb in per else "-" for lb in labels),
@@ -46,14 +48,14 @@ def anatomy_table(report: Report) -> Table:
     table = Table(title="Accuracy by anatomy (DD, VRA, LL, OD, KD pooled)")
     table.add_column("anatomy")
     for lb in labels:
-        table.add_column(lb, justify="right", overflow="fold")
+        table.add_column(Text(lb), justify="right", overflow="fold")  # names are not markup
     grid: dict[str, dict[str, tuple[Estimate, int]]] = {}
     for a in report.anatomy:
         if a.task == "all":
             grid.setdefault(a.anatomy, {})[a.label] = (a.value, a.counted)
     for anatomy, per in grid.items():
         table.add_row(
-            anatomy,
+            Text(anatomy),
             *(f"{format_estimate(per[lb][0], 3)} n={per[lb][1]}" if lb in per else "-" for lb in labels),
         )
     return table
@@ -73,8 +75,8 @@ def _g(x: float | None, digits: int = 4) -> str:
 def print_comparison(c: Comparison, console: Console) -> None:
     a, b = c.a, c.b
     console.print(
-        f"[bold]A[/bold] = {a.model} in {a.run} (prompt {a.prompt_variant});  "
-        f"[bold]B[/bold] = {b.model} in {b.run} (prompt {b.prompt_variant})",
+        f"[bold]A[/bold] = {escape(a.model)} in {escape(a.run)} (prompt {escape(a.prompt_variant)});  "
+        f"[bold]B[/bold] = {escape(b.model)} in {escape(b.run)} (prompt {escape(b.prompt_variant)})",
         markup=True,
         highlight=False,
     )
@@ -138,6 +140,6 @@ def print_comparison(c: Comparison, console: Console) -> None:
         )
         console.print(mt)
     if c.ablation is not None:
-        console.print(c.ablation.statement, highlight=False)
+        console.print(c.ablation.statement, highlight=False, markup=False)
     for note in c.notes:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

@@ -6,6 +6,7 @@ import math
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..scoring.run import Estimate, ModelScores, RunScores
 from ..types import TASKS
@@ -44,7 +45,8 @@ def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
     table = Table(title=title or _title(scores), show_lines=False)
     table.add_column("metric", style="bold")
     for m in ranked:
-        table.add_column(m.model, justify="right", overflow="fold")
+        # Text, not str: a model name such as "x[/bold]" is a name, not console markup
+        table.add_column(Text(m.model), justify="right", overflow="fold")
     table.add_row("U2-Score", *(format_estimate(m.u2) for m in ranked), style="bold")
     for task in TASKS:
         digits = 2 if task in ("RG", "CG") else 4
@@ -66,7 +68,7 @@ def wide_leaderboard_table(scores: RunScores, title: str | None = None) -> Table
     table.add_column("errors", justify="right")
     for m in _ranked(scores):
         table.add_row(
-            m.model, format_estimate(m.u2),
+            Text(m.model), format_estimate(m.u2),
             *(format_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-" for t in TASKS),
             _pct(m.parse_rate), _pct(m.error_rate),
         )
