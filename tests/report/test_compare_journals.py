@@ -129,7 +129,6 @@ def test_runs_without_a_common_case_are_an_error(
     assert "no case id in common" in err and str(other) in err
 
 
-
 def test_no_case_counted_for_both_models_is_an_error(
     runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

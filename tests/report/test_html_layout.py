@@ -155,7 +155,12 @@ def test_run_whose_data_folder_was_deleted_renders_with_placeholders(runs: Runs,
     assert CHROMIUM is not None
     data = tmp_path / "data"
     assert main(["data", "sample", "--cases", "60", "--out", str(data)]) == 0
-    assert main(["eval", "--quiet", "--data", str(data), "--runs-dir", str(tmp_path), "--name", "moved", "--bootstrap", "0"]) == 0
+    assert (
+        main(
+            ["eval", "--quiet", "--data", str(data), "--runs-dir", str(tmp_path), "--name", "moved", "--bootstrap", "0"]
+        )
+        == 0
+    )
     shutil.rmtree(data)
     path, report = _report(tmp_path, "moved", str(tmp_path / "moved"), "--bootstrap", "0")
     assert report["models"][0]["n"] == 60  # scored from the run folder alone
@@ -171,4 +176,3 @@ def test_run_whose_data_folder_was_deleted_renders_with_placeholders(runs: Runs,
     _assert_clean(page)
     assert page.values["cards"] == 40 and page.values["images"] == 0
     assert page.values["placeholders"] == ["image unavailable"] * 40
-

@@ -114,9 +114,7 @@ def test_report_json_matches_the_documented_schema(runs: Runs, capsys: pytest.Ca
     assert set(errors["errors_by_kind"]) == {"replayed_error", "missing_answer"}
 
 
-def test_report_json_without_intervals_leaves_interval_ends_out(
-    runs: Runs, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_report_json_without_intervals_leaves_interval_ends_out(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
     objects = documented_objects("### JSON: `u2fast.report/1`")
     out = _stdout_json(capsys, "report", str(runs.random_run), "--bootstrap", "0", "--format", "json")
     check_object(out, "report", objects, "report", set())

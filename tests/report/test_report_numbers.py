@@ -149,9 +149,7 @@ def test_runs_sharing_a_name_get_distinct_labels_and_a_folder_given_twice_is_ref
 
     copy = tmp_path / "elsewhere" / runs.random_run.name
     shutil.copytree(runs.random_run, copy)
-    out = _stdout_json(
-        capsys, "report", str(runs.random_run), str(copy), "--bootstrap", "0", "--format", "json"
-    )
+    out = _stdout_json(capsys, "report", str(runs.random_run), str(copy), "--bootstrap", "0", "--format", "json")
     labels = [m["label"] for m in out["models"]]
     assert len(set(labels)) == 2 and any(label.startswith(str(copy)) for label in labels)
     capsys.readouterr()
@@ -164,7 +162,7 @@ def test_markdown_keeps_hostile_run_names_as_text(
 ) -> None:
     from markdown_it import MarkdownIt  # rich's own Markdown parser (CommonMark)
 
-    name = '<img src=x onerror=alert(1)>|*a*`b'
+    name = "<img src=x onerror=alert(1)>|*a*`b"
     argv = ["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", name, "--bootstrap", "0", "--limit", "1"]
     assert main(argv) == 0
     md = tmp_path / "r.md"
