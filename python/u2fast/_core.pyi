@@ -9,6 +9,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "__version__",
+    "U2_TASKS",
+    "U2_WEIGHTS",
+    "accuracy",
+    "macro_f1",
+    "regression_summary",
+    "mean_over_datasets",
+    "u2_score",
+    "u2_task_score",
+    "bleu_stats",
+    "coco_bleu_score",
+    "coco_sentence_scores",
+    "sacrebleu_score",
+    "sacrebleu_sentence_scores",
+    "aggregate_cases",
+    "bootstrap_sums",
+    "paired_bootstrap_sums",
+    "mcnemar_many",
+    "rouge_scores",
+    "coco_rouge_l",
+    "porter_stem",
+]
+
 __version__: str
 #: Task order of every 8-element array: DD VRA LL OD KD CVE RG CG.
 U2_TASKS: list[str]

@@ -68,9 +68,17 @@ class RunAggregate:
 
 
 def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
-    out: npt.NDArray[Any] = np.ascontiguousarray(array, dtype=dtype)
+    given = np.asarray(array)
+    with np.errstate(invalid="ignore"):  # NaN or inf cast to an integer; reported below
+        out: npt.NDArray[Any] = np.ascontiguousarray(given, dtype=dtype)
     if out.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {out.shape}")
+    # Indices and n-gram counts given as floats must be whole: a silent cast would truncate 0.5 to 0.
+    # (NaN may fill rows that do not apply; where it matters the core rejects what it was cast to.)
+    if np.issubdtype(dtype, np.integer) and given.dtype.kind == "f" and out.size:
+        whole = ((given == out) | ~np.isfinite(given)).reshape(out.shape[0], -1).all(axis=1)
+        if not whole.all():
+            raise ValueError(f"{name}[{int(np.argmin(whole))}] is not a whole number")
     return out
 
 
@@ -93,7 +101,7 @@ def aggregate_cases(
 
     One row per case that counts. ``dataset_index`` (int32) points into the per-dataset arrays
     ``dataset_task`` (int8, 0..7 in :data:`TASK_CODES` order) and ``dataset_in_u2`` (bool).
-    ``correct`` (0/1) is read for DD..KD, ``error`` (normalized signed error) for CVE and
+    ``correct`` (0/1, or a share in [0, 1]) is read for DD..KD, ``error`` (normalized signed error) for CVE and
     ``bleu`` (int64, (n, 10) pycocoevalcap statistics from :func:`bleu_stats`) for RG and CG;
     ``None`` means the run has no case of those tasks. ``missing_cve_is_perfect`` reproduces the
     official script's full CVE credit when no CVE dataset has a value (compat) or gives 0 (robust).
@@ -104,6 +112,8 @@ def aggregate_cases(
     """
     if not 0 <= seed < 2**64:
         raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
+    if not (np.isfinite(tolerance) and tolerance >= 0):
+        raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
     idx = _as(dataset_index, np.int32, "dataset_index", 1)
     n = idx.shape[0]
     corr = _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1)

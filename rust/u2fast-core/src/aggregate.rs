@@ -188,8 +188,10 @@ pub fn validate(cases: &Cases<'_>, datasets: &Datasets<'_>) -> Result<(), String
             return Err(format!("dataset_index[{i}] = {d} is outside 0..{nd}"));
         }
         let t = datasets.task[d as usize];
-        if is_accuracy_task(t) && !cases.correct[i].is_finite() {
-            return Err(format!("correct[{i}] is not finite for an accuracy task"));
+        // An accuracy is a mean of 0/1 outcomes (partial credit allowed): anything outside [0, 1],
+        // NaN included, is a caller's bug that would otherwise surface as an accuracy above 100%.
+        if is_accuracy_task(t) && !(0.0..=1.0).contains(&cases.correct[i]) {
+            return Err(format!("correct[{i}] = {} is not in [0, 1] for an accuracy task", cases.correct[i]));
         }
         if t == TASK_CVE && !cases.error[i].is_finite() {
             return Err(format!("error[{i}] is not finite for a CVE case"));
