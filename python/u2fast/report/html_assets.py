@@ -19,7 +19,8 @@ table.sortable th{cursor:pointer;user-select:none;background:#f4f6f9;position:st
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
 .ci{color:#6b7480;font-size:12px;display:block}
 .scroll{overflow-x:auto;max-width:100%}
-#leaderboard td:nth-child(2),#leaderboard th:nth-child(2){position:sticky;left:0;background:#fff;z-index:1;min-width:10em;max-width:18em;overflow-wrap:anywhere}
+#leaderboard td:nth-child(2),#leaderboard th:nth-child(2){position:sticky;left:0;background:#fff;z-index:1;min-width:14em;max-width:22em;overflow-wrap:anywhere}
+#leaderboard th{white-space:nowrap}
 #leaderboard th:nth-child(2){background:#f4f6f9;z-index:2}
 td.warn{color:#b3261e;font-weight:600}p.warn{color:#8a3b00;background:#fff4e5;border-left:3px solid #d9822b;padding:6px 10px}
 svg.chart text{font:12px system-ui,sans-serif;fill:#1d2430}svg.chart .ptitle{font-weight:600}
