@@ -214,3 +214,15 @@ def test_dry_run_sends_and_writes_nothing(tmp_path: Path, capsys: pytest.Capture
     estimates = json.loads(capsys.readouterr().out)
     assert estimates[0]["model"] == "random:uniform" and estimates[0]["requests"] == 200
     assert not (tmp_path / "dry").exists()
+
+
+def test_resume_asks_again_for_a_url_secret_it_did_not_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://user:pw-not-stored-123@127.0.0.1:9/v1?key=k-not-stored-456"
+    run = _eval(tmp_path, "--tasks", "DD", "--base-url", url)
+    manifest_text = (run / "manifest.json").read_text()
+    assert "pw-not-stored-123" not in manifest_text and "k-not-stored-456" not in manifest_text
+    assert "REDACTED" in manifest_text
+    capsys.readouterr()
+    assert main(["eval", "--quiet", "--resume", str(run)]) == 2
+    assert "give it again" in capsys.readouterr().err
+    assert main(["eval", "--quiet", "--resume", str(run), "--base-url", url]) == 0

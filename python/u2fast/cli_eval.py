@@ -8,10 +8,11 @@ import datetime as _dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
-from .errors import ConfigError
+from .errors import ConfigError, ProviderError
 from .evaluate import EvalOptions, PreparedRun, prepare_run
 from .types import GenerationParams
 
@@ -20,6 +21,29 @@ if TYPE_CHECKING:
     from .runner.config import EvalConfig
 
 __all__ = ["cmd_eval", "options_from_args", "build_model_runs"]
+
+
+_REDACTED = "REDACTED"  # no brackets: they would read as an IPv6 host inside a URL
+_SECRET_QUERY = frozenset({"key", "api_key", "apikey", "api-key", "access_token", "token"})
+
+
+def redact_url(text: str) -> str:
+    """A URL with its password and secret query values masked (it goes into the manifest)."""
+    if "://" not in text:
+        return text
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # raises on a malformed host
+    except ValueError:
+        return _REDACTED  # cannot tell what is secret in it: keep none of it
+    netloc = parts.netloc
+    if parts.password:
+        netloc = netloc.replace(f":{parts.password}@", f":{_REDACTED}@", 1)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, _REDACTED if k.lower() in _SECRET_QUERY else v) for k, v in pairs])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
@@ -45,7 +69,8 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         tasks=tuple(t.upper() for t in args.tasks),
         datasets=tuple(args.datasets),
         base_url=args.base_url,
-        command=["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv],
+        # recorded for --resume and provenance; a password in a URL never reaches the manifest
+        command=[redact_url(a) for a in (["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv])],
     )
 
 
@@ -60,9 +85,18 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     resumed.name = run_dir.name
     resumed.runs_dir = run_dir.parent
     resumed.resume = None
-    # Output-only choices of this invocation win over the recorded ones.
+    # Output-only choices of this invocation win over the recorded ones, and so do the connection
+    # settings (a URL password is not recorded, so it must be given again).
     for attr in ("quiet", "json"):
         setattr(resumed, attr, getattr(args, attr) or getattr(resumed, attr))
+    for attr in ("base_url", "config"):
+        if getattr(args, attr) is not None:
+            setattr(resumed, attr, getattr(args, attr))
+    if resumed.base_url and _REDACTED in resumed.base_url:
+        raise ConfigError(
+            f"{run_dir}: the recorded --base-url held a secret, which u2fast does not store; "
+            "give it again: u2fast eval --resume RUN --base-url URL"
+        )
     return resumed, argv
 
 
@@ -135,6 +169,10 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
         for model, reason in outcome.stopped.items():
             sys.stderr.write(f"u2fast: {model} stopped early: {reason}; resume with: u2fast eval --resume {prepared.run_dir}\n")
         sys.stderr.write(f"run folder: {prepared.run_dir}\n")
+    # A rejected key is a failure to report to scripts; quota and budget stops are expected outcomes
+    # whose partial results were scored.
+    if any(reason == "auth" for reason in outcome.stopped.values()):
+        return ProviderError.exit_code
     return 0
 
 
@@ -144,8 +182,9 @@ def _print_estimates(estimates: list[Any]) -> None:
 
     table = Table(title="dry run: nothing sent")
     for col in ("model", "requests", "already done", "input tokens (est.)", "max output tokens", "max cost (USD)"):
-        table.add_column(col, justify="right" if col != "model" else "left", overflow="fold")
+        table.add_column(col, justify="right" if col != "model" else "left", no_wrap=col == "model")
     for e in estimates:
         table.add_row(e.model, str(e.requests), str(e.already_done), f"{e.input_tokens:,}", f"{e.max_output_tokens:,}",
                       "-" if e.max_cost is None else f"{e.max_cost:.2f}")
-    Console().print(table)
+    # piped output gets room for whole model names, so that it can be grepped
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
