@@ -7,10 +7,14 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..types import Case, Prompt
 from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
 from .model import CaseView
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["THUMBNAIL_SIDE", "case_views", "select_cases", "thumbnail_data_url"]
 
@@ -48,12 +52,27 @@ def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
         raw = read_image_bytes(case.image)
         with Image.open(io.BytesIO(raw)) as opened:
             opened.thumbnail((side, side))
-            small = opened.convert("L" if opened.mode in ("L", "I;16", "I", "1") else "RGB")
+            small = _eight_bit(opened)
             buf = io.BytesIO()
             small.save(buf, format="JPEG", quality=72)
     except Exception:  # noqa: BLE001 - any unreadable image degrades to a placeholder
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """An 8-bit grey or RGB copy. 16-bit and float images (ultrasound exports, DICOM frames) are
+    stretched from their darkest to their brightest pixel: a plain conversion clips every value
+    above 255 and leaves a white square."""
+    import numpy as np
+    from PIL import Image
+
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        pixels = np.asarray(image, dtype=np.float64)
+        low, high = float(pixels.min()), float(pixels.max())
+        scaled = (pixels - low) * (255.0 / (high - low)) if high > low else np.zeros_like(pixels)
+        return Image.fromarray(np.round(scaled).astype(np.uint8), mode="L")
+    return image.convert("L" if image.mode in ("L", "1") else "RGB")
 
 
 def _prompt_builder(run: LoadedRun) -> tuple[object, object]:
