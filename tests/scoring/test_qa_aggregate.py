@@ -174,10 +174,10 @@ def test_published_rows() -> None:
 
 
 def test_weights_override_and_missing_tasks() -> None:
-    assert U2_WEIGHTS == dict(zip(TASK_CODES, WEIGHTS.tolist()))
+    assert dict(zip(TASK_CODES, WEIGHTS.tolist())) == U2_WEIGHTS
     as_list = [U2_WEIGHTS[t] for t in TASK_CODES]
     assert u2_score(GPT4O, weights=as_list) == u2_score(GPT4O) == u2_score(GPT4O, weights=U2_WEIGHTS)
-    equal = {t: 1 / 8 for t in TASK_CODES}
+    equal = dict.fromkeys(TASK_CODES, 1 / 8)
     assert u2_score(GPT4O, weights=equal) == pytest.approx(
         np.mean([0.4928, 0.1504, 0.1161, 0.0850, 0.0840, 1 - 0.3712, 0.0268, 0.3377]), abs=1e-12)
     # A mapping of weights gives 0 to the tasks it leaves out.

@@ -182,3 +182,12 @@ def test_bad_references_are_rejected_clearly() -> None:
         corpus_bleu(["a", "b"], ["a"])
     with pytest.raises(TypeError, match="not one string"):
         corpus_bleu("a b", "a b")
+
+
+def test_lone_surrogates_are_named() -> None:
+    # sacreBLEU scores text decoded with errors="surrogateescape"; UTF-8 Rust strings cannot hold it,
+    # so the error names the segment instead of a bare codec position.
+    with pytest.raises(ValueError, match=r"refs\[1\]\[1\] contains a lone surrogate U\+DCFF"):
+        corpus_bleu(["a", "b"], [["a"], ["x", "y\udcff"]])
+    with pytest.raises(ValueError, match=r"hyps\[0\] contains a lone surrogate U\+D800"):
+        sentence_bleu(["\ud800"], ["a"], flavor="coco")

@@ -137,3 +137,10 @@ def test_small_and_bad_inputs() -> None:
         rouge(["a"], ["a"], types="rouge1")
     with pytest.raises(ValueError, match="no reference"):
         rouge(["a"], [[]])
+
+
+def test_lone_surrogates_are_named() -> None:
+    with pytest.raises(ValueError, match=r"hyps\[1\] contains a lone surrogate"):
+        rouge(["a", "b\ud800"], ["a", "b"])
+    with pytest.raises(ValueError, match=r"refs\[0\]\[0\] contains a lone surrogate"):
+        rouge(["a"], ["\udc80"], flavor="coco")

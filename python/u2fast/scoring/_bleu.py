@@ -40,6 +40,21 @@ def _ref_lists(hyps: Sequence[str], refs: References) -> list[list[str]]:
     return [[r] if isinstance(r, str) else list(r) for r in refs]
 
 
+def _locate_surrogate(hyps: Sequence[str], refs: list[list[str]], err: UnicodeEncodeError) -> ValueError:
+    """Rust strings are UTF-8, so a lone surrogate (text decoded with ``errors="surrogateescape"``) cannot
+    cross; name the segment that holds one instead of the codec's position-only message."""
+    for i, hyp in enumerate(hyps):
+        texts = [(f"hyps[{i}]", hyp)] + [(f"refs[{i}][{k}]", r) for k, r in enumerate(refs[i])]
+        for name, text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as bad:
+                code = ord(text[bad.start])
+                return ValueError(f"{name} contains a lone surrogate U+{code:04X} at position {bad.start}; "
+                                  "decode the text with errors='replace' before scoring")
+    return ValueError(str(err))
+
+
 def bleu_stats(
     hyps: Sequence[str],
     refs: References,
@@ -54,9 +69,13 @@ def bleu_stats(
     Summing rows and scoring the sum gives the corpus score; resampling rows gives bootstrap
     scores without tokenizing again.
     """
-    return _core.bleu_stats(
-        list(hyps), _ref_lists(hyps, refs), flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order
-    )
+    ref_lists = _ref_lists(hyps, refs)
+    try:
+        return _core.bleu_stats(
+            list(hyps), ref_lists, flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order
+        )
+    except UnicodeEncodeError as err:
+        raise _locate_surrogate(hyps, ref_lists, err) from None
 
 
 def corpus_bleu(

@@ -22,7 +22,8 @@ def u2_score(
     """U2 from raw task metrics: DD, VRA, LL, OD, KD accuracy in [0, 1]; CVE RMSE on normalized
     values (scored 1 − RMSE); RG, CG BLEU-4 in percent. Each score is clipped to [0, 1]; a missing
     or NaN task contributes 0, except CVE, which counts as perfect when ``missing_cve_is_perfect``
-    (the official script's behaviour; pass False for the robust reading). Not rounded.
+    (the official script's behaviour; pass False for the robust reading). ``weights``: 8 values in
+    :data:`TASK_CODES` order, or a mapping in which a task left out weighs 0. Not rounded.
     """
     unknown = sorted(set(task_metrics) - set(TASK_CODES))
     if unknown:
