@@ -176,8 +176,14 @@ def test_single_pair_and_empty_corpus() -> None:
 def test_bad_references_are_rejected_clearly() -> None:
     with pytest.raises(ValueError, match="no reference"):
         corpus_bleu(["a b"], [[]])
-    with pytest.raises(TypeError):
+    # sacreBLEU pads streams with None; here each hypothesis lists only its references, and a stray
+    # None or NaN (an unanswered case) is named.
+    with pytest.raises(TypeError, match=r"refs\[0\]\[1\] is NoneType, not str; give each hypothesis only"):
         corpus_bleu(["a b"], [["a b", None]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"refs\[1\] is float, not a str or a list of str"):
+        corpus_bleu(["a", "b"], ["a", float("nan")])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"hyps\[1\] is NoneType, not str$"):
+        sentence_bleu(["a", None], ["a", "b"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="2 hypotheses but 1 references"):
         corpus_bleu(["a", "b"], ["a"])
     with pytest.raises(TypeError, match="not one string"):

@@ -137,6 +137,10 @@ def test_small_and_bad_inputs() -> None:
         rouge(["a"], ["a"], types="rouge1")
     with pytest.raises(ValueError, match="no reference"):
         rouge(["a"], [[]])
+    with pytest.raises(TypeError, match=r"hyps\[0\] is float, not str"):
+        rouge([float("nan")], ["a"], flavor="coco")  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"refs\[0\]\[0\] is NoneType"):
+        rouge(["a"], [[None]])  # type: ignore[list-item]
 
 
 def test_lone_surrogates_are_named() -> None:

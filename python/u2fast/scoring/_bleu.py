@@ -37,22 +37,30 @@ def _ref_lists(hyps: Sequence[str], refs: References) -> list[list[str]]:
         raise TypeError("hyps and refs must be sequences of segments, not one string")
     if len(hyps) != len(refs):
         raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
-    return [[r] if isinstance(r, str) else list(r) for r in refs]
+    try:
+        return [[r] if isinstance(r, str) else list(r) for r in refs]
+    except TypeError:
+        bad = next((i for i, r in enumerate(refs) if not isinstance(r, str) and not hasattr(r, "__iter__")), None)
+        if bad is None:
+            raise
+        raise TypeError(f"refs[{bad}] is {type(refs[bad]).__name__}, not a str or a list of str") from None
 
 
-def _locate_surrogate(hyps: Sequence[str], refs: list[list[str]], err: UnicodeEncodeError) -> ValueError:
-    """Rust strings are UTF-8, so a lone surrogate (text decoded with ``errors="surrogateescape"``) cannot
-    cross; name the segment that holds one instead of the codec's position-only message."""
+def _locate_bad_text(hyps: Sequence[str], refs: list[list[str]], err: Exception) -> Exception:
+    """Name the segment behind a conversion error from the core (found only after one occurred, so the
+    common path pays nothing): a non-string (e.g. sacreBLEU's ``None`` padding, a NaN response), or a
+    lone surrogate from text decoded with ``errors="surrogateescape"``, which UTF-8 Rust strings cannot hold."""
     for i, hyp in enumerate(hyps):
-        texts = [(f"hyps[{i}]", hyp)] + [(f"refs[{i}][{k}]", r) for k, r in enumerate(refs[i])]
-        for name, text in texts:
+        for name, text in [(f"hyps[{i}]", hyp)] + [(f"refs[{i}][{k}]", r) for k, r in enumerate(refs[i])]:
+            if not isinstance(text, str):
+                hint = "; give each hypothesis only the references it has" if text is None and "refs" in name else ""
+                return TypeError(f"{name} is {type(text).__name__}, not str{hint}")
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as bad:
-                code = ord(text[bad.start])
-                return ValueError(f"{name} contains a lone surrogate U+{code:04X} at position {bad.start}; "
-                                  "decode the text with errors='replace' before scoring")
-    return ValueError(str(err))
+                return ValueError(f"{name} contains a lone surrogate U+{ord(text[bad.start]):04X} at position "
+                                  f"{bad.start}; decode the text with errors='replace' before scoring")
+    return err
 
 
 def bleu_stats(
@@ -74,8 +82,8 @@ def bleu_stats(
         return _core.bleu_stats(
             list(hyps), ref_lists, flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order
         )
-    except UnicodeEncodeError as err:
-        raise _locate_surrogate(hyps, ref_lists, err) from None
+    except (TypeError, UnicodeEncodeError) as err:
+        raise _locate_bad_text(hyps, ref_lists, err) from None
 
 
 def corpus_bleu(

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import References, _locate_surrogate, _ref_lists
+from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists
 
 __all__ = ["RougeScores", "rouge"]
 
@@ -51,16 +51,16 @@ def rouge(
             raise ValueError("flavor 'coco' computes rougeL only")
         try:
             out = _core.coco_rouge_l(list(hyps), ref_lists)
-        except UnicodeEncodeError as err:
-            raise _locate_surrogate(hyps, ref_lists, err) from None
+        except (TypeError, UnicodeEncodeError) as err:
+            raise _locate_bad_text(hyps, ref_lists, err) from None
         return {"rougeL": RougeScores(out[:, 0].copy(), out[:, 1].copy(), out[:, 2].copy())}
     if flavor != "rouge-score":
         raise ValueError(f"unknown ROUGE flavor {flavor!r} (expected 'rouge-score' or 'coco')")
     names = list(types)
     try:
         scores = _core.rouge_scores(list(hyps), ref_lists, names, stemmer)
-    except UnicodeEncodeError as err:
-        raise _locate_surrogate(hyps, ref_lists, err) from None
+    except (TypeError, UnicodeEncodeError) as err:
+        raise _locate_bad_text(hyps, ref_lists, err) from None
     return {
         name: RougeScores(scores[:, k, 0].copy(), scores[:, k, 1].copy(), scores[:, k, 2].copy())
         for k, name in enumerate(names)
