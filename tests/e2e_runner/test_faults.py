@@ -90,7 +90,8 @@ def test_fault_is_classified_and_retried_as_its_class(runs: Path, fault: str) ->
     with ScriptedServer(script) as server:
         argv = eval_argv(runs, "f", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--max-attempts", "2"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == 0, proc.stderr
+    # a rejected key fails the command (exit 5); every other fault leaves a scored run (exit 0)
+    assert proc.returncode == (5 if kind == "auth" else 0), proc.stderr
     assert "Traceback" not in proc.stderr
     run_dir = runs / "f"
     assert set(kinds(run_dir)) == {kind}
