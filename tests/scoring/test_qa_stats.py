@@ -241,3 +241,26 @@ def test_thread_count_does_not_change_any_interval() -> None:
         for threads in ("1", "2")
     }
     assert len(outs) == 1, outs
+
+
+def test_python_threads_calling_at_once_get_the_sequential_results(qa_multi: list[tuple[str, list[str]]]) -> None:
+    # Every entry point releases the GIL and shares rayon's pool; concurrent callers must not interfere.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from u2fast.scoring import rouge
+
+    hyps, refs = [h for h, _ in qa_multi[:800]], [r for _, r in qa_multi[:800]]
+    coco = bleu_stats(hyps, refs, flavor="coco")
+
+    def job(k: int) -> Any:
+        if k % 3 == 0:
+            return corpus_bleu(hyps, refs, lowercase=bool(k % 2)).score
+        if k % 3 == 1:
+            return rouge(hyps, refs, stemmer=True)["rougeLsum"].fmeasure
+        return bootstrap_ci(coco, statistic="bleu", n_resamples=300, seed=k).bca
+
+    sequential = [job(k) for k in range(9)]
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = list(pool.map(job, range(9)))
+    for one, other in zip(sequential, concurrent):
+        np.testing.assert_array_equal(one, other)
