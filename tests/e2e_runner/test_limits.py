@@ -87,12 +87,20 @@ def test_config_file_limits_per_provider_and_model(runs: Path, tmp_path: Path) -
         config.write_text(
             "[defaults]\nconcurrency = 8\n"
             f'[providers.openai]\nconcurrency = 4\nbase_url = "{server.url}/v1"\n'
-            '[models."openai:gpt-4o"]\nconcurrency = 1\n'
+            '[models."openai:gpt-4o"]\nconcurrency = 1\noptions = { detail = "low" }\n'
         )
         argv = eval_argv(runs, "cfg", "openai:gpt-4.1", "openai:gpt-4o", extra=["--config", str(config), "--quiet"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
     assert server.peak_by_model == {"gpt-4.1": 4, "gpt-4o": 1}
+    # adapter options reach the wire of that model only
+    details = {
+        (h.model, part["image_url"].get("detail"))
+        for h in server.hits
+        for part in h.doc["messages"][0]["content"]
+        if part["type"] == "image_url"
+    }
+    assert details == {("gpt-4.1", None), ("gpt-4o", "low")}
 
 
 def test_command_line_beats_the_config_file(runs: Path, tmp_path: Path) -> None:
