@@ -264,3 +264,36 @@ def test_python_threads_calling_at_once_get_the_sequential_results(qa_multi: lis
         concurrent = list(pool.map(job, range(9)))
     for one, other in zip(sequential, concurrent):
         np.testing.assert_array_equal(one, other)
+
+
+def _coco_bleu4(cols: tuple[np.ndarray, ...], axis: int) -> np.ndarray:
+    s = [c.sum(axis=axis) for c in cols]
+    bleu = np.ones_like(s[0], dtype=float)
+    for k in range(4):
+        bleu = bleu * (s[2 + k] + 1e-15) / (s[6 + k] + 1e-9)
+    ratio = (s[0] + 1e-15) / (s[1] + 1e-9)
+    return 100 * np.where(ratio < 1, bleu**0.25 * np.exp(1 - 1 / ratio), bleu**0.25)
+
+
+def test_paired_intervals_equal_scipy_on_the_same_resamples(qa_single: list[tuple[str, list[str]]]) -> None:
+    """The jackknife of a difference (whole cases left out of both systems) for coco BLEU and RMSE."""
+    pairs = qa_single[:150]
+    refs = [r[0] for _, r in pairs]
+    better = [r if i % 3 else h for i, ((h, _), r) in enumerate(zip(pairs, refs))]
+    a = bleu_stats([h for h, _ in pairs], refs, flavor="coco")
+    b = bleu_stats(better, refs, flavor="coco")
+    e1 = np.random.default_rng(1).normal(0, 0.2, 200)
+    e2 = e1 + np.random.default_rng(2).normal(0, 0.05, 200)
+    cases: list[tuple[Any, Any, str, tuple[np.ndarray, ...], Any]] = [
+        (a, b, "bleu", tuple(a[:, k].astype(float) for k in range(10)) + tuple(b[:, k].astype(float) for k in range(10)),
+         lambda *c, axis=-1: _coco_bleu4(c[:10], axis) - _coco_bleu4(c[10:], axis)),
+        (e1, e2, "rmse", (e1, e2), lambda x, y, axis=-1: _rms(x, axis) - _rms(y, axis)),
+    ]
+    for first, second, name, data, statistic in cases:
+        r = paired_bootstrap(first, second, statistic=name, n_resamples=2000, seed=6, return_distribution=True)
+        assert r.distribution is not None
+        assert r.difference == pytest.approx(float(statistic(*data)), rel=1e-12)
+        pct = _scipy_ci(data, statistic, r.distribution, "percentile", 0.95)
+        assert r.percentile == (pct.low, pct.high)
+        bca = _scipy_ci(data, statistic, r.distribution, "BCa", 0.95)
+        np.testing.assert_allclose(r.bca, (bca.low, bca.high), rtol=1e-12)
