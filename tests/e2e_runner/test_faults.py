@@ -167,6 +167,14 @@ def test_daily_quota_stops_one_model_while_the_other_finishes(runs: Path) -> Non
     manifest = json.loads((runs / "q" / "manifest.json").read_text())
     assert manifest["status"] == "stopped"
 
+    # next day: the same command sends only what the stopped model still owes
+    with ScriptedServer(lambda hit: openai_ok("A", model=hit.model)) as server:
+        argv = eval_argv(runs, "q", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1")
+        again = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert again.returncode == 0, again.stderr
+    assert {h.model for h in server.hits} == {"gpt-4.1"} and len(server.hits) == n_cases
+    assert json.loads((runs / "q" / "manifest.json").read_text())["status"] == "finished"
+
 
 def test_gemini_daily_quota_stops_that_model_only(runs: Path) -> None:
     per_day = {
