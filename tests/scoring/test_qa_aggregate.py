@@ -156,6 +156,8 @@ def test_bad_values_are_named() -> None:
         aggregate_cases(idx, tasks, in_u2, ok["correct"], ok["error"], np.r_[np.zeros((2, 10)), np.full((1, 10), 0.5)])
     with pytest.raises(ValueError, match=r"dataset_index\[1\] is not a whole number"):
         aggregate_cases([0, 1.5, 2], tasks, in_u2, ok["correct"], ok["error"], ok["bleu"])
+    with pytest.raises(ValueError, match=r"dataset_task\[1\] = -1 is not a task code"):
+        aggregate_cases(idx, np.array([0, -1, 6], np.int8), in_u2, ok["correct"], ok["error"], ok["bleu"])
     with pytest.raises(ValueError, match="tolerance"):
         aggregate_cases(idx, tasks, in_u2, ok["correct"], ok["error"], ok["bleu"], tolerance=float("nan"))
 

@@ -114,6 +114,10 @@ def aggregate_cases(
         raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
     if not (np.isfinite(tolerance) and tolerance >= 0):
         raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
+    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
+    bad_task = np.flatnonzero((tasks < 0) | (tasks > 7))
+    if len(bad_task):  # checked here too: the core reads int8 as u8 and would report -1 as 255
+        raise ValueError(f"dataset_task[{bad_task[0]}] = {tasks[bad_task[0]]} is not a task code 0..7")
     idx = _as(dataset_index, np.int32, "dataset_index", 1)
     n = idx.shape[0]
     corr = _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1)
@@ -121,7 +125,7 @@ def aggregate_cases(
     stats = _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2)
     out = _core.aggregate_cases(
         idx,
-        _as(dataset_task, np.int8, "dataset_task", 1),
+        tasks,
         _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
         corr,
         err,
