@@ -197,3 +197,30 @@ def test_lone_surrogates_are_named() -> None:
         corpus_bleu(["a", "b"], [["a"], ["x", "y\udcff"]])
     with pytest.raises(ValueError, match=r"hyps\[0\] contains a lone surrogate U\+D800"):
         sentence_bleu(["\ud800"], ["a"], flavor="coco")
+
+
+def _code_points() -> list[str]:
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+
+
+def test_every_cased_code_point_and_random_code_points() -> None:
+    """Lowercasing must be Python's str.lower (Unicode version, final sigma, İ) and whitespace Python's
+    str.split set, for every character Python considers cased or whitespace, and for random ones."""
+    points = _code_points()
+    cased = [c for c in points if c.lower() != c or c.upper() != c]
+    spaces = [c for c in points if c.isspace()]
+    hyps = ["a " + c + " b" + c + "c " + c + c for c in cased]
+    hyps += ["ΣΑΣ", "ΑΣ Β", "aΣ.", "aΣ\u0301 b", "a'Σ", "a\u00adΣ", "aΣ1"]
+    hyps += ["a" + s + "b" + s for s in spaces] + [s + "a.-" + s + "\n" for s in spaces] + ["a-\n" + s + "b" for s in spaces]
+    rng = random.Random(12)
+    pool = rng.sample(points, 3000) + spaces + list(".,-&;<>\n") + cased[:200]
+    hyps += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
+    refs = [h.lower() if i % 2 else "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+            for i, h in enumerate(hyps)]
+    for tokenize in ("13a", "none"):
+        for lowercase in (False, True):
+            metric = BLEU(tokenize=tokenize, lowercase=lowercase)
+            expect = np.array(metric._extract_corpus_statistics(hyps, [refs]), dtype=np.int64)
+            got = bleu_stats(hyps, refs, tokenize=tokenize, lowercase=lowercase)
+            bad = np.flatnonzero((got != expect).any(axis=1))
+            assert len(bad) == 0, (tokenize, lowercase, [hyps[i] for i in bad[:3]])

@@ -148,3 +148,15 @@ def test_lone_surrogates_are_named() -> None:
         rouge(["a", "b\ud800"], ["a", "b"])
     with pytest.raises(ValueError, match=r"refs\[0\]\[0\] contains a lone surrogate"):
         rouge(["a"], ["\udc80"], flavor="coco")
+
+
+def test_random_code_points() -> None:
+    rng = random.Random(4)
+    points = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    pool = [chr(c) for c in rng.sample(points, 4000)] + list("abcdefg0123456789 \n\t") * 30 + ["running", "KİD", "\u212a"]
+    def text() -> str:
+        return "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+    pairs = [(text(), [text()]) for _ in range(1500)]
+    _assert_equal_to_rouge_score(pairs, stemmer=True, types=["rouge1", "rouge2", "rougeL", "rougeLsum"])
+    got = rouge([h for h, _ in pairs], [r for _, r in pairs], flavor="coco")["rougeL"].fmeasure
+    np.testing.assert_allclose(got, [Rouge().calc_score([h], r) for h, r in pairs], rtol=0, atol=1e-12)
