@@ -60,6 +60,8 @@ class Action:
     delay: float = 0.0
     #: send the headers and this many bytes of body, then reset the connection (-1: reset before the headers)
     reset_after: int | None = None
+    #: send the headers and this many bytes of body, go silent for ``delay`` seconds, then the rest
+    stall_after: int | None = None
 
     @classmethod
     def json(cls, status: int, doc: Any, **kw: Any) -> Action:
@@ -162,6 +164,15 @@ class ScriptedServer:
                 self.connections.add(hit.peer)
         try:
             action = self.script(hit)
+            if action.stall_after is not None:
+                response = web.StreamResponse(status=action.status, headers=action.headers)
+                response.content_type = action.content_type
+                response.content_length = len(action.body)
+                await response.prepare(request)
+                await response.write(action.body[: action.stall_after])
+                await asyncio.sleep(action.delay)
+                await response.write(action.body[action.stall_after :])
+                return response
             if action.delay:
                 await asyncio.sleep(action.delay)
             if action.reset_after is not None and action.reset_after < 0:
@@ -206,6 +217,10 @@ class ScriptedServer:
         self.port = server.sockets[0].getsockname()[1]
         ready.set()
         loop.run_forever()
+        pending = asyncio.all_tasks(loop)  # handlers still sleeping in a hang: end them quietly
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(runner.cleanup())
         loop.close()
 

@@ -257,3 +257,26 @@ def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert kinds(runs / "safe") == {"content_filtered": 13}
     assert all(len(h) == 1 for h in server.by_identity().values())  # never retried
+
+
+def test_body_that_stalls_mid_way_is_a_timeout_then_recovers(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    config.write_text("[defaults]\nfirst_byte_timeout = 0.4\n")
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    def script(hit: Hit) -> Action:
+        with lock:
+            first = hit.identity not in seen
+            seen.add(hit.identity)
+        action = openai_ok("B")
+        if first:  # headers and half the JSON, then silence past the read timeout
+            action.stall_after, action.delay = len(action.body) // 2, 3.0
+        return action
+
+    with ScriptedServer(script) as server:
+        argv = eval_argv(runs, "stall", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert kinds(runs / "stall") == {"timeout": len(seen), "ok": len(seen)}
+    assert all(len(h) == 2 for h in server.by_identity().values())
