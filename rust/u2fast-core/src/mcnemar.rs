@@ -89,6 +89,11 @@ pub fn binom_half_cdf(k: u64, n: u64) -> f64 {
     terms.iter().rev().sum()
 }
 
+/// Cephes' `MAXLOG`, `ln(f64::MAX)`, the underflow guard of its incomplete gamma functions.
+const MAXLOG: f64 = 7.097_827_128_933_84e2;
+/// lnΓ(½) = ln √π.
+const LN_GAMMA_HALF: f64 = 0.572_364_942_924_700_1;
+
 /// Survival function of χ² with one degree of freedom.
 pub fn chi2_1_sf(x: f64) -> f64 {
     if x.is_nan() {
@@ -99,8 +104,6 @@ pub fn chi2_1_sf(x: f64) -> f64 {
     }
     // scipy's chi2.sf is Cephes igamc(½, x/2), which returns exactly 0 once the log of its leading
     // factor, ½·ln(x/2) − x/2 − lnΓ(½), is below −MAXLOG (x ≳ 1425); erfc would go on into subnormals.
-    const MAXLOG: f64 = 7.097_827_128_933_84e2;
-    const LN_GAMMA_HALF: f64 = 0.572_364_942_924_700_1;
     let half = x / 2.0;
     if 0.5 * half.ln() - half - LN_GAMMA_HALF < -MAXLOG {
         return 0.0;
