@@ -151,3 +151,23 @@ def test_max_cost_stops_spending_at_the_budget(runs: Path, tmp_path: Path) -> No
     assert 1 <= len(server.hits) < 13
     manifest = json.loads((runs / "cost" / "manifest.json").read_text())
     assert manifest["status"] == "stopped"
+
+
+def test_base_urls_and_keys_from_each_providers_environment_variables(runs: Path) -> None:
+    with ScriptedServer() as server:
+        env = cli_env(
+            OPENAI_API_KEY="sk-env-openai-0001",
+            OPENAI_BASE_URL=server.url + "/v1",
+            GOOGLE_API_KEY="g-env-google-0001",  # the other of Gemini's two variables
+            GOOGLE_GEMINI_BASE_URL=server.url,
+            ANTHROPIC_API_KEY="a-env-anthropic-01",
+            ANTHROPIC_BASE_URL=server.url,
+        )
+        models = ("openai:gpt-4.1", "gemini:gemini-2.5-flash", "anthropic:claude-sonnet-4-5")
+        proc = run_cli(eval_argv(runs, "env", *models, extra=["--quiet"]), env)
+    assert proc.returncode == 0, proc.stderr
+    by_path = {h.path.rsplit("/", 1)[-1]: h.headers for h in server.hits}
+    assert by_path["completions"]["authorization"] == "Bearer sk-env-openai-0001"
+    assert by_path["gemini-2.5-flash:generateContent"]["x-goog-api-key"] == "g-env-google-0001"
+    assert by_path["messages"]["authorization"] == "Bearer a-env-anthropic-01"
+    assert len(server.hits) == 3 * 13
