@@ -124,7 +124,21 @@ def _option_tables(dataset_id: str, options: tuple[str, ...]) -> tuple[tuple[Phr
     return cached_phrases(tuple(entries)), exact
 
 
+#: Robust extraction reads at most this much of an answer: its start (where a direct answer is) and
+#: its end (where a reasoning model states its conclusion). A 10 MB answer would otherwise take
+#: seconds to scan, for nothing.
+_HEAD, _TAIL = 12_000, 4_000
+
+
+def bounded(text: str) -> str:
+    """The part of a very long answer that robust parsing reads."""
+    if len(text) <= _HEAD + _TAIL:
+        return text
+    return text[:_HEAD] + "\n" + text[-_TAIL:]
+
+
 def parse_cla_robust(text: str, case: Case) -> Prediction:
+    text = bounded(text)
     options = case_options(case)
     if not options:
         return Prediction(case.case_id, None, parsed=False, reason="case has no option list")
@@ -164,7 +178,7 @@ _SECTOR_EXACT.update({loose_key(label): label for label in SECTOR_LABELS})
 
 
 def parse_seg_robust(text: str, case: Case) -> Prediction:
-    cleaned = clean_answer(text)
+    cleaned = clean_answer(bounded(text))
     if not cleaned:
         return Prediction(case.case_id, None, parsed=False, reason="empty answer")
     hit = _SECTOR_EXACT.get(loose_key(cleaned))
@@ -184,7 +198,7 @@ def _unit_of(case: Case) -> str:
 
 
 def parse_cve_robust(text: str, case: Case) -> Prediction:
-    result = extract_number(text, _unit_of(case))
+    result = extract_number(bounded(text), _unit_of(case))
     if result.value is None or not math.isfinite(result.value):
         return Prediction(case.case_id, None, parsed=False, reason=result.reason)
     return Prediction(case.case_id, result.value)
