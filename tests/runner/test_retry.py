@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
@@ -27,7 +27,7 @@ NOW = 1_800_000_000.0
         ({"retry-after": "1.5"}, 1.5),
         ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),
         (
-            {"Retry-After": format_datetime(datetime.fromtimestamp(NOW + 30, tz=timezone.utc), usegmt=True)},
+            {"Retry-After": format_datetime(datetime.fromtimestamp(NOW + 30, tz=UTC), usegmt=True)},
             30.0,
         ),
         (
@@ -43,7 +43,7 @@ NOW = 1_800_000_000.0
         (
             {
                 "anthropic-ratelimit-requests-reset": datetime.fromtimestamp(
-                    NOW + 12, tz=timezone.utc
+                    NOW + 12, tz=UTC
                 ).isoformat(),
                 "anthropic-ratelimit-requests-remaining": "0",
             },
@@ -64,7 +64,7 @@ def test_provider_waits_are_read_from_every_header_style(
 
 
 def test_a_date_in_the_past_means_no_wait() -> None:
-    past = format_datetime(datetime.fromtimestamp(NOW - 100, tz=timezone.utc), usegmt=True)
+    past = format_datetime(datetime.fromtimestamp(NOW - 100, tz=UTC), usegmt=True)
     assert parse_retry_after({"Retry-After": past}, NOW) == 0.0
 
 
@@ -91,11 +91,10 @@ def test_status_classes(status: int, body: bytes, kind: str | None) -> None:
 
 
 def test_transport_failures_are_classified() -> None:
-    import asyncio
 
     import aiohttp
 
-    assert classify_exception(asyncio.TimeoutError()).kind == "timeout"
+    assert classify_exception(TimeoutError()).kind == "timeout"
     assert classify_exception(aiohttp.ServerDisconnectedError()).kind == "connection"
     assert classify_exception(ConnectionResetError("reset by peer")).kind == "connection"
 

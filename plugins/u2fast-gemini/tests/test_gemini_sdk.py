@@ -20,7 +20,7 @@ from u2fast.testing import FakeProvider
 from u2fast.types import GenerationParams
 
 genai = pytest.importorskip("google.genai", reason="the google-genai SDK (test-only, requirements-dev.txt) is not installed")
-from google.genai import types
+types = pytest.importorskip("google.genai.types")
 
 KEY = "g-sdk-parity-0001"
 

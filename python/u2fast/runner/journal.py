@@ -9,6 +9,7 @@ kill during a write, is tolerated when reading and cut off before appending agai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Iterator
@@ -197,8 +198,6 @@ class JournalWriter:
 
     async def aclose(self) -> None:
         if self._sync_task is not None:
-            try:
+            with contextlib.suppress(OSError, asyncio.CancelledError):
                 await asyncio.shield(self._sync_task)
-            except (OSError, asyncio.CancelledError):
-                pass
         self.close()
