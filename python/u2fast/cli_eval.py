@@ -102,20 +102,27 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
 
 def build_model_runs(prepared: PreparedRun, args: argparse.Namespace, config: EvalConfig | None) -> list[ModelRun]:
     """Limits per model: command-line values, overridden by the config file where it says more."""
-    from .runner import Limits, ModelRun, price_for
+    from .runner import Limits, ModelRun, price_for, provider_key
 
     base = Limits()
     cli_limits = {"concurrency": args.concurrency, "rpm": args.rpm, "tpm": args.tpm, "max_attempts": args.max_attempts}
     base = dataclasses.replace(base, **{k: v for k, v in cli_limits.items() if v is not None})
+    given = {k: v for k, v in cli_limits.items() if v is not None}
     runs = []
     for choice in prepared.models:
         limits = config.limits_for(choice.name, base) if config else base
         # flags given on this command line beat the file
-        limits = dataclasses.replace(limits, **{k: v for k, v in cli_limits.items() if v is not None})
+        limits = dataclasses.replace(limits, **given)
+        # models of one adapter on one base URL and key share its in-flight and rate limits (issue 4)
+        adapter_name = choice.name.split(":", 1)[0]
+        shared = config.provider_limits_for(adapter_name, base) if config else base
+        shared = dataclasses.replace(shared, **given)
         override = config.price_for(choice.name) if config else None
         price = override or price_for(choice.name, choice.info.prices)
         runs.append(ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
-                             limits=limits, price=price, needs_images=choice.info.needs_images))
+                             limits=limits, price=price, needs_images=choice.info.needs_images,
+                             provider_key=provider_key(adapter_name, choice.settings.base_url, choice.settings.api_key),
+                             provider_limits=shared))
     return runs
 
 

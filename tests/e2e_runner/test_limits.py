@@ -92,7 +92,9 @@ def test_config_file_limits_per_provider_and_model(runs: Path, tmp_path: Path) -
         argv = eval_argv(runs, "cfg", "openai:gpt-4.1", "openai:gpt-4o", extra=["--config", str(config), "--quiet"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
-    assert server.peak_by_model == {"gpt-4.1": 4, "gpt-4o": 1}
+    # the provider's 4 are shared by both models (one key, one URL); gpt-4o's own 1 holds it alone
+    assert server.peak_in_flight == 4
+    assert server.peak_by_model["gpt-4o"] == 1 and server.peak_by_model["gpt-4.1"] <= 4
     # adapter options reach the wire of that model only
     details = {
         (h.model, part["image_url"].get("detail"))
@@ -101,6 +103,35 @@ def test_config_file_limits_per_provider_and_model(runs: Path, tmp_path: Path) -
         if part["type"] == "image_url"
     }
     assert details == {("gpt-4.1", None), ("gpt-4o", "low")}
+
+
+def test_two_models_on_one_key_share_the_concurrency_flag(runs: Path) -> None:
+    with ScriptedServer(slow_ok(0.15)) as server:
+        argv = eval_argv(
+            runs, "shared", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1",
+            extra=["--concurrency", "3", "--quiet"],
+        )
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert server.peak_in_flight == 3  # in flight per provider, not per model
+    assert set(server.peak_by_model) == {"gpt-4.1", "gpt-4o"}
+
+
+def test_models_on_different_keys_do_not_share(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    with ScriptedServer(slow_ok(0.3)) as server:
+        config.write_text(
+            f'[providers.openai]\nbase_url = "{server.url}/v1"\n'
+            '[models."openai:gpt-4o"]\napi_key = "sk-second-key-0000000000002"\n'
+        )
+        argv = eval_argv(
+            runs, "keys", "openai:gpt-4.1", "openai:gpt-4o",
+            extra=["--config", str(config), "--concurrency", "2", "--quiet"],
+        )
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    assert server.peak_by_model == {"gpt-4.1": 2, "gpt-4o": 2}
+    assert server.peak_in_flight > 2
 
 
 def test_command_line_beats_the_config_file(runs: Path, tmp_path: Path) -> None:

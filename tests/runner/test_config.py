@@ -45,6 +45,14 @@ def test_model_settings_win_over_provider_and_defaults(tmp_path: Path) -> None:
     assert config.api_key_for("openai:gpt-4.1", {"MY_OPENAI_KEY": "sk-x"}) == "sk-x"
 
 
+def test_provider_limits_leave_out_the_model_tables(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    shared = config.provider_limits_for("openai", Limits(first_byte_timeout=30))
+    # defaults and [providers.openai] only: gpt-4.1's concurrency 64 and tpm bound gpt-4.1 alone
+    assert (shared.concurrency, shared.rpm, shared.tpm, shared.first_byte_timeout) == (8, 500.0, None, 30)
+    assert config.provider_limits_for("gemini").rpm is None
+
+
 def test_missing_key_variable_is_named(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD))
     with pytest.raises(ConfigError, match="MY_OPENAI_KEY"):

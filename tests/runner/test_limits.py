@@ -21,13 +21,15 @@ def test_a_request_bigger_than_the_burst_still_goes_when_the_bucket_is_full() ->
     assert bucket.reserve(0.0, 100.0, 100.0) == pytest.approx(50.0)
 
 
-def simulate(limit_rps: float, seconds: float, configured: float | None) -> tuple[int, int, AdaptiveRate]:
+def simulate(
+    limit_rps: float, seconds: float, configured: float | None, overshoot: float = 4.0
+) -> tuple[int, int, AdaptiveRate]:
     """A client sending as fast as AIMD allows into a provider that allows ``limit_rps``."""
     aimd = AdaptiveRate(configured)
     sender = RateReservation(burst_s=1.0)
     provider = RateReservation(burst_s=1.0)
     t, ok, limited = 0.0, 0, 0
-    desire = 4 * limit_rps  # what the client would send unthrottled
+    desire = overshoot * limit_rps  # what the client would send unthrottled
     while t < seconds:
         rate = aimd.current(t)
         t += max(sender.reserve(t, 1.0, min(rate or desire, desire)), 1.0 / desire)
@@ -76,5 +78,58 @@ def test_observed_rate_is_right_from_the_first_second() -> None:
     for i in range(50):  # 100 requests per second for half a second
         aimd.note_send(10.0 + i * 0.01)
     assert aimd.observed(10.5) == pytest.approx(100.0, rel=0.15)
-    aimd.on_rate_limited(10.5, 1.0)
+    # a third of the last half second's requests came back 429: enough to cut
+    assert any(aimd.on_rate_limited(10.5, 1.0) for _ in range(17))
     assert aimd.ceiling == pytest.approx(100.0, rel=0.15)
+
+
+def test_an_occasional_429_does_not_cut_the_rate() -> None:
+    aimd = AdaptiveRate(100.0)
+    for i in range(200):  # 100 requests per second for two seconds, one in twenty refused
+        aimd.note_send(10.0 + i * 0.01)
+        if i % 20 == 19:
+            assert not aimd.on_rate_limited(10.0 + i * 0.01, 1.0)
+    assert aimd.current(12.0) == 100.0 and aimd.decreases == 0
+
+
+def test_without_a_configured_rate_recovery_is_paced_by_the_cut_level_not_the_opening_burst() -> None:
+    aimd = AdaptiveRate(None)
+    for i in range(100):  # an opening burst of 1000 requests per second
+        aimd.note_send(i * 0.001)
+    assert any(aimd.on_rate_limited(0.1, None) for _ in range(50))
+    first = aimd.current(0.1)
+    assert first is not None and aimd.ceiling > 500
+    for i in range(400):  # then 10 per second, half refused: the rate is cut again
+        t = 2.0 + i * 0.1
+        aimd.note_send(t)
+        if i % 2 and aimd.current(t) is not None:
+            aimd.on_rate_limited(t, None)
+    cut = aimd.current(42.0)
+    assert cut is not None and cut < 20
+    # one second later it has climbed by a tenth of the level it was cut from, not of the ceiling
+    later = aimd.current(43.0)
+    assert later is not None and cut < later <= cut + 0.1 * 20
+
+
+def test_aimd_far_below_the_sent_rate_without_a_configured_rate() -> None:
+    # a client able to send ten times the provider's limit, no --rpm, 429s without a wait
+    ok, limited, _ = simulate(limit_rps=50.0, seconds=120.0, configured=None, overshoot=10.0)
+    assert ok >= 0.9 * 50.0 * 120.0
+    assert limited <= 0.3 * (ok + limited)  # was 57% when recovery was paced by the opening burst
+
+
+def test_after_a_long_storm_the_rate_comes_back_within_about_a_minute() -> None:
+    aimd = AdaptiveRate(None)
+    for i in range(100):  # the opening second at 100 requests per second, all refused
+        aimd.note_send(i * 0.01)
+        aimd.on_rate_limited(i * 0.01, None)
+    t = 1.0
+    while t < 61.0:  # then a minute of nothing but 429s at whatever rate is allowed
+        aimd.note_send(t)
+        aimd.on_rate_limited(t, None)
+        t += 1.0 / (aimd.current(t) or 100.0)
+    low = aimd.current(t)
+    assert low is not None and low < 1.0 and aimd.ceiling > 10
+    # the storm is over: back to the full rate within about a minute, not creeping up by a
+    # tenth of the floor per second
+    assert aimd.current(t + 90.0) is None

@@ -29,6 +29,7 @@ def test_runner_surface_is_locked() -> None:
             "load_config",
             "EvalConfig",
             "ModelConfig",
+            "provider_key",
         ]
     )
     for name in runner.__all__:

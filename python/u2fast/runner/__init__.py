@@ -9,7 +9,9 @@
   error records are retried. Every finished attempt is appended to the journal.
 - ``run`` is the synchronous wrapper (Ctrl-C flushes the journal and says how to resume).
 - ``request_key`` is the journal key recipe; ``read_journal`` reads a journal back (ok wins).
-- ``load_config`` reads per-model limits from TOML; ``estimate_run`` is the dry run.
+- ``load_config`` reads per-provider and per-model limits from TOML; ``estimate_run`` is the dry run.
+- Models with the same ``ModelRun.provider_key`` (``provider_key(adapter, base_url, api_key)``)
+  share their endpoint's in-flight limit, rate buckets and AIMD state (``provider_limits``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from .journal import iter_journal, read_journal
     from .keys import request_key
     from .limits import Clock, Limits, SystemClock
+    from .plan import provider_key
     from .progress import Progress
 
 # Names load on first use: reading a journal or computing a key (``u2fast score``, ``u2fast report``)
@@ -39,6 +42,7 @@ _WHERE = {
     "request_key": "keys",
     "Clock": "limits", "Limits": "limits", "SystemClock": "limits",
     "Progress": "progress",
+    "provider_key": "plan",
 }
 
 
@@ -73,6 +77,7 @@ __all__ = [
     "iter_journal",
     "load_config",
     "price_for",
+    "provider_key",
     "read_journal",
     "request_key",
     "run",

@@ -11,7 +11,7 @@
     api_key_env = "OPENAI_API_KEY"
 
     [models."openai:gpt-4.1"]       # one model; wins over the two above
-    concurrency = 64
+    concurrency = 8
     tpm = 200000
     base_url = "https://api.openai.com/v1"
     price = { input = 2.0, output = 8.0 }   # USD per million tokens
@@ -19,18 +19,22 @@
 
 A key may be given inline (``api_key``) but is never written anywhere by u2fast; prefer
 ``api_key_env``.
+
+``concurrency``, ``rpm`` and ``tpm`` from ``[defaults]`` and ``[providers.x]`` are shared by every
+model of that provider sent to the same base URL with the same key (``provider_limits_for``); a
+``[models]`` table adds a limit for that model alone, within the shared one (both apply), so it
+can hold one model tighter but not give it more than its provider allows.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from ..adapters.base import Price
 from ..errors import ConfigError
@@ -88,6 +92,17 @@ class EvalConfig:
             return dataclasses.replace(base or Limits(), **values)
         except ValueError as exc:
             raise ConfigError(f"{self.path or 'config'}: {model}: {exc}") from None
+
+    def provider_limits_for(self, adapter: str, base: Limits | None = None) -> Limits:
+        """``base`` overridden by defaults, then the provider's table: the limits that every model of
+        the adapter on one endpoint shares (the ``[models]`` tables do not enter)."""
+        values: dict[str, Any] = dict(self.defaults.limits)
+        if adapter in self.providers:
+            values.update(self.providers[adapter].limits)
+        try:
+            return dataclasses.replace(base or Limits(), **values)
+        except ValueError as exc:
+            raise ConfigError(f"{self.path or 'config'}: providers.{adapter}: {exc}") from None
 
     def _last(self, model: str, name: str) -> Any:
         value = None

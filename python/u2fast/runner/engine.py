@@ -3,6 +3,8 @@
 One asyncio loop. Per model, ``concurrency`` workers pull requests one at a time from a shared
 iterator (so nothing is queued or encoded ahead of the work in flight) and own a request until it
 is finished: sent, retried after the wait its error calls for, journalled on every attempt.
+Models of one provider endpoint (``ModelRun.provider_key``) share its in-flight slots, rate
+buckets and AIMD state; a model's own tighter rpm/tpm is a second bucket in front of those.
 One aiohttp session per provider, shared by that provider's models.
 """
 
@@ -29,7 +31,7 @@ from .attempt import call_http, call_local
 from .cost import Budget, ModelStats, cost_of
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
-from .limits import Clock, ModelLimiter, SystemClock
+from .limits import Clock, Limits, ModelLimiter, ProviderLimiter, SystemClock, shared_limits
 from .plan import ModelRun, RunOutcome, SessionFactory, default_session
 from .retry import RETRYABLE, STOPS_MODEL, retry_delay
 from .secrets import Redactor
@@ -44,13 +46,21 @@ __all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "loop_
 STOP_REASONS = {"quota_exhausted": "quota", "auth": "auth"}
 
 
+def _tighter(mine: float | None, shared: float | None) -> bool:
+    """Whether a model's own rate limit bounds it more than its endpoint's does."""
+    return mine is not None and (shared is None or mine < shared)
+
+
 class _ModelState:
     def __init__(self, run: ModelRun, pending: list[Request], stats: ModelStats, clock: Clock) -> None:
         self.run = run
         self.pending: Iterator[Request] = iter(pending)
         self.stats = stats
         self.clock = clock
-        self.limiter = ModelLimiter(run.limits, clock)
+        #: The endpoint's shared limiter (set once every model is known) and this model's own
+        #: buckets, only where its rpm/tpm is tighter than the endpoint's.
+        self.provider: ProviderLimiter | None = None
+        self.own_rates: ModelLimiter | None = None
         self.stopped: str | None = None
         self.redactor = Redactor()
         self.sleepers: set[asyncio.Task[Any]] = set()
@@ -59,6 +69,7 @@ class _ModelState:
         self.urls: dict[str, yarl.URL | str] = {}
         #: Token estimates are only needed for a token rate or a price (budget, dry run).
         self.needs_estimate = run.limits.tpm is not None or run.price is not None
+        self.counts_tokens = run.limits.tpm is not None
         self.mean_output = 0.0
         #: Input tokens the provider counted and what we estimated for the same answers: the
         #: budget's estimate is scaled up when the provider counts more than the adapter guessed.
@@ -133,6 +144,28 @@ class _Engine:
                 if run.needs_images:
                     self.encoder.plan(request.images)
             self.states.append(_ModelState(run, pending, stats, clock))
+        self._share_limits(clock)
+
+    def _share_limits(self, clock: Clock) -> None:
+        groups: dict[str, list[_ModelState]] = {}
+        for state in self.states:
+            key = state.run.provider_key
+            groups.setdefault(f"model:{state.run.name}" if key is None else f"provider:{key}", []).append(state)
+        for members in groups.values():
+            own = [m.run.limits for m in members]
+            limits = shared_limits(own, [m.run.provider_limits for m in members if m.run.provider_limits])
+            workers = sum(min(m.run.limits.concurrency, m.stats.remaining) for m in members)
+            provider = ProviderLimiter(limits, clock, workers)
+            for state in members:
+                state.provider = provider
+                mine = state.run.limits
+                rpm = mine.rpm if _tighter(mine.rpm, limits.rpm) else None
+                tpm = mine.tpm if _tighter(mine.tpm, limits.tpm) else None
+                if rpm is not None or tpm is not None:
+                    # a static bucket: AIMD acts on the endpoint's rate, which this one sits under
+                    state.own_rates = ModelLimiter(Limits(rpm=rpm, tpm=tpm, burst_s=mine.burst_s), clock)
+                state.counts_tokens = limits.tpm is not None or tpm is not None
+                state.needs_estimate = state.counts_tokens or state.run.price is not None
 
     # ------------------------------------------------------------------ plumbing
 
@@ -239,18 +272,10 @@ class _Engine:
                 if not self.budget.reserve(estimate):
                     self._stop_all("budget")
                     return
-                await state.limiter.acquire(
-                    tokens + request.params.max_tokens if limits.tpm else 0, sleep=state.sleep_unless_stopped
-                )
-                if state.stopped is not None:
-                    self.budget.settle(estimate, 0.0)
+                sent = await self._send(state, request, images, tokens, estimate)
+                if sent is None:
                     return
-                started = self.clock.now()
-                state.stats.in_flight += 1
-                try:
-                    reply = await self._call(state, request, images)
-                finally:
-                    state.stats.in_flight -= 1
+                reply, started = sent
                 completion = self._completion(state, request, reply, prior + attempt, started)
                 cost = cost_of(completion.usage, state.run.price)
                 self.budget.settle(estimate, cost)
@@ -271,7 +296,8 @@ class _Engine:
                 if error.kind not in RETRYABLE or attempt == limits.max_attempts:
                     break
                 if error.kind == "rate_limited":
-                    state.limiter.on_rate_limited(error.retry_after)
+                    assert state.provider is not None
+                    state.provider.rates.on_rate_limited(error.retry_after)
                 if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
                     self._stop(state, "quota")
                     return
@@ -282,6 +308,37 @@ class _Engine:
         finally:
             if needs_images:
                 self.encoder.release(request.images)
+
+    async def _send(
+        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float
+    ) -> tuple[Reply, float] | None:
+        """One call through the model's own buckets, then the endpoint's slot and buckets; None
+        when the model was stopped while waiting (the budget reservation is then given back)."""
+        provider = state.provider
+        assert provider is not None
+        token_cost = tokens + request.params.max_tokens if state.counts_tokens else 0
+        sleep = state.sleep_unless_stopped
+        if state.own_rates is not None:  # before taking a shared slot: this wait is ours alone
+            await state.own_rates.acquire(token_cost, sleep=sleep)
+        slots = provider.slots
+        if slots is not None:
+            await slots.acquire()
+        try:
+            if state.stopped is None:
+                await provider.rates.acquire(token_cost, sleep=sleep)
+            if state.stopped is not None:
+                self.budget.settle(estimate, 0.0)
+                return None
+            started = self.clock.now()
+            state.stats.in_flight += 1
+            try:
+                reply = await self._call(state, request, images)
+            finally:
+                state.stats.in_flight -= 1
+        finally:
+            if slots is not None:
+                slots.release()
+        return reply, started
 
     def _completion(
         self, state: _ModelState, request: Request, reply: Reply, attempt: int, started: float

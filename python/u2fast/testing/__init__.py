@@ -29,7 +29,8 @@ and ``/chat/completions``; Gemini ``POST /v1/models/{model}:generateContent`` an
   (429, daily quota, 500/503/529, hang past the client's timeout, connection reset, malformed
   JSON, empty choices, a 10 MB body, 401, 400, content filter, an error echoing the key).
 - ``fake.received()`` lists every request as received (wire, path, headers, model, prompt text,
-  images, and the decoded body with ``keep_bodies=True``); ``fake.counts`` counts them by outcome.
+  images, and the decoded body with ``keep_bodies=True``); ``fake.counts`` counts them by outcome;
+  ``fake.peak_in_flight`` is the most requests it was handling at once (``fake.in_flight`` now).
 
 ``python -m u2fast.testing --port 8000 --latency 0.5`` serves one from the command line.
 ``ChatCompletionsAdapter`` is a minimal OpenAI-wire adapter for exercising the runner.

@@ -118,6 +118,9 @@ class FakeProvider:
         #: what happened, by name: "requests", "answered", "limited" (429 from the rate limit) and each fault
         self.counts: Counter[str] = Counter()
         self._seen: Counter[tuple[str, str, str, tuple[int, ...]]] = Counter()
+        #: requests being handled now, and the most at once (a client's concurrency, seen from here)
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -221,6 +224,16 @@ class FakeProvider:
         return await self._handle(request, "anthropic", None)
 
     async def _handle(self, request: web.Request, wire: str, path_model: str | None) -> web.StreamResponse:
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer(request, wire, path_model)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    async def _answer(self, request: web.Request, wire: str, path_model: str | None) -> web.StreamResponse:
         raw = await request.read()
         now = time.monotonic()
         with self._lock:
@@ -316,7 +329,7 @@ class FakeProvider:
 
     # ------------------------------------------------------------------ inspection
 
-    def received(self, *, fault: str | None | bool = True) -> list[ReceivedRequest]:
+    def received(self, *, fault: str | bool | None = True) -> list[ReceivedRequest]:
         """Recorded requests; ``fault=None`` only the answered ones, a name only those with that fault."""
         with self._lock:
             items = list(self.requests)
