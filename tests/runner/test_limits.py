@@ -111,11 +111,30 @@ def test_without_a_configured_rate_recovery_is_paced_by_the_cut_level_not_the_op
     assert later is not None and cut < later <= cut + 0.1 * 20
 
 
-def test_aimd_far_below_the_sent_rate_without_a_configured_rate() -> None:
-    # a client able to send ten times the provider's limit, no --rpm, 429s without a wait
-    ok, limited, _ = simulate(limit_rps=50.0, seconds=120.0, configured=None, overshoot=10.0)
+@pytest.mark.parametrize(("overshoot", "most_refused"), [(10.0, 0.2), (80.0, 0.35)])
+def test_aimd_far_below_the_sent_rate_without_a_configured_rate(overshoot: float, most_refused: float) -> None:
+    # a client able to send 10x / 80x the provider's limit, no --rpm, 429s without a wait; with one
+    # 0.7 cut per second from the opening burst and recovery paced by it, 57% / 79% were refused
+    ok, limited, _ = simulate(limit_rps=50.0, seconds=120.0, configured=None, overshoot=overshoot)
     assert ok >= 0.9 * 50.0 * 120.0
-    assert limited <= 0.3 * (ok + limited)  # was 57% when recovery was paced by the opening burst
+    assert limited <= most_refused * (ok + limited)
+
+
+def test_when_most_requests_are_refused_the_cut_goes_to_about_the_share_that_got_through() -> None:
+    aimd = AdaptiveRate(None)
+    caps = []
+    for i in range(200):  # 100 requests per second for two seconds, nine in ten refused
+        t = i * 0.01
+        aimd.note_send(t)
+        before = aimd.current(t)
+        if i % 10 and aimd.on_rate_limited(t, None):
+            caps.append((before, aimd.current(t)))
+    assert len(caps) == 2
+    # the first cut comes as soon as 429s pass a fifth of what was sent (one 0.7 step); the second,
+    # after the cool-down with nine in ten refused, goes straight down to about a tenth
+    (_, first), (before, second) = caps
+    assert first is not None and before is not None and second is not None
+    assert second <= 0.15 * before
 
 
 def test_after_a_long_storm_the_rate_comes_back_within_about_a_minute() -> None:

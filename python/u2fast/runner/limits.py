@@ -118,8 +118,9 @@ class RateReservation:
 class AdaptiveRate:
     """The AIMD part: the request rate a provider endpoint currently allows, after 429s.
 
-    A 429 cuts the allowed rate to ``decrease`` times what was being sent, but only when 429s are
-    a large share (``cut_share``) of what was sent lately, and at most once per cool-down (the
+    A 429 cuts the allowed rate to ``decrease`` times what was being sent (or to the share that got
+    through, when that is less), but only when 429s are a large share (``cut_share``) of what was
+    sent lately, and at most once per cool-down (the
     provider's Retry-After, 1 to 10 s), so one burst of 429s counts once and the odd 429 a busy
     provider sends at any rate costs nothing. The rate then climbs back by ``recover_per_s`` of the
     level it was cut from, per second; once past that level it grows by ``recover_per_s`` of itself
@@ -205,7 +206,8 @@ class AdaptiveRate:
         """Count a 429 and lower the allowed rate if they are frequent; returns whether it was lowered."""
         self._limited = self._limited * math.exp(-max(0.0, now - self._limited_at) / self._SHARE_TAU) + 1.0
         self._limited_at = max(self._limited_at, now)
-        if now < self._cooldown_until or self.limited_share(now) < self.cut_share:
+        share = self.limited_share(now)
+        if now < self._cooldown_until or share < self.cut_share:
             return False
         current = self.current(now)
         observed = self.observed(now)
@@ -213,7 +215,9 @@ class AdaptiveRate:
         base = min(candidates) if candidates else 1.0
         if self.configured is None:
             self.ceiling = max(self.ceiling, base)
-        self.cap = max(self.floor, self.decrease * base)
+        # Most requests refused: the limit is far below what was sent, so cut to about the share
+        # that got through instead of taking one 0.7 step per cool-down down from the opening burst.
+        self.cap = max(self.floor, min(self.decrease, 1.0 - min(share, 0.95)) * base)
         self._cut_from = base
         self._cap_at = now
         self._cooldown_until = now + max(1.0, min(retry_after or 0.0, 10.0))
