@@ -35,8 +35,9 @@ def _ranked(scores: RunScores) -> list[ModelScores]:
 
 
 def _title(scores: RunScores) -> str:
-    ci = f", {round(scores.confidence * 100)}% {scores.interval_method} CI" if scores.n_resamples else ""
-    return f"U2-Bench leaderboard ({scores.mode} scoring{ci})"
+    method = {"bca": "BCa", "percentile": "percentile"}.get(scores.interval_method, scores.interval_method)
+    ci = f", {round(scores.confidence * 100)}% {method} CI" if scores.n_resamples else ""
+    return f"U2-Bench leaderboard, {scores.mode}{ci}"
 
 
 def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
