@@ -226,3 +226,16 @@ def test_resume_asks_again_for_a_url_secret_it_did_not_store(tmp_path: Path, cap
     assert main(["eval", "--quiet", "--resume", str(run)]) == 2
     assert "give it again" in capsys.readouterr().err
     assert main(["eval", "--quiet", "--resume", str(run), "--base-url", url]) == 0
+
+
+def test_alternative_parser_is_selectable(sample_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["plugins", "--json"]) == 0
+    parsers = {(p["task"], p["name"]) for p in json.loads(capsys.readouterr().out)["parsers"]}
+    assert ("DD", "intern-options") in parsers
+    assert main(["score", str(sample_run), "--json", "--bootstrap", "0", "--parser", "DD=intern-options"]) == 0
+    assert json.loads(capsys.readouterr().out)["models"]["random:uniform"]["tasks"]["DD"]["n"] > 0
+    assert main(["score", str(sample_run), "--parser", "DD=nonexistent"]) == 4
+    assert "unknown parser 'nonexistent' for task DD" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["score", str(sample_run), "--parser", "DD"])

@@ -25,6 +25,14 @@ __all__ = ["main", "build_parser"]
 _BBOX_FORMATS = ("auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px")
 
 
+def parser_choice(value: str) -> tuple[str, str]:
+    """``TASK=NAME`` for --parser."""
+    task, sep, name = value.partition("=")
+    if not sep or not task.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected TASK=NAME (e.g. DD=intern-options), got {value!r}")
+    return task.strip().upper(), name.strip()
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -68,6 +76,8 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")
     g = p.add_argument_group("scoring and output")
     g.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    g.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
+                   help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     g.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap resamples for the intervals (0: none)")
     g.add_argument("--quiet", action="store_true", help="no progress output")
@@ -83,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="(re)score a run folder", description="Score a run folder and print the leaderboard.")
     p.add_argument("run", type=Path, help="the run folder (runs/<name>)")
     p.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    p.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
+                   help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--seed", type=int, default=0)
@@ -123,7 +135,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")
-    scores = score_run(args.run, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap,
+    scores = score_run(args.run, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, parsers=dict(args.parser),
                                                 confidence=args.confidence, seed=args.seed))
     if args.json:
         _print_json(scores)
@@ -205,7 +217,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     ]
     failures = [{"plugin": f.name, "error": f.error} for f in reg.failures]
     if args.json:
-        _print_json({"adapters": rows, "tasks": sorted(reg.tasks), "failed": failures})
+        parsers = [{"task": t, "name": n, "description": p.description} for (t, n), p in sorted(reg.parsers.items())]
+        _print_json({"adapters": rows, "tasks": sorted(reg.tasks), "parsers": parsers, "failed": failures})
         return 0
     from rich.console import Console
     from rich.table import Table

@@ -162,7 +162,8 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=args.max_cost,
                          max_side=args.max_side, seed=args.seed)
 
-    scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed))
+    scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed,
+                                                        parsers=dict(args.parser)))
     manifest = prepared.manifest
     manifest.status = "stopped" if outcome.stopped else "finished"
     manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")

@@ -77,9 +77,11 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     from .runner import read_journal
 
     manifest = read_manifest(run_dir)
+    registry = get_registry()
+    for task, name in options.parsers.items():
+        registry.parser(task, name)  # an unknown parser is a PluginError before any work
     records = read_cases(run_dir)
     journal = read_journal(run_dir / "journal.jsonl")
-    registry = get_registry()
     models = {}
     for model in manifest.models:
         models[model], _ = score_records(model, records, completions_for(records, model, journal), options, registry)
