@@ -15,12 +15,11 @@ decides; what newer models prefer).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
+from u2fast.adapters.http import check_base_url, check_known_options, first_env, require_api_key
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
@@ -75,14 +74,6 @@ MODELS = (
 _KNOWN_OPTIONS = ("auth", "anthropic_version", "temperature", "top_p", "thinking", "thinking_budget")
 
 
-def _first_env(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
 def _number(options: Mapping[str, Any], name: str, low: float, high: float) -> float | None:
     if name not in options:
         return None
@@ -93,9 +84,7 @@ def _number(options: Mapping[str, Any], name: str, low: float, high: float) -> f
 
 
 def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(options) - set(_KNOWN_OPTIONS))
-    if unknown:
-        raise ConfigError(f"anthropic: unknown option(s) {', '.join(unknown)}; known: {', '.join(_KNOWN_OPTIONS)}")
+    check_known_options("anthropic", options, _KNOWN_OPTIONS)
     auth = options.get("auth", "bearer")
     if auth not in ("bearer", "x-api-key"):
         raise ConfigError(f"anthropic: option 'auth' must be 'bearer' or 'x-api-key', got {auth!r}")
@@ -119,29 +108,13 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def _check_url(base_url: str) -> None:
-    """A base URL the HTTP client can use, checked before any request (not once per request)."""
-    try:
-        parts = urlsplit(base_url)
-        parts.port  # noqa: B018 - raises on a port out of range
-    except ValueError as exc:
-        raise ConfigError(f"anthropic: bad base URL {base_url!r}: {exc}") from exc
-    if not parts.hostname or any(c.isspace() for c in base_url):
-        raise ConfigError(f"anthropic: bad base URL {base_url!r}: no host, or a space in it")
-
-
 def create(settings: AdapterSettings) -> HttpAdapter:
     """An adapter for ``settings``; the key and base URL fall back to the environment.
 
     Raises ConfigError (before any request) when no key is configured.
     """
-    base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
-    if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"anthropic: base URL must start with http:// or https://, got {base_url!r}")
-    _check_url(base_url)
-    api_key = settings.api_key or _first_env(KEY_ENV)
-    if api_key is None:
-        raise ConfigError(f"anthropic: no API key; set {' or '.join(KEY_ENV)} (or api_key in the config file)")
+    base_url = check_base_url("anthropic", settings.base_url or first_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
+    api_key = require_api_key("anthropic", settings.api_key or first_env(KEY_ENV), KEY_ENV)
     return AnthropicAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from u2fast.adapters.http import kind_for_status
 from u2fast.types import ApiError, ErrorKind
 
 __all__ = ["classify_error", "retry_after_seconds"]
@@ -54,19 +55,8 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def _kind_for_status(status: int) -> ErrorKind:
-    if status in (401, 403):
-        return "auth"
-    if status == 402:
-        return "quota_exhausted"
-    if status in (408, 504):
-        return "timeout"
-    if status == 429:
-        return "rate_limited"
-    if status in (503, 529):
-        return "overloaded"
-    if status >= 500:
-        return "server"
-    return "bad_request"
+    # 402 is how the API says the prepaid balance is spent; the rest as for any HTTP API.
+    return "quota_exhausted" if status == 402 else kind_for_status(status)
 
 
 def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiError:

@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from u2fast.adapters.http import kind_for_status
 from u2fast.types import ApiError, ErrorKind
 
 __all__ = ["classify_error", "is_daily_quota", "parse_delay"]
@@ -105,16 +106,8 @@ def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiE
                 retry_after = _header_retry_after(headers)
     elif rpc_status in _STATUS_KINDS:
         kind = _STATUS_KINDS[rpc_status]
-    elif status in (401, 403):
-        kind = "auth"
-    elif status in (408, 504):
-        kind = "timeout"
-    elif status in (503, 529):
-        kind = "overloaded"
-    elif status >= 500:
-        kind = "server"
     else:
-        kind = "bad_request"
+        kind = kind_for_status(status)  # 429 never gets here: it is handled above
     if kind in ("overloaded", "server"):
         retry_after = _header_retry_after(headers)
     if rpc_status and rpc_status not in message:

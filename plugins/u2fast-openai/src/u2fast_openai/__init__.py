@@ -15,12 +15,12 @@ Options (``AdapterSettings.options``, i.e. the model's table in the TOML config)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
+from u2fast.adapters.http import check_base_url, check_known_options, first_env
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
@@ -66,18 +66,8 @@ _STRING_OPTIONS = ("detail", "max_tokens_param", "reasoning_effort", "organizati
 _KNOWN_OPTIONS = (*_STRING_OPTIONS, "send_temperature", "extra_body")
 
 
-def _first_env(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
 def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(options) - set(_KNOWN_OPTIONS))
-    if unknown:
-        raise ConfigError(f"openai: unknown option(s) {', '.join(unknown)}; known: {', '.join(_KNOWN_OPTIONS)}")
+    check_known_options("openai", options, _KNOWN_OPTIONS)
     checked: dict[str, Any] = {}
     for name in _STRING_OPTIONS:
         if name in options:
@@ -97,27 +87,13 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def _check_url(base_url: str) -> None:
-    """A base URL the HTTP client can use, checked before any request (not once per request)."""
-    try:
-        parts = urlsplit(base_url)
-        parts.port  # noqa: B018 - raises on a port out of range
-    except ValueError as exc:
-        raise ConfigError(f"openai: bad base URL {base_url!r}: {exc}") from exc
-    if not parts.hostname or any(c.isspace() for c in base_url):
-        raise ConfigError(f"openai: bad base URL {base_url!r}: no host, or a space in it")
-
-
 def create(settings: AdapterSettings) -> HttpAdapter:
     """An adapter for ``settings``; the key and base URL fall back to the environment.
 
     Raises ConfigError (before any request) when no key is configured for a non-local server.
     """
-    base_url = settings.base_url or _first_env(BASE_URL_ENV) or DEFAULT_BASE_URL
-    if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"openai: base URL must start with http:// or https://, got {base_url!r}")
-    _check_url(base_url)
-    api_key = settings.api_key or _first_env(KEY_ENV)
+    base_url = check_base_url("openai", settings.base_url or first_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
+    api_key = settings.api_key or first_env(KEY_ENV)
     if api_key is None and not is_local_url(base_url):
         raise ConfigError(
             f"openai: no API key for {base_url}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
@@ -127,7 +103,7 @@ def create(settings: AdapterSettings) -> HttpAdapter:
     if urlsplit(base_url).hostname == "api.openai.com":
         # The SDK's variables; only for OpenAI itself, so that they never leak to another server.
         for option, variable in (("organization", "OPENAI_ORG_ID"), ("project", "OPENAI_PROJECT_ID")):
-            value = options.get(option) or _first_env((variable,))
+            value = options.get(option) or first_env((variable,))
             if value:
                 options[option] = value
     return OpenAIAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **options)

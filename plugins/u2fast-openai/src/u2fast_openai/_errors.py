@@ -15,7 +15,8 @@ from typing import Any
 
 import msgspec
 
-from u2fast.types import ApiError, ErrorKind
+from u2fast.adapters.http import kind_for_status
+from u2fast.types import ApiError
 
 __all__ = ["classify_error", "kind_for_status", "lower_headers", "parse_duration", "retry_after_seconds"]
 
@@ -93,21 +94,6 @@ def retry_after_seconds(headers: Mapping[str, str], message: str = "") -> float 
     if match:
         return float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     return None
-
-
-def kind_for_status(status: int) -> ErrorKind:
-    """The error class of an HTTP status when the body says nothing more specific."""
-    if status in (401, 403):
-        return "auth"
-    if status in (408, 504):
-        return "timeout"
-    if status == 429:
-        return "rate_limited"
-    if status in (503, 529):
-        return "overloaded"
-    if status >= 500:
-        return "server"
-    return "bad_request"  # 400 (context length, bad image...), 404 (unknown model), 413, 422
 
 
 def _error_fields(doc: Any) -> tuple[str, str, str]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.adapters.http import decode_json_object, redact_key
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -181,26 +182,17 @@ class OpenAIAdapter:
 
     # ------------------------------------------------------------------ response
 
-    def _redact(self, error: ApiError) -> ApiError:
-        # Some servers echo the key they rejected; it must not reach the journal.
-        if self._api_key and self._api_key in error.message:
-            return msgspec.structs.replace(error, message=error.message.replace(self._api_key, "***"))
-        return error
-
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
         if not 200 <= status < 300:
-            return Reply(error=self._redact(classify_error(status, headers, body)))
-        try:
-            doc: Any = msgspec.json.decode(body)
-        except msgspec.DecodeError as exc:
-            return Reply(error=ApiError(kind="malformed_response", message=f"response is not JSON: {exc}", status=status))
-        if not isinstance(doc, dict):
-            return Reply(error=ApiError(kind="malformed_response", message="response is not a JSON object", status=status))
+            return Reply(error=redact_key(classify_error(status, headers, body), self._api_key))
+        doc = decode_json_object(status, body)
+        if isinstance(doc, ApiError):
+            return Reply(error=doc)
         if "choices" not in doc and "error" in doc:
             # Proxies (and some servers) report failures in a 200 body; use the code they give.
             code = doc["error"].get("code") if isinstance(doc["error"], dict) else None
             inner = code if isinstance(code, int) and code >= 400 else 500
-            return Reply(error=self._redact(classify_error(inner, headers, body)))
+            return Reply(error=redact_key(classify_error(inner, headers, body), self._api_key))
         choices = doc.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             return Reply(error=ApiError(kind="malformed_response", message="response has no choices", status=status))
