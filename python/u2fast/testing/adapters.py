@@ -14,12 +14,12 @@ from typing import Any
 import msgspec
 
 from ..adapters.base import EncodedImage, Reply
+from ..adapters.http import IMAGE_URL, encode_json_with_images
 from ..runner.retry import classify_status
 from ..types import ApiError, HttpRequest, Request, Usage
 
 __all__ = ["ChatCompletionsAdapter"]
 
-_encode = msgspec.json.encode
 _decode = msgspec.json.decode
 
 
@@ -38,7 +38,7 @@ class ChatCompletionsAdapter:
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
         content: list[dict[str, Any]] = [
-            {"type": "image_url", "image_url": {"url": image.data_url, "detail": "high"}} for image in images
+            {"type": "image_url", "image_url": {"url": IMAGE_URL, "detail": "high"}} for _ in images
         ]
         content.append({"type": "text", "text": request.prompt.text})
         body: dict[str, Any] = {
@@ -53,7 +53,10 @@ class ChatCompletionsAdapter:
         if self._api_key:
             headers["authorization"] = f"Bearer {self._api_key}"
         return HttpRequest(
-            method="POST", url=f"{self.base_url}/v1/chat/completions", headers=headers, body=_encode(body)
+            method="POST",
+            url=f"{self.base_url}/v1/chat/completions",
+            headers=headers,
+            body=encode_json_with_images(body, images),  # the same bytes as with the data URLs in place
         )
 
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:

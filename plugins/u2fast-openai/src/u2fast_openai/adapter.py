@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.adapters.http import IMAGE_URL, decode_json_object, encode_json_with_images, redact_key
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -148,9 +148,12 @@ class OpenAIAdapter:
 
     def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
         """The JSON body, keys in the order the official SDK sends them."""
+        return self._body(request, [image.data_url for image in images])
+
+    def _body(self, request: Request, urls: Sequence[Any]) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
-        for image in images:
-            image_url: dict[str, Any] = {"url": image.data_url}
+        for url in urls:
+            image_url: dict[str, Any] = {"url": url}
             if self.detail:
                 image_url["detail"] = self.detail
             content.append({"type": "image_url", "image_url": image_url})
@@ -170,7 +173,10 @@ class OpenAIAdapter:
         return body
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
-        body = msgspec.json.encode(self.build_body(request, images))
+        try:  # the data URLs spliced into the encoded rest: the same bytes, a fraction of the CPU
+            body = encode_json_with_images(self._body(request, [IMAGE_URL] * len(images)), images)
+        except ValueError:  # extra_body replaced the messages: the slots are gone, encode it all
+            body = msgspec.json.encode(self.build_body(request, images))
         return HttpRequest(
             method="POST", url=f"{self.base_url}/chat/completions", headers=dict(self._headers), body=body
         )

@@ -1,0 +1,92 @@
+"""encode_json_with_images: request bodies with the data URLs spliced in are the bytes msgspec writes."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+import msgspec
+import pytest
+
+from u2fast.adapters.base import EncodedImage
+from u2fast.adapters.http import IMAGE_URL, encode_json_with_images
+from u2fast.testing import ChatCompletionsAdapter
+from u2fast.types import GenerationParams, Prompt, Request
+
+
+def _image(b64: str, mime: str = "image/png") -> EncodedImage:
+    return EncodedImage(mime=mime, base64=b64, sha256="0" * 64, width=8, height=8)
+
+
+def _body(urls: list[Any], text: str = "which option?") -> dict[str, Any]:
+    content: list[dict[str, Any]] = [{"type": "image_url", "image_url": {"url": u}} for u in urls]
+    content.append({"type": "text", "text": text})
+    return {"model": "m", "messages": [{"role": "user", "content": content}], "max_tokens": 16}
+
+
+# Real base64 of several lengths (padding included), and texts that are not base64: each must come
+# out exactly as msgspec encodes the data URL, escapes included.
+_B64 = [base64.b64encode(os.urandom(n)).decode() for n in (1, 2, 3, 57, 65536)]
+_ODD = ["", "ab\ncd", 'a"b', "a\\b", "caf\u00e9", "\x00", "\x1f", "\x7f", "a\tb", "!#$", "\u2028", "ab==\r\n"]
+
+
+@pytest.mark.parametrize("b64", _B64 + _ODD)
+@pytest.mark.parametrize("mime", ["image/png", 'image/"odd"', "image/\u00e9"])
+def test_spliced_body_is_byte_identical_to_encoding_the_data_urls(b64: str, mime: str) -> None:
+    images = [_image(b64, mime), _image(_B64[0])]
+    expected = msgspec.json.encode(_body([i.data_url for i in images]))
+    assert encode_json_with_images(_body([IMAGE_URL, IMAGE_URL]), images) == expected
+
+
+def test_a_nul_character_in_the_text_is_not_mistaken_for_an_image_slot() -> None:
+    images = [_image(_B64[2])]
+    text = "before\x00after \\u0000"
+    expected = msgspec.json.encode(_body([images[0].data_url], text))
+    assert encode_json_with_images(_body([IMAGE_URL], text), images) == expected
+
+
+def test_a_body_without_images_is_encoded_as_it_is() -> None:
+    assert encode_json_with_images(_body([]), []) == msgspec.json.encode(_body([]))
+
+
+@pytest.mark.parametrize(("slots", "given"), [(2, 1), (1, 2), (1, 0), (0, 1)])
+def test_slots_and_images_must_match(slots: int, given: int) -> None:
+    with pytest.raises(ValueError, match="image"):
+        encode_json_with_images(_body([IMAGE_URL] * slots), [_image(_B64[1])] * given)
+
+
+def test_the_testing_adapter_sends_the_data_urls_in_order() -> None:
+    images = (_image(_B64[1]), _image(_B64[3], "image/jpeg"))
+    request = Request(
+        key="k" * 32,
+        case_id="c1",
+        dataset_id="d",
+        task="DD",
+        model="fakeopenai:fake-model",
+        prompt=Prompt(role="", instruction="which?", output_format="A letter."),
+        images=(),
+        params=GenerationParams(max_tokens=8),
+    )
+    doc = msgspec.json.decode(ChatCompletionsAdapter("http://127.0.0.1:9").build_request(request, images).body)
+    urls = [p["image_url"]["url"] for p in doc["messages"][0]["content"] if p["type"] == "image_url"]
+    assert urls == [i.data_url for i in images]
+
+
+@pytest.mark.parametrize("extra_body", [{}, {"top_k": 20}, {"messages": [{"role": "user", "content": "x"}]}])
+def test_the_openai_plugin_body_is_the_encoded_build_body(extra_body: dict[str, Any]) -> None:
+    openai = pytest.importorskip("u2fast_openai.adapter")
+    adapter = openai.OpenAIAdapter("gpt-4.1", "sk-x", detail="high", extra_body=extra_body)
+    images = (_image(_B64[4]), _image('a"b'))
+    request = Request(
+        key="k" * 32,
+        case_id="c1",
+        dataset_id="d",
+        task="DD",
+        model="openai:gpt-4.1",
+        prompt=Prompt(role="", instruction="which?", output_format="A letter."),
+        images=(),
+        params=GenerationParams(max_tokens=8, seed=3),
+    )
+    expected = msgspec.json.encode(adapter.build_body(request, images))
+    assert adapter.build_request(request, images).body == expected
