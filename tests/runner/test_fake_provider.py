@@ -184,7 +184,21 @@ def test_public_surface() -> None:
             "uniform",
             "lognormal",
             "ChatCompletionsAdapter",
+            "encoded_image",
+            "single_request",
         ]
     )
     for name in testing.__all__:
         assert hasattr(testing, name)
+
+
+def test_request_helpers_build_what_the_runner_passes() -> None:
+    import base64
+    import hashlib
+
+    raw = b"\x89PNG\r\n\x1a\nfake"
+    image = testing.encoded_image(raw, "image/png", 8, 8)
+    assert base64.b64decode(image.base64) == raw and image.sha256 == hashlib.sha256(raw).hexdigest()
+    assert image.data_url.startswith("data:image/png;base64,")
+    request = testing.single_request("Which option?", model="openai:gpt-4o", n_images=2)
+    assert request.prompt.text == "Which option?" and len(request.images) == 2 and request.model == "openai:gpt-4o"

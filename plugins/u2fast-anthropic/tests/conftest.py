@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -14,7 +13,8 @@ import pytest
 from PIL import Image
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.types import GenerationParams, ImageRef, Prompt, Request
+from u2fast.testing import encoded_image, single_request
+from u2fast.types import GenerationParams, Request
 
 # The SDK capture: the project's shared/ folder beside the repository when present (the newest),
 # else the copy kept with these tests (tests/wire/, refreshed from shared/wire when the SDK moves).
@@ -29,9 +29,7 @@ def capture() -> dict[str, Any]:
     return json.loads(CAPTURE.read_text())
 
 
-def encoded(raw: bytes, mime: str, width: int, height: int) -> EncodedImage:
-    b64 = base64.b64encode(raw).decode("ascii")
-    return EncodedImage(mime=mime, base64=b64, sha256=hashlib.sha256(raw).hexdigest(), width=width, height=height)
+encoded = encoded_image  # the runner's encoding of image bytes
 
 
 def build_request(
@@ -41,17 +39,7 @@ def build_request(
     params: GenerationParams | None = None,
     n_images: int = 1,
 ) -> Request:
-    ref = ImageRef(sha256="0" * 64, mime="image/png", data=b"")
-    return Request(
-        key="k1",
-        case_id="case-1",
-        dataset_id="BUSI",
-        task="DD",
-        model=model,
-        prompt=Prompt(role="", instruction=text, output_format=""),
-        images=(ref,) * n_images,
-        params=params or GenerationParams(temperature=0.0, max_tokens=64),
-    )
+    return single_request(text, model=model, params=params or GenerationParams(temperature=0.0, max_tokens=64), n_images=n_images)
 
 
 @pytest.fixture(scope="session")

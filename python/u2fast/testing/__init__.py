@@ -34,12 +34,15 @@ and ``/chat/completions``; Gemini ``POST /v1/models/{model}:generateContent`` an
 
 ``python -m u2fast.testing --port 8000 --latency 0.5`` serves one from the command line.
 ``ChatCompletionsAdapter`` is a minimal OpenAI-wire adapter for exercising the runner.
+``encoded_image`` and ``single_request`` build the inputs of an adapter's ``build_request`` in a
+unit test, without the runner.
 """
 
 from __future__ import annotations
 
 from .adapters import ChatCompletionsAdapter
 from .faults import FAULTS, FailFirst, Fault, FaultMix, FaultPlan, Latency, constant, lognormal, uniform
+from .requests import encoded_image, single_request
 from .server import Answer, FakeProvider, RateLimit, ReceivedRequest
 
 __all__ = [
@@ -55,6 +58,8 @@ __all__ = [
     "RateLimit",
     "ReceivedRequest",
     "constant",
+    "encoded_image",
     "lognormal",
+    "single_request",
     "uniform",
 ]
