@@ -179,7 +179,7 @@ def bench_rouge(n: int, rouge_ref_pairs: int) -> None:
 def u2bench_cases(seed: int = 0) -> dict[str, Any]:
     """7,241 cases laid out like U2-Bench: the 50 scenarios with their official sizes."""
     from u2fast.scoring import bleu_stats
-    from u2fast.tasks.scenarios import SCENARIOS
+    from u2fast.u2bench.scenarios import SCENARIOS
 
     rng = np.random.default_rng(seed)
     task_code = {t: i for i, t in enumerate(("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"))}

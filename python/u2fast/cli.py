@@ -17,6 +17,7 @@ import msgspec
 
 from . import __version__
 from .errors import ConfigError, U2fastError
+from .u2bench.modes import SCORING_MODES
 
 __all__ = ["main", "build_parser"]
 
@@ -75,7 +76,7 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--max-cost", type=float, default=None, metavar="USD", help="stop spending at this budget")
     g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")
     g = p.add_argument_group("scoring and output")
-    g.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    g.add_argument("--mode", choices=SCORING_MODES, default="robust")
     g.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     g.add_argument("--bootstrap", type=int, default=1000, metavar="N",
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="(re)score a run folder", description="Score a run folder and print the leaderboard.")
     p.add_argument("run", type=Path, help="the run folder (runs/<name>)")
-    p.add_argument("--mode", choices=["compat", "robust"], default="robust")
+    p.add_argument("--mode", choices=SCORING_MODES, default="robust")
     p.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError
+from .u2bench.modes import SCORING_MODES
 
 __all__ = ["add_report_parsers", "cmd_compare", "cmd_report"]
 
 
 def _add_scoring(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--mode", choices=["compat", "robust"], default="robust", help="scoring mode (default robust)"
+        "--mode", choices=SCORING_MODES, default="robust", help="scoring mode (default robust)"
     )
     p.add_argument(
         "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: no intervals)"

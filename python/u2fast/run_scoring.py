@@ -12,8 +12,9 @@ from .plugins import Registry, get_registry
 from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
 from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
-from .tasks.scenarios import SCENARIOS
 from .types import CaseScore, Completion, Prediction
+from .u2bench.scenarios import SCENARIOS
+from .u2bench.tasks import TEXT_TASKS
 
 __all__ = ["score_run", "score_records", "ScoringOptions"]
 
@@ -51,7 +52,7 @@ def score_records(
         judged.append(judge(case, completions.get(case.case_id), options.mode, parse))
 
     # Text tasks: BLEU statistics for all hypotheses in one batch call into the core.
-    text_rows = [i for i, rec in enumerate(records) if rec.case.task in ("RG", "CG") and judged[i][1].counted]
+    text_rows = [i for i, rec in enumerate(records) if rec.case.task in TEXT_TASKS and judged[i][1].counted]
     if text_rows:
         hyps = [str(judged[i][0].value or "") for i in text_rows]
         refs = [records[i].case.target.text for i in text_rows]  # type: ignore[union-attr]

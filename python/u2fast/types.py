@@ -9,6 +9,10 @@ from typing import Literal
 
 import msgspec
 
+# The task codes and sector labels are U2-Bench facts; re-exported here as part of the data model.
+from .u2bench.sectors import SECTOR_LABELS
+from .u2bench.tasks import TASKS, TaskName
+
 __all__ = [
     "TASKS",
     "TaskName",
@@ -32,24 +36,6 @@ __all__ = [
     "CaseScore",
     "RunManifest",
 ]
-
-TaskName = Literal["DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"]
-#: The eight clinical tasks, in the order the U2-Score lists them.
-TASKS: tuple[TaskName, ...] = ("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")
-
-#: The ten answers of the localisation tasks (LL, OD, KD), in the official order.
-SECTOR_LABELS: tuple[str, ...] = (
-    "upper left",
-    "upper center",
-    "upper right",
-    "middle left",
-    "center",
-    "middle right",
-    "lower left",
-    "lower center",
-    "lower right",
-    "not visible",
-)
 
 #: Classes of failed API calls (DESIGN.md section 4). An error is never stored as text.
 ErrorKind = Literal[

@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncio
 
 from u2fast.adapters.random_baseline import RandomAdapter
-from u2fast.tasks.scenarios import SCENARIOS
 from u2fast.types import GenerationParams, ImageRef, Prompt, Request
+from u2fast.u2bench.scenarios import SCENARIOS
 
 
 def _request(task: str, ds: str, case_id: str) -> Request:

@@ -19,9 +19,9 @@ from u2fast.data.phantom import fov_mask
 from u2fast.data.phantom_cases import box_of_mask, make_case
 from u2fast.data.sample import SAMPLE_CASES, SAMPLE_DIR, allocate
 from u2fast.errors import ConfigError
-from u2fast.tasks.scenarios import SCENARIOS, scenario
-from u2fast.tasks.sectors import sector_of_point
 from u2fast.types import LabelTarget, SectorTarget, ValueTarget
+from u2fast.u2bench.scenarios import SCENARIOS, scenario
+from u2fast.u2bench.sectors import sector_of_point
 
 
 def _files(root: Path) -> dict[str, bytes]:

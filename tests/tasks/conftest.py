@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from u2fast.tasks.scenarios import Scenario, scenario
 from u2fast.types import Case, ImageRef, LabelTarget, SectorTarget, Target, TextTarget, ValueTarget
+from u2fast.u2bench.scenarios import Scenario, scenario
 
 _IMAGE = ImageRef(sha256="0" * 64, mime="image/png", data=b"\x89PNG")
 

@@ -16,9 +16,9 @@ from u2fast.tasks.prompts import (
     prompt_hash,
     validate_official_prompts,
 )
-from u2fast.tasks.scenarios import SCENARIOS, Scenario
 from u2fast.tasks.wording import ROLE, anatomy_sentence
 from u2fast.types import SECTOR_LABELS, Case, SectorTarget
+from u2fast.u2bench.scenarios import SCENARIOS, Scenario
 
 MakeCase = Callable[..., Case]
 ALL = pytest.mark.parametrize("sc", SCENARIOS, ids=[s.key for s in SCENARIOS])

@@ -13,8 +13,9 @@ import random
 from collections.abc import Callable, Sequence
 
 from ..hookspecs import hookimpl
-from ..tasks.scenarios import scenario
 from ..types import Request
+from ..u2bench.scenarios import scenario
+from ..u2bench.tasks import TEXT_TASKS
 from .base import AdapterInfo, AdapterSettings, EncodedImage, LocalAdapter, Reply
 
 __all__ = ["RandomAdapter"]
@@ -52,7 +53,7 @@ class RandomAdapter:
     def answer(self, request: Request) -> str:
         rng = self._rng(request.case_id)
         sc = scenario(request.task, request.dataset_id)
-        if request.task in ("RG", "CG"):
+        if request.task in TEXT_TASKS:
             pool = _REPORT_SENTENCES if request.task == "RG" else _CAPTION_SENTENCES
             return rng.choice(pool)
         if sc is None:

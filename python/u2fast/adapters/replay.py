@@ -25,17 +25,15 @@ from pathlib import Path
 
 from ..errors import ConfigError, DataError
 from ..hookspecs import hookimpl
-from ..tasks.scenarios import SCENARIOS
 from ..types import ApiError, Request
+from ..u2bench.scenarios import SCENARIOS
+from ..u2bench.tasks import task_spec
 from .base import AdapterInfo, AdapterSettings, EncodedImage, LocalAdapter, Reply
 
 __all__ = ["ReplayAdapter", "load_replay"]
 
 #: (family, dataset id) -> task: unique because no dataset id appears twice within a family.
-_FAMILY_TASKS = {"cla": ("DD", "VRA"), "seg": ("LL", "OD", "KD"), "measurement": ("CVE",), "report": ("RG", "CG")}
-_TASK_OF: dict[tuple[str, str], str] = {
-    (family, s.dataset_id): s.task for family, tasks in _FAMILY_TASKS.items() for s in SCENARIOS if s.task in tasks
-}
+_TASK_OF: dict[tuple[str, str], str] = {(task_spec(s.task).family, s.dataset_id): s.task for s in SCENARIOS}
 #: Messages the official kit stores as "answers" when every retry failed (SPEC 9.1).
 _OFFICIAL_FAILURES = ("API调用失败", "多次API调用尝试失败", "调用API时发生错误", "Failed to obtain answer via API")
 

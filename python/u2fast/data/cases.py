@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import RowError
-from ..tasks.scenarios import Scenario, scenario
-from ..tasks.sectors import NOT_VISIBLE, sector_of_point
 from ..types import Case, ImageRef, LabelTarget, SectorTarget, TaskName, TextTarget, ValueTarget
+from ..u2bench.scenarios import Scenario, scenario
+from ..u2bench.sectors import NOT_VISIBLE, sector_of_point
+from ..u2bench.tasks import TEXT_TASKS
 from . import columns as col
 from .bbox import Annotation, centre_of, detect_format
 from .images import decode_base64, inspect_image, sha256_hex
@@ -165,7 +166,7 @@ class CaseBuilder:
             target = self._label(cells, sc, bad)
         elif task == "CVE":
             target = self._value(cells, sc, bad)
-        elif task in ("RG", "CG"):
+        elif task in TEXT_TASKS:
             found = col.first_present(cells, col.TEXT_COLUMNS[task])
             if found is None or not str(found[1]).strip():
                 raise bad(col.TEXT_COLUMNS[task][0], "missing field: no reference text")

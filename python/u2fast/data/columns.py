@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..types import TaskName
+from ..u2bench.tasks import TASK_SPECS
 
 __all__ = [
     "FOLDER_OF_TASK",
@@ -34,19 +35,10 @@ __all__ = [
 
 #: Release folder name -> task (plus the American spelling of localisation, seen in forks).
 TASK_FOLDERS: dict[str, TaskName] = {
-    "disease_diagnosis": "DD",
-    "view_recognition_and_assessment": "VRA",
-    "lesion_localisation": "LL",
+    **{spec.folder: spec.code for spec in TASK_SPECS},
     "lesion_localization": "LL",
-    "organ_detection": "OD",
-    "keypoint_detection": "KD",
-    "clinical_value_estimation": "CVE",
-    "report_generation": "RG",
-    "caption_generation": "CG",
 }
-FOLDER_OF_TASK: dict[TaskName, str] = {}
-for _folder, _task in TASK_FOLDERS.items():
-    FOLDER_OF_TASK.setdefault(_task, _folder)
+FOLDER_OF_TASK: dict[TaskName, str] = {spec.code: spec.folder for spec in TASK_SPECS}
 
 _TASK_CODES: dict[str, TaskName] = {t.lower(): t for t in FOLDER_OF_TASK}
 

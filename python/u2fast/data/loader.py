@@ -14,8 +14,8 @@ from typing import Any
 import msgspec
 
 from ..errors import DataError
-from ..tasks.scenarios import SCENARIOS
 from ..types import TASKS, Case
+from ..u2bench.scenarios import SCENARIOS
 from .bbox import check_format
 from .hub import is_hub_id, load_hub
 from .registry import LoadOptions, LoadResult

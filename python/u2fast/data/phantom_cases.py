@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..tasks.scenarios import SCENARIOS, Scenario
-from ..tasks.sectors import sector_of_point
 from ..types import SECTOR_LABELS
+from ..u2bench.scenarios import SCENARIOS, Scenario
+from ..u2bench.sectors import sector_of_point
 from .phantom import Band, Blob, Mask, Scene, in_fov, render
 
 __all__ = ["KEYPOINT_NAMES", "PhantomCase", "box_of_mask", "is_normal_option", "make_case"]

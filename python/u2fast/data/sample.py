@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..tasks.scenarios import SCENARIOS, Scenario
+from ..u2bench.scenarios import SCENARIOS, Scenario
 from .columns import FOLDER_OF_TASK
 from .dicom_frames import real_frames
 from .images import encode_png

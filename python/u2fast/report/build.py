@@ -23,7 +23,6 @@ from ..run_scoring import ScoringOptions, score_records
 from ..runs import CaseRecord, completions_for, read_cases, read_manifest
 from ..scoring import bootstrap_ci
 from ..scoring.run import Estimate, ModelScores
-from ..tasks.scenarios import CVE_TOLERANCE, scenario
 from ..types import (
     TASKS,
     Case,
@@ -35,6 +34,8 @@ from ..types import (
     SectorTarget,
     ValueTarget,
 )
+from ..u2bench.scenarios import CVE_TOLERANCE, scenario
+from ..u2bench.tasks import CLASSIFICATION_TASKS
 from .model import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
 
 __all__ = [
@@ -46,10 +47,6 @@ __all__ = [
     "score_run_models",
     "truth_text",
 ]
-
-#: Tasks with a right/wrong answer per case (McNemar, the anatomy breakdown).
-CLASSIFICATION_TASKS = ("DD", "VRA", "LL", "OD", "KD")
-
 
 @dataclass
 class LoadedRun:

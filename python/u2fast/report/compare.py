@@ -23,9 +23,10 @@ import numpy as np
 from ..errors import ConfigError, RunError
 from ..run_scoring import ScoringOptions
 from ..scoring import RunAggregate, aggregate_cases
-from ..tasks.scenarios import scenario
 from ..types import TASKS, CaseScore
-from .build import CLASSIFICATION_TASKS, LoadedRun, load_run, score_run_models
+from ..u2bench.scenarios import scenario
+from ..u2bench.tasks import CLASSIFICATION_TASKS, task_spec
+from .build import LoadedRun, load_run, score_run_models
 from .compare_schema import COMPARE_SCHEMA, Ablation, Comparison, McNemarEntry, PairedDifference, Side
 from .mcnemar import McNemarResult, mcnemar
 
@@ -135,18 +136,6 @@ def _difference(
         n=n,
         lower_is_better=metric == "rmse",
     )
-
-
-_METRIC = {
-    "DD": "accuracy",
-    "VRA": "accuracy",
-    "LL": "accuracy",
-    "OD": "accuracy",
-    "KD": "accuracy",
-    "CVE": "rmse",
-    "RG": "bleu4",
-    "CG": "bleu4",
-}
 
 
 def _ablation(variant_a: str, variant_b: str, model_a: str, model_b: str, pooled: McNemarEntry) -> Ablation:
@@ -305,7 +294,7 @@ def _paired_bootstrap(
         out.append(
             _difference(
                 task,
-                _METRIC[task],
+                task_spec(task).metric,
                 float(agg_a.task_metric[t]),
                 float(agg_b.task_metric[t]),
                 None if dist is None else dist[:, nd + t],

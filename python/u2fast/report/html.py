@@ -16,6 +16,7 @@ import msgspec
 
 from ..scoring.run import Estimate
 from ..types import TASKS
+from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE
 from .model import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
@@ -80,7 +81,7 @@ def _leaderboard(report: Report) -> str:
         ]
         for t in TASKS:
             ts = m.tasks.get(t)
-            digits = 2 if t in ("RG", "CG") else 4
+            digits = task_spec(t).digits
             cells.append(
                 _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
             )

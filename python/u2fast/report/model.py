@@ -10,6 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from ..scoring.run import Estimate
+from ..u2bench.tasks import TASK_SPECS
 
 __all__ = [
     "ERROR_RATE_WARNING",
@@ -29,23 +30,14 @@ __all__ = [
 REPORT_SCHEMA = "u2fast.report/1"
 
 #: Column heading of each task's headline metric.
-TASK_LABELS = {
-    "DD": "DD acc",
-    "VRA": "VRA acc",
-    "LL": "LL acc",
-    "OD": "OD acc",
-    "KD": "KD acc",
-    "CVE": "CVE RMSE",
-    "RG": "RG BLEU-4",
-    "CG": "CG BLEU-4",
-}
+TASK_LABELS = {spec.code: spec.heading for spec in TASK_SPECS}
 
 #: API error rate from which a report warns that a model's scores cover only its answered cases
 #: (robust scoring leaves API errors out of every denominator, so such a model can rank high).
 ERROR_RATE_WARNING = 0.05
 
 #: Metrics where a smaller value is better (sorting and colours follow it).
-LOWER_IS_BETTER = frozenset({"rmse"})
+LOWER_IS_BETTER = frozenset(spec.metric for spec in TASK_SPECS if spec.lower_is_better)
 
 
 class RunInfo(msgspec.Struct, omit_defaults=True):

@@ -10,11 +10,10 @@ from rich.text import Text
 
 from ..scoring.run import Estimate, ModelScores, RunScores
 from ..types import TASKS
+from ..u2bench.tasks import task_spec
 
 __all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate"]
 
-_HEADINGS = {"DD": "DD acc", "VRA": "VRA acc", "LL": "LL acc", "OD": "OD acc", "KD": "KD acc",
-             "CVE": "CVE RMSE", "RG": "RG BLEU-4", "CG": "CG BLEU-4"}
 
 
 def format_estimate(e: Estimate, digits: int = 4) -> str:
@@ -50,8 +49,8 @@ def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
         table.add_column(Text(m.model), justify="right", overflow="fold")
     table.add_row("U2-Score", *(format_estimate(m.u2) for m in ranked), style="bold")
     for task in TASKS:
-        digits = 2 if task in ("RG", "CG") else 4
-        table.add_row(_HEADINGS[task], *(format_estimate(m.tasks[task].value, digits) if task in m.tasks else "-"
+        digits = task_spec(task).digits
+        table.add_row(task_spec(task).heading, *(format_estimate(m.tasks[task].value, digits) if task in m.tasks else "-"
                                          for m in ranked))
     table.add_row("parsed", *(_pct(m.parse_rate) for m in ranked))
     table.add_row("API errors", *(_pct(m.error_rate) for m in ranked))
@@ -64,13 +63,13 @@ def wide_leaderboard_table(scores: RunScores, title: str | None = None) -> Table
     table.add_column("model", style="bold", overflow="fold")
     table.add_column("U2", justify="right", style="bold")
     for task in TASKS:
-        table.add_column(_HEADINGS[task], justify="right")
+        table.add_column(task_spec(task).heading, justify="right")
     table.add_column("parsed", justify="right")
     table.add_column("errors", justify="right")
     for m in _ranked(scores):
         table.add_row(
             Text(m.model), format_estimate(m.u2),
-            *(format_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-" for t in TASKS),
+            *(format_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else "-" for t in TASKS),
             _pct(m.parse_rate), _pct(m.error_rate),
         )
     return table

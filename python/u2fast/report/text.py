@@ -10,6 +10,7 @@ import msgspec
 
 from ..scoring.run import Estimate
 from ..types import TASKS
+from ..u2bench.tasks import task_spec
 from .model import ERROR_RATE_WARNING, TASK_LABELS, Report
 
 __all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
@@ -114,7 +115,7 @@ def to_markdown(report: Report) -> str:
     for m in report.models:
         cells = [str(m.rank), _md_cell(m.label), _md_estimate(m.u2)]
         cells += [
-            _md_estimate(m.tasks[t].value, 2 if t in ("RG", "CG") else 4) if t in m.tasks else "-"
+            _md_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else "-"
             for t in TASKS
         ]
         cells += [_pct(m.parse_rate), _pct(m.error_rate)]

@@ -10,10 +10,16 @@ import numpy.typing as npt
 
 from u2fast import _core
 
+from ..u2bench.tasks import TASKS
+
 __all__ = ["TASK_CODES", "RunAggregate", "RunIntervals", "aggregate_cases"]
 
 #: Task codes used by ``dataset_task`` (the U2 order).
-TASK_CODES: tuple[str, ...] = ("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")
+TASK_CODES: tuple[str, ...] = TASKS
+# The core weights and indexes tasks by position: a different order there would pair every weight
+# with the wrong task, silently. Refuse to load instead.
+if tuple(_core.U2_TASKS) != TASK_CODES:
+    raise ImportError(f"u2fast._core orders the tasks {list(_core.U2_TASKS)}, u2fast.u2bench {list(TASK_CODES)}")
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

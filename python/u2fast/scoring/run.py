@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _core
 from ..types import TASKS, CaseScore
+from ..u2bench.tasks import TASK_SPECS, TEXT_TASKS
 
 __all__ = [
     "SCORES_SCHEMA",
@@ -30,8 +31,7 @@ __all__ = [
 SCORES_SCHEMA = "u2fast.scores/1"
 
 #: The metric that enters U2 for each task.
-TASK_METRIC = {"DD": "accuracy", "VRA": "accuracy", "LL": "accuracy", "OD": "accuracy", "KD": "accuracy",
-               "CVE": "rmse", "RG": "bleu4", "CG": "bleu4"}
+TASK_METRIC: dict[str, str] = {spec.code: spec.metric for spec in TASK_SPECS}
 
 
 class Estimate(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -164,7 +164,7 @@ def score_model(
         if task == "CVE":
             extra = {"mae": float(agg.dataset_mae[i]), "std": float(agg.dataset_std[i]),
                      "within_tolerance": float(agg.dataset_within_tolerance[i])}
-        elif task in ("RG", "CG"):
+        elif task in TEXT_TASKS:
             extra = {f"bleu{n + 1}": float(agg.dataset_bleu_n[i][n]) for n in range(4)}
         else:
             pairs = [(s.truth, s.answer) for s in group if s.counted and s.truth is not None]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from ..types import Case, Prediction, Prompt, TaskName
+from ..u2bench.modes import ScoringMode
+from ..u2bench.tasks import TaskFamily, TaskMetric
 
 __all__ = ["TaskDefinition", "ParserInfo", "PromptOptions", "ScoringMode", "PROMPT_VARIANTS", "Parse"]
-
-ScoringMode = Literal["compat", "robust"]
 
 #: Part-level prompt ablations (the paper's anatomy ablation is ``no-anatomy``).
 PROMPT_VARIANTS: tuple[str, ...] = ("default", "no-anatomy", "no-role", "no-format", "no-instruction-detail")
@@ -35,8 +34,8 @@ class TaskDefinition:
 
     name: TaskName
     title: str
-    family: Literal["cla", "seg", "measurement", "report"]
-    metric: Literal["accuracy", "rmse", "bleu4"]
+    family: TaskFamily
+    metric: TaskMetric
     build_prompt: Callable[[Case, PromptOptions], Prompt]
     #: Built-in parsers by scoring mode ("compat", "robust").
     parsers: Mapping[str, Parse] = field(default_factory=dict)

@@ -5,36 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..hookspecs import hookimpl
-from ..types import TASKS, TaskName
+from ..u2bench.tasks import CLASSIFICATION_TASKS, SECTOR_TASKS, TASK_SPECS
 from .base import ParserInfo, TaskDefinition
 from .intern import parse_cla_intern, parse_cve_intern, parse_seg_intern
-from .parsers import PARSERS, family_of
+from .parsers import PARSERS
 from .prompts import build_prompt
 
 __all__ = ["TASK_DEFINITIONS", "u2fast_register_tasks", "u2fast_register_parsers"]
 
-_TITLES = {
-    "DD": "Disease diagnosis",
-    "VRA": "View recognition and assessment",
-    "LL": "Lesion localisation",
-    "OD": "Organ detection",
-    "KD": "Keypoint detection",
-    "CVE": "Clinical value estimation",
-    "RG": "Report generation",
-    "CG": "Caption generation",
-}
-_METRIC = {"cla": "accuracy", "seg": "accuracy", "measurement": "rmse", "report": "bleu4"}
-
 TASK_DEFINITIONS: tuple[TaskDefinition, ...] = tuple(
     TaskDefinition(
-        name=task,
-        title=_TITLES[task],
-        family=family_of(task),  # type: ignore[arg-type]
-        metric=_METRIC[family_of(task)],  # type: ignore[arg-type]
+        name=spec.code,
+        title=spec.title,
+        family=spec.family,
+        metric=spec.metric,
         build_prompt=build_prompt,
-        parsers=dict(PARSERS[family_of(task)]),
+        parsers=dict(PARSERS[spec.family]),
     )
-    for task in TASKS
+    for spec in TASK_SPECS
 )
 
 _MODE_DESCRIPTIONS = {
@@ -55,9 +43,7 @@ def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
     for definition in TASK_DEFINITIONS:
         for mode, parse in definition.parsers.items():
             register(ParserInfo(definition.name, mode, parse, _MODE_DESCRIPTIONS[mode]))
-    seg_tasks: tuple[TaskName, ...] = ("LL", "OD", "KD")
-    cla_tasks: tuple[TaskName, ...] = ("DD", "VRA")
-    for task in seg_tasks:
+    for task in SECTOR_TASKS:
         register(
             ParserInfo(
                 task,
@@ -66,7 +52,7 @@ def u2fast_register_parsers(register: Callable[[ParserInfo], None]) -> None:
                 "the intern kit's first-substring sector keywords (never yields 'lower center')",
             )
         )
-    for task in cla_tasks:
+    for task in (t for t in CLASSIFICATION_TASKS if t not in SECTOR_TASKS):
         register(
             ParserInfo(
                 task,

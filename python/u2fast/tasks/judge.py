@@ -37,13 +37,13 @@ from ..types import (
     TextTarget,
     ValueTarget,
 )
+from ..u2bench.modes import SCORING_MODES
 from .base import Parse
 from .extract import loose_key
 from .parsers import case_options, family_of, is_integer_labelled, parser_for
 
-__all__ = ["judge", "compat_label", "robust_label", "normalized", "MODES"]
+__all__ = ["judge", "compat_label", "robust_label", "normalized"]
 
-MODES = ("compat", "robust")
 #: Error kinds that mean the question has no answer row at all (never asked, or dropped by the kit).
 _NO_ANSWER_ROW = frozenset({"missing_answer", "cancelled", "budget_exceeded"})
 
@@ -153,7 +153,7 @@ def judge(
     case: Case, completion: Completion | None, mode: str, parse: Parse | None = None
 ) -> tuple[Prediction, CaseScore]:
     """Parse a case's completion (``parse`` overrides the mode's built-in parser) and score it."""
-    if mode not in MODES:
+    if mode not in SCORING_MODES:
         raise ConfigError(f"unknown scoring mode {mode!r}; choose compat or robust")
     compat = mode == "compat"
     if compat and completion is not None and completion.error is not None and completion.error.kind == "replayed_error":

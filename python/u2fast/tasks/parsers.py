@@ -22,10 +22,11 @@ import re
 from functools import lru_cache
 
 from ..types import SECTOR_LABELS, Case, LabelTarget, Prediction, ValueTarget
+from ..u2bench.scenarios import scenario
+from ..u2bench.tasks import task_spec
 from .aliases import EXACT_ALIASES, SEARCH_ALIASES, SECTOR_LONE_AXIS, SECTOR_SEARCH
 from .base import Parse
 from .extract import Phrase, cached_phrases, choose, clean_answer, extract_number, loose_key
-from .scenarios import scenario
 
 __all__ = [
     "parse_cla_compat",
@@ -45,20 +46,8 @@ __all__ = [
 
 _INTEGER = re.compile(r"[+-]?\d+")
 
-_FAMILY = {
-    "DD": "cla",
-    "VRA": "cla",
-    "LL": "seg",
-    "OD": "seg",
-    "KD": "seg",
-    "CVE": "measurement",
-    "RG": "report",
-    "CG": "report",
-}
-
-
 def family_of(task: str) -> str:
-    return _FAMILY[task]
+    return task_spec(task).family
 
 
 def case_options(case: Case) -> tuple[str, ...]:

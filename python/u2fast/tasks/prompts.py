@@ -23,9 +23,9 @@ import re
 
 from ..errors import ConfigError
 from ..types import SECTOR_LABELS, Case, LabelTarget, Prompt, SectorTarget, ValueTarget
+from ..u2bench.scenarios import Scenario, scenario
 from .base import PROMPT_VARIANTS, PromptOptions
 from .official import load_official_prompts, official_template, official_text, validate_official_prompts
-from .scenarios import Scenario, scenario
 from .wording import (
     CLA_WORDING,
     CVE_WORDING,

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from u2fast.tasks.sectors import sector_of_point
 from u2fast.types import SECTOR_LABELS
+from u2fast.u2bench.sectors import sector_of_point
 
 JUST_BELOW_LOW = math.nextafter(0.45, 0.0)
 JUST_BELOW_HIGH = math.nextafter(0.55, 0.0)

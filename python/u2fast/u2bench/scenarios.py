@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..types import SECTOR_LABELS, TaskName
+from .sectors import SECTOR_LABELS
+from .tasks import TaskName
 
 __all__ = ["Scenario", "SCENARIOS", "scenario", "scenarios_for", "DATASET_IDS", "CVE_TOLERANCE"]
 

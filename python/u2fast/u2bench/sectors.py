@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["LOW", "HIGH", "sector_of_point", "NOT_VISIBLE"]
+__all__ = ["LOW", "HIGH", "sector_of_point", "NOT_VISIBLE", "SECTOR_LABELS"]
 
 #: Band edges on both axes; half-open: [0, LOW) | [LOW, HIGH) | [HIGH, 1].
 LOW = 0.45
 HIGH = 0.55
 NOT_VISIBLE = "not visible"
+
+#: The ten answers of the localisation tasks (LL, OD, KD), in the official order.
+SECTOR_LABELS: tuple[str, ...] = (
+    "upper left",
+    "upper center",
+    "upper right",
+    "middle left",
+    "center",
+    "middle right",
+    "lower left",
+    "lower center",
+    "lower right",
+    NOT_VISIBLE,
+)
 
 _ROWS = ("upper", "middle", "lower")
 _COLS = ("left", "center", "right")
