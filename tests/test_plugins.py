@@ -80,3 +80,36 @@ def test_duplicate_name_from_code_is_loud(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("U2FAST_DISABLE_PLUGINS", "1")
     with pytest.raises(PluginError, match="already registered"):
         plugins.build_registry(extra_plugins=(_Dup(),))
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_provider_packages_agree_with_the_extras_and_the_plugins_folder() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    folders = {p.name for p in (REPO / "plugins").iterdir() if (p / "pyproject.toml").is_file()}
+    assert set(plugins.PROVIDER_PACKAGES.values()) == folders
+    for adapter, package in plugins.PROVIDER_PACKAGES.items():
+        assert extras[adapter] == [package]
+        plugin = tomllib.loads((REPO / "plugins" / package / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        assert plugin["name"] == package and adapter in plugin["entry-points"]["u2fast"]
+    assert extras["all"] == [f"u2fast[{','.join(plugins.PROVIDER_PACKAGES)}]"]
+
+
+def test_unknown_adapter_names_the_package_and_the_extra_to_install(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "U2FAST_DISABLE_PLUGINS": "openai"}
+    cmd = [sys.executable, "-m", "u2fast.cli", "eval", "--plugins", "openai,gemini", "--runs-dir", str(tmp_path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode != 0
+    assert "unknown model adapter 'openai'" in out.stderr
+    assert "u2fast-openai" in out.stderr and "u2fast[openai]" in out.stderr
+    assert "pip install -e plugins/u2fast-openai" in out.stderr
+    with pytest.raises(PluginError, match="entry-point group 'u2fast'"):
+        plugins.build_registry().adapter("no-such-provider")

@@ -17,10 +17,18 @@ def test_quickstart_has_exactly_two_command_lines() -> None:
     assert block is not None
     lines = [line for line in block.group(1).splitlines() if line.strip()]
     assert len(lines) == 2
-    assert lines[0].startswith("pip install -e .") and "u2fast eval" in lines[0]
+    assert lines[0].startswith("pip install -e .") and lines[0].endswith("&& u2fast eval")
     assert "pytest" in lines[1]
+    # Line 1 alone installs every plugin package of plugins/ (u2fast plugins then lists the providers).
+    packages = sorted(p.name for p in (README.parent / "plugins").iterdir() if (p / "pyproject.toml").is_file())
+    assert packages and all(f" -e plugins/{name} " in lines[0] for name in packages)
+    # CI runs the lines read from the README, so the two cannot drift apart.
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
-    assert lines[1].split("&&")[-1].strip() in ci
+    assert 'eval "${quickstart[0]}"' in ci and 'eval "${quickstart[1]}"' in ci
+    reader = re.search(r"mapfile -t quickstart < <\((awk .*)\)\n", ci)
+    assert reader is not None
+    read = subprocess.run(["bash", "-c", reader.group(1)], cwd=README.parent, capture_output=True, text=True, check=True)
+    assert read.stdout.splitlines() == lines
 
 
 def test_python_example_runs() -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .data.registry import DatasetSource
     from .tasks.base import ParserInfo, TaskDefinition
 
-__all__ = ["Registry", "get_registry", "reset_registry", "BUILTIN_MODULES"]
+__all__ = ["Registry", "get_registry", "reset_registry", "BUILTIN_MODULES", "PROVIDER_PACKAGES", "install_hint"]
 
 #: Built-in modules that implement hooks, registered before any third-party plugin.
 BUILTIN_MODULES = (
@@ -32,6 +32,21 @@ BUILTIN_MODULES = (
     "u2fast.adapters.replay",
     "u2fast.data.builtin",
 )
+
+#: The first-party provider adapters, the package (in ``plugins/``) that registers each, and the
+#: extra of u2fast that installs it (``pyproject.toml``; a test keeps the three in step).
+PROVIDER_PACKAGES = {"openai": "u2fast-openai", "gemini": "u2fast-gemini", "anthropic": "u2fast-anthropic"}
+
+
+def install_hint(adapter: str) -> str:
+    """How to get the adapter ``adapter`` when it is not installed, for the unknown-adapter error."""
+    package = PROVIDER_PACKAGES.get(adapter)
+    if package is None:
+        return f"an adapter {adapter!r} comes from a package registering it in the entry-point group 'u2fast'"
+    return (
+        f"{adapter!r} comes with the package {package}: pip install -e plugins/{package} in a clone of u2fast, "
+        f"or pip install 'u2fast[{adapter}]' from a folder of built wheels (pip install --no-index --find-links DIR)"
+    )
 
 
 @dataclass
@@ -61,7 +76,9 @@ class Registry:
         except KeyError:
             known = ", ".join(sorted(self.adapters)) or "none"
             hint = "" if not self.failures else f" (plugins that failed to load: {', '.join(f.name for f in self.failures)})"
-            raise PluginError(f"unknown model adapter {name!r}; installed: {known}{hint}") from None
+            raise PluginError(
+                f"unknown model adapter {name!r}; installed: {known}{hint}; {install_hint(name)}"
+            ) from None
 
     def task(self, name: str) -> TaskDefinition:
         try:
