@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from e2e_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
 from u2fast.runner import iter_journal

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli
 from scripted import ScriptedServer
 
 from u2fast.errors import ConfigError

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from e2e_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
 from u2fast.runner import read_journal

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, gemini_ok, openai_ok
 
 from u2fast.runner import iter_journal

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, ScriptedServer
 
 from u2fast.errors import ProviderError
