@@ -259,7 +259,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_report(args) if args.command == "report" else cmd_compare(args)
     except U2fastError as exc:
-        sys.stderr.write(f"u2fast: error: {exc}\n")
+        from .credentials import scrub_credentials
+
+        # the raising code redacts what it knows; this catches a URL it passed on as it was
+        sys.stderr.write(f"u2fast: error: {scrub_credentials(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("u2fast: interrupted\n")

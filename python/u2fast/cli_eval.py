@@ -8,10 +8,10 @@ import datetime as _dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
+from .credentials import URL_MASK, redact_url
 from .errors import ConfigError, ProviderError
 from .evaluate import EvalOptions, PreparedRun, prepare_run
 from .types import GenerationParams
@@ -21,29 +21,6 @@ if TYPE_CHECKING:
     from .runner.config import EvalConfig
 
 __all__ = ["cmd_eval", "options_from_args", "build_model_runs"]
-
-
-_REDACTED = "REDACTED"  # no brackets: they would read as an IPv6 host inside a URL
-_SECRET_QUERY = frozenset({"key", "api_key", "apikey", "api-key", "access_token", "token"})
-
-
-def redact_url(text: str) -> str:
-    """A URL with its password and secret query values masked (it goes into the manifest)."""
-    if "://" not in text:
-        return text
-    try:
-        parts = urlsplit(text)
-        _ = parts.port  # raises on a malformed host
-    except ValueError:
-        return _REDACTED  # cannot tell what is secret in it: keep none of it
-    netloc = parts.netloc
-    if parts.password:
-        netloc = netloc.replace(f":{parts.password}@", f":{_REDACTED}@", 1)
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, _REDACTED if k.lower() in _SECRET_QUERY else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
@@ -92,7 +69,7 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     for attr in ("base_url", "config"):
         if getattr(args, attr) is not None:
             setattr(resumed, attr, getattr(args, attr))
-    if resumed.base_url and _REDACTED in resumed.base_url:
+    if resumed.base_url and URL_MASK in resumed.base_url:
         raise ConfigError(
             f"{run_dir}: the recorded --base-url held a secret, which u2fast does not store; "
             "give it again: u2fast eval --resume RUN --base-url URL"

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import __version__
 from .adapters.base import Adapter, AdapterInfo, AdapterSettings, HttpAdapter
+from .credentials import redact_url, url_credentials
 from .errors import ConfigError
 from .plugins import Registry, get_registry
 from .runner.config import EvalConfig
@@ -66,6 +67,22 @@ def _env_first(names: Sequence[str]) -> str | None:
     return None
 
 
+def _key_source(options: EvalOptions, info: AdapterInfo, name: str) -> str:
+    cfg = options.config
+    if cfg is not None and cfg.api_key_for(name):
+        return f"{cfg.path or 'the config file'} (api_key or api_key_env)"
+    return next((f"${n}" for n in info.key_env if os.environ.get(n)), "the environment")
+
+
+def _url_source(options: EvalOptions, info: AdapterInfo, name: str) -> str:
+    cfg = options.config
+    if options.base_url:
+        return "--base-url"
+    if cfg is not None and cfg.base_url_for(name):
+        return f"{cfg.path or 'the config file'} (base_url)"
+    return next((f"${n}" for n in info.base_url_env if os.environ.get(n)), f"{info.name}'s default")
+
+
 def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice]:
     """Turn ``--model``/``--plugins`` into adapters with settings; keys from config or environment.
 
@@ -91,6 +108,14 @@ def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice
         # A missing key is the adapter's to judge (a local or private server may need none): its
         # create() raises a ConfigError naming the variables, before any request is sent.
         api_key = (cfg.api_key_for(name) if cfg else None) or _env_first(info.key_env)
+        if api_key and base_url and url_credentials(base_url) is not None:
+            # An HTTP client sends the URL's user:password as its Authorization header; with the key in
+            # another one, every request fails (or one of the two is silently dropped).
+            raise ConfigError(
+                f"{name}: two credentials given: an API key (from {_key_source(options, info, name)}) and "
+                f"user:password in the base URL {redact_url(base_url)} (from {_url_source(options, info, name)}); "
+                "keep one of them"
+            )
         settings = AdapterSettings(
             model=model, api_key=api_key, base_url=base_url,
             options={**options.adapter_options, **(cfg.options_for(name) if cfg else {})}, seed=options.seed,

@@ -182,9 +182,6 @@ class Request(msgspec.Struct, frozen=True):
     params: GenerationParams = GenerationParams()
 
 
-_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key", "proxy-authorization"})
-
-
 class HttpRequest(msgspec.Struct, frozen=True):
     """What an adapter asks the runner to send (sans-I/O)."""
 
@@ -194,8 +191,11 @@ class HttpRequest(msgspec.Struct, frozen=True):
     body: bytes
 
     def __repr__(self) -> str:  # never show a credential, even in a traceback
-        shown = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()}
-        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body=<{len(self.body)} bytes>)"
+        from .credentials import redact_headers, redact_url
+
+        shown = redact_headers(self.headers)
+        return (f"HttpRequest(method={self.method!r}, url={redact_url(self.url)!r}, headers={shown!r}, "
+                f"body=<{len(self.body)} bytes>)")
 
 
 class Usage(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -10,7 +10,6 @@ from cli_support import cli_env, eval_argv, run_cli
 from scripted import ScriptedServer
 
 from u2fast.errors import ConfigError
-from u2fast.runner import iter_journal
 
 ENV = {"OPENAI_API_KEY": "sk-url-test-0001", "GEMINI_API_KEY": "g-url-test-0001", "ANTHROPIC_API_KEY": "a-url-test-01"}
 
@@ -34,20 +33,42 @@ def test_malformed_base_url_is_a_config_error_naming_it(runs: Path, url: str, mo
     assert not (runs / "bad" / "journal.jsonl").exists()
 
 
-def test_credentials_in_the_url_beside_a_key_fail_once_and_stay_secret(runs: Path) -> None:
+def test_credentials_in_the_url_beside_a_key_are_refused_before_sending(runs: Path) -> None:
     password = "Pr0xyPassw0rd-secret"
     with ScriptedServer() as server:
         url = server.url.replace("http://", f"http://user:{password}@") + "/v1"
         proc = run_cli(eval_argv(runs, "cred", "openai:gpt-4.1", base_url=url, extra=["--quiet"]), cli_env(**ENV))
-    assert proc.returncode == 0, proc.stderr
-    records = list(iter_journal(runs / "cred" / "journal.jsonl"))
-    n_cases = len((runs / "cred" / "cases.jsonl").read_text().splitlines())
-    # the HTTP client refuses it locally: a final error, one attempt each, not six
-    assert len(records) == n_cases
-    assert all(r.error is not None and r.error.kind == "bad_request" for r in records)
-    journal = (runs / "cred" / "journal.jsonl").read_text()
-    assert password not in journal
+        assert not server.hits
+    # aiohttp cannot send both (the URL's user:password becomes an Authorization header): a
+    # configuration error naming both sources, not a run whose every request fails
+    assert proc.returncode == ConfigError.exit_code, proc.stderr
+    assert "$OPENAI_API_KEY" in proc.stderr and "--base-url" in proc.stderr
+    assert not (runs / "cred" / "journal.jsonl").exists()
     assert password not in proc.stderr and password not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:Pw-s3cret-99@127.0.0.1:99999/v1",  # port out of range
+        "ftp://user:Pw-s3cret-99@127.0.0.1/v1",  # not http
+        "http://user:Pw-s3cret-99@exa mple.com/v1",  # whitespace
+        "http://user:Pw-s3cret-99@[bad/v1",  # unparseable host
+    ],
+)
+def test_a_bad_base_url_error_hides_its_password(runs: Path, url: str) -> None:
+    proc = run_cli(eval_argv(runs, "bad", "openai:gpt-4.1", base_url=url, extra=["--quiet"]), cli_env())
+    assert proc.returncode == ConfigError.exit_code, proc.stderr
+    assert "Pw-s3cret-99" not in proc.stderr + proc.stdout
+    assert "REDACTED" in proc.stderr
+
+
+def test_no_key_error_hides_the_url_password(runs: Path) -> None:
+    url = "https://user:Pw-s3cret-99@api.example.com/v1"
+    proc = run_cli(eval_argv(runs, "nokey", "openai:gpt-4.1", base_url=url, extra=["--quiet"]), cli_env())
+    assert proc.returncode == ConfigError.exit_code, proc.stderr
+    assert "no API key" in proc.stderr and "api.example.com" in proc.stderr
+    assert "Pw-s3cret-99" not in proc.stderr + proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -67,3 +88,26 @@ def test_limit_out_of_range_in_the_config_file_names_the_file(runs: Path, tmp_pa
     proc = run_cli(argv, cli_env(**ENV))
     assert proc.returncode == ConfigError.exit_code, proc.stderr
     assert str(config) in proc.stderr and "openai:gpt-4.1" in proc.stderr and "concurrency" in proc.stderr
+
+
+def test_basic_credentials_an_echoing_server_repeats_stay_out_of_the_journal_and_report(runs: Path) -> None:
+    from u2fast.credentials import basic_token
+    from u2fast.testing import FaultMix
+    from u2fast.testing import FakeProvider
+
+    password = "Echo-Pw-s3cret-42"
+    with FakeProvider(faults=FaultMix({"echo_key": 1.0})) as fake:
+        url = fake.url.replace("http://", f"http://proxyuser:{password}@") + "/v1"
+        proc = run_cli(eval_argv(runs, "echo", "openai:gpt-4.1", base_url=url, extra=["--quiet"]), cli_env())
+        echoed = fake.received()[0].headers["authorization"]
+    assert echoed == f"Basic {basic_token('proxyuser', password)}"  # what aiohttp sent, and the server echoed
+    out = runs / "echo"
+    report = run_cli([*eval_argv(runs, "x")[:3], "report", str(out), "--html", str(out / "r.html"),
+                      "--md", str(out / "r.md")], cli_env())
+    assert report.returncode == 0, report.stderr
+    assert "Incorrect API key provided" in (out / "r.html").read_text()
+    written = "".join(p.read_text(errors="replace") for p in (runs / "echo").rglob("*") if p.is_file())
+    assert "journal.jsonl" in {p.name for p in (runs / "echo").iterdir()}
+    for form in (password, basic_token("proxyuser", password), echoed):
+        assert form not in written
+        assert form not in proc.stderr + proc.stdout + report.stderr + report.stdout

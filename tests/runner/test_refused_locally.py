@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 from runner_support import MODEL, FakeClock, make_requests
 
+from u2fast.credentials import Redactor
 from u2fast.runner import Limits, ModelRun, iter_journal, run_models
 from u2fast.runner.retry import classify_exception
-from u2fast.runner.secrets import Redactor
 from u2fast.testing import ChatCompletionsAdapter
 
 

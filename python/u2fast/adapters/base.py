@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
+from ..credentials import redact_url
 from ..types import ApiError, HttpRequest, Request, Usage
 
 __all__ = [
@@ -73,7 +74,7 @@ class AdapterSettings:
 
     def __repr__(self) -> str:  # never print a key
         key = "set" if self.api_key else "unset"
-        return f"AdapterSettings(model={self.model!r}, api_key=<{key}>, base_url={self.base_url!r})"
+        return f"AdapterSettings(model={self.model!r}, api_key=<{key}>, base_url={redact_url(self.base_url or '')!r})"
 
 
 @runtime_checkable

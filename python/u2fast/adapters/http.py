@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage
+from u2fast.credentials import redact_url
 from u2fast.errors import ConfigError
 from u2fast.types import ApiError, ErrorKind
 
@@ -55,15 +56,16 @@ def check_base_url(adapter: str, base_url: str) -> str:
     Checked once, when the adapter is created: the scheme must be http or https, the URL must parse
     with a host and a port in range, and it must hold no whitespace.
     """
+    shown = redact_url(base_url)  # the message must not carry a password the URL holds
     if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{adapter}: base URL must start with http:// or https://, got {base_url!r}")
+        raise ConfigError(f"{adapter}: base URL must start with http:// or https://, got {shown!r}")
     try:
         parts = urlsplit(base_url)
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError as exc:
-        raise ConfigError(f"{adapter}: bad base URL {base_url!r}: {exc}") from exc
+        raise ConfigError(f"{adapter}: bad base URL {shown!r}: {redact_url(str(exc))}") from None
     if not parts.hostname or any(c.isspace() for c in base_url):
-        raise ConfigError(f"{adapter}: bad base URL {base_url!r}: no host, or a space in it")
+        raise ConfigError(f"{adapter}: bad base URL {shown!r}: no host, or a space in it")
     return base_url
 
 

@@ -14,9 +14,9 @@ import msgspec
 import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
+from ..credentials import Redactor
 from ..types import ApiError, Request
 from .retry import classify_exception, parse_retry_after
-from .secrets import Redactor
 
 __all__ = ["call_http", "call_local"]
 

@@ -25,6 +25,7 @@ import aiohttp
 import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
+from ..credentials import Redactor
 from ..errors import DataError
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
@@ -34,7 +35,6 @@ from .journal import JournalWriter, scan_journal
 from .limits import Clock, Limits, ModelLimiter, ProviderLimiter, SystemClock, shared_limits
 from .plan import ModelRun, RunOutcome, SessionFactory, default_session
 from .retry import RETRYABLE, STOPS_MODEL, retry_delay
-from .secrets import Redactor
 
 if TYPE_CHECKING:
     from .progress import Progress
@@ -357,7 +357,7 @@ class _Engine:
                     kind=error.kind, message=message, status=error.status, retry_after=error.retry_after
                 )
         elif text is not None:
-            text = state.redactor.scrub(text)
+            text = state.redactor.scrub_exact(text)
         return Completion(
             key=request.key,
             case_id=request.case_id,

@@ -15,6 +15,7 @@ import msgspec
 
 from ..adapters.base import EncodedImage, Reply
 from ..adapters.http import IMAGE_URL, encode_json_with_images
+from ..credentials import redact_url
 from ..runner.retry import classify_status
 from ..types import ApiError, HttpRequest, Request, Usage
 
@@ -34,7 +35,7 @@ class ChatCompletionsAdapter:
         self._api_key = api_key
 
     def __repr__(self) -> str:
-        return f"ChatCompletionsAdapter(base_url={self.base_url!r}, model={self.model!r})"
+        return f"ChatCompletionsAdapter(base_url={redact_url(self.base_url)!r}, model={self.model!r})"
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
         content: list[dict[str, Any]] = [

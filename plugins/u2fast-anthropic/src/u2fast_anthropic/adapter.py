@@ -17,6 +17,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -91,7 +92,7 @@ class AnthropicAdapter:
 
     def __repr__(self) -> str:
         key = "set" if self._api_key else "unset"
-        return f"AnthropicAdapter(model={self.model!r}, url={self.url!r}, api_key=<{key}>)"
+        return f"AnthropicAdapter(model={self.model!r}, url={redact_url(self.url)!r}, api_key=<{key}>)"
 
     __str__ = __repr__
 

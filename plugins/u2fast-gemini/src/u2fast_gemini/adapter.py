@@ -18,6 +18,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -106,7 +107,7 @@ class GeminiAdapter:
 
     def __repr__(self) -> str:
         key = "set" if self._api_key else "unset"
-        return f"GeminiAdapter(model={self.model!r}, endpoint={self.endpoint!r}, api_key=<{key}>)"
+        return f"GeminiAdapter(model={self.model!r}, endpoint={redact_url(self.endpoint)!r}, api_key=<{key}>)"
 
     __str__ = __repr__
 

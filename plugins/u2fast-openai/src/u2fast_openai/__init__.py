@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
 from u2fast.adapters.http import check_base_url, check_known_options, first_env
+from u2fast.credentials import redact_url
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
@@ -96,7 +97,7 @@ def create(settings: AdapterSettings) -> HttpAdapter:
     api_key = settings.api_key or first_env(KEY_ENV)
     if api_key is None and not is_local_url(base_url):
         raise ConfigError(
-            f"openai: no API key for {base_url}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
+            f"openai: no API key for {redact_url(base_url)}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
             "or point --base-url at a local server"
         )
     options = _checked_options(settings.options)

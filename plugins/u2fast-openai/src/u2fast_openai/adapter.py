@@ -18,6 +18,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import IMAGE_URL, decode_json_object, encode_json_with_images, redact_key
+from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -140,7 +141,7 @@ class OpenAIAdapter:
 
     def __repr__(self) -> str:
         key = "set" if self._api_key else "unset"
-        return f"OpenAIAdapter(model={self.model!r}, base_url={self.base_url!r}, api_key=<{key}>)"
+        return f"OpenAIAdapter(model={self.model!r}, base_url={redact_url(self.base_url)!r}, api_key=<{key}>)"
 
     __str__ = __repr__
 
