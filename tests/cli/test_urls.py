@@ -9,6 +9,7 @@ import pytest
 from cli_support import cli_env, eval_argv, run_cli
 from scripted import ScriptedServer
 
+from u2fast.credentials import basic_token
 from u2fast.errors import ConfigError
 
 ENV = {"OPENAI_API_KEY": "sk-url-test-0001", "GEMINI_API_KEY": "g-url-test-0001", "ANTHROPIC_API_KEY": "a-url-test-01"}
@@ -91,10 +92,6 @@ def test_limit_out_of_range_in_the_config_file_names_the_file(runs: Path, tmp_pa
 
 
 def test_basic_credentials_an_echoing_server_repeats_stay_out_of_the_journal_and_report(runs: Path) -> None:
-    from u2fast.credentials import basic_token
-    from u2fast.testing import FaultMix
-    from u2fast.testing import FakeProvider
-
     password = "Echo-Pw-s3cret-42"
     with FakeProvider(faults=FaultMix({"echo_key": 1.0})) as fake:
         url = fake.url.replace("http://", f"http://proxyuser:{password}@") + "/v1"
