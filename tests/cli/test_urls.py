@@ -11,6 +11,7 @@ from scripted import ScriptedServer
 
 from u2fast.credentials import basic_token
 from u2fast.errors import ConfigError
+from u2fast.testing import FakeProvider, FaultMix
 
 ENV = {"OPENAI_API_KEY": "sk-url-test-0001", "GEMINI_API_KEY": "g-url-test-0001", "ANTHROPIC_API_KEY": "a-url-test-01"}
 
