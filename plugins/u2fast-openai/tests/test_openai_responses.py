@@ -142,6 +142,28 @@ def test_error_inside_a_200_body_uses_its_code() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "kind", "status"),
+    [
+        # vLLM's error object, sent with status 200 by some deployments and proxies
+        ({"object": "error", "message": "The engine is overloaded, come back later", "type": "ServiceUnavailableError",
+          "param": None, "code": 503}, "overloaded", 503),
+        # an empty choices list beside the error that explains it
+        ({"choices": [], "error": {"message": "upstream said: context length exceeded", "code": "400"}}, "bad_request", 400),
+        ({"choices": [], "error": {"message": "upstream crashed", "code": "internal"}}, "server", 500),
+        ({"object": "error", "message": "rate limit reached for the deployment", "code": 429}, "rate_limited", 429),
+    ],
+)
+def test_a_200_error_body_is_classified_by_its_code_and_keeps_the_servers_message(
+    body: dict[str, Any], kind: str, status: int
+) -> None:
+    reply = parse(200, body)
+    assert reply.error is not None and reply.text is None
+    assert (reply.error.kind, reply.error.status) == (kind, status)
+    message = body.get("message") or body["error"]["message"]
+    assert message in reply.error.message
+
+
+@pytest.mark.parametrize(
     ("headers", "seconds"),
     [
         ({"Retry-After": "7"}, 7.0),

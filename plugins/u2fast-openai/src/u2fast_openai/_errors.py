@@ -18,7 +18,7 @@ import msgspec
 from u2fast.adapters.http import kind_for_status
 from u2fast.types import ApiError
 
-__all__ = ["classify_error", "kind_for_status", "lower_headers", "parse_duration", "retry_after_seconds"]
+__all__ = ["classify_error", "status_in_body", "kind_for_status", "lower_headers", "parse_duration", "retry_after_seconds"]
 
 _MAX_MESSAGE = 500
 
@@ -107,6 +107,14 @@ def _error_fields(doc: Any) -> tuple[str, str, str]:
         return "", "", ""
     message = err.get("message") or err.get("detail") or ""
     return str(message), str(err.get("type") or ""), str(err.get("code") or "")
+
+
+def status_in_body(code: Any) -> int:
+    """The HTTP status an error body inside a 200 response stands for: its ``code`` when that is
+    an error status (``503`` or ``"503"``), else 500 (a server failure of unknown kind)."""
+    if isinstance(code, str) and code.strip().isdigit():
+        code = int(code)
+    return code if isinstance(code, int) and not isinstance(code, bool) and 400 <= code < 600 else 500
 
 
 def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiError:

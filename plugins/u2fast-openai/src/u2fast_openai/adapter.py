@@ -21,7 +21,7 @@ from u2fast.adapters.http import IMAGE_URL, decode_json_object, encode_json_with
 from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
-from ._errors import classify_error
+from ._errors import classify_error, status_in_body
 
 __all__ = ["OpenAIAdapter", "image_tokens", "is_local_url", "is_reasoning_model"]
 
@@ -195,10 +195,11 @@ class OpenAIAdapter:
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return Reply(error=doc)
-        if "choices" not in doc and "error" in doc:
-            # Proxies (and some servers) report failures in a 200 body; use the code they give.
-            code = doc["error"].get("code") if isinstance(doc["error"], dict) else None
-            inner = code if isinstance(code, int) and code >= 400 else 500
+        if not doc.get("choices") and (doc.get("error") or doc.get("object") == "error"):
+            # Proxies and servers (vLLM: {"object": "error", "code": 503, ...}; others: {"choices": [],
+            # "error": {...}}) report failures in a 200 body: classify by the code they give.
+            err = doc.get("error") or doc
+            inner = status_in_body(err.get("code") if isinstance(err, dict) else None)
             return Reply(error=redact_key(classify_error(inner, headers, body), self._api_key))
         choices = doc.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
