@@ -72,6 +72,11 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--rpm", type=float, default=None, help="requests per minute per provider endpoint")
     g.add_argument("--tpm", type=float, default=None, help="tokens per minute per provider endpoint (images included)")
     g.add_argument("--max-attempts", type=int, default=None, help="attempts per request before it is recorded as failed (default 6)")
+    g.add_argument("--request-deadline", type=float, default=None, metavar="SECONDS",
+                   help="longest time one request may take over all its attempts and waits (default 900); "
+                        "each attempt still gets up to 300 s, which reasoning models need")
+    g.add_argument("--max-response-mb", type=float, default=None, metavar="MB",
+                   help="largest response body read; a longer one is a malformed response (default 16)")
     g.add_argument("--max-side", type=int, default=None, help="downscale images whose longer side exceeds N px")
     g.add_argument("--max-cost", type=float, default=None, metavar="USD", help="stop spending at this budget")
     g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")

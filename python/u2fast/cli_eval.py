@@ -82,7 +82,9 @@ def build_model_runs(prepared: PreparedRun, args: argparse.Namespace, config: Ev
     from .runner import Limits, ModelRun, price_for, provider_key
 
     base = Limits()
-    cli_limits = {"concurrency": args.concurrency, "rpm": args.rpm, "tpm": args.tpm, "max_attempts": args.max_attempts}
+    cli_limits = {"concurrency": args.concurrency, "rpm": args.rpm, "tpm": args.tpm, "max_attempts": args.max_attempts,
+                  "request_deadline": args.request_deadline,
+                  "max_response_bytes": None if args.max_response_mb is None else int(args.max_response_mb * 2**20)}
     base = dataclasses.replace(base, **{k: v for k, v in cli_limits.items() if v is not None})
     given = {k: v for k, v in cli_limits.items() if v is not None}
     runs = []

@@ -202,3 +202,25 @@ def test_base_urls_and_keys_from_each_providers_environment_variables(runs: Path
     assert by_path["gemini-2.5-flash:generateContent"]["x-goog-api-key"] == "g-env-google-0001"
     assert by_path["messages"]["authorization"] == "Bearer a-env-anthropic-01"
     assert len(server.hits) == 3 * 13
+
+
+def test_help_states_the_request_deadline_and_the_response_cap() -> None:
+    import sys
+
+    proc = run_cli([sys.executable, "-m", "u2fast.cli", "eval", "--help"], cli_env())
+    text = " ".join(proc.stdout.split())
+    assert "--request-deadline SECONDS" in text and "default 900" in text
+    assert "--max-response-mb MB" in text and "default 16" in text
+
+
+def test_response_cap_and_request_deadline_from_the_command_line(runs: Path) -> None:
+    from u2fast.testing import FakeProvider, FaultMix
+
+    with FakeProvider(faults=FaultMix({"oversize": 1.0}), oversize_bytes=3 << 20) as fake:
+        argv = eval_argv(runs, "cap", "openai:gpt-4.1", base_url=f"{fake.url}/v1",
+                         extra=["--max-response-mb", "1", "--max-attempts", "2", "--request-deadline", "600", "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert "Traceback" not in proc.stderr  # the exit code of an all-failed run is the outcome rules' to set
+    records = list(iter_journal(runs / "cap" / "journal.jsonl"))
+    assert records and all(r.error is not None and r.error.kind == "malformed_response" for r in records)
+    assert "larger than 1,048,576 bytes" in records[0].error.message  # type: ignore[union-attr]

@@ -88,3 +88,13 @@ def test_mistakes_name_the_file_table_and_field(tmp_path: Path, text: str, messa
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read config"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_response_cap_and_request_deadline_come_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "eval.toml"
+    path.write_text('[defaults]\nrequest_deadline = 1200\n\n[models."openai:o3"]\nmax_response_bytes = 33554432\n')
+    limits = load_config(path).limits_for("openai:o3")
+    assert (limits.request_deadline, limits.max_response_bytes) == (1200.0, 32 << 20)
+    assert Limits().request_deadline == 900.0 and Limits().max_response_bytes == 16 << 20
+    with pytest.raises(ConfigError, match="max_response_bytes"):
+        Limits(max_response_bytes=10)

@@ -161,3 +161,44 @@ def test_api_key_never_reaches_a_written_file(tmp_path: Path) -> None:
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
+
+
+def test_an_oversized_body_is_a_malformed_response_read_no_further_than_the_cap(tmp_path: Path) -> None:
+    import tracemalloc
+
+    limits = Limits(concurrency=2, max_attempts=2, max_response_bytes=1 << 20)
+    tracemalloc.start()
+    try:
+        outcome, provider, _ = run_against(
+            tmp_path, n=2, limits=limits, faults=FailFirst("oversize", times=1), oversize_bytes=50 << 20
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all(c.ok and c.text == "A" for c in outcome.completions.values())  # the retry was answered
+    failed = [r for r in iter_journal(tmp_path / "journal.jsonl") if not r.ok]
+    assert len(failed) == 2 and {r.error.kind for r in failed if r.error} == {"malformed_response"}
+    assert all(r.error and "larger than 1,048,576 bytes" in r.error.message for r in failed)
+    assert provider.counts["oversize"] == 2
+    # two 50 MB bodies in flight: reading them whole would hold 100 MB; capped, a few MB at most
+    assert peak < 24 << 20, f"peak traced memory {peak / 2**20:.1f} MiB"
+
+
+def test_retries_stop_at_the_request_deadline_and_say_so(tmp_path: Path) -> None:
+    limits = Limits(concurrency=1, max_attempts=6, first_byte_timeout=0.2, total_timeout=5, request_deadline=2.0)
+    outcome, provider, _ = run_against(tmp_path, n=1, limits=limits, faults=FailFirst("hang", times=99), hang_s=30)
+    records = list(iter_journal(tmp_path / "journal.jsonl"))
+    assert 1 <= len(records) < 6 and provider.counts["hang"] == len(records)
+    assert all(r.error is not None and r.error.kind == "timeout" for r in records)
+    last = records[-1].error
+    assert last is not None and "request deadline of 2 s (--request-deadline)" in last.message
+    assert outcome.stats[MODEL].failed == 1
+
+
+def test_an_attempt_is_cut_to_what_is_left_of_the_deadline(tmp_path: Path) -> None:
+    # the per-attempt limits would allow 30 s; the deadline allows 0.3 s for the whole request
+    limits = Limits(concurrency=1, first_byte_timeout=30, total_timeout=30, request_deadline=0.3)
+    run_against(tmp_path, n=1, limits=limits, faults=FailFirst("hang", times=99), hang_s=60)
+    records = list(iter_journal(tmp_path / "journal.jsonl"))
+    assert len(records) == 1 and records[0].error is not None and records[0].error.kind == "timeout"
+    assert "--request-deadline" in records[0].error.message

@@ -18,7 +18,7 @@ from ..credentials import Redactor
 from ..types import ApiError, Request
 from .retry import classify_exception, parse_retry_after
 
-__all__ = ["call_http", "call_local"]
+__all__ = ["call_http", "call_local", "read_capped"]
 
 
 async def call_local(
@@ -33,6 +33,22 @@ async def call_local(
         return Reply(error=ApiError(kind="server", message=f"adapter raised {exc!r}"[:500]))
 
 
+async def read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes | None:
+    """The body of ``response``, or None as soon as it is known to exceed ``max_bytes`` (the rest is
+    not read: the connection is dropped). Counted after decompression, so a gzip bomb stops too."""
+    length = response.content_length
+    if length is not None and length > max_bytes and not response.headers.get("content-encoding"):
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_any():
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 async def call_http(
     session: aiohttp.ClientSession,
     adapter: HttpAdapter,
@@ -42,6 +58,7 @@ async def call_http(
     redactor: Redactor,
     urls: dict[str, yarl.URL | str],
     wall: Callable[[], float],
+    max_bytes: int = 16 << 20,
 ) -> Reply:
     try:
         http = adapter.build_request(request, images)
@@ -55,11 +72,16 @@ async def call_http(
         async with session.request(
             http.method, url, headers=http.headers, data=http.body, timeout=timeout
         ) as response:
-            body = await response.read()
             status = response.status
             headers = response.headers
+            body = await read_capped(response, max_bytes)
     except Exception as exc:  # noqa: BLE001 - every transport failure is classified, none escapes
         return Reply(error=classify_exception(exc))
+    if body is None:
+        return Reply(error=ApiError(
+            kind="malformed_response", status=status,
+            message=f"response body larger than {max_bytes:,} bytes (max_response_bytes, --max-response-mb); not read",
+        ))
     try:
         reply = adapter.parse_response(status, headers, body)
     except Exception as exc:  # noqa: BLE001

@@ -51,6 +51,8 @@ LIMIT_FIELDS: dict[str, type] = {
     "first_byte_timeout": float,
     "total_timeout": float,
     "max_retry_wait": float,
+    "max_response_bytes": int,
+    "request_deadline": float,
 }
 _OTHER_FIELDS = {"base_url", "api_key", "api_key_env", "price", "options"}
 

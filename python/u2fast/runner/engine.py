@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
+import msgspec
 import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
@@ -204,22 +205,31 @@ class _Engine:
 
     # ------------------------------------------------------------------ one attempt
 
-    async def _call(self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]) -> Reply:
+    async def _call(
+        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], deadline: float | None
+    ) -> Reply:
         limits = state.run.limits
+        # an attempt ends by the request's deadline too: the per-attempt limit is cut to what is left
+        left = limits.request_deadline if deadline is None else max(0.001, deadline - self.clock.now())
         if not state.is_http:
             return await call_local(
-                cast(LocalAdapter, state.run.adapter), request, images, limits.total_timeout
+                cast(LocalAdapter, state.run.adapter), request, images, min(limits.total_timeout, left)
             )
+        timeout = state.timeout
+        if left < limits.total_timeout:
+            timeout = aiohttp.ClientTimeout(total=left, connect=timeout.connect, sock_connect=timeout.sock_connect,
+                                            sock_read=timeout.sock_read)
         # is_http was checked once per model: Protocol isinstance checks are slow
         return await call_http(
             self._session(state),
             cast(HttpAdapter, state.run.adapter),
             request,
             images,
-            state.timeout,
+            timeout,
             state.redactor,
             state.urls,
             self.clock.wall,
+            limits.max_response_bytes,
         )
 
     def _estimate(
@@ -266,17 +276,23 @@ class _Engine:
             tokens, estimate = self._estimate(state, request, images)
             state.stats.estimated_input_tokens += tokens
             prior = self.prior_attempts.get(request.key, 0)
+            deadline: float | None = None  # --request-deadline, counted from the first send
             for attempt in range(1, limits.max_attempts + 1):
                 if state.stopped is not None:
                     return
                 if not self.budget.reserve(estimate):
                     self._stop_all("budget")
                     return
-                sent = await self._send(state, request, images, tokens, estimate)
+                sent = await self._send(state, request, images, tokens, estimate, deadline)
                 if sent is None:
                     return
                 reply, started = sent
+                if deadline is None:
+                    deadline = started + limits.request_deadline
                 completion = self._completion(state, request, reply, prior + attempt, started)
+                delay = self._retry_delay(completion.error, attempt, limits)
+                if delay is not None and self.clock.now() + delay >= deadline:
+                    completion, delay = _past_deadline(completion, limits.request_deadline), None
                 cost = cost_of(completion.usage, state.run.price)
                 self.budget.settle(estimate, cost)
                 self._record(state, completion, cost)
@@ -301,7 +317,9 @@ class _Engine:
                 if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
                     self._stop(state, "quota")
                     return
-                if not await wait_unless_stopped(state, retry_delay(error, attempt, self.rng)):
+                if delay is None:  # the request deadline would pass during the wait
+                    break
+                if not await wait_unless_stopped(state, delay):
                     return
             state.stats.done += 1
             state.stats.failed += 1
@@ -309,8 +327,18 @@ class _Engine:
             if needs_images:
                 self.encoder.release(request.images)
 
+    def _retry_delay(self, error: ApiError | None, attempt: int, limits: Limits) -> float | None:
+        """The wait before the next attempt after ``error``; None when there is to be none (no
+        error, a final one, the last attempt, or a wait that stops the model for quota)."""
+        if error is None or error.kind not in RETRYABLE or attempt >= limits.max_attempts:
+            return None
+        if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
+            return None
+        return retry_delay(error, attempt, self.rng)
+
     async def _send(
-        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float
+        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float,
+        deadline: float | None = None,
     ) -> tuple[Reply, float] | None:
         """One call through the model's own buckets, then the endpoint's slot and buckets; None
         when the model was stopped while waiting (the budget reservation is then given back)."""
@@ -332,7 +360,7 @@ class _Engine:
             started = self.clock.now()
             state.stats.in_flight += 1
             try:
-                reply = await self._call(state, request, images)
+                reply = await self._call(state, request, images, deadline)
             finally:
                 state.stats.in_flight -= 1
         finally:
@@ -399,6 +427,15 @@ class _Engine:
                 task.cancel()
             for state in self.states:
                 state.stats.finished_at = self.clock.now()
+
+
+def _past_deadline(completion: Completion, seconds: float) -> Completion:
+    """``completion`` (a retryable failure) marked as the request's last: another attempt would
+    start after its deadline."""
+    error = completion.error
+    assert error is not None
+    note = f"; not retried: the request deadline of {seconds:g} s (--request-deadline) would pass"
+    return msgspec.structs.replace(completion, error=msgspec.structs.replace(error, message=error.message + note))
 
 
 @contextlib.contextmanager

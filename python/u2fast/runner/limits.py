@@ -53,6 +53,12 @@ class Limits:
     #: Longest silence while waiting for the response (aiohttp ``sock_read``).
     first_byte_timeout: float = 120.0
     total_timeout: float = 300.0
+    #: Largest response body read; a longer one is a ``malformed_response`` (no completion comes
+    #: near it, a hostile or broken server could send gigabytes).
+    max_response_bytes: int = 16 << 20
+    #: Longest time one request may take over all its attempts and the waits between them;
+    #: per-attempt timeouts stay as they are (a reasoning model may think for minutes).
+    request_deadline: float = 900.0
     #: A provider asking for a longer wait than this is treated as out of quota for the run.
     max_retry_wait: float = 900.0
     #: Burst allowance of the rate buckets, in seconds of the rate.
@@ -68,7 +74,9 @@ class Limits:
             value = getattr(self, name)
             if value is not None and not value > 0:
                 raise LimitError(f"{name} (--{name}) must be positive, got {value}")
-        for name in ("connect_timeout", "first_byte_timeout", "total_timeout"):
+        if self.max_response_bytes < 1024:
+            raise LimitError(f"max_response_bytes (--max-response-mb) must be at least 1 KiB, got {self.max_response_bytes}")
+        for name in ("connect_timeout", "first_byte_timeout", "total_timeout", "request_deadline"):
             if not getattr(self, name) > 0:
                 raise LimitError(f"{name} must be positive, got {getattr(self, name)}")
 

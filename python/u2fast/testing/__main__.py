@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--retry-after", type=float, default=1.0)
     parser.add_argument("--hang", type=float, default=3600.0, help="seconds a hanging request waits")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--oversize-mb", type=float, default=50.0, help="body size of the oversize fault")
     parser.add_argument("--record", action="store_true", help="keep every request in memory")
     args = parser.parse_args(argv)
     latency = {
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         record=args.record,
         port=args.port,
+        oversize_bytes=int(args.oversize_mb * 2**20),
     )
 
     async def serve() -> None:

@@ -28,7 +28,10 @@ __all__ = [
 #: client gives up; ``reset`` the connection is dropped; ``malformed`` 200 with broken JSON;
 #: ``empty`` 200 with no choices/candidates/content; ``huge`` 200 with a 10 MB body (valid, padded);
 #: ``auth`` 401; ``bad_request`` 400; ``content_filter`` the answer withheld by a safety filter;
-#: ``echo_key`` 401 whose message repeats the key the client sent (providers do this).
+#: ``echo_key`` 401 whose message repeats the key the client sent (providers do this);
+#: ``oversize`` 200 with a valid answer padded to ``FakeProvider(oversize_bytes=...)`` (50 MB by
+#: default), streamed in chunks without a Content-Length; ``error_in_200`` 200 whose body is an
+#: OpenAI-compatible error object with code 503 (vLLM's shape, as some deployments send it).
 Fault = Literal[
     "rate_limited",
     "quota",
@@ -44,6 +47,8 @@ Fault = Literal[
     "bad_request",
     "content_filter",
     "echo_key",
+    "oversize",
+    "error_in_200",
 ]
 FAULTS: tuple[str, ...] = (
     "rate_limited",
@@ -60,6 +65,8 @@ FAULTS: tuple[str, ...] = (
     "bad_request",
     "content_filter",
     "echo_key",
+    "oversize",
+    "error_in_200",
 )
 
 #: Picks the fault for one request (None: answer normally). Any callable of this shape works.

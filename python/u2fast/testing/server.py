@@ -103,6 +103,7 @@ class FakeProvider:
         record: bool = True,
         keep_bodies: bool = False,
         port: int = 0,
+        oversize_bytes: int = 50 << 20,
     ) -> None:
         self.answer = answer or _default_answer
         self.latency = constant(latency) if isinstance(latency, (int, float)) else latency
@@ -114,6 +115,7 @@ class FakeProvider:
         self.record = record
         self.keep_bodies = keep_bodies
         self.port = port
+        self.oversize_bytes = oversize_bytes
         self.requests: list[ReceivedRequest] = []
         #: what happened, by name: "requests", "answered", "limited" (429 from the rate limit) and each fault
         self.counts: Counter[str] = Counter()
@@ -295,6 +297,12 @@ class FakeProvider:
                 self.counts["answered"] += 1
             body = answer_body(wire, model, text, prompt, len(images), padding=_HUGE_BYTES if fault else 0)
             return web.Response(body=body, content_type="application/json")
+        if fault == "oversize":
+            return await self._stream_oversize(request, answer_body(wire, model, self.answer(received), prompt, len(images)))
+        if fault == "error_in_200":
+            body = msgspec.json.encode({"object": "error", "message": "The server is overloaded; try again later",
+                                        "type": "ServiceUnavailableError", "param": None, "code": 503})
+            return web.Response(body=body, content_type="application/json")
         if fault == "reset":
             transport = request.transport
             if transport is not None:
@@ -317,6 +325,25 @@ class FakeProvider:
             )
             return self._error(wire, "echo_key", message=f"Incorrect API key provided: {sent}.")
         return self._error(wire, fault, retry_after=self.retry_after if fault == "rate_limited" else None)
+
+    async def _stream_oversize(self, request: web.Request, answer: bytes) -> web.StreamResponse:
+        """``answer`` with a padding field of ``oversize_bytes``, written a megabyte at a time so that
+        the server holds no large body: what the client keeps is the client's doing."""
+        response = web.StreamResponse(headers={"content-type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b"p" * (1 << 20)
+        try:
+            await response.write(answer[:-1] + b',"x_padding":"')
+            left = self.oversize_bytes
+            while left > 0:
+                await response.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+            await response.write(b'"}')
+            await response.write_eof()
+        except ConnectionError:
+            pass  # the client stopped reading: what a capped client does
+        return response
 
     def _error(
         self, wire: str, fault: str, *, retry_after: float | None = None, message: str | None = None
