@@ -57,3 +57,13 @@ def test_plugin_answers_and_429_retries(module: str, suffix: str, tmp_path: Path
 def test_plugin_quota_error_stops_the_model(module: str, suffix: str, tmp_path: Path) -> None:
     outcome, _ = run_plugin(module, suffix, tmp_path, "quota", 99)
     assert list(outcome.stopped.values()) == ["quota"]
+
+
+def test_openai_plugin_retries_an_error_in_a_200_body_and_journals_its_message(tmp_path: Path) -> None:
+    from u2fast.runner import iter_journal
+
+    outcome, fake = run_plugin("u2fast_openai", "/v1", tmp_path, "error_in_200", 1)
+    assert all(c.ok for c in outcome.completions.values()) and fake.counts["error_in_200"] == 4
+    failed = [r for r in iter_journal(tmp_path / "journal.jsonl") if r.error is not None]
+    assert len(failed) == 4
+    assert all(r.error and r.error.kind == "overloaded" and "overloaded" in r.error.message for r in failed)
