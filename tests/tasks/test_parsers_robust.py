@@ -136,6 +136,16 @@ def test_options_come_from_the_target_when_present(make_case: MakeCase) -> None:
         ("The left ventricle lies in the lower right", "lower right"),
         ("left", "middle left"),
         ("**Middle Right**", "middle right"),
+        # sectors inside sentences (issue 9 item 13): "in the middle" must not swallow "middle left"
+        ("The structure is located in the middle left region of the image.", "middle left"),
+        ("The structure is located in the middle right region of the image.", "middle right"),
+        ("It lies in the middle-left region, not the center.", "middle left"),
+        ("The lesion is in the **upper-left** part of the image.", "upper left"),
+        ("Found at the top left.", "upper left"),
+        ("It occupies the left upper part of the image.", "upper left"),
+        ("in the middle of the left side", "middle left"),
+        ("the lower part of the right side", "lower right"),
+        ("It is in the middle of the image.", "center"),
     ],
 )
 def test_sector_extraction(text: str, value: str, make_case: MakeCase) -> None:

@@ -161,8 +161,11 @@ def _sector_aliases() -> dict[str, tuple[str, ...]]:
             label = "center" if (row, col) == ("middle", "center") else f"{row} {col}"
             for r in row_words:
                 for c in col_words:
-                    table[label] += [f"{r} {c}", f"{c} {r}"]
-    table["center"] += ["center", "centre", "central", "middle", "centrally", "midline", "in the middle"]
+                    # "upper left", "left upper (part)", "middle of the left (side)"
+                    table[label] += [f"{r} {c}", f"{c} {r}", f"{r} of the {c}", f"{r} part of the {c}"]
+    # Only single words for the centre: overlapping mentions keep the longest phrase, so a longer
+    # centre phrase such as "in the middle" would swallow "middle left" in "in the middle left region".
+    table["center"] += ["center", "centre", "central", "middle", "centrally", "midline"]
     table["not visible"] += list(NOT_VISIBLE_PHRASES)
     return {label: tuple(dict.fromkeys(words)) for label, words in table.items()}
 
