@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -158,6 +160,13 @@ def test_mcnemar_matches_statsmodels_including_its_quirks(b: int, c: int) -> Non
     bb = np.array([1] * 4 + [0] * b + [1] * c + [0] * 2)
     r = mcnemar(a, bb)
     table = [[4, b], [c, 2]]
+    if b == c == 0:
+        # statsmodels' inf / p = 0 (and NaN) would say "different" of two systems that always agree
+        assert (r.chi2_corrected, r.pvalue_corrected, r.chi2_uncorrected, r.pvalue_uncorrected) == (
+            None, 1.0, None, 1.0
+        )
+        assert r.exact_pvalue == sm_mcnemar(table, exact=True).pvalue == 1.0
+        return
     with np.errstate(all="ignore"):
         for got, want in (
             ((r.exact_statistic, r.exact_pvalue), sm_mcnemar(table, exact=True)),
@@ -165,6 +174,31 @@ def test_mcnemar_matches_statsmodels_including_its_quirks(b: int, c: int) -> Non
             ((r.chi2_uncorrected, r.pvalue_uncorrected), sm_mcnemar(table, exact=False, correction=False)),
         ):
             np.testing.assert_allclose(got, (want.statistic, want.pvalue), rtol=1e-9)
+
+
+def test_runs_that_agree_on_every_case_say_no_discordant_pairs_and_p_1(runs: Runs) -> None:
+    # the partial run replays A's own answers: b = c = 0 on every task
+    argv = [sys.executable, "-m", "u2fast.cli", "compare", str(runs.default_run), str(runs.partial_run),
+            "--model-a", runs.model_a, "--bootstrap", "0"]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert "no discordant pairs for DD, LL, all (b = c = 0)" in text and "p = 1" in text
+    assert "inf" not in text
+    out = json.loads(subprocess.run([*argv, "--json"], capture_output=True, text=True, check=True).stdout)
+    for entry in out["mcnemar"]:
+        assert entry["b"] == entry["c"] == 0
+        assert (entry["chi2_corrected"], entry["pvalue_corrected"]) == (None, 1.0)
+        assert (entry["chi2_uncorrected"], entry["pvalue_uncorrected"], entry["exact_pvalue"]) == (None, 1.0, 1.0)
+
+
+def test_ablation_statement_without_discordant_pairs_gives_p_1() -> None:
+    from u2fast.report.compare import _ablation, _entry
+
+    pooled = _entry("all", mcnemar([1, 1, 0], [1, 1, 0]))
+    ablation = _ablation("default", "no-anatomy", "m", "m", pooled)
+    assert "no discordant pairs on 3 paired" in ablation.statement and "p = 1" in ablation.statement
+    assert ablation.chi2 is None and ablation.pvalue == 1.0
 
 
 def test_bad_input_is_reported(runs: Runs, tmp_path, capsys: pytest.CaptureFixture[str]) -> None:

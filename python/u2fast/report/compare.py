@@ -140,13 +140,20 @@ def _difference(
 
 def _ablation(variant_a: str, variant_b: str, model_a: str, model_b: str, pooled: McNemarEntry) -> Ablation:
     who = model_a if model_a == model_b else f"{model_a} vs {model_b}"
-    statement = (
-        f"prompt ablation {variant_a} vs {variant_b} ({who}): McNemar chi2(1) = {pooled.chi2_corrected:.2f}, "
-        f"p = {pooled.pvalue_corrected:.2g} on {pooled.n} paired classification/sector cases "
-        f"(b = {pooled.b}, c = {pooled.c}; Edwards continuity correction, statsmodels' default correction=True); "
-        f"without correction chi2(1) = {pooled.chi2_uncorrected:.2f}, p = {pooled.pvalue_uncorrected:.2g}; "
-        f"exact binomial p = {pooled.exact_pvalue:.2g}"
-    )
+    if pooled.chi2_corrected is None or pooled.chi2_uncorrected is None:
+        statement = (
+            f"prompt ablation {variant_a} vs {variant_b} ({who}): no discordant pairs on {pooled.n} paired "
+            "classification/sector cases (b = c = 0: every case right for both or wrong for both), "
+            "McNemar p = 1"
+        )
+    else:
+        statement = (
+            f"prompt ablation {variant_a} vs {variant_b} ({who}): McNemar chi2(1) = {pooled.chi2_corrected:.2f}, "
+            f"p = {pooled.pvalue_corrected:.2g} on {pooled.n} paired classification/sector cases "
+            f"(b = {pooled.b}, c = {pooled.c}; Edwards continuity correction, statsmodels' default "
+            f"correction=True); without correction chi2(1) = {pooled.chi2_uncorrected:.2f}, "
+            f"p = {pooled.pvalue_uncorrected:.2g}; exact binomial p = {pooled.exact_pvalue:.2g}"
+        )
     return Ablation(
         variant_a=variant_a,
         variant_b=variant_b,
@@ -229,6 +236,12 @@ def compare_runs(
         )
     bootstrap = _paired_bootstrap(paired, options, notes)
     mcn = _mcnemar_entries(paired)
+    agreeing = [m.task for m in mcn if m.b == m.c == 0]
+    if agreeing:
+        notes.append(
+            f"no discordant pairs for {', '.join(agreeing)} (b = c = 0): the two agree on every paired case, "
+            "so McNemar's chi-square is undefined and p = 1"
+        )
     ablation = None
     va, vb = run_a.manifest.prompt_variant, run_b.manifest.prompt_variant
     if va != vb and mcn and mcn[-1].task == "all":

@@ -44,9 +44,9 @@ class McNemarEntry(msgspec.Struct):
     accuracy_b: float
     exact_statistic: int
     exact_pvalue: float
-    chi2_corrected: float
+    chi2_corrected: float | None
     pvalue_corrected: float
-    chi2_uncorrected: float
+    chi2_uncorrected: float | None
     pvalue_uncorrected: float
 
 
@@ -58,10 +58,10 @@ class Ablation(msgspec.Struct):
     n: int
     b: int
     c: int
-    chi2: float
+    chi2: float | None
     pvalue: float
     correction: str
-    chi2_uncorrected: float
+    chi2_uncorrected: float | None
     pvalue_uncorrected: float
     exact_pvalue: float
     statement: str

@@ -1,9 +1,11 @@
 """McNemar's test on two aligned 0/1 outcome vectors: the discordant counts and all three forms.
 
 The statistics come from the scoring core's :func:`u2fast.scoring.mcnemar` (statsmodels'
-``mcnemar(table, exact, correction)`` semantics, quirks included: the corrected statistic is not
-clamped; b = c = 0 gives an infinite corrected statistic and p = 0, NaN without correction). This
-module only counts the table and collects the exact, corrected and uncorrected results in one place.
+``mcnemar(table, exact, correction)`` semantics: the corrected statistic is not clamped). One quirk
+is not passed on to a reader of ``compare``: with no discordant pair (b = c = 0) statsmodels gives an
+infinite corrected statistic with p = 0 and NaN without correction, which reads as "certainly
+different" for two systems that agree on every case. Here both chi-square statistics are then
+absent (``None``) and both p-values 1, as the exact test already gives.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ class McNemarResult:
     #: exact binomial test: statistic min(b, c), two-sided p = min(1, 2·BinomCDF(min(b,c); b+c, ½))
     exact_statistic: int
     exact_pvalue: float
-    #: chi-square, df = 1, with Edwards' continuity correction (statsmodels' default correction=True)
-    chi2_corrected: float
+    #: chi-square, df = 1, with Edwards' continuity correction (statsmodels' default correction=True);
+    #: None when there is no discordant pair
+    chi2_corrected: float | None
     pvalue_corrected: float
-    #: chi-square, df = 1, without correction
-    chi2_uncorrected: float
+    #: chi-square, df = 1, without correction; None when there is no discordant pair
+    chi2_uncorrected: float | None
     pvalue_uncorrected: float
 
 
@@ -56,6 +59,8 @@ def mcnemar(a_correct: npt.ArrayLike, b_correct: npt.ArrayLike) -> McNemarResult
     """McNemar's test on paired correctness of systems A and B over the same cases."""
     n11, b, c, n22 = discordant_counts(a_correct, b_correct)
     exact = core_mcnemar(b, c, exact=True)
+    if b + c == 0:
+        return McNemarResult(n11 + n22, n11, 0, 0, n22, 0, float(exact.pvalue), None, 1.0, None, 1.0)
     corrected = core_mcnemar(b, c, exact=False, correction=True)
     plain = core_mcnemar(b, c, exact=False, correction=False)
     return McNemarResult(
