@@ -62,6 +62,8 @@ class Action:
     reset_after: int | None = None
     #: send the headers and this many bytes of body, go silent for ``delay`` seconds, then the rest
     stall_after: int | None = None
+    #: answer only once this event is set: a gate the test opens, so ordering needs no timing
+    hold: threading.Event | None = None
 
     @classmethod
     def json(cls, status: int, doc: Any, **kw: Any) -> Action:
@@ -164,6 +166,8 @@ class ScriptedServer:
                 self.connections.add(hit.peer)
         try:
             action = self.script(hit)
+            while action.hold is not None and not action.hold.is_set():
+                await asyncio.sleep(0.01)
             if action.stall_after is not None:
                 response = web.StreamResponse(status=action.status, headers=action.headers)
                 response.content_type = action.content_type

@@ -11,6 +11,7 @@ import json
 import random
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -181,21 +182,36 @@ def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path)
 
 @pytest.mark.slow
 def test_a_second_eval_on_a_run_in_progress_is_refused_before_sending(runs: Path) -> None:
-    with ScriptedServer(tracing_script(random.Random(6), (0.06, 0.08))) as server:
+    # Synchronised on events, not on time: the server holds every answer until the second eval has
+    # exited, so the first eval is certainly mid-run (lock held, nothing answered) however slowly
+    # either process starts on a loaded machine.
+    arrived = threading.Event()  # the first eval's first request has reached the server
+    release = threading.Event()  # opened once the second eval has exited
+    trace = tracing_script(random.Random(6), (0.0, 0.0))
+
+    def script(hit: Hit) -> Action:
+        action = trace(hit)
+        action.hold = release
+        arrived.set()
+        return action
+
+    with ScriptedServer(script) as server:
         env = cli_env(OPENAI_API_KEY=KEY)
         argv = argv_for(runs, "twice", server, "--concurrency", "4")
         first = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while len(server.hits) < 4 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        before = {h.identity for h in server.hits}
-        second = run_cli(argv, env)
-        sent_meanwhile = len(server.hits)
-        assert first.wait(60) == 0
+        try:
+            assert arrived.wait(120), "the first eval sent nothing"
+            before = {h.identity for h in server.hits}
+            second = run_cli(argv, env, timeout=120)
+            sent_meanwhile = len(server.hits)
+        finally:
+            release.set()
+        assert first.wait(120) == 0
     assert second.returncode == 6, second.stderr  # RunError: the run folder is busy
     assert "another u2fast process is writing this run" in second.stderr
     # nothing went out twice: every distinct request reached the server once
     assert all(len(h) == 1 for h in server.by_identity().values())
-    assert before and sent_meanwhile >= len(before)
+    # while no answer was released, only the first eval's own requests (at most --concurrency) arrived
+    assert before and len(before) <= sent_meanwhile <= 4
     final = ok_identities(runs / "twice" / "journal.jsonl")
     assert len(final) == 84 and all(n == 1 for n in final.values())
