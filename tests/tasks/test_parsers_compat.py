@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pytest
 
 from u2fast.tasks.parsers import (
+    PANDAS_NA_TEXT,
     parse_cla_compat,
     parse_cve_compat,
     parse_seg_compat,
     parse_text_compat,
     parser_for,
 )
-from u2fast.types import Case
+from u2fast.u2bench.scenarios import scenario
+from u2fast.types import Case, LabelTarget
 
+SCENARIO_53 = scenario("VRA", "53")
+assert SCENARIO_53 is not None
 MakeCase = Callable[..., Case]
 
 
@@ -76,14 +81,43 @@ def test_seg_is_lower_cased_not_stripped(make_case: MakeCase) -> None:
         ("EF: 45", None),
         ("45 mm", None),
         ("", None),
-        ("nan", None),
-        ("inf", None),
+        ("inf", math.inf),  # float() accepts it, as in the kit
+        ("-Infinity", -math.inf),
     ],
 )
 def test_cve_uses_float_semantics(text: str, value: float | None, make_case: MakeCase) -> None:
     pred = parse_cve_compat(text, make_case("CVE", "18"))
     assert pred.value == value
     assert pred.parsed is (value is not None)
+
+
+def test_cve_nan_passes_float_as_in_the_kit(make_case: MakeCase) -> None:
+    pred = parse_cve_compat("nan", make_case("CVE", "18"))
+    assert pred.parsed and isinstance(pred.value, float) and math.isnan(pred.value)
+
+
+def test_pandas_na_text_is_the_installed_pandas_default() -> None:
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    assert frozenset(STR_NA_VALUES) == PANDAS_NA_TEXT
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "value"),
+    [
+        ("None", "None", "nan"),  # pandas reads both as missing: equal in the kit
+        ("None", "nan", "nan"),
+        ("None", "", "nan"),
+        ("None", "none", "none"),  # not missing to pandas: kept raw, wrong
+        ("None", "OnlyFetalHead", "OnlyFetalHead"),  # raw, not lower-cased: a class of its own in F1
+        ("OnlyFetalHead", "OnlyFetalHead", "onlyfetalhead"),
+    ],
+)
+def test_a_label_pandas_reads_as_missing_compares_the_raw_answer(
+    label: str, text: str, value: str, make_case: MakeCase
+) -> None:
+    case = make_case("VRA", "53", target=LabelTarget(label, SCENARIO_53.options))
+    assert parse_cla_compat(text, case).value == value
 
 
 def test_text_is_kept_raw(make_case: MakeCase) -> None:

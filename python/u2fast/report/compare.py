@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import ConfigError, RunError
 from ..run_scoring import ScoringOptions
 from ..scoring import RunAggregate, aggregate_cases
+from ..scoring.run import undefined_cve_datasets
 from ..types import TASKS, CaseScore
 from ..u2bench.scenarios import scenario
 from ..u2bench.tasks import CLASSIFICATION_TASKS, task_spec
@@ -276,6 +277,16 @@ def _paired_bootstrap(
 ) -> list[PairedDifference]:
     if not paired:
         return []
+    undefined = undefined_cve_datasets([a for a, _ in paired] + [b for _, b in paired])
+    if undefined:
+        # compat only: a "nan"/"inf" answer leaves the dataset's RMSE undefined for that side
+        paired = [(a, b) for a, b in paired if f"{a.task}/{a.dataset_id}" not in undefined]
+        notes.append(
+            f"{', '.join(sorted(undefined))}: left out of the paired bootstrap, the RMSE of one side is "
+            "undefined (a non-finite answer, as the official kit reads it)"
+        )
+        if not paired:
+            return []
     keys = sorted(
         {f"{a.task}/{a.dataset_id}" for a, _ in paired}, key=lambda k: (TASKS.index(k.split("/")[0]), k)
     )

@@ -25,6 +25,7 @@ __all__ = [
     "RunScores",
     "TASK_METRIC",
     "score_model",
+    "undefined_cve_datasets",
 ]
 
 #: Version of the scores.json layout; bump on any incompatible change.
@@ -105,6 +106,22 @@ def _nanmean(values: list[float]) -> float:
     return float(_core.mean_over_datasets(values))
 
 
+def undefined_cve_datasets(scores: Sequence[CaseScore]) -> set[str]:
+    """``TASK/dataset`` keys of the CVE datasets with a counted non-finite error.
+
+    Only compat makes one: the kit's ``float()`` accepts "nan" and "inf", which turns that dataset's
+    RMSE (and MAE, Std) into NaN or inf; its aggregation then drops the dataset from the task's RMSE
+    mean but keeps its within-tolerance share (such a case is simply not within). The dataset's
+    cases therefore stay out of the core's sums (its RMSE is undefined) and its tolerance share is
+    computed on its own.
+    """
+    return {
+        f"{s.task}/{s.dataset_id}"
+        for s in scores
+        if s.task == "CVE" and s.counted and s.error is not None and not math.isfinite(s.error)
+    }
+
+
 def score_model(
     model: str,
     scores: Sequence[CaseScore],
@@ -127,7 +144,8 @@ def score_model(
 
     keys = sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
     index = {k: i for i, k in enumerate(keys)}
-    counted = [s for s in scores if s.counted]
+    undefined = undefined_cve_datasets(scores)
+    counted = [s for s in scores if s.counted and f"{s.task}/{s.dataset_id}" not in undefined]
     dataset_index = np.fromiter((index[f"{s.task}/{s.dataset_id}"] for s in counted), np.int32, len(counted))
     dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
     dataset_in_u2 = np.array([in_u2.get(k, True) for k in keys], bool)
@@ -161,7 +179,11 @@ def score_model(
         task, ds = key.split("/", 1)
         group = per_key[key]
         extra: dict[str, float] = {}
-        if task == "CVE":
+        if key in undefined:
+            errors = np.array([s.error for s in group if s.counted and s.error is not None], np.float64)
+            within = _core.regression_summary(errors, np.zeros_like(errors), 0.0, 1.0)[4]
+            extra = {"mae": math.nan, "std": math.nan, "within_tolerance": float(within)}
+        elif task == "CVE":
             extra = {"mae": float(agg.dataset_mae[i]), "std": float(agg.dataset_std[i]),
                      "within_tolerance": float(agg.dataset_within_tolerance[i])}
         elif task in TEXT_TASKS:

@@ -16,7 +16,9 @@ robust (honest)
     - a parse failure is wrong everywhere; for CVE it gets the worst error inside the range (the
       prediction at the range end farthest from the truth), so "nothing parses" earns no credit.
 
-CVE errors are ``truth_n - pred_n`` on the min-max normalized scale, not clipped. RG/CG leave
+CVE errors are ``truth_n - pred_n`` on the min-max normalized scale, not clipped; in compat a "nan"
+or "inf" answer gives a non-finite error, as in the kit (``scoring.run`` then leaves that dataset's
+RMSE undefined). RG/CG leave
 ``bleu`` empty: the scoring layer computes BLEU statistics for all hypotheses in one batch.
 """
 
@@ -40,7 +42,14 @@ from ..types import (
 from ..u2bench.modes import SCORING_MODES
 from .base import Parse
 from .extract import loose_key
-from .parsers import case_options, family_of, is_integer_labelled, parser_for
+from .parsers import (
+    PANDAS_NA_AS_TEXT,
+    PANDAS_NA_TEXT,
+    case_options,
+    family_of,
+    is_integer_labelled,
+    parser_for,
+)
 
 __all__ = ["judge", "compat_label", "robust_label", "normalized"]
 
@@ -49,7 +58,12 @@ _NO_ANSWER_ROW = frozenset({"missing_answer", "cancelled", "budget_exceeded"})
 
 
 def compat_label(label: str) -> str:
-    """The kit's ground-truth cleaning: drop ``[``, ``]`` and ``'``, lower-case."""
+    """The kit's ground-truth cleaning: drop ``[``, ``]`` and ``'``, lower-case.
+
+    A label pandas reads as missing (``None``) is NaN in the kit, compared as the text ``nan``.
+    """
+    if label in PANDAS_NA_TEXT:
+        return PANDAS_NA_AS_TEXT
     return label.replace("[", "").replace("]", "").replace("'", "").lower()
 
 
@@ -69,7 +83,7 @@ def robust_label(case: Case) -> str:
         candidates.append(shaped.group(1))
     options = case_options(case)
     for candidate in candidates:
-        key = loose_key(compat_label(candidate))
+        key = loose_key(candidate.replace("[", "").replace("]", "").replace("'", ""))
         found = next((opt for opt in options if loose_key(opt) == key), None)
         if found is not None:
             return found

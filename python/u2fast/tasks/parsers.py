@@ -5,8 +5,12 @@
 - cla (DD, VRA): the answer lower-cased and *not* stripped is the prediction; integer-label datasets
   (44, 57) use Python ``int()``, and an answer it rejects is unparsed (the judge excludes it);
 - seg (LL, OD, KD): the answer lower-cased, not stripped;
-- CVE: Python ``float()`` (" 45 " and "4.5e1" pass; "45%" and "null" do not). Non-finite results
-  ("nan", "inf") are treated as unparsed: the kit would let one poison a dataset's RMSE;
+- a label pandas reads as missing (``None``, VRA/53): the kit compares pandas' NaN, which numpy turns
+  into the text ``nan``, with the raw answer; so only an answer pandas also reads as missing is right
+  (it becomes ``nan`` too), and any other answer is kept as written, not lower-cased;
+- CVE: Python ``float()`` (" 45 " and "4.5e1" pass; "45%" and "null" do not). "nan" and "inf" pass
+  too, as in the kit: the judge turns them into a non-finite error, which leaves that dataset's RMSE
+  undefined (``scoring.run``);
 - RG, CG: the raw text.
 
 ``robust`` parses honestly (``extract.py``): cleaning, whole-word option and sector extraction with
@@ -42,9 +46,21 @@ __all__ = [
     "family_of",
     "case_options",
     "is_integer_labelled",
+    "PANDAS_NA_TEXT",
+    "PANDAS_NA_AS_TEXT",
 ]
 
 _INTEGER = re.compile(r"[+-]?\d+")
+
+#: Cell texts pandas reads as missing by default (``read_csv`` and ``read_excel``, pandas 2.x
+#: ``STR_NA_VALUES``; a test compares it with the installed pandas). Matched exactly, not stripped.
+PANDAS_NA_TEXT = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+    "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+})
+#: What numpy makes of pandas' NaN when the kit compares it with text.
+PANDAS_NA_AS_TEXT = "nan"
+
 
 def family_of(task: str) -> str:
     return task_spec(task).family
@@ -67,6 +83,9 @@ def is_integer_labelled(case: Case) -> bool:
 
 
 def parse_cla_compat(text: str, case: Case) -> Prediction:
+    if isinstance(case.target, LabelTarget) and case.target.label in PANDAS_NA_TEXT:
+        # The kit's ground truth is NaN here: it compares the raw answer (SPEC 4.1 item 5).
+        return Prediction(case.case_id, PANDAS_NA_AS_TEXT if text in PANDAS_NA_TEXT else text)
     if is_integer_labelled(case):
         try:
             return Prediction(case.case_id, str(int(text)))
@@ -84,8 +103,6 @@ def parse_cve_compat(text: str, case: Case) -> Prediction:
         value = float(text)
     except ValueError:
         return Prediction(case.case_id, None, parsed=False, reason="float() rejects the answer")
-    if not math.isfinite(value):
-        return Prediction(case.case_id, None, parsed=False, reason="not a finite number")
     return Prediction(case.case_id, value)
 
 
