@@ -38,6 +38,26 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Adds "(default: X)" to an option's help unless the text already names its default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        unset = default is None or default is False or default == [] or default == argparse.SUPPRESS
+        if "default" in text or unset or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every ``u2fast`` (sub)command formats its options' defaults the same way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("eval", help="evaluate models on U2-Bench (default: the random baseline on the bundled sample)",
                        description="Evaluate one or more models and write runs/<name>/ (manifest, journal, scores).")
@@ -57,13 +77,13 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--prompts", type=Path, default=None, metavar="DIR",
                    help="folder with the official cla_prompt.json / mea_prompt.json for exact reproduction")
     g.add_argument("--prompt-variant", default="default", help="prompt ablation, e.g. no-anatomy, no-role")
-    g.add_argument("--temperature", type=float, default=0.0)
-    g.add_argument("--max-tokens", type=int, default=1024)
-    g.add_argument("--top-p", type=float, default=None)
+    g.add_argument("--temperature", type=float, default=0.0, help="sampling temperature sent to every model")
+    g.add_argument("--max-tokens", type=int, default=1024, help="most tokens a model may write per answer")
+    g.add_argument("--top-p", type=float, default=None, help="nucleus sampling (default: the provider's)")
     g.add_argument("--seed", type=int, default=0, help="seed for sampling, the random baseline and bootstrap")
     g = p.add_argument_group("runner")
     g.add_argument("--name", default=None, help="run folder name (default: derived from models and data)")
-    g.add_argument("--runs-dir", type=Path, default=Path("runs"))
+    g.add_argument("--runs-dir", type=Path, default=Path("runs"), help="folder that holds the run folders")
     g.add_argument("--resume", type=Path, default=None, metavar="RUN",
                    help="continue a run folder with its recorded options; only missing or failed requests are sent")
     g.add_argument("--config", type=Path, default=None, help="TOML file with per-provider settings")
@@ -81,7 +101,8 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--max-cost", type=float, default=None, metavar="USD", help="stop spending at this budget")
     g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")
     g = p.add_argument_group("scoring and output")
-    g.add_argument("--mode", choices=SCORING_MODES, default="robust")
+    g.add_argument("--mode", choices=SCORING_MODES, default="robust",
+                   help="compat: the official kit's scoring; robust: honest parsing (docs/scoring.md)")
     g.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     g.add_argument("--bootstrap", type=int, default=1000, metavar="N",
@@ -91,39 +112,42 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="u2fast", description="Fast, trustworthy U2-Bench evaluation.")
-    parser.add_argument("--version", action="version", version=f"u2fast {__version__}")
+    parser = _Parser(prog="u2fast", description="Fast, trustworthy U2-Bench evaluation.")
+    parser.add_argument("--version", action="version", version=f"u2fast {__version__}", help="print the version")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_eval(sub)
 
     p = sub.add_parser("score", help="(re)score a run folder", description="Score a run folder and print the leaderboard.")
     p.add_argument("run", type=Path, help="the run folder (runs/<name>)")
-    p.add_argument("--mode", choices=SCORING_MODES, default="robust")
+    p.add_argument("--mode", choices=SCORING_MODES, default="robust",
+                   help="compat: the official kit's scoring; robust: honest parsing (docs/scoring.md)")
     p.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
-    p.add_argument("--confidence", type=float, default=0.95)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     p = sub.add_parser("data", help="inspect or generate data", description="Inspect a data source or write the sample.")
     dsub = p.add_subparsers(dest="data_command", metavar="ACTION")
     q = dsub.add_parser("info", help="summarize a data source")
-    q.add_argument("--data", default="sample")
-    q.add_argument("--strict", action="store_true")
-    q.add_argument("--bbox-format", default="auto", choices=_BBOX_FORMATS)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--data", default="sample",
+                   help="'sample', a release-layout folder, parquet/jsonl files, or a hub id")
+    q.add_argument("--strict", action="store_true", help="a bad data row is fatal instead of reported")
+    q.add_argument("--bbox-format", default="auto", choices=_BBOX_FORMATS,
+                   help="box layout of gt_bbox (default: detected per dataset)")
+    q.add_argument("--json", action="store_true", help="print the summary as JSON")
     q = dsub.add_parser("sample", help="write a generated sample in the release layout")
-    q.add_argument("--cases", type=int, default=200)
-    q.add_argument("--out", type=Path, required=True)
-    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--cases", type=int, default=200, help="number of cases, spread over the 50 scenarios")
+    q.add_argument("--out", type=Path, required=True, help="folder to write the release layout into")
+    q.add_argument("--seed", type=int, default=0, help="seed of the generated cases and images")
     q.add_argument("--size", type=int, default=128, help="phantom image side in pixels")
     q.add_argument("--no-pydicom-data", action="store_true",
                    help="leave out the extra real frames of pydicom-data even when it is installed")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print what was written as JSON")
 
     p = sub.add_parser("plugins", help="list installed plugins and their models")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print adapters, tasks and parsers as JSON")
 
     from .cli_report import add_report_parsers
 

@@ -19,7 +19,7 @@ def _add_scoring(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: no intervals)"
     )
-    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
 
 
@@ -62,8 +62,8 @@ def add_report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "and sector task. Between a default and a prompt-ablation run it states the "
         "paper's McNemar chi-square.",
     )
-    p.add_argument("run_a", type=Path, metavar="RUN_A")
-    p.add_argument("run_b", type=Path, metavar="RUN_B")
+    p.add_argument("run_a", type=Path, metavar="RUN_A", help="run folder of model A")
+    p.add_argument("run_b", type=Path, metavar="RUN_B", help="run folder of model B (may be RUN_A)")
     p.add_argument("--model-a", default=None, help="model of RUN_A (needed when the run has several)")
     p.add_argument(
         "--model-b", default=None, help="model of RUN_B (default: the same model as A when present)"

@@ -83,6 +83,16 @@ def _url_source(options: EvalOptions, info: AdapterInfo, name: str) -> str:
     return next((f"${n}" for n in info.base_url_env if os.environ.get(n)), f"{info.name}'s default")
 
 
+def split_model_spec(spec: str) -> tuple[str, str]:
+    """``ADAPTER:MODEL`` or ``ADAPTER/MODEL`` (the spelling other harnesses use) -> (adapter, model).
+
+    The first ``:`` or ``/`` separates the adapter, so model names keep theirs
+    (``vllm/Qwen/Qwen2.5-VL-7B``, ``replay:/tmp/answers.jsonl``).
+    """
+    m = re.match(r"([^:/]*)[:/](.*)", spec, re.S)
+    return (m.group(1), m.group(2)) if m else (spec, "")
+
+
 def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice]:
     """Turn ``--model``/``--plugins`` into adapters with settings; keys from config or environment.
 
@@ -93,7 +103,7 @@ def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice
         info = registry.adapter(plugin)
         names.append(f"{info.name}:{info.default_model}")
     for spec in options.models:
-        adapter, _, model = spec.partition(":")
+        adapter, model = split_model_spec(spec)
         info = registry.adapter(adapter)
         names.append(f"{info.name}:{model or info.default_model}")
     if not names:

@@ -69,3 +69,19 @@ def test_importing_the_scorer_loads_no_runner_plugins_or_http() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_readme_names_every_package_the_scorer_loads() -> None:
+    code = (
+        "import sys\n"
+        "before = {m.split('.')[0] for m in sys.modules}\n"
+        "import u2fast.scoring\n"
+        "new = {m.split('.')[0] for m in sys.modules} - before - set(sys.stdlib_module_names) - {'u2fast'}\n"
+        "print(','.join(sorted(new)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(out.strip().split(","))
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    claim = readme[readme.index("`u2fast.scoring` loads") :].split("```", 1)[0]
+    assert {"numpy", "msgspec"} <= loaded
+    assert [name for name in sorted(loaded) if name not in claim] == []

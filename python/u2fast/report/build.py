@@ -74,10 +74,22 @@ def load_run(path: Path) -> LoadedRun:
     return LoadedRun(path, manifest, read_cases(path), read_journal(path / "journal.jsonl"))
 
 
+def scenario_anatomy(task: str, dataset_id: str, own: str | None = None) -> str:
+    """The anatomy a scenario is reported under, the same in every table and chart.
+
+    The scenario's anatomy word (stable across datasets); "mixed" for a scenario without one (anatomy
+    identification spans several); for a dataset u2fast does not know, the case's ``own`` word, else
+    "unknown".
+    """
+    sc = scenario(task, dataset_id)
+    if sc is not None:
+        return sc.anatomy or "mixed"
+    return own or "unknown"
+
+
 def anatomy_of(case: Case) -> str:
-    """The scenario's anatomy word (stable across datasets), else the case's own, else "unknown"."""
-    sc = scenario(case.task, case.dataset_id)
-    return (sc.anatomy if sc is not None and sc.anatomy else None) or case.anatomy or "unknown"
+    """The anatomy a case is reported under (see :func:`scenario_anatomy`)."""
+    return scenario_anatomy(case.task, case.dataset_id, case.anatomy)
 
 
 def truth_text(case: Case) -> str:
@@ -208,14 +220,12 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
             )
         )
         for ds in s.datasets.values():
-            sc = scenario(ds.task, ds.dataset_id)
             datasets.append(
                 DatasetEntry(
                     label=sm.label,
                     task=ds.task,
                     dataset_id=ds.dataset_id,
-                    # a scenario without one anatomy (anatomy identification) spans several
-                    anatomy=(sc.anatomy or "mixed") if sc else "unknown",
+                    anatomy=scenario_anatomy(ds.task, ds.dataset_id),
                     metric=ds.metric,
                     value=ds.value,
                     n=ds.n,

@@ -1,7 +1,7 @@
 """u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar and the U2-Score.
 
-Importing this package loads numpy, the Rust core and the data model, never the runner, the data loaders or
-the plugin machinery.
+Importing this package loads numpy, the Rust core and the data model (msgspec), never the runner, the data
+loaders or the plugin machinery; the README names the third-party packages and a test holds it to that.
 """
 
 from __future__ import annotations
