@@ -15,8 +15,8 @@ from u2fast.tasks.parsers import (
     parse_text_compat,
     parser_for,
 )
-from u2fast.u2bench.scenarios import scenario
 from u2fast.types import Case, LabelTarget
+from u2fast.u2bench.scenarios import scenario
 
 SCENARIO_53 = scenario("VRA", "53")
 assert SCENARIO_53 is not None
