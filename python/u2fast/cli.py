@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sample_progress() -> Callable[[int, int], None]:
+    """Progress of ``data sample`` on stderr: one updating line on a terminal, a line per tenth in a pipe."""
+    tty = sys.stderr.isatty()
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tty:
+            end = "\n" if done >= total else ""
+            print(f"\rmaking cases: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif tenth > shown[0]:
+            shown[0] = tenth
+            print(f"making cases: {done}/{total}", file=sys.stderr, flush=True)
+
+    return report
+
+
 def _print_json(obj: Any) -> None:
     sys.stdout.write(msgspec.json.encode(obj).decode() + "\n")
 
@@ -191,7 +209,8 @@ def cmd_data(args: argparse.Namespace) -> int:
         if args.cases < 1:
             raise ConfigError("--cases must be at least 1")
         summary = write_sample(args.out, args.cases, seed=args.seed, size=args.size,
-                               include_pydicom_data=False if args.no_pydicom_data else None)
+                               include_pydicom_data=False if args.no_pydicom_data else None,
+                               progress=_sample_progress())
         if args.json:
             _print_json(summary)
         else:

@@ -196,3 +196,44 @@ def test_phantom_diagnosis_follows_lesion_shape_and_margin() -> None:
     normal = scenario("DD", "70")
     assert normal is not None
     assert make_case(normal, 0).cells["class_label"] == "normal thyroid" and make_case(normal, 0).masks == []
+
+
+def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from u2fast.data import sample
+
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(sample, "_PARALLEL_FROM", 1)
+    write_sample(tmp_path / "parallel", 300, seed=3, progress=lambda done, total: seen.append((done, total)))
+    monkeypatch.setattr(sample, "_PARALLEL_FROM", 10**9)
+    write_sample(tmp_path / "serial", 300, seed=3)
+    assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")
+    assert seen[-1] == (300, 300)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+@pytest.mark.parametrize(
+    "cell", ["plain", "", "tab\there", 'say "hi"', "two\nlines", "{'a': [1, 2]}", " lead", "x,y"]
+)
+def test_tsv_cells_are_quoted_as_csv_quote_minimal(cell: str) -> None:
+    import csv
+
+    from u2fast.data.sample import _tsv_text
+
+    rows = [{"index": "0", "report": cell, "notes": "n"}]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(["index", "report", "notes"])
+    writer.writerow(["0", cell, "n"])
+    assert _tsv_text(rows) == out.getvalue()
+
+
+def test_data_sample_command_shows_progress(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "u2fast.cli", "data", "sample", "--cases", "60", "--out", str(tmp_path / "s")],
+        capture_output=True, text=True, check=True,
+    )
+    assert "making cases: 60/60" in out.stderr
+    assert "wrote 60 cases" in out.stdout

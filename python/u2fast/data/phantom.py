@@ -139,13 +139,57 @@ def _blur(field_: NDArray[np.complex128]) -> NDArray[np.complex128]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _shading(size: int) -> tuple[Floats, Floats, Floats]:
+    """What every image of one size shares: the texture's sin/cos of 6 pi r, and the depth gain
+    (brightness falling with depth, times the 8-bit scale) that is zero outside the field of view."""
+    r, fov = _geometry(size)[2], _geometry(size)[4]
+    gain = np.where(fov, np.exp(-0.35 * (r - _R_MIN)) * 150.0, 0.0)
+    arrays = (np.sin(6 * math.pi * r), np.cos(6 * math.pi * r), gain)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
+
+
+#: Speckle comes from a few large fields made once per image size; each image takes a window of one.
+_SPECKLE_FIELDS = 8
+
+
+@functools.lru_cache(maxsize=4)
+def _speckle_bank(size: int) -> tuple[Floats, ...]:
+    """Smoothed complex Gaussian magnitudes of twice the image size, from a fixed generator.
+
+    Blurring a fresh field per image was most of the cost of a generated sample (7,241 images);
+    windows of a few shared fields look the same and keep every image a function of its own draws.
+    """
+    rng = np.random.default_rng([0x5EC1E, size])
+    fields = []
+    for _ in range(_SPECKLE_FIELDS):
+        noise = rng.standard_normal((2 * size, 2 * size)) + 1j * rng.standard_normal((2 * size, 2 * size))
+        field_ = np.abs(_blur(_blur(noise)))
+        field_.setflags(write=False)
+        fields.append(field_)
+    return tuple(fields)
+
+
+def _speckle(size: int, rng: np.random.Generator) -> Floats:
+    """A ``size`` x ``size`` speckle window with mean 1, placed and oriented by ``rng``."""
+    index, top, left, turns = (int(v) for v in rng.integers(0, (_SPECKLE_FIELDS, size, size, 4)))
+    window = np.rot90(_speckle_bank(size)[index][top : top + size, left : left + size], turns)
+    out: Floats = window / window.mean()
+    return out
+
+
 def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], list[Mask]]:
     """The 8-bit gray image of ``scene`` and the pixel mask of each blob (in scene order)."""
     size = scene.size
-    _, _, r, theta, fov = _geometry(size)
-    echo = np.full((size, size), scene.tissue, dtype=np.float64)
-    # Gentle layered texture so that tissue is not flat.
-    echo *= 1.0 + 0.08 * np.sin(2 * math.pi * (3.0 * r + rng.uniform(0, 1)))
+    r, theta = _geometry(size)[2:4]
+    sin_r, cos_r, gain = _shading(size)
+    # Gentle layered texture so that tissue is not flat: 1 + 0.08 sin(6 pi r + phase), by the angle sum.
+    phase = 2 * math.pi * rng.uniform(0, 1)
+    echo = sin_r * (0.08 * scene.tissue * math.cos(phase))
+    echo += cos_r * (0.08 * scene.tissue * math.sin(phase))
+    echo += scene.tissue
     for band in scene.bands:
         echo[band.top : band.top + band.thickness, :] = band.level
     for px, top, level in scene.vlines:
@@ -177,11 +221,10 @@ def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], l
             half = 0.8 * max(blob.rx, blob.ry) / rb
             behind = (r > rb) & (np.abs(theta - tb) < half) & ~mask
             echo[behind] *= 1.0 - blob.shadow + blob.enhancement
-    noise = rng.standard_normal((size, size)) + 1j * rng.standard_normal((size, size))
-    speckle = np.abs(_blur(_blur(noise)))
-    speckle /= speckle.mean()
-    depth_gain = np.exp(-0.35 * (r - _R_MIN))
-    image = echo * speckle * depth_gain * 150.0
-    image[~fov] = 0.0
-    pixels: NDArray[np.uint8] = np.clip(np.rint(image), 0, 255).astype(np.uint8)
+    image = echo
+    image *= _speckle(size, rng)
+    image *= gain
+    np.rint(image, out=image)
+    np.clip(image, 0, 255, out=image)
+    pixels: NDArray[np.uint8] = image.astype(np.uint8)
     return pixels, masks
