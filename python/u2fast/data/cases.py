@@ -126,6 +126,10 @@ class CaseBuilder:
             for waiting in self._waiting.pop(registered, []):
                 self.add(waiting)
 
+    def refuse(self, err: RowError) -> None:
+        """Report ``err`` (a row, or a whole file that is not read) as the bad rows are reported."""
+        self._skip(err)
+
     def _skip(self, err: RowError) -> None:
         if self.options.strict:
             raise err

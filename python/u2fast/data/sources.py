@@ -3,7 +3,9 @@
 The task of a file comes from a ``task`` cell or from the nearest enclosing task folder
 (``disease_diagnosis/`` ...). An image is either base64 in ``img_data`` or a file named by
 ``img_path``, resolved against the table's folder and then the dataset folder; a path that resolves
-outside the dataset folder (``../``, absolute paths, symlinks out) is refused as a bad row.
+outside the dataset folder (``../``, absolute paths, symlinks out) is refused as a bad row. Table
+files and folders follow the same rule (``find_tables``): links inside the folder are followed,
+links out of it are refused and reported.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from ..errors import DataError
+from ..errors import DataError, RowError
 from . import columns as col
 from .cases import CaseBuilder, ImageB64, ImageBytes, ImageFile, ImageInput, RawRow
 from .registry import LoadOptions, LoadResult
@@ -28,15 +30,46 @@ TABLE_SUFFIXES = (".tsv", ".jsonl", ".parquet")
 _NOT_DATA = frozenset({"an_explanation_of_the_columns.tsv"})
 
 
-def find_tables(root: Path) -> list[Path]:
-    """Data tables under ``root`` in a stable order, hidden folders skipped."""
+def find_tables(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Data tables under ``root`` in a stable order (hidden names skipped), and the entries refused.
+
+    One rule for files and folders: a symbolic link is followed when it resolves inside ``root``
+    and refused (with the reason) when it resolves outside it, or when it leads back to a folder
+    already walked (a loop).
+    """
+    root_real = root.resolve()
     found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    refused: list[tuple[Path, str]] = []
+    walked: set[Path] = {root_real}
+
+    def outside(path: Path) -> bool:
+        if not path.is_symlink():
+            return False
+        target = path.resolve()
+        if target.is_relative_to(root_real):
+            return False
+        refused.append((path, f"symbolic link to {target}, outside the data folder {root}; refused"))
+        return True
+
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        here = Path(folder)
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            sub = here / name
+            if outside(sub):
+                continue
+            real = sub.resolve()
+            if real in walked:
+                refused.append((sub, f"symbolic link back to {real}, a folder already read; refused"))
+                continue
+            walked.add(real)
+            kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             if name.endswith(TABLE_SUFFIXES) and name not in _NOT_DATA and not name.startswith("."):
-                found.append(Path(folder) / name)
-    return found
+                if not outside(here / name):
+                    found.append(here / name)
+    return found, refused
 
 
 def _folder_task(table: Path, root: Path) -> Any:
@@ -182,16 +215,19 @@ def load_path(path: Path, options: LoadOptions) -> LoadResult:
     """Load a folder (release layout or tables) or a single table file."""
     if path.is_dir():
         root = path
-        tables = find_tables(root)
+        tables, refused = find_tables(root)
         if not tables:
-            raise DataError(f"{path}: no {', '.join(TABLE_SUFFIXES)} files found")
+            reasons = "".join(f"; {p}: {why}" for p, why in refused)
+            raise DataError(f"{path}: no {', '.join(TABLE_SUFFIXES)} files found{reasons}")
         what = f"folder {path} ({len(tables)} tables)"
     elif path.is_file():
-        root, tables = path.parent, [path]
+        root, tables, refused = path.parent, [path], []
         what = f"file {path}"
     else:
         raise DataError(f"{path}: no such file or folder")
     builder = CaseBuilder(options)
+    for link, why in refused:  # a whole file or folder, reported like a bad row (fatal with --strict)
+        builder.refuse(RowError(str(link), 0, "path", why))
     for table in tables:
         for raw in rows_of_table(table, root, str(table)):
             builder.add(raw)
