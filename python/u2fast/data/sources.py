@@ -66,9 +66,9 @@ def find_tables(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
-            if name.endswith(TABLE_SUFFIXES) and name not in _NOT_DATA and not name.startswith("."):
-                if not outside(here / name):
-                    found.append(here / name)
+            is_table = name.endswith(TABLE_SUFFIXES) and name not in _NOT_DATA and not name.startswith(".")
+            if is_table and not outside(here / name):
+                found.append(here / name)
     return found, refused
 
 
