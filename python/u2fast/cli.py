@@ -24,7 +24,10 @@ __all__ = ["main", "build_parser"]
 
 
 #: Box layouts accepted by --bbox-format (kept in step with u2fast.data.BBOX_FORMATS by a test).
-_BBOX_FORMATS = ("auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px")
+_BBOX_FORMATS = (
+    "auto", "cxcywh-norm", "xyxy-norm", "xyxy-px", "xywh-px", "cxcywh-px",
+    "yxyx-norm", "xywh-norm", "xyxy-norm1000", "yxyx-norm1000", "xywh-norm1000", "cxcywh-norm1000", "yxyx-px",
+)
 
 
 def parser_choice(value: str) -> tuple[str, str]:

@@ -132,6 +132,9 @@ class Case(msgspec.Struct, frozen=True):
     #: Where the case came from, for error messages: file and 0-based data row.
     source: str = ""
     row: int = -1
+    #: LL/OD: normalized corners (x1, y1, x2, y2) of the ground-truth box the sector comes from, for
+    #: box answers. Not in the data fingerprint: its centre already is (``SectorTarget.cx``/``cy``).
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def scenario(self) -> str:
@@ -242,8 +245,9 @@ class Prediction(msgspec.Struct, frozen=True, omit_defaults=True):
     """A parser's reading of a completion's text."""
 
     case_id: str
-    #: The parsed answer: an option or sector label, a number, or the report text.
-    value: str | float | None = None
+    #: The parsed answer: an option or sector label, a number, the report text, or a coordinate answer's
+    #: normalized box ``(x1, y1, x2, y2)`` or point ``(x, y)``.
+    value: str | float | tuple[float, ...] | None = None
     parsed: bool = True
     #: Why nothing was parsed ("api_error", "no option found", ...).
     reason: str | None = None
@@ -270,6 +274,10 @@ class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
     #: macro-F1. ``answer`` is "" when there was no usable answer, None when the case is not counted.
     truth: str | None = None
     answer: str | None = None
+    #: LL/OD/KD coordinate answers: the normalized box (x1, y1, x2, y2) or point (x, y) the answer gave.
+    coords: tuple[float, ...] | None = None
+    #: A coordinate answer impossible under the model's declared convention (unparsed, and counted).
+    impossible: bool = False
 
 
 class RunManifest(msgspec.Struct, omit_defaults=True):

@@ -19,7 +19,7 @@ from ..u2bench.scenarios import Scenario, scenario
 from ..u2bench.sectors import NOT_VISIBLE, sector_of_point
 from ..u2bench.tasks import TEXT_TASKS
 from . import columns as col
-from .bbox import Annotation, centre_of, detect_format
+from .bbox import Annotation, box_of, centre_of, detect_format
 from .images import decode_base64, inspect_image, sha256_hex
 from .registry import LoadOptions, LoadResult
 
@@ -372,14 +372,16 @@ class CaseBuilder:
             if isinstance(item, Case):
                 cases.append(item)
                 continue
+            box = None
             if item.annotation is None:
                 target = SectorTarget(NOT_VISIBLE, item.structure)
             else:
                 cx, cy = centre_of(item.annotation, formats[item.scenario_key])
                 target = SectorTarget(sector_of_point(cx, cy), item.structure, cx, cy)
+                box = box_of(item.annotation, formats[item.scenario_key])
             c = item.case
             cases.append(
-                Case(c.case_id, c.dataset_id, c.task, target, c.image, c.anatomy, c.hint, c.source, c.row)
+                Case(c.case_id, c.dataset_id, c.task, target, c.image, c.anatomy, c.hint, c.source, c.row, box)
             )
         return LoadResult(
             cases=cases,

@@ -40,7 +40,9 @@ from ..types import (
     ValueTarget,
 )
 from ..u2bench.modes import SCORING_MODES
+from ..u2bench.sectors import sector_of_point
 from .base import Parse
+from .coords import IMPOSSIBLE
 from .extract import loose_key
 from .parsers import (
     PANDAS_NA_AS_TEXT,
@@ -135,11 +137,14 @@ def _unusable(case: Case, completion: Completion | None, compat: bool) -> tuple[
 def _score_label(case: Case, pred: Prediction, compat: bool) -> CaseScore:
     truth = _truth(case, compat)
     assert truth is not None
+    if isinstance(pred.value, tuple) and isinstance(case.target, SectorTarget):
+        return _score_coordinates(case, pred.value, truth)
     answer = None if pred.value is None else str(pred.value)
     if not pred.parsed or answer is None:
         if compat and (is_integer_labelled(case) or isinstance(case.target, SectorTarget)):
             return _base(case, counted=False, parsed=False, truth=truth)
-        return _base(case, parsed=False, correct=False, truth=truth, answer="")
+        impossible = (pred.reason or "").startswith(IMPOSSIBLE)
+        return _base(case, parsed=False, correct=False, truth=truth, answer="", impossible=impossible)
     if compat and is_integer_labelled(case):
         try:
             correct = int(answer) == int(truth)
@@ -149,6 +154,16 @@ def _score_label(case: Case, pred: Prediction, compat: bool) -> CaseScore:
     if compat:
         return _base(case, correct=answer == truth, truth=truth, answer=answer)
     return _base(case, correct=answer.lower() == truth.lower(), truth=truth, answer=answer)
+
+
+def _score_coordinates(case: Case, coords: tuple[float, ...], truth: str) -> CaseScore:
+    """A box or point answer: right when the sector of its centre (the 0.45/0.55 rule) is the truth's."""
+    if len(coords) == 4:
+        cx, cy = (coords[0] + coords[2]) / 2, (coords[1] + coords[3]) / 2
+    else:
+        cx, cy = coords[0], coords[1]
+    derived = sector_of_point(cx, cy)
+    return _base(case, correct=derived == truth, truth=truth, answer=derived, coords=coords)
 
 
 def _score_value(case: Case, target: ValueTarget, pred: Prediction, compat: bool) -> CaseScore:
