@@ -310,10 +310,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_report(args) if args.command == "report" else cmd_compare(args)
     except U2fastError as exc:
+        from .controls import strip_controls
         from .credentials import scrub_credentials
 
-        # the raising code redacts what it knows; this catches a URL it passed on as it was
-        sys.stderr.write(f"u2fast: error: {scrub_credentials(str(exc))}\n")
+        # the raising code redacts what it knows; this catches a URL it passed on as it was, and
+        # escape sequences of a name or server message it quoted
+        sys.stderr.write(f"u2fast: error: {strip_controls(scrub_credentials(str(exc)))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("u2fast: interrupted\n")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from .controls import strip_controls
 from .credentials import URL_MASK, redact_url
 from .errors import ConfigError, ProviderError
 from .evaluate import EvalOptions, PreparedRun, prepare_run
@@ -154,8 +155,9 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     else:
         print_leaderboard(scores)
         for model, reason in outcome.stopped.items():
-            sys.stderr.write(f"u2fast: {model} stopped early: {reason}; resume with: u2fast eval --resume {prepared.run_dir}\n")
-        sys.stderr.write(f"run folder: {prepared.run_dir}\n")
+            sys.stderr.write(f"u2fast: {strip_controls(model)} stopped early: {reason}; resume with: "
+                             f"u2fast eval --resume {strip_controls(str(prepared.run_dir))}\n")
+        sys.stderr.write(f"run folder: {strip_controls(str(prepared.run_dir))}\n")
     # A rejected key is a failure to report to scripts; quota and budget stops are expected outcomes
     # whose partial results were scored.
     if any(reason == "auth" for reason in outcome.stopped.values()):

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..controls import strip_controls
 from ..scoring.run import Estimate
 from .compare_schema import Comparison
 from .model import Report
@@ -23,7 +24,7 @@ def datasets_table(report: Report) -> Table:
     for col in ("scenario", "anatomy", "metric", "n"):
         table.add_column(col, justify="right" if col == "n" else "left")
     for lb in labels:
-        table.add_column(Text(lb), justify="right", overflow="fold")  # names are not markup
+        table.add_column(Text(strip_controls(lb)), justify="right", overflow="fold")  # names are not markup
     grid: dict[tuple[str, str], dict[str, Estimate]] = {}
     meta: dict[tuple[str, str], tuple[str, str, int, bool]] = {}
     for d in report.datasets:
@@ -34,7 +35,7 @@ def datasets_table(report: Report) -> Table:
         digits = 2 if metric == "bleu4" else 3
         table.add_row(
             Text(f"{key[0]}/{key[1]}" + ("" if in_u2 else "*")),
-            Text(anatomy),
+            Text(strip_controls(anatomy)),
             metric,
             str(n),
             *(format_estimate(per[lb], digits) if lb in per else "-" for lb in labels),
@@ -48,14 +49,14 @@ def anatomy_table(report: Report) -> Table:
     table = Table(title="Accuracy by anatomy (DD, VRA, LL, OD, KD pooled)")
     table.add_column("anatomy")
     for lb in labels:
-        table.add_column(Text(lb), justify="right", overflow="fold")  # names are not markup
+        table.add_column(Text(strip_controls(lb)), justify="right", overflow="fold")  # names are not markup
     grid: dict[str, dict[str, tuple[Estimate, int]]] = {}
     for a in report.anatomy:
         if a.task == "all":
             grid.setdefault(a.anatomy, {})[a.label] = (a.value, a.counted)
     for anatomy, per in grid.items():
         table.add_row(
-            Text(anatomy),
+            Text(strip_controls(anatomy)),
             *(f"{format_estimate(per[lb][0], 3)} n={per[lb][1]}" if lb in per else "-" for lb in labels),
         )
     return table
@@ -72,11 +73,16 @@ def _g(x: float | None, digits: int = 4) -> str:
     return f"{x:.{digits}g}" if (x != 0 and abs(x) < 1e-3) else f"{x:.{digits}f}"
 
 
+def shown(text: str) -> str:
+    """Outside text (a model or run name) for console markup: no escape sequences, no markup."""
+    return escape(strip_controls(text))
+
+
 def print_comparison(c: Comparison, console: Console) -> None:
     a, b = c.a, c.b
     console.print(
-        f"[bold]A[/bold] = {escape(a.model)} in {escape(a.run)} (prompt {escape(a.prompt_variant)});  "
-        f"[bold]B[/bold] = {escape(b.model)} in {escape(b.run)} (prompt {escape(b.prompt_variant)})",
+        f"[bold]A[/bold] = {shown(a.model)} in {shown(a.run)} (prompt {shown(a.prompt_variant)});  "
+        f"[bold]B[/bold] = {shown(b.model)} in {shown(b.run)} (prompt {shown(b.prompt_variant)})",
         markup=True,
         highlight=False,
     )
@@ -140,6 +146,6 @@ def print_comparison(c: Comparison, console: Console) -> None:
         )
         console.print(mt)
     if c.ablation is not None:
-        console.print(c.ablation.statement, highlight=False, markup=False)
+        console.print(strip_controls(c.ablation.statement), highlight=False, markup=False)
     for note in c.notes:
-        console.print(f"note: {note}", highlight=False, markup=False)
+        console.print(f"note: {strip_controls(note)}", highlight=False, markup=False)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..controls import strip_controls
 from ..scoring.run import Estimate, ModelScores, RunScores
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
@@ -46,7 +47,7 @@ def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
     table.add_column("metric", style="bold")
     for m in ranked:
         # Text, not str: a model name such as "x[/bold]" is a name, not console markup
-        table.add_column(Text(m.model), justify="right", overflow="fold")
+        table.add_column(Text(strip_controls(m.model)), justify="right", overflow="fold")
     table.add_row("U2-Score", *(format_estimate(m.u2) for m in ranked), style="bold")
     for task in TASKS:
         digits = task_spec(task).digits
@@ -68,7 +69,7 @@ def wide_leaderboard_table(scores: RunScores, title: str | None = None) -> Table
     table.add_column("errors", justify="right")
     for m in _ranked(scores):
         table.add_row(
-            Text(m.model), format_estimate(m.u2),
+            Text(strip_controls(m.model)), format_estimate(m.u2),
             *(format_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else "-" for t in TASKS),
             _pct(m.parse_rate), _pct(m.error_rate),
         )

@@ -8,6 +8,7 @@ import math
 
 import msgspec
 
+from ..controls import strip_controls
 from ..scoring.run import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
@@ -84,13 +85,13 @@ _MD_SPECIAL = frozenset("\\`*[]<>&|")
 
 def _md_cell(text: str) -> str:
     """User text (run and model names, anatomy words) as literal Markdown text on one line."""
-    flat = " ".join(text.split())
+    flat = " ".join(strip_controls(text).split())
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
 
 
 def _md_code(text: str) -> str:
     """User text as a code span (no markup inside one); backticks cannot end it early."""
-    return "`" + " ".join(text.split()).replace("`", "'") + "`"
+    return "`" + " ".join(strip_controls(text).split()).replace("`", "'") + "`"
 
 
 def _pct(x: float) -> str:

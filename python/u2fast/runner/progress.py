@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Literal, TextIO
 
+from ..controls import strip_controls
 from .cost import ModelStats
 
 __all__ = ["Progress", "ProgressMode", "format_model_line"]
@@ -35,7 +36,7 @@ def format_model_line(name: str, stats: ModelStats, elapsed: float) -> str:
     finished = stats.already_done + stats.done
     rate = stats.done / elapsed if elapsed > 0 else 0.0
     return (
-        f"{name}: {finished}/{stats.total} done, {stats.ok} ok, {stats.failed} failed, {rate:.1f} req/s, "
+        f"{strip_controls(name)}: {finished}/{stats.total} done, {stats.ok} ok, {stats.failed} failed, {rate:.1f} req/s, "
         f"tokens {stats.input_tokens}+{stats.output_tokens}, ${stats.cost:.4f}, errors {_errors(stats)}, "
         f"eta {_eta(stats, elapsed)}"
     )
@@ -62,6 +63,7 @@ class Progress:
         self._started = self._last = time.monotonic()
         if self.mode == "rich":
             from rich.console import Console
+            from rich.markup import escape
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
             from rich.progress import Progress as RichProgress
 
@@ -75,7 +77,9 @@ class Progress:
                 transient=False,
             )
             for name, s in stats.items():
-                self._tasks[name] = bar.add_task(name, total=s.total, completed=s.already_done, line="")
+                # a name is shown, not interpreted: no escape sequences, no console markup
+                shown = escape(strip_controls(name))
+                self._tasks[name] = bar.add_task(shown, total=s.total, completed=s.already_done, line="")
             bar.start()
             self._live = bar
 
@@ -121,6 +125,6 @@ class Progress:
         for name, reason in (stopped or {}).items():
             if reason:
                 print(
-                    f"{name}: stopped early ({reason}); re-run the same command to finish it",
+                    f"{strip_controls(name)}: stopped early ({reason}); re-run the same command to finish it",
                     file=self.stream,
                 )
