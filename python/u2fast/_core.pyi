@@ -69,12 +69,12 @@ def bleu_stats(
     flavor: str = "coco",
     *,
     tokenize: str = "13a",
-    lowercase: bool = False,
     max_order: int = 4,
 ) -> npt.NDArray[np.int64]:
     """Per-pair ``[hyp_len, ref_len, correct_1..N, total_1..N]``, shape (n, 2 + 2·max_order).
 
-    ``flavor`` "coco" (whitespace tokens) or "sacrebleu" (``tokenize`` "13a" or "none").
+    ``flavor`` "coco" (whitespace tokens) or "sacrebleu" (``tokenize`` "13a", "intl", "zh", "char" or
+    "none"); text must already be lowercased where wanted (Python's ``str.lower()``).
     """
 
 def coco_bleu_score(stats: npt.NDArray[np.int64]) -> list[float]:

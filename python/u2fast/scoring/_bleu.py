@@ -15,6 +15,11 @@ __all__ = ["BleuResult", "bleu_stats", "corpus_bleu", "sentence_bleu"]
 
 References = Sequence[str | Sequence[str]]
 
+#: The sacreBLEU release whose numbers the "sacrebleu" flavour reproduces (its signature's version).
+SACREBLEU_VERSION = "2.6.0"
+TOKENIZERS = ("13a", "intl", "zh", "char", "none")
+_SMOOTH_DEFAULTS: dict[str, float | None] = {"none": None, "floor": 0.1, "add-k": 1.0, "exp": None}
+
 
 @dataclass(frozen=True)
 class BleuResult:
@@ -30,6 +35,33 @@ class BleuResult:
     totals: tuple[float, ...]
     #: BLEU-1..4 × 100 (flavor "coco" only; empty otherwise).
     bleu_n: tuple[float, ...] = ()
+    #: sacreBLEU's reproducibility signature (``nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0``);
+    #: for flavor "coco" the same keys describe pycocoevalcap's computation.
+    signature: str = ""
+
+
+def bleu_signature(
+    nrefs: int | str, *, tokenize: str, lowercase: bool, smooth: str, smooth_value: float | None, effective_order: bool
+) -> str:
+    """sacreBLEU's ``BLEUSignature.format()`` for these options (``nrefs`` "var" when segments differ)."""
+    default = _SMOOTH_DEFAULTS.get(smooth)
+    smooth_str = smooth if default is None else f"{smooth}[{(default if smooth_value is None else smooth_value):.2f}]"
+    return (f"nrefs:{nrefs}|case:{'lc' if lowercase else 'mixed'}|eff:{'yes' if effective_order else 'no'}"
+            f"|tok:{tokenize}|smooth:{smooth_str}|version:{SACREBLEU_VERSION}")
+
+
+def _nrefs(refs: list[list[str]]) -> int | str:
+    counts = {len(r) for r in refs}
+    return counts.pop() if len(counts) == 1 else "var"
+
+
+def lowered(hyps: Sequence[str], refs: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Both sides through the running Python's ``str.lower()``, as the reference libraries lowercase (the
+    Rust core's Unicode tables are newer and pair letters Python does not, e.g. U+A7CB and U+0264)."""
+    try:
+        return [h.lower() for h in hyps], [[r.lower() for r in rs] for rs in refs]
+    except AttributeError as err:
+        raise _locate_bad_text(hyps, refs, err) from None
 
 
 def _ref_lists(hyps: Sequence[str], refs: References) -> list[list[str]]:
@@ -74,14 +106,20 @@ def bleu_stats(
 ) -> npt.NDArray[np.int64]:
     """Per-pair sufficient statistics ``[hyp_len, ref_len, correct_1..N, total_1..N]``.
 
+    ``tokenize`` is one of sacreBLEU's "13a", "intl", "zh", "char", "none"; ``max_order`` any positive
+    integer; ``lowercase`` applies the running Python's ``str.lower()`` first, as sacreBLEU does.
+
     Summing rows and scoring the sum gives the corpus score; resampling rows gives bootstrap
     scores without tokenizing again.
     """
     ref_lists = _ref_lists(hyps, refs)
+    if lowercase and flavor == "coco":
+        raise ValueError("flavor 'coco' is case-sensitive; lowercase is not available")
+    hyp_list = list(hyps)
+    if lowercase:
+        hyp_list, ref_lists = lowered(hyp_list, ref_lists)
     try:
-        return _core.bleu_stats(
-            list(hyps), ref_lists, flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order
-        )
+        return _core.bleu_stats(hyp_list, ref_lists, flavor, tokenize=tokenize, max_order=max_order)
     except (TypeError, UnicodeEncodeError) as err:
         raise _locate_bad_text(hyps, ref_lists, err) from None
 
@@ -96,16 +134,20 @@ def corpus_bleu(
     smooth_value: float | None = None,
     lowercase: bool = False,
     max_order: int = 4,
+    effective_order: bool = False,
 ) -> BleuResult:
     """Corpus BLEU. ``refs[i]`` is the reference (str) or references (list of str) of ``hyps[i]``.
 
-    ``flavor="sacrebleu"`` equals ``sacrebleu.corpus_bleu(hyps, streams)`` with the same options;
+    ``flavor="sacrebleu"`` equals ``sacrebleu.corpus_bleu(hyps, streams)`` with the same options
+    (``max_order`` is ``BLEU(max_ngram_order=)``, ``effective_order`` its ``effective_order``);
     ``flavor="coco"`` equals pycocoevalcap ``Bleu(4)`` (whitespace tokens, 'closest' reference
     length), with ``score`` = BLEU-4 × 100.
     """
     stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
     total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * max_order, np.int64)
-    return score_bleu_stats(total, flavor=flavor, smooth=smooth, smooth_value=smooth_value)
+    return score_bleu_stats(total, flavor=flavor, smooth=smooth, smooth_value=smooth_value,
+                            effective_order=effective_order, tokenize=tokenize, lowercase=lowercase,
+                            nrefs=_nrefs(_ref_lists(hyps, refs)) if len(hyps) else 1)
 
 
 def score_bleu_stats(
@@ -115,8 +157,14 @@ def score_bleu_stats(
     smooth: str = "exp",
     smooth_value: float | None = None,
     effective_order: bool = False,
+    tokenize: str = "13a",
+    lowercase: bool = False,
+    nrefs: int | str = 1,
 ) -> BleuResult:
-    """Corpus BLEU from statistics (one row, or many rows that are summed first)."""
+    """Corpus BLEU from statistics (one row, or many rows that are summed first).
+
+    ``tokenize``, ``lowercase`` and ``nrefs`` say how the statistics were made; they only enter the
+    signature."""
     arr = np.ascontiguousarray(stats, dtype=np.int64)
     total = arr.sum(axis=0) if arr.ndim == 2 else arr
     order = (total.shape[0] - 2) // 2
@@ -127,13 +175,19 @@ def score_bleu_stats(
         ratio = (float(total[0]) + 1e-15) / (float(total[1]) + 1e-9)
         bp = math.exp(1.0 - 1.0 / ratio) if ratio < 1.0 else 1.0
         precisions = tuple(100.0 * c / t if t else 0.0 for c, t in zip(counts, totals))
-        return BleuResult(bleu_n[3], precisions, bp, int(total[0]), int(total[1]), counts, totals, bleu_n)
+        if order != 4:
+            raise ValueError(f"flavor 'coco' needs order-4 statistics, got order {order}")
+        signature = f"nrefs:{nrefs}|case:mixed|eff:no|tok:split|smooth:coco|version:pycocoevalcap-1.2"
+        return BleuResult(bleu_n[3], precisions, bp, int(total[0]), int(total[1]), counts, totals, bleu_n,
+                          signature)
     if flavor != "sacrebleu":
         raise ValueError(f"unknown BLEU flavor {flavor!r} (expected 'sacrebleu' or 'coco')")
     score, cnt, tot, prec, bp, sys_len, ref_len = _core.sacrebleu_score(
         total, smooth, smooth_value, effective_order
     )
-    return BleuResult(score, tuple(prec), bp, sys_len, ref_len, tuple(cnt), tuple(tot))
+    signature = bleu_signature(nrefs, tokenize=tokenize, lowercase=lowercase, smooth=smooth,
+                               smooth_value=smooth_value, effective_order=effective_order)
+    return BleuResult(score, tuple(prec), bp, sys_len, ref_len, tuple(cnt), tuple(tot), signature=signature)
 
 
 def sentence_bleu(
@@ -146,10 +200,15 @@ def sentence_bleu(
     smooth_value: float | None = None,
     lowercase: bool = False,
     use_effective_order: bool = True,
+    max_order: int = 4,
 ) -> npt.NDArray[np.float64]:
     """One BLEU score (0-100) per pair: ``sacrebleu.sentence_bleu`` (effective order by default),
-    or pycocoevalcap's per-segment BLEU-4 × 100 for ``flavor="coco"``."""
-    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase)
+    or for ``flavor="coco"`` pycocoevalcap's per-segment BLEU-``max_order`` × 100 (1..4: the
+    ``bleu_list`` entries of ``Bleu(4).compute_score``)."""
     if flavor == "coco":
-        return 100.0 * _core.coco_sentence_scores(stats)[:, 3]
+        if not 1 <= max_order <= 4:
+            raise ValueError(f"flavor 'coco' gives BLEU-1..4; max_order={max_order}")
+        stats = bleu_stats(hyps, refs, flavor=flavor, lowercase=lowercase)
+        return 100.0 * _core.coco_sentence_scores(stats)[:, max_order - 1]
+    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
     return _core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order)

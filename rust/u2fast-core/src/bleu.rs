@@ -2,7 +2,7 @@
 //! `Bleu(4)` (SPEC.md 4.4) compute them.
 //!
 //! Per segment the statistics are `[hyp_len, ref_len, correct_1..N, total_1..N]` (N = max order,
-//! at most 4). Both libraries clip hypothesis n-gram counts by the maximum count over the
+//! any positive integer). Both libraries clip hypothesis n-gram counts by the maximum count over the
 //! references and pick the closest reference length (ties go to the shorter one); they differ in
 //! tokenization and in the final formula.
 
@@ -10,20 +10,40 @@ use rayon::prelude::*;
 
 pub use crate::ngram::closest_ref_len;
 use crate::ngram::Counter;
-use crate::text;
+use crate::{sacrebleu_tokenize, text};
 
-/// Highest n-gram order supported (a 4-gram key packs four 16-bit or 32-bit token ids).
-pub const MAX_ORDER: usize = 4;
+/// sacreBLEU's BLEU tokenizers (`tokenize=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SacreTokenizer {
+    None,
+    Tok13a,
+    Zh,
+    Intl,
+    Char,
+}
 
-/// How segments are turned into tokens.
+impl SacreTokenizer {
+    /// The tokenizer sacreBLEU names `name` (its signature's `tok:` value).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => Self::None,
+            "13a" => Self::Tok13a,
+            "zh" => Self::Zh,
+            "intl" => Self::Intl,
+            "char" => Self::Char,
+            _ => return None,
+        })
+    }
+}
+
+/// How segments are turned into tokens. Lowercasing, where asked, happens before (in Python, so
+/// that it is the running interpreter's `str.lower()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tokenization {
     /// Python `str.split()` (pycocoevalcap).
     Whitespace,
-    /// sacreBLEU preprocessing: optional `str.lower()`, `rstrip()`, then `13a`.
-    Sacrebleu13a { lowercase: bool },
-    /// sacreBLEU preprocessing with `tokenize='none'`: optional `str.lower()`, `rstrip()`, `split()`.
-    SacrebleuNone { lowercase: bool },
+    /// sacreBLEU preprocessing: `rstrip()`, the tokenizer, then `split()`.
+    Sacrebleu(SacreTokenizer),
 }
 
 /// Number of statistics per segment for a given max order.
@@ -32,22 +52,20 @@ pub const fn stats_len(max_order: usize) -> usize {
 }
 
 fn tokenize<'a>(s: &'a str, how: Tokenization, buf: &'a mut String) -> Vec<&'a str> {
-    match how {
-        Tokenization::Whitespace => text::py_split(s).collect(),
-        Tokenization::Sacrebleu13a { lowercase } => {
-            // The tokenizer's output has single spaces between tokens and no other whitespace.
-            *buf = text::sacrebleu_tokens(s, lowercase);
-            buf.split(' ').filter(|t| !t.is_empty()).collect()
-        }
-        Tokenization::SacrebleuNone { lowercase } => {
-            if lowercase {
-                *buf = text::py_lower(s);
-                text::py_split(buf).collect()
-            } else {
-                text::py_split(s).collect()
-            }
-        }
-    }
+    let tok = match how {
+        Tokenization::Whitespace => return text::py_split(s).collect(),
+        Tokenization::Sacrebleu(tok) => tok,
+    };
+    let s = text::py_rstrip(s);
+    *buf = match tok {
+        SacreTokenizer::None => return text::py_split(s).collect(),
+        SacreTokenizer::Tok13a => text::tokenize_13a(s),
+        SacreTokenizer::Zh => sacrebleu_tokenize::tokenize_zh(s),
+        SacreTokenizer::Intl => sacrebleu_tokenize::tokenize_intl(s),
+        SacreTokenizer::Char => sacrebleu_tokenize::tokenize_char(s),
+    };
+    // Every tokenizer's output has single spaces between tokens and no other whitespace.
+    buf.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
 /// Statistics of one segment: `out` has `stats_len(max_order)` slots.
@@ -77,7 +95,7 @@ pub fn corpus_stats<S: AsRef<str> + Sync>(
     how: Tokenization,
     max_order: usize,
 ) -> Vec<i64> {
-    assert!((1..=MAX_ORDER).contains(&max_order), "max_order must be 1..=4");
+    assert!(max_order >= 1, "max_order must be at least 1");
     assert_eq!(hyps.len(), refs.len(), "one reference list per hypothesis");
     let width = stats_len(max_order);
     let mut out = vec![0i64; hyps.len() * width];
@@ -238,7 +256,7 @@ mod tests {
 
     #[test]
     fn sacrebleu_perfect_short_sentence_needs_effective_order() {
-        let s = stats("a b", &["a b"], Tokenization::Sacrebleu13a { lowercase: false });
+        let s = stats("a b", &["a b"], Tokenization::Sacrebleu(SacreTokenizer::Tok13a));
         assert!((sacrebleu_score(&s, Smooth::Exp, true).score - 100.0).abs() < 1e-12);
         assert!(sacrebleu_score(&s, Smooth::Exp, false).score.abs() < 1e-300);
     }
@@ -263,8 +281,20 @@ mod tests {
     }
 
     #[test]
+    fn orders_above_four_take_prefix_ids_even_for_huge_vocabularies() {
+        let words: Vec<String> = (0..5_000).map(|i| format!("w{i}")).collect();
+        let forward = words.join(" ");
+        let mut out = vec![0; stats_len(7)];
+        segment_stats(&forward, &[forward.as_str()], Tokenization::Whitespace, 7, &mut out);
+        assert_eq!(out[2..9], out[9..16]);
+        let shifted = words[1..].join(" ");
+        segment_stats(&forward, &[shifted.as_str()], Tokenization::Whitespace, 7, &mut out);
+        assert_eq!(out[2..9], [4_999, 4_998, 4_997, 4_996, 4_995, 4_994, 4_993]);
+    }
+
+    #[test]
     fn add_k_early_exit_keeps_zero() {
-        let s = stats("x y z", &["a b c"], Tokenization::Sacrebleu13a { lowercase: false });
+        let s = stats("x y z", &["a b c"], Tokenization::Sacrebleu(SacreTokenizer::Tok13a));
         assert!(sacrebleu_score(&s, Smooth::AddK(1.0), false).score.abs() < 1e-300);
     }
 }

@@ -15,6 +15,8 @@ pub mod porter;
 pub mod regression;
 pub mod rouge;
 pub mod run_bootstrap;
+pub mod sacrebleu_tokenize;
 pub mod stats;
 pub mod text;
 pub mod u2;
+mod unicode_classes;

@@ -40,6 +40,32 @@ fn sorted_keys(ids: &[u32], n: usize, keys: &mut Vec<u64>) {
     keys.sort_unstable();
 }
 
+/// One step of [`Counter::clipped_dense`] with a hash map from (prefix id, token) to the n-gram
+/// id: returns the number of distinct n-grams of order `n`.
+fn extend_hashed(
+    cur_h: &mut Vec<u32>,
+    hyp: &[u32],
+    cur_r: &mut [Vec<u32>],
+    refs: &[Vec<u32>],
+    n: usize,
+) -> usize {
+    let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut extend = |cur: &mut Vec<u32>, tokens: &[u32]| {
+        let len = tokens.len().saturating_sub(n - 1);
+        for i in 0..len {
+            let key = (u64::from(cur[i]) << 32) | u64::from(tokens[i + n - 1]);
+            let next = ids.len() as u32;
+            cur[i] = *ids.entry(key).or_insert(next);
+        }
+        cur.truncate(len);
+    };
+    extend(cur_h, hyp);
+    for (cur, r) in cur_r.iter_mut().zip(refs) {
+        extend(cur, r);
+    }
+    ids.len()
+}
+
 /// Count every n-gram (orders `1..=max_order`) of `ids` into `map`.
 fn count_ngrams(ids: &[u32], max_order: usize, map: &mut FxHashMap<u128, u32>) {
     for start in 0..ids.len() {
@@ -125,7 +151,14 @@ impl Counter {
             if n > 1 {
                 let size = distinct * vocab;
                 if size > DENSE_TABLE_LIMIT {
-                    return false;
+                    if max_order <= 4 {
+                        return false;
+                    }
+                    // Orders above 4 do not fit the packed keys of the other counters: keep
+                    // prefix ids, with a hash map where the table would be too large.
+                    distinct = extend_hashed(&mut cur_h, hyp, &mut cur_r, refs, n);
+                    out[2 + n - 1] = self.clip(&cur_h, &cur_r, distinct);
+                    continue;
                 }
                 if self.table_ids.len() < size {
                     self.table_ids.resize(size, 0);
@@ -157,27 +190,31 @@ impl Counter {
                 }
                 distinct = next as usize;
             }
-            self.counts_h.clear();
-            self.counts_h.resize(distinct, 0);
-            for &g in &cur_h {
-                self.counts_h[g as usize] += 1;
-            }
-            self.counts_max.clear();
-            self.counts_max.resize(distinct, 0);
-            for cur in &cur_r {
-                self.counts_r.clear();
-                self.counts_r.resize(distinct, 0);
-                for &g in cur {
-                    self.counts_r[g as usize] += 1;
-                }
-                for (m, &c) in self.counts_max.iter_mut().zip(&self.counts_r) {
-                    *m = (*m).max(c);
-                }
-            }
-            out[2 + n - 1] =
-                self.counts_h.iter().zip(&self.counts_max).map(|(&h, &r)| i64::from(h.min(r))).sum();
+            out[2 + n - 1] = self.clip(&cur_h, &cur_r, distinct);
         }
         true
+    }
+
+    /// The sum over n-grams of min(hyp count, max reference count), over dense n-gram ids `0..distinct`.
+    fn clip(&mut self, cur_h: &[u32], cur_r: &[Vec<u32>], distinct: usize) -> i64 {
+        self.counts_h.clear();
+        self.counts_h.resize(distinct, 0);
+        for &g in cur_h {
+            self.counts_h[g as usize] += 1;
+        }
+        self.counts_max.clear();
+        self.counts_max.resize(distinct, 0);
+        for cur in cur_r {
+            self.counts_r.clear();
+            self.counts_r.resize(distinct, 0);
+            for &g in cur {
+                self.counts_r[g as usize] += 1;
+            }
+            for (m, &c) in self.counts_max.iter_mut().zip(&self.counts_r) {
+                *m = (*m).max(c);
+            }
+        }
+        self.counts_h.iter().zip(&self.counts_max).map(|(&h, &r)| i64::from(h.min(r))).sum()
     }
 
     /// Σ over distinct hypothesis n-grams of min(count, max count in a reference), by sorting.

@@ -136,9 +136,6 @@ const SYMBOL_13A: [bool; 256] = {
 
 /// sacreBLEU's `13a` tokenizer followed by `split()`: returns the token string joined by single
 /// spaces (the tokens are that string's `' '`-separated parts).
-///
-/// The regex rules only look at ASCII characters, so they run on UTF-8 bytes: a multi-byte
-/// character never contains an ASCII byte, and its bytes match `[^0-9]` as the character does.
 pub fn tokenize_13a(line: &str) -> String {
     // Steps 1-4: literal replacements, in sacreBLEU's order.
     let mut s: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(line);
@@ -151,10 +148,20 @@ pub fn tokenize_13a(line: &str) -> String {
     if s.contains('&') {
         s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").into();
     }
-    // Step 5 + rule A.
-    let mut a: Vec<u8> = Vec::with_capacity(s.len() + s.len() / 2 + 2);
-    a.push(b' ');
-    let bytes = s.as_bytes();
+    regexp_rules(s.as_bytes(), true)
+}
+
+/// The regular-expression rules 13a and `zh` share (sacreBLEU's `TokenizerRegexp`), then
+/// `' '.join(s.split())`. 13a pads the line with a space on each side first (`pad`), `zh` does not.
+///
+/// The rules only look at ASCII characters, so they run on UTF-8 bytes: a multi-byte character
+/// never contains an ASCII byte, and its bytes match `[^0-9]` as the character does.
+pub(crate) fn regexp_rules(bytes: &[u8], pad: bool) -> String {
+    // Rule A.
+    let mut a: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 2 + 2);
+    if pad {
+        a.push(b' ');
+    }
     let mut run = 0;
     for (i, &c) in bytes.iter().enumerate() {
         if SYMBOL_13A[c as usize] {
@@ -164,7 +171,9 @@ pub fn tokenize_13a(line: &str) -> String {
         }
     }
     a.extend_from_slice(&bytes[run..]);
-    a.push(b' ');
+    if pad {
+        a.push(b' ');
+    }
     // Rule B: ([^0-9])([.,]) -> "\1 \2 " (left-to-right, non-overlapping).
     let b = rule_b(&a);
     // Rule C: ([.,])([^0-9]) -> " \1 \2".
@@ -262,15 +271,6 @@ fn rule_d(input: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(&input[pos.min(input.len())..]);
     out
-}
-
-/// sacreBLEU's segment preprocessing (`BLEU._preprocess_segment`) with the 13a tokenizer.
-pub fn sacrebleu_tokens(segment: &str, lowercase: bool) -> String {
-    if lowercase {
-        tokenize_13a(py_rstrip(&py_lower(segment)))
-    } else {
-        tokenize_13a(py_rstrip(segment))
-    }
 }
 
 /// rouge-score's default tokenizer (`tokenize.tokenize`) without stemming: lowercase, every run of
