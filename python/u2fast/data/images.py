@@ -4,17 +4,62 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import io
 import struct
+import warnings
 import zlib
+from collections.abc import Iterator
 
 from PIL import Image
 
 from ..errors import DataError
 from ..types import ImageRef
 
-__all__ = ["decode_base64", "encode_png", "inspect_image", "read_image_bytes", "sha256_hex", "sniff_mime"]
+__all__ = [
+    "MAX_IMAGE_PIXELS",
+    "ImageTooLarge",
+    "decode_base64",
+    "encode_png",
+    "inspect_image",
+    "open_image",
+    "read_image_bytes",
+    "sha256_hex",
+    "sniff_mime",
+]
+
+#: The largest image u2fast decodes, in pixels (50 megapixels: 150 MB as RGB). Ultrasound frames are
+#: a few megapixels; a larger image is a mistake or a decompression bomb (a 420 KB PNG can declare
+#: 144 megapixels) and its row is refused, naming its size.
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+class ImageTooLarge(ValueError):
+    """An image over ``MAX_IMAGE_PIXELS``; the message gives its size."""
+
+
+@contextlib.contextmanager
+def open_image(data: bytes) -> Iterator[Image.Image]:
+    """``PIL.Image.open`` on ``data`` (the header only is read), refusing with a ValueError an
+    image over ``MAX_IMAGE_PIXELS``. Pillow's own decompression-bomb warning is not shown: this
+    limit is lower and its message says what happened."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError:
+            raise ImageTooLarge(
+                f"image too large: over Pillow's limit, far above u2fast's {MAX_IMAGE_PIXELS / 1e6:g} megapixels"
+            ) from None
+        with img:
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ImageTooLarge(
+                    f"image too large: {width}x{height} = {width * height / 1e6:.1f} megapixels, over "
+                    f"u2fast's limit of {MAX_IMAGE_PIXELS / 1e6:g} megapixels"
+                )
+            yield img
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -90,7 +135,7 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
     if not data:
         raise ValueError("empty image")
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with open_image(data) as im:
             width, height = im.size
             fmt = im.format or ""
             if fmt == "PNG":
@@ -99,6 +144,8 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
                 if fmt == "JPEG":
                     im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
                 im.load()
+    except ImageTooLarge:
+        raise
     except Exception as exc:  # noqa: BLE001 - PIL raises many types for bad bytes
         raise ValueError(f"not a decodable image: {type(exc).__name__}: {exc}") from None
     mime = sniff_mime(data) or Image.MIME.get(fmt)

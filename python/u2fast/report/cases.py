@@ -44,13 +44,11 @@ def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
 def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
     """A downscaled JPEG of the case's image as a data URL; None when the image cannot be read
     (e.g. the original data moved), and the browser shows a placeholder."""
-    from PIL import Image
-
-    from ..data.images import read_image_bytes
+    from ..data.images import open_image, read_image_bytes
 
     try:
         raw = read_image_bytes(case.image)
-        with Image.open(io.BytesIO(raw)) as opened:
+        with open_image(raw) as opened:
             opened.thumbnail((side, side))
             small = _eight_bit(opened)
             buf = io.BytesIO()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import cast
 
 from ..adapters.base import EncodedImage
-from ..data.images import read_image_bytes
+from ..data.images import open_image, read_image_bytes
 from ..errors import DataError
 from ..types import ImageRef
 
@@ -44,9 +44,7 @@ _b64, FAST_BASE64 = _pick_b64()
 
 def _dimensions(data: bytes) -> tuple[int, int]:
     try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as img:  # reads the header only
+        with open_image(data) as img:  # reads the header only
             return int(img.width), int(img.height)
     except Exception:  # noqa: BLE001 - unknown formats still go out, without a size
         return 0, 0
@@ -55,14 +53,19 @@ def _dimensions(data: bytes) -> tuple[int, int]:
 def _shrink(data: bytes, mime: str, max_side: int) -> tuple[bytes, str, int, int]:
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as img:
+    with open_image(data) as img:
         width, height = img.size
         if max(width, height) <= max_side:
             return data, mime, width, height
         scale = max_side / max(width, height)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        resized = img.convert("RGB" if img.mode not in ("L", "RGB", "RGBA") else img.mode).resize(
-            size, Image.Resampling.LANCZOS
+        # A JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still at least ``size`` (a tenth
+        # of the memory of a full decode); the resize then goes by an integer box reduction to
+        # about three times ``size`` before the Lanczos pass, so no full-size float copy is made.
+        img.draft(img.mode, size)
+        mode = img.mode if img.mode in ("L", "RGB", "RGBA") else "RGB"
+        resized = (img if img.mode == mode else img.convert(mode)).resize(
+            size, Image.Resampling.LANCZOS, reducing_gap=3.0
         )
         out = io.BytesIO()
         if mime == "image/jpeg":
