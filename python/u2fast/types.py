@@ -53,6 +53,7 @@ ErrorKind = Literal[
     "cancelled",
     "missing_answer",
     "replayed_error",
+    "batch_expired",
 ]
 
 

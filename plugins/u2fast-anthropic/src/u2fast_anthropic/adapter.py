@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -21,6 +21,9 @@ from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
+
+if TYPE_CHECKING:
+    from .batch import AnthropicBatchWire
 
 __all__ = ["API_VERSION", "DEFAULT_BASE_URL", "AnthropicAdapter", "image_tokens"]
 
@@ -126,6 +129,12 @@ class AnthropicAdapter:
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
         """Input tokens (text at ~4 characters a token, images by Anthropic's rule), for limits and cost."""
         return math.ceil(len(request.prompt.text) / 4) + 8 + sum(image_tokens(i.width, i.height) for i in images)
+
+    def batch_wire(self) -> AnthropicBatchWire:
+        """This model's batch API requests (``u2fast eval --batch``), with the same bodies."""
+        from .batch import AnthropicBatchWire
+
+        return AnthropicBatchWire(self)
 
     # ------------------------------------------------------------------ response
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import msgspec
@@ -22,6 +22,9 @@ from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
+
+if TYPE_CHECKING:
+    from .batch import GeminiBatchWire
 
 __all__ = ["BLOCKING_FINISH_REASONS", "DEFAULT_API_VERSION", "DEFAULT_BASE_URL", "GeminiAdapter", "image_tokens"]
 
@@ -141,6 +144,12 @@ class GeminiAdapter:
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
         """Input tokens (text at ~4 characters a token, images by Gemini's tiling), for limits and cost."""
         return math.ceil(len(request.prompt.text) / 4) + sum(image_tokens(i.width, i.height) for i in images)
+
+    def batch_wire(self) -> GeminiBatchWire:
+        """This model's batch API requests (``u2fast eval --batch``), with the same bodies."""
+        from .batch import GeminiBatchWire
+
+        return GeminiBatchWire(self)
 
     # ------------------------------------------------------------------ response
 

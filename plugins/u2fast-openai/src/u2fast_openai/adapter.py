@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -22,6 +22,9 @@ from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error, status_in_body
+
+if TYPE_CHECKING:
+    from .batch import OpenAIBatchWire
 
 __all__ = ["OpenAIAdapter", "image_tokens", "is_local_url", "is_reasoning_model"]
 
@@ -186,6 +189,12 @@ class OpenAIAdapter:
         """Input tokens (text at ~4 characters a token, images by OpenAI's rules), for limits and cost."""
         text = math.ceil(len(request.prompt.text) / 4) + 7  # message framing
         return text + sum(image_tokens(self.model, i.width, i.height, self.detail) for i in images)
+
+    def batch_wire(self) -> OpenAIBatchWire:
+        """This model's OpenAI Batch requests (``u2fast eval --batch``), with the same bodies."""
+        from .batch import OpenAIBatchWire
+
+        return OpenAIBatchWire(self)
 
     # ------------------------------------------------------------------ response
 
