@@ -1,7 +1,8 @@
 """The ``u2fast`` command line.
 
 Exit codes: 0 success; 1 an error of u2fast; 2 bad usage or configuration; 3 bad data; 4 plugin
-problem; 5 provider failure; 6 bad run folder; 130 interrupted (the journal is kept: resume with
+problem; 5 provider failure; 6 bad run folder; 75 batches submitted and still running
+(``eval --batch --no-wait``: resume later to collect them); 130 interrupted (the journal is kept: resume with
 ``u2fast eval --resume RUN``).
 """
 
@@ -104,6 +105,9 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--max-side", type=int, default=None, help="downscale images whose longer side exceeds N px")
     g.add_argument("--max-cost", type=float, default=None, metavar="USD", help="stop spending at this budget")
     g.add_argument("--dry-run", action="store_true", help="print requests, token and cost estimates; send nothing")
+    from .cli_batch import add_batch_options
+
+    add_batch_options(p.add_argument_group("batch mode (docs/batch.md)"))
     g = p.add_argument_group("scoring and output")
     g.add_argument("--mode", choices=SCORING_MODES, default="robust",
                    help="compat: the official kit's scoring; robust: honest parsing (docs/scoring.md)")
@@ -156,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_report import add_report_parsers
 
     add_report_parsers(sub)
+    from .cli_batch import add_batch_parsers
+
+    add_batch_parsers(sub)
     return parser
 
 
@@ -305,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_data(args)
         if args.command == "plugins":
             return cmd_plugins(args)
+        if args.command in ("batch", "export", "import"):
+            from . import cli_batch
+
+            command = {"batch": cli_batch.cmd_batch, "export": cli_batch.cmd_export, "import": cli_batch.cmd_import}
+            return command[args.command](args, parser)
         if args.command in ("report", "compare"):
             from .cli_report import cmd_compare, cmd_report
 

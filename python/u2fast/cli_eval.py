@@ -70,6 +70,11 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     for attr in ("base_url", "config"):
         if getattr(args, attr) is not None:
             setattr(resumed, attr, getattr(args, attr))
+    # batch mode may be switched on or off on resume (the request bodies are the same)
+    if args.batch is not None:
+        resumed.batch = args.batch
+    resumed.no_wait = args.no_wait
+    resumed.poll = args.poll if args.poll is not None else resumed.poll
     if resumed.base_url and URL_MASK in resumed.base_url:
         raise ConfigError(
             f"{run_dir}: the recorded --base-url held a secret, which u2fast does not store; "
@@ -121,6 +126,11 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     prepared = prepare_run(options, write=not args.dry_run)
     model_runs = build_model_runs(prepared, args, config)
 
+    if args.dry_run and args.batch:
+        from .cli_batch import print_batch_estimates
+
+        print_batch_estimates(prepared, model_runs, args, config)
+        return 0
     if args.dry_run:
         estimates = estimate_run(model_runs, prepared.run_dir, max_side=args.max_side)
         if args.json:
@@ -138,9 +148,23 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
                 f"--max-cost cannot be enforced for {', '.join(unpriced)}: no price is known; add "
                 'price = { input = USD, output = USD } (per million tokens) for it in the --config file'
             )
+    from .cli_batch import BATCH_PENDING_EXIT, batch_phase
+
+    batched, model_runs = batch_phase(prepared, model_runs, args, config)
+    if batched is not None and batched.waiting:
+        sys.stderr.write(f"u2fast: {len(batched.waiting)} batch(es) still running at the providers; collect them "
+                         f"with: u2fast eval --resume {prepared.run_dir}\n")
+        return BATCH_PENDING_EXIT
+    max_cost = args.max_cost
+    if max_cost is not None and batched is not None:
+        max_cost = max(0.0, max_cost - batched.cost - batched.reserved)
     progress = Progress("quiet" if args.quiet or args.json else "auto", stream=sys.stderr)
-    outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=args.max_cost,
+    outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=max_cost,
                          max_side=args.max_side, seed=args.seed)
+    if batched is not None:
+        outcome.cost += batched.cost
+        if batched.over_budget:
+            outcome.stopped.update({s.model: "budget" for s in batched.over_budget})
 
     scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed,
                                                         parsers=dict(args.parser)))

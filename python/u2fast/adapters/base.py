@@ -59,6 +59,16 @@ class Price(msgspec.Struct, frozen=True):
 
     input: float
     output: float
+    #: Batch-API rates; None: half the standard rate, as all three providers charge.
+    batch_input: float | None = None
+    batch_output: float | None = None
+
+    def at_batch_rates(self) -> Price:
+        """The price of the same tokens sent through the provider's batch API."""
+        return Price(
+            input=self.input * 0.5 if self.batch_input is None else self.batch_input,
+            output=self.output * 0.5 if self.batch_output is None else self.batch_output,
+        )
 
 
 @dataclass(frozen=True)

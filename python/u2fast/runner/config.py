@@ -16,6 +16,7 @@
     base_url = "https://api.openai.com/v1"
     price = { input = 2.0, output = 8.0 }   # USD per million tokens
     options = { detail = "high" }
+    batch = true                    # through the provider's batch API (docs/batch.md)
 
 A key may be given inline (``api_key``) but is never written anywhere by u2fast; prefer
 ``api_key_env``.
@@ -54,7 +55,7 @@ LIMIT_FIELDS: dict[str, type] = {
     "max_response_bytes": int,
     "request_deadline": float,
 }
-_OTHER_FIELDS = {"base_url", "api_key", "api_key_env", "price", "options"}
+_OTHER_FIELDS = {"base_url", "api_key", "api_key_env", "price", "options", "batch"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class ModelConfig:
     api_key_env: str | None = None
     price: Price | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: Send through the provider's batch API (``u2fast eval --batch`` for these models only).
+    batch: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,9 @@ class EvalConfig:
 
     def price_for(self, model: str) -> Price | None:
         return self._last(model, "price")  # type: ignore[no-any-return]
+
+    def batch_for(self, model: str) -> bool | None:
+        return self._last(model, "batch")  # type: ignore[no-any-return]
 
     def options_for(self, model: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -176,17 +182,23 @@ def _table(path: str, where: str, raw: Any) -> ModelConfig:
         p = raw["price"]
         if not (
             isinstance(p, dict)
-            and set(p) == {"input", "output"}
+            and {"input", "output"} <= set(p) <= {"input", "output", "batch_input", "batch_output"}
             and all(isinstance(p[k], (int, float)) and not isinstance(p[k], bool) and p[k] >= 0 for k in p)
         ):
             raise ConfigError(
-                f"{path}: [{where}] price: expected {{ input = USD, output = USD }} per million tokens"
+                f"{path}: [{where}] price: expected {{ input = USD, output = USD }} per million tokens "
+                "(optionally batch_input, batch_output: the batch-API rates, half by default)"
             )
-        price = Price(input=float(p["input"]), output=float(p["output"]))
+        price = Price(input=float(p["input"]), output=float(p["output"]),
+                      batch_input=None if "batch_input" not in p else float(p["batch_input"]),
+                      batch_output=None if "batch_output" not in p else float(p["batch_output"]))
     options = raw.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(f"{path}: [{where}] options: expected a table")
+    if "batch" in raw and not isinstance(raw["batch"], bool):
+        raise ConfigError(f"{path}: [{where}] batch: expected true or false")
     return ModelConfig(
+        batch=raw.get("batch"),
         limits=limits,
         base_url=raw.get("base_url"),
         api_key=raw.get("api_key"),

@@ -179,6 +179,13 @@ class JournalWriter:
         self.records_written += n
         self._unsynced = True
 
+    def sync(self) -> None:
+        """Flush and fsync now: for a caller whose next step must not happen before these records
+        are on disk (batch mode records a shard as ingested only after its answers are)."""
+        self.flush()
+        if self._fd is not None:
+            os.fsync(self._fd)
+
     def close(self) -> None:
         """Flush, fsync and close (synchronous: safe in ``finally`` and on cancellation)."""
         fd = self._fd

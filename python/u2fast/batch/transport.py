@@ -1,0 +1,58 @@
+"""Sending one lifecycle request: retried on transport failures and provider hiccups, never on a
+clear refusal, and raised as BatchStepError (with the provider's message) when it cannot be done."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from typing import TypeVar
+
+import aiohttp
+
+from ..errors import RunError
+from ..types import ApiError, HttpRequest
+from ..runner.retry import RETRYABLE, classify_exception, retry_delay
+
+__all__ = ["BatchStepError", "Response", "Transport"]
+
+T = TypeVar("T")
+Response = tuple[int, dict[str, str], bytes]
+
+
+class BatchStepError(RunError):
+    """A lifecycle step that failed for good; the ledger still holds every step done before it, so
+    running the same command again resumes there."""
+
+
+class Transport:
+    def __init__(self, session: aiohttp.ClientSession, rng: random.Random, *, attempts: int = 6,
+                 sleep: Callable[[float], asyncio.Future[None]] | None = None) -> None:
+        self.session = session
+        self.rng = rng
+        self.attempts = attempts
+        self.timeout = aiohttp.ClientTimeout(total=600.0, sock_connect=30.0)
+
+    async def send(self, request: HttpRequest) -> Response | ApiError:
+        try:
+            async with self.session.request(request.method, request.url, headers=request.headers,
+                                            data=request.body or None, timeout=self.timeout) as resp:
+                body = await resp.read()
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, body
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return classify_exception(exc)
+
+    async def call(self, what: str, request: HttpRequest, parse: Callable[[int, dict[str, str], bytes], T | ApiError]) -> T:
+        """``parse`` of the answer to ``request``; retryable failures are tried again after a wait."""
+        error: ApiError | None = None
+        for attempt in range(1, self.attempts + 1):
+            sent = await self.send(request)
+            result = sent if isinstance(sent, ApiError) else parse(*sent)
+            if not isinstance(result, ApiError):
+                return result
+            error = result
+            if error.kind not in RETRYABLE or attempt == self.attempts:
+                break
+            await asyncio.sleep(min(retry_delay(error, attempt, self.rng), 120.0))
+        assert error is not None
+        raise BatchStepError(f"{what}: {error.kind}: {error.message}")

@@ -1,0 +1,223 @@
+"""Batch mode on the command line: ``eval --batch`` (the batch phase before the sync run),
+``--dry-run --batch``, ``u2fast batch list|cancel RUN``, ``u2fast export`` and ``u2fast import``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .batch.lifecycle import BatchOutcome
+    from .evaluate import PreparedRun
+    from .runner import ModelRun
+    from .runner.config import EvalConfig
+
+__all__ = ["BATCH_PENDING_EXIT", "add_batch_options", "add_batch_parsers", "batch_phase", "cmd_batch",
+           "load_run", "print_batch_estimates"]
+
+#: ``eval --batch --no-wait`` (or a batch still running when polling stops): batches are submitted
+#: and recorded; run the same command (or ``eval --resume RUN``) later to collect them.
+BATCH_PENDING_EXIT = 75
+
+
+def _positive(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return seconds
+
+
+def add_batch_options(g: argparse._ArgumentGroup) -> None:
+    g.add_argument("--batch", action=argparse.BooleanOptionalAction, default=None,
+                   help="send through the providers' batch APIs at batch prices (docs/batch.md); "
+                        "--no-batch switches it off on --resume")
+    g.add_argument("--poll", type=_positive, default=None, metavar="SECONDS",
+                   help="seconds between batch status checks (default: 30-60, jittered)")
+    g.add_argument("--no-wait", action="store_true",
+                   help=f"submit the batches and exit with code {BATCH_PENDING_EXIT}; resume later to collect")
+    g.add_argument("--batch-fallback", choices=["sync", "rebatch", "none"], default="sync",
+                   help="what happens to requests a batch did not answer: sent one by one (default), in a "
+                        "new batch, or left as error records; always within --max-cost")
+
+
+def batch_models(model_runs: list[ModelRun], args: argparse.Namespace, config: EvalConfig | None) -> list[ModelRun]:
+    """The models that go through batch mode: --batch for all, or ``batch = true`` in the config."""
+    if args.batch is False:
+        return []
+    chosen = [m for m in model_runs if args.batch or (config is not None and config.batch_for(m.name))]
+    from .batch.wire import batch_wire_of
+
+    unsupported = [m.name for m in chosen if batch_wire_of(m.adapter) is None]
+    if unsupported:
+        raise ConfigError(f"--batch: {', '.join(unsupported)} cannot be sent in batches (its adapter has no "
+                          "batch API); leave them out or set batch = true per provider in --config")
+    return chosen
+
+
+def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argparse.Namespace,
+                config: EvalConfig | None) -> tuple[BatchOutcome | None, list[ModelRun]]:
+    """Run the batch phase; the models (with the requests) the sync run should still send."""
+    import dataclasses
+
+    from .batch.ledger import Ledger
+    from .batch.lifecycle import BatchOptions, run_batches
+    from .runner.engine import loop_factory
+
+    chosen = batch_models(model_runs, args, config)
+    open_models = {s.model for s in Ledger(prepared.run_dir).open_shards()}
+    # --batch off on resume: batches already sent are still collected (never sent twice)
+    collect_only = [m for m in model_runs if m not in chosen and m.name in open_models]
+    if not chosen and not collect_only:
+        return None, model_runs
+    options = BatchOptions(poll=args.poll, wait=not args.no_wait, fallback=args.batch_fallback,
+                           quiet=args.quiet or args.json)
+    outcome: BatchOutcome | None = None
+    try:
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            if chosen:
+                outcome = runner.run(run_batches(chosen, prepared.run_dir, options, max_cost=args.max_cost,
+                                                 max_side=args.max_side, seed=args.seed))
+            if collect_only:
+                collected = runner.run(run_batches(collect_only, prepared.run_dir,
+                                                   dataclasses.replace(options, plan=False, wait=False),
+                                                   max_side=args.max_side, seed=args.seed))
+                outcome = collected if outcome is None else _merge(outcome, collected)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\ninterrupted: submitted batches keep running at the providers and are recorded in "
+                         f"{prepared.run_dir / 'batches.jsonl'}.\nCollect them with: u2fast eval --resume "
+                         f"{prepared.run_dir}\n")
+        raise
+    assert outcome is not None
+    busy = outcome.open_keys()
+    sync = [m for m in model_runs if m not in chosen or args.batch_fallback == "sync"]
+    sync = [dataclasses.replace(m, requests=[r for r in m.requests if r.key not in busy]) for m in sync]
+    return outcome, sync
+
+
+def _merge(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
+    a.waiting += b.waiting
+    a.over_budget += b.over_budget
+    a.stats.update(b.stats)
+    a.cost += b.cost
+    a.reserved += b.reserved
+    return a
+
+
+def print_batch_estimates(prepared: PreparedRun, model_runs: list[ModelRun], args: argparse.Namespace,
+                          config: EvalConfig | None) -> None:
+    """``--dry-run --batch``: shards, bytes and the worst-case cost at sync and at batch prices."""
+    from .batch.estimate import estimate_batches
+
+    rows = estimate_batches(batch_models(model_runs, args, config), prepared.run_dir, max_side=args.max_side)
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(rows).decode() + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="dry run, batch mode: nothing sent")
+    cols = ("model", "requests", "shards", "bytes", "max cost sync (USD)", "max cost batch (USD)")
+    for col in cols:
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
+    for r in rows:
+        table.add_row(r["model"], str(r["requests"]), str(r["shards"]), f"{r['bytes']:,}",
+                      *("-" if r[k] is None else f"{r[k]:.2f}" for k in ("max_cost_sync", "max_cost_batch")))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+# ---------------------------------------------------------------------- batch list|cancel, export, import
+
+
+def add_batch_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("batch", help="list or cancel a run's provider batches",
+                       description="The provider batches of a run folder (eval --batch), from its batches.jsonl.")
+    bsub = p.add_subparsers(dest="batch_command", metavar="ACTION")
+    q = bsub.add_parser("list", help="every shard of the run: step, batch id, state, counts, deadline")
+    q.add_argument("run", type=Path)
+    q.add_argument("--json", action="store_true")
+    q = bsub.add_parser("cancel", help="cancel the run's running batches (what they answered is kept on resume)")
+    q.add_argument("run", type=Path)
+    q.add_argument("--base-url", default=None, help="the server, when the run was made with --base-url")
+    p = sub.add_parser("export", help="write a run's unanswered requests as OpenAI batch JSONL (vllm run-batch, Ray)")
+    p.add_argument("run", type=Path)
+    p.add_argument("--format", choices=["openai-batch"], default="openai-batch")
+    p.add_argument("out", type=Path, metavar="DIR")
+    p.add_argument("--base-url", default=None, help="the server, when the run was made with --base-url")
+    p = sub.add_parser("import", help="read OpenAI batch output JSONL (vllm run-batch, Ray) into a run's journal")
+    p.add_argument("run", type=Path)
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--base-url", default=None, help="the server, when the run was made with --base-url")
+
+
+def load_run(run_dir: Path, parser: argparse.ArgumentParser, base_url: str | None = None) -> tuple[PreparedRun, list[ModelRun]]:
+    """A run folder's models and requests, rebuilt from its manifest as ``eval --resume`` does."""
+    from .cli_eval import _resume_args, build_model_runs, options_from_args
+    from .evaluate import prepare_run
+    from .runner import load_config
+
+    ns = parser.parse_args(["eval", "--resume", str(run_dir), *(["--base-url", base_url] if base_url else [])])
+    args, argv = _resume_args(ns, parser)
+    options = options_from_args(args, argv)
+    config = load_config(args.config) if args.config else None
+    options.config = config
+    prepared = prepare_run(options, write=False)
+    prepared.run_dir = run_dir
+    return prepared, build_model_runs(prepared, args, config)
+
+
+def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .batch.ledger import Ledger
+
+    if args.batch_command not in ("list", "cancel"):
+        raise ConfigError("u2fast batch needs an action: list or cancel")
+    if not (args.run / "manifest.json").is_file():
+        raise ConfigError(f"{args.run}: not a run folder (no manifest.json)")
+    ledger = Ledger(args.run)
+    if args.batch_command == "list":
+        rows = [{"model": s.model, "shard": s.shard, "step": s.step, "round": s.round, "requests": len(s.keys),
+                 "bytes": s.bytes, "batch_id": s.batch_id, "state": s.state, "counts": s.counts,
+                 "expires_at": s.expires_at, "ok": s.ok, "errors": s.errors, "cost_usd": s.cost}
+                for s in ledger.shards.values()]
+        if args.json:
+            sys.stdout.write(msgspec.json.encode(rows).decode() + "\n")
+        else:
+            for r in rows:
+                counts = " ".join(f"{k}={v}" for k, v in r["counts"].items())
+                print(f"{r['model']}  {r['shard']}  {r['step']:<11} {r['requests']:>6} requests  "
+                      f"{r['batch_id'] or '-'}  {r['state'] or '-'}  {counts}")
+            if not rows:
+                print(f"{args.run}: no batches")
+        return 0
+    from .batch.cancel import cancel_run
+
+    prepared, model_runs = load_run(args.run, parser, args.base_url)
+    return cancel_run(prepared.run_dir, model_runs, ledger)
+
+
+def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .batch.exchange import export_run
+
+    prepared, model_runs = load_run(args.run, parser, args.base_url)
+    written = export_run(prepared.run_dir, model_runs, args.out)
+    for path, n in written:
+        print(f"{path}: {n} requests")
+    if not written:
+        print(f"{args.run}: every request already has an answer; nothing to export")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .batch.exchange import import_results
+
+    prepared, model_runs = load_run(args.run, parser, args.base_url)
+    summary: dict[str, Any] = import_results(prepared.run_dir, model_runs, args.files)
+    print(f"imported {summary['ok']} answers and {summary['errors']} errors into {prepared.run_dir / 'journal.jsonl'}"
+          f"; score with: u2fast score {prepared.run_dir}")
+    return 0
