@@ -42,6 +42,8 @@ def add_batch_options(g: argparse._ArgumentGroup) -> None:
                    help="seconds between batch status checks (default: 30-60, jittered)")
     g.add_argument("--no-wait", action="store_true",
                    help=f"submit the batches and exit with code {BATCH_PENDING_EXIT}; resume later to collect")
+    g.add_argument("--prepare-only", action="store_true",
+                   help="write the run folder (manifest, cases) and send nothing; then u2fast export RUN")
     g.add_argument("--batch-fallback", choices=["sync", "rebatch", "none"], default="sync",
                    help="what happens to requests a batch did not answer: sent one by one (default), in a "
                         "new batch, or left as error records; always within --max-cost")
@@ -181,7 +183,7 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         raise ConfigError(f"{args.run}: not a run folder (no manifest.json)")
     ledger = Ledger(args.run)
     if args.batch_command == "list":
-        rows = [{"model": s.model, "shard": s.shard, "step": s.step, "round": s.round, "requests": len(s.keys),
+        rows: list[dict[str, Any]] = [{"model": s.model, "shard": s.shard, "step": s.step, "round": s.round, "requests": len(s.keys),
                  "bytes": s.bytes, "batch_id": s.batch_id, "state": s.state, "counts": s.counts,
                  "expires_at": s.expires_at, "ok": s.ok, "errors": s.errors, "cost_usd": s.cost}
                 for s in ledger.shards.values()]

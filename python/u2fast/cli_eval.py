@@ -74,6 +74,7 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     if args.batch is not None:
         resumed.batch = args.batch
     resumed.no_wait = args.no_wait
+    resumed.prepare_only = args.prepare_only
     resumed.poll = args.poll if args.poll is not None else resumed.poll
     if resumed.base_url and URL_MASK in resumed.base_url:
         raise ConfigError(
@@ -126,6 +127,9 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     prepared = prepare_run(options, write=not args.dry_run)
     model_runs = build_model_runs(prepared, args, config)
 
+    if args.prepare_only and not args.dry_run:
+        sys.stderr.write(f"run folder prepared, nothing sent: {prepared.run_dir}\n")
+        return 0
     if args.dry_run and args.batch:
         from .cli_batch import print_batch_estimates
 

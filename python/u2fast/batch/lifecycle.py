@@ -37,7 +37,7 @@ from ..runner.cost import Budget, ModelStats, cost_of
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
 from ..runner.plan import ModelRun, SessionFactory, default_session
-from ..types import ApiError, Completion, ErrorKind, Request
+from ..types import ApiError, Completion, ErrorKind, HttpRequest, Request
 from .ledger import Ledger, ShardState
 from .shards import SHARD_DIR, plan_shards
 from .transport import BatchStepError, Transport
@@ -117,8 +117,9 @@ class _Runner:
         self.outcome = BatchOutcome(stats={m.name: ModelStats(total=len(m.requests)) for m in models})
         self.transports: dict[str, Transport] = {}
 
-    def say(self, text: str) -> None:
-        if not self.options.quiet:
+    def say(self, text: str, *, always: bool = False) -> None:
+        """Progress (quiet with --quiet/--json); ``always`` for warnings and recoveries."""
+        if always or not self.options.quiet:
             self.stream.write(f"batch: {text}\n")
             self.stream.flush()
 
@@ -182,7 +183,7 @@ class _Runner:
             if not self.budget.reserve(shard.max_cost or 0.0):
                 self.outcome.over_budget.append(shard)
                 self.say(f"{shard.model}: shard {shard.shard} not created: its worst case "
-                         f"${shard.max_cost or 0:.2f} at batch prices does not fit --max-cost")
+                         f"${shard.max_cost or 0:.2f} at batch prices does not fit --max-cost", always=True)
                 return
             if wire.uploads:
                 file_id = await self.upload(wire, shard)
@@ -208,9 +209,11 @@ class _Runner:
         data = (self.run_dir / shard.path).read_bytes()
         request = wire.upload(data, shard.shard)
         what = f"{shard.model}: upload of shard {shard.shard}"
+        def parse(status: int, headers: dict[str, str], body: bytes) -> str | HttpRequest | ApiError:
+            return wire.parse_upload(status, headers, body, data)
+
         while True:
-            step = await self.transport(shard.model).call(
-                what, request, lambda s, h, b: wire.parse_upload(s, h, b, data))
+            step: str | HttpRequest = await self.transport(shard.model).call(what, request, parse)
             if isinstance(step, str):
                 self.say(f"{shard.model}: shard {shard.shard} uploaded as {step}")
                 return step
@@ -236,12 +239,13 @@ class _Runner:
         if listing is None:
             self.say(f"warning: {shard.model}: shard {shard.shard}: a create was sent before the last run stopped "
                      f"but its batch id was not recorded, and {wire.name} batches carry no tag to find it by; "
-                     "creating it again (a duplicate batch may exist: see docs/batch.md)")
+                     "creating it again (a duplicate batch may exist: see docs/batch.md)", always=True)
             return await self.create(wire, shard)
         found = await self.transport(shard.model).call(f"{shard.model}: listing batches", listing, wire.parse_list)
         for status in found:
             if status.tag == shard.shard:
-                self.say(f"{shard.model}: shard {shard.shard} found at the provider as batch {status.batch_id}")
+                self.say(f"{shard.model}: shard {shard.shard} found at the provider as batch {status.batch_id}",
+                         always=True)
                 return self.record("created", shard, batch_id=status.batch_id, expires_at=status.expires_at,
                                    state=status.state, message="reconciled")
         return await self.create(wire, shard)
@@ -306,7 +310,7 @@ class _Runner:
                 errors += 1
         if unknown:
             self.say(f"warning: {shard.model}: batch {shard.batch_id} returned {unknown} result(s) for ids it was not "
-                     "sent; they were left out")
+                     "sent; they were left out", always=True)
         self.writer.sync()
         stats.cost += cost
         self.budget.settle(shard.max_cost or 0.0, cost)
@@ -345,7 +349,8 @@ class _Runner:
         if request is not None:
             sent = await self.transport(shard.model).send(request)
             if isinstance(sent, ApiError) or (sent[0] >= 300 and sent[0] != 404):
-                self.say(f"warning: {shard.model}: could not delete uploaded file {shard.file_id}; it expires on its own")
+                self.say(f"warning: {shard.model}: could not delete uploaded file {shard.file_id}; it expires on its own",
+                         always=True)
                 return
         self.record("cleaned", shard)
 
@@ -355,14 +360,18 @@ class _Runner:
         self.writer.open()
         try:
             while True:
-                planned = self.plan() if self.options.plan else 0
-                shards = [s for s in self.ledger.open_shards() if s.model in self.models]
+                if self.options.plan:
+                    self.plan()
+                # open shards, and ingested ones whose uploaded file is still to be deleted
+                shards = [s for s in self.ledger.shards.values() if s.model in self.models
+                          and (s.open or (s.step == "ingested" and s.file_id and not s.cleaned))]
                 if not shards:
                     break
+                active = any(s.open for s in shards)
                 await asyncio.gather(*(self.drive(s) for s in shards))
                 # with rebatch, what failed in this round goes into a new batch, up to max_rounds
                 again = self.options.fallback == "rebatch" and self.options.wait and self.options.plan
-                if not again or self.outcome.waiting or self.outcome.over_budget or not (planned or shards):
+                if not again or self.outcome.waiting or self.outcome.over_budget or not active:
                     break
         finally:
             try:

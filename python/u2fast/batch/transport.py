@@ -11,8 +11,8 @@ from typing import TypeVar
 import aiohttp
 
 from ..errors import RunError
-from ..types import ApiError, HttpRequest
 from ..runner.retry import RETRYABLE, classify_exception, retry_delay
+from ..types import ApiError, HttpRequest
 
 __all__ = ["BatchStepError", "Response", "Transport"]
 

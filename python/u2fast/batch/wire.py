@@ -127,4 +127,4 @@ def batch_wire_of(adapter: object) -> BatchWire | None:
     if not isinstance(adapter, HttpAdapter):
         return None
     make = getattr(adapter, "batch_wire", None)
-    return make() if callable(make) else None  # type: ignore[no-any-return]
+    return make() if callable(make) else None

@@ -32,13 +32,23 @@ from multidict import CIMultiDict
 from .server import FakeProvider, ReceivedRequest
 from .wire import answer_body, error_body, parse_request
 
-__all__ = ["FakeBatchProvider"]
+__all__ = ["BatchCall", "FakeBatchProvider"]
 
 _decode = msgspec.json.decode
 _encode = msgspec.json.encode
 
 #: Per-request fault -> (status, anthropic/gemini view) comes from the sync wire's error bodies.
 RequestFault = Callable[[ReceivedRequest], "str | None"]
+
+
+@dataclass
+class BatchCall:
+    """One request to a batch route, as received."""
+
+    method: str
+    path_qs: str
+    headers: CIMultiDict[str]
+    body: bytes
 
 
 @dataclass
@@ -56,6 +66,21 @@ class _Batch:
     results: list[tuple[str, str, Any]] | None = None  # (custom id, outcome, payload), once ended
     outcome: str | None = None
     output_files: dict[str, str] = field(default_factory=dict)
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, bytes]:
+    """The named parts of a multipart/form-data body (read from the cached bytes, so that the
+    recording middleware and the handler can both see them)."""
+    boundary = content_type.partition("boundary=")[2].strip('"')
+    parts: dict[str, bytes] = {}
+    if not boundary:
+        return parts
+    for chunk in body.split(b"--" + boundary.encode())[1:]:
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        name = head.partition(b'name="')[2].partition(b'"')[0].decode()
+        if sep and name:
+            parts[name] = content.removesuffix(b"\r\n")
+    return parts
 
 
 def _rfc3339(wall: float) -> str:
@@ -88,9 +113,12 @@ class FakeBatchProvider(FakeProvider):
         self.files: dict[str, bytes] = {}
         self._uploads: dict[str, bytearray] = {}
         self._serial = 0
+        #: every call to a batch route as received (what an SDK comparison test inspects)
+        self.batch_calls: list[BatchCall] = []
 
     def app(self) -> web.Application:
         app = super().app()
+        app.middlewares.append(self._record_batch_call)
         r = app.router
         r.add_post("/v1/files", self._openai_upload)
         r.add_get("/v1/files/{name}/content", self._openai_content)
@@ -110,6 +138,14 @@ class FakeBatchProvider(FakeProvider):
         return app
 
     # ------------------------------------------------------------------ helpers
+
+    @web.middleware
+    async def _record_batch_call(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if "batch" in request.path or "/files" in request.path:
+            body = await request.read()  # cached: the handler reads it again
+            with self._lock:
+                self.batch_calls.append(BatchCall(request.method, request.path_qs, CIMultiDict(request.headers), body))
+        return await handler(request)  # type: ignore[no-any-return]
 
     def _next_id(self, prefix: str) -> str:
         with self._lock:
@@ -192,13 +228,8 @@ class FakeBatchProvider(FakeProvider):
     # ------------------------------------------------------------------ OpenAI
 
     async def _openai_upload(self, request: web.Request) -> web.Response:
-        reader = await request.multipart()
-        purpose, data = None, b""
-        async for part in reader:
-            if part.name == "purpose":
-                purpose = (await part.read()).decode()
-            elif part.name == "file":
-                data = bytes(await part.read())
+        parts = _multipart(await request.read(), request.headers.get("content-type", ""))
+        purpose, data = parts.get("purpose", b"").decode(), parts.get("file", b"")
         if purpose != "batch":
             return self._json({"error": {"message": "purpose must be batch", "type": "invalid_request_error"}}, 400)
         file_id = self._next_id("file-")
@@ -231,7 +262,7 @@ class FakeBatchProvider(FakeProvider):
         status, counts = "in_progress", {"total": len(batch.lines), "completed": 0, "failed": 0}
         out_id = err_id = None
         if batch.results is not None:
-            status = batch.outcome
+            status = batch.outcome or "completed"
             ok = [r for r in batch.results if r[1] == "succeeded"]
             bad = [r for r in batch.results if r[1] != "succeeded"]
             counts = {"total": len(batch.lines), "completed": len(ok), "failed": len(bad)}

@@ -19,7 +19,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, check_custom_id
+from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -89,7 +89,7 @@ class AnthropicBatchWire:
         if not isinstance(batch_id, str) or not isinstance(state, str):
             return ApiError(kind="malformed_response", message="batch has no id or processing_status", status=status)
         counts = {k: v for k, v in (doc.get("request_counts") or {}).items() if isinstance(v, int)}
-        outcome = None
+        outcome: Outcome | None = None
         results: tuple[str, ...] = ()
         if state == "ended":
             # "ended" covers finished, cancelled and expired alike; the counts tell which
@@ -115,8 +115,8 @@ class AnthropicBatchWire:
             if kind == "succeeded":
                 yield custom_id, self.adapter.parse_response(200, {}, _encode(result.get("message")))
             elif kind == "errored":
-                error = result.get("error") if isinstance(result.get("error"), dict) else {}
-                inner = error.get("error") if isinstance(error.get("error"), dict) else {}
+                error: dict[str, Any] = result["error"] if isinstance(result.get("error"), dict) else {}
+                inner: dict[str, Any] = error["error"] if isinstance(error.get("error"), dict) else {}
                 status = _TYPE_STATUS.get(str(inner.get("type")), 500)
                 yield custom_id, Reply(error=redact_key(classify_error(status, {}, _encode(error)), self.adapter._api_key))
             elif kind == "canceled":

@@ -87,7 +87,7 @@ class GeminiBatchWire:
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return doc
-        file = doc.get("file") if isinstance(doc.get("file"), dict) else {}
+        file: dict[str, Any] = doc["file"] if isinstance(doc.get("file"), dict) else {}
         name = file.get("name")
         if not isinstance(name, str) or not name.startswith("files/"):
             return ApiError(kind="malformed_response", message="upload answer has no file name", status=status)
@@ -118,8 +118,8 @@ class GeminiBatchWire:
         if not isinstance(name, str) or not isinstance(state, str):
             return ApiError(kind="malformed_response", message="batch operation has no name or state", status=status)
         assert meta is not None
-        output = meta.get("output") if isinstance(meta.get("output"), dict) else {}
-        refs = (output["responsesFile"],) if isinstance((output or {}).get("responsesFile"), str) else ()
+        output: dict[str, Any] = meta["output"] if isinstance(meta.get("output"), dict) else {}
+        refs = (output["responsesFile"],) if isinstance(output.get("responsesFile"), str) else ()
         stats = meta.get("batchStats") if isinstance(meta.get("batchStats"), dict) else {}
         counts = {k: int(v) for k, v in (stats or {}).items() if isinstance(v, (int, str)) and str(v).isdigit()}
         created = _unix(meta.get("createTime"))

@@ -1,0 +1,96 @@
+"""The OpenAI batch wire: the sync body in every line, results joined by id, and each request
+against what the official SDK sends for the same batch call (driven against the fake batch server)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+import u2fast_openai
+from u2fast_openai.batch import OpenAIBatchWire
+
+from u2fast.adapters.base import AdapterSettings, EncodedImage
+from u2fast.batch.wire import BatchStatus
+from u2fast.testing.batches import FakeBatchProvider, _multipart
+from u2fast.types import HttpRequest
+
+KEY = "sk-batch-sdk-0001"
+
+
+def _wire(url: str, model: str = "gpt-4o", **options: Any) -> OpenAIBatchWire:
+    adapter = u2fast_openai.create(AdapterSettings(model=model, api_key=KEY, base_url=f"{url}/v1", options=options))
+    return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
+
+
+def _send(request: HttpRequest) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(request.url, data=request.body or None, headers=request.headers, method=request.method)
+    with urllib.request.urlopen(req) as resp:
+        return resp.status, dict(resp.headers.items()), resp.read()
+
+
+def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
+    wire = _wire("http://127.0.0.1:1", detail="high")
+    request = make_request("Which option?")
+    line = wire.line("k" * 32, request, (capture_png,))
+    body = wire.adapter.build_request(request, (capture_png,)).body
+    assert line == b'{"custom_id":"' + b"k" * 32 + b'","method":"POST","url":"/v1/chat/completions","body":' + body + b"}"
+    with pytest.raises(ValueError, match="custom id"):
+        wire.line("has space", request, (capture_png,))
+
+
+def test_results_are_joined_by_id_and_classified() -> None:
+    capture = json.loads(open(_capture_path()).read())  # noqa: SIM115
+    wire = _wire("http://127.0.0.1:1")
+    out = b"".join(json.dumps(line).encode() + b"\n" for r in capture["requests"] if "body_jsonl" in r.get("response", {})
+                   for line in r["response"]["body_jsonl"])
+    replies = dict(wire.parse_results(out))
+    assert replies["item-0001"].text == "B" and replies["item-0001"].usage.input_tokens == 278
+    assert replies["item-0002"].error is not None and replies["item-0002"].error.kind == "bad_request"
+    assert replies["item-0003"].error is not None and replies["item-0003"].error.kind == "batch_expired"
+
+
+def _capture_path() -> str:
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "openai-batch.json"
+    return str(shared if shared.is_file() else Path(__file__).resolve().parent / "wire" / "openai-batch.json")
+
+
+def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png: EncodedImage) -> None:
+    openai = pytest.importorskip("openai", reason="the openai SDK (test-only) is not installed")
+    with FakeBatchProvider(processing_s=0.0) as fake:
+        wire = _wire(fake.url, detail="high")
+        data = wire.line("item-0001", make_request("Which option?"), (capture_png,)) + b"\n"
+        # ours: upload, create, retrieve, results, delete
+        file_id = wire.parse_upload(*_send(wire.upload(data, "u2f-tag")), data)
+        assert isinstance(file_id, str)
+        status = wire.parse_batch(*_send(wire.create(file_id, "u2f-tag")))
+        assert isinstance(status, BatchStatus) and status.tag == "u2f-tag"
+        done = wire.parse_batch(*_send(wire.retrieve(status.batch_id)))
+        assert isinstance(done, BatchStatus) and done.outcome == "completed" and done.results
+        results = dict(wire.parse_results(_send(wire.fetch(done.results[0]))[2]))
+        assert results["item-0001"].text == "A"
+        _send(wire.delete_file(file_id))
+        ours = list(fake.batch_calls)
+        fake.batch_calls.clear()
+        # the SDK's same calls
+        client = openai.OpenAI(api_key=KEY, base_url=f"{fake.url}/v1", max_retries=0)
+        uploaded = client.files.create(file=("u2f-tag.jsonl", data, "application/jsonl"), purpose="batch")
+        batch = client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
+                                      completion_window="24h", metadata={"u2fast_shard": "u2f-tag"})
+        got = client.batches.retrieve(batch.id)
+        assert got.output_file_id is not None
+        client.files.content(got.output_file_id)
+        client.files.delete(uploaded.id)
+        sdk = list(fake.batch_calls)
+    assert [(c.method, c.path_qs.split("/")[2]) for c in ours] == [(c.method, c.path_qs.split("/")[2]) for c in sdk]
+    for mine, theirs in zip(ours, sdk):
+        assert mine.headers["authorization"] == theirs.headers["authorization"]
+        assert mine.headers.get("accept") == theirs.headers.get("accept")
+    assert _multipart(ours[0].body, ours[0].headers["content-type"]) == _multipart(sdk[0].body, sdk[0].headers["content-type"])
+    assert "filename=\"u2f-tag.jsonl\"" in ours[0].body.decode(errors="replace")
+    mine_create, sdk_create = json.loads(ours[1].body), json.loads(sdk[1].body)
+    assert list(mine_create) == list(sdk_create)  # key order included
+    assert {**mine_create, "input_file_id": None} == {**sdk_create, "input_file_id": None}

@@ -1,0 +1,181 @@
+"""Batch mode through the real command, against the fake batch endpoints of all three providers.
+
+Each test runs ``u2fast eval --batch`` in a subprocess; the fake server runs in this process, so
+its counters (uploads, creates, answers) span a killed run and its resume.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from batch_support import KEYS, answer, argv, ledger_steps, records, scores
+from cli_support import cli_env, run_cli
+
+from u2fast.batch.lifecycle import KILL_ENV
+from u2fast.cli_batch import BATCH_PENDING_EXIT
+from u2fast.testing.batches import FakeBatchProvider
+
+ENV = cli_env(**KEYS)
+FAST = ["--poll", "0.2"]
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+def test_a_batch_run_scores_as_the_sync_run_does(runs: Path, provider: str) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=0.3) as fake:
+        sync = run_cli(argv(runs, "sync", provider, fake.url), ENV)
+        assert sync.returncode == 0, sync.stderr
+        sent_sync = fake.counts["requests"]
+        batch = run_cli(argv(runs, "batch", provider, fake.url, "--batch", *FAST), ENV)
+        assert batch.returncode == 0, batch.stderr
+        assert fake.counts["requests"] == sent_sync  # nothing went through the sync route
+        assert fake.batch_counts["creates"] == 1
+        assert fake.batch_counts["batched_requests"] == sent_sync
+        assert fake.batch_counts["deletes"] == (0 if provider == "anthropic" else 1)  # the upload, cleaned up
+    assert scores(batch.stdout) == scores(sync.stdout)
+    assert "ingested" in ledger_steps(runs / "batch")
+
+
+STEPS = ["planned", "uploaded", "create_sent", "create_answered", "created", "polled", "collected", "ingested"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_kill_9_after_any_step_then_resume_sends_nothing_twice(runs: Path, step: str) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=0.5) as fake:
+        killed = run_cli(argv(runs, "k", "openai", fake.url, "--batch", *FAST), {**ENV, KILL_ENV: step})
+        assert killed.returncode == -9, killed.stderr
+        resumed = run_cli(argv(runs, "k", "openai", fake.url, "--batch", *FAST), ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.batch_counts["uploads"] == 1
+        assert fake.batch_counts["creates"] == 1
+        n = fake.batch_counts["batched_requests"]
+        assert fake.counts["answered"] == n and fake.counts["requests"] == 0
+        assert fake.batch_counts["deletes"] == 1
+    ok = Counter(r.key for r in records(runs / "k") if r.ok)
+    assert len(ok) == n and set(ok.values()) == {1}  # every request answered exactly once
+    if step == "create_answered":
+        assert "found at the provider" in resumed.stderr  # reconciled by the metadata tag
+
+
+def test_gemini_create_window_is_reconciled_by_display_name(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=0.3) as fake:
+        killed = run_cli(argv(runs, "g", "gemini", fake.url, "--batch", *FAST), {**ENV, KILL_ENV: "create_answered"})
+        assert killed.returncode == -9
+        resumed = run_cli(argv(runs, "g", "gemini", fake.url, "--batch", *FAST), ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.batch_counts["creates"] == 1 and fake.batch_counts["lists"] == 1
+    assert "found at the provider" in resumed.stderr
+
+
+def test_anthropic_create_window_is_created_again_with_a_warning(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=0.3) as fake:
+        run_cli(argv(runs, "a", "anthropic", fake.url, "--batch", *FAST), {**ENV, KILL_ENV: "create_answered"})
+        resumed = run_cli(argv(runs, "a", "anthropic", fake.url, "--batch", *FAST), ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.batch_counts["creates"] == 2  # the documented gap: no tag to find the first by
+    assert "a duplicate batch may exist" in resumed.stderr
+    ok = Counter(r.key for r in records(runs / "a") if r.ok)
+    assert set(ok.values()) == {1}
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_an_expired_batch_keeps_what_it_answered(runs: Path, provider: str) -> None:
+    with FakeBatchProvider(answer=answer, expire=True, expire_done=0.5) as fake:
+        proc = run_cli(argv(runs, "e", provider, fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        n = fake.batch_counts["batched_requests"]
+    kinds = Counter("ok" if r.ok else r.error.kind for r in records(runs / "e"))
+    assert kinds == {"ok": n // 2, "batch_expired": n - n // 2}
+
+
+def test_fallback_sync_answers_the_rest_within_the_budget(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, expire=True, expire_done=0.5) as fake:
+        proc = run_cli(argv(runs, "f", "openai", fake.url, "--batch", "--max-cost", "5", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        n = fake.batch_counts["batched_requests"]
+        assert fake.counts["requests"] == n - n // 2  # only the expired ones went one by one
+    best: dict[str, bool] = {}
+    for r in records(runs / "f"):
+        best[r.key] = best.get(r.key, False) or r.ok
+    assert len(best) == n and all(best.values())
+
+
+def test_fallback_rebatch_sends_the_failures_in_a_second_batch(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, expire=True, expire_done=0.5) as fake:
+        proc = run_cli(argv(runs, "r", "openai", fake.url, "--batch", "--batch-fallback", "rebatch", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        assert fake.batch_counts["creates"] == 2 and fake.counts["requests"] == 0
+    assert ledger_steps(runs / "r").count("planned") == 2
+
+
+def test_per_request_errors_become_classified_records(runs: Path) -> None:
+    def faults(request: object) -> str | None:
+        return "bad_request" if answer(request) == "A" else None  # type: ignore[arg-type]
+
+    with FakeBatchProvider(answer=answer, request_faults=faults) as fake:
+        proc = run_cli(argv(runs, "p", "gemini", fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        failed = fake.batch_counts["request_bad_request"]
+    kinds = Counter("ok" if r.ok else r.error.kind for r in records(runs / "p"))
+    assert failed > 0 and kinds["bad_request"] == failed
+
+
+def test_a_429_on_create_is_waited_out_without_a_second_batch(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, create_429=2) as fake:
+        proc = run_cli(argv(runs, "c", "anthropic", fake.url, "--batch", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        assert fake.batch_counts["creates_refused"] == 2 and fake.batch_counts["creates"] == 1
+
+
+def test_no_wait_then_list_cancel_and_resume(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=3600) as fake:
+        proc = run_cli(argv(runs, "w", "openai", fake.url, "--batch", "--no-wait", "--batch-fallback", "none"), ENV)
+        assert proc.returncode == BATCH_PENDING_EXIT, proc.stderr
+        assert "eval --resume" in proc.stderr
+        listed = run_cli([sys.executable, "-m", "u2fast.cli", "batch", "list", str(runs / "w"), "--json"], ENV)
+        (row,) = json.loads(listed.stdout)
+        assert row["step"] == "polled" and row["state"] == "in_progress" and row["batch_id"].startswith("batch_")
+        cancel = run_cli([sys.executable, "-m", "u2fast.cli", "batch", "cancel", str(runs / "w"),
+                          "--base-url", f"{fake.url}/v1"], ENV)
+        assert cancel.returncode == 0, cancel.stderr
+        assert fake.batch_counts["cancels"] == 1
+        resumed = run_cli([sys.executable, "-m", "u2fast.cli", "eval", "--resume", str(runs / "w"),
+                           "--base-url", f"{fake.url}/v1", *FAST], ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.batch_counts["creates"] == 1 and fake.counts["requests"] == 0
+    assert {r.error.kind for r in records(runs / "w")} == {"cancelled"}
+
+
+def test_batch_switched_off_on_resume_still_collects_the_running_batch(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=1.0) as fake:
+        proc = run_cli(argv(runs, "s", "gemini", fake.url, "--batch", "--no-wait"), ENV)
+        assert proc.returncode == BATCH_PENDING_EXIT, proc.stderr
+        time.sleep(1.2)
+        resumed = run_cli(argv(runs, "s", "gemini", fake.url, "--no-batch"), ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.counts["requests"] == 0  # collected from the batch, not sent again one by one
+        n = fake.batch_counts["batched_requests"]
+    assert sum(r.ok for r in records(runs / "s")) == n
+
+
+def test_a_shard_is_created_only_if_its_worst_case_fits_max_cost(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer) as fake:
+        proc = run_cli(argv(runs, "m", "openai", fake.url, "--batch", "--max-cost", "0.0001", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        assert fake.batch_counts["uploads"] == 0 and fake.batch_counts["creates"] == 0
+        assert fake.counts["requests"] == 0
+    assert "does not fit --max-cost" in proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["stopped"] == {"openai:gpt-4.1": "budget"}
+
+
+def test_dry_run_batch_prints_shards_bytes_and_both_costs(runs: Path) -> None:
+    proc = run_cli(argv(runs, "d", "openai", "http://127.0.0.1:9", "--batch", "--dry-run"), ENV)
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert row["shards"] == 1 and row["bytes"] > 0 and row["requests"] > 0
+    assert row["max_cost_batch"] == pytest.approx(row["max_cost_sync"] / 2)
+    assert not (runs / "d").exists()
