@@ -4,7 +4,6 @@ each request against what the official SDK sends for the same batch call (agains
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,7 @@ from u2fast_anthropic.batch import AnthropicBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider
-from u2fast.types import HttpRequest
+from u2fast.testing.batches import FakeBatchProvider, send_request
 
 KEY = "sk-ant-batch-sdk-01"
 _SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "anthropic-batch.json"
@@ -25,12 +23,6 @@ CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "w
 def _wire(url: str, model: str = "claude-3-7-sonnet-20250219") -> AnthropicBatchWire:
     adapter = u2fast_anthropic.create(AdapterSettings(model=model, api_key=KEY, base_url=url))
     return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
-
-
-def _send(request: HttpRequest) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(request.url, data=request.body or None, headers=request.headers, method=request.method)
-    with urllib.request.urlopen(req) as resp:
-        return resp.status, dict(resp.headers.items()), resp.read()
 
 
 def test_params_are_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
@@ -58,11 +50,11 @@ def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png:
     with FakeBatchProvider() as fake:
         wire = _wire(fake.url)
         line = wire.line("item-0001", make_request("Which option?"), (capture_png,))
-        created = wire.parse_batch(*_send(wire.create(line + b"\n", "tag")))
+        created = wire.parse_batch(*send_request(wire.create(line + b"\n", "tag")))
         assert isinstance(created, BatchStatus) and created.batch_id.startswith("msgbatch_")
-        done = wire.parse_batch(*_send(wire.retrieve(created.batch_id)))
+        done = wire.parse_batch(*send_request(wire.retrieve(created.batch_id)))
         assert isinstance(done, BatchStatus) and done.outcome == "completed"
-        assert dict(wire.parse_results(_send(wire.fetch(done.results[0]))[2]))["item-0001"].text == "A"
+        assert dict(wire.parse_results(send_request(wire.fetch(done.results[0]))[2]))["item-0001"].text == "A"
         ours = list(fake.batch_calls)
         fake.batch_calls.clear()
         client = anthropic.Anthropic(api_key=KEY, base_url=fake.url, max_retries=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from u2fast_gemini.batch import GeminiBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider
+from u2fast.testing.batches import FakeBatchProvider, send_request
 from u2fast.types import HttpRequest
 
 KEY = "g-batch-sdk-0001"
@@ -26,12 +25,6 @@ CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "w
 def _wire(url: str, model: str = "gemini-2.5-pro") -> GeminiBatchWire:
     adapter = u2fast_gemini.create(AdapterSettings(model=model, api_key=KEY, base_url=url))
     return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
-
-
-def _send(request: HttpRequest) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(request.url, data=request.body or None, headers=request.headers, method=request.method)
-    with urllib.request.urlopen(req) as resp:
-        return resp.status, dict(resp.headers.items()), resp.read()
 
 
 def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
@@ -59,15 +52,15 @@ def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png:
     with FakeBatchProvider() as fake:
         wire = _wire(fake.url)
         data = wire.line("item-0001", make_request("Which option?"), (capture_png,)) + b"\n"
-        step = wire.parse_upload(*_send(wire.upload(data, "u2f-tag")), data)
+        step = wire.parse_upload(*send_request(wire.upload(data, "u2f-tag")), data)
         assert isinstance(step, HttpRequest) and "x-goog-api-key" not in step.headers
-        file_name = wire.parse_upload(*_send(step), data)
+        file_name = wire.parse_upload(*send_request(step), data)
         assert isinstance(file_name, str) and file_name.startswith("files/")
-        created = wire.parse_batch(*_send(wire.create(file_name, "u2f-tag")))
+        created = wire.parse_batch(*send_request(wire.create(file_name, "u2f-tag")))
         assert isinstance(created, BatchStatus) and created.tag == "u2f-tag"
-        done = wire.parse_batch(*_send(wire.retrieve(created.batch_id)))
+        done = wire.parse_batch(*send_request(wire.retrieve(created.batch_id)))
         assert isinstance(done, BatchStatus) and done.outcome == "completed"
-        assert dict(wire.parse_results(_send(wire.fetch(done.results[0]))[2]))["item-0001"].text == "A"
+        assert dict(wire.parse_results(send_request(wire.fetch(done.results[0]))[2]))["item-0001"].text == "A"
         ours = list(fake.batch_calls)
         fake.batch_calls.clear()
         client = genai.Client(api_key=KEY, http_options=genai.types.HttpOptions(base_url=fake.url))

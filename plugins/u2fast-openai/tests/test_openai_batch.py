@@ -4,7 +4,6 @@ against what the official SDK sends for the same batch call (driven against the 
 from __future__ import annotations
 
 import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -13,8 +12,7 @@ from u2fast_openai.batch import OpenAIBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, _multipart
-from u2fast.types import HttpRequest
+from u2fast.testing.batches import FakeBatchProvider, _multipart, send_request
 
 KEY = "sk-batch-sdk-0001"
 
@@ -22,12 +20,6 @@ KEY = "sk-batch-sdk-0001"
 def _wire(url: str, model: str = "gpt-4o", **options: Any) -> OpenAIBatchWire:
     adapter = u2fast_openai.create(AdapterSettings(model=model, api_key=KEY, base_url=f"{url}/v1", options=options))
     return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
-
-
-def _send(request: HttpRequest) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(request.url, data=request.body or None, headers=request.headers, method=request.method)
-    with urllib.request.urlopen(req) as resp:
-        return resp.status, dict(resp.headers.items()), resp.read()
 
 
 def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
@@ -64,15 +56,15 @@ def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png:
         wire = _wire(fake.url, detail="high")
         data = wire.line("item-0001", make_request("Which option?"), (capture_png,)) + b"\n"
         # ours: upload, create, retrieve, results, delete
-        file_id = wire.parse_upload(*_send(wire.upload(data, "u2f-tag")), data)
+        file_id = wire.parse_upload(*send_request(wire.upload(data, "u2f-tag")), data)
         assert isinstance(file_id, str)
-        status = wire.parse_batch(*_send(wire.create(file_id, "u2f-tag")))
+        status = wire.parse_batch(*send_request(wire.create(file_id, "u2f-tag")))
         assert isinstance(status, BatchStatus) and status.tag == "u2f-tag"
-        done = wire.parse_batch(*_send(wire.retrieve(status.batch_id)))
+        done = wire.parse_batch(*send_request(wire.retrieve(status.batch_id)))
         assert isinstance(done, BatchStatus) and done.outcome == "completed" and done.results
-        results = dict(wire.parse_results(_send(wire.fetch(done.results[0]))[2]))
+        results = dict(wire.parse_results(send_request(wire.fetch(done.results[0]))[2]))
         assert results["item-0001"].text == "A"
-        _send(wire.delete_file(file_id))
+        send_request(wire.delete_file(file_id))
         ours = list(fake.batch_calls)
         fake.batch_calls.clear()
         # the SDK's same calls

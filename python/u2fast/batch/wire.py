@@ -11,10 +11,13 @@ Results are always joined by custom id (the request key), never by position.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import msgspec
 
 from ..adapters.base import EncodedImage, HttpAdapter, Reply
 from ..types import ApiError, HttpRequest, Request
@@ -28,6 +31,9 @@ __all__ = [
     "batch_wire_of",
     "check_custom_id",
     "custom_id_for",
+    "result_lines",
+    "rfc3339_seconds",
+    "statuses",
 ]
 
 #: Anthropic's pattern, the strictest of the three; a request key (32 hex digits) always fits it.
@@ -128,3 +134,40 @@ def batch_wire_of(adapter: object) -> BatchWire | None:
         return None
     make = getattr(adapter, "batch_wire", None)
     return make() if callable(make) else None
+
+
+def result_lines(body: bytes, id_field: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(custom id, line) of each line of a results file; ValueError naming the line when one is not
+    a JSON object with a string ``id_field`` (a results file is never half read silently)."""
+    for number, raw in enumerate(body.splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            line = msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            line = None
+        if not isinstance(line, dict) or not isinstance(line.get(id_field), str):
+            raise ValueError(f"result line {number} has no {id_field}: {raw[:120]!r}")
+        yield line[id_field], line
+
+
+def statuses(items: Iterable[Any], read: Callable[[Mapping[str, Any], int], BatchStatus | ApiError]) -> list[BatchStatus]:
+    """The readable batch objects of a listing (others are skipped: a listing is only searched)."""
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            status = read(item, 200)
+            if isinstance(status, BatchStatus):
+                out.append(status)
+    return out
+
+
+def rfc3339_seconds(text: Any) -> float | None:
+    """Unix seconds of an RFC 3339 time (``...Z``, up to nanoseconds), None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        head, _, frac = text.rstrip("Z").partition(".")
+        return _dt.datetime.fromisoformat(f"{head}.{(frac + '000000')[:6]}+00:00").timestamp()
+    except ValueError:
+        return None

@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,10 +31,11 @@ import msgspec
 from aiohttp import web
 from multidict import CIMultiDict
 
+from ..types import HttpRequest
 from .server import FakeProvider, ReceivedRequest
 from .wire import answer_body, error_body, parse_request
 
-__all__ = ["BatchCall", "FakeBatchProvider"]
+__all__ = ["BatchCall", "FakeBatchProvider", "send_request"]
 
 _decode = msgspec.json.decode
 _encode = msgspec.json.encode
@@ -81,6 +84,18 @@ def _multipart(body: bytes, content_type: str) -> dict[str, bytes]:
         if sep and name:
             parts[name] = content.removesuffix(b"\r\n")
     return parts
+
+
+def send_request(request: HttpRequest) -> tuple[int, dict[str, str], bytes]:
+    """Send one of a batch wire's requests from a plugin test, blocking: (status, headers, body).
+    HTTP errors come back as their status and body, as the lifecycle engine sees them."""
+    req = urllib.request.Request(request.url, data=request.body or None, headers=request.headers,
+                                 method=request.method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers.items()), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers.items()), exc.read()
 
 
 def _rfc3339(wall: float) -> str:

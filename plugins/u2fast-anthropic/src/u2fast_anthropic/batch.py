@@ -10,7 +10,6 @@ whose answer was lost (killed between sending it and journaling its id) cannot b
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -19,7 +18,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id
+from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, rfc3339_seconds
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -37,15 +36,6 @@ _TYPE_STATUS = {"invalid_request_error": 400, "authentication_error": 401, "perm
                 "not_found_error": 404, "request_too_large": 413, "rate_limit_error": 429, "api_error": 500,
                 "overloaded_error": 529, "billing_error": 400}
 _encode = msgspec.json.encode
-
-
-def _unix(text: Any) -> float | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 class AnthropicBatchWire:
@@ -97,21 +87,15 @@ class AnthropicBatchWire:
             if isinstance(doc.get("results_url"), str):
                 results = (doc["results_url"],)
         return BatchStatus(batch_id=batch_id, state=state, outcome=outcome, counts=counts,
-                           expires_at=_unix(doc.get("expires_at")), results=results)
+                           expires_at=rfc3339_seconds(doc.get("expires_at")), results=results)
 
     def fetch(self, ref: str) -> HttpRequest:
         return HttpRequest(method="GET", url=ref, headers={**self._headers, "accept": "application/binary"}, body=b"")
 
     def parse_results(self, body: bytes) -> Iterator[tuple[str, Reply]]:
-        for number, raw in enumerate(body.splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                line = msgspec.json.decode(raw)
-                custom_id, result = line["custom_id"], line["result"]
-                kind = result["type"]
-            except (msgspec.DecodeError, KeyError, TypeError):
-                raise ValueError(f"result line {number} is not a batch result line: {raw[:120]!r}") from None
+        for custom_id, line in result_lines(body, "custom_id"):
+            result: dict[str, Any] = line["result"] if isinstance(line.get("result"), dict) else {}
+            kind = result.get("type")
             if kind == "succeeded":
                 yield custom_id, self.adapter.parse_response(200, {}, _encode(result.get("message")))
             elif kind == "errored":

@@ -9,7 +9,6 @@ which an unjournaled create is found again (``list_batches``).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -18,7 +17,15 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id
+from u2fast.batch.wire import (
+    BatchLimits,
+    BatchStatus,
+    Outcome,
+    check_custom_id,
+    result_lines,
+    rfc3339_seconds,
+    statuses,
+)
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -40,16 +47,6 @@ _RPC = {3: (400, "INVALID_ARGUMENT"), 4: (504, "DEADLINE_EXCEEDED"), 5: (404, "N
 #: A job pending or running for 48 hours expires (batch-api guide).
 _EXPIRES_AFTER_S = 48 * 3600
 _encode = msgspec.json.encode
-
-
-def _unix(text: Any) -> float | None:
-    if not isinstance(text, str):
-        return None
-    try:  # nanosecond fractions: keep microseconds
-        head, _, frac = text.rstrip("Z").partition(".")
-        return _dt.datetime.fromisoformat(f"{head}.{(frac + '000000')[:6]}+00:00").timestamp()
-    except ValueError:
-        return None
 
 
 class GeminiBatchWire:
@@ -122,7 +119,7 @@ class GeminiBatchWire:
         refs = (output["responsesFile"],) if isinstance(output.get("responsesFile"), str) else ()
         stats = meta.get("batchStats") if isinstance(meta.get("batchStats"), dict) else {}
         counts = {k: int(v) for k, v in (stats or {}).items() if isinstance(v, (int, str)) and str(v).isdigit()}
-        created = _unix(meta.get("createTime"))
+        created = rfc3339_seconds(meta.get("createTime"))
         error = doc.get("error") if isinstance(doc.get("error"), dict) else {}
         return BatchStatus(
             batch_id=name, state=state, outcome=_OUTCOMES.get(state.removeprefix("BATCH_STATE_")), counts=counts,
@@ -135,14 +132,7 @@ class GeminiBatchWire:
                            headers=dict(self._headers), body=b"")
 
     def parse_results(self, body: bytes) -> Iterator[tuple[str, Reply]]:
-        for number, raw in enumerate(body.splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                line = msgspec.json.decode(raw)
-                custom_id = line["key"]
-            except (msgspec.DecodeError, KeyError, TypeError):
-                raise ValueError(f"result line {number} is not a batch result line: {raw[:120]!r}") from None
+        for custom_id, line in result_lines(body, "key"):
             if isinstance(line.get("response"), dict):
                 yield custom_id, self.adapter.parse_response(200, {}, _encode(line["response"]))
             elif isinstance(line.get("error"), dict):
@@ -168,10 +158,4 @@ class GeminiBatchWire:
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return doc
-        out = []
-        for item in doc.get("operations") or doc.get("batches") or []:
-            if isinstance(item, dict):
-                parsed = self._status(item, status)
-                if isinstance(parsed, BatchStatus):
-                    out.append(parsed)
-        return out
+        return statuses(doc.get("operations") or doc.get("batches") or [], self._status)

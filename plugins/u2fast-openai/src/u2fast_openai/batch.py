@@ -17,7 +17,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.http import decode_json_object, redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id
+from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, statuses
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -120,13 +120,7 @@ class OpenAIBatchWire:
         doc = self._doc(status, headers, body)
         if isinstance(doc, ApiError):
             return doc
-        out = []
-        for item in doc.get("data") or []:
-            if isinstance(item, dict):
-                parsed = self._status(item, status)
-                if isinstance(parsed, BatchStatus):
-                    out.append(parsed)
-        return out
+        return statuses(doc.get("data") or [], self._status)
 
     # ------------------------------------------------------------------ results
 
@@ -135,14 +129,7 @@ class OpenAIBatchWire:
         return HttpRequest(method="GET", url=f"{self.base_url}/files/{quote(ref)}/content", headers=headers, body=b"")
 
     def parse_results(self, body: bytes) -> Iterator[tuple[str, Reply]]:
-        for number, raw in enumerate(body.splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                line = msgspec.json.decode(raw)
-                custom_id = line["custom_id"]
-            except (msgspec.DecodeError, KeyError, TypeError):
-                raise ValueError(f"result line {number} is not a batch output line: {raw[:120]!r}") from None
+        for custom_id, line in result_lines(body, "custom_id"):
             response, error = line.get("response"), line.get("error")
             if isinstance(response, dict) and isinstance(response.get("status_code"), int):
                 yield custom_id, self.adapter.parse_response(response["status_code"], {}, _encode(response.get("body")))
