@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.credentials import redact_url
+from u2fast.credentials import MASK, redact_url
 from u2fast.errors import ConfigError
 from u2fast.types import ApiError, ErrorKind
 
@@ -86,13 +86,13 @@ def check_known_options(adapter: str, options: Mapping[str, Any], known: Iterabl
 
 
 def redact_key(error: ApiError, api_key: str | None) -> ApiError:
-    """``error`` with every occurrence of ``api_key`` in its message replaced by ``***``.
+    """``error`` with every occurrence of ``api_key`` in its message masked (``credentials.MASK``).
 
     Some servers echo the key they rejected; the message goes to the journal and the logs, the key
     must not. The same error is returned when there is nothing to hide.
     """
     if api_key and api_key in error.message:
-        return msgspec.structs.replace(error, message=error.message.replace(api_key, "***"))
+        return msgspec.structs.replace(error, message=error.message.replace(api_key, MASK))
     return error
 
 
