@@ -42,7 +42,7 @@ def test_http_request_repr_masks_every_secret_header_and_the_url_password() -> N
         ("http://u:pw-123456@host:99999/v1", "http://REDACTED:REDACTED@host:99999/v1"),  # malformed, still shown
         ("http://u:pw 123456@ho st/v1", "http://REDACTED:REDACTED@ho st/v1"),
         ("https://h/v1?key=AIza123&alt=sse", "https://h/v1?key=REDACTED&alt=sse"),
-        ("--base-url=http://u:pw-123456@h/v1", "--base-url=http://REDACTED@h/v1"),
+        ("--base-url=http://u:pw-123456@h/v1", "--base-url=http://REDACTED:REDACTED@h/v1"),
         ("https://api.openai.com/v1", "https://api.openai.com/v1"),
         ("gpt-4.1", "gpt-4.1"),
     ],
@@ -73,6 +73,7 @@ def test_scrub_credentials_masks_credential_shapes_and_leaves_prose() -> None:
     scrubbed = scrub_credentials(text)
     for secret in ("dXNlcjpwdw==", "sk-proj-abc123", "hunter22", "bob", "zzz999"):
         assert secret not in scrubbed
+    assert scrub_credentials(redact_url("http://u:p@h/v1")) == "http://REDACTED:REDACTED@h/v1"  # idempotent
     prose = "a basic anatomy view; the bearer of the lesion; token classification"
     assert scrub_credentials(prose) == prose
 

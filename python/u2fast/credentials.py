@@ -106,11 +106,17 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: (MASK if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
 
 
+def _mask_userinfo(match: re.Match[str]) -> str:
+    # the same shape as redact_url's, so that scrubbing a redacted URL changes nothing
+    masked = f"{URL_MASK}:{URL_MASK}" if ":" in match.group(0)[len(match.group(1)) :] else URL_MASK
+    return f"{match.group(1)}{masked}@"
+
+
 def scrub_credentials(text: str) -> str:
     """``text`` with everything shaped like a credential masked: the user information of a URL,
     a ``Basic`` or ``Bearer`` token, and the value of a secret query parameter."""
     if "://" in text and "@" in text:
-        text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{URL_MASK}@", text)
+        text = _URL_USERINFO.sub(_mask_userinfo, text)
     text = _AUTH_TOKEN.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
     if "=" in text:
         text = _SECRET_QUERY.sub(lambda m: f"{m.group(1)}{URL_MASK}", text)
