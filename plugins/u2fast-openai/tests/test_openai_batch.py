@@ -12,7 +12,7 @@ from u2fast_openai.batch import OpenAIBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, _multipart, send_request
+from u2fast.testing.batches import FakeBatchProvider, multipart_parts, send_request
 
 KEY = "sk-batch-sdk-0001"
 
@@ -81,7 +81,7 @@ def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png:
     for mine, theirs in zip(ours, sdk):
         assert mine.headers["authorization"] == theirs.headers["authorization"]
         assert mine.headers.get("accept") == theirs.headers.get("accept")
-    assert _multipart(ours[0].body, ours[0].headers["content-type"]) == _multipart(sdk[0].body, sdk[0].headers["content-type"])
+    assert multipart_parts(ours[0].body, ours[0].headers["content-type"]) == multipart_parts(sdk[0].body, sdk[0].headers["content-type"])
     assert "filename=\"u2f-tag.jsonl\"" in ours[0].body.decode(errors="replace")
     mine_create, sdk_create = json.loads(ours[1].body), json.loads(sdk[1].body)
     assert list(mine_create) == list(sdk_create)  # key order included

@@ -161,7 +161,8 @@ class Ledger:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
-                os.write(fd, b"\n")  # a torn line from a kill: start ours on a line of its own
+                # a line torn by a kill (a step that did not happen): cut it off before appending
+                os.ftruncate(fd, os.pread(fd, size, 0).rfind(b"\n") + 1)
             self._fd = fd
         data = _encoder.encode(event) + b"\n"
         os.write(self._fd, data)

@@ -116,6 +116,7 @@ class _Runner:
         self.writer = JournalWriter(run_dir / "journal.jsonl")
         self.outcome = BatchOutcome(stats={m.name: ModelStats(total=len(m.requests)) for m in models})
         self.transports: dict[str, Transport] = {}
+        self.sending = asyncio.Semaphore(1)
 
     def say(self, text: str, *, always: bool = False) -> None:
         """Progress (quiet with --quiet/--json); ``always`` for warnings and recoveries."""
@@ -155,7 +156,8 @@ class _Runner:
                 if best is not None and best.error is not None and best.error.kind in _FINAL:
                     continue
                 pending.append(request)
-            encoder = ImageEncoder(max_side=self.max_side)
+            # images shared by several requests are kept for reuse, in a cache well under one shard
+            encoder = ImageEncoder(max_side=self.max_side, max_bytes=32 << 20)
             for request in pending:
                 encoder.plan(request.images)
             wire = self.wires[name]
@@ -185,15 +187,17 @@ class _Runner:
                 self.say(f"{shard.model}: shard {shard.shard} not created: its worst case "
                          f"${shard.max_cost or 0:.2f} at batch prices does not fit --max-cost", always=True)
                 return
-            if wire.uploads:
-                file_id = await self.upload(wire, shard)
-                shard = self.record("uploaded", shard, file_id=file_id)
         else:
             self.budget.reserve(shard.max_cost or 0.0)  # sent by an earlier run: it will be billed
-        if shard.step in ("planned", "uploaded"):
-            shard = await self.create(wire, shard)
-        elif shard.step == "create_sent":
-            shard = await self.reconcile(wire, shard)
+        # one shard at a time is read, uploaded and created: memory stays bounded by one shard
+        async with self.sending:
+            if shard.step == "planned" and wire.uploads:
+                file_id = await self.upload(wire, shard)
+                shard = self.record("uploaded", shard, file_id=file_id)
+            if shard.step in ("planned", "uploaded"):
+                shard = await self.create(wire, shard)
+            elif shard.step == "create_sent":
+                shard = await self.reconcile(wire, shard)
         if shard.step in ("created", "polled"):
             shard = await self.wait(wire, shard)
             if shard.step != "collected":
