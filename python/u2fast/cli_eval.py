@@ -19,9 +19,16 @@ from .types import GenerationParams
 
 if TYPE_CHECKING:
     from .runner import ModelRun
-    from .runner.config import EvalConfig
 
 __all__ = ["cmd_eval", "options_from_args", "build_model_runs"]
+
+
+def _limit_flags(args: argparse.Namespace) -> dict[str, float | int]:
+    """The limit flags given on this command line (they beat the config file), as ``Limits`` fields."""
+    given = {k: getattr(args, k) for k in ("concurrency", "rpm", "tpm", "max_attempts", "request_deadline")}
+    if args.max_response_mb is not None:
+        given["max_response_bytes"] = int(args.max_response_mb * 2**20)
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
@@ -47,6 +54,7 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         tasks=tuple(t.upper() for t in args.tasks),
         datasets=tuple(args.datasets),
         base_url=args.base_url,
+        limits=_limit_flags(args),
         # recorded for --resume and provenance; a password in a URL never reaches the manifest
         command=[redact_url(a) for a in (["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv])],
     )
@@ -84,32 +92,18 @@ def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> t
     return resumed, argv
 
 
-def build_model_runs(prepared: PreparedRun, args: argparse.Namespace, config: EvalConfig | None) -> list[ModelRun]:
-    """Limits per model: command-line values, overridden by the config file where it says more."""
-    from .runner import Limits, ModelRun, price_for, provider_key
+def build_model_runs(prepared: PreparedRun) -> list[ModelRun]:
+    """One ModelRun per model, with the limits and price ``u2fast.model_settings`` resolved."""
+    from .runner import ModelRun, provider_key
 
-    base = Limits()
-    cli_limits = {"concurrency": args.concurrency, "rpm": args.rpm, "tpm": args.tpm, "max_attempts": args.max_attempts,
-                  "request_deadline": args.request_deadline,
-                  "max_response_bytes": None if args.max_response_mb is None else int(args.max_response_mb * 2**20)}
-    base = dataclasses.replace(base, **{k: v for k, v in cli_limits.items() if v is not None})
-    given = {k: v for k, v in cli_limits.items() if v is not None}
-    runs = []
-    for choice in prepared.models:
-        limits = config.limits_for(choice.name, base) if config else base
-        # flags given on this command line beat the file
-        limits = dataclasses.replace(limits, **given)
-        # models of one adapter on one base URL and key share its in-flight and rate limits (issue 4)
-        adapter_name = choice.name.split(":", 1)[0]
-        shared = config.provider_limits_for(adapter_name, base) if config else base
-        shared = dataclasses.replace(shared, **given)
-        override = config.price_for(choice.name) if config else None
-        price = override or price_for(choice.name, choice.info.prices)
-        runs.append(ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
-                             limits=limits, price=price, needs_images=choice.info.needs_images,
-                             provider_key=provider_key(adapter_name, choice.settings.base_url, choice.settings.api_key),
-                             provider_limits=shared))
-    return runs
+    return [
+        ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
+                 limits=choice.limits, price=choice.price, needs_images=choice.info.needs_images,
+                 # models of one adapter on one base URL and key share its in-flight and rate limits
+                 provider_key=provider_key(choice.info.name, choice.settings.base_url, choice.settings.api_key),
+                 provider_limits=choice.provider_limits)
+        for choice in prepared.models
+    ]
 
 
 def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.ArgumentParser) -> int:
@@ -125,7 +119,7 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     config = load_config(args.config) if args.config else None
     options.config = config
     prepared = prepare_run(options, write=not args.dry_run)
-    model_runs = build_model_runs(prepared, args, config)
+    model_runs = build_model_runs(prepared)
 
     if args.prepare_only and not args.dry_run:
         sys.stderr.write(f"run folder prepared, nothing sent: {prepared.run_dir}\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import os
 import platform
 import re
 import sys
@@ -15,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .adapters.base import Adapter, AdapterInfo, AdapterSettings, HttpAdapter
-from .credentials import redact_url, url_credentials
+from .adapters.base import Adapter, HttpAdapter
 from .errors import ConfigError
+from .model_settings import ModelChoice, SettingsSources, resolve_model
 from .plugins import Registry, get_registry
 from .runner.config import EvalConfig
 from .runs import CaseRecord, write_cases, write_manifest
@@ -25,15 +24,6 @@ from .tasks.base import PROMPT_VARIANTS, PromptOptions
 from .types import Case, GenerationParams, Prompt, Request, RunManifest
 
 __all__ = ["EvalOptions", "ModelChoice", "resolve_models", "plan_requests", "prepare_run"]
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """One model to evaluate: its adapter and settings (the key stays out of every file)."""
-
-    name: str  # "adapter:model"
-    info: AdapterInfo
-    settings: AdapterSettings
-
 
 @dataclass
 class EvalOptions:
@@ -56,31 +46,9 @@ class EvalOptions:
     #: The ``--config`` TOML file (per-provider and per-model settings), if any.
     config: EvalConfig | None = None
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
+    #: the limit flags given on the command line (``concurrency``, ``rpm``, ``tpm``, ``max_attempts``)
+    limits: Mapping[str, float | int] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
-
-
-def _env_first(names: Sequence[str]) -> str | None:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
-
-
-def _key_source(options: EvalOptions, info: AdapterInfo, name: str) -> str:
-    cfg = options.config
-    if cfg is not None and cfg.api_key_for(name):
-        return f"{cfg.path or 'the config file'} (api_key or api_key_env)"
-    return next((f"${n}" for n in info.key_env if os.environ.get(n)), "the environment")
-
-
-def _url_source(options: EvalOptions, info: AdapterInfo, name: str) -> str:
-    cfg = options.config
-    if options.base_url:
-        return "--base-url"
-    if cfg is not None and cfg.base_url_for(name):
-        return f"{cfg.path or 'the config file'} (base_url)"
-    return next((f"${n}" for n in info.base_url_env if os.environ.get(n)), f"{info.name}'s default")
 
 
 def split_model_spec(spec: str) -> tuple[str, str]:
@@ -94,7 +62,7 @@ def split_model_spec(spec: str) -> tuple[str, str]:
 
 
 def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice]:
-    """Turn ``--model``/``--plugins`` into adapters with settings; keys from config or environment.
+    """Turn ``--model``/``--plugins`` into models with every setting resolved (``u2fast.model_settings``).
 
     A missing key is a ConfigError here, before any request is sent.
     """
@@ -108,30 +76,10 @@ def resolve_models(options: EvalOptions, registry: Registry) -> list[ModelChoice
         names.append(f"{info.name}:{model or info.default_model}")
     if not names:
         names = ["random:uniform"]
-    choices = []
-    for name in dict.fromkeys(names):  # de-duplicate, keep order
-        adapter, _, model = name.partition(":")
-        info = registry.adapter(adapter)
-        cfg = options.config
-        base_url = (options.base_url or (cfg.base_url_for(name) if cfg else None)
-                    or _env_first(info.base_url_env) or info.default_base_url)
-        # A missing key is the adapter's to judge (a local or private server may need none): its
-        # create() raises a ConfigError naming the variables, before any request is sent.
-        api_key = (cfg.api_key_for(name) if cfg else None) or _env_first(info.key_env)
-        if api_key and base_url and url_credentials(base_url) is not None:
-            # An HTTP client sends the URL's user:password as its Authorization header; with the key in
-            # another one, every request fails (or one of the two is silently dropped).
-            raise ConfigError(
-                f"{name}: two credentials given: an API key (from {_key_source(options, info, name)}) and "
-                f"user:password in the base URL {redact_url(base_url)} (from {_url_source(options, info, name)}); "
-                "keep one of them"
-            )
-        settings = AdapterSettings(
-            model=model, api_key=api_key, base_url=base_url,
-            options={**options.adapter_options, **(cfg.options_for(name) if cfg else {})}, seed=options.seed,
-        )
-        choices.append(ModelChoice(name, info, settings))
-    return choices
+    sources = SettingsSources(base_url=options.base_url, config=options.config, adapter_options=options.adapter_options,
+                              seed=options.seed, limits=options.limits)
+    # de-duplicated, in order; each model's settings come from model_settings alone
+    return [resolve_model(name, registry.adapter(name.partition(":")[0]), sources) for name in dict.fromkeys(names)]
 
 
 def _run_name(options: EvalOptions, models: Sequence[ModelChoice]) -> str:

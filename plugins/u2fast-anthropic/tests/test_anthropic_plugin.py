@@ -11,6 +11,7 @@ from u2fast_anthropic import image_tokens
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.model_settings import SettingsSources, resolve_model
 from u2fast.plugins import build_registry
 
 
@@ -36,17 +37,10 @@ def test_created_adapter_is_an_http_adapter() -> None:
     assert isinstance(adapter, HttpAdapter) and adapter.name == "anthropic" and adapter.model == "claude-haiku-4-5"
 
 
-def test_missing_key_is_a_config_error_naming_the_variables(monkeypatch: Any) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
-    with pytest.raises(ConfigError, match="ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN"):
-        u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5"))
-
-
-def test_key_and_base_url_from_the_environment(monkeypatch: Any, make_request: Any) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://gateway.example.com")
-    req = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5")).build_request(make_request(), [])
+def test_key_and_base_url_from_the_environment(make_request: Any) -> None:
+    env = {"ANTHROPIC_AUTH_TOKEN": "sk-ant-env", "ANTHROPIC_BASE_URL": "https://gateway.example.com"}
+    choice = resolve_model("anthropic:claude-sonnet-5-5", u2fast_anthropic.INFO, SettingsSources(environ=env))
+    req = u2fast_anthropic.create(choice.settings).build_request(make_request(), [])
     assert req.url == "https://gateway.example.com/v1/messages"
     assert req.headers["authorization"] == "Bearer sk-ant-env"
 

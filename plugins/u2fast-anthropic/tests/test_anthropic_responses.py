@@ -110,15 +110,18 @@ def test_error_type_in_a_200_body_is_classified() -> None:
     assert reply.error is not None and reply.error.kind == "overloaded"
 
 
-@pytest.mark.parametrize(("headers", "seconds"), [({"retry-after": "12"}, 12.0), ({"Retry-After-Ms": "1500"}, 1.5)])
-def test_rate_limit_retry_after(headers: dict[str, str], seconds: float) -> None:
-    reply = parse(429, anthropic_error("rate_limit_error", "rate limited"), headers)
-    assert reply.error is not None and reply.error.retry_after == pytest.approx(seconds)
+def test_wait_headers_are_left_to_the_runner() -> None:
+    """retry-after and anthropic-ratelimit-*-reset are read by the runner (u2fast.adapters.retry_after)."""
+    for status, kind in ((429, "rate_limit_error"), (529, "overloaded_error")):
+        reply = parse(status, anthropic_error(kind, "slow down"), {"retry-after": "12"})
+        assert reply.error is not None and reply.error.retry_after is None
 
 
-def test_overloaded_honours_retry_after_too() -> None:
-    reply = parse(529, anthropic_error("overloaded_error", "Overloaded"), {"retry-after": "3"})
-    assert reply.error is not None and reply.error.retry_after == 3.0
+def test_a_spent_balance_is_quota_exhausted_by_status_or_by_words() -> None:
+    for status, body in ((402, anthropic_error("api_error", "payment required")),
+                         (400, anthropic_error("invalid_request_error", "Your credit balance is too low"))):
+        reply = parse(status, body)
+        assert reply.error is not None and reply.error.kind == "quota_exhausted"
 
 
 def test_key_echoed_in_an_error_is_redacted() -> None:

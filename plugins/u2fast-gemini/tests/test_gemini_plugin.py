@@ -11,6 +11,7 @@ from u2fast_gemini import image_tokens
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.model_settings import SettingsSources, resolve_model
 from u2fast.plugins import build_registry
 
 
@@ -35,19 +36,10 @@ def test_created_adapter_is_an_http_adapter() -> None:
     assert isinstance(adapter, HttpAdapter) and adapter.name == "gemini" and adapter.model == "gemini-2.5-flash"
 
 
-def test_missing_key_is_a_config_error_naming_both_variables(monkeypatch: Any) -> None:
-    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
-    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    with pytest.raises(ConfigError, match="GOOGLE_API_KEY or GEMINI_API_KEY"):
-        u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
-
-
 @pytest.mark.parametrize("variable", ["GEMINI_API_KEY", "GOOGLE_API_KEY"])
-def test_key_from_either_variable(monkeypatch: Any, variable: str, make_request: Any) -> None:
-    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
-    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    monkeypatch.setenv(variable, "from-env")
-    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
+def test_key_from_either_variable(variable: str, make_request: Any) -> None:
+    choice = resolve_model("gemini:gemini-2.5-pro", u2fast_gemini.INFO, SettingsSources(environ={variable: "from-env"}))
+    adapter = u2fast_gemini.create(choice.settings)
     assert adapter.build_request(make_request(), []).headers["x-goog-api-key"] == "from-env"
 
 
@@ -86,10 +78,10 @@ def test_estimate_tokens_counts_text_and_images(jpeg: Any, make_request: Any) ->
     assert adapter.estimate_tokens(make_request(), [jpeg]) - adapter.estimate_tokens(make_request(n_images=0), []) == 258
 
 
-def test_google_api_key_wins_when_both_are_set(monkeypatch: Any, make_request: Any) -> None:
-    monkeypatch.setenv("GEMINI_API_KEY", "from-gemini")
-    monkeypatch.setenv("GOOGLE_API_KEY", "from-google")
-    adapter = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro"))
+def test_google_api_key_wins_when_both_are_set(make_request: Any) -> None:
+    env = {"GEMINI_API_KEY": "from-gemini", "GOOGLE_API_KEY": "from-google"}
+    choice = resolve_model("gemini:gemini-2.5-pro", u2fast_gemini.INFO, SettingsSources(environ=env))
+    adapter = u2fast_gemini.create(choice.settings)
     assert adapter.build_request(make_request(), []).headers["x-goog-api-key"] == "from-google"
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 import u2fast_openai
-from u2fast_openai import image_tokens, is_local_url
+from u2fast_openai import image_tokens
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter
 from u2fast.errors import ConfigError
+from u2fast.model_settings import SettingsSources, resolve_model
 from u2fast.plugins import build_registry
 
 
@@ -37,23 +38,10 @@ def test_created_adapter_is_an_http_adapter() -> None:
     assert adapter.name == "openai" and adapter.model == "gpt-4.1"
 
 
-def test_missing_key_is_a_config_error_naming_the_variable(monkeypatch: Any) -> None:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
-        u2fast_openai.create(AdapterSettings(model="gpt-4.1"))
-    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
-        u2fast_openai.create(AdapterSettings(model="gpt-4.1", base_url="https://openrouter.ai/api/v1"))
-
-
-def test_key_and_base_url_from_the_environment(monkeypatch: Any) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
-    monkeypatch.setenv("OPENAI_BASE_URL", "https://proxy.example.com/v1")
-    adapter = u2fast_openai.create(AdapterSettings(model="gpt-4.1"))
-    from u2fast.types import GenerationParams, Prompt, Request
-
-    request = Request("k", "c", "d", "DD", "openai:gpt-4.1", Prompt("", "hi", ""), (), GenerationParams())
-    http = adapter.build_request(request, [])
+def test_key_and_base_url_from_the_environment_through_u2fasts_resolution(make_request: Any) -> None:
+    env = {"OPENAI_API_KEY": "sk-from-env\n", "OPENAI_BASE_URL": "https://proxy.example.com/v1"}
+    choice = resolve_model("openai:gpt-4.1", u2fast_openai.INFO, SettingsSources(environ=env))
+    http = u2fast_openai.create(choice.settings).build_request(make_request(), [])
     assert http.url == "https://proxy.example.com/v1/chat/completions"
     assert http.headers["authorization"] == "Bearer sk-from-env"
 
@@ -77,26 +65,6 @@ def test_key_never_in_repr_or_str() -> None:
     for text in (repr(adapter), str(adapter), repr(AdapterSettings(model="gpt-4.1", api_key="sk-very-secret"))):
         assert "sk-very-secret" not in text
     assert "gpt-4.1" in repr(adapter)
-
-
-@pytest.mark.parametrize(
-    ("url", "local"),
-    [
-        ("http://localhost:8000/v1", True),
-        ("http://127.0.0.1:1234/v1", True),
-        ("http://[::1]:8000/v1", True),
-        ("http://0.0.0.0:8000/v1", True),
-        ("http://192.168.1.20:11434/v1", True),
-        ("http://10.1.2.3/v1", True),
-        ("http://vllm:8000/v1", True),
-        ("http://gpu-box.local:8000/v1", True),
-        ("https://api.openai.com/v1", False),
-        ("https://8.8.8.8/v1", False),
-        ("https://openrouter.ai/api/v1", False),
-    ],
-)
-def test_is_local_url(url: str, local: bool) -> None:
-    assert is_local_url(url) is local
 
 
 @pytest.mark.parametrize(

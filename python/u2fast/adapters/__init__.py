@@ -1,0 +1,32 @@
+"""Model adapters: what one is (``base``) and the rules every HTTP plugin shares, one module each.
+
+The helpers a plugin imports are re-exported here, so ``from u2fast.adapters import kind_for_status``
+works whatever module owns the rule: ``base_url`` (checking a base URL, the local-network test of
+the key rule), ``options`` (unknown option names), ``json_body`` (decoding an answer, splicing
+images into a request), ``status`` (HTTP status -> error class), ``retry_after`` (the provider's
+wait, read by the runner with its clock; ``parse_duration`` for waits a body names) and
+``key_redaction``. None of them imports an HTTP client.
+"""
+
+from __future__ import annotations
+
+from .base_url import check_base_url, is_local_url
+from .json_body import IMAGE_URL, decode_json_object, encode_json_with_images
+from .key_redaction import redact_key
+from .options import check_known_options
+from .retry_after import parse_duration, parse_retry_after
+from .status import QUOTA_WORDS, kind_for_status
+
+__all__ = [
+    "IMAGE_URL",
+    "QUOTA_WORDS",
+    "check_base_url",
+    "check_known_options",
+    "decode_json_object",
+    "encode_json_with_images",
+    "is_local_url",
+    "kind_for_status",
+    "parse_duration",
+    "parse_retry_after",
+    "redact_key",
+]

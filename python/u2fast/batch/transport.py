@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 import aiohttp
+import msgspec
 
+from ..adapters.retry_after import parse_retry_after
 from ..errors import RunError
 from ..runner.retry import RETRYABLE, classify_exception, retry_delay
 from ..types import ApiError, HttpRequest
@@ -53,6 +56,11 @@ class Transport:
             error = result
             if error.kind not in RETRYABLE or attempt == self.attempts:
                 break
+            if error.retry_after is None and not isinstance(sent, ApiError):
+                # the provider's wait headers, read as the runner reads them (adapters never see the clock)
+                wait = parse_retry_after(sent[1], time.time())
+                if wait is not None:
+                    error = msgspec.structs.replace(error, retry_after=wait)
             await asyncio.sleep(min(retry_delay(error, attempt, self.rng), 120.0))
         assert error is not None
         raise BatchStepError(f"{what}: {error.kind}: {error.message}")

@@ -14,9 +14,10 @@ import msgspec
 import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
+from ..adapters.retry_after import parse_retry_after
 from ..credentials import Redactor
 from ..types import ApiError, Request
-from .retry import classify_exception, parse_retry_after
+from .retry import classify_exception
 
 __all__ = ["call_http", "call_local", "read_capped"]
 

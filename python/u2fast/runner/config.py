@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Price
+from ..environment import env_value
 from ..errors import ConfigError
 from .limits import Limits
 
@@ -132,19 +133,19 @@ class EvalConfig:
         return merged
 
     def api_key_for(self, model: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """The inline key or the one in the named environment variable (the most specific wins)."""
-        env = os.environ if environ is None else environ
+        """The inline key or the one in the named environment variable (the most specific wins);
+        both stripped of surrounding whitespace, as ``u2fast.environment`` reads every variable."""
         key = None
         for layer in self._layers(model):
-            if layer.api_key:
-                key = layer.api_key
+            if layer.api_key and layer.api_key.strip():
+                key = layer.api_key.strip()
             elif layer.api_key_env:
-                if layer.api_key_env not in env:
+                key = env_value(layer.api_key_env, environ)
+                if key is None:
                     raise ConfigError(
                         f"{self.path or 'config'}: {model}: environment variable "
-                        f"{layer.api_key_env} (api_key_env) is not set"
+                        f"{layer.api_key_env} (api_key_env) is not set, or blank"
                     )
-                key = env[layer.api_key_env]
         return key
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import msgspec
 
 from ..adapters.base import EncodedImage, Reply
-from ..adapters.http import IMAGE_URL, encode_json_with_images
+from ..adapters.json_body import IMAGE_URL, encode_json_with_images
+from ..adapters.status import kind_for_status
 from ..credentials import redact_url
-from ..runner.retry import classify_status
 from ..types import ApiError, HttpRequest, Request, Usage
 
 __all__ = ["ChatCompletionsAdapter"]
@@ -64,8 +64,8 @@ class ChatCompletionsAdapter:
         return len(request.prompt.text) // 4 + 1 + 765 * len(images)
 
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
-        kind = classify_status(status, body)
-        if kind is not None:
+        if not 200 <= status < 300:
+            kind = kind_for_status(status, body)
             message = f"HTTP {status}"
             with contextlib.suppress(Exception):  # a body without a message keeps the status
                 message = str(_decode(body)["error"]["message"])

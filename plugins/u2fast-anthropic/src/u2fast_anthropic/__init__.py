@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
-from u2fast.adapters.http import check_base_url, check_known_options, first_env, require_api_key
+from u2fast.adapters.base_url import check_base_url
+from u2fast.adapters.options import check_known_options
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
@@ -109,13 +110,11 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def create(settings: AdapterSettings) -> HttpAdapter:
-    """An adapter for ``settings``; the key and base URL fall back to the environment.
-
-    Raises ConfigError (before any request) when no key is configured.
-    """
-    base_url = check_base_url("anthropic", settings.base_url or first_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
-    api_key = require_api_key("anthropic", settings.api_key or first_env(KEY_ENV), KEY_ENV)
-    return AnthropicAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **_checked_options(settings.options))
+    """An adapter for ``settings`` as u2fast resolved them (``u2fast.model_settings``: key, base URL
+    and the key rule); ConfigError (before any request) for a base URL or option it cannot use."""
+    base_url = check_base_url("anthropic", settings.base_url or DEFAULT_BASE_URL)
+    options = _checked_options(settings.options)
+    return AnthropicAdapter(settings.model or DEFAULT_MODEL, settings.api_key, base_url, **options)
 
 
 INFO = AdapterInfo(

@@ -2,22 +2,20 @@
 
 The Messages API answers failures with ``{"type": "error", "error": {"type", "message"}}``; the
 error ``type`` is more precise than the status (``overloaded_error`` arrives as 529, and behind some
-gateways as 500 or 503).
+gateways as 500 or 503). The status table (402 included) and the wait headers are u2fast's; the
+runner reads the wait headers with its clock.
 """
 
 from __future__ import annotations
 
-import email.utils
-import time
-from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 
-from u2fast.adapters.http import kind_for_status
+from u2fast.adapters.status import kind_for_status
 from u2fast.types import ApiError, ErrorKind
 
-__all__ = ["classify_error", "retry_after_seconds"]
+__all__ = ["classify_error"]
 
 _MAX_MESSAGE = 500
 _TYPE_KINDS: dict[str, ErrorKind] = {
@@ -36,30 +34,7 @@ _TYPE_KINDS: dict[str, ErrorKind] = {
 _BILLING_PHRASES = ("credit balance is too low", "billing")
 
 
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """``retry-after-ms`` or ``retry-after`` (delta seconds or an HTTP date)."""
-    h = {k.lower(): v for k, v in headers.items()}
-    try:
-        if "retry-after-ms" in h:
-            return max(0.0, float(h["retry-after-ms"]) / 1000.0)
-        if "retry-after" in h:
-            return max(0.0, float(h["retry-after"]))
-    except ValueError:
-        pass
-    if "retry-after" in h:
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(h["retry-after"]).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
-def _kind_for_status(status: int) -> ErrorKind:
-    # 402 is how the API says the prepaid balance is spent; the rest as for any HTTP API.
-    return "quota_exhausted" if status == 402 else kind_for_status(status)
-
-
-def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiError:
+def classify_error(status: int, body: bytes) -> ApiError:
     """The ApiError of a non-2xx response."""
     try:
         doc: Any = msgspec.json.decode(body)
@@ -68,10 +43,9 @@ def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiE
     err: dict[str, Any] = doc["error"] if isinstance(doc, dict) and isinstance(doc.get("error"), dict) else {}
     err_type = str(err.get("type") or "")
     message = str(err.get("message") or "") or body[:200].decode("utf-8", "replace").strip() or f"HTTP {status}"
-    kind = _TYPE_KINDS.get(err_type) or _kind_for_status(status)
+    kind = _TYPE_KINDS.get(err_type) or kind_for_status(status, body)
     if kind == "bad_request" and any(p in message.lower() for p in _BILLING_PHRASES):
         kind = "quota_exhausted"
-    retry_after = retry_after_seconds(headers) if kind in ("rate_limited", "overloaded", "server") else None
     if err_type and err_type not in message:
         message = f"{err_type}: {message}"
-    return ApiError(kind=kind, message=message[:_MAX_MESSAGE], status=status, retry_after=retry_after)
+    return ApiError(kind=kind, message=message[:_MAX_MESSAGE], status=status)

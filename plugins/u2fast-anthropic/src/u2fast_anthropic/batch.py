@@ -17,7 +17,8 @@ from urllib.parse import quote
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.key_redaction import redact_key
 from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, rfc3339_seconds
 from u2fast.types import ApiError, HttpRequest, Request
 
@@ -71,7 +72,7 @@ class AnthropicBatchWire:
 
     def parse_batch(self, status: int, headers: Mapping[str, str], body: bytes) -> BatchStatus | ApiError:
         if not 200 <= status < 300:
-            return redact_key(classify_error(status, headers, body), self.adapter._api_key)
+            return redact_key(classify_error(status, body), self.adapter._api_key)
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return doc
@@ -102,7 +103,7 @@ class AnthropicBatchWire:
                 error: dict[str, Any] = result["error"] if isinstance(result.get("error"), dict) else {}
                 inner: dict[str, Any] = error["error"] if isinstance(error.get("error"), dict) else {}
                 status = _TYPE_STATUS.get(str(inner.get("type")), 500)
-                yield custom_id, Reply(error=redact_key(classify_error(status, {}, _encode(error)), self.adapter._api_key))
+                yield custom_id, Reply(error=redact_key(classify_error(status, _encode(error)), self.adapter._api_key))
             elif kind == "canceled":
                 yield custom_id, Reply(error=ApiError(kind="cancelled", message="the batch was cancelled before this request ran"))
             elif kind == "expired":

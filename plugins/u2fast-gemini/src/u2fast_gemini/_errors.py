@@ -3,26 +3,24 @@
 Google APIs answer failures with ``{"error": {"code", "message", "status", "details": [...]}}`` where
 ``details`` carries typed entries: ``google.rpc.QuotaFailure`` (which quota: per minute or per day),
 ``google.rpc.RetryInfo`` (``retryDelay`` such as ``"32s"``) and ``google.rpc.ErrorInfo`` (a reason
-such as ``API_KEY_INVALID``).
+such as ``API_KEY_INVALID``). Those are Gemini's own; the status table and the wait headers are
+u2fast's (the runner reads the headers with its clock when ``RetryInfo`` names no wait).
 """
 
 from __future__ import annotations
 
-import email.utils
-import re
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 
-from u2fast.adapters.http import kind_for_status
+from u2fast.adapters.retry_after import parse_duration
+from u2fast.adapters.status import kind_for_status
 from u2fast.types import ApiError, ErrorKind
 
-__all__ = ["classify_error", "is_daily_quota", "parse_delay"]
+__all__ = ["classify_error", "is_daily_quota"]
 
 _MAX_MESSAGE = 500
-_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 # Reasons of google.rpc.ErrorInfo that mean the key itself is wrong, whatever the HTTP status.
 _AUTH_REASONS = ("API_KEY_INVALID", "API_KEY_SERVICE_BLOCKED", "API_KEY_HTTP_REFERRER_BLOCKED", "CONSUMER_INVALID")
 _STATUS_KINDS: dict[str, ErrorKind] = {
@@ -37,25 +35,6 @@ _STATUS_KINDS: dict[str, ErrorKind] = {
     "INTERNAL": "server",
     "UNKNOWN": "server",
 }
-
-
-def parse_delay(text: str) -> float | None:
-    """Seconds of a protobuf Duration in JSON (``"32s"``, ``"0.5s"``) or a bare number."""
-    match = _DELAY.match(text)
-    return float(match.group(1)) if match else None
-
-
-def _header_retry_after(headers: Mapping[str, str]) -> float | None:
-    value = {k.lower(): v for k, v in headers.items()}.get("retry-after")
-    if value is None:
-        return None
-    seconds = parse_delay(value)
-    if seconds is not None:
-        return seconds
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 def _details(err: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -78,7 +57,7 @@ def is_daily_quota(err: Mapping[str, Any]) -> bool:
     return "daily" in message or "per day" in message
 
 
-def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiError:
+def classify_error(status: int, body: bytes) -> ApiError:
     """The ApiError of a non-2xx response."""
     try:
         doc: Any = msgspec.json.decode(body)
@@ -101,15 +80,11 @@ def classify_error(status: int, headers: Mapping[str, str], body: bytes) -> ApiE
         if kind == "rate_limited":
             for info in _details(err, "google.rpc.RetryInfo"):
                 delay = info.get("retryDelay")
-                retry_after = parse_delay(delay) if isinstance(delay, str) else None
-            if retry_after is None:
-                retry_after = _header_retry_after(headers)
+                retry_after = parse_duration(delay) if isinstance(delay, str) else None
     elif rpc_status in _STATUS_KINDS:
         kind = _STATUS_KINDS[rpc_status]
     else:
-        kind = kind_for_status(status)  # 429 never gets here: it is handled above
-    if kind in ("overloaded", "server"):
-        retry_after = _header_retry_after(headers)
+        kind = kind_for_status(status, body)  # 429 never gets here: it is handled above
     if rpc_status and rpc_status not in message:
         message = f"{rpc_status}: {message}"
     return ApiError(kind=kind, message=message[:_MAX_MESSAGE], status=status, retry_after=retry_after)

@@ -17,7 +17,8 @@ from urllib.parse import quote, urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.key_redaction import redact_key
 from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
@@ -155,7 +156,7 @@ class GeminiAdapter:
 
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
         if not 200 <= status < 300:
-            return Reply(error=redact_key(classify_error(status, headers, body), self._api_key))
+            return Reply(error=redact_key(classify_error(status, body), self._api_key))
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return Reply(error=doc)

@@ -16,7 +16,8 @@ from urllib.parse import quote, urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.http import decode_json_object, redact_key
+from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.key_redaction import redact_key
 from u2fast.batch.wire import (
     BatchLimits,
     BatchStatus,
@@ -73,7 +74,7 @@ class GeminiBatchWire:
 
     def parse_upload(self, status: int, headers: Mapping[str, str], body: bytes, data: bytes) -> str | HttpRequest | ApiError:
         if not 200 <= status < 300:
-            return redact_key(classify_error(status, headers, body), self.adapter._api_key)
+            return redact_key(classify_error(status, body), self.adapter._api_key)
         lower = {k.lower(): v for k, v in headers.items()}
         if "x-goog-upload-url" in lower:
             # the upload URL carries its own authority: the API key is not sent again
@@ -102,7 +103,7 @@ class GeminiBatchWire:
 
     def parse_batch(self, status: int, headers: Mapping[str, str], body: bytes) -> BatchStatus | ApiError:
         if not 200 <= status < 300:
-            return redact_key(classify_error(status, headers, body), self.adapter._api_key)
+            return redact_key(classify_error(status, body), self.adapter._api_key)
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return doc
@@ -139,7 +140,7 @@ class GeminiBatchWire:
                 err = line["error"]
                 http, rpc = _RPC.get(err.get("code") if isinstance(err.get("code"), int) else -1, (500, "UNKNOWN"))
                 doc = {"error": {"code": http, "message": str(err.get("message", "")), "status": rpc}}
-                yield custom_id, Reply(error=redact_key(classify_error(http, {}, _encode(doc)), self.adapter._api_key))
+                yield custom_id, Reply(error=redact_key(classify_error(http, _encode(doc)), self.adapter._api_key))
             else:
                 yield custom_id, Reply(error=ApiError(kind="malformed_response", message="result line has no response or error"))
 
@@ -154,7 +155,7 @@ class GeminiBatchWire:
 
     def parse_list(self, status: int, headers: Mapping[str, str], body: bytes) -> list[BatchStatus] | ApiError:
         if not 200 <= status < 300:
-            return redact_key(classify_error(status, headers, body), self.adapter._api_key)
+            return redact_key(classify_error(status, body), self.adapter._api_key)
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return doc

@@ -1,8 +1,8 @@
 """u2fast plugin: OpenAI chat completions, and every server that speaks the same protocol.
 
 Registered as the adapter ``openai`` (``--model openai:gpt-4.1``). Point it at vLLM, SGLang, Ollama
-or LM Studio with ``--base-url http://127.0.0.1:8000/v1`` (or ``OPENAI_BASE_URL``); no key is needed
-when the server is on this machine or a private network.
+or LM Studio with ``--base-url http://127.0.0.1:8000/v1`` (or ``OPENAI_BASE_URL``); as for every
+adapter, no key is needed when the server is on this machine or a private network.
 
 Options (``AdapterSettings.options``, i.e. the model's table in the TOML config):
 ``detail`` (``auto``/``low``/``high``), ``max_tokens_param`` (``max_tokens`` or
@@ -20,12 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
-from u2fast.adapters.http import check_base_url, check_known_options, first_env
-from u2fast.credentials import redact_url
+from u2fast.adapters.base_url import check_base_url
+from u2fast.adapters.options import check_known_options
+from u2fast.environment import first_env
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
-from .adapter import DEFAULT_BASE_URL, OpenAIAdapter, image_tokens, is_local_url, is_reasoning_model
+from .adapter import DEFAULT_BASE_URL, OpenAIAdapter, image_tokens, is_reasoning_model
 
 __all__ = [
     "BASE_URL_ENV",
@@ -37,7 +38,6 @@ __all__ = [
     "OpenAIAdapter",
     "create",
     "image_tokens",
-    "is_local_url",
     "is_reasoning_model",
     "u2fast_register_adapters",
 ]
@@ -89,17 +89,9 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def create(settings: AdapterSettings) -> HttpAdapter:
-    """An adapter for ``settings``; the key and base URL fall back to the environment.
-
-    Raises ConfigError (before any request) when no key is configured for a non-local server.
-    """
-    base_url = check_base_url("openai", settings.base_url or first_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
-    api_key = settings.api_key or first_env(KEY_ENV)
-    if api_key is None and not is_local_url(base_url):
-        raise ConfigError(
-            f"openai: no API key for {redact_url(base_url)}; set {' or '.join(KEY_ENV)} (or api_key in the config file), "
-            "or point --base-url at a local server"
-        )
+    """An adapter for ``settings`` as u2fast resolved them (``u2fast.model_settings``: key, base URL
+    and the key rule); ConfigError (before any request) for a base URL or option it cannot use."""
+    base_url = check_base_url("openai", settings.base_url or DEFAULT_BASE_URL)
     options = _checked_options(settings.options)
     if urlsplit(base_url).hostname == "api.openai.com":
         # The SDK's variables; only for OpenAI itself, so that they never leak to another server.
@@ -107,7 +99,7 @@ def create(settings: AdapterSettings) -> HttpAdapter:
             value = options.get(option) or first_env((variable,))
             if value:
                 options[option] = value
-    return OpenAIAdapter(settings.model or DEFAULT_MODEL, api_key, base_url, **options)
+    return OpenAIAdapter(settings.model or DEFAULT_MODEL, settings.api_key, base_url, **options)
 
 
 INFO = AdapterInfo(

@@ -8,16 +8,15 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.http import IMAGE_URL, decode_json_object, encode_json_with_images, redact_key
+from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images
+from u2fast.adapters.key_redaction import redact_key
 from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
@@ -26,27 +25,12 @@ from ._errors import classify_error, status_in_body
 if TYPE_CHECKING:
     from .batch import OpenAIBatchWire
 
-__all__ = ["OpenAIAdapter", "image_tokens", "is_local_url", "is_reasoning_model"]
+__all__ = ["OpenAIAdapter", "image_tokens", "is_reasoning_model"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 # Finish reasons that explain an empty answer: the model was cut off, not broken.
 _TRUNCATED = ("length", "max_tokens")
-
-
-def is_local_url(url: str) -> bool:
-    """Whether ``url`` points at this machine or a private network (no key needed there)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if not host:
-        return False
-    if host in ("localhost", "0.0.0.0") or host.endswith((".localhost", ".local", ".internal", ".lan")):
-        return True
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError:
-        # A dotless name ("vllm", "ollama") is a container or LAN host, never a public API.
-        return "." not in host
-    return addr.is_loopback or addr.is_private or addr.is_link_local or addr.is_unspecified
 
 
 def is_reasoning_model(model: str) -> bool:
@@ -200,7 +184,7 @@ class OpenAIAdapter:
 
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
         if not 200 <= status < 300:
-            return Reply(error=redact_key(classify_error(status, headers, body), self._api_key))
+            return Reply(error=redact_key(classify_error(status, body), self._api_key))
         doc = decode_json_object(status, body)
         if isinstance(doc, ApiError):
             return Reply(error=doc)
@@ -209,7 +193,7 @@ class OpenAIAdapter:
             # "error": {...}}) report failures in a 200 body: classify by the code they give.
             err = doc.get("error") or doc
             inner = status_in_body(err.get("code") if isinstance(err, dict) else None)
-            return Reply(error=redact_key(classify_error(inner, headers, body), self._api_key))
+            return Reply(error=redact_key(classify_error(inner, body), self._api_key))
         choices = doc.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             return Reply(error=ApiError(kind="malformed_response", message="response has no choices", status=status))

@@ -1,18 +1,21 @@
-"""encode_json_with_images: request bodies with the data URLs spliced in are the bytes msgspec writes."""
+"""u2fast.adapters.json_body: answers decoded without raising, and request bodies with the data URLs
+spliced in are the bytes msgspec writes."""
 
 from __future__ import annotations
 
 import base64
 import os
+import subprocess
+import sys
 from typing import Any
 
 import msgspec
 import pytest
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.adapters.http import IMAGE_URL, encode_json_with_images
+from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images
 from u2fast.testing import ChatCompletionsAdapter
-from u2fast.types import GenerationParams, Prompt, Request
+from u2fast.types import ApiError, GenerationParams, Prompt, Request
 
 
 def _image(b64: str, mime: str = "image/png") -> EncodedImage:
@@ -90,3 +93,33 @@ def test_the_openai_plugin_body_is_the_encoded_build_body(extra_body: dict[str, 
     )
     expected = msgspec.json.encode(adapter.build_body(request, images))
     assert adapter.build_request(request, images).body == expected
+
+
+def test_decode_json_object_returns_the_object() -> None:
+    assert decode_json_object(200, b'{"choices": [], "n": 1}') == {"choices": [], "n": 1}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>bad gateway</html>", "response is not JSON: "),
+        (b"", "response is not JSON: "),
+        (b'{"unterminated": ', "response is not JSON: "),
+        (b"[1, 2]", "response is not a JSON object"),
+        (b'"text"', "response is not a JSON object"),
+        (b"null", "response is not a JSON object"),
+    ],
+)
+def test_decode_json_object_turns_a_bad_body_into_malformed_response(body: bytes, message: str) -> None:
+    error = decode_json_object(203, body)
+    assert isinstance(error, ApiError)
+    assert error.kind == "malformed_response"
+    assert error.status == 203
+    assert error.message.startswith(message)
+    assert len(error.message) > len("response is not JSON: ") or message.endswith("object")
+
+
+def test_importing_the_adapter_helpers_does_not_import_an_http_client() -> None:
+    code = "import sys, u2fast.adapters; print('aiohttp' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
