@@ -171,7 +171,7 @@ def load_run(run_dir: Path, parser: argparse.ArgumentParser, base_url: str | Non
     options.config = config
     prepared = prepare_run(options, write=False)
     prepared.run_dir = run_dir
-    return prepared, build_model_runs(prepared, args, config)
+    return prepared, build_model_runs(prepared)
 
 
 def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
