@@ -31,6 +31,19 @@ __all__ = [
     "rouge_scores",
     "coco_rouge_l",
     "porter_stem",
+    "confusion_counts",
+    "class_statistics",
+    "kappa_of_table",
+    "wilson_many",
+    "measurement_errors",
+    "bland_altman",
+    "icc3",
+    "ccc",
+    "adjust_pvalues",
+    "cochran_q",
+    "minimal_detectable_difference",
+    "two_stage_bootstrap",
+    "rank_bootstrap",
 ]
 
 __version__: str
@@ -172,3 +185,91 @@ def coco_rouge_l(hyps: list[str], refs: list[list[str]]) -> npt.NDArray[np.float
 
 def porter_stem(word: str) -> str:
     """NLTK ``PorterStemmer().stem(word)`` in NLTK_EXTENSIONS mode."""
+
+def confusion_counts(
+    y_true: npt.NDArray[np.uint32], y_pred: npt.NDArray[np.uint32], n_classes: int
+) -> npt.NDArray[np.int64]:
+    """Counts (k, k + 1) of class codes 0..k-1; prediction code k is the unparsed/refused column."""
+
+def class_statistics(counts: npt.NDArray[np.int64], confidence: float = 0.95) -> dict[str, Any]:
+    """One-vs-rest statistics of a (k, k + 1) confusion matrix.
+
+    Keys: tp, fp, fn, tn (k,); sensitivity, specificity, ppv, npv, f1 (k,); sensitivity_interval,
+    specificity_interval, ppv_interval, npv_interval (k, 2) Wilson; means {name: (macro, weighted)};
+    accuracy, accuracy_interval, balanced_accuracy, kappa (unparsed as its own category).
+    """
+
+def kappa_of_table(table: npt.NDArray[np.int64], weights: str) -> float:
+    """Cohen's kappa of a square table of counts; weights "none", "linear" or "quadratic"."""
+
+def wilson_many(
+    count: npt.NDArray[np.float64], nobs: npt.NDArray[np.float64], confidence: float = 0.95
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Wilson score intervals ``(low, high)`` of many proportions (NaN where nobs is 0)."""
+
+def measurement_errors(
+    measured: npt.NDArray[np.float64], reference: npt.NDArray[np.float64]
+) -> tuple[int, float, float, float]:
+    """``(n, mae, rmse, bias)`` of measured - reference in native units."""
+
+def bland_altman(
+    measured: npt.NDArray[np.float64],
+    reference: npt.NDArray[np.float64],
+    agreement: float = 1.96,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Keys: n, bias, sd, lower, upper, bias_interval, lower_interval, upper_interval."""
+
+def icc3(
+    measured: npt.NDArray[np.float64], reference: npt.NDArray[np.float64], confidence: float = 0.95
+) -> tuple[float, float, float, float, float, tuple[float, float]]:
+    """ICC(3,1) of two raters: ``(icc, f, df1, df2, pvalue, (low, high))``."""
+
+def ccc(measured: npt.NDArray[np.float64], reference: npt.NDArray[np.float64]) -> float:
+    """Lin's concordance correlation coefficient."""
+
+def adjust_pvalues(pvalues: npt.NDArray[np.float64], method: str) -> npt.NDArray[np.float64]:
+    """Holm ("holm") or Benjamini-Hochberg ("fdr_bh") adjusted p-values; NaN stays NaN."""
+
+def cochran_q(
+    estimates: npt.NDArray[np.float64], variances: npt.NDArray[np.float64]
+) -> tuple[int, float, float, float, float, float]:
+    """``(k, q, df, pvalue, i_squared, pooled)`` over groups with a positive finite variance."""
+
+def minimal_detectable_difference(
+    differences: npt.NDArray[np.float64], alpha: float = 0.05, power: float = 0.8
+) -> float:
+    """``(z_{1-alpha/2} + z_power) * sd(d) / sqrt(n)`` of paired differences."""
+
+def two_stage_bootstrap(
+    dataset_index: npt.NDArray[np.int32],
+    dataset_task: npt.NDArray[np.int8],
+    dataset_in_u2: npt.NDArray[np.bool_],
+    correct: npt.NDArray[np.float64],
+    error: npt.NDArray[np.float64],
+    bleu: npt.NDArray[np.int64],
+    *,
+    missing_cve_is_perfect: bool = True,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Data sets, then cases: keys task_metric (8,), u2, interval_percentile (9, 2), standard_error (9,)."""
+
+def rank_bootstrap(
+    dataset_index: npt.NDArray[np.int32],
+    dataset_task: npt.NDArray[np.int8],
+    dataset_in_u2: npt.NDArray[np.bool_],
+    correct: npt.NDArray[np.float64],
+    error: npt.NDArray[np.float64],
+    bleu: npt.NDArray[np.int64],
+    counted: npt.NDArray[np.bool_],
+    *,
+    missing_cve_is_perfect: bool = True,
+    two_stage: bool = False,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Joint ranks of m models: keys u2 (m,), u2_interval (m, 2), rank (m,), rank_interval (m, 2),
+    p_first (m,), mean_rank (m,)."""

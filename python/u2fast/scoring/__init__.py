@@ -1,4 +1,4 @@
-"""u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar and the U2-Score.
+"""u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar, clinical statistics and the U2-Score.
 
 Importing this package loads numpy, the Rust core and the data model (msgspec), never the runner, the data
 loaders or the plugin machinery; the README names the third-party packages and a test holds it to that.
@@ -6,7 +6,15 @@ loaders or the plugin machinery; the README names the third-party packages and a
 
 from __future__ import annotations
 
-from u2fast.scoring._aggregate import TASK_CODES, RunAggregate, RunIntervals, aggregate_cases
+from u2fast.scoring._aggregate import (
+    TASK_CODES,
+    RunAggregate,
+    RunIntervals,
+    TwoStageIntervals,
+    aggregate_cases,
+    two_stage_bootstrap,
+)
+from u2fast.scoring._agreement import BlandAltman, Icc, MeasurementErrors, bland_altman, ccc, icc3, measurement_errors
 from u2fast.scoring._bleu import BleuResult, bleu_stats, corpus_bleu, score_bleu_stats, sentence_bleu
 from u2fast.scoring._bootstrap import (
     STATISTICS,
@@ -15,11 +23,42 @@ from u2fast.scoring._bootstrap import (
     bootstrap_ci,
     paired_bootstrap,
 )
+from u2fast.scoring._confusion import (
+    ClassStatistics,
+    ConfusionMatrix,
+    class_statistics,
+    cohen_kappa,
+    confusion_matrix,
+    wilson_interval,
+)
 from u2fast.scoring._mcnemar import McNemarResult, mcnemar
+from u2fast.scoring._multiplicity import Heterogeneity, cochran_q, minimal_detectable_difference, multipletests
+from u2fast.scoring._ranks import RankIntervals, rank_bootstrap
 from u2fast.scoring._rouge import RougeScores, rouge
 from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 
 __all__ = [
+    "BlandAltman",
+    "ClassStatistics",
+    "ConfusionMatrix",
+    "Heterogeneity",
+    "Icc",
+    "MeasurementErrors",
+    "RankIntervals",
+    "TwoStageIntervals",
+    "bland_altman",
+    "ccc",
+    "class_statistics",
+    "cochran_q",
+    "cohen_kappa",
+    "confusion_matrix",
+    "icc3",
+    "measurement_errors",
+    "minimal_detectable_difference",
+    "multipletests",
+    "rank_bootstrap",
+    "two_stage_bootstrap",
+    "wilson_interval",
     "STATISTICS",
     "TASK_CODES",
     "U2_WEIGHTS",

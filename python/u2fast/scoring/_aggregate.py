@@ -12,7 +12,7 @@ from u2fast import _core
 
 from ..u2bench.tasks import TASKS
 
-__all__ = ["TASK_CODES", "RunAggregate", "RunIntervals", "aggregate_cases"]
+__all__ = ["TASK_CODES", "RunAggregate", "RunIntervals", "TwoStageIntervals", "aggregate_cases", "two_stage_bootstrap"]
 
 #: Task codes used by ``dataset_task`` (the U2 order).
 TASK_CODES: tuple[str, ...] = TASKS
@@ -175,4 +175,61 @@ def _intervals(out: dict[str, Any], n_resamples: int, confidence: float, seed: i
         u2_bca=(float(bca[nd + 8, 0]), float(bca[nd + 8, 1])),
         u2_standard_error=float(se[nd + 8]),
         distribution=out.get("distribution"),
+    )
+
+
+@dataclass(frozen=True)
+class TwoStageIntervals:
+    """Two-stage (cluster) bootstrap percentile intervals of the task metrics and U2.
+
+    Each resample redraws every task's U2 data sets with replacement, then the cases within each
+    drawn data set. It estimates how U2 would vary over other data sets like these (data sets as
+    sampled), where :class:`RunIntervals` (stratified) holds the data sets fixed.
+    """
+
+    n_resamples: int
+    confidence: float
+    seed: int
+    task_percentile: FloatArray
+    task_standard_error: FloatArray
+    u2_percentile: tuple[float, float]
+    u2_standard_error: float
+
+
+def two_stage_bootstrap(
+    dataset_index: npt.ArrayLike,
+    dataset_task: npt.ArrayLike,
+    dataset_in_u2: npt.ArrayLike,
+    correct: npt.ArrayLike | None,
+    error: npt.ArrayLike | None,
+    bleu: npt.ArrayLike | None,
+    *,
+    missing_cve_is_perfect: bool = True,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> TwoStageIntervals:
+    """Two-stage bootstrap of a run (inputs as for :func:`aggregate_cases`)."""
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
+    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
+    idx = _as(dataset_index, np.int32, "dataset_index", 1)
+    n = idx.shape[0]
+    out = _core.two_stage_bootstrap(
+        idx,
+        tasks,
+        _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
+        _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1),
+        _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1),
+        _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2),
+        missing_cve_is_perfect=missing_cve_is_perfect,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=float(confidence),
+    )
+    pct, se = out["interval_percentile"], out["standard_error"]
+    return TwoStageIntervals(
+        n_resamples=n_resamples, confidence=float(confidence), seed=seed,
+        task_percentile=pct[:8], task_standard_error=se[:8],
+        u2_percentile=(float(pct[8, 0]), float(pct[8, 1])), u2_standard_error=float(se[8]),
     )

@@ -24,13 +24,13 @@ pub struct RunIntervals {
 }
 
 /// Per-case values of one dataset, packed for fast gathering.
-enum Stratum {
+pub(crate) enum Stratum {
     Values(Vec<f64>),
     Bleu(Vec<[f64; 10]>),
 }
 
 impl Stratum {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Stratum::Values(v) => v.len(),
             Stratum::Bleu(v) => v.len(),
@@ -38,7 +38,7 @@ impl Stratum {
     }
 }
 
-fn pack(cases: &Cases<'_>, datasets: &Datasets<'_>) -> Vec<Stratum> {
+pub(crate) fn pack(cases: &Cases<'_>, datasets: &Datasets<'_>) -> Vec<Stratum> {
     let mut strata: Vec<Stratum> =
         datasets
             .task
@@ -70,7 +70,7 @@ fn pack(cases: &Cases<'_>, datasets: &Datasets<'_>) -> Vec<Stratum> {
 }
 
 /// The headline metric of one resampled dataset.
-fn resampled_metric(stratum: &Stratum, task: u8, rng: &mut Rng) -> f64 {
+pub(crate) fn resampled_metric(stratum: &Stratum, task: u8, rng: &mut Rng) -> f64 {
     let len = stratum.len() as u32;
     if len == 0 {
         return f64::NAN;

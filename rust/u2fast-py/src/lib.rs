@@ -12,8 +12,10 @@ use u2fast_core::{classification, regression, u2};
 mod aggregate_py;
 mod bleu_py;
 mod bootstrap_py;
+mod cluster_py;
 mod mcnemar_py;
 mod rouge_py;
+mod statistics_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -107,5 +109,18 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rouge_py::rouge_scores, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::coco_rouge_l, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::porter_stem, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::confusion_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::class_statistics, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::kappa_of_table, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::wilson_many, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::measurement_errors, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::bland_altman, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::icc3, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::ccc, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::adjust_pvalues, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::cochran_q, m)?)?;
+    m.add_function(wrap_pyfunction!(statistics_py::minimal_detectable_difference, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster_py::two_stage_bootstrap, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster_py::rank_bootstrap, m)?)?;
     Ok(())
 }

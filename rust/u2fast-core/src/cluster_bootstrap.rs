@@ -1,0 +1,110 @@
+//! Two-stage (cluster) bootstrap of the U2-Score: data sets, then cases within them.
+//!
+//! U2 averages data sets, and cases of one data set share a source, a device and a labelling
+//! protocol, so they are not independent draws. The stratified bootstrap (`run_bootstrap`) keeps
+//! the data sets fixed and answers "how much would U2 move with other cases from these data sets";
+//! this one also redraws the data sets of each task (with replacement, as many as the task has)
+//! and so answers "how much would it move with other data sets like these" (Davison & Hinkley
+//! 1997, section 3.8; Field & Welsh 2007). Data sets outside U2 are left out. Percentile
+//! intervals only: BCa's jackknife has no clean two-stage analogue.
+
+use rayon::prelude::*;
+
+use crate::aggregate::{Cases, Datasets};
+use crate::bootstrap::CHUNK;
+use crate::run_bootstrap::{pack, resampled_metric};
+use crate::stats::{self, Intervals, Rng};
+use crate::u2;
+
+/// Percentile intervals (and standard errors) of the 8 task metrics and U2 (columns `0..9`).
+#[derive(Debug, Clone)]
+pub struct TwoStage {
+    pub intervals: Vec<Intervals>,
+    /// Row-major `(n_resamples, 9)` when requested.
+    pub distribution: Option<Vec<f64>>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn two_stage_bootstrap(
+    cases: &Cases<'_>,
+    datasets: &Datasets<'_>,
+    point_task_metric: &[f64; 8],
+    point_u2: f64,
+    missing_cve_is_perfect: bool,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+    keep_distribution: bool,
+) -> TwoStage {
+    let strata = pack(cases, datasets);
+    let mut members: [Vec<usize>; 8] = Default::default();
+    for (d, (&t, &inc)) in datasets.task.iter().zip(datasets.in_u2).enumerate() {
+        if inc && strata[d].len() > 0 {
+            members[t as usize].push(d);
+        }
+    }
+    let width = 9;
+    let mut dist = vec![0.0; n_resamples * width];
+    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
+        let mut rng = Rng::for_chunk(seed ^ 0x2C1A_57E2, c as u64);
+        for row in rows.chunks_mut(width) {
+            let mut tasks = [f64::NAN; 8];
+            for (t, list) in members.iter().enumerate() {
+                if list.is_empty() {
+                    continue;
+                }
+                let len = list.len() as u32;
+                let (mut sum, mut count) = (0.0, 0usize);
+                for _ in 0..len {
+                    let d = list[rng.below(len) as usize];
+                    let m = resampled_metric(&strata[d], datasets.task[d], &mut rng);
+                    if !m.is_nan() {
+                        sum += m;
+                        count += 1;
+                    }
+                }
+                if count > 0 {
+                    tasks[t] = sum / count as f64;
+                }
+            }
+            row[..8].copy_from_slice(&tasks);
+            row[8] = u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect);
+        }
+    });
+    let intervals = (0..width)
+        .map(|col| {
+            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
+            let point = if col < 8 { point_task_metric[col] } else { point_u2 };
+            stats::intervals(values, point, f64::NAN, confidence)
+        })
+        .collect();
+    TwoStage { intervals, distribution: keep_distribution.then_some(dist) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate;
+
+    #[test]
+    fn between_dataset_spread_widens_the_interval() {
+        // Two DD data sets at 20% and 80%: stratified resampling keeps both, two-stage may draw
+        // the same one twice, so its U2 interval must be much wider.
+        let task = [0u8, 0];
+        let in_u2 = [true, true];
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let idx: Vec<i32> = (0..400).map(|i| i32::from(i >= 200)).collect();
+        let correct: Vec<f64> =
+            (0..400).map(|i| f64::from(u8::from(if i < 200 { i % 5 == 0 } else { i % 5 != 0 }))).collect();
+        let error = vec![0.0; 400];
+        let bleu = vec![0i64; 4000];
+        let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
+        let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
+        let two = two_stage_bootstrap(&cases, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95, false);
+        let strat = crate::run_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
+        let w2 = two.intervals[8].percentile.high - two.intervals[8].percentile.low;
+        let ws = strat.intervals[2 + 8].percentile.high - strat.intervals[2 + 8].percentile.low;
+        assert!(w2 > 3.0 * ws, "two-stage {w2} vs stratified {ws}");
+        assert!(two.intervals[1].percentile.low.is_nan());
+    }
+}

@@ -1,0 +1,228 @@
+//! Joint rank bootstrap of several models' U2-Scores on the same cases.
+//!
+//! Every resample draws one set of case indices (within each data set, optionally after redrawing
+//! the data sets of each task as in `cluster_bootstrap`) and scores every model on those same
+//! cases, so the models' scores move together and the rank of each model in each resample shows
+//! which leaderboard gaps survive resampling (Hall & Miller 2009 for bootstrap rank intervals).
+
+use rayon::prelude::*;
+
+use crate::aggregate::{self, Cases, DatasetSums, Datasets};
+use crate::bootstrap::CHUNK;
+use crate::stats::{self, Rng};
+use crate::u2;
+
+/// Per-model per-case statistics, model-major `(m, n)` (`bleu` `(m, n, 10)`); `counted[j·n + i]`
+/// false leaves case `i` out of model `j`'s denominators.
+pub struct ModelCases<'a> {
+    pub n_models: usize,
+    pub correct: &'a [f64],
+    pub error: &'a [f64],
+    pub bleu: &'a [i64],
+    pub counted: &'a [bool],
+}
+
+/// Each model's rank distribution summary (rank 1 is the highest U2).
+#[derive(Debug, Clone)]
+pub struct Ranks {
+    pub u2: Vec<f64>,
+    pub u2_interval: Vec<stats::Interval>,
+    /// Rank of the point estimates (1 + models strictly higher).
+    pub rank: Vec<usize>,
+    /// `[low, high]` order statistics of the resampled ranks at `(1 − confidence)/2` and its complement.
+    pub rank_interval: Vec<(usize, usize)>,
+    pub p_first: Vec<f64>,
+    pub mean_rank: Vec<f64>,
+}
+
+fn u2_of(
+    model: &Cases<'_>,
+    counted: &[bool],
+    drawn: &[(usize, Vec<u32>)],
+    datasets: &Datasets<'_>,
+    missing_cve_is_perfect: bool,
+    metric: &mut [f64],
+) -> f64 {
+    metric.fill(f64::NAN);
+    for (d, idx) in drawn {
+        let t = datasets.task[*d];
+        let mut s = DatasetSums::default();
+        for &i in idx {
+            if counted[i as usize] {
+                s.add_case(t, model, i as usize, 1.0, 0.0);
+            }
+        }
+        metric[*d] = s.metric(t);
+    }
+    aggregate::task_metrics_and_u2(metric, datasets, missing_cve_is_perfect).1
+}
+
+fn ranks_of(scores: &[f64]) -> Vec<usize> {
+    scores.iter().map(|s| 1 + scores.iter().filter(|o| *o > s).count()).collect()
+}
+
+/// Rank `models` jointly. `dataset_index` (length n) is shared by all models.
+#[allow(clippy::too_many_arguments)]
+pub fn rank_bootstrap(
+    dataset_index: &[i32],
+    datasets: &Datasets<'_>,
+    models: &ModelCases<'_>,
+    missing_cve_is_perfect: bool,
+    two_stage: bool,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+) -> Ranks {
+    let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
+    let views: Vec<Cases<'_>> = (0..m)
+        .map(|j| Cases {
+            dataset_index,
+            correct: &models.correct[j * n..(j + 1) * n],
+            error: &models.error[j * n..(j + 1) * n],
+            bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
+        })
+        .collect();
+    let counted = |j: usize| &models.counted[j * n..(j + 1) * n];
+    let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
+    for (i, &d) in dataset_index.iter().enumerate() {
+        by_dataset[d as usize].push(i as u32);
+    }
+    let mut members: [Vec<usize>; 8] = Default::default();
+    for (d, &t) in datasets.task.iter().enumerate() {
+        if !by_dataset[d].is_empty() && datasets.in_u2[d] {
+            members[t as usize].push(d);
+        }
+    }
+    let all: Vec<(usize, Vec<u32>)> = by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
+    let mut metric = vec![0.0; nd];
+    let point: Vec<f64> =
+        (0..m).map(|j| u2_of(&views[j], counted(j), &all, datasets, missing_cve_is_perfect, &mut metric)).collect();
+
+    let mut dist = vec![0.0; n_resamples * m];
+    dist.par_chunks_mut(CHUNK * m.max(1)).enumerate().for_each(|(c, rows)| {
+        let mut rng = Rng::for_chunk(seed ^ 0x7A4C_0001, c as u64);
+        let mut metric = vec![0.0; nd];
+        for row in rows.chunks_mut(m.max(1)) {
+            // Which data sets enter this resample: all, or each task's redrawn with replacement
+            // (a data set drawn twice enters twice, under a fresh slot).
+            let chosen: Vec<usize> = if two_stage {
+                let mut out = Vec::new();
+                for list in &members {
+                    let len = list.len() as u32;
+                    for _ in 0..len {
+                        out.push(list[rng.below(len) as usize]);
+                    }
+                }
+                out
+            } else {
+                all.iter().map(|(d, _)| *d).collect()
+            };
+            let drawn: Vec<(usize, Vec<u32>)> = chosen
+                .iter()
+                .map(|&d| {
+                    let src = &by_dataset[d];
+                    let len = src.len() as u32;
+                    (d, (0..len).map(|_| src[rng.below(len) as usize]).collect())
+                })
+                .collect();
+            for (j, slot) in row.iter_mut().enumerate() {
+                *slot = if two_stage {
+                    u2_two_stage(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect)
+                } else {
+                    u2_of(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect, &mut metric)
+                };
+            }
+        }
+    });
+    summarize(&point, &dist, m, confidence)
+}
+
+/// U2 when a data set may be drawn more than once: task metric = mean over the drawn slots.
+fn u2_two_stage(
+    model: &Cases<'_>,
+    counted: &[bool],
+    drawn: &[(usize, Vec<u32>)],
+    datasets: &Datasets<'_>,
+    missing_cve_is_perfect: bool,
+) -> f64 {
+    let (mut sum, mut count) = ([0.0f64; 8], [0usize; 8]);
+    for (d, idx) in drawn {
+        let t = datasets.task[*d];
+        let mut s = DatasetSums::default();
+        for &i in idx {
+            if counted[i as usize] {
+                s.add_case(t, model, i as usize, 1.0, 0.0);
+            }
+        }
+        let v = s.metric(t);
+        if !v.is_nan() {
+            sum[t as usize] += v;
+            count[t as usize] += 1;
+        }
+    }
+    let tasks: [f64; 8] = std::array::from_fn(|t| if count[t] == 0 { f64::NAN } else { sum[t] / count[t] as f64 });
+    u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect)
+}
+
+fn summarize(point: &[f64], dist: &[f64], m: usize, confidence: f64) -> Ranks {
+    let b = dist.len().checked_div(m).unwrap_or(0);
+    let alpha = (1.0 - confidence) / 2.0;
+    let mut ranks: Vec<Vec<usize>> = vec![Vec::with_capacity(b); m];
+    for row in dist.chunks_exact(m.max(1)) {
+        for (j, r) in ranks_of(row).into_iter().enumerate() {
+            ranks[j].push(r);
+        }
+    }
+    let mut out = Ranks {
+        u2: point.to_vec(),
+        u2_interval: Vec::new(),
+        rank: ranks_of(point),
+        rank_interval: Vec::new(),
+        p_first: Vec::new(),
+        mean_rank: Vec::new(),
+    };
+    for (j, r) in ranks.iter_mut().enumerate() {
+        let values: Vec<f64> = dist.iter().skip(j).step_by(m).copied().collect();
+        out.u2_interval.push(stats::intervals(values, point[j], f64::NAN, confidence).percentile);
+        r.sort_unstable();
+        let lo = ((alpha * b as f64).floor() as usize).min(b.saturating_sub(1));
+        let hi = (((1.0 - alpha) * b as f64).ceil() as usize).clamp(1, b.max(1)) - 1;
+        out.rank_interval.push((r[lo], r[hi]));
+        out.p_first.push(r.iter().filter(|&&x| x == 1).count() as f64 / b as f64);
+        out.mean_rank.push(r.iter().sum::<usize>() as f64 / b as f64);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clear_winner_is_first_in_every_resample() {
+        let task = [0u8];
+        let in_u2 = [true];
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let idx = vec![0i32; 200];
+        // model 0: 90% right, model 1: 50%, model 2: model 1 less one right answer. Resampled
+        // jointly, model 2 never beats model 1 (it ties when case 0 is not drawn), so model 1's
+        // rank is always 2; resampled separately the two would swap places half the time.
+        let mut correct = Vec::new();
+        for (j, k) in [(0, 10), (1, 2), (2, 2)] {
+            for i in 0..200 {
+                let right = if j == 0 { i % k != 0 } else { i % k == 0 && !(j == 2 && i == 0) };
+                correct.push(f64::from(u8::from(right)));
+            }
+        }
+        let error = vec![0.0; 600];
+        let bleu = vec![0i64; 6000];
+        let counted = vec![true; 600];
+        let models = ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
+        let r = rank_bootstrap(&idx, &ds, &models, true, false, 1000, 3, 0.95);
+        assert_eq!(r.rank, vec![1, 2, 3]);
+        assert!((r.p_first[0] - 1.0).abs() < 1e-15);
+        assert_eq!(r.rank_interval[0], (1, 1));
+        assert_eq!(r.rank_interval[1], (2, 2));
+        assert_eq!(r.rank_interval[2], (2, 3));
+    }
+}
