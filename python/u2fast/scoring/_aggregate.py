@@ -88,6 +88,34 @@ def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
     return out
 
 
+def _case_arrays(
+    dataset_index: npt.ArrayLike,
+    dataset_task: npt.ArrayLike,
+    dataset_in_u2: npt.ArrayLike,
+    correct: npt.ArrayLike | None,
+    error: npt.ArrayLike | None,
+    bleu: npt.ArrayLike | None,
+    seed: int,
+) -> tuple[npt.NDArray[Any], ...]:
+    """The six per-case and per-dataset arrays in the dtypes the core takes, checked."""
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
+    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
+    bad_task = np.flatnonzero((tasks < 0) | (tasks > 7))
+    if len(bad_task):  # checked here too: the core reads int8 as u8 and would report -1 as 255
+        raise ValueError(f"dataset_task[{bad_task[0]}] = {tasks[bad_task[0]]} is not a task code 0..7")
+    idx = _as(dataset_index, np.int32, "dataset_index", 1)
+    n = idx.shape[0]
+    return (
+        idx,
+        tasks,
+        _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
+        _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1),
+        _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1),
+        _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2),
+    )
+
+
 def aggregate_cases(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
@@ -116,26 +144,10 @@ def aggregate_cases(
     within their dataset (seeded, the same whatever the thread count) and every dataset metric,
     task metric and U2 is recomputed from the resampled sums; BCa uses the jackknife on the sums.
     """
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
     if not (np.isfinite(tolerance) and tolerance >= 0):
         raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
-    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
-    bad_task = np.flatnonzero((tasks < 0) | (tasks > 7))
-    if len(bad_task):  # checked here too: the core reads int8 as u8 and would report -1 as 255
-        raise ValueError(f"dataset_task[{bad_task[0]}] = {tasks[bad_task[0]]} is not a task code 0..7")
-    idx = _as(dataset_index, np.int32, "dataset_index", 1)
-    n = idx.shape[0]
-    corr = _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1)
-    err = _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1)
-    stats = _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2)
     out = _core.aggregate_cases(
-        idx,
-        tasks,
-        _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
-        corr,
-        err,
-        stats,
+        *_case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
         missing_cve_is_perfect=missing_cve_is_perfect,
         tolerance=float(tolerance),
         n_resamples=n_resamples,
@@ -210,18 +222,8 @@ def two_stage_bootstrap(
     seed: int = 0,
 ) -> TwoStageIntervals:
     """Two-stage bootstrap of a run (inputs as for :func:`aggregate_cases`)."""
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
-    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
-    idx = _as(dataset_index, np.int32, "dataset_index", 1)
-    n = idx.shape[0]
     out = _core.two_stage_bootstrap(
-        idx,
-        tasks,
-        _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
-        _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1),
-        _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1),
-        _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2),
+        *_case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
         missing_cve_is_perfect=missing_cve_is_perfect,
         n_resamples=n_resamples,
         seed=seed,

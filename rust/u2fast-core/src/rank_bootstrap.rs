@@ -35,6 +35,17 @@ pub struct Ranks {
     pub mean_rank: Vec<f64>,
 }
 
+/// The headline metric of one data set over the drawn cases that count for this model.
+fn dataset_metric(model: &Cases<'_>, counted: &[bool], idx: &[u32], task: u8) -> f64 {
+    let mut s = DatasetSums::default();
+    for &i in idx {
+        if counted[i as usize] {
+            s.add_case(task, model, i as usize, 1.0, 0.0);
+        }
+    }
+    s.metric(task)
+}
+
 fn u2_of(
     model: &Cases<'_>,
     counted: &[bool],
@@ -45,14 +56,7 @@ fn u2_of(
 ) -> f64 {
     metric.fill(f64::NAN);
     for (d, idx) in drawn {
-        let t = datasets.task[*d];
-        let mut s = DatasetSums::default();
-        for &i in idx {
-            if counted[i as usize] {
-                s.add_case(t, model, i as usize, 1.0, 0.0);
-            }
-        }
-        metric[*d] = s.metric(t);
+        metric[*d] = dataset_metric(model, counted, idx, datasets.task[*d]);
     }
     aggregate::task_metrics_and_u2(metric, datasets, missing_cve_is_perfect).1
 }
@@ -148,13 +152,7 @@ fn u2_two_stage(
     let (mut sum, mut count) = ([0.0f64; 8], [0usize; 8]);
     for (d, idx) in drawn {
         let t = datasets.task[*d];
-        let mut s = DatasetSums::default();
-        for &i in idx {
-            if counted[i as usize] {
-                s.add_case(t, model, i as usize, 1.0, 0.0);
-            }
-        }
-        let v = s.metric(t);
+        let v = dataset_metric(model, counted, idx, t);
         if !v.is_nan() {
             sum[t as usize] += v;
             count[t as usize] += 1;
