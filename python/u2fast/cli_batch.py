@@ -75,7 +75,8 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argpars
     chosen = batch_models(model_runs, args, config)
     open_models = {s.model for s in Ledger(prepared.run_dir).open_shards()}
     # --batch off on resume: batches already sent are still collected (never sent twice)
-    collect_only = [m for m in model_runs if m not in chosen and m.name in open_models]
+    chosen_names = {m.name for m in chosen}
+    collect_only = [m for m in model_runs if m.name not in chosen_names and m.name in open_models]
     if not chosen and not collect_only:
         return None, model_runs
     options = BatchOptions(poll=args.poll, wait=not args.no_wait, fallback=args.batch_fallback,
@@ -98,7 +99,7 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argpars
         raise
     assert outcome is not None
     busy = outcome.open_keys()
-    sync = [m for m in model_runs if m not in chosen or args.batch_fallback == "sync"]
+    sync = [m for m in model_runs if m.name not in chosen_names or args.batch_fallback == "sync"]
     sync = [dataclasses.replace(m, requests=[r for r in m.requests if r.key not in busy]) for m in sync]
     return outcome, sync
 

@@ -7,6 +7,8 @@ its counters (uploads, creates, answers) span a killed run and its resume.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -179,3 +181,29 @@ def test_dry_run_batch_prints_shards_bytes_and_both_costs(runs: Path) -> None:
     assert row["shards"] == 1 and row["bytes"] > 0 and row["requests"] > 0
     assert row["max_cost_batch"] == pytest.approx(row["max_cost_sync"] / 2)
     assert not (runs / "d").exists()
+
+
+def test_batch_mode_per_provider_from_the_config_file(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    config.write_text("[providers.gemini]\nbatch = true\n")
+    with FakeBatchProvider(answer=answer) as fake:
+        proc = run_cli(argv(runs, "cfg", "gemini", fake.url, "--config", str(config), *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        assert fake.batch_counts["creates"] == 1 and fake.counts["requests"] == 0
+
+
+def test_ctrl_c_while_waiting_leaves_the_batch_running_and_resumable(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=3.0) as fake:
+        child = subprocess.Popen(argv(runs, "i", "openai", fake.url, "--batch", *FAST), env=ENV,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while fake.batch_counts["polls"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 130, err
+        assert "keep running" in err and f"eval --resume {runs / 'i'}" in err and "Traceback" not in err
+        assert fake.batch_counts["cancels"] == 0
+        resumed = run_cli(argv(runs, "i", "openai", fake.url, "--batch", *FAST), ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.batch_counts["creates"] == 1 and fake.batch_counts["uploads"] == 1

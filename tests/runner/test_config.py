@@ -98,3 +98,20 @@ def test_response_cap_and_request_deadline_come_from_the_file(tmp_path: Path) ->
     assert Limits().request_deadline == 900.0 and Limits().max_response_bytes == 16 << 20
     with pytest.raises(ConfigError, match="max_response_bytes"):
         Limits(max_response_bytes=10)
+
+
+def test_batch_switch_and_batch_price_columns(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """
+[providers.anthropic]
+batch = true
+
+[models."openai:gpt-4.1"]
+price = { input = 2.0, output = 8.0, batch_output = 3.0 }
+"""))
+    assert config.batch_for("anthropic:claude-haiku-4-5") is True and config.batch_for("openai:gpt-4.1") is None
+    price = config.price_for("openai:gpt-4.1")
+    assert price is not None and price.at_batch_rates() == Price(input=1.0, output=3.0)
+    with pytest.raises(ConfigError, match="batch: expected true or false"):
+        load_config(write(tmp_path, '[defaults]\nbatch = "yes"\n'))
+    with pytest.raises(ConfigError, match="batch_input"):
+        load_config(write(tmp_path, "[defaults]\nprice = { input = 1, output = 2, batch = 1 }\n"))
