@@ -184,7 +184,7 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         raise ConfigError(f"{args.run}: not a run folder (no manifest.json)")
     ledger = Ledger(args.run)
     if args.batch_command == "list":
-        rows: list[dict[str, Any]] = [{"model": s.model, "shard": s.shard, "step": s.step, "round": s.round, "requests": len(s.keys),
+        rows: list[dict[str, Any]] = [{"model": s.model, "shard": s.shard, "step": "cleaned" if s.cleaned else s.step, "round": s.round, "requests": len(s.keys),
                  "bytes": s.bytes, "batch_id": s.batch_id, "state": s.state, "counts": s.counts,
                  "expires_at": s.expires_at, "ok": s.ok, "errors": s.errors, "cost_usd": s.cost}
                 for s in ledger.shards.values()]

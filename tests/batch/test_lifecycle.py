@@ -20,6 +20,7 @@ from cli_support import cli_env, run_cli
 
 from u2fast.batch.lifecycle import KILL_ENV
 from u2fast.cli_batch import BATCH_PENDING_EXIT
+from u2fast.errors import ProviderError
 from u2fast.testing.batches import FakeBatchProvider
 
 ENV = cli_env(**KEYS)
@@ -207,3 +208,27 @@ def test_ctrl_c_while_waiting_leaves_the_batch_running_and_resumable(runs: Path)
         resumed = run_cli(argv(runs, "i", "openai", fake.url, "--batch", *FAST), ENV)
         assert resumed.returncode == 0, resumed.stderr
         assert fake.batch_counts["creates"] == 1 and fake.batch_counts["uploads"] == 1
+
+
+def test_a_refused_create_becomes_records_or_a_provider_failure(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, create_fault="bad_request") as fake:
+        proc = run_cli(argv(runs, "b", "openai", fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        n = len(records(runs / "b"))
+    kinds = Counter(r.error.kind for r in records(runs / "b"))
+    assert n > 0 and kinds == {"bad_request": n}
+    assert all("the batch failed as a whole" in r.error.message for r in records(runs / "b"))
+    with FakeBatchProvider(answer=answer, create_fault="auth") as fake:
+        proc = run_cli(argv(runs, "u", "anthropic", fake.url, "--batch", *FAST), ENV)
+    assert proc.returncode == ProviderError.exit_code
+    assert "anthropic:claude-haiku-4-5: create of shard" in proc.stderr and "auth" in proc.stderr
+    assert KEYS["ANTHROPIC_API_KEY"] not in proc.stderr
+
+
+def test_a_batch_that_fails_validation_gives_every_request_its_message(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, fail_validation=True) as fake:
+        proc = run_cli(argv(runs, "v", "openai", fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+        assert fake.counts["answered"] == 0
+    errors = [r.error for r in records(runs / "v")]
+    assert errors and all(e is not None and e.kind == "bad_request" and "validation failed" in e.message for e in errors)

@@ -230,7 +230,7 @@ class _Runner:
             status = await self.transport(shard.model).call(
                 f"{shard.model}: create of shard {shard.shard}", wire.create(source, shard.shard), wire.parse_batch)
         except BatchStepError as exc:
-            if "bad_request" not in str(exc):
+            if exc.error is None or exc.error.kind != "bad_request":
                 raise
             # the provider refused the shard itself: every request gets the refusal as its record
             return self.record("collected", shard, outcome="failed", message=str(exc)[:500])

@@ -13,7 +13,7 @@ import aiohttp
 import msgspec
 
 from ..adapters.retry_after import parse_retry_after
-from ..errors import RunError
+from ..errors import ProviderError, RunError
 from ..runner.retry import RETRYABLE, classify_exception, retry_delay
 from ..types import ApiError, HttpRequest
 
@@ -25,12 +25,18 @@ Response = tuple[int, dict[str, str], bytes]
 
 class BatchStepError(RunError):
     """A lifecycle step that failed for good; the ledger still holds every step done before it, so
-    running the same command again resumes there."""
+    running the same command again resumes there. ``error`` is the provider's classified answer,
+    when there was one (a refused key or quota exits like any provider failure)."""
+
+    def __init__(self, message: str, error: ApiError | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        if error is not None and error.kind in ("auth", "quota_exhausted"):
+            self.exit_code = ProviderError.exit_code
 
 
 class Transport:
-    def __init__(self, session: aiohttp.ClientSession, rng: random.Random, *, attempts: int = 6,
-                 sleep: Callable[[float], asyncio.Future[None]] | None = None) -> None:
+    def __init__(self, session: aiohttp.ClientSession, rng: random.Random, *, attempts: int = 6) -> None:
         self.session = session
         self.rng = rng
         self.attempts = attempts
@@ -63,4 +69,4 @@ class Transport:
                     error = msgspec.structs.replace(error, retry_after=wait)
             await asyncio.sleep(min(retry_delay(error, attempt, self.rng), 120.0))
         assert error is not None
-        raise BatchStepError(f"{what}: {error.kind}: {error.message}")
+        raise BatchStepError(f"{what}: {error.kind}: {error.message}", error)

@@ -102,6 +102,7 @@ class BatchCore(FakeProvider):
         expire_done: float = 0.5,
         fail_validation: bool = False,
         create_429: int = 0,
+        create_fault: str | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -112,6 +113,7 @@ class BatchCore(FakeProvider):
         self.expire_done = expire_done
         self.fail_validation = fail_validation
         self.create_429 = create_429
+        self.create_fault = create_fault
         self.batch_counts: Counter[str] = Counter()
         self.batches: dict[str, _Batch] = {}
         self.files: dict[str, bytes] = {}
@@ -141,6 +143,10 @@ class BatchCore(FakeProvider):
             self.batch_counts[what] += 1
 
     def _refuse_create(self, wire: str) -> web.Response | None:
+        if self.create_fault is not None:  # every create refused with this sync-wire error
+            status, body = error_body(wire, self.create_fault)
+            self._count("creates_refused")
+            return web.Response(status=status, body=body, content_type="application/json")
         with self._lock:
             if self.create_429 <= 0:
                 return None

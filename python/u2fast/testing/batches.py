@@ -11,7 +11,8 @@ results come out of order (``shuffle``); ``request_faults(received) -> fault | N
 requests with the sync wire's error bodies; ``expire=True`` ends every batch as expired with only
 the first ``expire_done`` share of its requests answered (Gemini's expired jobs have no results);
 ``fail_validation=True`` fails every batch before it runs; ``create_429=N`` refuses the first N
-creates with a 429. ``batch_counts`` counts uploads, creates (accepted), polls, downloads, cancels,
+creates with a 429 and ``create_fault`` (``bad_request``, ``auth``...) refuses every create.
+``batch_counts`` counts uploads, creates (accepted), polls, downloads, cancels,
 deletes and lists, which is how a test proves nothing was uploaded or created twice.
 """
 
