@@ -1,5 +1,5 @@
 """Bad settings users type (base URLs, limits): a clear error before anything is sent. Credentials in a URL
-are a final error (not retried) and never journalled."""
+beside a key are refused before sending, and no error message or journal shows a URL's password."""
 
 from __future__ import annotations
 
