@@ -37,7 +37,7 @@ __all__ = [
     "RunManifest",
 ]
 
-#: Classes of failed API calls (DESIGN.md section 4). An error is never stored as text.
+#: Classes of failed API calls (docs/architecture.md). An error is never stored as text.
 ErrorKind = Literal[
     "rate_limited",
     "quota_exhausted",

@@ -1,4 +1,4 @@
-"""Box layout detection per dataset (SPEC A10) and the --bbox-format override."""
+"""Box layout detection per dataset (docs/u2bench.md A10) and the --bbox-format override."""
 
 from __future__ import annotations
 

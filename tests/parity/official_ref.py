@@ -1,11 +1,11 @@
-"""The official kit's scoring rules (SPEC.md 4.1-4.4 and 6), re-written from the text for tests only.
+"""The official kit's scoring rules (docs/u2bench.md 4.1-4.4 and 6), re-written from the text for tests only.
 
 Input: the ground truth as ``release_kit.Truth`` and the kit's output rows (``case_id -> response``,
 rows joined by id; a case without a row is simply absent, as in the kit's outputs). Output: the
 per-dataset metrics and U2 the kit's scripts would print. Nothing here imports u2fast.
 
-Two readings are parameters, because SPEC leaves them open and u2fast picked one:
-- ``anatomy_fix``: the intern kit's 27 May fix (SPEC 4.1 item 7, A3) reads ``{'Anatomy': 'liver'}``
+Two readings are parameters, because docs/u2bench.md leaves them open and u2fast picked one:
+- ``anatomy_fix``: the intern kit's 27 May fix (docs/u2bench.md 4.1 item 7, A3) reads ``{'Anatomy': 'liver'}``
   as ``liver``; the official script compares the whole dict string and scores 0.
 - pixel boxes (A10): the sector of a pixel box is taken from its centre divided by the image size
   (``Truth.target``), not from the first two numbers.
@@ -154,7 +154,7 @@ def dataset_metrics(
 
 
 def u2_from(per_dataset: Mapping[str, Mapping[str, float]]) -> tuple[float, dict[str, float]]:
-    """SPEC 6: unweighted means over the task's listed datasets (NaN dropped; none left -> 0.0),
+    """docs/u2bench.md 6: unweighted means over the task's listed datasets (NaN dropped; none left -> 0.0),
     CVE as 1 - RMSE, text as BLEU-4 / 100, each clipped to [0, 1], weighted."""
     metric = {"CVE": "rmse", "RG": "bleu4", "CG": "bleu4"}
     task_values: dict[str, float] = {}

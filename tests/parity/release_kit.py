@@ -1,7 +1,7 @@
 """A generator of release-format U2-Bench data unlike our own sample, plus official-kit output rows.
 
 The TSVs are written by pandas (``DataFrame.to_csv(sep="\\t")`` with its own quoting, the default
-unnamed index column included where the release would have one), in the messy forms SPEC.md
+unnamed index column included where the release would have one), in the messy forms docs/u2bench.md
 sections 2 and 5 describe: list-string labels, integer labels, anatomy dicts, single-quoted dict
 boxes and lists of dicts, pixel boxes, NaN boxes, keypoint dicts, measurement dicts, reports under
 ``gt_report``, descriptive file stems, JPEG and PNG images, and ``img_data`` short references to
@@ -45,7 +45,7 @@ FAILURES = ("API调用失败: 500", "多次API调用尝试失败", "调用API时
 
 
 def sector_of(cx: float, cy: float) -> str:
-    """SPEC 5, written independently: half-open bands [0, .45) [.45, .55) [.55, ...)."""
+    """docs/u2bench.md 5, written independently: half-open bands [0, .45) [.45, .55) [.55, ...)."""
 
     def band(v: float) -> int:
         return 0 if v < 0.45 else (1 if v < 0.55 else 2)

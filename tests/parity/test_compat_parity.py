@@ -1,6 +1,6 @@
 """``u2fast score RUN --mode compat --json`` against the official kit's rules, on replayed kit outputs.
 
-The reference (``official_ref``) is written from SPEC.md 4.1-4.4 and 6 alone; the kit output rows
+The reference (``official_ref``) is written from docs/u2bench.md 4.1-4.4 and 6 alone; the kit output rows
 are shuffled and some are missing, so only a join by id can agree.
 """
 
@@ -79,7 +79,7 @@ def test_task_metrics_and_u2_match_the_kit(kit: KitRun, model: str) -> None:
 def test_nothing_parses_gives_full_cve_credit_in_compat_only(kit: KitRun) -> None:
     compat = _model(kit.compat, kit.mute)["tasks"]["CVE"]
     assert math.isnan(_num(compat["value"]["value"]))
-    assert compat["u2_term"] == 1.0  # SPEC 6.2: 1 - 0
+    assert compat["u2_term"] == 1.0  # docs/u2bench.md 6.2: 1 - 0
     robust = _model(kit.robust, kit.mute)["tasks"]["CVE"]
     assert robust["u2_term"] < 0.7  # "null" is the worst in-range guess, not a free point
     # every CVE dataset is NaN in compat (no parsed value), so each is left out of the mean
@@ -173,7 +173,7 @@ def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[
 
 
 def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
-    """SPEC 4.1 item 7 / A3: the official script compares ``{anatomy: liver}`` and scores 0; u2fast
+    """docs/u2bench.md 4.1 item 7 / A3: the official script compares ``{anatomy: liver}`` and scores 0; u2fast
     compat reads the dict's value (the 27 May fix, probably what the leaderboard used)."""
     rows = kit.gpt_rows
     fixed = dataset_metrics(kit.release.truths, rows, anatomy_fix=True)["VRA/anatomy"]["accuracy"]
@@ -184,7 +184,7 @@ def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
 
 
 def test_a_subset_of_tasks_scores_as_the_kit_would(kit: KitRun, tmp_path: Path) -> None:
-    """Tasks with no case count 0, except CVE: 1 - 0 = full credit in compat (SPEC 6.2), none in robust."""
+    """Tasks with no case count 0, except CVE: 1 - 0 = full credit in compat (docs/u2bench.md 6.2), none in robust."""
     out = kit.run.parent.parent / "gpt"
     run = eval_replay(
         kit.release.root, tmp_path, "subset", out, extra=("--max-attempts", "1", "--tasks", "DD,LL")

@@ -1,4 +1,4 @@
-"""Robust mode's documented differences from compat (DESIGN.md 5), on the same replayed kit outputs.
+"""Robust mode's documented differences from compat (docs/scoring.md), on the same replayed kit outputs.
 
 robust: answers are stripped and case-folded, a phrase such as "The answer is X" names its option,
 numbers are extracted ("EF: 45", "45%"), API failures and missing rows are in no denominator, a parse

@@ -3,7 +3,7 @@
 Normalized boxes put their centre exactly on the band edges; pixel boxes and keypoints do so only
 after division by the image's own width and height (non-square images, so swapping them shows).
 The expected label is computed on exact fractions: 0.45 belongs to the middle band, 0.55 to the
-lower / right band (SPEC 5).
+lower / right band (docs/u2bench.md 5).
 """
 
 from __future__ import annotations

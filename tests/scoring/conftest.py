@@ -1,4 +1,4 @@
-"""Generated text pairs and the METRICS.md edge cases shared by the parity tests."""
+"""Generated text pairs and the docs/reference-metrics.md edge cases shared by the parity tests."""
 
 from __future__ import annotations
 

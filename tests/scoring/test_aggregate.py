@@ -1,4 +1,4 @@
-"""aggregate_cases against a plain numpy + pycocoevalcap re-computation of SPEC.md 4 and 6."""
+"""aggregate_cases against a plain numpy + pycocoevalcap re-computation of docs/u2bench.md 4 and 6."""
 
 from __future__ import annotations
 

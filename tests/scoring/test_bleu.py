@@ -1,4 +1,4 @@
-"""BLEU parity with sacreBLEU and pycocoevalcap on generated pairs and METRICS.md edge cases."""
+"""BLEU parity with sacreBLEU and pycocoevalcap on generated pairs and docs/reference-metrics.md edge cases."""
 
 from __future__ import annotations
 

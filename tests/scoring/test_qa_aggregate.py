@@ -19,7 +19,7 @@ WEIGHTS = np.array([0.20, 0.20, 0.07, 0.27, 0.07, 0.07, 0.08, 0.04])
 
 
 def _u2(task_metric: np.ndarray, missing_cve_is_perfect: bool) -> float:
-    """SPEC.md 6.1/6.2 written out: clip each task score, a missing one counts 0 (CVE: RMSE 0 in compat)."""
+    """docs/u2bench.md 6.1/6.2 written out: clip each task score, a missing one counts 0 (CVE: RMSE 0 in compat)."""
     s = np.array(task_metric, dtype=float)
     if np.isnan(s[5]):
         s[5] = 0.0 if missing_cve_is_perfect else 1.0
@@ -169,7 +169,7 @@ RANDOM = {"DD": 0.4143, "VRA": 0.3195, "LL": 0.1118, "OD": 0.0680, "KD": 0.1120,
 
 
 def test_published_rows() -> None:
-    # SPEC.md 6.3 and 8: the two rows whose inputs are written out; the script rounds to 4 decimals.
+    # docs/u2bench.md 6.3 and 8: the two rows whose inputs are written out; the script rounds to 4 decimals.
     assert u2_score(GPT4O) == pytest.approx(0.225265, abs=1e-12) and round(u2_score(GPT4O), 4) == 0.2253
     assert u2_score(RANDOM) == pytest.approx(0.21248, abs=5e-6) and round(u2_score(RANDOM), 4) == 0.2125
     assert u2_score(RANDOM) == pytest.approx(_u2(np.array([RANDOM.get(t, np.nan) for t in TASK_CODES]), True))

@@ -87,7 +87,7 @@ def test_effective_order_on_one_to_three_token_hypotheses() -> None:
     got = sentence_bleu(hyps, refs)
     expect = [sacrebleu.sentence_bleu(h, r).score for h, r in zip(hyps, refs)]
     np.testing.assert_allclose(got, expect, rtol=0, atol=1e-9)
-    # A perfect short match: 100 with effective order, 0 without (METRICS.md 1.6).
+    # A perfect short match: 100 with effective order, 0 without (docs/reference-metrics.md 1.6).
     assert sentence_bleu(["a b"], ["a b"])[0] == pytest.approx(100.0)
     assert sentence_bleu(["a b"], ["a b"], use_effective_order=False)[0] == 0.0
 

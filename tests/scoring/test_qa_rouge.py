@@ -76,7 +76,7 @@ def _line_pairs(seed: int, n: int) -> Pairs:
 @pytest.mark.parametrize("stemmer", [False, True])
 def test_lsum_with_repeated_and_blank_lines(stemmer: bool) -> None:
     _assert_equal_to_rouge_score(_line_pairs(6, 1500), stemmer, ["rougeL", "rougeLsum"])
-    # METRICS.md 3.5: Lsum below L when both hypothesis lines trace the same reference tokens.
+    # docs/reference-metrics.md 3.5: Lsum below L when both hypothesis lines trace the same reference tokens.
     r = rouge(["a b c\na b c"], ["a b c a b c"], types=["rougeL", "rougeLsum"])
     assert r["rougeL"].fmeasure[0] == 1.0 and r["rougeLsum"].fmeasure[0] == 0.5
 

@@ -1,5 +1,5 @@
 """ROUGE parity with rouge-score (tokenizer, NLTK Porter stemmer, Lsum tie-breaking) and
-pycocoevalcap's ROUGE-L, on generated pairs and the METRICS.md edge cases."""
+pycocoevalcap's ROUGE-L, on generated pairs and the docs/reference-metrics.md edge cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The U2 aggregation in the Rust core: published weights, clipping, the worked examples of SPEC 6.3."""
+"""The U2 aggregation in the Rust core: published weights, clipping, the worked examples of docs/u2bench.md 6.3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 9-sector rule at its band edges (SPEC.md section 5): half-open bands [0,.45) [.45,.55) [.55,1]."""
+"""The 9-sector rule at its band edges (docs/u2bench.md section 5): half-open bands [0,.45) [.45,.55) [.55,1]."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ __all__ = ["ReplayAdapter", "load_replay"]
 
 #: (family, dataset id) -> task: unique because no dataset id appears twice within a family.
 _TASK_OF: dict[tuple[str, str], str] = {(task_spec(s.task).family, s.dataset_id): s.task for s in SCENARIOS}
-#: Messages the official kit stores as "answers" when every retry failed (SPEC 9.1).
+#: Messages the official kit stores as "answers" when every retry failed (docs/u2bench.md 9.1).
 _OFFICIAL_FAILURES = ("API调用失败", "多次API调用尝试失败", "调用API时发生错误", "Failed to obtain answer via API")
 
 

@@ -1,4 +1,4 @@
-"""Box layouts (SPEC A10): detect how a dataset stores ``gt_bbox`` and turn a box into its normalized centre.
+"""Box layouts (docs/u2bench.md A10): detect how a dataset stores ``gt_bbox`` and turn a box into its normalized centre.
 
 The layout names are u2fast's one coordinate vocabulary, used for ground truth (``--bbox-format``)
 and for models' answers (``--coords``): ``ORDER-SCALE`` with ORDER ``xyxy``, ``yxyx`` (Gemini's

@@ -3,7 +3,7 @@
 A source yields RawRows (cells plus where the image is). CaseBuilder checks each row once (task,
 dataset id, target, image bytes), turns a bad row into a RowError (raised with ``strict``, else
 recorded as skipped), and holds sector rows back until the whole dataset is read, because the box
-layout (SPEC A10) is decided per dataset from all of its boxes.
+layout (docs/u2bench.md A10) is decided per dataset from all of its boxes.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def normalize_dataset_id(name: str, task: str) -> str | None:
     """The kit's dataset id for a ``dataset_name`` value or file stem, or None when none can be read.
 
     ``3_FETAL_Planes_US`` -> ``03``; ``18_1.Ultrasound_Heart...`` -> ``18``; ``39_translated`` -> ``39``;
-    ``74_is_normal`` -> ``74is_normal``. The knee files (SPEC A1): the view set (``28.Knee_Classification``)
+    ``74_is_normal`` -> ``74is_normal``. The knee files (docs/u2bench.md A1): the view set (``28.Knee_Classification``)
     is ``28_class`` and the KL-grade set (``28_1.Knee_Grading...``) is ``28``; a bare ``28`` is read by task.
     """
     text = name.strip()
@@ -213,7 +213,7 @@ def _numbers(value: object) -> list[float] | None:
 
 
 def first_annotation(raw: object) -> tuple[str | None, list[float] | None]:
-    """``(name, numbers)`` of the first structure of a ``gt_bbox`` or ``keypoints`` cell (SPEC section 5).
+    """``(name, numbers)`` of the first structure of a ``gt_bbox`` or ``keypoints`` cell (docs/u2bench.md section 5).
 
     A dict gives its first item, a list of dicts the first item of the first dict, and a bare list
     the numbers themselves. Anything unparseable, empty or NaN gives ``(name or None, None)``:

@@ -32,7 +32,7 @@ __all__ = ["FILE_STEMS", "SAMPLE_CASES", "SAMPLE_DIR", "allocate", "write_sample
 SAMPLE_CASES = 200
 SAMPLE_DIR = Path(__file__).with_name("sample_assets")
 
-#: Kit file stems (SPEC 2.3) where they differ from the bare dataset id; the loader normalizes them.
+#: Kit file stems (docs/u2bench.md 2.3) where they differ from the bare dataset id; the loader normalizes them.
 FILE_STEMS: dict[str, str] = {
     "VRA/03": "3_FETAL_Planes_US",
     "VRA/10": "10_FetusOrientation",
@@ -74,7 +74,7 @@ _COLUMNS = (
     "notes",
 )
 _BASE_PER_SCENARIO = 4
-#: 28_class has no published count (SPEC 2.3); give it the KL-grade set's 104.
+#: 28_class has no published count (docs/u2bench.md 2.3); give it the KL-grade set's 104.
 _UNKNOWN_N = 104
 
 

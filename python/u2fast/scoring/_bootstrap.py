@@ -2,7 +2,7 @@
 
 Resampling runs in Rust from per-case sufficient statistics, in fixed chunks with one RNG stream
 each: the same ``seed`` gives the same interval whatever the number of threads. Intervals follow
-scipy.stats.bootstrap's arithmetic (METRICS.md 5): linear quantiles with scipy.stats.quantile's
+scipy.stats.bootstrap's arithmetic (docs/reference-metrics.md 5): linear quantiles with scipy.stats.quantile's
 rounding, ``z0`` with ties counted half, the acceleration from the jackknife; a NaN among the
 resampled values gives a NaN interval and a constant statistic a NaN BCa interval, as in scipy.
 """

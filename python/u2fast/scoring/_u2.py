@@ -1,4 +1,4 @@
-"""The U2-Score from a mapping of task metrics (SPEC.md 6)."""
+"""The U2-Score from a mapping of task metrics (docs/u2bench.md 6)."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ def score_model(
     """Aggregate one model's case scores.
 
     ``in_u2`` maps a scenario key (``TASK/dataset``) to whether it enters the task mean. ``compat``
-    keeps the official script's full CVE credit when no CVE answer parses (SPEC A5). With
+    keeps the official script's full CVE credit when no CVE answer parses (docs/u2bench.md A5). With
     ``n_resamples`` > 0 every value carries a stratified bootstrap interval (``method`` bca or
     percentile).
     """

@@ -1,4 +1,4 @@
-"""Alternative parsers that behave like the second ("intern") kit's scorers (SPEC.md sections 4.2, 4.3).
+"""Alternative parsers that behave like the second ("intern") kit's scorers (docs/u2bench.md sections 4.2, 4.3).
 
 Offered for comparison with numbers produced by that kit (ambiguity A2), not as a recommendation:
 

@@ -1,6 +1,6 @@
 """Judge one case: parse its completion and turn it into per-case sufficient statistics.
 
-Rules per mode (DESIGN.md section 5, SPEC.md section 4):
+Rules per mode (docs/scoring.md, docs/u2bench.md section 4):
 
 compat (the official kit)
     - an API error is what the kit would make of its stored error text: string labels and LL/OD/KD
@@ -72,10 +72,10 @@ def compat_label(label: str) -> str:
 def robust_label(case: Case) -> str:
     """The ground truth as the canonical option it names (``4a`` -> ``4A``), else as given.
 
-    A dict-shaped label such as ``{'Anatomy': 'liver'}`` (the raw ``anatomy`` set, SPEC 4.1 defect)
+    A dict-shaped label such as ``{'Anatomy': 'liver'}`` (the raw ``anatomy`` set, docs/u2bench.md 4.1 defect)
     names its value. The loader already reads release cells that way (``data.columns.clean_label``),
     so compat scores ``anatomy`` with the intern kit's 27 May fix, not the official script's always-0
-    comparison of the whole dict string (SPEC 4.1 item 7, A3).
+    comparison of the whole dict string (docs/u2bench.md 4.1 item 7, A3).
     """
     assert isinstance(case.target, LabelTarget)
     label = case.target.label

@@ -1,6 +1,6 @@
-"""Answer parsers per task family, in the two scoring modes of DESIGN.md section 5.
+"""Answer parsers per task family, in the two scoring modes of docs/scoring.md.
 
-``compat`` reproduces the official kit (SPEC.md section 4):
+``compat`` reproduces the official kit (docs/u2bench.md section 4):
 
 - cla (DD, VRA): the answer lower-cased and *not* stripped is the prediction; integer-label datasets
   (44, 57) use Python ``int()``, and an answer it rejects is unparsed (the judge excludes it);
@@ -84,7 +84,7 @@ def is_integer_labelled(case: Case) -> bool:
 
 def parse_cla_compat(text: str, case: Case) -> Prediction:
     if isinstance(case.target, LabelTarget) and case.target.label in PANDAS_NA_TEXT:
-        # The kit's ground truth is NaN here: it compares the raw answer (SPEC 4.1 item 5).
+        # The kit's ground truth is NaN here: it compares the raw answer (docs/u2bench.md 4.1 item 5).
         return Prediction(case.case_id, PANDAS_NA_AS_TEXT if text in PANDAS_NA_TEXT else text)
     if is_integer_labelled(case):
         try:

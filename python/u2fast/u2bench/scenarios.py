@@ -1,7 +1,7 @@
 """The 50 scenarios of U2-Bench: (task, dataset) pairs with their option lists, ranges and anatomy.
 
-Facts from SPEC.md sections 2.3, 2.4, 3 and 10. Where the official scoring script and the intended
-design disagree (SPEC A1, the knee datasets), we follow the intended design: KL grade (``28``) is a
+Facts from docs/u2bench.md sections 2.3, 2.4, 3 and 10. Where the official scoring script and the intended
+design disagree (docs/u2bench.md A1, the knee datasets), we follow the intended design: KL grade (``28``) is a
 DD scenario and the knee view (``28_class``) a VRA scenario; this gives exactly 50 scenarios and the
 published 0.20/0.20 weights.
 """
@@ -35,7 +35,7 @@ class Scenario:
     unit: str = ""
     integer: bool = False
     measurement_key: str = ""
-    #: Case count in the official release (SPEC 2.3); 0 where unknown.
+    #: Case count in the official release (docs/u2bench.md 2.3); 0 where unknown.
     official_n: int = 0
     #: Whether the official U2 scoring counts this scenario (31 for CVE and 44 for CG are not).
     in_u2: bool = True

@@ -1,4 +1,4 @@
-"""The 9-sector localisation rule (SPEC.md section 5): a normalized point to one of ten labels."""
+"""The 9-sector localisation rule (docs/u2bench.md section 5): a normalized point to one of ten labels."""
 
 from __future__ import annotations
 

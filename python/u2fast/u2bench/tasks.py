@@ -1,7 +1,7 @@
 """The eight clinical tasks of U2-Bench: one table that every layer reads.
 
 Order, family, headline metric, direction, column heading and release folder of each task live
-here and nowhere else (SPEC.md sections 2 and 4). The order is the one the U2-Score lists the tasks
+here and nowhere else (docs/u2bench.md sections 2 and 4). The order is the one the U2-Score lists the tasks
 in; ``u2fast.scoring`` checks it against the order the Rust core weights them in at import.
 """
 

@@ -1,5 +1,5 @@
 //! Run-level point estimates: per-case statistics → per-dataset metrics → per-task metrics → U2
-//! (SPEC.md 4 and 6).
+//! (docs/u2bench.md 4 and 6).
 //!
 //! Everything is computed from per-dataset sufficient statistics (sums), so the bootstrap can
 //! re-use the same code on resampled sums without touching the cases again.

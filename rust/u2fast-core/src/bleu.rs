@@ -1,5 +1,5 @@
-//! BLEU sufficient statistics and scores, as sacreBLEU (METRICS.md 1) and pycocoevalcap
-//! `Bleu(4)` (SPEC.md 4.4) compute them.
+//! BLEU sufficient statistics and scores, as sacreBLEU (docs/reference-metrics.md 1) and pycocoevalcap
+//! `Bleu(4)` (docs/u2bench.md 4.4) compute them.
 //!
 //! Per segment the statistics are `[hyp_len, ref_len, correct_1..N, total_1..N]` (N = max order,
 //! any positive integer). Both libraries clip hypothesis n-gram counts by the maximum count over the

@@ -1,4 +1,4 @@
-//! McNemar's test as statsmodels' `mcnemar(table, exact, correction)` computes it (METRICS.md 7),
+//! McNemar's test as statsmodels' `mcnemar(table, exact, correction)` computes it (docs/reference-metrics.md 7),
 //! degenerate tables included: the exact binomial form, and the chi-square form whose continuity
 //! correction is not clamped (b = c = 0 gives statistic ∞ and p = 0 with the correction, NaN
 //! without it).

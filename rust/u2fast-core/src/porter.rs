@@ -1,6 +1,6 @@
 //! NLTK's `PorterStemmer` in its default `NLTK_EXTENSIONS` mode (nltk/stem/porter.py), as
 //! rouge-score uses it. A port rule by rule, the NLTK departures from the 1980 paper included
-//! (METRICS.md 3.2). It works on ASCII bytes: rouge-score only stems `[a-z0-9]+` tokens.
+//! (docs/reference-metrics.md 3.2). It works on ASCII bytes: rouge-score only stems `[a-z0-9]+` tokens.
 
 const IRREGULAR: [(&str, &str); 16] = [
     ("sky", "sky"),

@@ -1,4 +1,4 @@
-//! ROUGE as rouge-score's `RougeScorer` computes it (METRICS.md 3), and pycocoevalcap's ROUGE-L
+//! ROUGE as rouge-score's `RougeScorer` computes it (docs/reference-metrics.md 3), and pycocoevalcap's ROUGE-L
 //! (β = 1.2, tokens from `split(" ")`).
 //!
 //! Each text is tokenized once: the tokens of rouge-score's per-line tokenization for ROUGE-Lsum

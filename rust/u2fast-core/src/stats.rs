@@ -1,5 +1,5 @@
 //! Small numerical building blocks: a seedable RNG with per-chunk streams, the normal CDF and its
-//! inverse, linear quantiles, and scipy's percentile and BCa interval arithmetic (METRICS.md 5).
+//! inverse, linear quantiles, and scipy's percentile and BCa interval arithmetic (docs/reference-metrics.md 5).
 
 /// xoshiro256++ seeded through SplitMix64. A resampling run is cut into fixed chunks and chunk `c`
 /// gets the stream `Rng::for_chunk(seed, c)`, so results do not depend on the thread count.

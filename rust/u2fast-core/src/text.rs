@@ -1,4 +1,4 @@
-//! Tokenizers that reproduce the reference libraries character for character (METRICS.md 1.3, 3.2).
+//! Tokenizers that reproduce the reference libraries character for character (docs/reference-metrics.md 1.3, 3.2).
 //!
 //! Python's `str.split()` / `str.isspace()` treat U+001C..U+001F as whitespace while Rust's
 //! `char::is_whitespace` does not, so every "split on whitespace" here goes through [`is_py_space`].

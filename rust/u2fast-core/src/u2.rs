@@ -1,4 +1,4 @@
-//! The U2-Score: a weighted sum of eight clipped task scores (SPEC.md section 6).
+//! The U2-Score: a weighted sum of eight clipped task scores (docs/u2bench.md section 6).
 
 /// Task order used by every array in this module.
 pub const TASKS: [&str; 8] = ["DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"];
@@ -10,7 +10,7 @@ pub const WEIGHTS: [f64; 8] = [0.20, 0.20, 0.07, 0.27, 0.07, 0.07, 0.08, 0.04];
 ///
 /// DD..KD are accuracies in [0, 1]; CVE is an RMSE on normalized values (the score is 1 − RMSE);
 /// RG and CG are BLEU-4 in percent. A missing (`NaN`) metric contributes 0, except that a missing
-/// CVE RMSE counts as 0 error when `missing_cve_is_perfect` (the official script's quirk, SPEC A5).
+/// CVE RMSE counts as 0 error when `missing_cve_is_perfect` (the official script's quirk, docs/u2bench.md A5).
 pub fn task_score(task_index: usize, metric: f64, missing_cve_is_perfect: bool) -> f64 {
     let raw = match task_index {
         5 => {
@@ -61,7 +61,7 @@ mod tests {
 
     #[test]
     fn gpt4o_worked_example() {
-        // SPEC.md 6.3
+        // docs/u2bench.md 6.3
         let m = [0.4928, 0.1504, 0.1161, 0.0850, 0.0840, 0.3712, 2.68, 33.77];
         let u = u2_score(&m, &WEIGHTS, true);
         assert!((u - 0.225_265).abs() < 1e-9, "{u}");
