@@ -44,6 +44,8 @@ __all__ = [
     "minimal_detectable_difference",
     "two_stage_bootstrap",
     "rank_bootstrap",
+    "cider_d",
+    "rouge_tokens",
 ]
 
 __version__: str
@@ -273,3 +275,11 @@ def rank_bootstrap(
 ) -> dict[str, Any]:
     """Joint ranks of m models: keys u2 (m,), u2_interval (m, 2), rank (m,), rank_interval (m, 2),
     p_first (m,), mean_rank (m,)."""
+
+def cider_d(hyps: list[str], refs: list[list[str]], sigma: float = 6.0) -> npt.NDArray[np.float64]:
+    """pycocoevalcap ``Cider(sigma=sigma)`` per-segment CIDEr-D (corpus-level document frequencies), shape (n,).
+
+    Raises ValueError when no reference has any word."""
+
+def rouge_tokens(text: str, use_stemmer: bool = False) -> list[str]:
+    """rouge-score ``DefaultTokenizer(use_stemmer).tokenize(text)``."""

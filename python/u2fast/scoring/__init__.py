@@ -1,4 +1,4 @@
-"""u2fast's embeddable scorer: exact BLEU/ROUGE, bootstrap intervals, McNemar, clinical statistics and the U2-Score.
+"""u2fast's embeddable scorer: exact BLEU/ROUGE/CIDEr-D, bootstrap intervals, McNemar, clinical statistics and the U2-Score.
 
 Importing this package loads numpy, the Rust core and the data model (msgspec), never the runner, the data
 loaders or the plugin machinery; the README names the third-party packages and a test holds it to that.
@@ -23,6 +23,7 @@ from u2fast.scoring._bootstrap import (
     bootstrap_ci,
     paired_bootstrap,
 )
+from u2fast.scoring._cider import CiderResult, cider
 from u2fast.scoring._confusion import (
     ClassStatistics,
     ConfusionMatrix,
@@ -34,7 +35,7 @@ from u2fast.scoring._confusion import (
 from u2fast.scoring._mcnemar import McNemarResult, mcnemar
 from u2fast.scoring._multiplicity import Heterogeneity, cochran_q, minimal_detectable_difference, multipletests
 from u2fast.scoring._ranks import RankIntervals, rank_bootstrap
-from u2fast.scoring._rouge import RougeScores, rouge
+from u2fast.scoring._rouge import RougeScores, porter_stem, rouge, rouge_tokenize
 from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "U2_WEIGHTS",
     "BleuResult",
     "BootstrapResult",
+    "CiderResult",
     "McNemarResult",
     "PairedBootstrapResult",
     "RougeScores",
@@ -72,10 +74,13 @@ __all__ = [
     "aggregate_cases",
     "bleu_stats",
     "bootstrap_ci",
+    "cider",
     "corpus_bleu",
     "mcnemar",
     "paired_bootstrap",
+    "porter_stem",
     "rouge",
+    "rouge_tokenize",
     "score_bleu_stats",
     "sentence_bleu",
     "u2_score",

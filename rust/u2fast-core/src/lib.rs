@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod bleu;
 pub mod bootstrap;
+pub mod cider;
 pub mod classification;
 pub mod cluster_bootstrap;
 pub mod intern;

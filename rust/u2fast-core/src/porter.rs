@@ -286,11 +286,13 @@ fn step5b(w: &mut Vec<u8>) {
     apply_rules(w, &[("ll", "l", Cond::LlWord)]);
 }
 
-/// Stem one lowercase ASCII word (`PorterStemmer().stem(word)`); other input is returned as is.
+/// Stem one ASCII word (`PorterStemmer().stem(word)`, which lowercases first); a word with other
+/// characters is returned as is (rouge-score never passes one; the Python wrapper refuses them).
 pub fn stem(word: &str) -> String {
-    if !word.is_ascii() || word.bytes().any(|b| b.is_ascii_uppercase()) {
-        // NLTK lowercases first; rouge-score never passes such words, so keep the port ASCII-only
-        // and lowercase here for completeness.
+    if !word.is_ascii() {
+        return word.to_owned();
+    }
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
         return stem(&word.to_ascii_lowercase());
     }
     if let Some(&(_, irregular)) = IRREGULAR.iter().find(|(form, _)| *form == word) {

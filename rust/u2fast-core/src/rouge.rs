@@ -331,6 +331,18 @@ pub fn coco_rouge_l<S: AsRef<str> + Sync>(hyps: &[S], refs: &[Vec<S>]) -> Vec<f6
     out
 }
 
+/// rouge-score's `DefaultTokenizer(use_stemmer).tokenize(text)`: lowercase, runs of `[a-z0-9]`,
+/// tokens longer than 3 characters stemmed when asked.
+pub fn tokens(text: &str, stem: bool) -> Vec<String> {
+    let mut out = text::rouge_tokens(text);
+    if stem {
+        for t in out.iter_mut().filter(|t| t.len() > 3) {
+            *t = porter::stem(t);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values are what these tests check
 mod tests {

@@ -13,6 +13,7 @@ mod aggregate_py;
 mod bleu_py;
 mod bootstrap_py;
 mod cluster_py;
+mod cider_py;
 mod mcnemar_py;
 mod rouge_py;
 mod statistics_py;
@@ -122,5 +123,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(statistics_py::minimal_detectable_difference, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::two_stage_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::rank_bootstrap, m)?)?;
+    m.add_function(wrap_pyfunction!(cider_py::cider_d, m)?)?;
+    m.add_function(wrap_pyfunction!(rouge_py::rouge_tokens, m)?)?;
     Ok(())
 }

@@ -72,3 +72,10 @@ pub(crate) fn coco_rouge_l(
 pub(crate) fn porter_stem(word: &str) -> String {
     porter::stem(word)
 }
+
+/// rouge-score's tokenizer: lowercase `[a-z0-9]` runs, stemmed (if longer than 3) when asked.
+#[pyfunction]
+#[pyo3(signature = (text, use_stemmer = false))]
+pub(crate) fn rouge_tokens(text: &str, use_stemmer: bool) -> Vec<String> {
+    rouge::tokens(text, use_stemmer)
+}
