@@ -34,6 +34,9 @@ and ``/chat/completions``; Gemini ``POST /v1/models/{model}:generateContent`` an
   ``fake.peak_in_flight`` is the most requests it was handling at once (``fake.in_flight`` now).
 
 ``python -m u2fast.testing --port 8000 --latency 0.5`` serves one from the command line.
+``FakeBatchProvider`` adds the three providers' batch APIs (uploads, batches that take
+``processing_s`` to run, out-of-order results, per-request faults, expiry, 429 on create, counters
+of uploads and creates): see ``u2fast.testing.batches`` and docs/batch.md.
 ``ChatCompletionsAdapter`` is a minimal OpenAI-wire adapter for exercising the runner.
 ``encoded_image`` and ``single_request`` build the inputs of an adapter's ``build_request`` in a
 unit test, without the runner.
@@ -42,6 +45,7 @@ unit test, without the runner.
 from __future__ import annotations
 
 from .adapters import ChatCompletionsAdapter
+from .batches import FakeBatchProvider
 from .faults import FAULTS, FailFirst, Fault, FaultMix, FaultPlan, Latency, constant, lognormal, uniform
 from .requests import encoded_image, single_request
 from .server import Answer, FakeProvider, RateLimit, ReceivedRequest
@@ -51,6 +55,7 @@ __all__ = [
     "Answer",
     "ChatCompletionsAdapter",
     "FailFirst",
+    "FakeBatchProvider",
     "FakeProvider",
     "Fault",
     "FaultMix",
