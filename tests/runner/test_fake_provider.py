@@ -171,6 +171,7 @@ def test_public_surface() -> None:
     assert sorted(testing.__all__) == sorted(
         [
             "FakeProvider",
+            "FakeBatchProvider",
             "ReceivedRequest",
             "RateLimit",
             "Answer",
