@@ -9,7 +9,7 @@ from u2fast.types import ApiError
 def test_redact_key_hides_every_copy_of_the_key_and_keeps_the_rest() -> None:
     error = ApiError(kind="auth", message="bad key sk-secret (sk-secret)", status=401, retry_after=2.0)
     redacted = redact_key(error, "sk-secret")
-    assert redacted.message == "bad key *** (***)"
+    assert redacted.message == "bad key [redacted] ([redacted])"
     assert (redacted.kind, redacted.status, redacted.retry_after) == ("auth", 401, 2.0)
     assert error.message == "bad key sk-secret (sk-secret)"  # the original is not changed
 

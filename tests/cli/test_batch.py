@@ -232,3 +232,14 @@ def test_a_batch_that_fails_validation_gives_every_request_its_message(runs: Pat
         assert fake.counts["answered"] == 0
     errors = [r.error for r in records(runs / "v")]
     assert errors and all(e is not None and e.kind == "bad_request" and "validation failed" in e.message for e in errors)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+def test_a_key_echoed_by_a_batch_endpoint_reaches_no_file_or_message(runs: Path, provider: str) -> None:
+    with FakeBatchProvider(answer=answer, create_fault="echo_key") as fake:
+        proc = run_cli(argv(runs, provider, provider, fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
+    assert proc.returncode == ProviderError.exit_code, proc.stderr  # a rejected key is a provider failure
+    assert "Incorrect API key provided" in proc.stderr and "[redacted]" in proc.stderr
+    written = "".join(p.read_text(errors="replace") for p in (runs / provider).rglob("*") if p.is_file())
+    for key in KEYS.values():
+        assert key not in proc.stderr + proc.stdout and key not in written

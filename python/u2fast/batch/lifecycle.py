@@ -32,7 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
+import msgspec
+
 from ..adapters.base import Price, Reply
+from ..credentials import Redactor
 from ..runner.cost import Budget, ModelStats, cost_of
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
@@ -116,6 +119,8 @@ class _Runner:
         self.writer = JournalWriter(run_dir / "journal.jsonl")
         self.outcome = BatchOutcome(stats={m.name: ModelStats(total=len(m.requests)) for m in models})
         self.transports: dict[str, Transport] = {}
+        #: one for every provider's transport: what any request carried is kept out of the journal
+        self.redactor = Redactor()
         self.sending = asyncio.Semaphore(1)
 
     def say(self, text: str, *, always: bool = False) -> None:
@@ -132,7 +137,7 @@ class _Runner:
     def transport(self, model: str) -> Transport:
         provider = self.wires[model].name
         if provider not in self.transports:
-            self.transports[provider] = Transport(self.session_factory(provider, 8), self.rng)
+            self.transports[provider] = Transport(self.session_factory(provider, 8), self.rng, redactor=self.redactor)
         return self.transports[provider]
 
     def batch_price(self, model: str) -> Price | None:
@@ -326,6 +331,10 @@ class _Runner:
         error, text = reply.error, reply.text
         if error is None and text is None:
             error = ApiError(kind="malformed_response", message="the adapter returned neither text nor an error")
+        if error is not None:
+            error = msgspec.structs.replace(error, message=self.redactor.scrub(error.message))
+        elif text is not None:
+            text = self.redactor.scrub_exact(text)
         attempt = self.attempts.get(request.key, 0) + 1
         self.attempts[request.key] = attempt
         return Completion(key=request.key, case_id=request.case_id, model=request.model,

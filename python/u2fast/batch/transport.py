@@ -13,6 +13,7 @@ import aiohttp
 import msgspec
 
 from ..adapters.retry_after import parse_retry_after
+from ..credentials import Redactor
 from ..errors import ProviderError, RunError
 from ..runner.retry import RETRYABLE, classify_exception, retry_delay
 from ..types import ApiError, HttpRequest
@@ -36,13 +37,17 @@ class BatchStepError(RunError):
 
 
 class Transport:
-    def __init__(self, session: aiohttp.ClientSession, rng: random.Random, *, attempts: int = 6) -> None:
+    def __init__(self, session: aiohttp.ClientSession, rng: random.Random, *, attempts: int = 6,
+                 redactor: Redactor | None = None) -> None:
         self.session = session
+        #: learns the credentials of every request sent; its messages and the journal are scrubbed with it
+        self.redactor = redactor or Redactor()
         self.rng = rng
         self.attempts = attempts
         self.timeout = aiohttp.ClientTimeout(total=600.0, sock_connect=30.0)
 
     async def send(self, request: HttpRequest) -> Response | ApiError:
+        self.redactor.learn(request.headers, request.url)
         try:
             async with self.session.request(request.method, request.url, headers=request.headers,
                                             data=request.body or None, timeout=self.timeout) as resp:
@@ -69,4 +74,5 @@ class Transport:
                     error = msgspec.structs.replace(error, retry_after=wait)
             await asyncio.sleep(min(retry_delay(error, attempt, self.rng), 120.0))
         assert error is not None
+        error = msgspec.structs.replace(error, message=self.redactor.scrub(error.message))
         raise BatchStepError(f"{what}: {error.kind}: {error.message}", error)

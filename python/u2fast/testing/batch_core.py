@@ -142,9 +142,13 @@ class BatchCore(FakeProvider):
         with self._lock:
             self.batch_counts[what] += 1
 
-    def _refuse_create(self, wire: str) -> web.Response | None:
+    def _refuse_create(self, wire: str, request: web.Request) -> web.Response | None:
         if self.create_fault is not None:  # every create refused with this sync-wire error
-            status, body = error_body(wire, self.create_fault)
+            message = None
+            if self.create_fault == "echo_key":  # the credential the create carried, repeated
+                sent = [request.headers.get(h, "") for h in ("authorization", "x-api-key", "x-goog-api-key")]
+                message = f"Incorrect API key provided: {next((v for v in sent if v), '')}."
+            status, body = error_body(wire, self.create_fault, message)
             self._count("creates_refused")
             return web.Response(status=status, body=body, content_type="application/json")
         with self._lock:

@@ -11,7 +11,8 @@ results come out of order (``shuffle``); ``request_faults(received) -> fault | N
 requests with the sync wire's error bodies; ``expire=True`` ends every batch as expired with only
 the first ``expire_done`` share of its requests answered (Gemini's expired jobs have no results);
 ``fail_validation=True`` fails every batch before it runs; ``create_429=N`` refuses the first N
-creates with a 429 and ``create_fault`` (``bad_request``, ``auth``...) refuses every create.
+creates with a 429 and ``create_fault`` (``bad_request``, ``auth``...) refuses every create
+(``echo_key``: with a message repeating the credential the create carried).
 ``batch_counts`` counts uploads, creates (accepted), polls, downloads, cancels,
 deletes and lists, which is how a test proves nothing was uploaded or created twice.
 """
@@ -69,7 +70,7 @@ class FakeBatchProvider(BatchCore):
                            "bytes": len(data), "created_at": int(time.time()), "status": "processed"})
 
     async def _openai_create(self, request: web.Request) -> web.Response:
-        refused = self._refuse_create("openai")
+        refused = self._refuse_create("openai", request)
         if refused is not None:
             return refused
         doc = _decode(await request.read())
@@ -175,7 +176,7 @@ class FakeBatchProvider(BatchCore):
     # ------------------------------------------------------------------ Anthropic
 
     async def _anthropic_create(self, request: web.Request) -> web.Response:
-        refused = self._refuse_create("anthropic")
+        refused = self._refuse_create("anthropic", request)
         if refused is not None:
             return refused
         doc = _decode(await request.read())
@@ -256,7 +257,7 @@ class FakeBatchProvider(BatchCore):
                             content_type="application/json", headers={"x-goog-upload-status": "final"})
 
     async def _gemini_create(self, request: web.Request) -> web.Response:
-        refused = self._refuse_create("gemini")
+        refused = self._refuse_create("gemini", request)
         if refused is not None:
             return refused
         doc = _decode(await request.read())
