@@ -97,3 +97,16 @@ def test_redactor_masks_a_learned_key_in_answers_and_messages() -> None:
 
 def test_redact_headers_masks_only_credentials() -> None:
     assert redact_headers({"X-Api-Key": "k", "content-type": "a/b"}) == {"X-Api-Key": MASK, "content-type": "a/b"}
+
+
+def test_the_secret_names_and_every_redaction_have_one_home() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [*(root / "python" / "u2fast").rglob("*.py"), *(root / "plugins").glob("*/src/*/*.py")]
+    name_set = re.compile(r"""(frozenset|set)\(\{[^}]*["'](authorization|api_key|access_token)["']""")
+    definition = re.compile(r"^\s*(def (redact_url|scrub_credentials|redact_headers|basic_token)|class Redactor)\b", re.M)
+    homes = {p.relative_to(root).as_posix() for p in sources if name_set.search(p.read_text(encoding="utf-8"))
+             or definition.search(p.read_text(encoding="utf-8"))}
+    assert homes == {"python/u2fast/credentials.py"}
