@@ -184,6 +184,16 @@ def test_max_cost_stops_spending_at_the_budget(runs: Path, tmp_path: Path) -> No
     assert manifest["status"] == "stopped"
 
 
+def test_max_cost_refuses_a_model_without_a_price_before_sending(runs: Path) -> None:
+    with ScriptedServer() as server:
+        argv = eval_argv(runs, "unpriced", "openai:my-local-finetune", base_url=server.url + "/v1",
+                         extra=["--max-cost", "1", "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+        assert not server.hits
+    assert proc.returncode == 2, proc.stderr
+    assert "no price is known" in proc.stderr and "openai:my-local-finetune" in proc.stderr
+
+
 def test_base_urls_and_keys_from_each_providers_environment_variables(runs: Path) -> None:
     with ScriptedServer() as server:
         env = cli_env(

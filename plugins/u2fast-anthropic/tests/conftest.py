@@ -1,62 +1,51 @@
-"""Shared fixtures: the SDK wire capture, the 8x8 PNG it carries, and a one-image request."""
+"""This plugin as u2fast's conformance kit sees it (``PLUGIN``), and the kit's fixtures: the SDK wire
+capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 
 from __future__ import annotations
 
-import base64
-import io
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+import u2fast_anthropic
 
-from u2fast.adapters.base import EncodedImage
-from u2fast.testing import encoded_image, single_request
-from u2fast.types import GenerationParams, Request
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
 
-# The SDK capture: the project's shared/ folder beside the repository when present (the newest),
-# else the copy kept with these tests (tests/wire/, refreshed from shared/wire when the SDK moves).
-_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "anthropic-messages.json"
-CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "anthropic-messages.json"
+__all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
 
-@pytest.fixture(scope="session")
-def capture() -> dict[str, Any]:
-    if not CAPTURE.is_file():
-        pytest.skip(f"SDK wire capture not found at {CAPTURE} (the shared/ folder beside the repository)")
-    return json.loads(CAPTURE.read_text())
+def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
+    key = capture["headers"]["authorization"].removeprefix("Bearer ")
+    return AdapterSettings(model=capture["body"]["model"], api_key=key, base_url="http://127.0.0.1:9100")
 
 
-encoded = encoded_image  # the runner's encoding of image bytes
-
-
-def build_request(
-    text: str = "Which option?",
-    *,
-    model: str = "anthropic:claude-3-7-sonnet-20250219",
-    params: GenerationParams | None = None,
-    n_images: int = 1,
-) -> Request:
-    return single_request(text, model=model, params=params or GenerationParams(temperature=0.0, max_tokens=64), n_images=n_images)
-
-
-@pytest.fixture(scope="session")
-def capture_png(capture: dict[str, Any]) -> EncodedImage:
-    """The 8x8 PNG the SDK sent, byte for byte."""
+def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
     source = capture["body"]["messages"][0]["content"][0]["source"]
-    return encoded(base64.b64decode(source["data"]), source["media_type"], 8, 8)
+    return source["media_type"], source["data"]
 
 
-@pytest.fixture(scope="session")
-def jpeg() -> EncodedImage:
-    """A small JPEG made here, for tests that do not need the capture."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (40, 40, 40)).save(buffer, format="JPEG")
-    return encoded(buffer.getvalue(), "image/jpeg", 640, 480)
+PLUGIN = PluginUnderTest(
+    module=u2fast_anthropic,
+    distribution="u2fast-anthropic",
+    wire="anthropic",
+    model="claude-sonnet-4-5",
+    key_header="authorization",
+    key_format="Bearer {key}",
+    capture=capture_path(Path(__file__).parent, "anthropic-messages.json"),
+    capture_settings=_capture_settings,
+    capture_image=_capture_image,
+    bad_options=({"auth": "basic"}, {"temperature": 1.5}, {"temperature": "0"}, {"top_p": -1},
+                 {"thinking_budget": 100}, {"thinking": "always"}),
+    error_samples=(
+        (500, b'{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}', "overloaded"),
+        (402, b'{"type": "error", "error": {"type": "api_error", "message": "payment required"}}', "quota_exhausted"),
+        (400, b'{"type": "error", "error": {"type": "invalid_request_error", "message": "Your credit balance is too low"}}',
+         "quota_exhausted"),
+    ),
+)
 
 
-@pytest.fixture(scope="session")
-def make_request() -> Callable[..., Request]:
-    return build_request
+@pytest.fixture
+def plugin_under_test() -> PluginUnderTest:
+    return PLUGIN

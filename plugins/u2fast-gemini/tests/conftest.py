@@ -1,62 +1,49 @@
-"""Shared fixtures: the SDK wire capture, the 8x8 PNG it carries, and a one-image request."""
+"""This plugin as u2fast's conformance kit sees it (``PLUGIN``), and the kit's fixtures: the SDK wire
+capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 
 from __future__ import annotations
 
-import base64
-import io
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+import u2fast_gemini
 
-from u2fast.adapters.base import EncodedImage
-from u2fast.testing import encoded_image, single_request
-from u2fast.types import GenerationParams, Request
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
 
-# The SDK capture: the project's shared/ folder beside the repository when present (the newest),
-# else the copy kept with these tests (tests/wire/, refreshed from shared/wire when the SDK moves).
-_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "gemini-generate-content.json"
-CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "gemini-generate-content.json"
+__all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
 
-@pytest.fixture(scope="session")
-def capture() -> dict[str, Any]:
-    if not CAPTURE.is_file():
-        pytest.skip(f"SDK wire capture not found at {CAPTURE} (the shared/ folder beside the repository)")
-    return json.loads(CAPTURE.read_text())
+def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
+    return AdapterSettings(model="gemini-2.5-pro", api_key=capture["headers"]["x-goog-api-key"],
+                           base_url="http://127.0.0.1:9000")
 
 
-encoded = encoded_image  # the runner's encoding of image bytes
-
-
-def build_request(
-    text: str = "Which option?",
-    *,
-    model: str = "gemini:gemini-2.5-pro",
-    params: GenerationParams | None = None,
-    n_images: int = 1,
-) -> Request:
-    return single_request(text, model=model, params=params or GenerationParams(temperature=0.0, max_tokens=64), n_images=n_images)
-
-
-@pytest.fixture(scope="session")
-def capture_png(capture: dict[str, Any]) -> EncodedImage:
-    """The 8x8 PNG the SDK sent, byte for byte."""
+def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
     inline = capture["body"]["contents"][0]["parts"][0]["inlineData"]
-    return encoded(base64.b64decode(inline["data"]), inline["mime_type"], 8, 8)
+    return inline["mime_type"], inline["data"]
 
 
-@pytest.fixture(scope="session")
-def jpeg() -> EncodedImage:
-    """A small JPEG made here, for tests that do not need the capture."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (40, 40, 40)).save(buffer, format="JPEG")
-    return encoded(buffer.getvalue(), "image/jpeg", 640, 480)
+PLUGIN = PluginUnderTest(
+    module=u2fast_gemini,
+    distribution="u2fast-gemini",
+    wire="gemini",
+    model="gemini-2.5-flash",
+    key_header="x-goog-api-key",
+    capture=capture_path(Path(__file__).parent, "gemini-generate-content.json"),
+    capture_settings=_capture_settings,
+    capture_image=_capture_image,
+    bad_options=({"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"thinking_level": "max"},
+                 {"media_resolution": "ultra"}, {"thinking_budget": 10, "thinking_level": "LOW"}),
+    error_samples=(
+        (400, (b'{"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "API key not valid.", "details": '
+               b'[{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]}}'), "auth"),
+        (404, b'{"error": {"code": 404, "status": "NOT_FOUND", "message": "models/x is not found"}}', "bad_request"),
+    ),
+)
 
 
-@pytest.fixture(scope="session")
-def make_request() -> Callable[..., Request]:
-    return build_request
+@pytest.fixture
+def plugin_under_test() -> PluginUnderTest:
+    return PLUGIN

@@ -8,15 +8,13 @@ the headers that matter.
 from __future__ import annotations
 
 import base64
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import u2fast_gemini
 
-from u2fast.adapters.base import AdapterSettings, EncodedImage
-from u2fast.testing import FakeProvider
+from u2fast.adapters.base import EncodedImage
+from u2fast.testing.conformance import PluginUnderTest
+from u2fast.testing.sdk_parity import PROMPT, SdkCase, assert_sends_what_the_sdk_sends
 from u2fast.types import GenerationParams
 
 genai = pytest.importorskip("google.genai", reason="the google-genai SDK (test-only, requirements-dev.txt) is not installed")
@@ -25,28 +23,20 @@ types = pytest.importorskip("google.genai.types")
 KEY = "g-sdk-parity-0001"
 
 
-@dataclass
-class Case:
-    model: str
-    params: GenerationParams
-    options: dict[str, Any] = field(default_factory=dict)
-    n_images: int = 1
-
-
 CASES = {
-    "capture-like": Case("gemini-2.5-pro", GenerationParams(temperature=0.0, max_tokens=64)),
-    "every-setting": Case(
+    "capture-like": SdkCase("gemini-2.5-pro", GenerationParams(temperature=0.0, max_tokens=64)),
+    "every-setting": SdkCase(
         "gemini-2.5-flash",
         GenerationParams(temperature=0.4, max_tokens=512, top_p=0.95, seed=7),
         {"thinking_budget": 128, "media_resolution": "MEDIA_RESOLUTION_HIGH"},
         n_images=2,
     ),
-    "thinking-level": Case("gemini-3.8-flash", GenerationParams(max_tokens=256), {"thinking_level": "LOW"}),
-    "v1beta": Case("gemini-2.5-flash-lite", GenerationParams(max_tokens=32, seed=0), {"api_version": "v1beta"}),
+    "thinking-level": SdkCase("gemini-3.8-flash", GenerationParams(max_tokens=256), {"thinking_level": "LOW"}),
+    "v1beta": SdkCase("gemini-2.5-flash-lite", GenerationParams(max_tokens=32, seed=0), {"api_version": "v1beta"}),
 }
 
 
-def _sdk_config(case: Case) -> types.GenerateContentConfig:
+def _sdk_config(case: SdkCase) -> types.GenerateContentConfig:
     thinking = case.options.get("thinking_budget")
     return types.GenerateContentConfig(
         temperature=case.params.temperature,
@@ -61,26 +51,15 @@ def _sdk_config(case: Case) -> types.GenerateContentConfig:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_adapter_sends_what_the_sdk_sends(name: str, jpeg: EncodedImage, make_request: Any) -> None:
+def test_adapter_sends_what_the_sdk_sends(
+    name: str, jpeg: EncodedImage, make_request: Any, plugin_under_test: PluginUnderTest
+) -> None:
     case = CASES[name]
-    images = [jpeg, jpeg][: case.n_images]
-    request = make_request("Which option?", params=case.params, n_images=case.n_images)
-    with FakeProvider(keep_bodies=True) as fake:
-        adapter = u2fast_gemini.create(
-            AdapterSettings(model=case.model, api_key=KEY, base_url=fake.url, options=case.options)
-        )
-        built = adapter.build_request(request, images)
-        ours = json.loads(built.body)
-        version = case.options.get("api_version", "v1")
-        client = genai.Client(api_key=KEY, http_options=types.HttpOptions(base_url=fake.url, api_version=version))
-        parts: list[Any] = [types.Part.from_bytes(data=base64.b64decode(i.base64), mime_type=i.mime) for i in images]
-        client.models.generate_content(model=case.model, contents=[*parts, "Which option?"], config=_sdk_config(case))
-        (sent,) = fake.received()
 
-    assert built.method == sent.method
-    assert built.url == f"{fake.url}{sent.path}"
-    assert ours == sent.body
-    assert list(ours) == list(sent.body)
-    assert list(ours["generationConfig"]) == list(sent.body["generationConfig"])
-    sdk_headers = {k.lower(): v for k, v in sent.headers.items()}
-    assert {k: sdk_headers.get(k) for k in built.headers} == built.headers
+    def send(base_url: str, images: list[EncodedImage]) -> object:
+        version = case.options.get("api_version", "v1")
+        client = genai.Client(api_key=KEY, http_options=types.HttpOptions(base_url=base_url, api_version=version))
+        parts: list[Any] = [types.Part.from_bytes(data=base64.b64decode(i.base64), mime_type=i.mime) for i in images]
+        return client.models.generate_content(model=case.model, contents=[*parts, PROMPT], config=_sdk_config(case))
+
+    assert_sends_what_the_sdk_sends(plugin_under_test, case, jpeg, make_request, send, KEY)

@@ -1,63 +1,54 @@
-"""Shared fixtures: the SDK wire capture, the 8x8 PNG it carries, and a one-image request."""
+"""This plugin as u2fast's conformance kit sees it (``PLUGIN``), and the kit's fixtures: the SDK wire
+capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 
 from __future__ import annotations
 
-import base64
-import io
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+import u2fast_openai
 
-from u2fast.adapters.base import EncodedImage
-from u2fast.testing import encoded_image, single_request
-from u2fast.types import GenerationParams, Request
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
+from u2fast.types import GenerationParams
 
-# The SDK capture: the project's shared/ folder beside the repository when present (the newest),
-# else the copy kept with these tests (tests/wire/, refreshed from shared/wire when the SDK moves).
-_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "openai-chat-completions.json"
-CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "openai-chat-completions.json"
+__all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
 
-@pytest.fixture(scope="session")
-def capture() -> dict[str, Any]:
-    if not CAPTURE.is_file():
-        pytest.skip(f"SDK wire capture not found at {CAPTURE} (the shared/ folder beside the repository)")
-    return json.loads(CAPTURE.read_text())
+def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
+    key = capture["headers"]["authorization"].removeprefix("Bearer ")
+    return AdapterSettings(model=capture["body"]["model"], api_key=key, base_url="http://127.0.0.1:8000/v1",
+                           options={"detail": "high"})
 
 
-encoded = encoded_image  # the runner's encoding of image bytes
+def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
+    mime, b64 = capture["body"]["messages"][0]["content"][0]["image_url"]["url"].removeprefix("data:").split(";base64,")
+    return mime, b64
 
 
-def build_request(
-    text: str = "Which option?",
-    *,
-    model: str = "openai:gpt-4o",
-    params: GenerationParams | None = None,
-    n_images: int = 1,
-) -> Request:
-    return single_request(text, model=model, params=params or GenerationParams(temperature=0, max_tokens=64, seed=1), n_images=n_images)
+PLUGIN = PluginUnderTest(
+    module=u2fast_openai,
+    distribution="u2fast-openai",
+    wire="openai",
+    model="gpt-4.1",
+    key_header="authorization",
+    key_format="Bearer {key}",
+    base_path="/v1",
+    capture=capture_path(Path(__file__).parent, "openai-chat-completions.json"),
+    capture_settings=_capture_settings,
+    capture_image=_capture_image,
+    capture_params=GenerationParams(temperature=0, max_tokens=64, seed=1),
+    bad_options=({"detail": 3}, {"max_tokens_param": "tokens"}, {"send_temperature": "yes"}, {"extra_body": [1]}),
+    error_samples=(
+        (402, b'{"error": {"message": "Payment required", "type": "billing"}}', "quota_exhausted"),
+        (429, b'{"error": {"message": "You exceeded your current quota", "type": "insufficient_quota"}}', "quota_exhausted"),
+        (404, b'{"object": "error", "message": "The model does not exist.", "code": 404}', "bad_request"),
+        (500, b'{"error": "ollama: model runner crashed"}', "server"),
+    ),
+)
 
 
-@pytest.fixture(scope="session")
-def capture_png(capture: dict[str, Any]) -> EncodedImage:
-    """The 8x8 PNG the SDK sent, byte for byte."""
-    url = capture["body"]["messages"][0]["content"][0]["image_url"]["url"]
-    mime, b64 = url.removeprefix("data:").split(";base64,")
-    return encoded(base64.b64decode(b64), mime, 8, 8)
-
-
-@pytest.fixture(scope="session")
-def jpeg() -> EncodedImage:
-    """A small JPEG made here, for tests that do not need the capture."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (40, 40, 40)).save(buffer, format="JPEG")
-    return encoded(buffer.getvalue(), "image/jpeg", 640, 480)
-
-
-@pytest.fixture(scope="session")
-def make_request() -> Callable[..., Request]:
-    return build_request
+@pytest.fixture
+def plugin_under_test() -> PluginUnderTest:
+    return PLUGIN

@@ -8,39 +8,29 @@ reasoning models.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import u2fast_openai
 
-from u2fast.adapters.base import AdapterSettings, EncodedImage
-from u2fast.testing import FakeProvider
+from u2fast.adapters.base import EncodedImage
+from u2fast.testing.conformance import PluginUnderTest
+from u2fast.testing.sdk_parity import PROMPT, SdkCase, assert_sends_what_the_sdk_sends
 from u2fast.types import GenerationParams
 
 openai = pytest.importorskip("openai", reason="the openai SDK (test-only, requirements-dev.txt) is not installed")
 
 KEY = "sk-sdk-parity-0001"
 
-
-@dataclass
-class Case:
-    model: str
-    params: GenerationParams
-    options: dict[str, Any] = field(default_factory=dict)
-    n_images: int = 1
-
-
 CASES = {
-    "capture-like": Case("gpt-4o", GenerationParams(temperature=0, max_tokens=64, seed=1), {"detail": "high"}),
-    "two-images-top-p": Case("gpt-4.1", GenerationParams(temperature=0.7, max_tokens=300, top_p=0.9), n_images=2),
-    "reasoning-model": Case("o4-mini", GenerationParams(max_tokens=512, seed=3), {"reasoning_effort": "low"}),
-    "low-detail": Case("gpt-4.1-mini", GenerationParams(max_tokens=16, seed=0), {"detail": "low"}),
+    "capture-like": SdkCase("gpt-4o", GenerationParams(temperature=0, max_tokens=64, seed=1), {"detail": "high"}),
+    "two-images-top-p": SdkCase("gpt-4.1", GenerationParams(temperature=0.7, max_tokens=300, top_p=0.9), n_images=2),
+    "reasoning-model": SdkCase("o4-mini", GenerationParams(max_tokens=512, seed=3), {"reasoning_effort": "low"}),
+    "low-detail": SdkCase("gpt-4.1-mini", GenerationParams(max_tokens=16, seed=0), {"detail": "low"}),
 }
 
 
-def _sdk_kwargs(case: Case) -> dict[str, Any]:
+def _sdk_kwargs(case: SdkCase) -> dict[str, Any]:
     """The SDK call a user would write for ``case``."""
     kwargs: dict[str, Any] = {}
     reasoning = u2fast_openai.is_reasoning_model(case.model)
@@ -57,28 +47,17 @@ def _sdk_kwargs(case: Case) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_adapter_sends_what_the_sdk_sends(name: str, jpeg: EncodedImage, make_request: Any) -> None:
+def test_adapter_sends_what_the_sdk_sends(
+    name: str, jpeg: EncodedImage, make_request: Any, plugin_under_test: PluginUnderTest
+) -> None:
     case = CASES[name]
-    images = [jpeg, jpeg][: case.n_images]
-    request = make_request("Which option?", params=case.params, n_images=case.n_images)
-    with FakeProvider(keep_bodies=True) as fake:
-        adapter = u2fast_openai.create(
-            AdapterSettings(model=case.model, api_key=KEY, base_url=f"{fake.url}/v1", options=case.options)
-        )
-        built = adapter.build_request(request, images)
-        ours = json.loads(built.body)
-        image_part = {"url": jpeg.data_url, **({"detail": case.options["detail"]} if "detail" in case.options else {})}
-        content = [{"type": "image_url", "image_url": image_part} for _ in images]
-        content.append({"type": "text", "text": "Which option?"})
-        client = openai.OpenAI(api_key=KEY, base_url=f"{fake.url}/v1", max_retries=0)
-        client.chat.completions.create(
-            model=case.model, messages=[{"role": "user", "content": content}], **_sdk_kwargs(case)
-        )
-        (sent,) = fake.received()
 
-    assert built.method == sent.method
-    assert built.url == f"{fake.url}{sent.path}"
-    assert ours == sent.body
-    assert list(ours) == list(sent.body)
-    sdk_headers = {k.lower(): v for k, v in sent.headers.items()}
-    assert {k: sdk_headers.get(k) for k in built.headers} == built.headers
+    def send(base_url: str, images: list[EncodedImage]) -> object:
+        detail = {"detail": case.options["detail"]} if "detail" in case.options else {}
+        content: list[dict[str, Any]] = [{"type": "image_url", "image_url": {"url": i.data_url, **detail}} for i in images]
+        content.append({"type": "text", "text": PROMPT})
+        client = openai.OpenAI(api_key=KEY, base_url=base_url, max_retries=0)
+        return client.chat.completions.create(
+            model=case.model, messages=[{"role": "user", "content": content}], **_sdk_kwargs(case))
+
+    assert_sends_what_the_sdk_sends(plugin_under_test, case, jpeg, make_request, send, KEY)

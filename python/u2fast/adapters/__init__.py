@@ -11,7 +11,7 @@ wait, read by the runner with its clock; ``parse_duration`` for waits a body nam
 from __future__ import annotations
 
 from .base_url import check_base_url, is_local_url
-from .json_body import IMAGE_URL, decode_json_object, encode_json_with_images
+from .json_body import IMAGE_URL, answer_document, decode_json_object, encode_json_with_images
 from .key_redaction import redact_key
 from .options import check_known_options
 from .retry_after import parse_duration, parse_retry_after
@@ -20,6 +20,7 @@ from .status import QUOTA_WORDS, kind_for_status
 __all__ = [
     "IMAGE_URL",
     "QUOTA_WORDS",
+    "answer_document",
     "check_base_url",
     "check_known_options",
     "decode_json_object",

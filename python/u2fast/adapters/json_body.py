@@ -6,15 +6,16 @@ Only the standard library, msgspec and u2fast's own types are imported: no HTTP 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 
 from ..types import ApiError
 from .base import EncodedImage
+from .key_redaction import redact_key
 
-__all__ = ["IMAGE_URL", "decode_json_object", "encode_json_with_images"]
+__all__ = ["IMAGE_URL", "answer_document", "decode_json_object", "encode_json_with_images"]
 
 
 def decode_json_object(status: int, body: bytes) -> dict[str, Any] | ApiError:
@@ -27,6 +28,17 @@ def decode_json_object(status: int, body: bytes) -> dict[str, Any] | ApiError:
     if not isinstance(doc, dict):
         return ApiError(kind="malformed_response", message="response is not a JSON object", status=status)
     return doc
+
+
+def answer_document(
+    status: int, body: bytes, classify: Callable[[int, bytes], ApiError], api_key: str | None
+) -> dict[str, Any] | ApiError:
+    """Where every ``parse_response`` starts: the JSON object of a 2xx answer; for another status,
+    the provider's error as its ``classify(status, body)`` reads it, with ``api_key`` redacted; a 2xx
+    body that is not a JSON object is ``malformed_response``."""
+    if not 200 <= status < 300:
+        return redact_key(classify(status, body), api_key)
+    return decode_json_object(status, body)
 
 
 #: Stands for an image's data URL in a body given to ``encode_json_with_images``. msgspec writes a

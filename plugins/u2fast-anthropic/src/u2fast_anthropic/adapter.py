@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
@@ -140,9 +140,7 @@ class AnthropicAdapter:
     # ------------------------------------------------------------------ response
 
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
-        if not 200 <= status < 300:
-            return Reply(error=redact_key(classify_error(status, body), self._api_key))
-        doc = decode_json_object(status, body)
+        doc = answer_document(status, body, classify_error, self._api_key)
         if isinstance(doc, ApiError):
             return Reply(error=doc)
         if doc.get("type") == "error":

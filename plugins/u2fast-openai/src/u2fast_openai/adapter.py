@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images
+from u2fast.adapters.json_body import IMAGE_URL, answer_document, encode_json_with_images
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.credentials import redact_url
 from u2fast.types import ApiError, HttpRequest, Request, Usage
@@ -183,9 +183,7 @@ class OpenAIAdapter:
     # ------------------------------------------------------------------ response
 
     def parse_response(self, status: int, headers: Mapping[str, str], body: bytes) -> Reply:
-        if not 200 <= status < 300:
-            return Reply(error=redact_key(classify_error(status, body), self._api_key))
-        doc = decode_json_object(status, body)
+        doc = answer_document(status, body, classify_error, self._api_key)
         if isinstance(doc, ApiError):
             return Reply(error=doc)
         if not doc.get("choices") and (doc.get("error") or doc.get("object") == "error"):
