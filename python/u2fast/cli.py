@@ -39,6 +39,24 @@ def parser_choice(value: str) -> tuple[str, str]:
     return task.strip().upper(), name.strip()
 
 
+def tolerance_choice(value: str) -> tuple[str, float]:
+    """``CVE/DATASET=VALUE`` for --tolerance (native units of that scenario)."""
+    from .u2bench.scenarios import scenario
+
+    key, sep, number = value.partition("=")
+    task, _, dataset = key.strip().partition("/")
+    facts = scenario(task.upper(), dataset)
+    if not sep or facts is None or facts.task != "CVE":
+        raise argparse.ArgumentTypeError(f"expected CVE/DATASET=VALUE with a CVE scenario (e.g. CVE/27=0.1), got {value!r}")
+    try:
+        tolerance = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tolerance in {value!r} is not a number") from None
+    if not (tolerance >= 0 and tolerance != float("inf")):
+        raise argparse.ArgumentTypeError(f"tolerance in {value!r} must be a finite number >= 0")
+    return facts.key, tolerance
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -134,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    p.add_argument("--tolerance", type=tolerance_choice, action="append", default=[], metavar="CVE/DATASET=VALUE",
+                   help="clinical tolerance of a CVE scenario in its native units, for %% within tolerance "
+                        "(default: only where a published source gives one; docs/scoring.md)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     p = sub.add_parser("data", help="inspect or generate data", description="Inspect a data source or write the sample.")
@@ -188,17 +209,19 @@ def _print_json(obj: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .report.terminal import print_leaderboard
+    from .report.terminal import print_clinical, print_leaderboard
     from .run_scoring import ScoringOptions, score_run
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")
     scores = score_run(args.run, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, parsers=dict(args.parser),
-                                                confidence=args.confidence, seed=args.seed))
+                                                confidence=args.confidence, seed=args.seed,
+                                                tolerances=dict(args.tolerance)))
     if args.json:
         _print_json(scores)
     else:
         print_leaderboard(scores)
+        print_clinical(scores)
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 
 from .plugins import Registry, get_registry
+from .run_clinical import clinical_summary
 from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
 from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
@@ -27,6 +28,8 @@ class ScoringOptions(msgspec.Struct, frozen=True):
     method: str = "bca"
     #: task -> parser name (registered through u2fast_register_parsers) overriding the mode's default
     parsers: dict[str, str] = {}
+    #: scenario key (``CVE/27``) -> clinical tolerance in native units, overriding the published one
+    tolerances: dict[str, float] = {}
 
 
 _IN_U2 = {s.key: s.in_u2 for s in SCENARIOS}
@@ -70,6 +73,8 @@ def score_records(
     if missing:
         kinds["not_run"] += missing
     scores.errors_by_kind = dict(sorted(kinds.items()))
+    scores.clinical = clinical_summary(records, judged, scores, compat=compat, tolerances=options.tolerances,
+                                       confidence=options.confidence)
     return scores, judged
 
 
@@ -89,6 +94,7 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     result = RunScores(
         schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
         seed=options.seed, models=models, interval_method=options.method,
+        interval_design="stratified" if options.n_resamples else "",
     )
     if write:
         write_json_atomic(run_dir / SCORES, result)

@@ -13,7 +13,8 @@ from ..scoring.run import Estimate, ModelScores, RunScores
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 
-__all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate"]
+__all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate", "clinical_table",
+           "print_clinical"]
 
 
 
@@ -26,6 +27,16 @@ def format_estimate(e: Estimate, digits: int = 4) -> str:
     return text
 
 
+def _interval(e: Estimate | None, digits: int = 4) -> str:
+    if e is None or e.low is None or e.high is None or math.isnan(e.low) or math.isnan(e.high):
+        return "-"
+    return f"[{e.low:.{digits}f}, {e.high:.{digits}f}]"
+
+
+def _num(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None or math.isnan(x) else f"{x:.{digits}f}"
+
+
 def _pct(x: float) -> str:
     return "-" if math.isnan(x) else f"{100 * x:.1f}%"
 
@@ -36,7 +47,8 @@ def _ranked(scores: RunScores) -> list[ModelScores]:
 
 def _title(scores: RunScores) -> str:
     method = {"bca": "BCa", "percentile": "percentile"}.get(scores.interval_method, scores.interval_method)
-    ci = f", {round(scores.confidence * 100)}% {method} CI" if scores.n_resamples else ""
+    ci = (f", {round(scores.confidence * 100)}% {method} CI ({scores.interval_design} bootstrap: cases within data sets)"
+          if scores.n_resamples else "")
     return f"U2-Bench leaderboard, {scores.mode}{ci}"
 
 
@@ -49,6 +61,8 @@ def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
         # Text, not str: a model name such as "x[/bold]" is a name, not console markup
         table.add_column(Text(strip_controls(m.model)), justify="right", overflow="fold")
     table.add_row("U2-Score", *(format_estimate(m.u2) for m in ranked), style="bold")
+    if any(m.u2_two_stage is not None for m in ranked):
+        table.add_row("U2 two-stage CI", *(_interval(m.u2_two_stage) for m in ranked))
     for task in TASKS:
         digits = task_spec(task).digits
         table.add_row(task_spec(task).heading, *(format_estimate(m.tasks[task].value, digits) if task in m.tasks else "-"
@@ -80,3 +94,55 @@ def print_leaderboard(scores: RunScores, console: Console | None = None) -> None
     console = console or Console()
     wide = len(scores.models) > 4 and console.width >= 150
     console.print(wide_leaderboard_table(scores) if wide else leaderboard_table(scores))
+
+
+def clinical_table(scores: RunScores) -> Table | None:
+    """Per scenario and model: balanced accuracy, κ (quadratic κ on ordinal scales) and unparsed
+    answers for classification; MAE, bias, limits of agreement, ICC and CCC for measurements."""
+    ranked = [m for m in _ranked(scores) if m.clinical is not None]
+    if not ranked:
+        return None
+    keys = sorted({k for m in ranked for k in (*m.clinical.classification, *m.clinical.measurements)},  # type: ignore[union-attr]
+                  key=lambda k: (TASKS.index(k.split("/")[0]), k))
+    table = Table(title="Clinical statistics (docs/scoring.md)")
+    table.add_column("scenario", style="bold")
+    for m in ranked:
+        table.add_column(Text(strip_controls(m.model)), overflow="fold")
+    for key in keys:
+        cells = []
+        for m in ranked:
+            assert m.clinical is not None
+            c, v = m.clinical.classification.get(key), m.clinical.measurements.get(key)
+            if c is not None:
+                unparsed = sum(row[-1] for row in c.counts)
+                text = f"bal.acc {_num(c.balanced_accuracy)} κ {_num(c.kappa)}"
+                if c.quadratic_kappa is not None:
+                    text += f" qκ {_num(c.quadratic_kappa)}"
+                cells.append(text + f" unparsed {unparsed}")
+            elif v is not None:
+                text = (f"MAE {_num(v.mae)} bias {_num(v.bias)} LoA [{_num(v.lower_limit.value)}, "
+                        f"{_num(v.upper_limit.value)}] ICC {_num(v.icc.value)} CCC {_num(v.ccc)}")
+                if v.within_tolerance is not None:
+                    text += f" within ±{v.tolerance:g} {_pct(v.within_tolerance.value)}"
+                cells.append(text)
+            else:
+                cells.append("-")
+        table.add_row(key, *cells)
+    return table
+
+
+def print_clinical(scores: RunScores, console: Console | None = None) -> None:
+    console = console or Console()
+    table = clinical_table(scores)
+    if table is None:
+        return
+    console.print(table)
+    for m in _ranked(scores):
+        if m.clinical is None:
+            continue
+        name = strip_controls(m.model)
+        for task, h in m.clinical.heterogeneity.items():
+            console.print(Text(f"{name} {task}: Cochran's Q {_num(h.q)} on {h.df:g} df, p {_num(h.pvalue, 3)}, "
+                               f"I² {_pct(h.i_squared)} across {h.k} data sets"))
+        for w in m.clinical.worst_groups:
+            console.print(Text(f"{name} {w.task}: worst {w.by} {w.group} ({w.metric} {format_estimate(w.value, 3)}, n {w.n})"))

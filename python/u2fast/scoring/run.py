@@ -15,6 +15,8 @@ import numpy as np
 from .. import _core
 from ..types import TASKS, CaseScore
 from ..u2bench.tasks import TASK_SPECS, TEXT_TASKS
+from .clinical import ClinicalSummary
+from .estimate import Estimate
 
 __all__ = [
     "SCORES_SCHEMA",
@@ -33,14 +35,6 @@ SCORES_SCHEMA = "u2fast.scores/1"
 
 #: The metric that enters U2 for each task.
 TASK_METRIC: dict[str, str] = {spec.code: spec.metric for spec in TASK_SPECS}
-
-
-class Estimate(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A point value with an optional confidence interval (NaN when undefined)."""
-
-    value: float
-    low: float | None = None
-    high: float | None = None
 
 
 class DatasetScore(msgspec.Struct, omit_defaults=True):
@@ -80,6 +74,10 @@ class ModelScores(msgspec.Struct, omit_defaults=True):
     parse_rate: float
     error_rate: float
     errors_by_kind: dict[str, int] = {}
+    #: U2 with the two-stage (data sets, then cases) bootstrap interval; with intervals only
+    u2_two_stage: Estimate | None = None
+    #: confusion and class statistics, measurement agreement, subgroups and heterogeneity
+    clinical: ClinicalSummary | None = None
 
 
 class RunScores(msgspec.Struct, omit_defaults=True):
@@ -90,6 +88,9 @@ class RunScores(msgspec.Struct, omit_defaults=True):
     seed: int
     models: dict[str, ModelScores]
     interval_method: str = "bca"
+    #: resampling of every ``value`` interval: "stratified" (cases within each data set); absent
+    #: without intervals. ``u2_two_stage`` always redraws the data sets first.
+    interval_design: str = ""
 
 
 def _rate(num: int, den: int) -> float:
@@ -140,7 +141,7 @@ def score_model(
     ``n_resamples`` > 0 every value carries a stratified bootstrap interval (``method`` bca or
     percentile).
     """
-    from ._aggregate import aggregate_cases
+    from ._aggregate import aggregate_cases, two_stage_bootstrap
 
     keys = sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
     index = {k: i for i, k in enumerate(keys)}
@@ -155,6 +156,12 @@ def score_model(
     agg = aggregate_cases(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
                           missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed)
     iv = agg.intervals
+    two_stage = None
+    if n_resamples > 0:
+        ts = two_stage_bootstrap(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
+                                 missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence,
+                                 seed=seed)
+        two_stage = Estimate(float(agg.u2), *ts.u2_percentile)
 
     if method not in ("bca", "percentile"):
         raise ValueError(f"unknown interval method {method!r}; choose bca or percentile")
@@ -217,7 +224,7 @@ def score_model(
     return ModelScores(
         model=model, u2=_estimate(agg.u2, interval("u2")), tasks=tasks, datasets=datasets, n=n_all,
         parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), n_all - n_err),
-        error_rate=_rate(n_err, n_all),
+        error_rate=_rate(n_err, n_all), u2_two_stage=two_stage,
     )
 
 

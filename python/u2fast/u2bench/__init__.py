@@ -7,7 +7,7 @@ nothing else of u2fast, so any layer may depend on it.
 from __future__ import annotations
 
 from .modes import SCORING_MODES, ScoringMode, scoring_mode
-from .scenarios import CVE_TOLERANCE, DATASET_IDS, SCENARIOS, Scenario, scenario, scenarios_for
+from .scenarios import CVE_TOLERANCE, DATASET_IDS, ORDINAL_SCENARIOS, SCENARIOS, Scenario, scenario, scenarios_for
 from .sectors import HIGH, LOW, NOT_VISIBLE, SECTOR_LABELS, sector_of_point
 from .tasks import (
     CLASSIFICATION_TASKS,
@@ -37,6 +37,7 @@ __all__ = [
     "SCENARIOS",
     "DATASET_IDS",
     "CVE_TOLERANCE",
+    "ORDINAL_SCENARIOS",
     "scenario",
     "scenarios_for",
     "SECTOR_LABELS",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .sectors import SECTOR_LABELS
 from .tasks import TaskName
 
-__all__ = ["Scenario", "SCENARIOS", "scenario", "scenarios_for", "DATASET_IDS", "CVE_TOLERANCE"]
+__all__ = ["Scenario", "SCENARIOS", "scenario", "scenarios_for", "DATASET_IDS", "CVE_TOLERANCE", "ORDINAL_SCENARIOS"]
 
 #: Normalized error within which a CVE answer counts as "within tolerance" (%tol column).
 CVE_TOLERANCE = 0.1
@@ -41,6 +41,14 @@ class Scenario:
     in_u2: bool = True
     #: Whether the labels are integers (44, 57): the official scorer excludes unparseable answers.
     integer_labels: bool = False
+    #: Ordinal label sets (grades, scores), lowest first: the order a weighted κ measures distance in.
+    #: Empty for nominal labels. Options outside the scale (KL's "Total joint replacement") are left out.
+    ordinal: tuple[str, ...] = ()
+    #: CVE only: the error (native units) within which an estimate is clinically acceptable, and the
+    #: published source it comes from. None where no published source gives one: the user sets it
+    #: (``u2fast score --tolerance CVE/27=0.1``), and "% within clinical tolerance" is absent until then.
+    tolerance: float | None = None
+    tolerance_source: str = ""
 
     @property
     def key(self) -> str:
@@ -48,6 +56,15 @@ class Scenario:
 
 
 _BENIGN_MALIGNANT = ("benign", "malignant")
+
+#: Kellgren–Lawrence grades 0–4 as the KL data set names them (Kellgren & Lawrence 1957).
+_KL_GRADES = ("No OA", "Questionable OA", "Mild OA", "Moderate OA", "Severe OA")
+
+#: LVEF: a change of more than 10 percentage points is the clinically significant one in the
+#: ASE/EACVI expert consensus (Plana et al., J Am Soc Echocardiogr 2014;27:911-39, definition of
+#: cancer therapeutics-related cardiac dysfunction).
+_EF_TOLERANCE = 10.0
+_EF_SOURCE = "Plana et al. 2014, J Am Soc Echocardiogr 27:911 (LVEF change > 10 percentage points)"
 
 _KNEE_VIEWS = (
     "anterior suprapatellar longitudinal",
@@ -60,8 +77,10 @@ _KNEE_VIEWS = (
 )
 
 
-def _dd(ds: str, anatomy: str, options: tuple[str, ...], n: int, integer_labels: bool = False) -> Scenario:
-    return Scenario("DD", ds, anatomy, options, official_n=n, integer_labels=integer_labels)
+def _dd(
+    ds: str, anatomy: str, options: tuple[str, ...], n: int, integer_labels: bool = False, ordinal: tuple[str, ...] = ()
+) -> Scenario:
+    return Scenario("DD", ds, anatomy, options, official_n=n, integer_labels=integer_labels, ordinal=ordinal)
 
 
 def _vra(ds: str, anatomy: str, options: tuple[str, ...], n: int) -> Scenario:
@@ -81,11 +100,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     _dd("21", "breast", _BENIGN_MALIGNANT, 171),
     _dd("23", "breast", ("normal", "benign", "malignant"), 100),
     _dd("25", "skin", _BENIGN_MALIGNANT, 100),
-    _dd("28", "knee", ("Mild OA", "Moderate OA", "No OA", "Questionable OA", "Severe OA", "Total joint replacement"), 104),
+    _dd("28", "knee", ("Mild OA", "Moderate OA", "No OA", "Questionable OA", "Severe OA", "Total joint replacement"), 104,
+        ordinal=_KL_GRADES),
     _dd("32", "thyroid", _BENIGN_MALIGNANT, 103),
-    _dd("40", "breast", ("2", "3", "4A", "4B", "4C", "5"), 109),
+    _dd("40", "breast", ("2", "3", "4A", "4B", "4C", "5"), 109, ordinal=("2", "3", "4A", "4B", "4C", "5")),
     _dd("42", "pancreas", ("non-pancreas cancer", "pancreas cancer"), 101),
-    _dd("44", "lung", ("0", "1", "2", "3"), 108, integer_labels=True),
+    _dd("44", "lung", ("0", "1", "2", "3"), 108, integer_labels=True, ordinal=("0", "1", "2", "3")),
     _dd("57", "liver", ("0", "1"), 106, integer_labels=True),
     _dd("66", "breast", _BENIGN_MALIGNANT, 100),
     _dd("70", "thyroid", ("normal thyroid", "benign", "malignant"), 100),
@@ -131,7 +151,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("KD", "48", "heart", SECTOR_LABELS, subject="heart valve location", official_n=500),
     # ---- CVE: clinical value estimation (5; HC is not scored officially)
     Scenario("CVE", "18", "heart", subject="ejection fraction", low=10.0, high=75.0, unit="%",
-             measurement_key="EF", official_n=102),
+             measurement_key="EF", official_n=102, tolerance=_EF_TOLERANCE, tolerance_source=_EF_SOURCE),
     Scenario("CVE", "27", "carotid artery", subject="intima-media thickness", low=0.3, high=1.5, unit="mm",
              measurement_key="IMT", official_n=108),
     Scenario("CVE", "31", "fetal head", subject="head circumference", low=100.0, high=350.0, unit="mm",
@@ -147,6 +167,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 _BY_KEY = {s.key: s for s in SCENARIOS}
+#: Scenarios whose labels are ordinal (quadratic-weighted κ applies).
+ORDINAL_SCENARIOS: tuple[Scenario, ...] = tuple(s for s in SCENARIOS if s.ordinal)
 DATASET_IDS: frozenset[str] = frozenset(s.dataset_id for s in SCENARIOS)
 
 
