@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from report_support import BOTH_RIGHT, BOTH_WRONG, CLASSIFICATION, ONLY_A, ONLY_B, Runs
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
+from statsmodels.stats.multitest import multipletests as sm_multipletests
 
 from u2fast.cli import main
 from u2fast.report.compare import compare_runs
@@ -78,7 +79,7 @@ def test_ablation_mcnemar_pooled_and_per_task_match_the_constructed_answers(
 
 def test_paired_bootstrap_differences_and_intervals(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
     out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
-    by_name = {d["name"]: d for d in out["bootstrap"]}
+    by_name = {d["name"]: d for d in out["bootstrap"] if d["level"] != "dataset"}
     assert set(by_name) == {"U2", "DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"}
     # CVE answers are identical (both exact): a zero difference with a degenerate interval and p = 1
     cve = by_name["CVE"]
@@ -213,3 +214,37 @@ def test_bad_input_is_reported(runs: Runs, tmp_path, capsys: pytest.CaptureFixtu
     # the same model of the same run
     assert main(["compare", str(runs.ablation_run), str(runs.ablation_run)]) == 2
     assert "with itself" in capsys.readouterr().err
+
+
+def test_pvalues_are_adjusted_per_family_and_carry_the_detectable_difference(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    rows = out["bootstrap"]
+    datasets = [d for d in rows if d["level"] == "dataset"]
+    assert {d["name"].split("/")[0] for d in datasets} >= set(CLASSIFICATION)
+    for level in ("task", "dataset"):
+        family = [d for d in rows if d["level"] == level]
+        p = np.array([d["pvalue"] for d in family])
+        np.testing.assert_allclose([d["pvalue_holm"] for d in family], sm_multipletests(p, method="holm")[1])
+        np.testing.assert_allclose([d["pvalue_bh"] for d in family], sm_multipletests(p, method="fdr_bh")[1])
+    for d in rows:
+        assert d["mdd"] >= 0
+    per_task = [m for m in out["mcnemar"] if m["task"] != "all"]
+    p = np.array([m["pvalue_corrected"] for m in per_task])
+    np.testing.assert_allclose([m["pvalue_holm"] for m in per_task], sm_multipletests(p, method="holm")[1])
+    pooled = out["mcnemar"][-1]
+    assert pooled["task"] == "all" and "pvalue_holm" not in pooled or pooled["pvalue_holm"] is None
+    # the paired design's MDD from the constructed discordant counts: d = +1 (ONLY_A), -1 (ONLY_B), else 0
+    n = BOTH_RIGHT + ONLY_A + ONLY_B + BOTH_WRONG
+    d = np.array([1.0] * ONLY_A + [-1.0] * ONLY_B + [0.0] * (BOTH_RIGHT + BOTH_WRONG))
+    from scipy import stats
+
+    expected = (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * d.std(ddof=1) / math.sqrt(n)
+    assert pooled["mdd"] == pytest.approx(expected, rel=1e-12)
+    text = subprocess.run(
+        [sys.executable, "-m", "u2fast.cli", "compare", str(runs.default_run), str(runs.ablation_run),
+         "--model-a", runs.model_a, "--bootstrap", "200"], capture_output=True, text=True, timeout=300,
+    )
+    assert text.returncode == 0, text.stderr
+    assert "p Holm" in text.stdout and "p BH" in text.stdout and "MDD" in text.stdout

@@ -10,19 +10,25 @@ the percentile interval of that distribution; the two-sided p-value uses the shi
 Between a default run and a prompt-ablation run (different ``prompt_variant`` in the manifests) the
 comparison also states the paper's test: McNemar's chi-square (df = 1) over every paired counted case
 of the classification and sector tasks (DD, VRA, LL, OD, KD).
+
+Many p-values at once (one per task, one per data set) are adjusted within each family by Holm and
+by Benjamini–Hochberg, both shown; each difference carries the minimal detectable difference of
+this paired design (α = 0.05, power 0.8), so "not significant" can be read as "too small to see".
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from statistics import NormalDist
 
 import msgspec
 import numpy as np
 
 from ..errors import ConfigError, RunError
 from ..run_scoring import ScoringOptions
-from ..scoring import RunAggregate, aggregate_cases
+from ..scoring import RunAggregate, aggregate_cases, minimal_detectable_difference, multipletests
 from ..scoring.run import undefined_cve_datasets
 from ..types import TASKS, CaseScore
 from ..u2bench.scenarios import scenario
@@ -114,17 +120,25 @@ def _aggregate(
     )
 
 
+#: (z_{1−α/2} + z_power) for α = 0.05 and power 0.8: the multiplier of a standard error that gives the
+#: minimal detectable difference of a two-sided test.
+_MDD_FACTOR = float(NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8))
+
+
 def _difference(
-    name: str, metric: str, a: float, b: float, dist: np.ndarray | None, n: int, confidence: float
+    name: str, metric: str, a: float, b: float, dist: np.ndarray | None, n: int, confidence: float,
+    level: str = "task",
 ) -> PairedDifference:
     d = a - b
-    low = high = pvalue = None
+    low = high = pvalue = mdd = None
     if dist is not None and not np.isnan(d):
         finite = dist[~np.isnan(dist)]
         if finite.size:
             alpha = (1 - confidence) / 2
             low, high = (float(x) for x in np.quantile(finite, [alpha, 1 - alpha]))
             pvalue = float((np.sum(np.abs(finite - d) >= abs(d)) + 1) / (finite.size + 1))
+            if finite.size > 1:
+                mdd = _MDD_FACTOR * float(np.std(finite, ddof=1))
     return PairedDifference(
         name=name,
         metric=metric,
@@ -136,6 +150,8 @@ def _difference(
         pvalue=pvalue,
         n=n,
         lower_is_better=metric == "rmse",
+        level=level,
+        mdd=mdd,
     )
 
 
@@ -310,6 +326,7 @@ def _paired_bootstrap(
             None if dist is None else dist[:, nd + 8],
             len(paired),
             options.confidence,
+            "u2",
         )
     ]
     for t, task in enumerate(TASKS):
@@ -326,6 +343,16 @@ def _paired_bootstrap(
                 options.confidence,
             )
         )
+    per_dataset = Counter(f"{a.task}/{a.dataset_id}" for a, _ in paired)
+    for d, key in enumerate(keys):
+        key_task = key.split("/")[0]
+        out.append(
+            _difference(
+                key, task_spec(key_task).metric, float(agg_a.dataset_metric[d]), float(agg_b.dataset_metric[d]),
+                None if dist is None else dist[:, d], per_dataset[key], options.confidence, "dataset",
+            )
+        )
+    _adjust(out)
     missing = [t for t in TASKS if counts[t] == 0]
     if missing:
         notes.append(
@@ -333,6 +360,17 @@ def _paired_bootstrap(
             "without them"
         )
     return out
+
+
+def _adjust(rows: list[PairedDifference]) -> None:
+    """Holm and BH within each level's family of p-values (tasks, data sets; U2 is a family of one)."""
+    for level in ("u2", "task", "dataset"):
+        family = [r for r in rows if r.level == level and r.pvalue is not None]
+        if not family:
+            continue
+        p = np.array([r.pvalue for r in family], float)
+        for r, holm, bh in zip(family, multipletests(p, "holm"), multipletests(p, "fdr_bh"), strict=True):
+            r.pvalue_holm, r.pvalue_bh = float(holm), float(bh)
 
 
 def _mcnemar_entries(paired: list[tuple[CaseScore, CaseScore]]) -> list[McNemarEntry]:
@@ -345,9 +383,15 @@ def _mcnemar_entries(paired: list[tuple[CaseScore, CaseScore]]) -> list[McNemarE
     for task in CLASSIFICATION_TASKS:
         sel = [(bool(a.correct), bool(b.correct)) for a, b in rows if a.task == task]
         if sel:
-            out.append(_entry(task, mcnemar([x for x, _ in sel], [y for _, y in sel])))
+            entry = _entry(task, mcnemar([x for x, _ in sel], [y for _, y in sel]))
+            entry.mdd = minimal_detectable_difference([float(x) - float(y) for x, y in sel])
+            out.append(entry)
+    if out:
+        p = np.array([e.pvalue_corrected for e in out], float)
+        for e, holm, bh in zip(out, multipletests(p, "holm"), multipletests(p, "fdr_bh"), strict=True):
+            e.pvalue_holm, e.pvalue_bh = float(holm), float(bh)
     if rows:
-        out.append(
-            _entry("all", mcnemar([bool(a.correct) for a, _ in rows], [bool(b.correct) for _, b in rows]))
-        )
+        pooled = _entry("all", mcnemar([bool(a.correct) for a, _ in rows], [bool(b.correct) for _, b in rows]))
+        pooled.mdd = minimal_detectable_difference([float(bool(a.correct)) - float(bool(b.correct)) for a, b in rows])
+        out.append(pooled)
     return out

@@ -29,6 +29,14 @@ class PairedDifference(msgspec.Struct):
     pvalue: float | None
     n: int
     lower_is_better: bool
+    #: "u2", "task" or "dataset"; p-values are adjusted within each level's family
+    level: str = "task"
+    #: Holm (family-wise) and Benjamini–Hochberg (false discovery rate) adjusted p-values
+    pvalue_holm: float | None = None
+    pvalue_bh: float | None = None
+    #: minimal detectable difference of this paired design (α 0.05, power 0.8):
+    #: (z₀.₉₇₅ + z₀.₈) × the standard deviation of the paired bootstrap differences
+    mdd: float | None = None
 
 
 class McNemarEntry(msgspec.Struct):
@@ -48,6 +56,11 @@ class McNemarEntry(msgspec.Struct):
     pvalue_corrected: float
     chi2_uncorrected: float | None
     pvalue_uncorrected: float
+    #: ``pvalue_corrected`` adjusted over the per-task entries (None for the pooled "all" row)
+    pvalue_holm: float | None = None
+    pvalue_bh: float | None = None
+    #: minimal detectable accuracy difference, (z₀.₉₇₅ + z₀.₈)·sd(d)/√n with d = right_A − right_B per case
+    mdd: float | None = None
 
 
 class Ablation(msgspec.Struct):

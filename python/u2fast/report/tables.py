@@ -95,7 +95,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
         title=f"Paired bootstrap, A − B ({c.n_resamples} resamples within datasets, "
         f"{round(c.confidence * 100)}% percentile CI)"
     )
-    for col in ("", "metric", "n", "A", "B", "A − B", "CI", "p"):
+    for col in ("", "metric", "n", "A", "B", "A − B", "CI", "p", "p Holm", "p BH", "MDD"):
         boot.add_column(col, justify="left" if col in ("", "metric") else "right")
     for d in c.bootstrap:
         ci = f"[{_g(d.low)}, {_g(d.high)}]" if d.low is not None and d.high is not None else "-"
@@ -108,8 +108,13 @@ def print_comparison(c: Comparison, console: Console) -> None:
             _g(d.difference),
             ci,
             _g(d.pvalue, 3) if d.pvalue is not None else "-",
+            _g(d.pvalue_holm, 3) if d.pvalue_holm is not None else "-",
+            _g(d.pvalue_bh, 3) if d.pvalue_bh is not None else "-",
+            _g(d.mdd) if d.mdd is not None else "-",
         )
     console.print(boot)
+    console.print("p Holm, p BH: adjusted within the task rows and within the data-set rows; MDD: the smallest "
+                  "true difference this paired design detects (α 0.05, power 0.8)", highlight=False)
     if c.mcnemar:
         mt = Table(title="McNemar (b: A right, B wrong; c: A wrong, B right)")
         for col in (
@@ -124,6 +129,9 @@ def print_comparison(c: Comparison, console: Console) -> None:
             "p",
             "χ² (uncorr.)",
             "p ",
+            "p Holm",
+            "p BH",
+            "MDD",
         ):
             mt.add_column(col, justify="left" if col == "task" else "right")
         for m in c.mcnemar:
@@ -139,6 +147,9 @@ def print_comparison(c: Comparison, console: Console) -> None:
                 _g(m.pvalue_corrected, 3),
                 _g(m.chi2_uncorrected, 4),
                 _g(m.pvalue_uncorrected, 3),
+                _g(m.pvalue_holm, 3) if m.pvalue_holm is not None else "-",
+                _g(m.pvalue_bh, 3) if m.pvalue_bh is not None else "-",
+                _g(m.mdd, 3) if m.mdd is not None else "-",
             )
         mt.caption = (
             "chi-square with df = 1; 'corr.' applies Edwards' continuity correction (statsmodels' default); "
