@@ -59,13 +59,34 @@ fn tokenize<'a>(s: &'a str, how: Tokenization, buf: &'a mut String) -> Vec<&'a s
     let s = text::py_rstrip(s);
     *buf = match tok {
         SacreTokenizer::None => return text::py_split(s).collect(),
-        SacreTokenizer::Tok13a => text::tokenize_13a(s),
+        SacreTokenizer::Tok13a => {
+            let mut starts = Vec::new();
+            text::tokenize_13a_into(s, buf, &mut starts);
+            let ends = starts.iter().skip(1).map(|&k| k - 1).chain(std::iter::once(buf.len()));
+            return starts.iter().zip(ends).map(|(&a, b)| &buf[a..b]).collect();
+        }
         SacreTokenizer::Zh => sacrebleu_tokenize::tokenize_zh(s),
         SacreTokenizer::Intl => sacrebleu_tokenize::tokenize_intl(s),
         SacreTokenizer::Char => sacrebleu_tokenize::tokenize_char(s),
     };
-    // Every tokenizer's output has single spaces between tokens and no other whitespace.
-    buf.split(' ').filter(|t| !t.is_empty()).collect()
+    single_space_tokens(buf)
+}
+
+/// The tokens of a tokenizer's output: single spaces between tokens and no other whitespace.
+fn single_space_tokens(s: &str) -> Vec<&str> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 1);
+    let mut start = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if c == b' ' {
+            out.push(&s[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push(&s[start..]);
+    }
+    out
 }
 
 /// Statistics of one segment: `out` has `stats_len(max_order)` slots.

@@ -51,8 +51,10 @@ fn py_strip(s: &str) -> &str {
 /// regular-expression rules (without 13a's replacements or its padding of the line).
 pub fn tokenize_zh(line: &str) -> String {
     let line = py_strip(line);
+    let mut out = String::new();
     if line.is_ascii() {
-        return regexp_rules(line.as_bytes(), false);
+        regexp_rules(line.as_bytes(), false, &mut out, &mut Vec::new());
+        return out;
     }
     let mut spaced = String::with_capacity(line.len() + 16);
     for c in line.chars() {
@@ -64,7 +66,8 @@ pub fn tokenize_zh(line: &str) -> String {
             spaced.push(c);
         }
     }
-    regexp_rules(spaced.as_bytes(), false)
+    regexp_rules(spaced.as_bytes(), false, &mut out, &mut Vec::new());
+    out
 }
 
 const PUNCT: u8 = 1;

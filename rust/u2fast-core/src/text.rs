@@ -137,140 +137,165 @@ const SYMBOL_13A: [bool; 256] = {
 /// sacreBLEU's `13a` tokenizer followed by `split()`: returns the token string joined by single
 /// spaces (the tokens are that string's `' '`-separated parts).
 pub fn tokenize_13a(line: &str) -> String {
+    let mut out = String::new();
+    tokenize_13a_into(line, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`tokenize_13a`] into a reused buffer, with the byte offset where each token starts.
+pub fn tokenize_13a_into(line: &str, into: &mut String, starts: &mut Vec<usize>) {
     // Steps 1-4: literal replacements, in sacreBLEU's order.
     let mut s: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(line);
     if s.contains("<skipped>") {
         s = s.replace("<skipped>", "").into();
     }
-    if s.contains('\n') {
-        s = s.replace("-\n", "").replace('\n', " ").into();
+    // `\n` → space changes no token (both are whitespace and neither takes part in a rule), so
+    // only the removal of "-\n" needs a copy.
+    if s.contains("-\n") {
+        s = s.replace("-\n", "").into();
     }
     if s.contains('&') {
         s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").into();
     }
-    regexp_rules(s.as_bytes(), true)
+    regexp_rules(s.as_bytes(), true, into, starts);
 }
 
 /// The regular-expression rules 13a and `zh` share (sacreBLEU's `TokenizerRegexp`), then
 /// `' '.join(s.split())`. 13a pads the line with a space on each side first (`pad`), `zh` does not.
 ///
+/// The four `re.sub` passes only ever insert spaces, so the result is the line's whitespace-split
+/// tokens cut further around single characters; one pass over the bytes decides each cut:
+/// - rule A cuts around each symbol of its ASCII set (see `SYMBOL_13A`);
+/// - rule B (`([^0-9])([.,])` → `\1 \2 `) cuts around a `.`/`,` after a non-digit, unless the
+///   previous character was such a match (matches do not overlap);
+/// - rule C (`([.,])([^0-9])` → ` \1 \2`, run on B's output) cuts around a `.`/`,` followed there
+///   by a non-digit (a space B inserted counts), unless the previous `.`/`,` matched C directly
+///   before it and so consumed it;
+/// - rule D (`([0-9])(-)` → `\1 \2 `) cuts around a `-` that follows a digit.
+///
 /// The rules only look at ASCII characters, so they run on UTF-8 bytes: a multi-byte character
-/// never contains an ASCII byte, and its bytes match `[^0-9]` as the character does.
-pub(crate) fn regexp_rules(bytes: &[u8], pad: bool) -> String {
-    // Rule A.
-    let mut a: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 2 + 2);
-    if pad {
-        a.push(b' ');
-    }
-    let mut run = 0;
-    for (i, &c) in bytes.iter().enumerate() {
-        if SYMBOL_13A[c as usize] {
-            a.extend_from_slice(&bytes[run..i]);
-            a.extend_from_slice(&[b' ', c, b' ']);
-            run = i + 1;
+/// never contains an ASCII byte, and counts as a non-digit as the character does. A differential
+/// test checks this against a literal implementation of the four passes.
+pub(crate) fn regexp_rules(bytes: &[u8], pad: bool, into: &mut String, starts: &mut Vec<usize>) {
+    starts.clear();
+    let n = bytes.len();
+    let mut out: Vec<u8> = std::mem::take(into).into_bytes();
+    out.clear();
+    out.reserve(n + n / 4);
+    let mut sep = false;
+    let (mut prev_b, mut prev_c) = (false, false);
+    let mut i = 0;
+    while i < n {
+        // Runs of bytes no rule looks at are copied whole.
+        let start = i;
+        while i < n && CLASS_13A[bytes[i] as usize] == PLAIN {
+            i += 1;
         }
-    }
-    a.extend_from_slice(&bytes[run..]);
-    if pad {
-        a.push(b' ');
-    }
-    // Rule B: ([^0-9])([.,]) -> "\1 \2 " (left-to-right, non-overlapping).
-    let b = rule_b(&a);
-    // Rule C: ([.,])([^0-9]) -> " \1 \2".
-    let c = rule_c(&b);
-    // Rule D: ([0-9])(-) -> "\1 \2 ".
-    let d = if c.contains(&b'-') { rule_d(&c) } else { c };
-    // Step 10: " ".join(s.split()).
-    if d.is_ascii() {
-        // Collapse runs of ASCII whitespace into one space and trim, in place of split + join.
-        let mut out = Vec::with_capacity(d.len());
-        let mut pending_space = false;
-        for &c in &d {
-            if ASCII_PY_SPACE[c as usize] {
-                pending_space = !out.is_empty();
-            } else {
-                if pending_space {
-                    out.push(b' ');
-                    pending_space = false;
-                }
-                out.push(c);
+        if i > start {
+            push_token_bytes(&mut out, starts, &mut sep, &bytes[start..i]);
+            (prev_b, prev_c) = (false, false);
+            if i == n {
+                break;
             }
         }
-        return String::from_utf8(out).expect("ASCII");
-    }
-    // Only ASCII bytes were inserted, so the buffer is still UTF-8.
-    let joined = String::from_utf8(d).expect("13a only inserts ASCII");
-    let mut out = String::with_capacity(joined.len());
-    for (i, tok) in py_split(&joined).enumerate() {
-        if i > 0 {
-            out.push(' ');
+        let c = bytes[i];
+        let (mut match_b, mut match_c) = (false, false);
+        let alone = match CLASS_13A[c as usize] {
+            SPACE => {
+                sep = true;
+                (prev_b, prev_c) = (false, false);
+                i += 1;
+                continue;
+            }
+            MAYBE_SPACE => {
+                let ch = std::str::from_utf8(&bytes[i..(i + 4).min(n)])
+                    .or_else(|e| std::str::from_utf8(&bytes[i..i + e.valid_up_to()]))
+                    .ok()
+                    .and_then(|t| t.chars().next());
+                let k = ch.map_or(1, char::len_utf8);
+                if ch.is_some_and(is_py_space) {
+                    sep = true;
+                } else {
+                    push_token_bytes(&mut out, starts, &mut sep, &bytes[i..i + k]);
+                }
+                (prev_b, prev_c) = (false, false);
+                i += k;
+                continue;
+            }
+            SYMBOL => true,
+            HYPHEN => i > 0 && bytes[i - 1].is_ascii_digit(),
+            _ => {
+                // `.` or `,`
+                let before_non_digit = if i == 0 { pad } else { !bytes[i - 1].is_ascii_digit() };
+                match_b = before_non_digit && !prev_b;
+                let after_non_digit = match_b || if i + 1 < n { !bytes[i + 1].is_ascii_digit() } else { pad };
+                let consumed = i > 0 && is_point_or_comma(bytes[i - 1]) && !prev_b && !match_b && prev_c;
+                match_c = after_non_digit && !consumed;
+                match_b || match_c
+            }
+        };
+        if alone {
+            sep = true;
         }
-        out.push_str(tok);
+        push_token_bytes(&mut out, starts, &mut sep, &bytes[i..=i]);
+        if alone {
+            sep = true;
+        }
+        (prev_b, prev_c) = (match_b, match_c);
+        i += 1;
     }
-    out
+    // Only whole characters of the input and ASCII spaces were written.
+    *into = String::from_utf8(out).expect("UTF-8 in, UTF-8 out");
+}
+
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const SYMBOL: u8 = 2;
+const HYPHEN: u8 = 3;
+const POINT_OR_COMMA: u8 = 4;
+/// Lead bytes of the non-ASCII characters Python's `split()` treats as whitespace (U+0085, U+00A0,
+/// U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+const MAYBE_SPACE: u8 = 5;
+
+/// The byte classes of [`regexp_rules`].
+const CLASS_13A: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = if c < 128 && ASCII_PY_SPACE[c] {
+            SPACE
+        } else if SYMBOL_13A[c] {
+            SYMBOL
+        } else if c == b'-' as usize {
+            HYPHEN
+        } else if c == b'.' as usize || c == b',' as usize {
+            POINT_OR_COMMA
+        } else if matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            MAYBE_SPACE
+        } else {
+            PLAIN
+        };
+        c += 1;
+    }
+    t
+};
+
+/// Append `piece` to the current token, starting a new one (after a space) when `sep` is set.
+#[inline]
+fn push_token_bytes(out: &mut Vec<u8>, starts: &mut Vec<usize>, sep: &mut bool, piece: &[u8]) {
+    if out.is_empty() {
+        starts.push(0);
+    } else if *sep {
+        out.push(b' ');
+        starts.push(out.len());
+    }
+    *sep = false;
+    out.extend_from_slice(piece);
 }
 
 #[inline]
 fn is_point_or_comma(c: u8) -> bool {
     c == b'.' || c == b','
-}
-
-/// Rule B as one `re.sub` pass: a match is a non-digit followed by `.`/`,`; it consumes both, so
-/// the next match starts after the punctuation mark.
-fn rule_b(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() + input.len() / 4);
-    let mut pos = 0; // first byte not yet copied
-    let mut p = 1;
-    while p < input.len() {
-        if is_point_or_comma(input[p]) && p > pos && !input[p - 1].is_ascii_digit() {
-            out.extend_from_slice(&input[pos..p]);
-            out.extend_from_slice(&[b' ', input[p], b' ']);
-            pos = p + 1;
-            p += 2;
-        } else {
-            p += 1;
-        }
-    }
-    out.extend_from_slice(&input[pos.min(input.len())..]);
-    out
-}
-
-/// Rule C as one `re.sub` pass: `.`/`,` followed by a non-digit; both are consumed.
-fn rule_c(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() + input.len() / 4);
-    let mut pos = 0;
-    let mut p = 0;
-    while p + 1 < input.len() {
-        if is_point_or_comma(input[p]) && !input[p + 1].is_ascii_digit() {
-            out.extend_from_slice(&input[pos..p]);
-            out.extend_from_slice(&[b' ', input[p], b' ', input[p + 1]]);
-            pos = p + 2;
-            p += 2;
-        } else {
-            p += 1;
-        }
-    }
-    out.extend_from_slice(&input[pos.min(input.len())..]);
-    out
-}
-
-/// Rule D as one `re.sub` pass: a digit followed by `-`; both are consumed.
-fn rule_d(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() + 16);
-    let mut pos = 0;
-    let mut p = 0;
-    while p + 1 < input.len() {
-        if input[p].is_ascii_digit() && input[p + 1] == b'-' {
-            out.extend_from_slice(&input[pos..=p]);
-            out.extend_from_slice(b" - ");
-            pos = p + 2;
-            p += 2;
-        } else {
-            p += 1;
-        }
-    }
-    out.extend_from_slice(&input[pos.min(input.len())..]);
-    out
 }
 
 /// rouge-score's default tokenizer (`tokenize.tokenize`) without stemming: lowercase, every run of
@@ -287,6 +312,155 @@ pub fn rouge_tokens(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The four passes as sacreBLEU writes them (one `re.sub` each), the oracle of `regexp_rules`.
+    /// The regular-expression rules 13a and `zh` share (sacreBLEU's `TokenizerRegexp`), then
+    /// `' '.join(s.split())`. 13a pads the line with a space on each side first (`pad`), `zh` does not.
+    ///
+    /// The rules only look at ASCII characters, so they run on UTF-8 bytes: a multi-byte character
+    /// never contains an ASCII byte, and its bytes match `[^0-9]` as the character does.
+    fn literal_rules(bytes: &[u8], pad: bool) -> String {
+        // Rule A.
+        let mut a: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 2 + 2);
+        if pad {
+            a.push(b' ');
+        }
+        let mut run = 0;
+        for (i, &c) in bytes.iter().enumerate() {
+            if SYMBOL_13A[c as usize] {
+                a.extend_from_slice(&bytes[run..i]);
+                a.extend_from_slice(&[b' ', c, b' ']);
+                run = i + 1;
+            }
+        }
+        a.extend_from_slice(&bytes[run..]);
+        if pad {
+            a.push(b' ');
+        }
+        // Rule B: ([^0-9])([.,]) -> "\1 \2 " (left-to-right, non-overlapping).
+        let b = rule_b(&a);
+        // Rule C: ([.,])([^0-9]) -> " \1 \2".
+        let c = rule_c(&b);
+        // Rule D: ([0-9])(-) -> "\1 \2 ".
+        let d = if c.contains(&b'-') { rule_d(&c) } else { c };
+        // Step 10: " ".join(s.split()).
+        if d.is_ascii() {
+            // Collapse runs of ASCII whitespace into one space and trim, in place of split + join.
+            let mut out = Vec::with_capacity(d.len());
+            let mut pending_space = false;
+            for &c in &d {
+                if ASCII_PY_SPACE[c as usize] {
+                    pending_space = !out.is_empty();
+                } else {
+                    if pending_space {
+                        out.push(b' ');
+                        pending_space = false;
+                    }
+                    out.push(c);
+                }
+            }
+            return String::from_utf8(out).expect("ASCII");
+        }
+        // Only ASCII bytes were inserted, so the buffer is still UTF-8.
+        let joined = String::from_utf8(d).expect("13a only inserts ASCII");
+        let mut out = String::with_capacity(joined.len());
+        for (i, tok) in py_split(&joined).enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(tok);
+        }
+        out
+    }
+
+    /// Rule B as one `re.sub` pass: a match is a non-digit followed by `.`/`,`; it consumes both, so
+    /// the next match starts after the punctuation mark.
+    fn rule_b(input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(input.len() + input.len() / 4);
+        let mut pos = 0; // first byte not yet copied
+        let mut p = 1;
+        while p < input.len() {
+            if is_point_or_comma(input[p]) && p > pos && !input[p - 1].is_ascii_digit() {
+                out.extend_from_slice(&input[pos..p]);
+                out.extend_from_slice(&[b' ', input[p], b' ']);
+                pos = p + 1;
+                p += 2;
+            } else {
+                p += 1;
+            }
+        }
+        out.extend_from_slice(&input[pos.min(input.len())..]);
+        out
+    }
+
+    /// Rule C as one `re.sub` pass: `.`/`,` followed by a non-digit; both are consumed.
+    fn rule_c(input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(input.len() + input.len() / 4);
+        let mut pos = 0;
+        let mut p = 0;
+        while p + 1 < input.len() {
+            if is_point_or_comma(input[p]) && !input[p + 1].is_ascii_digit() {
+                out.extend_from_slice(&input[pos..p]);
+                out.extend_from_slice(&[b' ', input[p], b' ', input[p + 1]]);
+                pos = p + 2;
+                p += 2;
+            } else {
+                p += 1;
+            }
+        }
+        out.extend_from_slice(&input[pos.min(input.len())..]);
+        out
+    }
+
+    /// Rule D as one `re.sub` pass: a digit followed by `-`; both are consumed.
+    fn rule_d(input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(input.len() + 16);
+        let mut pos = 0;
+        let mut p = 0;
+        while p + 1 < input.len() {
+            if input[p].is_ascii_digit() && input[p + 1] == b'-' {
+                out.extend_from_slice(&input[pos..=p]);
+                out.extend_from_slice(b" - ");
+                pos = p + 2;
+                p += 2;
+            } else {
+                p += 1;
+            }
+        }
+        out.extend_from_slice(&input[pos.min(input.len())..]);
+        out
+    }
+
+    #[test]
+    fn fused_rules_equal_the_four_passes() {
+        let atoms = [
+            "a", "1", "9", ".", ",", "-", "(", "&", " ", "\n", "é", "\u{3000}", "\u{a0}", "\u{85}",
+            "\u{2028}", "\u{2013}", "\u{1680}", "\u{180e}", "x.", ".5", "5.",
+        ];
+        let mut state = 11u64;
+        for round in 0..50_000u32 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (state >> 60) as usize;
+            let mut s = String::new();
+            let mut x = state;
+            for _ in 0..len {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s.push_str(atoms[(x >> 59) as usize % atoms.len()]);
+            }
+            for pad in [true, false] {
+                let (mut fused, mut starts) = (String::new(), Vec::new());
+                regexp_rules(s.as_bytes(), pad, &mut fused, &mut starts);
+                let mut by_starts = Vec::new();
+                let mut at = 0;
+                for t in fused.split(' ').filter(|_| !fused.is_empty()) {
+                    by_starts.push(at);
+                    at += t.len() + 1;
+                }
+                assert_eq!(starts, by_starts, "{s:?}");
+                assert_eq!(fused, literal_rules(s.as_bytes(), pad), "{s:?} pad={pad} round {round}");
+            }
+        }
+    }
 
     #[test]
     fn py_split_includes_info_separators() {
