@@ -101,17 +101,7 @@ mod tests {
         let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
         let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
         let two = two_stage_bootstrap(&cases, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95, false);
-        let strat = crate::run_bootstrap::bootstrap_run(
-            &cases,
-            &ds,
-            &point.dataset_metric,
-            true,
-            0.1,
-            2000,
-            1,
-            0.95,
-            false,
-        );
+        let strat = crate::run_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
         let w2 = two.intervals[8].percentile.high - two.intervals[8].percentile.low;
         let ws = strat.intervals[2 + 8].percentile.high - strat.intervals[2 + 8].percentile.low;
         assert!(w2 > 3.0 * ws, "two-stage {w2} vs stratified {ws}");

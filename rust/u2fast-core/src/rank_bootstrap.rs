@@ -97,12 +97,10 @@ pub fn rank_bootstrap(
             members[t as usize].push(d);
         }
     }
-    let all: Vec<(usize, Vec<u32>)> =
-        by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
+    let all: Vec<(usize, Vec<u32>)> = by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
     let mut metric = vec![0.0; nd];
-    let point: Vec<f64> = (0..m)
-        .map(|j| u2_of(&views[j], counted(j), &all, datasets, missing_cve_is_perfect, &mut metric))
-        .collect();
+    let point: Vec<f64> =
+        (0..m).map(|j| u2_of(&views[j], counted(j), &all, datasets, missing_cve_is_perfect, &mut metric)).collect();
 
     let mut dist = vec![0.0; n_resamples * m];
     dist.par_chunks_mut(CHUNK * m.max(1)).enumerate().for_each(|(c, rows)| {
@@ -160,8 +158,7 @@ fn u2_two_stage(
             count[t as usize] += 1;
         }
     }
-    let tasks: [f64; 8] =
-        std::array::from_fn(|t| if count[t] == 0 { f64::NAN } else { sum[t] / count[t] as f64 });
+    let tasks: [f64; 8] = std::array::from_fn(|t| if count[t] == 0 { f64::NAN } else { sum[t] / count[t] as f64 });
     u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect)
 }
 
@@ -218,8 +215,7 @@ mod tests {
         let error = vec![0.0; 600];
         let bleu = vec![0i64; 6000];
         let counted = vec![true; 600];
-        let models =
-            ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
+        let models = ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
         let r = rank_bootstrap(&idx, &ds, &models, true, false, 1000, 3, 0.95);
         assert_eq!(r.rank, vec![1, 2, 3]);
         assert!((r.p_first[0] - 1.0).abs() < 1e-15);

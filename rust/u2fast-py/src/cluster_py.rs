@@ -48,8 +48,7 @@ pub(crate) fn two_stage_bootstrap<'py>(
     }
     let task = tasks_of(&dataset_task);
     let bleu_flat: Vec<i64> = bleu.as_array().iter().copied().collect();
-    let (idx, corr, err) =
-        (dataset_index.as_array().to_vec(), correct.as_array().to_vec(), error.as_array().to_vec());
+    let (idx, corr, err) = (dataset_index.as_array().to_vec(), correct.as_array().to_vec(), error.as_array().to_vec());
     let in_u2 = dataset_in_u2.as_array().to_vec();
     let (point, r) = py
         .detach(|| {
@@ -146,7 +145,8 @@ pub(crate) fn rank_bootstrap<'py>(
     let cnt: Vec<bool> = counted.as_array().iter().copied().collect();
     let r = py.detach(|| {
         let datasets = Datasets { task: &task, in_u2: &in_u2 };
-        let models = ranks::ModelCases { n_models: m, correct: &corr, error: &err, bleu: &bl, counted: &cnt };
+        let models =
+            ranks::ModelCases { n_models: m, correct: &corr, error: &err, bleu: &bl, counted: &cnt };
         ranks::rank_bootstrap(
             &idx,
             &datasets,
@@ -160,10 +160,7 @@ pub(crate) fn rank_bootstrap<'py>(
     });
     let out = PyDict::new(py);
     out.set_item("u2", r.u2.into_pyarray(py))?;
-    let iv = Array2::from_shape_fn(
-        (m, 2),
-        |(j, k)| if k == 0 { r.u2_interval[j].low } else { r.u2_interval[j].high },
-    );
+    let iv = Array2::from_shape_fn((m, 2), |(j, k)| if k == 0 { r.u2_interval[j].low } else { r.u2_interval[j].high });
     out.set_item("u2_interval", iv.into_pyarray(py))?;
     out.set_item("rank", r.rank.iter().map(|&x| x as i64).collect::<Vec<_>>().into_pyarray(py))?;
     let ri = Array2::from_shape_fn((m, 2), |(j, k)| {

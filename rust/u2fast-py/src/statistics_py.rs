@@ -6,8 +6,8 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2}
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::statistics::{agreement, confusion, multiplicity};
 use u2fast_core::stats::Interval;
+use u2fast_core::statistics::{agreement, confusion, multiplicity};
 
 fn check_confidence(confidence: f64) -> PyResult<()> {
     if confidence > 0.0 && confidence < 1.0 {
@@ -44,8 +44,7 @@ pub(crate) fn confusion_counts<'py>(
 ) -> PyResult<Bound<'py, PyArray2<i64>>> {
     let counts = confusion::confusion_matrix(y_true.as_slice()?, y_pred.as_slice()?, n_classes)
         .map_err(PyValueError::new_err)?;
-    let arr =
-        Array2::from_shape_fn((n_classes, n_classes + 1), |(r, c)| counts[r * (n_classes + 1) + c] as i64);
+    let arr = Array2::from_shape_fn((n_classes, n_classes + 1), |(r, c)| counts[r * (n_classes + 1) + c] as i64);
     Ok(arr.into_pyarray(py))
 }
 
@@ -113,10 +112,7 @@ pub(crate) fn class_statistics<'py>(
     let total: u64 = flat.iter().sum();
     let right: u64 = (0..k).map(|c| flat[c * (k + 1) + c]).sum();
     out.set_item("accuracy", if total == 0 { f64::NAN } else { right as f64 / total as f64 })?;
-    out.set_item(
-        "accuracy_interval",
-        pair(confusion::wilson_interval(right as f64, total as f64, confidence)),
-    )?;
+    out.set_item("accuracy_interval", pair(confusion::wilson_interval(right as f64, total as f64, confidence)))?;
     let square = confusion::square_with_unparsed(&flat, k);
     out.set_item("kappa", confusion::cohen_kappa(&square, k + 1, confusion::KappaWeights::None))?;
     Ok(out)
@@ -161,8 +157,7 @@ pub(crate) fn wilson_many<'py>(
     if c.len() != n.len() {
         return Err(PyValueError::new_err(format!("count has {} values but nobs has {}", c.len(), n.len())));
     }
-    let ivs: Vec<Interval> =
-        c.iter().zip(n).map(|(&c, &n)| confusion::wilson_interval(c, n, confidence)).collect();
+    let ivs: Vec<Interval> = c.iter().zip(n).map(|(&c, &n)| confusion::wilson_interval(c, n, confidence)).collect();
     Ok((
         ivs.iter().map(|i| i.low).collect::<Vec<_>>().into_pyarray(py),
         ivs.iter().map(|i| i.high).collect::<Vec<_>>().into_pyarray(py),
@@ -225,10 +220,7 @@ pub(crate) fn icc3(
 
 /// Lin's concordance correlation coefficient.
 #[pyfunction]
-pub(crate) fn ccc(
-    measured: PyReadonlyArray1<'_, f64>,
-    reference: PyReadonlyArray1<'_, f64>,
-) -> PyResult<f64> {
+pub(crate) fn ccc(measured: PyReadonlyArray1<'_, f64>, reference: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     let (m, r) = (measured.as_slice()?, reference.as_slice()?);
     same_length(m, r)?;
     Ok(agreement::ccc(m, r))
@@ -248,9 +240,7 @@ pub(crate) fn adjust_pvalues<'py>(
     let out = match method {
         "holm" => multiplicity::holm(p),
         "fdr_bh" => multiplicity::benjamini_hochberg(p),
-        other => {
-            return Err(PyValueError::new_err(format!("method must be 'holm' or 'fdr_bh', got {other:?}")))
-        }
+        other => return Err(PyValueError::new_err(format!("method must be 'holm' or 'fdr_bh', got {other:?}"))),
     };
     Ok(out.into_pyarray(py))
 }
@@ -278,9 +268,7 @@ pub(crate) fn minimal_detectable_difference(
     power: f64,
 ) -> PyResult<f64> {
     if !(alpha > 0.0 && alpha < 1.0 && power > 0.0 && power < 1.0) {
-        return Err(PyValueError::new_err(format!(
-            "alpha and power must be in (0, 1), got {alpha} and {power}"
-        )));
+        return Err(PyValueError::new_err(format!("alpha and power must be in (0, 1), got {alpha} and {power}")));
     }
     Ok(multiplicity::minimal_detectable_difference(differences.as_slice()?, alpha, power))
 }

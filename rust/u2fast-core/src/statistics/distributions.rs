@@ -119,8 +119,7 @@ pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> f64 {
         if next <= lo || next >= hi || !next.is_finite() {
             next = 0.5 * (lo + hi);
         }
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x.abs().max(f64::MIN_POSITIVE)
-            || hi - lo <= f64::EPSILON * hi
+        if (next - x).abs() <= 4.0 * f64::EPSILON * x.abs().max(f64::MIN_POSITIVE) || hi - lo <= f64::EPSILON * hi
         {
             return next;
         }
