@@ -1,9 +1,6 @@
 """The ``u2fast`` command line.
 
-Exit codes: 0 success; 1 an error of u2fast; 2 bad usage or configuration; 3 bad data; 4 plugin
-problem; 5 provider failure; 6 bad run folder; 75 batches submitted and still running
-(``eval --batch --no-wait``: resume later to collect them); 130 interrupted (the journal is kept: resume with
-``u2fast eval --resume RUN``).
+Exit codes: :class:`u2fast.exit_codes.ExitCode`, explained in docs/exit-codes.md.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ import msgspec
 
 from . import __version__
 from .errors import ConfigError, U2fastError
+from .exit_codes import ExitCode
 from .u2bench.modes import SCORING_MODES
 
 __all__ = ["main", "build_parser"]
@@ -323,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 2
+        return ExitCode.CONFIG
     try:
         if args.command == "eval":
             from .cli_eval import cmd_eval
@@ -354,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("u2fast: interrupted\n")
-        return 130
+        return ExitCode.INTERRUPTED
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from .errors import ConfigError
+from .exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from .batch.lifecycle import BatchOutcome
@@ -24,7 +25,7 @@ __all__ = ["BATCH_PENDING_EXIT", "add_batch_options", "add_batch_parsers", "batc
 
 #: ``eval --batch --no-wait`` (or a batch still running when polling stops): batches are submitted
 #: and recorded; run the same command (or ``eval --resume RUN``) later to collect them.
-BATCH_PENDING_EXIT = 75
+BATCH_PENDING_EXIT = ExitCode.BATCHES_PENDING  # the number lives in u2fast.exit_codes
 
 
 def _positive(value: str) -> float:

@@ -13,7 +13,7 @@ import msgspec
 
 from .controls import strip_controls
 from .credentials import URL_MASK, redact_url
-from .errors import ConfigError, ProviderError
+from .errors import ConfigError
 from .evaluate import EvalOptions, PreparedRun, prepare_run
 from .types import GenerationParams
 
@@ -107,6 +107,7 @@ def build_model_runs(prepared: PreparedRun) -> list[ModelRun]:
 
 
 def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.ArgumentParser) -> int:
+    from .outcome import describe_problems, exit_code_of, model_outcomes
     from .report.terminal import print_leaderboard
     from .run_scoring import ScoringOptions, score_run
     from .runner import Progress, estimate_run, load_config
@@ -170,21 +171,19 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     manifest.status = "stopped" if outcome.stopped else "finished"
     manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     write_manifest(prepared.run_dir, manifest)
+    outcomes = model_outcomes(scores, outcome)
     if args.json:
         out: dict[str, Any] = {"run": str(prepared.run_dir), "scores": scores, "stopped": outcome.stopped,
-                               "cost_usd": outcome.cost}
+                               "cost_usd": outcome.cost, "outcomes": outcomes}
         sys.stdout.write(msgspec.json.encode(out).decode() + "\n")
     else:
         print_leaderboard(scores)
-        for model, reason in outcome.stopped.items():
-            sys.stderr.write(f"u2fast: {strip_controls(model)} stopped early: {reason}; resume with: "
-                             f"u2fast eval --resume {strip_controls(str(prepared.run_dir))}\n")
+    # the problems go to stderr in --json mode too: a script's log should say why nothing was answered
+    for line in describe_problems(outcomes, str(prepared.run_dir)):
+        sys.stderr.write(strip_controls(line) + "\n")
+    if not args.json:
         sys.stderr.write(f"run folder: {strip_controls(str(prepared.run_dir))}\n")
-    # A rejected key is a failure to report to scripts; quota and budget stops are expected outcomes
-    # whose partial results were scored.
-    if any(reason == "auth" for reason in outcome.stopped.values()):
-        return ProviderError.exit_code
-    return 0
+    return exit_code_of(outcomes)
 
 
 def _print_estimates(estimates: list[Any]) -> None:

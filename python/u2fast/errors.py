@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from .types import ApiError
 
@@ -35,16 +37,16 @@ __all__ = [
 class U2fastError(Exception):
     """Base class of every error u2fast raises on purpose."""
 
-    #: Process exit code used by the CLI for this class of error.
-    exit_code = 1
+    #: Process exit code used by the CLI for this class of error (numbers: u2fast.exit_codes).
+    exit_code: int = ExitCode.ERROR
 
 
 class ConfigError(U2fastError):
-    exit_code = 2
+    exit_code = ExitCode.CONFIG
 
 
 class DataError(U2fastError):
-    exit_code = 3
+    exit_code = ExitCode.DATA
 
 
 class RowError(DataError):
@@ -62,11 +64,11 @@ class RowError(DataError):
 
 
 class PluginError(U2fastError):
-    exit_code = 4
+    exit_code = ExitCode.PLUGIN
 
 
 class ProviderError(U2fastError):
-    exit_code = 5
+    exit_code = ExitCode.PROVIDER
 
     def __init__(self, model: str, error: ApiError) -> None:
         self.model = model
@@ -75,4 +77,4 @@ class ProviderError(U2fastError):
 
 
 class RunError(U2fastError):
-    exit_code = 6
+    exit_code = ExitCode.RUN_FOLDER

@@ -69,9 +69,6 @@ def score_records(
         n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
     )
     kinds: Counter[str] = Counter(c.error.kind for c in completions.values() if c.error is not None)
-    missing = sum(1 for rec in records if rec.case.case_id not in completions)
-    if missing:
-        kinds["not_run"] += missing
     scores.errors_by_kind = dict(sorted(kinds.items()))
     scores.clinical = clinical_summary(records, judged, scores, compat=compat, tolerances=options.tolerances,
                                        confidence=options.confidence)

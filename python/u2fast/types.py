@@ -265,6 +265,9 @@ class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
     counted: bool = True
     parsed: bool = True
     api_error: bool = False
+    #: False when no attempt of the case's request was recorded (the run stopped, ran out of budget
+    #: or was interrupted first): neither an answer nor an API error, and in no rate's denominator.
+    sent: bool = True
     correct: bool | None = None
     #: CVE: normalized signed error (truth - prediction).
     error: float | None = None

@@ -3,12 +3,19 @@ fails the command (exit 5), and a piped dry run keeps each model on one line."""
 
 from __future__ import annotations
 
+import json
+import random
+import socket
 from pathlib import Path
+from typing import Any
 
 from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, ScriptedServer
 
 from u2fast.errors import ProviderError
+from u2fast.exit_codes import ExitCode
+from u2fast.runner.early_stop import OPENING_FAILURES
+from u2fast.testing import FailFirst, FakeProvider, ReceivedRequest
 
 KEY = "sk-lead-bug-test-000000001"
 
@@ -29,7 +36,7 @@ def test_run_stopped_by_a_rejected_key_exits_with_provider_failure(runs: Path) -
     with ScriptedServer(lambda hit: Action.json(401, rejected)) as server:
         argv = eval_argv(runs, "auth", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--quiet"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert "stopped early: auth" in proc.stderr
+    assert "stopped early: auth" in proc.stderr and "Incorrect API key provided" in proc.stderr
     assert proc.returncode == ProviderError.exit_code
 
 
@@ -41,3 +48,76 @@ def test_piped_dry_run_names_each_model_on_one_line(runs: Path) -> None:
     lines = proc.stdout.splitlines()
     assert any("openai:gpt-4.1" in line and "13" in line for line in lines)
     assert any("gemini:gemini-2.5-flash" in line and "13" in line for line in lines)
+
+
+# --------------------------------------------------------------------------- failure never looks like a score
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _model_scores(run_dir: Path) -> dict[str, Any]:
+    doc = json.loads((run_dir / "scores.json").read_text())
+    return dict(next(iter(doc["models"].values())))
+
+
+def test_a_refused_port_stops_early_scores_null_and_exits_nothing_answered(runs: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/v1"
+    argv = eval_argv(runs, "refused", "openai:gpt-4.1", base_url=url, extra=["--quiet", "--tasks", "DD,CVE"])
+    proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
+    assert "0.0000" not in proc.stdout and "—" in proc.stdout
+    assert "stopped early: connection" in proc.stderr and "Cannot connect" in proc.stderr
+    scores = _model_scores(runs / "refused")
+    assert scores["u2"]["value"] is None and "low" not in scores["u2"]
+    assert all(t["value"]["value"] is None for t in scores["tasks"].values())
+    assert scores["answered"] == 0
+
+
+def test_every_request_refused_as_bad_request_stops_after_five_with_the_provider_message(runs: Path) -> None:
+    with FakeProvider(faults=FailFirst("bad_request", times=99)) as fake:
+        argv = eval_argv(runs, "bad", "openai:gpt-4.1", base_url=fake.url + "/v1",
+                         extra=["--quiet", "--concurrency", "1", "--tasks", "DD,VRA"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+        sent = len(fake.received())
+    assert sent == OPENING_FAILURES  # the rest of the benchmark was not sent
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
+    assert "stopped early: bad_request" in proc.stderr
+    assert "bad_request 400: " in proc.stderr  # the provider's own message follows
+    assert "U2-Score" in proc.stdout and "0.0000" not in proc.stdout
+
+
+def test_a_key_rejected_mid_run_is_shown_without_the_key_and_exits_provider(runs: Path) -> None:
+    def after_three(request: ReceivedRequest, rng: random.Random) -> str | None:
+        return "echo_key" if fake.counts["requests"] > 3 else None
+
+    with FakeProvider(faults=after_three) as fake:
+        argv = eval_argv(runs, "midrun", "openai:gpt-4.1", base_url=fake.url + "/v1",
+                         extra=["--quiet", "--concurrency", "1"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == ProviderError.exit_code == ExitCode.PROVIDER
+    assert "stopped early: auth" in proc.stderr and "auth 401: " in proc.stderr
+    assert KEY not in proc.stderr + proc.stdout
+    scores = _model_scores(runs / "midrun")
+    assert scores["answered"] == 3 and scores["not_sent"] == 13 - 4
+    assert "3/13 partial" in proc.stdout
+
+
+def test_a_quota_stop_is_a_partial_run_with_its_own_exit_code(runs: Path) -> None:
+    def after_five(request: ReceivedRequest, rng: random.Random) -> str | None:
+        return "quota" if fake.counts["requests"] > 5 else None
+
+    with FakeProvider(faults=after_five) as fake:
+        argv = eval_argv(runs, "quota", "openai:gpt-4.1", base_url=fake.url + "/v1",
+                         extra=["--quiet", "--concurrency", "1"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == ExitCode.PARTIAL, proc.stderr
+    assert "stopped early: quota" in proc.stderr
+    assert "5/13 partial" in proc.stdout and "cover only the answered" in proc.stdout
+    scores = _model_scores(runs / "quota")
+    # the request the quota refused is an API error; the seven never sent are not
+    assert scores["errors_by_kind"] == {"quota_exhausted": 1}
+    assert scores["not_sent"] == 7 and scores["error_rate"] == 1 / 6

@@ -15,6 +15,7 @@ import pytest
 from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, gemini_ok, openai_ok
 
+from u2fast.exit_codes import ExitCode
 from u2fast.runner import iter_journal
 
 KEY = "sk-fault-test-7f3a9c2e5d1b"
@@ -90,8 +91,8 @@ def test_fault_is_classified_and_retried_as_its_class(runs: Path, fault: str) ->
     with ScriptedServer(script) as server:
         argv = eval_argv(runs, "f", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--max-attempts", "2"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    # a rejected key fails the command (exit 5); every other fault leaves a scored run (exit 0)
-    assert proc.returncode == (5 if kind == "auth" else 0), proc.stderr
+    # a rejected key fails the command (exit 5); with every request failing, nothing was answered (8)
+    assert proc.returncode == (ExitCode.PROVIDER if kind == "auth" else ExitCode.NOTHING_ANSWERED), proc.stderr
     assert "Traceback" not in proc.stderr
     run_dir = runs / "f"
     assert set(kinds(run_dir)) == {kind}
@@ -154,7 +155,7 @@ def test_daily_quota_stops_one_model_while_the_other_finishes(runs: Path) -> Non
         argv = eval_argv(runs, "q", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1",
                          extra=["--concurrency", "1"])  # fmt: skip
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED  # gpt-4.1 got no answer, proc.stderr
     assert "openai:gpt-4.1 stopped early: quota" in proc.stderr
     records = list(iter_journal(runs / "q" / "journal.jsonl"))
     n_cases = len((runs / "q" / "cases.jsonl").read_text().splitlines())
@@ -197,7 +198,7 @@ def test_gemini_daily_quota_stops_that_model_only(runs: Path) -> None:
         argv = eval_argv(runs, "gq", "gemini:gemini-2.5-pro", "gemini:gemini-2.5-flash", base_url=server.url,
                          extra=["--concurrency", "1"])  # fmt: skip
         proc = run_cli(argv, cli_env(GEMINI_API_KEY=GEMINI_KEY))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
     assert "gemini:gemini-2.5-pro stopped early: quota" in proc.stderr
     records = list(iter_journal(runs / "gq" / "journal.jsonl"))
     pro = [r for r in records if r.model == "gemini:gemini-2.5-pro"]
@@ -241,7 +242,7 @@ def test_keys_never_leak_when_every_wire_echoes_them(runs: Path, tmp_path: Path)
             "generateContent",
             "messages",
         }
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
     for key in (KEY, GEMINI_KEY, inline):
         assert_no_key(runs / "keys", proc.stdout, proc.stderr, key=key)
 
@@ -254,7 +255,7 @@ def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
     with ScriptedServer(lambda hit: Action.json(200, blocked)) as server:
         argv = eval_argv(runs, "safe", "gemini:gemini-2.5-flash", base_url=server.url, extra=["--quiet"])
         proc = run_cli(argv, cli_env(GEMINI_API_KEY=GEMINI_KEY))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
     assert kinds(runs / "safe") == {"content_filtered": 13}
     assert all(len(h) == 1 for h in server.by_identity().values())  # never retried
 

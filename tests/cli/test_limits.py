@@ -9,6 +9,7 @@ import pytest
 from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
+from u2fast.exit_codes import ExitCode
 from u2fast.runner import iter_journal
 
 KEY = "sk-limits-test-0000000000001"
@@ -174,7 +175,7 @@ def test_max_cost_stops_spending_at_the_budget(runs: Path, tmp_path: Path) -> No
                          extra=["--config", str(config), "--max-cost", str(budget), "--max-tokens", "100",
                                 "--concurrency", "2"])  # fmt: skip
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.PARTIAL, proc.stderr
     assert "budget" in proc.stderr
     records = list(iter_journal(runs / "cost" / "journal.jsonl"))
     spent = sum(r.usage.input_tokens * 1.0 + r.usage.output_tokens * 10.0 for r in records) / 1e6

@@ -20,6 +20,7 @@ import pytest
 from cli_support import cli_env, eval_argv, run_cli
 from scripted import Action, Hit, ScriptedServer, default_ok
 
+from u2fast.exit_codes import ExitCode
 from u2fast.runner import iter_journal
 
 KEY = "sk-wait-test-0000000001"
@@ -101,7 +102,7 @@ def test_reset_header_longer_than_allowed_stops_the_model_as_quota(runs: Path, t
         started = time.monotonic()
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
         elapsed = time.monotonic() - started
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
     assert "stopped early" in proc.stderr and "quota" in proc.stderr
     assert elapsed < 60  # it did not sleep through the 90 s
     records = list(iter_journal(runs / "long" / "journal.jsonl"))
@@ -150,7 +151,7 @@ def test_gemini_retry_delay_7s_is_read(runs: Path, tmp_path: Path) -> None:
     with ScriptedServer(lambda hit: gemini_429("7s")) as server:
         argv = eval_argv(runs, "g7", "gemini:gemini-2.5-flash", base_url=server.url, extra=["--config", str(config)])
         proc = run_cli(argv, cli_env(GEMINI_API_KEY=KEY))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
     assert "quota" in proc.stderr
     records = list(iter_journal(runs / "g7" / "journal.jsonl"))
     assert records and all(r.error.kind == "rate_limited" and r.error.retry_after == 7.0 for r in records)

@@ -41,6 +41,7 @@ def eval_replay(
     *outputs: Path,
     mode: str = "compat",
     extra: tuple[str, ...] = ("--max-attempts", "1"),
+    expect: int = 0,
 ) -> Path:
     """``u2fast eval --data DATA --model replay:OUT ...``; returns the run folder."""
     models = [a for out in outputs for a in ("--model", f"replay:{out}")]
@@ -60,7 +61,7 @@ def eval_replay(
         name,
         *extra,
     )
-    assert code == 0
+    assert code == expect
     return runs / name
 
 

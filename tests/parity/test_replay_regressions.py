@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from u2fast.exit_codes import ExitCode
+
 from .conftest import KitRun, eval_replay, run_cli_err, score_json
 from .official_ref import dataset_metrics, u2_from
 from .release_kit import FAILURES, _b64, image_bytes
@@ -45,7 +47,8 @@ def test_a_replayed_kit_failure_is_final(tmp_path: Path) -> None:
     )
     _kit_rows(tmp_path / "out", "cla", "21", [("0", FAILURES[0])])
     run = eval_replay(
-        tmp_path / "release", tmp_path / "runs", "fail", tmp_path / "out", extra=("--max-attempts", "2")
+        tmp_path / "release", tmp_path / "runs", "fail", tmp_path / "out", extra=("--max-attempts", "2"),
+        expect=ExitCode.NOTHING_ANSWERED,
     )
     attempts = [line for line in (run / "journal.jsonl").read_text().splitlines() if line.strip()]
     assert len(attempts) == 1

@@ -17,6 +17,7 @@ from report_support import CLASSIFICATION, Runs, right_answer
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 
 from u2fast.cli import main
+from u2fast.exit_codes import ExitCode
 from u2fast.runs import read_cases
 
 
@@ -147,7 +148,7 @@ def test_no_case_counted_for_both_models_is_an_error(
         encoding="utf-8",
     )
     argv = ["eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "failing", "--bootstrap", "0"]
-    assert main([*argv, "--model", f"replay:{failing}"]) == 0
+    assert main([*argv, "--model", f"replay:{failing}"]) == ExitCode.NOTHING_ANSWERED
     capsys.readouterr()
     assert main(["compare", str(tmp_path / "failing"), str(runs.ablation_run), "--bootstrap", "0"]) == 6
     err = capsys.readouterr().err

@@ -75,3 +75,14 @@ def _sk_macro_f1(truth: list[str], pred: list[str]) -> float:
         n_true, n_pred = truth.count(label), pred.count(label)
         f1s.append(0.0 if n_true + n_pred == 0 else 2 * tp / (n_true + n_pred))
     return sum(f1s) / len(f1s)
+
+
+def test_nothing_answered_is_null_not_zero_and_unsent_cases_are_not_errors() -> None:
+    failed = [CaseScore(case_id=f"DD/21/{i}", dataset_id="21", task="DD", counted=False, parsed=False, api_error=True)
+              for i in range(3)]
+    unsent = [CaseScore(case_id=f"DD/21/u{i}", dataset_id="21", task="DD", counted=False, parsed=False, sent=False)
+              for i in range(2)]
+    m = score_model("m", failed + unsent, in_u2={}, compat=True, n_resamples=20)
+    assert math.isnan(m.u2.value) and m.u2.low is None
+    assert all(math.isnan(t.value.value) for t in m.tasks.values())
+    assert (m.answered, m.not_sent, m.error_rate) == (0, 2, 1.0)

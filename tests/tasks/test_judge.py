@@ -71,9 +71,11 @@ def test_compat_unusable_answers_follow_the_kit(make_case: MakeCase) -> None:
 
 def test_robust_keeps_api_errors_out_and_counts_parse_failures_wrong(make_case: MakeCase) -> None:
     case = bm(make_case)
-    for completion in (FAILED, None):
-        pred, score = judge(case, completion, "robust")
-        assert (score.counted, score.api_error, score.correct, pred.parsed) == (False, True, None, False)
+    pred, score = judge(case, FAILED, "robust")
+    assert (score.counted, score.api_error, score.sent, score.correct, pred.parsed) == (False, True, True, None, False)
+    # a request never sent is neither an answer nor an API error
+    pred, unsent = judge(case, None, "robust")
+    assert (unsent.counted, unsent.api_error, unsent.sent, pred.parsed, pred.reason) == (False, False, False, False, "not sent")
     pred, unparsed = judge(case, done("I am not sure"), "robust")
     assert (unparsed.counted, unparsed.parsed, unparsed.correct, unparsed.answer) == (True, False, False, "")
     _, right = judge(case, done("  **Malignant**."), "robust")

@@ -14,13 +14,19 @@ from ..types import TASKS
 from ..u2bench.tasks import task_spec
 
 __all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate", "clinical_table",
-           "print_clinical"]
+           "print_clinical", "answered_cell", "NOT_COMPUTED", "PARTIAL_NOTE"]
+
+#: How a value that could not be computed is shown (never as 0).
+NOT_COMPUTED = "—"
+#: Said under any table that holds a partial run.
+PARTIAL_NOTE = ("partial: some requests were never sent; its values and intervals cover only the answered "
+                "cases (resume with u2fast eval --resume RUN)")
 
 
 
 def format_estimate(e: Estimate, digits: int = 4) -> str:
     if e.value is None or math.isnan(e.value):
-        return "-"
+        return NOT_COMPUTED
     text = f"{e.value:.{digits}f}"
     if e.low is not None and e.high is not None and not (math.isnan(e.low) or math.isnan(e.high)):
         text += f" [{e.low:.{digits}f}, {e.high:.{digits}f}]"
@@ -38,7 +44,13 @@ def _num(x: float | None, digits: int = 2) -> str:
 
 
 def _pct(x: float) -> str:
-    return "-" if math.isnan(x) else f"{100 * x:.1f}%"
+    return NOT_COMPUTED if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def answered_cell(m: ModelScores) -> str:
+    """``answered/total``, marked when the run is partial (requests never sent)."""
+    text = f"{m.answered}/{m.n}"
+    return f"{text} partial" if m.partial else text
 
 
 def _ranked(scores: RunScores) -> list[ModelScores]:
@@ -65,8 +77,9 @@ def leaderboard_table(scores: RunScores, title: str | None = None) -> Table:
         table.add_row("U2 two-stage CI", *(_interval(m.u2_two_stage) for m in ranked))
     for task in TASKS:
         digits = task_spec(task).digits
-        table.add_row(task_spec(task).heading, *(format_estimate(m.tasks[task].value, digits) if task in m.tasks else "-"
-                                         for m in ranked))
+        table.add_row(task_spec(task).heading, *(format_estimate(m.tasks[task].value, digits) if task in m.tasks
+                                                 else NOT_COMPUTED for m in ranked))
+    table.add_row("answered", *(answered_cell(m) for m in ranked))
     table.add_row("parsed", *(_pct(m.parse_rate) for m in ranked))
     table.add_row("API errors", *(_pct(m.error_rate) for m in ranked))
     return table
@@ -79,13 +92,15 @@ def wide_leaderboard_table(scores: RunScores, title: str | None = None) -> Table
     table.add_column("U2", justify="right", style="bold")
     for task in TASKS:
         table.add_column(task_spec(task).heading, justify="right")
+    table.add_column("answered", justify="right")
     table.add_column("parsed", justify="right")
     table.add_column("errors", justify="right")
-    for m in _ranked(scores):
+    ranked = _ranked(scores)
+    for m in ranked:
         table.add_row(
             Text(strip_controls(m.model)), format_estimate(m.u2),
-            *(format_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else "-" for t in TASKS),
-            _pct(m.parse_rate), _pct(m.error_rate),
+            *(format_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else NOT_COMPUTED for t in TASKS),
+            answered_cell(m), _pct(m.parse_rate), _pct(m.error_rate),
         )
     return table
 
@@ -94,6 +109,9 @@ def print_leaderboard(scores: RunScores, console: Console | None = None) -> None
     console = console or Console()
     wide = len(scores.models) > 4 and console.width >= 150
     console.print(wide_leaderboard_table(scores) if wide else leaderboard_table(scores))
+    partial = [strip_controls(m.model) for m in _ranked(scores) if m.partial]
+    if partial:
+        console.print(Text(f"{', '.join(partial)}: {PARTIAL_NOTE}", style="yellow"))
 
 
 def clinical_table(scores: RunScores) -> Table | None:

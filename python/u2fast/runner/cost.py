@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..adapters.base import Price
-from ..types import ErrorKind, Usage
+from ..types import ApiError, ErrorKind, Usage
 
 __all__ = ["ModelStats", "Price", "cost_of", "price_for"]
 
@@ -46,12 +46,20 @@ class ModelStats:
     cost: float = 0.0
     estimated_input_tokens: int = 0
     errors: dict[ErrorKind, int] = field(default_factory=dict)  # attempts that failed, by class
+    #: The first few distinct failures (class and provider message, credentials already scrubbed).
+    first_errors: list[ApiError] = field(default_factory=list)
     started_at: float = 0.0
     finished_at: float = 0.0
 
     @property
     def remaining(self) -> int:
         return self.total - self.already_done - self.done
+
+    def note_error(self, error: ApiError, keep: int = 3) -> None:
+        if len(self.first_errors) < keep and not any(
+            e.kind == error.kind and e.message == error.message for e in self.first_errors
+        ):
+            self.first_errors.append(error)
 
 
 class Budget:

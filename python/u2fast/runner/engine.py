@@ -31,6 +31,7 @@ from ..errors import DataError
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
 from .cost import Budget, ModelStats, cost_of
+from .early_stop import OpeningWatch
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
 from .limits import Clock, Limits, ModelLimiter, ProviderLimiter, SystemClock, shared_limits
@@ -63,6 +64,7 @@ class _ModelState:
         self.provider: ProviderLimiter | None = None
         self.own_rates: ModelLimiter | None = None
         self.stopped: str | None = None
+        self.opening = OpeningWatch()
         self.redactor = Redactor()
         self.sleepers: set[asyncio.Task[Any]] = set()
         self.sleep_unless_stopped: Callable[[float], Awaitable[None]] = self._sleep_unless_stopped
@@ -197,6 +199,7 @@ class _Engine:
         stats.cost += cost
         if completion.error is not None:
             stats.errors[completion.error.kind] = stats.errors.get(completion.error.kind, 0) + 1
+            stats.note_error(completion.error)
         old = self.best.get(completion.key)
         if old is None or completion.ok or not old.ok:
             self.best[completion.key] = completion
@@ -298,6 +301,7 @@ class _Engine:
                 self._record(state, completion, cost)
                 error = completion.error
                 if error is None:
+                    state.opening.observe(None)
                     state.stats.ok += 1
                     state.stats.done += 1
                     out = completion.usage.output_tokens
@@ -308,6 +312,9 @@ class _Engine:
                     return
                 if error.kind in STOPS_MODEL:
                     self._stop(state, STOP_REASONS[error.kind])
+                    return
+                if state.opening.observe(error) is not None:  # the first attempts all failed alike
+                    self._stop(state, error.kind)
                     return
                 if error.kind not in RETRYABLE or attempt == limits.max_attempts:
                     break

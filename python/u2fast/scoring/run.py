@@ -48,6 +48,8 @@ class DatasetScore(msgspec.Struct, omit_defaults=True):
     parsed: int
     errors: int
     in_u2: bool = True
+    #: Cases whose request was never sent (a stopped or interrupted run): not API errors.
+    not_sent: int = 0
     #: Secondary metrics: f1 (classification), mae/std/tolerance (CVE), bleu1..bleu3 (text).
     extra: dict[str, float] = {}
 
@@ -63,6 +65,7 @@ class TaskScore(msgspec.Struct, omit_defaults=True):
     parse_rate: float
     error_rate: float
     extra: dict[str, float] = {}
+    not_sent: int = 0
 
 
 class ModelScores(msgspec.Struct, omit_defaults=True):
@@ -71,13 +74,22 @@ class ModelScores(msgspec.Struct, omit_defaults=True):
     tasks: dict[str, TaskScore]
     datasets: dict[str, DatasetScore]
     n: int
+    #: Cases with an answer (sent and not an API error); 0: every value above is null.
+    answered: int
     parse_rate: float
+    #: API errors among the requests sent (requests never sent are ``not_sent``, not errors).
     error_rate: float
     errors_by_kind: dict[str, int] = {}
     #: U2 with the two-stage (data sets, then cases) bootstrap interval; with intervals only
     u2_two_stage: Estimate | None = None
     #: confusion and class statistics, measurement agreement, subgroups and heterogeneity
     clinical: ClinicalSummary | None = None
+    #: Cases whose request was never sent. A partial run's intervals cover the answered cases only.
+    not_sent: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.not_sent > 0
 
 
 class RunScores(msgspec.Struct, omit_defaults=True):
@@ -91,6 +103,10 @@ class RunScores(msgspec.Struct, omit_defaults=True):
     #: resampling of every ``value`` interval: "stratified" (cases within each data set); absent
     #: without intervals. ``u2_two_stage`` always redraws the data sets first.
     interval_design: str = ""
+
+
+#: A value that could not be computed (null in JSON, a dash on screen).
+_NOT_COMPUTED = Estimate(float("nan"))
 
 
 def _rate(num: int, den: int) -> float:
@@ -203,7 +219,7 @@ def score_model(
             value=_estimate(agg.dataset_metric[i], interval("dataset", i)),
             n=len(group), counted=sum(s.counted for s in group),
             parsed=sum(s.parsed and not s.api_error for s in group), errors=sum(s.api_error for s in group),
-            in_u2=bool(dataset_in_u2[i]), extra=extra,
+            in_u2=bool(dataset_in_u2[i]), extra=extra, not_sent=sum(not s.sent for s in group),
         )
 
     tasks: dict[str, TaskScore] = {}
@@ -211,20 +227,30 @@ def score_model(
         members = [d for d in datasets.values() if d.task == task]
         scored = [d for d in members if d.in_u2]
         n = sum(d.n for d in members)
-        answered = n - sum(d.errors for d in members)
+        sent = n - sum(d.not_sent for d in members)
+        answered = sent - sum(d.errors for d in members)
         extra_names = sorted({k for d in scored for k in d.extra})
         tasks[task] = TaskScore(
             task=task, metric=TASK_METRIC[task], value=_estimate(agg.task_metric[t], interval("task", t)),
             u2_term=_core.u2_task_score(t, float(agg.task_metric[t]), compat), n=n, datasets=len(scored),
-            parse_rate=_rate(sum(d.parsed for d in members), answered), error_rate=_rate(sum(d.errors for d in members), n),
+            parse_rate=_rate(sum(d.parsed for d in members), answered), error_rate=_rate(sum(d.errors for d in members), sent),
             extra={k: _nanmean([d.extra.get(k, float("nan")) for d in scored]) for k in extra_names},
+            not_sent=n - sent,
         )
     n_all = len(scores)
+    n_sent = sum(s.sent for s in scores)
     n_err = sum(s.api_error for s in scores)
+    answered = n_sent - n_err
+    u2 = _estimate(agg.u2, interval("u2"))
+    if answered == 0:
+        # Nothing to score: a U2 of 0 (or compat's full CVE credit) would read as a result.
+        u2 = _NOT_COMPUTED
+        tasks = {t: msgspec.structs.replace(ts, value=_NOT_COMPUTED, u2_term=float("nan")) for t, ts in tasks.items()}
+        datasets = {k: msgspec.structs.replace(d, value=_NOT_COMPUTED) for k, d in datasets.items()}
     return ModelScores(
-        model=model, u2=_estimate(agg.u2, interval("u2")), tasks=tasks, datasets=datasets, n=n_all,
-        parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), n_all - n_err),
-        error_rate=_rate(n_err, n_all), u2_two_stage=two_stage,
+        model=model, u2=u2, tasks=tasks, datasets=datasets, n=n_all, answered=answered,
+        parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), answered),
+        error_rate=_rate(n_err, n_sent), not_sent=n_all - n_sent, u2_two_stage=two_stage if answered else None,
     )
 
 

@@ -110,6 +110,10 @@ def _truth(case: Case, compat: bool) -> str | None:
 
 
 def _unusable(case: Case, completion: Completion | None, compat: bool) -> tuple[Prediction, CaseScore]:
+    if completion is None:  # never sent: no answer and no API error either
+        return Prediction(case.case_id, None, parsed=False, reason="not sent"), _base(
+            case, counted=False, parsed=False, sent=False, truth=_truth(case, compat)
+        )
     if completion is not None and completion.error is not None:
         reason = f"api error: {completion.error.kind}"
     elif completion is None:
