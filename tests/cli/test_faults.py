@@ -155,7 +155,7 @@ def test_daily_quota_stops_one_model_while_the_other_finishes(runs: Path) -> Non
         argv = eval_argv(runs, "q", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1",
                          extra=["--concurrency", "1"])  # fmt: skip
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == ExitCode.NOTHING_ANSWERED  # gpt-4.1 got no answer, proc.stderr
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # gpt-4.1 got no answer
     assert "openai:gpt-4.1 stopped early: quota" in proc.stderr
     records = list(iter_journal(runs / "q" / "journal.jsonl"))
     n_cases = len((runs / "q" / "cases.jsonl").read_text().splitlines())
