@@ -55,6 +55,7 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         datasets=tuple(args.datasets),
         base_url=args.base_url,
         limits=_limit_flags(args),
+        parsers=tuple(args.parser),
         # recorded for --resume and provenance; a password in a URL never reaches the manifest
         command=[redact_url(a) for a in (["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv])],
     )

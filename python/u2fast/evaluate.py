@@ -18,6 +18,7 @@ from .adapters.base import Adapter, HttpAdapter
 from .errors import ConfigError
 from .model_settings import ModelChoice, SettingsSources, resolve_model
 from .plugins import Registry, get_registry
+from .preflight import check_choices, check_filters_met
 from .runner.config import EvalConfig
 from .runs import CaseRecord, write_cases, write_manifest
 from .tasks.base import PROMPT_VARIANTS, PromptOptions
@@ -49,6 +50,8 @@ class EvalOptions:
     #: the limit flags given on the command line (``concurrency``, ``rpm``, ``tpm``, ``max_attempts``)
     limits: Mapping[str, float | int] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
+    #: ``--parser TASK=NAME`` choices: checked before anything is sent, used when scoring.
+    parsers: tuple[tuple[str, str], ...] = ()
 
 
 def split_model_spec(spec: str) -> tuple[str, str]:
@@ -161,6 +164,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
     from .data.registry import LoadOptions
 
     registry = registry or get_registry()
+    check_choices(tasks=options.tasks, datasets=options.datasets, parsers=options.parsers, registry=registry)
     models = resolve_models(options, registry)
     adapters = {m.name: m.info.create(m.settings) for m in models}
     loaded = load(
@@ -170,6 +174,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
     )
     if not loaded.cases:
         raise ConfigError(f"no cases to evaluate in {options.data!r} (after filters)")
+    check_filters_met(options.data, options.tasks, options.datasets, loaded.cases)
     prompts = build_prompts(loaded.cases, options, registry)
     plan = plan_requests(loaded.cases, prompts, models, [adapters[m.name] for m in models], options.params)
     run_dir = options.runs_dir / _run_name(options, models)

@@ -76,9 +76,26 @@ class Registry:
         except KeyError:
             known = ", ".join(sorted(self.adapters)) or "none"
             hint = "" if not self.failures else f" (plugins that failed to load: {', '.join(f.name for f in self.failures)})"
+            guess = self._model_guess(name)
+            if guess:  # --model gpt-4.1: a model name given without its adapter
+                raise PluginError(f"unknown model adapter {name!r}; did you mean {guess}? "
+                                  "(--model takes ADAPTER:MODEL)") from None
             raise PluginError(
                 f"unknown model adapter {name!r}; installed: {known}{hint}; {install_hint(name)}"
             ) from None
+
+    def _model_guess(self, name: str) -> str:
+        """``adapter:name`` for each adapter listing ``name`` as a model, or whose models share its
+        family (the part before the first '-': gpt, gemini, claude)."""
+        exact = [f"{a}:{name}" for a, info in sorted(self.adapters.items()) if name in info.models]
+        if exact:
+            return " or ".join(exact)
+        family = name.split("-", 1)[0].lower()
+        if not family or family == name.lower():
+            return ""
+        near = [a for a, info in sorted(self.adapters.items())
+                if any(m.lower().split("-", 1)[0] == family for m in info.models)]
+        return " or ".join(f"{a}:{name}" for a in near)
 
     def task(self, name: str) -> TaskDefinition:
         try:

@@ -56,6 +56,9 @@ def load(spec: str, options: LoadOptions | None = None) -> LoadResult:
     if source is not None:
         result: LoadResult = source.load(options)
     else:
+        from ..preflight import check_data_spec
+
+        check_data_spec(spec)  # a mistyped folder is not a hub id
         path = Path(spec).expanduser()
         if path.exists():
             result = load_path(path, options)
