@@ -131,6 +131,9 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     g.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap resamples for the intervals (0: none)")
+    g.add_argument("--accept-other-models", action="store_true",
+                   help="score answers whose response names another model than the one asked (robust mode "
+                        "leaves them out by default; docs/exit-codes.md)")
     g.add_argument("--quiet", action="store_true", help="no progress output")
     g.add_argument("--json", action="store_true", help="print the scores as JSON")
 
@@ -148,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parser", type=parser_choice, action="append", default=[], metavar="TASK=NAME",
                    help="score TASK with a registered alternative parser (see u2fast plugins --json)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)")
+    p.add_argument("--accept-other-models", action="store_true",
+                   help="score answers whose response names another model than the one asked (robust mode "
+                        "leaves them out by default; docs/exit-codes.md)")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     p.add_argument("--tolerance", type=tolerance_choice, action="append", default=[], metavar="CVE/DATASET=VALUE",
@@ -214,7 +220,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise ConfigError("--bootstrap must be >= 0")
     scores = score_run(args.run, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, parsers=dict(args.parser),
                                                 confidence=args.confidence, seed=args.seed,
-                                                tolerances=dict(args.tolerance)))
+                                                tolerances=dict(args.tolerance),
+                                                accept_other_models=args.accept_other_models))
     if args.json:
         _print_json(scores)
     else:

@@ -167,7 +167,8 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
             outcome.stopped.update({s.model: "budget" for s in batched.over_budget})
 
     scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed,
-                                                        parsers=dict(args.parser)))
+                                                        parsers=dict(args.parser),
+                                                        accept_other_models=args.accept_other_models))
     manifest = prepared.manifest
     manifest.status = "stopped" if outcome.stopped else "finished"
     manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")

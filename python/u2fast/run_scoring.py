@@ -13,7 +13,8 @@ from .run_clinical import clinical_summary
 from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
 from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
-from .types import CaseScore, Completion, Prediction
+from .served_model import is_same_model
+from .types import Case, CaseScore, Completion, Prediction
 from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import TEXT_TASKS
 
@@ -30,6 +31,9 @@ class ScoringOptions(msgspec.Struct, frozen=True):
     parsers: dict[str, str] = {}
     #: scenario key (``CVE/27``) -> clinical tolerance in native units, overriding the published one
     tolerances: dict[str, float] = {}
+    #: Score answers whose response names another model than the one asked (robust mode leaves them
+    #: out by default; compat, like the official kit, never looks).
+    accept_other_models: bool = False
 
 
 _IN_U2 = {s.key: s.in_u2 for s in SCENARIOS}
@@ -48,11 +52,20 @@ def score_records(
     registry = registry or get_registry()
     compat = options.mode == "compat"
     judged: list[tuple[Prediction, CaseScore]] = []
+    exclude_others = not compat and not options.accept_other_models
+    other_models: Counter[str] = Counter()
     for rec in records:
         case = rec.case
         parser_name = options.parsers.get(case.task)
         parse = registry.parser(case.task, parser_name).parse if parser_name else None
-        judged.append(judge(case, completions.get(case.case_id), options.mode, parse))
+        completion = completions.get(case.case_id)
+        if completion is not None and completion.ok and not is_same_model(completion.model, completion.response_model):
+            served = str(completion.response_model)
+            other_models[served] += 1
+            if exclude_others:
+                judged.append(_answered_by_another(case, model, served))
+                continue
+        judged.append(judge(case, completion, options.mode, parse))
 
     # Text tasks: BLEU statistics for all hypotheses in one batch call into the core.
     text_rows = [i for i, rec in enumerate(records) if rec.case.task in TEXT_TASKS and judged[i][1].counted]
@@ -69,10 +82,22 @@ def score_records(
         n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
     )
     kinds: Counter[str] = Counter(c.error.kind for c in completions.values() if c.error is not None)
+    if other_models:
+        if exclude_others:
+            kinds["other_model"] += sum(other_models.values())
+        scores.other_models = dict(other_models.most_common())
     scores.errors_by_kind = dict(sorted(kinds.items()))
     scores.clinical = clinical_summary(records, judged, scores, compat=compat, tolerances=options.tolerances,
                                        confidence=options.confidence)
     return scores, judged
+
+
+def _answered_by_another(case: Case, model: str, served: str) -> tuple[Prediction, CaseScore]:
+    """An answer whose response names another model: an API error, kept out of every metric."""
+    reason = f"answered by {served}, not {model}"
+    return (Prediction(case.case_id, None, parsed=False, reason=reason),
+            CaseScore(case_id=case.case_id, dataset_id=case.dataset_id, task=case.task, counted=False, parsed=False,
+                      api_error=True))
 
 
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:

@@ -18,6 +18,9 @@ __all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "
 
 #: How a value that could not be computed is shown (never as 0).
 NOT_COMPUTED = "—"
+#: Said after a model some of whose answers named another model.
+OTHER_MODELS_LEFT_OUT = "left out as API errors (other_model); --accept-other-models scores them"
+OTHER_MODELS_SCORED = "scored all the same (compat mode or --accept-other-models)"
 #: Said under any table that holds a partial run.
 PARTIAL_NOTE = ("partial: some requests were never sent; its values and intervals cover only the answered "
                 "cases (resume with u2fast eval --resume RUN)")
@@ -111,7 +114,13 @@ def print_leaderboard(scores: RunScores, console: Console | None = None) -> None
     console.print(wide_leaderboard_table(scores) if wide else leaderboard_table(scores))
     partial = [strip_controls(m.model) for m in _ranked(scores) if m.partial]
     if partial:
-        console.print(Text(f"{', '.join(partial)}: {PARTIAL_NOTE}", style="yellow"))
+        console.print(Text(f"{', '.join(partial)}: {PARTIAL_NOTE}", style="yellow"), soft_wrap=True)
+    for m in _ranked(scores):
+        if m.other_models:
+            served = ", ".join(f"{strip_controls(name)} ({n})" for name, n in m.other_models.items())
+            note = OTHER_MODELS_LEFT_OUT if "other_model" in m.errors_by_kind else OTHER_MODELS_SCORED
+            console.print(Text(f"warning: {strip_controls(m.model)}: {sum(m.other_models.values())} answers came from "
+                               f"another model: {served}; {note}", style="yellow"), soft_wrap=True)
 
 
 def clinical_table(scores: RunScores) -> Table | None:

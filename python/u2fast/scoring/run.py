@@ -86,6 +86,9 @@ class ModelScores(msgspec.Struct, omit_defaults=True):
     clinical: ClinicalSummary | None = None
     #: Cases whose request was never sent. A partial run's intervals cover the answered cases only.
     not_sent: int = 0
+    #: Answers whose response named another model (that name -> answers); robust scoring counts
+    #: them as API errors (``errors_by_kind["other_model"]``) unless told to accept them.
+    other_models: dict[str, int] = {}
 
     @property
     def partial(self) -> bool:

@@ -28,7 +28,7 @@ and ``/chat/completions``; Gemini ``POST /v1/models/{model}:generateContent`` an
   ``(ReceivedRequest, random.Random) -> fault name | None``; the names are in ``FAULTS``
   (429, daily quota, 500/503/529, hang past the client's timeout, connection reset, malformed
   JSON, empty choices, a 10 MB body, 401, 400, content filter, an error echoing the key, a streamed
-  50 MB body (``oversize_bytes``), an error object in a 200 response).
+  50 MB body (``oversize_bytes``), an error object in a 200 response, an answer from another model).
 - ``fake.received()`` lists every request as received (wire, path, headers, model, prompt text,
   images, and the decoded body with ``keep_bodies=True``); ``fake.counts`` counts them by outcome;
   ``fake.peak_in_flight`` is the most requests it was handling at once (``fake.in_flight`` now).

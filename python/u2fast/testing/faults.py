@@ -17,6 +17,7 @@ __all__ = [
     "FaultMix",
     "FaultPlan",
     "Latency",
+    "OTHER_MODEL",
     "constant",
     "lognormal",
     "uniform",
@@ -31,7 +32,9 @@ __all__ = [
 #: ``echo_key`` 401 whose message repeats the key the client sent (providers do this);
 #: ``oversize`` 200 with a valid answer padded to ``FakeProvider(oversize_bytes=...)`` (50 MB by
 #: default), streamed in chunks without a Content-Length; ``error_in_200`` 200 whose body is an
-#: OpenAI-compatible error object with code 503 (vLLM's shape, as some deployments send it).
+#: OpenAI-compatible error object with code 503 (vLLM's shape, as some deployments send it);
+#: ``other_model`` 200 with an answer whose ``model`` field names another model (``OTHER_MODEL``),
+#: as a proxy that mixes up requests or silently reroutes them would send.
 Fault = Literal[
     "rate_limited",
     "quota",
@@ -49,6 +52,7 @@ Fault = Literal[
     "echo_key",
     "oversize",
     "error_in_200",
+    "other_model",
 ]
 FAULTS: tuple[str, ...] = (
     "rate_limited",
@@ -67,7 +71,11 @@ FAULTS: tuple[str, ...] = (
     "echo_key",
     "oversize",
     "error_in_200",
+    "other_model",
 )
+
+#: The model an ``other_model`` answer says it came from.
+OTHER_MODEL = "some-other-model-7b"
 
 #: Picks the fault for one request (None: answer normally). Any callable of this shape works.
 FaultPlan = Callable[["ReceivedRequest", random.Random], "str | None"]

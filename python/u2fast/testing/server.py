@@ -18,7 +18,7 @@ import msgspec
 from aiohttp import web
 from multidict import CIMultiDict
 
-from .faults import FaultPlan, Latency, constant
+from .faults import OTHER_MODEL, FaultPlan, Latency, constant
 from .wire import answer_body, empty_body, error_body, filtered_body, parse_request
 
 __all__ = ["Answer", "FakeProvider", "RateLimit", "ReceivedRequest"]
@@ -291,11 +291,12 @@ class FakeProvider:
             return web.Response(status=504)
         if delay > 0 and fault not in _REFUSED_AT_THE_DOOR:
             await asyncio.sleep(delay)
-        if fault is None or fault == "huge":
+        if fault is None or fault in ("huge", "other_model"):
             text = self.answer(received)
             with self._lock:
                 self.counts["answered"] += 1
-            body = answer_body(wire, model, text, prompt, len(images), padding=_HUGE_BYTES if fault else 0)
+            said = OTHER_MODEL if fault == "other_model" else model
+            body = answer_body(wire, said, text, prompt, len(images), padding=_HUGE_BYTES if fault == "huge" else 0)
             return web.Response(body=body, content_type="application/json")
         if fault == "oversize":
             return await self._stream_oversize(request, answer_body(wire, model, self.answer(received), prompt, len(images)))
