@@ -193,10 +193,12 @@ def _print_estimates(estimates: list[Any]) -> None:
     from rich.table import Table
 
     table = Table(title="dry run: nothing sent")
-    for col in ("model", "requests", "already done", "input tokens (est.)", "max output tokens", "max cost (USD)"):
+    for col in ("model", "requests", "already done", "input tokens (est.)", "output tokens (expected)",
+                "max output tokens", "expected cost (USD)", "worst-case cost (USD)"):
         table.add_column(col, justify="right" if col != "model" else "left", no_wrap=col == "model")
     for e in estimates:
-        table.add_row(e.model, str(e.requests), str(e.already_done), f"{e.input_tokens:,}", f"{e.max_output_tokens:,}",
-                      "-" if e.max_cost is None else f"{e.max_cost:.2f}")
+        table.add_row(e.model, str(e.requests), str(e.already_done), f"{e.input_tokens:,}", f"{e.expected_output_tokens:,}",
+                      f"{e.max_output_tokens:,}", "-" if e.expected_cost is None else f"{e.expected_cost:.4f}",
+                      "-" if e.max_cost is None else f"{e.max_cost:.4f}")
     # piped output gets room for whole model names, so that it can be grepped
     Console(width=None if sys.stdout.isatty() else 160).print(table)

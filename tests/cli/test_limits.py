@@ -235,3 +235,37 @@ def test_response_cap_and_request_deadline_from_the_command_line(runs: Path) -> 
     records = list(iter_journal(runs / "cap" / "journal.jsonl"))
     assert records and all(r.error is not None and r.error.kind == "malformed_response" for r in records)
     assert "larger than 1,048,576 bytes" in records[0].error.message  # type: ignore[union-attr]
+
+
+def test_max_cost_reserves_the_expected_cost_not_the_worst_case(runs: Path, tmp_path: Path) -> None:
+    # 400 input and 5 output tokens per answer at $1 / $10 per million: $0.00045 an answer, while the
+    # worst case of one request (max_tokens 1,024) is above $0.01; a $0.004 budget pays for ~8 answers
+    def script(hit: Hit) -> Action:
+        return openai_ok("A", model=hit.model, usage=(400, 5))
+
+    config = tmp_path / "eval.toml"
+    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    budget = 0.004
+    with ScriptedServer(script) as server:
+        argv = eval_argv(runs, "expected", "openai:gpt-4.1", base_url=server.url + "/v1",
+                         extra=["--config", str(config), "--max-cost", str(budget), "--quiet"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == ExitCode.PARTIAL, proc.stderr
+    assert "stopped early: budget" in proc.stderr
+    records = list(iter_journal(runs / "expected" / "journal.jsonl"))
+    spent = sum(r.usage.input_tokens * 1.0 + r.usage.output_tokens * 10.0 for r in records) / 1e6
+    assert len(records) >= 6 and spent <= budget + 1e-12
+
+
+def test_dry_run_shows_expected_and_worst_case_cost(runs: Path, tmp_path: Path) -> None:
+    config = tmp_path / "eval.toml"
+    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    argv = eval_argv(runs, "dry", "openai:gpt-4.1", extra=["--config", str(config), "--dry-run", "--json"])
+    proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == 0, proc.stderr
+    (estimate,) = json.loads(proc.stdout)
+    assert estimate["max_output_tokens"] == 13 * 1024
+    assert 0 < estimate["expected_output_tokens"] < estimate["max_output_tokens"]
+    assert 0 < estimate["expected_cost"] < estimate["max_cost"]
+    table = run_cli(argv[:-1], cli_env(OPENAI_API_KEY=KEY)).stdout
+    assert "expected cost (USD)" in table and "worst-case cost (USD)" in table

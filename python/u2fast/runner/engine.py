@@ -30,7 +30,7 @@ from ..credentials import Redactor
 from ..errors import DataError
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
-from .cost import Budget, ModelStats, cost_of
+from .cost import Budget, ExpectedOutput, ModelStats, cost_of
 from .early_stop import OpeningWatch
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
@@ -73,7 +73,7 @@ class _ModelState:
         #: Token estimates are only needed for a token rate or a price (budget, dry run).
         self.needs_estimate = run.limits.tpm is not None or run.price is not None
         self.counts_tokens = run.limits.tpm is not None
-        self.mean_output = 0.0
+        self.output = ExpectedOutput()
         #: Input tokens the provider counted and what we estimated for the same answers: the
         #: budget's estimate is scaled up when the provider counts more than the adapter guessed.
         self.counted_input = 0
@@ -246,7 +246,7 @@ class _Engine:
         price = state.run.price
         cost = 0.0
         if price is not None:
-            expected_out = state.mean_output if state.stats.ok else float(request.params.max_tokens)
+            expected_out = state.output.expected(request.task, request.params.max_tokens)
             expected_in = float(tokens)
             if state.estimated_input > 0 and state.counted_input > state.estimated_input:
                 expected_in *= state.counted_input / state.estimated_input
@@ -283,8 +283,7 @@ class _Engine:
             for attempt in range(1, limits.max_attempts + 1):
                 if state.stopped is not None:
                     return
-                if not self.budget.reserve(estimate):
-                    self._stop_all("budget")
+                if not await self._reserve(state, estimate):
                     return
                 sent = await self._send(state, request, images, tokens, estimate, deadline)
                 if sent is None:
@@ -304,8 +303,7 @@ class _Engine:
                     state.opening.observe(None)
                     state.stats.ok += 1
                     state.stats.done += 1
-                    out = completion.usage.output_tokens
-                    state.mean_output += (out - state.mean_output) / state.stats.ok
+                    state.output.learn(request.task, completion.usage.output_tokens)
                     if completion.usage.input_tokens > 0 and tokens > 0:
                         state.counted_input += completion.usage.input_tokens
                         state.estimated_input += tokens
@@ -342,6 +340,18 @@ class _Engine:
         if error.retry_after is not None and error.retry_after > limits.max_retry_wait:
             return None
         return retry_delay(error, attempt, self.rng)
+
+    async def _reserve(self, state: _ModelState, estimate: float) -> bool:
+        """Hold a request's expected cost; while calls in flight hold some of the budget, wait for
+        them to settle rather than stop. False when the run stopped for the budget (or otherwise)."""
+        while not self.budget.reserve(estimate):
+            if self.budget.pending == 0:  # nothing left to settle: the budget is spent
+                self._stop_all("budget")
+                return False
+            await self.budget.settled()
+            if state.stopped is not None:
+                return False
+        return True
 
     async def _send(
         self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..types import Request
+from .cost import ExpectedOutput
 from .engine import ModelRun
 from .images import ImageEncoder
 from .journal import read_journal
@@ -23,6 +24,10 @@ class ModelEstimate:
     max_output_tokens: int  # the sum of max_tokens: an upper bound
     #: Input at the estimate plus output at max_tokens: what the run costs at most (None: no price).
     max_cost: float | None
+    #: Output as ``--max-cost`` expects it (this model's answers so far in the run folder, per task,
+    #: else the prior of ``runner.cost.PRIOR_OUTPUT_TOKENS``), and the cost with it (None: no price).
+    expected_output_tokens: int = 0
+    expected_cost: float | None = None
 
 
 def estimate_run(
@@ -42,6 +47,12 @@ def estimate_run(
         estimate_tokens = getattr(model.adapter, "estimate_tokens", None)
         tokens = 0
         output = 0
+        learned = ExpectedOutput()
+        for request in model.requests:
+            record = done.get(request.key)
+            if record is not None and record.ok and record.usage.output_tokens > 0:
+                learned.learn(request.task, record.usage.output_tokens)
+        expected = 0.0
         for request in pending:
             if callable(estimate_tokens):
                 images = encoder.acquire(request.images) if model.needs_images else ()
@@ -49,9 +60,11 @@ def estimate_run(
             if model.needs_images:
                 encoder.release(request.images)
             output += request.params.max_tokens
-        cost = None
+            expected += learned.expected(request.task, request.params.max_tokens)
+        cost = expected_cost = None
         if model.price is not None:
             cost = (tokens * model.price.input + output * model.price.output) / 1_000_000.0
+            expected_cost = (tokens * model.price.input + expected * model.price.output) / 1_000_000.0
         estimates.append(
             ModelEstimate(
                 model=model.name,
@@ -60,6 +73,8 @@ def estimate_run(
                 input_tokens=tokens,
                 max_output_tokens=output,
                 max_cost=cost,
+                expected_output_tokens=round(expected),
+                expected_cost=expected_cost,
             )
         )
     return estimates
