@@ -9,13 +9,18 @@ sent is partial; one with no answer at all has nothing to score, and its scores 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .exit_codes import ExitCode
-from .runner.plan import RunOutcome
-from .scoring.run import RunScores
-from .types import ApiError
+from .runs import JOURNAL
+from .types import ApiError, RunManifest
 
-__all__ = ["ModelOutcome", "model_outcomes", "exit_code_of", "describe_problems", "STOP_WORDS"]
+if TYPE_CHECKING:  # the report reads run_status without loading the runner
+    from .runner.plan import RunOutcome
+    from .scoring.run import RunScores
+
+__all__ = ["ModelOutcome", "model_outcomes", "exit_code_of", "describe_problems", "run_status", "STOP_WORDS"]
 
 #: Why a model stopped before its requests were all finished, in words (keys: the runner's reasons).
 STOP_WORDS = {
@@ -88,3 +93,14 @@ def describe_problems(outcomes: list[ModelOutcome], run_dir: str) -> list[str]:
             status = f" {error.status}" if error.status is not None else ""
             lines.append(f"  {error.kind}{status}: {error.message[:300]}")
     return lines
+
+
+def run_status(run_dir: Path, manifest: RunManifest) -> str:
+    """The manifest's status, except that a run recorded as ``running`` whose journal no live
+    process holds was killed: it reads ``interrupted`` (its answered and not-sent counts are in its
+    scores), not ``running`` forever."""
+    from .runner.journal import is_being_written
+
+    if manifest.status != "running" or is_being_written(run_dir / JOURNAL):
+        return manifest.status
+    return "interrupted"

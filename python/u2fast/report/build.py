@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ConfigError
+from ..outcome import run_status
 from ..plugins import Registry, get_registry
 from ..run_scoring import ScoringOptions, score_records
 from ..runs import CaseRecord, completions_for, read_cases, read_manifest
@@ -151,7 +152,7 @@ def _run_info(run: LoadedRun) -> RunInfo:
         models=list(m.models),
         prompt_variant=m.prompt_variant,
         prompt_source=m.prompt_source,
-        status=m.status,
+        status=run_status(run.path, m),
         created_at=m.created_at,
     )
 
@@ -212,6 +213,8 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
                 model=sm.model,
                 rank=rank,
                 n=s.n,
+                answered=s.answered,
+                not_sent=s.not_sent,
                 u2=s.u2,
                 parse_rate=s.parse_rate,
                 error_rate=s.error_rate,

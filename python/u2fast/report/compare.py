@@ -209,6 +209,13 @@ def compare_runs(
         for run, m in ((run_a, ma), (run_b, mb))
     )
     notes: list[str] = []
+    for scored in (sa, sb):
+        s = scored.scores
+        if s.not_sent:
+            notes.append(
+                f"{scored.model} of {scored.run.path} is a partial run ({s.answered}/{s.n} answered, {s.not_sent} "
+                "never sent): its figures cover only the cases it answered"
+            )
     if run_a.manifest.dataset_fingerprint != run_b.manifest.dataset_fingerprint:
         notes.append(
             "the runs used different data (dataset fingerprints differ); only cases with the same id are paired"

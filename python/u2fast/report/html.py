@@ -20,7 +20,7 @@ from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE
 from .model import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
-from .text import error_warning
+from .text import answered_text, error_warning, partial_warning
 
 __all__ = ["render_html", "script_json"]
 
@@ -70,7 +70,7 @@ def _th(text: str, left: bool = False) -> str:
 
 
 def _leaderboard(report: Report) -> str:
-    head = ["#", "model", "run", "U2"] + [TASK_LABELS[t] for t in TASKS] + ["parsed", "API errors", "cases"]
+    head = ["#", "model", "run", "U2"] + [TASK_LABELS[t] for t in TASKS] + ["answered", "parsed", "API errors", "cases"]
     rows = []
     for m in report.models:
         cells = [
@@ -86,6 +86,7 @@ def _leaderboard(report: Report) -> str:
                 _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
             )
         cells += [
+            f'<td data-v="{m.answered}">{escape(answered_text(m))}</td>',
             _pct_cell(m.parse_rate),
             _pct_cell(m.error_rate, ERROR_RATE_WARNING),
             f'<td data-v="{m.n}">{m.n}</td>',
@@ -94,6 +95,9 @@ def _leaderboard(report: Report) -> str:
     ths = "".join(_th(h, h in ("model", "run")) for h in head)
     warning = error_warning(report)
     note = f'<p class="warn" id="error-warning">{escape(warning)}</p>' if warning else ""
+    partial = partial_warning(report)
+    if partial:
+        note += f'<p class="warn" id="partial-warning">{escape(partial)}</p>'
     return (
         f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}"

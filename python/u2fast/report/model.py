@@ -82,6 +82,9 @@ class ModelEntry(msgspec.Struct):
     error_rate: float
     errors_by_kind: dict[str, int]
     tasks: dict[str, TaskEntry]
+    #: cases answered, and cases whose request was never sent (a partial run when > 0)
+    answered: int = 0
+    not_sent: int = 0
 
 
 class DatasetEntry(msgspec.Struct):

@@ -12,7 +12,7 @@ from ..controls import strip_controls
 from ..scoring.run import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
-from .model import ERROR_RATE_WARNING, TASK_LABELS, Report
+from .model import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
 
 __all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
 
@@ -41,6 +41,21 @@ def to_json(report: Report) -> str:
     obj = msgspec.json.decode(raw)
     obj.pop("cases", None)
     return msgspec.json.format(msgspec.json.encode(obj), indent=2).decode() + "\n"
+
+
+def answered_text(m: ModelEntry) -> str:
+    """``answered/cases``, marked when requests were never sent."""
+    return f"{m.answered}/{m.n}" + (" partial" if m.not_sent else "")
+
+
+def partial_warning(report: Report) -> str:
+    """A sentence naming the models of partial runs (requests never sent), "" if none."""
+    partial = [m for m in report.models if m.not_sent]
+    if not partial:
+        return ""
+    names = ", ".join(f"{m.label} ({m.answered}/{m.n} answered)" for m in partial)
+    return (f"partial runs: {names}. Their requests were not all sent (a stop or an interruption); their "
+            "values and intervals cover only the answered cases. Resume with u2fast eval --resume RUN.")
 
 
 def error_warning(report: Report) -> str:
@@ -111,7 +126,7 @@ def to_markdown(report: Report) -> str:
             f"models {_md_cell(', '.join(r.models))}"
         )
     lines += ["", "## Leaderboard", ""]
-    head = ["#", "model", "U2", *(TASK_LABELS[t] for t in TASKS), "parsed", "API errors"]
+    head = ["#", "model", "U2", *(TASK_LABELS[t] for t in TASKS), "answered", "parsed", "API errors"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in report.models:
         cells = [str(m.rank), _md_cell(m.label), _md_estimate(m.u2)]
@@ -119,11 +134,11 @@ def to_markdown(report: Report) -> str:
             _md_estimate(m.tasks[t].value, task_spec(t).digits) if t in m.tasks else "-"
             for t in TASKS
         ]
-        cells += [_pct(m.parse_rate), _pct(m.error_rate)]
+        cells += [answered_text(m), _pct(m.parse_rate), _pct(m.error_rate)]
         lines.append("| " + " | ".join(cells) + " |")
-    warning = error_warning(report)
-    if warning:
-        lines += ["", f"**Note:** {_md_cell(warning)}"]  # names in it are user text
+    for warning in (error_warning(report), partial_warning(report)):
+        if warning:
+            lines += ["", f"**Note:** {_md_cell(warning)}"]  # names in it are user text
     labels = [m.label for m in report.models]
     lines += [
         "",
