@@ -40,6 +40,8 @@ class ModelOutcome:
     failed: int
     stopped: str | None
     first_errors: tuple[ApiError, ...]
+    #: answers left out because their response named another model (that name -> answers)
+    other_models: dict[str, int]
 
     @property
     def not_sent(self) -> int:
@@ -58,7 +60,8 @@ def model_outcomes(scores: RunScores, outcome: RunOutcome) -> list[ModelOutcome]
         stats = outcome.stats.get(name)
         out.append(ModelOutcome(model=name, total=m.n, answered=m.answered, failed=m.n - m.answered - m.not_sent,
                                 stopped=outcome.stopped.get(name),
-                                first_errors=tuple(stats.first_errors) if stats else ()))
+                                first_errors=tuple(stats.first_errors) if stats else (),
+                                other_models=dict(m.other_models) if "other_model" in m.errors_by_kind else {}))
     return out
 
 
@@ -77,7 +80,7 @@ def describe_problems(outcomes: list[ModelOutcome], run_dir: str) -> list[str]:
     """Lines for the screen: per model with a problem, its counts, why it stopped and its first errors."""
     lines: list[str] = []
     for o in outcomes:
-        if not (o.failed or o.partial or o.first_errors):
+        if not (o.failed or o.partial or o.first_errors or o.other_models):
             continue
         counts = f"{o.answered} of {o.total} answered"
         if o.failed:
@@ -89,6 +92,8 @@ def describe_problems(outcomes: list[ModelOutcome], run_dir: str) -> list[str]:
             lines.append(f"u2fast: {o.model} stopped early: {o.stopped}: {why}; "
                          f"resume with: u2fast eval --resume {run_dir}")
         lines.append(f"  {o.model}: {counts}")
+        for name, n in o.other_models.items():
+            lines.append(f"  other_model: {n} answers named the model {name!r}; left out (--accept-other-models scores them)")
         for error in o.first_errors:
             status = f" {error.status}" if error.status is not None else ""
             lines.append(f"  {error.kind}{status}: {error.message[:300]}")

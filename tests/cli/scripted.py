@@ -78,7 +78,8 @@ def wire_of(path: str) -> str:
     return "openai"
 
 
-def openai_ok(text: str = "A", model: str = "m", usage: tuple[int, int] = (100, 5)) -> Action:
+def openai_ok(text: str = "A", model: str = "", usage: tuple[int, int] = (100, 5)) -> Action:
+    """An answer; ``model`` "" names no model (a server that names another is scored apart)."""
     return Action.json(
         200,
         {
@@ -97,7 +98,6 @@ def gemini_ok(text: str = "A") -> Action:
         {
             "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 100, "candidatesTokenCount": 5, "totalTokenCount": 105},
-            "modelVersion": "gemini-x",
         },
     )
 
@@ -109,7 +109,7 @@ def anthropic_ok(text: str = "A") -> Action:
             "id": "msg_1",
             "type": "message",
             "role": "assistant",
-            "model": "claude-x",
+            "model": "",
             "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn",
             "usage": {"input_tokens": 100, "output_tokens": 5},

@@ -21,6 +21,7 @@ from cli_support import cli_env, run_cli
 from u2fast.batch.lifecycle import KILL_ENV
 from u2fast.cli_batch import BATCH_PENDING_EXIT
 from u2fast.errors import ProviderError
+from u2fast.exit_codes import ExitCode
 from u2fast.testing.batches import FakeBatchProvider
 
 ENV = cli_env(**KEYS)
@@ -148,7 +149,7 @@ def test_no_wait_then_list_cancel_and_resume(runs: Path) -> None:
         assert fake.batch_counts["cancels"] == 1
         resumed = run_cli([sys.executable, "-m", "u2fast.cli", "eval", "--resume", str(runs / "w"),
                            "--base-url", f"{fake.url}/v1", *FAST], ENV)
-        assert resumed.returncode == 0, resumed.stderr
+        assert resumed.returncode == ExitCode.NOTHING_ANSWERED, resumed.stderr  # every request was cancelled
         assert fake.batch_counts["creates"] == 1 and fake.counts["requests"] == 0
     assert {r.error.kind for r in records(runs / "w")} == {"cancelled"}
 
@@ -168,7 +169,7 @@ def test_batch_switched_off_on_resume_still_collects_the_running_batch(runs: Pat
 def test_a_shard_is_created_only_if_its_worst_case_fits_max_cost(runs: Path) -> None:
     with FakeBatchProvider(answer=answer) as fake:
         proc = run_cli(argv(runs, "m", "openai", fake.url, "--batch", "--max-cost", "0.0001", *FAST), ENV)
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # the budget let nothing be sent
         assert fake.batch_counts["uploads"] == 0 and fake.batch_counts["creates"] == 0
         assert fake.counts["requests"] == 0
     assert "does not fit --max-cost" in proc.stderr

@@ -172,7 +172,7 @@ def test_markdown_keeps_hostile_run_names_as_text(
     assert "<img" not in rendered and "<em>" not in rendered
     assert "&lt;img src=x onerror=alert(1)&gt;|*a*`b/random:uniform" in rendered  # one cell, as text
     leaderboard = rendered.split("<h2>Leaderboard</h2>")[1].split("</table>")[0]
-    assert all(row.count("<td>") == 13 for row in leaderboard.split("<tr>")[2:])  # no cell split by |
+    assert all(row.count("<td>") == 14 for row in leaderboard.split("<tr>")[2:])  # no cell split by |
 
 
 def test_names_that_look_like_console_markup_print_as_names(
