@@ -122,6 +122,8 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
     options.config = config
     prepared = prepare_run(options, write=not args.dry_run)
     model_runs = build_model_runs(prepared)
+    for line in prepared.data_notes:  # before anything is sent: the user may stop here
+        sys.stderr.write(strip_controls(line) + "\n")
 
     if args.prepare_only and not args.dry_run:
         sys.stderr.write(f"run folder prepared, nothing sent: {prepared.run_dir}\n")

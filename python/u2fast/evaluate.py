@@ -153,6 +153,9 @@ class PreparedRun:
     adapters: dict[str, Adapter]
     plan: dict[str, list[Request]]
     records: list[CaseRecord]
+    #: What was wrong with the data (rows skipped per file, first reasons, scenarios left empty),
+    #: for the screen before anything is sent.
+    data_notes: list[str] = field(default_factory=list)
 
 
 def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write: bool = True) -> PreparedRun:
@@ -206,4 +209,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
         run_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(run_dir, manifest)
         write_cases(run_dir, records)
-    return PreparedRun(run_dir, manifest, models, adapters, plan, records)
+    from .data.summary import bad_data_lines
+
+    return PreparedRun(run_dir, manifest, models, adapters, plan, records,
+                       data_notes=bad_data_lines(loaded.skipped, loaded.warnings))

@@ -79,14 +79,14 @@ def check_filters_met(data: str, tasks: Sequence[str], datasets: Sequence[str], 
         )
 
 
-def check_data_spec(spec: str) -> None:
+def check_data_spec(spec: str, sources: Sequence[str] = ()) -> None:
     """A ``--data`` value that reads as a local path but does not exist is a data error, not a hub id.
 
     It reads as a path when it starts with ``.``, ``/`` or ``~``, ends with a data file's suffix,
     has more than one ``/`` (hub ids are ``owner/name``), or its first part is an existing folder.
     """
     path = Path(spec).expanduser()
-    if path.exists():
+    if path.exists() or "://" in spec:  # a URL-style hub id (hf://owner/name) is the hub's to judge
         return
     first = Path(spec.split("/", 1)[0]).expanduser()
     pathlike = (
@@ -105,4 +105,5 @@ def check_data_spec(spec: str) -> None:
         entries = sorted(p.name + ("/" if p.is_dir() else "") for p in parent.iterdir() if not p.name.startswith("."))
         shown = _listing(entries[:12]) + (", ..." if len(entries) > 12 else "")
         hint = f"; {str(parent) if str(parent) != '.' else 'the current folder'} holds: {shown or 'nothing'}"
-    raise DataError(f"--data {spec!r}: no such file or folder{hint}")
+    raise DataError(f"--data {spec!r}: no such file or folder, and not a registered dataset source "
+                    f"({_listing(sources) or 'none'}){hint}")

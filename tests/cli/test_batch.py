@@ -214,7 +214,7 @@ def test_ctrl_c_while_waiting_leaves_the_batch_running_and_resumable(runs: Path)
 def test_a_refused_create_becomes_records_or_a_provider_failure(runs: Path) -> None:
     with FakeBatchProvider(answer=answer, create_fault="bad_request") as fake:
         proc = run_cli(argv(runs, "b", "openai", fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # every request failed
         n = len(records(runs / "b"))
     kinds = Counter(r.error.kind for r in records(runs / "b"))
     assert n > 0 and kinds == {"bad_request": n}
@@ -229,7 +229,7 @@ def test_a_refused_create_becomes_records_or_a_provider_failure(runs: Path) -> N
 def test_a_batch_that_fails_validation_gives_every_request_its_message(runs: Path) -> None:
     with FakeBatchProvider(answer=answer, fail_validation=True) as fake:
         proc = run_cli(argv(runs, "v", "openai", fake.url, "--batch", "--batch-fallback", "none", *FAST), ENV)
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # every request failed
         assert fake.counts["answered"] == 0
     errors = [r.error for r in records(runs / "v")]
     assert errors and all(e is not None and e.kind == "bad_request" and "validation failed" in e.message for e in errors)

@@ -9,6 +9,7 @@ layout (docs/u2bench.md A10) is decided per dataset from all of its boxes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,12 @@ class CaseBuilder:
     #: Rows waiting for the row their ``img_data`` refers to: (source, index) -> rows.
     _waiting: dict[tuple[str, str], list[RawRow]] = field(default_factory=dict)
     _registered: tuple[str, str] | None = None
+    #: Per source file: cases made, rows skipped as bad, whether a filter dropped rows, and its
+    #: scenario, to tell a scenario that bad rows left with no case.
+    _made: Counter[str] = field(default_factory=Counter)
+    _bad: Counter[str] = field(default_factory=Counter)
+    _filtered: set[str] = field(default_factory=set)
+    _source_key: dict[str, str] = field(default_factory=dict)
 
     def add(self, raw: RawRow) -> None:
         self._registered = None
@@ -117,9 +124,13 @@ class CaseBuilder:
             self._waiting.setdefault(wait.key, []).append(raw)
             return
         except RowError as err:
+            self._bad[raw.source] += 1
             self._skip(err)
             return
-        if item is not None:
+        if item is None:
+            self._filtered.add(raw.source)
+        else:
+            self._made[raw.source] += 1
             self.items.append(item)
         registered = self._registered
         if registered is not None:
@@ -154,6 +165,7 @@ class CaseBuilder:
         if self.options.tasks and task not in self.options.tasks:
             return None
         sc = self._scenario(raw, task, bad)
+        self._source_key[raw.source] = sc.key
         if self.options.datasets and not {sc.dataset_id, sc.key} & set(self.options.datasets):
             return None
         if self.options.limit is not None and self._counts.get(sc.key, 0) >= self.options.limit:
@@ -347,6 +359,11 @@ class CaseBuilder:
                     )
                 )
         self._waiting.clear()
+        for source in self._bad:
+            if not self._made[source] and source not in self._filtered:
+                where = self._source_key.get(source)
+                self.warnings.append(f"{where + ' ' if where else ''}({source}): every row was skipped as bad; "
+                                     "no case of it is left")
         by_key: dict[str, list[_PendingSector]] = {}
         for item in self.items:
             if isinstance(item, _PendingSector):

@@ -58,7 +58,7 @@ def load(spec: str, options: LoadOptions | None = None) -> LoadResult:
     else:
         from ..preflight import check_data_spec
 
-        check_data_spec(spec)  # a mistyped folder is not a hub id
+        check_data_spec(spec, names)  # a mistyped folder is not a hub id
         path = Path(spec).expanduser()
         if path.exists():
             result = load_path(path, options)

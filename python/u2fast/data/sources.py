@@ -229,6 +229,12 @@ def load_path(path: Path, options: LoadOptions) -> LoadResult:
     for link, why in refused:  # a whole file or folder, reported like a bad row (fatal with --strict)
         builder.refuse(RowError(str(link), 0, "path", why))
     for table in tables:
-        for raw in rows_of_table(table, root, str(table)):
-            builder.add(raw)
+        try:
+            for raw in rows_of_table(table, root, str(table)):
+                builder.add(raw)
+        except RowError:
+            raise  # a bad row under --strict
+        except DataError as exc:  # the file cannot be read at all: skip it, report it as bad rows are
+            reason = str(exc).removeprefix(f"{table}: ")
+            builder.refuse(RowError(str(table), 0, "(whole file)", f"file skipped: {reason}"))
     return builder.finish(what)

@@ -18,6 +18,16 @@ from ..errors import DataError
 
 __all__ = ["TsvRow", "read_tsv"]
 
+
+class _Damaged(DataError):
+    """A record that cannot be split into cells; ``resume`` is where the next record starts (None:
+    nothing after it can be split, as after an unterminated quote)."""
+
+    def __init__(self, reason: str, resume: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.resume = resume
+
 _TAB = ord("\t")
 _NL = ord("\n")
 _QUOTE = ord('"')
@@ -56,7 +66,8 @@ class _Scanner:
                 while True:
                     q = buf.find(b'"', q)
                     if q < 0:
-                        raise DataError(f"{self.path}: unterminated quoted cell starting at byte {pos}")
+                        raise _Damaged("unterminated quoted cell: this row and every row after it cannot be "
+                                       "split into cells and are skipped", None)
                     if q + 1 < self.size and buf[q + 1] == _QUOTE:
                         q += 2
                         continue
@@ -79,7 +90,8 @@ class _Scanner:
                 continue
             if buf[pos] == 13 and pos + 1 == eol:  # CRLF
                 return cells, eol + 1
-            raise DataError(f"{self.path}: unexpected text after a quoted cell at byte {pos}")
+            nl = buf.find(b"\n", pos)
+            raise _Damaged("unexpected text after a quoted cell", self.size if nl < 0 else nl + 1)
 
     def text(self, span: tuple[int, int, bool]) -> str:
         start, end, quoted = span
@@ -103,7 +115,10 @@ def read_tsv(
     except OSError as exc:
         raise DataError(f"{name}: cannot open: {exc}") from exc
     scanner = _Scanner(buf, name)
-    spans, pos = scanner.record(0)
+    try:
+        spans, pos = scanner.record(0)
+    except _Damaged as damage:
+        raise DataError(f"{name}: header line: {damage.reason.split(':', 1)[0]}") from None
     header = [scanner.text(s).strip() for s in spans]
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
@@ -113,15 +128,22 @@ def read_tsv(
         nonlocal pos
         row = 0
         while pos < scanner.size:
-            start = pos
-            spans, pos = scanner.record(pos)
+            try:
+                spans, pos = scanner.record(pos)
+            except _Damaged as damage:  # skip the damaged record, keep the rows around it
+                yield TsvRow(row=row, cells={}, error=damage.reason)
+                row += 1
+                if damage.resume is None:
+                    return
+                pos = damage.resume
+                continue
             if len(spans) == 1 and not spans[0][2] and not buf[spans[0][0] : spans[0][1]].strip():
                 continue  # blank line
             if len(spans) != len(header):
                 yield TsvRow(
                     row=row,
                     cells={},
-                    error=(f"{len(spans)} cells but the header has {len(header)} (record at byte {start})"),
+                    error=f"{len(spans)} cells but the header has {len(header)}",
                 )
                 row += 1
                 continue
