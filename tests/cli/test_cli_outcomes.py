@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import socket
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +91,19 @@ def test_every_request_refused_as_bad_request_stops_after_five_with_the_provider
     assert "U2-Score" in proc.stdout and "0.0000" not in proc.stdout
 
 
-def test_a_key_rejected_mid_run_is_shown_without_the_key_and_exits_provider(runs: Path) -> None:
-    def after_three(request: ReceivedRequest, rng: random.Random) -> str | None:
-        return "echo_key" if fake.counts["requests"] > 3 else None
+def _fault_after(runs: Path, name: str, fault: str, answered: int) -> subprocess.CompletedProcess[str]:
+    """An eval, one request at a time, whose server answers ``answered`` requests, then only ``fault``."""
 
-    with FakeProvider(faults=after_three) as fake:
-        argv = eval_argv(runs, "midrun", "openai:gpt-4.1", base_url=fake.url + "/v1",
-                         extra=["--quiet", "--concurrency", "1"])
-        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    def plan(request: ReceivedRequest, rng: random.Random) -> str | None:
+        return fault if fake.counts["requests"] > answered else None
+
+    with FakeProvider(faults=plan) as fake:
+        argv = eval_argv(runs, name, "openai:gpt-4.1", base_url=fake.url + "/v1", extra=["--quiet", "--concurrency", "1"])
+        return run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+
+
+def test_a_key_rejected_mid_run_is_shown_without_the_key_and_exits_provider(runs: Path) -> None:
+    proc = _fault_after(runs, "midrun", "echo_key", 3)
     assert proc.returncode == ProviderError.exit_code == ExitCode.PROVIDER
     assert "stopped early: auth" in proc.stderr and "auth 401: " in proc.stderr
     assert KEY not in proc.stderr + proc.stdout
@@ -107,13 +113,7 @@ def test_a_key_rejected_mid_run_is_shown_without_the_key_and_exits_provider(runs
 
 
 def test_a_quota_stop_is_a_partial_run_with_its_own_exit_code(runs: Path) -> None:
-    def after_five(request: ReceivedRequest, rng: random.Random) -> str | None:
-        return "quota" if fake.counts["requests"] > 5 else None
-
-    with FakeProvider(faults=after_five) as fake:
-        argv = eval_argv(runs, "quota", "openai:gpt-4.1", base_url=fake.url + "/v1",
-                         extra=["--quiet", "--concurrency", "1"])
-        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    proc = _fault_after(runs, "quota", "quota", 5)
     assert proc.returncode == ExitCode.PARTIAL, proc.stderr
     assert "stopped early: quota" in proc.stderr
     assert "5/13 partial" in proc.stdout and "cover only the answered" in proc.stdout

@@ -237,16 +237,19 @@ def test_response_cap_and_request_deadline_from_the_command_line(runs: Path) -> 
     assert "larger than 1,048,576 bytes" in records[0].error.message  # type: ignore[union-attr]
 
 
+def _priced(tmp_path: Path) -> Path:
+    """A config pricing openai:gpt-4.1 at $1 input and $10 output per million tokens."""
+    config = tmp_path / "eval.toml"
+    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    return config
+
+
 def test_max_cost_reserves_the_expected_cost_not_the_worst_case(runs: Path, tmp_path: Path) -> None:
     # 400 input and 5 output tokens per answer at $1 / $10 per million: $0.00045 an answer, while the
     # worst case of one request (max_tokens 1,024) is above $0.01; a $0.004 budget pays for ~8 answers
-    def script(hit: Hit) -> Action:
-        return openai_ok("A", model=hit.model, usage=(400, 5))
-
-    config = tmp_path / "eval.toml"
-    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    config = _priced(tmp_path)
     budget = 0.004
-    with ScriptedServer(script) as server:
+    with ScriptedServer(lambda hit: openai_ok("A", usage=(400, 5))) as server:
         argv = eval_argv(runs, "expected", "openai:gpt-4.1", base_url=server.url + "/v1",
                          extra=["--config", str(config), "--max-cost", str(budget), "--quiet"])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
@@ -258,8 +261,7 @@ def test_max_cost_reserves_the_expected_cost_not_the_worst_case(runs: Path, tmp_
 
 
 def test_dry_run_shows_expected_and_worst_case_cost(runs: Path, tmp_path: Path) -> None:
-    config = tmp_path / "eval.toml"
-    config.write_text('[models."openai:gpt-4.1"]\nprice = { input = 1.0, output = 10.0 }\n')
+    config = _priced(tmp_path)
     argv = eval_argv(runs, "dry", "openai:gpt-4.1", extra=["--config", str(config), "--dry-run", "--json"])
     proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
