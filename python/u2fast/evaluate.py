@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from . import __version__
 from .adapters.base import Adapter, HttpAdapter
 from .errors import ConfigError
@@ -204,6 +206,8 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
         scenarios=dict(sorted(Counter(c.scenario for c in loaded.cases).items())),
         python=sys.version.split()[0],
         platform=platform.platform(),
+        prices={m.name: {k: v for k, v in msgspec.structs.asdict(m.price).items() if v is not None}
+                for m in models if m.price is not None},
     )
     if write:
         run_dir.mkdir(parents=True, exist_ok=True)

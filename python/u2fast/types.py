@@ -308,3 +308,6 @@ class RunManifest(msgspec.Struct, omit_defaults=True):
     platform: str = ""
     status: str = "running"
     finished_at: str | None = None
+    #: model -> its price when the run was made, USD per million tokens (``input``, ``output`` and,
+    #: where configured, ``batch_input``/``batch_output``); models without a price are absent
+    prices: dict[str, dict[str, float]] = {}

@@ -189,7 +189,14 @@ def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEn
 
 def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], options: ScoringOptions) -> Report:
     """The leaderboard and breakdowns (no case rows; see :func:`u2fast.report.cases.case_views`)."""
+    from collections import Counter
+
+    from .ranking import joint_ranks
+    from .usage import PARSE_RATE_WARNING, usage_of
+
     ranked = sorted(scored, key=lambda s: -_nan_last(s.scores.u2.value))
+    ranks = joint_ranks(ranked, n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed,
+                        compat=options.mode == "compat")
     models, datasets, anatomy = [], [], []
     for rank, sm in enumerate(ranked, 1):
         s = sm.scores
@@ -220,6 +227,12 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
                 error_rate=s.error_rate,
                 errors_by_kind=dict(s.errors_by_kind),
                 tasks=tasks,
+                u2_two_stage=s.u2_two_stage,
+                parse_warning=not math.isnan(s.parse_rate) and s.parse_rate < PARSE_RATE_WARNING,
+                usage=usage_of(sm.run.manifest, sm.model, completions_for(sm.run.records, sm.model, sm.run.journal),
+                               Counter(cs.task for _, cs in sm.judged if cs.counted)),
+                ranking=ranks.get(sm.label),
+                clinical=s.clinical,
             )
         )
         for ds in s.datasets.values():

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import msgspec
 
+from ..scoring.clinical import ClinicalSummary
 from ..scoring.run import Estimate
 from ..u2bench.tasks import TASK_SPECS
+from .ranking_entry import RankEntry
+from .usage import UsageEntry
 
 __all__ = [
     "ERROR_RATE_WARNING",
@@ -85,6 +88,14 @@ class ModelEntry(msgspec.Struct):
     #: cases answered, and cases whose request was never sent (a partial run when > 0)
     answered: int = 0
     not_sent: int = 0
+    #: U2 with the two-stage (data sets, then cases) interval; null without intervals
+    u2_two_stage: Estimate | None = None
+    #: parse rate under ``usage.PARSE_RATE_WARNING``
+    parse_warning: bool = False
+    usage: UsageEntry | None = None
+    #: joint rank interval among the models on the same data; null when alone or without intervals
+    ranking: RankEntry | None = None
+    clinical: ClinicalSummary | None = None
 
 
 class DatasetEntry(msgspec.Struct):

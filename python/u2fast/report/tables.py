@@ -62,7 +62,31 @@ def anatomy_table(report: Report) -> Table:
     return table
 
 
+def usage_table(report: Report) -> Table:
+    """Joint rank intervals, P(rank = 1), the two-stage U2 interval and each model's usage."""
+    table = Table(title="Ranks (joint bootstrap on common cases), usage and cost")
+    for col in ("model", "rank", "P(rank=1)", "U2 two-stage CI", "requests", "tokens in", "tokens out",
+                "cost USD", "latency p50 / p95 s", "parsed"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for m in report.models:
+        r, u, two = m.ranking, m.usage, m.u2_two_stage
+        table.add_row(
+            shown(m.label),
+            "-" if r is None else f"{r.rank} [{r.low}, {r.high}]",
+            "-" if r is None else f"{r.p_first:.2f}",
+            "-" if two is None or two.low is None or two.high is None else f"[{_g(two.low)}, {_g(two.high)}]",
+            "-" if u is None else str(u.requests),
+            "-" if u is None else str(u.input_tokens),
+            "-" if u is None else str(u.output_tokens),
+            "-" if u is None or u.cost_usd is None else f"{u.cost_usd:.4f}",
+            "-" if u is None else f"{_g(u.latency_median_s, 3)} / {_g(u.latency_p95_s, 3)}",
+            ("-" if math.isnan(m.parse_rate) else f"{100 * m.parse_rate:.1f}%") + (" (low)" if m.parse_warning else ""),
+        )
+    return table
+
+
 def print_breakdowns(report: Report, console: Console) -> None:
+    console.print(usage_table(report))
     console.print(datasets_table(report))
     console.print(anatomy_table(report))
 

@@ -13,6 +13,7 @@ from ..scoring.run import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .model import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
+from .usage import PARSE_RATE_WARNING
 
 __all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
 
@@ -139,6 +140,7 @@ def to_markdown(report: Report) -> str:
     for warning in (error_warning(report), partial_warning(report)):
         if warning:
             lines += ["", f"**Note:** {_md_cell(warning)}"]  # names in it are user text
+    lines += ["", *usage_markdown(report)]
     labels = [m.label for m in report.models]
     lines += [
         "",
@@ -237,3 +239,40 @@ def to_csv(report: Report) -> str:
     for a in report.anatomy:
         row(a.label, runs.get(a.label, ""), "anatomy", a.task, "", a.anatomy, a.metric, a.value, a.counted)
     return buf.getvalue()
+
+
+def _rank_text(m: ModelEntry) -> tuple[str, str]:
+    r = m.ranking
+    if r is None:
+        return "-", "-"
+    return (f"{r.rank} [{r.low}–{r.high}]" if r.low != r.high else f"{r.rank} [{r.low}]"), f"{r.p_first:.2f}"
+
+
+def usage_markdown(report: Report) -> list[str]:
+    """Joint rank intervals, the two-stage U2 interval, and what each model's run cost."""
+    head = ["model", "rank [interval]", "P(rank = 1)", "U2 two-stage CI", "requests", "input tokens",
+            "output tokens", "cost (USD)", "latency median / p95 (s)", "parsed"]
+    note = ("Ranks come from a joint bootstrap of all models on the same data (resampled on their common cases); "
+            "cost uses the prices recorded in each run's manifest.")
+    lines = ["## Ranks, usage and cost", "", note, "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for m in report.models:
+        rank, first = _rank_text(m)
+        u = m.usage
+        two = m.u2_two_stage
+        two_text = f"[{_num(two.low)}, {_num(two.high)}]" if two is not None and two.low is not None else "-"
+        cells = [_md_cell(m.label), rank, first, two_text]
+        if u is None:
+            cells += ["-"] * 5
+        else:
+            cost = "-" if u.cost_usd is None else f"{u.cost_usd:.4f}"
+            latency = f"{_num(u.latency_median_s, 3)} / {_num(u.latency_p95_s, 3)}"
+            cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency]
+        cells.append(_pct(m.parse_rate) + (" ⚠" if m.parse_warning else ""))
+        lines.append("| " + " | ".join(cells) + " |")
+    warned = [m.label for m in report.models if m.parse_warning]
+    if warned:
+        warning = (f"**Warning:** under {PARSE_RATE_WARNING:.0%} of the answers parsed for "
+                   f"{_md_cell(', '.join(warned))}: those scores measure the parser as much as the model.")
+        lines += ["", warning]
+    return lines

@@ -20,6 +20,7 @@ from .estimate import Estimate
 
 __all__ = [
     "UNPARSED_COLUMN",
+    "ClassMeans",
     "ClassRow",
     "ClassificationSummary",
     "ClinicalSummary",
@@ -48,6 +49,16 @@ class ClassRow(msgspec.Struct):
     f1: float
 
 
+class ClassMeans(msgspec.Struct):
+    """One mean of each class statistic over the classes where it is defined."""
+
+    sensitivity: float
+    specificity: float
+    ppv: float
+    npv: float
+    f1: float
+
+
 class ClassificationSummary(msgspec.Struct, omit_defaults=True):
     """A classification data set: ``counts[i][j]`` cases of truth ``labels[i]`` answered ``labels[j]``;
     the last column (:data:`UNPARSED_COLUMN`) holds answers that named no label."""
@@ -55,9 +66,9 @@ class ClassificationSummary(msgspec.Struct, omit_defaults=True):
     labels: list[str]
     counts: list[list[int]]
     classes: list[ClassRow]
-    #: statistic name -> mean over classes where it is defined (macro) or weighted by support
-    macro: dict[str, float]
-    weighted: dict[str, float]
+    #: means over the classes where each statistic is defined: plain (macro) or weighted by support
+    macro: ClassMeans
+    weighted: ClassMeans
     accuracy: Estimate
     balanced_accuracy: float
     #: Cohen's κ with unparsed answers as a category of their own
@@ -96,7 +107,7 @@ def classification_summary(
         for i, name in enumerate(names)
     ]
     out = ClassificationSummary(
-        labels=names, counts=cm.counts.tolist(), classes=classes, macro=s.macro, weighted=s.weighted,
+        labels=names, counts=cm.counts.tolist(), classes=classes, macro=ClassMeans(**s.macro), weighted=ClassMeans(**s.weighted),
         accuracy=_estimate(s.accuracy, *s.accuracy_interval), balanced_accuracy=s.balanced_accuracy, kappa=s.kappa,
     )
     if ordinal:
