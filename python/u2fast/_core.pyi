@@ -28,6 +28,7 @@ __all__ = [
     "bootstrap_sums",
     "paired_bootstrap_sums",
     "mcnemar_many",
+    "spatial_scores",
     "rouge_scores",
     "coco_rouge_l",
     "porter_stem",
@@ -176,6 +177,16 @@ def mcnemar_many(
     correction: bool = True,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """statsmodels ``mcnemar`` on many tables' discordant counts: ``(statistics, pvalues)``."""
+
+def spatial_scores(
+    pred: npt.NDArray[np.float64],
+    truth: npt.NDArray[np.float64],
+    width: npt.NDArray[np.float64],
+    height: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Per-case scores of predicted boxes (n, 4) or points (n, 2) against the truth, in normalized
+    coordinates: boxes give iou, hit@0.5, centre-in-box, centre distance / diagonal; points give
+    distance / diagonal, PCK@0.05, PCK@0.1. NaN in a row's input gives NaN scores."""
 
 def rouge_scores(
     hyps: list[str], refs: list[list[str]], types: list[str], use_stemmer: bool = False

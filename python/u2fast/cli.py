@@ -97,6 +97,11 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g = p.add_argument_group("prompts and generation")
     g.add_argument("--prompts", type=Path, default=None, metavar="DIR",
                    help="folder with the official cla_prompt.json / mea_prompt.json for exact reproduction")
+    g.add_argument("--answer-format", choices=("sector", "box", "point"), default="sector",
+                   help="LL/OD/KD answers: a sector name, a box or a point (box/point need --mode robust)")
+    g.add_argument("--coords", default=None, metavar="CONVENTION",
+                   help="coordinate convention of box/point answers for every model, e.g. yxyx-norm1000, "
+                   "or auto (picked once per model from a calibration subset); default: each adapter's own")
     g.add_argument("--prompt-variant", default="default", help="prompt ablation, e.g. no-anatomy, no-role")
     g.add_argument("--temperature", type=float, default=0.0, help="sampling temperature sent to every model")
     g.add_argument("--max-tokens", type=int, default=1024, help="most tokens a model may write per answer")

@@ -36,6 +36,14 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         raise ConfigError("--limit must be at least 1")
     if args.max_tokens < 1:
         raise ConfigError("--max-tokens must be at least 1")
+    if args.answer_format != "sector" and args.mode == "compat":
+        raise ConfigError(f"--answer-format {args.answer_format} needs --mode robust: compat scores sectors only")
+    if args.coords is not None and args.answer_format == "sector":
+        raise ConfigError("--coords applies to --answer-format box or point")
+    if args.coords not in (None, "auto"):
+        from .data.bbox import check_layout
+
+        check_layout(args.coords, "--coords convention")
     return EvalOptions(
         data=args.data,
         models=list(args.model),
@@ -56,6 +64,9 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         base_url=args.base_url,
         limits=_limit_flags(args),
         parsers=tuple(args.parser),
+        answer_format=args.answer_format,
+        coords=args.coords,
+        max_side=args.max_side,
         # recorded for --resume and provenance; a password in a URL never reaches the manifest
         command=[redact_url(a) for a in (["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv])],
     )
@@ -168,6 +179,10 @@ def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.Argumen
         if batched.over_budget:
             outcome.stopped.update({s.model: "budget" for s in batched.over_budget})
 
+    if "auto" in prepared.manifest.coords.values():
+        from .run_scoring import calibrate_run
+
+        calibrate_run(prepared.run_dir, prepared.manifest)
     scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed,
                                                         parsers=dict(args.parser),
                                                         accept_other_models=args.accept_other_models))

@@ -48,6 +48,11 @@ class EvalOptions:
     base_url: str | None = None
     #: The ``--config`` TOML file (per-provider and per-model settings), if any.
     config: EvalConfig | None = None
+    #: LL/OD/KD answer format; ``coords`` (--coords) overrides every model's convention, "auto"
+    #: picks one per model after the run (``tasks.coords.calibrate``); ``max_side`` is --max-side.
+    answer_format: str = "sector"
+    coords: str | None = None
+    max_side: int | None = None
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
     #: the limit flags given on the command line (``concurrency``, ``rpm``, ``tpm``, ``max_attempts``)
     limits: Mapping[str, float | int] = field(default_factory=dict)
@@ -97,7 +102,21 @@ def _run_name(options: EvalOptions, models: Sequence[ModelChoice]) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", slug)[:120]
 
 
-def build_prompts(cases: Sequence[Case], options: EvalOptions, registry: Registry) -> list[Prompt]:
+def resolve_conventions(options: EvalOptions, models: Sequence[ModelChoice]) -> dict[str, str]:
+    """Each model's coordinate convention: --coords, else the config's ``coords``, else the adapter's
+    default for the model's family; empty for sector answers. "auto" is recorded as asked."""
+    if options.answer_format == "sector":
+        return {}
+    out = {}
+    for m in models:
+        configured = options.config.coords_for(m.name) if options.config else None
+        out[m.name] = options.coords or configured or m.info.coords_for(m.settings.model)
+    return out
+
+
+def build_prompts(
+    cases: Sequence[Case], options: EvalOptions, registry: Registry, convention: str | None = None
+) -> list[Prompt]:
     if options.prompt_variant not in PROMPT_VARIANTS:
         raise ConfigError(f"unknown prompt variant {options.prompt_variant!r}; choose from {', '.join(PROMPT_VARIANTS)}")
     official = None
@@ -107,7 +126,8 @@ def build_prompts(cases: Sequence[Case], options: EvalOptions, registry: Registr
 
         official = load_official_prompts(options.prompts_dir)
         validate_official_prompts(official, [(c.task, c.dataset_id) for c in cases])
-    popts = PromptOptions(variant=options.prompt_variant, official=official)
+    popts = PromptOptions(variant=options.prompt_variant, official=official, answer_format=options.answer_format,
+                          coords=None if convention == "auto" else convention, max_side=options.max_side)
     return [registry.task(c.task).build_prompt(c, popts) for c in cases]
 
 
@@ -117,6 +137,7 @@ def plan_requests(
     models: Sequence[ModelChoice],
     adapters: Sequence[Adapter],
     params: GenerationParams,
+    prompts_for: Mapping[str, Sequence[Prompt]] | None = None,
 ) -> dict[str, list[Request]]:
     """One Request per (model, case), keyed by a hash of everything that shapes the answer."""
     from .runner.keys import request_key
@@ -129,7 +150,7 @@ def plan_requests(
         # carry the case id, or cases sharing an image would share one replayed answer.
         per_case = not isinstance(adapter, HttpAdapter)
         reqs = []
-        for case, prompt in zip(cases, prompts):
+        for case, prompt in zip(cases, prompts_for[m.name] if prompts_for else prompts):
             shas = (case.image.sha256, f"case:{case.case_id}") if per_case else (case.image.sha256,)
             key = request_key(adapter_name, model_name, params, prompt, shas)
             reqs.append(
@@ -180,8 +201,16 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
     if not loaded.cases:
         raise ConfigError(f"no cases to evaluate in {options.data!r} (after filters)")
     check_filters_met(options.data, options.tasks, options.datasets, loaded.cases)
+    conventions = resolve_conventions(options, models)
     prompts = build_prompts(loaded.cases, options, registry)
-    plan = plan_requests(loaded.cases, prompts, models, [adapters[m.name] for m in models], options.params)
+    prompts_for = None
+    if conventions:  # coordinate answers: each model's prompt states its own convention
+        by_convention = {c: build_prompts(loaded.cases, options, registry, c) for c in set(conventions.values())}
+        prompts_for = {name: by_convention[c] for name, c in conventions.items()}
+        prompts = [p for name in conventions for p in prompts_for[name]]
+    plan = plan_requests(
+        loaded.cases, prompts, models, [adapters[m.name] for m in models], options.params, prompts_for
+    )
     run_dir = options.runs_dir / _run_name(options, models)
     records = [
         CaseRecord(case, {m: plan[m][i].key for m in plan}) for i, case in enumerate(loaded.cases)
@@ -199,7 +228,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
         seed=options.seed,
         prompt_variant=options.prompt_variant,
         prompt_source="official" if options.prompts_dir else "u2fast",
-        prompt_hashes=_prompt_hashes(loaded.cases, prompts),
+        prompt_hashes=_prompt_hashes(list(loaded.cases) * max(1, len(conventions)), prompts),
         bbox_format=",".join(f"{k}={v}" for k, v in sorted(loaded.bbox_format.items())) or options.bbox_format,
         skipped_rows=len(loaded.skipped),
         skipped=[e.as_record() for e in loaded.skipped[:200]],
@@ -208,6 +237,9 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None, *, write
         platform=platform.platform(),
         prices={m.name: {k: v for k, v in msgspec.structs.asdict(m.price).items() if v is not None}
                 for m in models if m.price is not None},
+        answer_format=options.answer_format,
+        coords=conventions,
+        max_side=options.max_side,
     )
     if write:
         run_dir.mkdir(parents=True, exist_ok=True)

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import msgspec
 
+from .errors import ConfigError, RunError
 from .plugins import Registry, get_registry
 from .run_clinical import clinical_summary
 from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
 from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .served_model import is_same_model
-from .types import Case, CaseScore, Completion, Prediction
+from .tasks.base import Parse
+from .tasks.coords import answer_kind, coordinate_parser, spatial_inputs
+from .types import Case, CaseScore, Completion, Prediction, RunManifest
 from .u2bench.scenarios import SCENARIOS
-from .u2bench.tasks import TEXT_TASKS
+from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
 
-__all__ = ["score_run", "score_records", "ScoringOptions"]
+__all__ = ["score_run", "score_records", "ScoringOptions", "calibrate_run"]
 
 
 class ScoringOptions(msgspec.Struct, frozen=True):
@@ -34,9 +37,32 @@ class ScoringOptions(msgspec.Struct, frozen=True):
     #: Score answers whose response names another model than the one asked (robust mode leaves them
     #: out by default; compat, like the official kit, never looks).
     accept_other_models: bool = False
+    #: From the run's manifest (``for_run``): LL/OD/KD answer format, model -> coordinate convention,
+    #: and the --max-side images were sent at.
+    answer_format: str = "sector"
+    coords: dict[str, str] = {}
+    max_side: int | None = None
+
+    def for_run(self, manifest: RunManifest) -> ScoringOptions:
+        """These options with the answer format and conventions the run recorded."""
+        return msgspec.structs.replace(
+            self, answer_format=manifest.answer_format, coords=dict(manifest.coords), max_side=manifest.max_side
+        )
 
 
 _IN_U2 = {s.key: s.in_u2 for s in SCENARIOS}
+
+
+def _coordinate_parsers(model: str, options: ScoringOptions) -> dict[str, Parse]:
+    """box/point parsers of one model's coordinate answers; empty for sector answers."""
+    if options.answer_format == "sector":
+        return {}
+    if options.mode == "compat":
+        raise ConfigError(f"compat scores sector answers only; this run asked for {options.answer_format} answers")
+    convention = options.coords.get(model)
+    if convention is None:
+        raise RunError(f"no coordinate convention is recorded for {model}; re-run eval with --coords")
+    return {kind: coordinate_parser(kind, convention, options.max_side) for kind in ("box", "point")}
 
 
 def score_records(
@@ -51,6 +77,7 @@ def score_records(
 
     registry = registry or get_registry()
     compat = options.mode == "compat"
+    coordinate = _coordinate_parsers(model, options)
     judged: list[tuple[Prediction, CaseScore]] = []
     exclude_others = not compat and not options.accept_other_models
     other_models: Counter[str] = Counter()
@@ -58,6 +85,8 @@ def score_records(
         case = rec.case
         parser_name = options.parsers.get(case.task)
         parse = registry.parser(case.task, parser_name).parse if parser_name else None
+        if coordinate and case.task in SECTOR_TASKS:
+            parse = coordinate[answer_kind(case.task, options.answer_format)]
         completion = completions.get(case.case_id)
         if completion is not None and completion.ok and not is_same_model(completion.model, completion.response_model):
             served = str(completion.response_model)
@@ -77,9 +106,13 @@ def score_records(
             pred, cs = judged[i]
             judged[i] = (pred, msgspec.structs.replace(cs, bleu=tuple(int(x) for x in stats[row])))
 
+    spatial = None
+    if coordinate:
+        spatial = spatial_inputs([rec.case for rec in records], [cs for _, cs in judged], options.answer_format)
     scores = score_model(
         model, [cs for _, cs in judged], in_u2=_IN_U2, compat=compat,
         n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed, method=options.method,
+        spatial=spatial,
     )
     kinds: Counter[str] = Counter(c.error.kind for c in completions.values() if c.error is not None)
     if other_models:
@@ -105,6 +138,7 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     from .runner import read_journal
 
     manifest = read_manifest(run_dir)
+    options = options.for_run(manifest)
     registry = get_registry()
     for task, name in options.parsers.items():
         registry.parser(task, name)  # an unknown parser is a PluginError before any work
@@ -121,3 +155,45 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     if write:
         write_json_atomic(run_dir / SCORES, result)
     return result
+
+
+def calibrate_run(run_dir: Path, manifest: RunManifest) -> dict[str, str]:
+    """``--coords auto``: pick each such model's convention once from its first answers and record it.
+
+    The manifest is rewritten with the choices (a model that gave nothing to calibrate on keeps its
+    adapter's default, and a warning says so); returns model -> chosen layout.
+    """
+    import sys
+
+    from .plugins import get_registry
+    from .runner import read_journal
+    from .runs import write_manifest
+    from .tasks.coords import choose_convention
+
+    records = read_cases(run_dir)
+    journal = read_journal(run_dir / "journal.jsonl")
+    registry = get_registry()
+    chosen: dict[str, str] = {}
+    for model, convention in manifest.coords.items():
+        if convention != "auto":
+            continue
+        completions = completions_for(records, model, journal)
+        samples = [
+            (rec.case, completions[rec.case.case_id].text or "")
+            for rec in records
+            if rec.case.task in SECTOR_TASKS and rec.case.case_id in completions
+            and completions[rec.case.case_id].ok
+        ]
+        layout, used = choose_convention(samples, lambda c: answer_kind(c.task, manifest.answer_format))
+        if layout is None:
+            adapter, _, name = model.partition(":")
+            layout = registry.adapter(adapter).coords_for(name)
+            sys.stderr.write(
+                f"u2fast: --coords auto: {model} gave no coordinates to calibrate on; using its adapter's {layout}\n"
+            )
+        else:
+            sys.stderr.write(f"u2fast: --coords auto: {model} answers in {layout} (chosen on {used} cases)\n")
+        chosen[model] = layout
+    manifest.coords = {**manifest.coords, **chosen}
+    write_manifest(run_dir, manifest)
+    return chosen

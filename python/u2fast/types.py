@@ -311,3 +311,8 @@ class RunManifest(msgspec.Struct, omit_defaults=True):
     #: model -> its price when the run was made, USD per million tokens (``input``, ``output`` and,
     #: where configured, ``batch_input``/``batch_output``); models without a price are absent
     prices: dict[str, dict[str, float]] = {}
+    #: LL/OD/KD answer format (sector, box, point), each model's coordinate convention (a layout of
+    #: ``u2fast.data.bbox``) and the --max-side the images were sent at (pixel answers are of that size).
+    answer_format: str = "sector"
+    coords: dict[str, str] = {}
+    max_side: int | None = None

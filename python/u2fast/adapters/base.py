@@ -26,7 +26,11 @@ __all__ = [
     "LocalAdapter",
     "Adapter",
     "Price",
+    "DEFAULT_COORDS",
 ]
+
+#: The coordinate convention of an adapter that declares none: corners as fractions of the image.
+DEFAULT_COORDS = "xyxy-norm"
 
 
 class EncodedImage(msgspec.Struct, frozen=True):
@@ -130,3 +134,14 @@ class AdapterInfo:
     prices: Mapping[str, Price] = field(default_factory=dict)
     #: Whether images and prompt are needed (False for replay, which reads answers from a file).
     needs_images: bool = True
+    #: Coordinate convention (a layout of ``u2fast.data.bbox``) each model family answers boxes and
+    #: points in: a lower-case part of the model name -> layout; "" is the adapter's default.
+    coords: Mapping[str, str] = field(default_factory=dict)
+
+    def coords_for(self, model: str) -> str:
+        """The convention ``model`` answers in by default: the longest matching family, else ""'s."""
+        name = model.lower()
+        families = [f for f in self.coords if f and f in name]
+        if families:
+            return self.coords[max(families, key=len)]
+        return self.coords.get("", DEFAULT_COORDS)

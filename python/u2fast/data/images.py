@@ -82,6 +82,15 @@ def sniff_mime(data: bytes) -> str | None:
     return None
 
 
+def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """The size an image is sent at with ``--max-side``: unchanged when it fits, else its longer
+    side becomes ``max_side`` (both sides rounded, at least 1)."""
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -132,7 +132,7 @@ def score_run_models(
     out = []
     for label, (run, model) in zip(_labels(runs, pairs), pairs):
         completions = completions_for(run.records, model, run.journal)
-        scores, judged = score_records(model, run.records, completions, options, registry)
+        scores, judged = score_records(model, run.records, completions, options.for_run(run.manifest), registry)
         out.append(ScoredModel(label, run, model, scores, judged))
     return out
 

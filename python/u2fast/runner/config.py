@@ -56,7 +56,7 @@ LIMIT_FIELDS: dict[str, type] = {
     "max_response_bytes": int,
     "request_deadline": float,
 }
-_OTHER_FIELDS = {"base_url", "api_key", "api_key_env", "price", "options", "batch"}
+_OTHER_FIELDS = {"base_url", "api_key", "api_key_env", "price", "options", "batch", "coords"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class ModelConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
     #: Send through the provider's batch API (``u2fast eval --batch`` for these models only).
     batch: bool | None = None
+    #: Coordinate convention of box/point answers (a layout name), overriding the adapter's default.
+    coords: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,9 @@ class EvalConfig:
 
     def base_url_for(self, model: str) -> str | None:
         return self._last(model, "base_url")  # type: ignore[no-any-return]
+
+    def coords_for(self, model: str) -> str | None:
+        return self._last(model, "coords")  # type: ignore[no-any-return]
 
     def price_for(self, model: str) -> Price | None:
         return self._last(model, "price")  # type: ignore[no-any-return]
@@ -175,9 +180,16 @@ def _table(path: str, where: str, raw: Any) -> ModelConfig:
         if value <= 0:
             raise ConfigError(f"{path}: [{where}] {name}: must be positive, got {value!r}")
         limits[name] = kind(value)
-    for name in ("base_url", "api_key", "api_key_env"):
+    for name in ("base_url", "api_key", "api_key_env", "coords"):
         if name in raw and not isinstance(raw[name], str):
             raise ConfigError(f"{path}: [{where}] {name}: expected a string")
+    if "coords" in raw:
+        from ..data.bbox import check_layout
+
+        try:
+            check_layout(raw["coords"])
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: [{where}] coords: {exc}") from None
     price = None
     if "price" in raw:
         p = raw["price"]
@@ -206,6 +218,7 @@ def _table(path: str, where: str, raw: Any) -> ModelConfig:
         api_key_env=raw.get("api_key_env"),
         price=price,
         options=options,
+        coords=raw.get("coords"),
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import cast
 
 from ..adapters.base import EncodedImage
-from ..data.images import open_image, read_image_bytes
+from ..data.images import open_image, read_image_bytes, scaled_size
 from ..errors import DataError
 from ..types import ImageRef
 
@@ -57,8 +57,7 @@ def _shrink(data: bytes, mime: str, max_side: int) -> tuple[bytes, str, int, int
         width, height = img.size
         if max(width, height) <= max_side:
             return data, mime, width, height
-        scale = max_side / max(width, height)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        size = scaled_size(width, height, max_side)
         # A JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still at least ``size`` (a tenth
         # of the memory of a full decode); the resize then goes by an integer box reduction to
         # about three times ``size`` before the Lanczos pass, so no full-size float copy is made.

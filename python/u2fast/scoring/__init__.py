@@ -36,6 +36,7 @@ from u2fast.scoring._mcnemar import McNemarResult, mcnemar
 from u2fast.scoring._multiplicity import Heterogeneity, cochran_q, minimal_detectable_difference, multipletests
 from u2fast.scoring._ranks import RankIntervals, rank_bootstrap
 from u2fast.scoring._rouge import RougeScores, porter_stem, rouge, rouge_tokenize
+from u2fast.scoring._spatial import BOX_METRICS, POINT_METRICS, spatial_scores
 from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "rank_bootstrap",
     "two_stage_bootstrap",
     "wilson_interval",
+    "BOX_METRICS",
+    "POINT_METRICS",
     "STATISTICS",
     "TASK_CODES",
     "U2_WEIGHTS",
@@ -83,5 +86,6 @@ __all__ = [
     "rouge_tokenize",
     "score_bleu_stats",
     "sentence_bleu",
+    "spatial_scores",
     "u2_score",
 ]

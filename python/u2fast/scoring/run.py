@@ -7,7 +7,7 @@ Pure numbers: nothing here reads files, parses answers or imports the plugin mac
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import msgspec
 import numpy as np
@@ -52,6 +52,12 @@ class DatasetScore(msgspec.Struct, omit_defaults=True):
     not_sent: int = 0
     #: Secondary metrics: f1 (classification), mae/std/tolerance (CVE), bleu1..bleu3 (text).
     extra: dict[str, float] = {}
+    #: Coordinate answers (LL/OD/KD with --answer-format box|point): each metric's mean over the
+    #: cases where it is defined, with a percentile bootstrap interval; ``spatial_n`` counts them.
+    spatial: dict[str, Estimate] = {}
+    spatial_n: dict[str, int] = {}
+    #: Coordinate answers impossible under the model's declared convention.
+    impossible: int = 0
 
 
 class TaskScore(msgspec.Struct, omit_defaults=True):
@@ -126,6 +132,30 @@ def _nanmean(values: list[float]) -> float:
     return float(_core.mean_over_datasets(values))
 
 
+def _spatial_estimates(
+    names: Sequence[str], values: np.ndarray, n_resamples: int, confidence: float, seed: int
+) -> tuple[dict[str, Estimate], dict[str, int]]:
+    from ._bootstrap import bootstrap_ci
+
+    estimates: dict[str, Estimate] = {}
+    counts: dict[str, int] = {}
+    for j, name in enumerate(names):
+        column = values[:, j]
+        defined = column[~np.isnan(column)]
+        counts[name] = int(defined.size)
+        if not defined.size:
+            estimates[name] = Estimate(math.nan)
+            continue
+        mean = float(defined.mean())
+        if n_resamples and defined.size > 1:
+            ci = bootstrap_ci(defined, statistic="mean", method="percentile", confidence=confidence,
+                              n_resamples=n_resamples, seed=seed)
+            estimates[name] = Estimate(mean, float(ci.low), float(ci.high))
+        else:
+            estimates[name] = Estimate(mean)
+    return estimates, counts
+
+
 def undefined_cve_datasets(scores: Sequence[CaseScore]) -> set[str]:
     """``TASK/dataset`` keys of the CVE datasets with a counted non-finite error.
 
@@ -152,13 +182,15 @@ def score_model(
     confidence: float = 0.95,
     seed: int = 0,
     method: str = "bca",
+    spatial: Mapping[str, tuple[Sequence[str], np.ndarray]] | None = None,
 ) -> ModelScores:
     """Aggregate one model's case scores.
 
     ``in_u2`` maps a scenario key (``TASK/dataset``) to whether it enters the task mean. ``compat``
     keeps the official script's full CVE credit when no CVE answer parses (docs/u2bench.md A5). With
     ``n_resamples`` > 0 every value carries a stratified bootstrap interval (``method`` bca or
-    percentile).
+    percentile). ``spatial`` maps a scenario key to coordinate-answer metric names and their
+    per-case values ``(cases, metrics)``, NaN where undefined (``u2fast.scoring.spatial_scores``).
     """
     from ._aggregate import aggregate_cases, two_stage_bootstrap
 
@@ -217,7 +249,13 @@ def score_model(
         else:
             pairs = [(s.truth, s.answer) for s in group if s.counted and s.truth is not None]
             extra = {"f1": _macro_f1([t for t, _ in pairs], [a or "" for _, a in pairs])}
+        spatial_values: dict[str, Estimate] = {}
+        spatial_n: dict[str, int] = {}
+        if spatial and key in spatial:
+            names, values = spatial[key]
+            spatial_values, spatial_n = _spatial_estimates(names, values, n_resamples, confidence, seed)
         datasets[key] = DatasetScore(
+            spatial=spatial_values, spatial_n=spatial_n, impossible=sum(s.impossible for s in group),
             task=task, dataset_id=ds, metric=TASK_METRIC[task],
             value=_estimate(agg.dataset_metric[i], interval("dataset", i)),
             n=len(group), counted=sum(s.counted for s in group),

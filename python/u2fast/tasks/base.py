@@ -26,6 +26,11 @@ class PromptOptions:
     #: Official prompt files loaded with ``--prompts DIR`` (``cla_prompt.json``, ``mea_prompt.json``),
     #: keyed by file stem then dataset id; None for u2fast's own wording.
     official: Mapping[str, Mapping[str, str]] | None = None
+    #: LL/OD/KD answer format (sector, box, point), the coordinate convention the prompt states
+    #: (None with box/point: the model's own, for --coords auto) and the --max-side images are sent at.
+    answer_format: str = "sector"
+    coords: str | None = None
+    max_side: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..data.bbox import box_to_xyxy, check_layout, impossible_values, point_to_xy
-from ..types import Case, Prediction
+import numpy as np
+
+from ..data.bbox import LAYOUTS, box_to_xyxy, check_layout, impossible_values, point_to_xy
+from ..data.images import scaled_size
+from ..types import Case, CaseScore, Prediction, SectorTarget
 from .aliases import NOT_VISIBLE_PHRASES
 from .extract import cached_phrases, find_mentions
 
@@ -27,6 +30,11 @@ __all__ = [
     "place",
     "sent_size",
     "coordinate_parser",
+    "answer_kind",
+    "choose_convention",
+    "spatial_inputs",
+    "CALIBRATION_CASES",
+    "coordinate_request",
     "IMPOSSIBLE",
 ]
 
@@ -138,11 +146,8 @@ def read_coordinates(text: str, kind: str) -> Reading:
 
 def sent_size(case: Case, max_side: int | None) -> tuple[float, float]:
     """Width and height of the image as the model saw it (after ``--max-side`` downscaling)."""
-    w, h = float(case.image.width or 0), float(case.image.height or 0)
-    if max_side and max(w, h) > max_side:
-        scale = max_side / max(w, h)
-        return round(w * scale), round(h * scale)
-    return w, h
+    w, h = scaled_size(case.image.width or 0, case.image.height or 0, max_side)
+    return float(w), float(h)
 
 
 def place(reading: Reading, kind: str, convention: str, width: float, height: float) -> tuple[tuple[float, ...] | None, str | None]:
@@ -177,3 +182,106 @@ def coordinate_parser(kind: str, convention: str, max_side: int | None) -> Calla
         return Prediction(case.case_id, placed)
 
     return parse
+
+
+def coordinate_request(template: str, task: str) -> tuple[str, str | None] | None:
+    """``(kind, stated convention or None)`` when a prompt (by its template id) asks for coordinates."""
+    parts = template.split(":")
+    if len(parts) < 4 or parts[-2] not in ("box", "point"):
+        return None
+    return answer_kind(task, parts[-2]), None if parts[-1] == "own" else parts[-1]
+
+
+def answer_kind(task: str, answer_format: str) -> str:
+    """``box`` or ``point``: KD asks for a point (keypoints are points), LL/OD for what was chosen."""
+    return "point" if task == "KD" or answer_format == "point" else "box"
+
+
+def spatial_inputs(
+    cases: Sequence[Case], scores: Sequence[CaseScore], answer_format: str
+) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """Per scenario key: the coordinate metric names and per-case values ``(cases, metrics)``.
+
+    Only counted cases with a visible ground truth have values. An answer that gave no coordinate
+    (not visible, unparsed, impossible) scores 0 on IoU, hit, centre-in-box and PCK; its distances
+    are undefined (NaN) and so left out of the distance means.
+    """
+    from ..scoring import BOX_METRICS, POINT_METRICS, spatial_scores
+
+    rows: dict[str, list[tuple[Case, CaseScore]]] = {}
+    for case, score in zip(cases, scores):
+        if isinstance(case.target, SectorTarget) and score.counted:
+            rows.setdefault(case.scenario, []).append((case, score))
+    out: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+    for key, group in rows.items():
+        kind = answer_kind(group[0][0].task, answer_format)
+        n = 4 if kind == "box" else 2
+        names = BOX_METRICS if kind == "box" else POINT_METRICS
+        truth = np.full((len(group), n), np.nan)
+        pred = np.full((len(group), n), np.nan)
+        for i, (case, score) in enumerate(group):
+            target = case.target
+            assert isinstance(target, SectorTarget)
+            if kind == "box" and case.box is not None:
+                truth[i] = case.box
+            elif kind == "point" and target.cx is not None and target.cy is not None:
+                truth[i] = (target.cx, target.cy)
+            if score.coords is not None and len(score.coords) == n:
+                pred[i] = score.coords
+        width = np.array([float(c.image.width or 0) for c, _ in group])
+        height = np.array([float(c.image.height or 0) for c, _ in group])
+        values = spatial_scores(pred, truth, width, height)
+        no_answer = ~np.isnan(truth).any(axis=1) & np.isnan(pred).any(axis=1)
+        shares = [j for j, name in enumerate(names) if "distance" not in name]
+        values[np.ix_(no_answer, shares)] = 0.0
+        out[key] = (names, values)
+    return out
+
+
+#: ``--coords auto``: how many answered cases with a visible target pick a model's convention.
+CALIBRATION_CASES = 12
+
+
+def choose_convention(samples: Sequence[tuple[Case, str]], kind_of: Callable[[Case], str]) -> tuple[str | None, int]:
+    """``--coords auto``: the one layout under which a model's first answers fit their targets best.
+
+    ``samples`` are (case, answer text) in run order; the first :data:`CALIBRATION_CASES` whose
+    target is visible and whose answer holds coordinates are read under every layout, scoring each
+    case's IoU (boxes) or 1 - distance (points; an impossible reading scores 0). The best mean wins,
+    ties going to the earlier layout. Returns (layout or None when nothing could calibrate, cases
+    used). The choice then holds for every answer of the model: no answer is read twice.
+    """
+    from ..scoring import spatial_scores
+
+    used: list[tuple[Case, Reading, str]] = []
+    for case, text in samples:
+        target = case.target
+        if not isinstance(target, SectorTarget) or target.cx is None or target.cy is None:
+            continue
+        kind = kind_of(case)
+        if kind == "box" and case.box is None:
+            continue
+        reading = read_coordinates(text, kind)
+        if reading.values is not None:
+            used.append((case, reading, kind))
+        if len(used) == CALIBRATION_CASES:
+            break
+    if not used:
+        return None, 0
+    best, best_score = None, -1.0
+    for layout in LAYOUTS:
+        total = 0.0
+        for case, reading, kind in used:
+            target = case.target
+            assert isinstance(target, SectorTarget)
+            w, h = float(case.image.width or 0), float(case.image.height or 0)
+            placed, _ = place(reading, kind, layout, w, h)
+            if placed is None:
+                continue
+            assert target.cx is not None and target.cy is not None
+            truth: tuple[float, ...] = (case.box or ()) if kind == "box" else (target.cx, target.cy)
+            score = spatial_scores([placed], [truth], [w], [h])[0]
+            total += float(score[0]) if kind == "box" else max(0.0, 1.0 - float(score[0]))
+        if total / len(used) > best_score:
+            best, best_score = layout, total / len(used)
+    return best, len(used)

@@ -28,6 +28,7 @@ from .base import PROMPT_VARIANTS, PromptOptions
 from .official import load_official_prompts, official_template, official_text, validate_official_prompts
 from .wording import (
     CLA_WORDING,
+    COORD_TASK,
     CVE_WORDING,
     GENERIC_CLA,
     GENERIC_CVE,
@@ -36,6 +37,7 @@ from .wording import (
     SECTOR_DETAIL,
     SECTOR_TASK,
     anatomy_sentence,
+    coord_format,
 )
 
 __all__ = [
@@ -141,8 +143,8 @@ def _range_sentence(low: float, high: float, unit: str) -> str:
     return f"The value lies between {_fmt(low)} and {_fmt(high)}."
 
 
-def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
-    ds, task = case.dataset_id, case.task
+def _own_prompt(case: Case, sc: Scenario | None, popts: PromptOptions) -> Prompt:
+    ds, task, variant = case.dataset_id, case.task, popts.variant
     anatomy = resolve_anatomy(case, sc)
     role = _role(anatomy, variant)
     if task in ("DD", "VRA"):
@@ -152,6 +154,13 @@ def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
             "", wording.task, wording.detail, "Options: " + ", ".join(options), variant
         )
         fmt = _INTEGER_FORMAT if sc is not None and sc.integer_labels else _CLA_FORMAT
+    elif task in ("LL", "OD", "KD") and popts.answer_format != "sector":
+        from .coords import answer_kind, sent_size
+
+        kind = answer_kind(task, popts.answer_format)
+        sentence = COORD_TASK[task].format(subject=resolve_structure(case, sc))
+        instruction = _instruction(_hint(case), sentence, "", "", variant)
+        fmt = coord_format(kind, popts.coords, sent_size(case, popts.max_side))
     elif task in ("LL", "OD", "KD"):
         sentence = SECTOR_TASK[task].format(subject=resolve_structure(case, sc))
         listing = "Locations: " + ", ".join(SECTOR_LABELS)
@@ -179,7 +188,9 @@ def _own_prompt(case: Case, sc: Scenario | None, variant: str) -> Prompt:
         role=role,
         instruction=instruction,
         output_format=fmt,
-        template=f"{TEMPLATE_VERSION}:{task}/{ds}",
+        template=f"{TEMPLATE_VERSION}:{task}/{ds}" + (
+            f":{popts.answer_format}:{popts.coords or 'own'}" if popts.answer_format != "sector" else ""
+        ),
         variant=variant,
     )
 
@@ -237,8 +248,10 @@ def build_prompt(case: Case, options: PromptOptions | None = None) -> Prompt:
             f"unknown prompt variant {options.variant!r}; choose from {', '.join(PROMPT_VARIANTS)}"
         )
     sc = scenario(case.task, case.dataset_id)
+    if options.answer_format != "sector" and options.official is not None and case.task in ("LL", "OD", "KD"):
+        raise ConfigError("--prompts (the official texts) ask for sectors; it cannot be combined with --answer-format")
     if options.official is not None:
         official = _official_prompt(case, sc, options)
         if official is not None:
             return official
-    return _own_prompt(case, sc, options.variant)
+    return _own_prompt(case, sc, options)

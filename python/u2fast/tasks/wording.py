@@ -20,6 +20,8 @@ __all__ = [
     "GENERIC_CVE",
     "SECTOR_TASK",
     "SECTOR_DETAIL",
+    "COORD_TASK",
+    "coord_format",
     "REPORT_WORDING",
 ]
 
@@ -210,6 +212,51 @@ SECTOR_DETAIL = (
     "The middle row and the center column are narrow bands from 45% to 55% of the height and width; "
     "middle row plus center column is called center. Answer not visible when the target cannot be seen."
 )
+
+#: LL/OD/KD with --answer-format box|point: what to find (the target's sentence is SECTOR_TASK's first).
+COORD_TASK: dict[str, str] = {
+    "LL": "Find any lesion in the image and mark where it is.",
+    "OD": "Find the following structure in the image and mark where it is: {subject}.",
+    "KD": "Find the following anatomical landmark in the image and mark where it is: {subject}.",
+}
+
+_COORD_ORDER = {
+    "xyxy": ("[x1, y1, x2, y2]", "the left, top, right and bottom edges"),
+    "yxyx": ("[ymin, xmin, ymax, xmax]", "the top, left, bottom and right edges"),
+    "xywh": ("[x, y, width, height]", "the left edge, the top edge, the width and the height"),
+    "cxcywh": ("[cx, cy, width, height]", "the centre's x and y, the width and the height"),
+}
+
+
+def _scale_phrase(scale: str, size: tuple[float, float] | None) -> str:
+    if scale == "norm":
+        return "as fractions of the image width and height, from 0 to 1"
+    if scale == "norm1000":
+        return "on a scale from 0 to 1000 across the image width and height"
+    if size and size[0] > 0:
+        return f"in pixels of the image as you see it ({size[0]:g} pixels wide, {size[1]:g} high)"
+    return "in pixels of the image as you see it"
+
+
+def coord_format(kind: str, convention: str | None, size: tuple[float, float] | None) -> str:
+    """The output-format part for a box or point answer in ``convention`` (None: the model's own)."""
+    key = "bbox_2d" if kind == "box" else "point_2d"
+    if convention is None:
+        shape = "four numbers" if kind == "box" else "two numbers"
+        return (
+            f'Reply with JSON only, {{"{key}": [{shape}]}}, written in the coordinate format you normally use. '
+            f'If the target is not visible, reply {{"{key}": null}}.'
+        )
+    order, _, scale = convention.partition("-")
+    where = _scale_phrase(scale, size)
+    if kind == "box":
+        layout, meaning = _COORD_ORDER[order]
+        body = f"{layout}: {meaning} of the tightest box around the target, {where}"
+    else:
+        layout = "[y, x]" if order == "yxyx" else "[x, y]"
+        body = f"{layout}: the target's position, {where}"
+    return f'Reply with JSON only, {{"{key}": {layout}}}, where {body}. If the target is not visible, reply {{"{key}": null}}.'
+
 
 #: RG and CG: (task, detail, output format).
 REPORT_WORDING: dict[str, tuple[str, str, str]] = {

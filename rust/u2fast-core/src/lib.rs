@@ -19,6 +19,7 @@ pub mod regression;
 pub mod rouge;
 pub mod run_bootstrap;
 pub mod sacrebleu_tokenize;
+pub mod spatial;
 pub mod stats;
 pub mod statistics;
 pub mod text;

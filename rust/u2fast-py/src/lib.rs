@@ -17,6 +17,7 @@ mod cider_py;
 mod mcnemar_py;
 mod rouge_py;
 mod statistics_py;
+mod spatial_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -125,5 +126,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cluster_py::rank_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(cider_py::cider_d, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::rouge_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(spatial_py::spatial_scores, m)?)?;
     Ok(())
 }

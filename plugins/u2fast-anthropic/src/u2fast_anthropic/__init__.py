@@ -127,6 +127,7 @@ INFO = AdapterInfo(
     base_url_env=BASE_URL_ENV,
     default_base_url=DEFAULT_BASE_URL,
     prices=PRICES,
+    coords={"": "xyxy-px"},  # Claude: pixels of the image as sent
 )
 
 

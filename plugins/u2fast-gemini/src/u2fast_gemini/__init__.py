@@ -103,6 +103,7 @@ INFO = AdapterInfo(
     base_url_env=BASE_URL_ENV,
     default_base_url=DEFAULT_BASE_URL,
     prices=PRICES,
+    coords={"": "yxyx-norm1000"},  # Gemini boxes: [ymin, xmin, ymax, xmax] on 0-1000
 )
 
 

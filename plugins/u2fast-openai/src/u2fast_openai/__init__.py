@@ -112,6 +112,8 @@ INFO = AdapterInfo(
     base_url_env=BASE_URL_ENV,
     default_base_url=DEFAULT_BASE_URL,
     prices=PRICES,
+    # GPT models: fractions; Qwen2.5-VL served OpenAI-style: pixels of the image it saw; Qwen2/3-VL: 0-1000
+    coords={"": "xyxy-norm", "qwen2.5-vl": "xyxy-px", "qwen2-vl": "xyxy-norm1000", "qwen3-vl": "xyxy-norm1000"},
 )
 
 
