@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..types import Case, Prompt
+from ..tasks.coords import answer_kind
+from ..types import Case, Prompt, SectorTarget
 from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
 from .model import CaseView
 
@@ -103,6 +104,16 @@ def _prompt_text(run: LoadedRun, case: Case, builder: tuple[object, object]) -> 
     return prompt.text
 
 
+def _prediction_text(value: str | float | tuple[float, ...] | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:.3f}" for v in value) + "] (normalized)"
+    return str(value)
+
+
 def case_views(
     scored: Sequence[ScoredModel], limit_per_run: int | None, *, images: bool = True
 ) -> tuple[list[CaseView], dict[str, str]]:
@@ -145,12 +156,24 @@ def case_views(
                     image=sha,
                     prompt=prompts[key][i],
                     answer=answer,
-                    prediction=""
-                    if pred.value is None
-                    else (f"{pred.value:g}" if isinstance(pred.value, float) else str(pred.value)),
+                    prediction=_prediction_text(pred.value),
                     truth=truth_text(case),
                     outcome=outcome,
                     detail=detail,
+                    **_geometry(case, cs.coords, run.manifest.answer_format),
                 )
             )
     return views, thumbs
+
+
+def _geometry(case: Case, coords: tuple[float, ...] | None, answer_format: str) -> dict[str, list[float]]:
+    """Overlay shapes of a coordinate answer: the truth in the answer's kind (box or point), and the answer."""
+    target = case.target
+    if answer_format == "sector" or not isinstance(target, SectorTarget):
+        return {}
+    truth: list[float] = []
+    if answer_kind(case.task, answer_format) == "box" and case.box is not None:
+        truth = [round(v, 4) for v in case.box]
+    elif answer_kind(case.task, answer_format) == "point" and target.cx is not None and target.cy is not None:
+        truth = [round(target.cx, 4), round(target.cy, 4)]
+    return {"truth_geometry": truth, "answer_geometry": [round(v, 4) for v in coords or ()]}

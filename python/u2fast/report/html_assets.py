@@ -30,6 +30,10 @@ svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-s
 .filters label{font-size:13px;color:#3a4350;max-width:100%}.filters select{max-width:100%;text-overflow:ellipsis}
 .case{display:grid;grid-template-columns:200px minmax(0,1fr);gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
 .case img,.case .noimg{width:192px;height:auto;border-radius:4px;background:#0c0c0c}
+.case .thumb{position:relative;display:inline-block;line-height:0}
+.case svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
+.overlay rect,.overlay circle{fill:none;stroke-width:2px;vector-effect:non-scaling-stroke}
+.overlay .truth{stroke:#2ecc40}.overlay .answer{stroke:#ff851b;stroke-dasharray:4 2}
 .case .noimg{height:120px;display:flex;align-items:center;justify-content:center;color:#bbb;font-size:12px}
 .case dl{display:grid;grid-template-columns:110px minmax(0,1fr);gap:2px 10px;margin:0}
 .case dt{color:#5a6472}.case dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -120,13 +124,39 @@ SCRIPT = r"""
     });
     dd.appendChild(text); dd.appendChild(document.createElement("br")); dd.appendChild(button);
   }
+  function overlay(c) {
+    var t = c.truth_geometry || [], a = c.answer_geometry || [];
+    if (!t.length && !a.length) return null;
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 1 1"); svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("class", "overlay");
+    [[t, "truth"], [a, "answer"]].forEach(function (g) {
+      var v = g[0].map(Number), el = null;
+      if (v.length === 4) {
+        el = document.createElementNS(ns, "rect");
+        el.setAttribute("x", v[0]); el.setAttribute("y", v[1]);
+        el.setAttribute("width", Math.max(0, v[2] - v[0])); el.setAttribute("height", Math.max(0, v[3] - v[1]));
+      } else if (v.length === 2) {
+        el = document.createElementNS(ns, "circle");
+        el.setAttribute("cx", v[0]); el.setAttribute("cy", v[1]); el.setAttribute("r", 0.02);
+      }
+      if (el) { el.setAttribute("class", g[1]); svg.appendChild(el); }
+    });
+    return svg;
+  }
   function card(c) {
     var div = document.createElement("div"); div.className = "case";
     div.setAttribute("data-outcome", c.outcome);
     var url = images[c.image];
     if (url) {
       var img = document.createElement("img"); img.src = url; img.alt = "image of case " + c.case_id;
-      div.appendChild(img);
+      var shapes = overlay(c);
+      if (shapes) {
+        var wrap = document.createElement("div"); wrap.className = "thumb";
+        wrap.appendChild(img); wrap.appendChild(shapes); div.appendChild(wrap);
+      } else {
+        div.appendChild(img);
+      }
     } else {
       var ph = document.createElement("div"); ph.className = "noimg"; ph.textContent = "image unavailable";
       div.appendChild(ph);
@@ -135,7 +165,7 @@ SCRIPT = r"""
     field(dl, "case", c.case_id + "  (" + c.anatomy + ")");
     field(dl, "model", c.label);
     field(dl, "outcome", c.outcome + (c.detail ? " \u2014 " + c.detail : ""), "outcome-" + c.outcome);
-    field(dl, "ground truth", c.truth);
+    field(dl, "ground truth", c.truth + ((c.truth_geometry || []).length ? "  (drawn: green; answer: orange)" : ""));
     field(dl, "prediction", c.prediction === "" ? "(none)" : c.prediction);
     field(dl, "answer", c.answer, "answer");
     field(dl, "prompt", c.prompt, "prompt");

@@ -146,6 +146,10 @@ class CaseView(msgspec.Struct):
     #: correct, wrong, unparsed, api_error, not_counted or scored (RG/CG: no right/wrong)
     outcome: str
     detail: str
+    #: coordinate answers: normalized box (x1, y1, x2, y2) or point (x, y) of the ground truth and
+    #: of the model's answer, drawn over the thumbnail (empty when there is none)
+    truth_geometry: list[float] = []
+    answer_geometry: list[float] = []
 
 
 class Report(msgspec.Struct):
