@@ -154,6 +154,7 @@ def _run_info(run: LoadedRun) -> RunInfo:
         prompt_source=m.prompt_source,
         status=run_status(run.path, m),
         created_at=m.created_at,
+        answer_format=m.answer_format,
     )
 
 
@@ -250,6 +251,8 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
                     errors=ds.errors,
                     in_u2=ds.in_u2,
                     extra=dict(ds.extra),
+                    spatial=dict(ds.spatial),
+                    impossible=ds.impossible,
                 )
             )
         anatomy.extend(_anatomy_entries(sm, options))

@@ -18,6 +18,7 @@ from ..scoring.run import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE
+from .localisation import localisation_html, localisation_rows
 from .model import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
 from .text import answered_text, error_warning, partial_warning
@@ -209,6 +210,7 @@ def render_html(report: Report, thumbnails: dict[str, str]) -> str:
 <p class="meta">Accuracy on the classification and sector cases (DD, VRA, LL, OD, KD) of each anatomy.</p>
 <div class="scroll">{anatomy_heatmap_svg(report)}</div>
 <details><summary>Accuracy by anatomy and task, with intervals</summary>{_anatomy_table(report)}</details>
+{localisation_html(localisation_rows(report))}
 <h2>Per dataset</h2>
 <details open><summary>Every scenario's metric with its interval</summary>{_datasets_table(report)}</details>
 <h2>Cases</h2>

@@ -56,6 +56,8 @@ class RunInfo(msgspec.Struct, omit_defaults=True):
     prompt_source: str
     status: str
     created_at: str
+    #: how LL/OD/KD were asked: sector, box or point
+    answer_format: str = "sector"
 
 
 class TaskEntry(msgspec.Struct):
@@ -113,6 +115,10 @@ class DatasetEntry(msgspec.Struct):
     errors: int
     in_u2: bool
     extra: dict[str, float]
+    #: coordinate answers (LL/OD/KD): spatial metrics with intervals, and answers impossible under
+    #: the model's declared convention
+    spatial: dict[str, Estimate] = {}
+    impossible: int = 0
 
 
 class AnatomyEntry(msgspec.Struct):

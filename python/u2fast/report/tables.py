@@ -89,6 +89,11 @@ def print_breakdowns(report: Report, console: Console) -> None:
     console.print(usage_table(report))
     console.print(datasets_table(report))
     console.print(anatomy_table(report))
+    from .localisation import localisation_rows, localisation_table
+
+    rows = localisation_rows(report)
+    if rows:
+        console.print(localisation_table(rows))
 
 
 def _g(x: float | None, digits: int = 4) -> str:
