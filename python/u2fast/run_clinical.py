@@ -48,7 +48,9 @@ def clinical_summary(
             continue
         if cs.task in CLASSIFICATION_TASKS and cs.truth is not None:
             labelled[key].append((cs.truth, cs.answer or None))
-        elif cs.task == "CVE" and cs.parsed and isinstance(pred.value, (int, float)):
+        elif cs.task == "CVE" and cs.parsed and isinstance(pred.value, (int, float)) and math.isfinite(pred.value):
+            # compat keeps the kit's "nan"/"inf" estimates (they void the dataset's RMSE); native-unit
+            # agreement statistics have no meaning for them, so they are left out here
             target = rec.case.target
             if isinstance(target, ValueTarget):
                 measured[key].append((float(pred.value), target.value))
