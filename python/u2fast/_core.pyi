@@ -47,6 +47,8 @@ __all__ = [
     "rank_bootstrap",
     "cider_d",
     "rouge_tokens",
+    "chrf_stats",
+    "chrf_scores",
 ]
 
 __version__: str
@@ -294,3 +296,20 @@ def cider_d(hyps: list[str], refs: list[list[str]], sigma: float = 6.0) -> npt.N
 
 def rouge_tokens(text: str, use_stemmer: bool = False) -> list[str]:
     """rouge-score ``DefaultTokenizer(use_stemmer).tokenize(text)``."""
+
+def chrf_stats(
+    hyps: list[str],
+    refs: list[list[str]],
+    char_order: int = 6,
+    word_order: int = 0,
+    beta: float = 2.0,
+    whitespace: bool = False,
+    eps_smoothing: bool = False,
+) -> npt.NDArray[np.int64]:
+    """Per-pair chrF statistics ``[hyp, ref, match]`` per order, shape (n, 3·(char_order + word_order)),
+    of the best reference by segment F-score; text already lowercased where wanted."""
+
+def chrf_scores(
+    stats: npt.NDArray[np.int64], beta: float = 2.0, eps_smoothing: bool = False
+) -> npt.NDArray[np.float64]:
+    """sacreBLEU chrF (0-100) of every row of a 2-D statistics array."""

@@ -23,6 +23,7 @@ from u2fast.scoring._bootstrap import (
     bootstrap_ci,
     paired_bootstrap,
 )
+from u2fast.scoring._chrf import ChrfResult, chrf_stats, corpus_chrf, sentence_chrf
 from u2fast.scoring._cider import CiderResult, cider
 from u2fast.scoring._confusion import (
     ClassStatistics,
@@ -68,6 +69,7 @@ __all__ = [
     "U2_WEIGHTS",
     "BleuResult",
     "BootstrapResult",
+    "ChrfResult",
     "CiderResult",
     "McNemarResult",
     "PairedBootstrapResult",
@@ -77,8 +79,10 @@ __all__ = [
     "aggregate_cases",
     "bleu_stats",
     "bootstrap_ci",
+    "chrf_stats",
     "cider",
     "corpus_bleu",
+    "corpus_chrf",
     "mcnemar",
     "paired_bootstrap",
     "porter_stem",
@@ -86,6 +90,7 @@ __all__ = [
     "rouge_tokenize",
     "score_bleu_stats",
     "sentence_bleu",
+    "sentence_chrf",
     "spatial_scores",
     "u2_score",
 ]

@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod bleu;
 pub mod bootstrap;
+pub mod chrf;
 pub mod cider;
 pub mod classification;
 pub mod cluster_bootstrap;

@@ -12,6 +12,7 @@ use u2fast_core::{classification, regression, u2};
 mod aggregate_py;
 mod bleu_py;
 mod bootstrap_py;
+mod chrf_py;
 mod cluster_py;
 mod cider_py;
 mod mcnemar_py;
@@ -127,5 +128,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cider_py::cider_d, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::rouge_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(spatial_py::spatial_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(chrf_py::chrf_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(chrf_py::chrf_scores, m)?)?;
     Ok(())
 }
