@@ -313,3 +313,18 @@ def chrf_scores(
     stats: npt.NDArray[np.int64], beta: float = 2.0, eps_smoothing: bool = False
 ) -> npt.NDArray[np.float64]:
     """sacreBLEU chrF (0-100) of every row of a 2-D statistics array."""
+
+def two_stage_from_distribution(
+    distribution: npt.NDArray[np.float64],
+    dataset_task: npt.NDArray[np.int8],
+    dataset_in_u2: npt.NDArray[np.bool_],
+    task_metric: list[float],
+    u2: float,
+    *,
+    missing_cve_is_perfect: bool = True,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Two-stage intervals whose second stage draws from a stratified distribution (resamples, d + 9):
+    keys interval_percentile (9, 2), standard_error (9,)."""

@@ -80,3 +80,14 @@ def test_bad_shapes_are_reported() -> None:
                        np.zeros((2, n, 10), np.int64), np.ones((2, n), bool))
     with pytest.raises(ValueError, match="n_resamples"):
         two_stage_bootstrap(r["index"], r["tasks"], r["in_u2"], r["correct"], r["error"], r["bleu"], n_resamples=1)
+
+
+def test_two_stage_from_the_stratified_resamples_matches_the_direct_one() -> None:
+    r = _run(np.random.default_rng(9), 1.0)
+    args = (r["index"], r["tasks"], r["in_u2"], r["correct"], r["error"], r["bleu"])
+    strat = aggregate_cases(*args, n_resamples=3000, seed=2, return_distribution=True)
+    fast = two_stage_bootstrap(*args, n_resamples=3000, seed=2, stratified=strat)
+    direct = two_stage_bootstrap(*args, n_resamples=3000, seed=2)
+    assert fast.u2_percentile[0] < strat.u2 < fast.u2_percentile[1]
+    assert fast.u2_standard_error == pytest.approx(direct.u2_standard_error, rel=0.15)
+    assert fast.u2_percentile == pytest.approx(direct.u2_percentile, abs=0.02)

@@ -220,18 +220,38 @@ def two_stage_bootstrap(
     n_resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    stratified: RunAggregate | None = None,
 ) -> TwoStageIntervals:
-    """Two-stage bootstrap of a run (inputs as for :func:`aggregate_cases`)."""
+    """Two-stage bootstrap of a run (inputs as for :func:`aggregate_cases`).
+
+    Given ``stratified``, the result of :func:`aggregate_cases` on the same inputs with
+    ``return_distribution=True``, the second stage draws each data set's metric from those
+    stratified case resamples instead of resampling the cases again: the same design at the cost of
+    the data sets, not the cases.
+    """
+    arrays = _case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed)
+    iv = None if stratified is None else stratified.intervals
+    if iv is not None and iv.distribution is not None and stratified is not None:
+        out = _core.two_stage_from_distribution(
+            np.ascontiguousarray(iv.distribution), arrays[1], arrays[2], [float(x) for x in stratified.task_metric],
+            float(stratified.u2), missing_cve_is_perfect=missing_cve_is_perfect, n_resamples=n_resamples,
+            seed=seed, confidence=float(confidence),
+        )
+        return _two_stage(out, n_resamples, float(confidence), seed)
     out = _core.two_stage_bootstrap(
-        *_case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
+        *arrays,
         missing_cve_is_perfect=missing_cve_is_perfect,
         n_resamples=n_resamples,
         seed=seed,
         confidence=float(confidence),
     )
+    return _two_stage(out, n_resamples, float(confidence), seed)
+
+
+def _two_stage(out: dict[str, Any], n_resamples: int, confidence: float, seed: int) -> TwoStageIntervals:
     pct, se = out["interval_percentile"], out["standard_error"]
     return TwoStageIntervals(
-        n_resamples=n_resamples, confidence=float(confidence), seed=seed,
+        n_resamples=n_resamples, confidence=confidence, seed=seed,
         task_percentile=pct[:8], task_standard_error=se[:8],
         u2_percentile=(float(pct[8, 0]), float(pct[8, 1])), u2_standard_error=float(se[8]),
     )

@@ -205,13 +205,15 @@ def score_model(
     error = np.array([s.error if s.error is not None else np.nan for s in counted], np.float64)
     bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in counted], np.int64).reshape(-1, 10)
     agg = aggregate_cases(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
-                          missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed)
+                          missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed,
+                          return_distribution=n_resamples > 0)
     iv = agg.intervals
     two_stage = None
     if n_resamples > 0:
+        # the second stage reuses the stratified case resamples just made (one pass over the cases)
         ts = two_stage_bootstrap(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
                                  missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence,
-                                 seed=seed)
+                                 seed=seed, stratified=agg)
         two_stage = Estimate(float(agg.u2), *ts.u2_percentile)
 
     if method not in ("bca", "percentile"):

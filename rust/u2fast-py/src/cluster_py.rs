@@ -172,3 +172,66 @@ pub(crate) fn rank_bootstrap<'py>(
     out.set_item("mean_rank", r.mean_rank.into_pyarray(py))?;
     Ok(out)
 }
+
+/// Two-stage intervals built from a stratified bootstrap distribution `(b, datasets + 9)` (as
+/// `aggregate_cases(..., return_distribution=True)` gives it): keys as `two_stage_bootstrap`.
+#[pyfunction]
+#[pyo3(signature = (distribution, dataset_task, dataset_in_u2, task_metric, u2, *, missing_cve_is_perfect = true,
+                    n_resamples = 1000, seed = 0, confidence = 0.95))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn two_stage_from_distribution<'py>(
+    py: Python<'py>,
+    distribution: PyReadonlyArray2<'py, f64>,
+    dataset_task: PyReadonlyArray1<'py, i8>,
+    dataset_in_u2: PyReadonlyArray1<'py, bool>,
+    task_metric: [f64; 8],
+    u2: f64,
+    missing_cve_is_perfect: bool,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    check(confidence, n_resamples)?;
+    let task = tasks_of(&dataset_task);
+    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let (rows, width) = distribution.as_array().dim();
+    if width != task.len() + 9 || in_u2.len() != task.len() || rows == 0 {
+        return Err(PyValueError::new_err(format!(
+            "distribution must be (resamples, {} data sets + 9), got ({rows}, {width})",
+            task.len()
+        )));
+    }
+    if let Some((d, t)) = task.iter().enumerate().find(|(_, &t)| t > 7) {
+        return Err(PyValueError::new_err(format!("dataset_task[{d}] = {t} is not a task code 0..7")));
+    }
+    let dist: Vec<f64> = distribution.as_array().iter().copied().collect();
+    let r = py.detach(|| {
+        let datasets = Datasets { task: &task, in_u2: &in_u2 };
+        cluster::two_stage_from_strata(
+            &dist,
+            width,
+            &datasets,
+            &task_metric,
+            u2,
+            missing_cve_is_perfect,
+            n_resamples,
+            seed,
+            confidence,
+        )
+    });
+    let out = PyDict::new(py);
+    let pct = Array2::from_shape_fn((9, 2), |(c, j)| {
+        let iv = r.intervals[c].percentile;
+        if j == 0 {
+            iv.low
+        } else {
+            iv.high
+        }
+    });
+    out.set_item("interval_percentile", pct.into_pyarray(py))?;
+    out.set_item(
+        "standard_error",
+        r.intervals.iter().map(|iv| iv.standard_error).collect::<Vec<_>>().into_pyarray(py),
+    )?;
+    Ok(out)
+}

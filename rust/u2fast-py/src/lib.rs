@@ -125,6 +125,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(statistics_py::minimal_detectable_difference, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::two_stage_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::rank_bootstrap, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster_py::two_stage_from_distribution, m)?)?;
     m.add_function(wrap_pyfunction!(cider_py::cider_d, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::rouge_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(spatial_py::spatial_scores, m)?)?;
