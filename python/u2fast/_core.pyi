@@ -45,6 +45,7 @@ __all__ = [
     "minimal_detectable_difference",
     "two_stage_bootstrap",
     "rank_bootstrap",
+    "two_stage_from_distribution",
     "cider_d",
     "rouge_tokens",
     "chrf_stats",
