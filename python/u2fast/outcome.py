@@ -92,8 +92,11 @@ def describe_problems(outcomes: list[ModelOutcome], run_dir: str) -> list[str]:
             lines.append(f"u2fast: {o.model} stopped early: {o.stopped}: {why}; "
                          f"resume with: u2fast eval --resume {run_dir}")
         lines.append(f"  {o.model}: {counts}")
-        for name, n in o.other_models.items():
-            lines.append(f"  other_model: {n} answers named the model {name!r}; left out (--accept-other-models scores them)")
+        if o.other_models:
+            names = ", ".join(f"{name!r} ({n})" for name, n in list(o.other_models.items())[:3])
+            more = f" and {len(o.other_models) - 3} more" if len(o.other_models) > 3 else ""
+            lines.append(f"  other_model: {sum(o.other_models.values())} answers named another model: {names}{more}; "
+                         "left out (--accept-other-models scores them)")
         for error in o.first_errors:
             status = f" {error.status}" if error.status is not None else ""
             lines.append(f"  {error.kind}{status}: {error.message[:300]}")

@@ -78,14 +78,16 @@ def wire_of(path: str) -> str:
     return "openai"
 
 
-def openai_ok(text: str = "A", model: str = "", usage: tuple[int, int] = (100, 5)) -> Action:
-    """An answer; ``model`` "" names no model (a server that names another is scored apart)."""
+def openai_ok(text: str = "A", model: str = "", usage: tuple[int, int] = (100, 5), fingerprint: str | None = None) -> Action:
+    """An answer; ``model`` "" names no model (a server that names another is scored apart);
+    ``fingerprint`` goes into ``system_fingerprint``, which the journal keeps (a test's tracer)."""
     return Action.json(
         200,
         {
             "id": "x",
             "object": "chat.completion",
             "model": model,
+            **({"system_fingerprint": fingerprint} if fingerprint else {}),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
         },

@@ -29,7 +29,7 @@ SELECTION = ["--tasks", "DD,VRA,LL", "--limit", "3"]  # 84 cases of the sample
 def tracing_script(rng: random.Random, latency: tuple[float, float]) -> Callable[[Hit], Action]:
     def script(hit: Hit) -> Action:
         letter = "ABCD"[int(hit.identity[:8], 16) % 4]  # the same answer for every resend
-        action = openai_ok(letter, model=hit.identity[:24])
+        action = openai_ok(letter, fingerprint=hit.identity[:24])
         action.delay = rng.uniform(*latency)
         return action
 
@@ -48,8 +48,8 @@ def ok_identities(journal: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for record in iter_journal(journal):
         if record.ok:
-            assert record.response_model is not None
-            counts[record.response_model] = counts.get(record.response_model, 0) + 1
+            assert record.fingerprint is not None
+            counts[record.fingerprint] = counts.get(record.fingerprint, 0) + 1
     return counts
 
 

@@ -117,7 +117,9 @@ def print_leaderboard(scores: RunScores, console: Console | None = None) -> None
         console.print(Text(f"{', '.join(partial)}: {PARTIAL_NOTE}", style="yellow"), soft_wrap=True)
     for m in _ranked(scores):
         if m.other_models:
-            served = ", ".join(f"{strip_controls(name)} ({n})" for name, n in m.other_models.items())
+            served = ", ".join(f"{strip_controls(name)} ({n})" for name, n in list(m.other_models.items())[:3])
+            if len(m.other_models) > 3:
+                served += f" and {len(m.other_models) - 3} more"
             note = OTHER_MODELS_LEFT_OUT if "other_model" in m.errors_by_kind else OTHER_MODELS_SCORED
             console.print(Text(f"warning: {strip_controls(m.model)}: {sum(m.other_models.values())} answers came from "
                                f"another model: {served}; {note}", style="yellow"), soft_wrap=True)
