@@ -37,7 +37,10 @@ def tracing_script(rng: random.Random, latency: tuple[float, float]) -> Callable
 
 
 def argv_for(runs: Path, name: str, server: ScriptedServer, *extra: str) -> list[str]:
-    argv = eval_argv(runs, name, "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--quiet", *extra])
+    # The server names each distinct request in the answer's "model" field (tracing), so every answer
+    # names another model than the one asked: score them anyway.
+    argv = eval_argv(runs, name, "openai:gpt-4.1", base_url=server.url + "/v1",
+                     extra=["--quiet", "--accept-other-models", *extra])
     # the selection replaces the default --tasks DD --limit 1
     i = argv.index("--tasks")
     del argv[i : i + 4]
