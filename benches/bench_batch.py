@@ -30,7 +30,7 @@ from pathlib import Path
 
 from u2fast.batch.lifecycle import BatchOptions, run_batches
 from u2fast.batch.wire import BatchLimits
-from u2fast.evaluate import EvalOptions, prepare_run
+from u2fast.preparation import EvalOptions, prepare_run
 from u2fast.runner import ModelRun
 
 _SERVER = """

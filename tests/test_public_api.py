@@ -11,9 +11,9 @@ import u2fast
 def test_all_is_sorted_and_exact() -> None:
     assert u2fast.__all__ == sorted(u2fast.__all__)
     assert set(u2fast.__all__) == {
-        "__version__", "ApiError", "Case", "CaseScore", "Completion", "ConfigError", "DataError",
+        "__version__", "ApiError", "Case", "CaseScore", "Completion", "ConfigError", "DataError", "EvalResult",
         "GenerationParams", "PluginError", "Prediction", "Prompt", "ProviderError", "Request", "RowError",
-        "RunError", "RunManifest", "SECTOR_LABELS", "TASKS", "U2fastError", "Usage",
+        "RunError", "RunManifest", "SECTOR_LABELS", "TASKS", "U2fastError", "Usage", "evaluate",
     }
     for name in u2fast.__all__:
         assert hasattr(u2fast, name), name

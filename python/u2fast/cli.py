@@ -111,7 +111,10 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     g.add_argument("--name", default=None, help="run folder name (default: derived from models and data)")
     g.add_argument("--runs-dir", type=Path, default=Path("runs"), help="folder that holds the run folders")
     g.add_argument("--resume", type=Path, default=None, metavar="RUN",
-                   help="continue a run folder with its recorded options; only missing or failed requests are sent")
+                   help="continue a run folder with its recorded options; only missing or failed requests are sent "
+                        "(limits, budget, --config and scoring flags may change; see docs/runs.md)")
+    g.add_argument("--repair-journal", action="store_true",
+                   help="with --resume: move unreadable journal lines into journal.rejected.jsonl, then continue")
     g.add_argument("--config", type=Path, default=None, help="TOML file with per-provider settings")
     g.add_argument("--base-url", default=None, help="send requests to this server (e.g. a local vLLM)")
     g.add_argument("--concurrency", type=int, default=None, help="in-flight requests per provider endpoint: adapter, base URL and key (default 16)")

@@ -16,7 +16,7 @@ from .exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from .batch.lifecycle import BatchOutcome
-    from .evaluate import PreparedRun
+    from .preparation import EvalOptions, PreparedRun
     from .runner import ModelRun
     from .runner.config import EvalConfig
 
@@ -50,11 +50,11 @@ def add_batch_options(g: argparse._ArgumentGroup) -> None:
                         "new batch, or left as error records; always within --max-cost")
 
 
-def batch_models(model_runs: list[ModelRun], args: argparse.Namespace, config: EvalConfig | None) -> list[ModelRun]:
+def batch_models(model_runs: list[ModelRun], batch: bool | None, config: EvalConfig | None) -> list[ModelRun]:
     """The models that go through batch mode: --batch for all, or ``batch = true`` in the config."""
-    if args.batch is False:
+    if batch is False:
         return []
-    chosen = [m for m in model_runs if args.batch or (config is not None and config.batch_for(m.name))]
+    chosen = [m for m in model_runs if batch or (config is not None and config.batch_for(m.name))]
     from .batch.wire import batch_wire_of
 
     unsupported = [m.name for m in chosen if batch_wire_of(m.adapter) is None]
@@ -64,8 +64,8 @@ def batch_models(model_runs: list[ModelRun], args: argparse.Namespace, config: E
     return chosen
 
 
-def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argparse.Namespace,
-                config: EvalConfig | None) -> tuple[BatchOutcome | None, list[ModelRun]]:
+def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun],
+                options: EvalOptions) -> tuple[BatchOutcome | None, list[ModelRun]]:
     """Run the batch phase; the models (with the requests) the sync run should still send."""
     import dataclasses
 
@@ -73,25 +73,25 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argpars
     from .batch.lifecycle import BatchOptions, run_batches
     from .runner.engine import loop_factory
 
-    chosen = batch_models(model_runs, args, config)
+    chosen = batch_models(model_runs, options.batch, options.config)
     open_models = {s.model for s in Ledger(prepared.run_dir).open_shards()}
     # --batch off on resume: batches already sent are still collected (never sent twice)
     chosen_names = {m.name for m in chosen}
     collect_only = [m for m in model_runs if m.name not in chosen_names and m.name in open_models]
     if not chosen and not collect_only:
         return None, model_runs
-    options = BatchOptions(poll=args.poll, wait=not args.no_wait, fallback=args.batch_fallback,
-                           quiet=args.quiet or args.json)
+    batch_options = BatchOptions(poll=options.poll, wait=options.batch_wait, fallback=options.batch_fallback,
+                                 quiet=options.quiet)
     outcome: BatchOutcome | None = None
     try:
         with asyncio.Runner(loop_factory=loop_factory()) as runner:
             if chosen:
-                outcome = runner.run(run_batches(chosen, prepared.run_dir, options, max_cost=args.max_cost,
-                                                 max_side=args.max_side, seed=args.seed))
+                outcome = runner.run(run_batches(chosen, prepared.run_dir, batch_options, max_cost=options.max_cost,
+                                                 max_side=options.max_side, seed=options.seed))
             if collect_only:
                 collected = runner.run(run_batches(collect_only, prepared.run_dir,
-                                                   dataclasses.replace(options, plan=False, wait=False),
-                                                   max_side=args.max_side, seed=args.seed))
+                                                   dataclasses.replace(batch_options, plan=False, wait=False),
+                                                   max_side=options.max_side, seed=options.seed))
                 outcome = collected if outcome is None else _merge(outcome, collected)
     except KeyboardInterrupt:
         sys.stderr.write(f"\ninterrupted: submitted batches keep running at the providers and are recorded in "
@@ -100,7 +100,7 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun], args: argpars
         raise
     assert outcome is not None
     busy = outcome.open_keys()
-    sync = [m for m in model_runs if m.name not in chosen_names or args.batch_fallback == "sync"]
+    sync = [m for m in model_runs if m.name not in chosen_names or options.batch_fallback == "sync"]
     sync = [dataclasses.replace(m, requests=[r for r in m.requests if r.key not in busy]) for m in sync]
     return outcome, sync
 
@@ -114,13 +114,14 @@ def _merge(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
     return a
 
 
-def print_batch_estimates(prepared: PreparedRun, model_runs: list[ModelRun], args: argparse.Namespace,
-                          config: EvalConfig | None) -> None:
+def print_batch_estimates(prepared: PreparedRun, model_runs: list[ModelRun], options: EvalOptions,
+                          as_json: bool) -> None:
     """``--dry-run --batch``: shards, bytes and the worst-case cost at sync and at batch prices."""
     from .batch.estimate import estimate_batches
 
-    rows = estimate_batches(batch_models(model_runs, args, config), prepared.run_dir, max_side=args.max_side)
-    if args.json:
+    rows = estimate_batches(batch_models(model_runs, options.batch, options.config), prepared.run_dir,
+                            max_side=options.max_side)
+    if as_json:
         sys.stdout.write(msgspec.json.encode(rows).decode() + "\n")
         return
     from rich.console import Console
@@ -163,16 +164,16 @@ def add_batch_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def load_run(run_dir: Path, parser: argparse.ArgumentParser, base_url: str | None = None) -> tuple[PreparedRun, list[ModelRun]]:
     """A run folder's models and requests, rebuilt from its manifest as ``eval --resume`` does."""
-    from .cli_eval import _resume_args, build_model_runs, options_from_args
-    from .evaluate import prepare_run
+    from .cli_eval import resume_options
+    from .evaluation import build_model_runs
+    from .preparation import prepare_run
     from .runner import load_config
 
     ns = parser.parse_args(["eval", "--resume", str(run_dir), *(["--base-url", base_url] if base_url else [])])
-    args, argv = _resume_args(ns, parser)
-    options = options_from_args(args, argv)
-    config = load_config(args.config) if args.config else None
-    options.config = config
-    prepared = prepare_run(options, write=False)
+    options = resume_options(ns, parser)
+    if options.config_path is not None:
+        options.config = load_config(options.config_path)
+    prepared = prepare_run(options)
     prepared.run_dir = run_dir
     return prepared, build_model_runs(prepared)
 

@@ -1,34 +1,26 @@
-"""``u2fast eval``: option handling, the run itself, scoring and the leaderboard."""
+"""``u2fast eval``: command-line options in, ``u2fast.evaluation.run_eval`` out, the leaderboard printed.
+
+``--resume RUN`` reads the options recorded in the run's manifest (a typed ``RunSetup``, never a
+command line) and accepts only the flags of ``runfolder.RESUME_MAY_CHANGE`` beside it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as _dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
 from .controls import strip_controls
-from .credentials import URL_MASK, redact_url
+from .credentials import redact_url
 from .errors import ConfigError
-from .evaluate import EvalOptions, PreparedRun, prepare_run
-from .types import GenerationParams
+from .preparation import EvalOptions
+from .types import GenerationParams, RunSetup
 
-if TYPE_CHECKING:
-    from .runner import ModelRun
-
-__all__ = ["cmd_eval", "options_from_args", "build_model_runs"]
-
-
-def _limit_flags(args: argparse.Namespace) -> dict[str, float | int]:
-    """The limit flags given on this command line (they beat the config file), as ``Limits`` fields."""
-    given = {k: getattr(args, k) for k in ("concurrency", "rpm", "tpm", "max_attempts", "request_deadline")}
-    if args.max_response_mb is not None:
-        given["max_response_bytes"] = int(args.max_response_mb * 2**20)
-    return {k: v for k, v in given.items() if v is not None}
+__all__ = ["cmd_eval", "options_from_args", "options_from_setup", "resume_options"]
 
 
 def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
@@ -62,146 +54,159 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
         tasks=tuple(t.upper() for t in args.tasks),
         datasets=tuple(args.datasets),
         base_url=args.base_url,
-        limits=_limit_flags(args),
-        parsers=tuple(args.parser),
-        answer_format=args.answer_format,
-        coords=args.coords,
+        config_path=args.config,
         max_side=args.max_side,
-        # recorded for --resume and provenance; a password in a URL never reaches the manifest
+        concurrency=args.concurrency, rpm=args.rpm, tpm=args.tpm, max_attempts=args.max_attempts,
+        max_cost=args.max_cost, request_deadline=args.request_deadline,
+        max_response_bytes=None if args.max_response_mb is None else int(args.max_response_mb * 2**20),
+        bootstrap=args.bootstrap, parsers=tuple(args.parser), answer_format=args.answer_format, coords=args.coords,
+        accept_other_models=args.accept_other_models,
+        repair_journal=args.repair_journal,
+        batch=args.batch, poll=args.poll, batch_wait=not args.no_wait, batch_fallback=args.batch_fallback,
+        quiet=args.quiet or args.json,
+        # provenance only (nothing re-reads it); a password in a URL never reaches the manifest
         command=[redact_url(a) for a in (["eval", *argv[1:]] if argv and argv[0] == "eval" else ["eval", *argv])],
     )
 
 
-def _resume_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, list[str]]:
-    """Re-read the options recorded in a run's manifest, pointed at that run folder."""
-    from .runs import read_manifest
+def options_from_setup(setup: RunSetup, run_dir: Path, models: list[str]) -> EvalOptions:
+    """The options a run was made with, as its manifest records them, pointed at its folder."""
+    limits = setup.limits
+    return EvalOptions(
+        data=setup.data, models=list(models), name=run_dir.name, runs_dir=run_dir.parent, params=setup.params,
+        seed=setup.seed, mode=limits.mode, prompt_variant=setup.prompt_variant,
+        prompts_dir=Path(setup.prompts_dir) if setup.prompts_dir else None, strict=setup.strict,
+        bbox_format=setup.bbox_format, limit=setup.limit, tasks=setup.tasks, datasets=setup.datasets,
+        base_url=setup.base_url, config_path=Path(limits.config) if limits.config else None,
+        max_side=setup.max_side, concurrency=limits.concurrency, rpm=limits.rpm, tpm=limits.tpm,
+        max_attempts=limits.max_attempts, max_cost=limits.max_cost, request_deadline=limits.request_deadline,
+        max_response_bytes=limits.max_response_bytes, bootstrap=limits.bootstrap,
+        parsers=tuple(limits.parsers.items()), batch=limits.batch, poll=limits.poll, batch_fallback=limits.batch_fallback,
+    )
+
+
+def _flag(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+def resume_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> EvalOptions:
+    """The recorded options of ``--resume RUN`` with the changes this command line may make."""
+    from .credentials import URL_MASK
+    from .runfolder import RESUME_MAY_CHANGE, read_manifest, require_current, same_endpoint
 
     run_dir: Path = args.resume
     manifest = read_manifest(run_dir)
-    argv = list(manifest.command) or ["eval"]
-    resumed = parser.parse_args(argv)
-    resumed.name = run_dir.name
-    resumed.runs_dir = run_dir.parent
-    resumed.resume = None
-    # Output-only choices of this invocation win over the recorded ones, and so do the connection
-    # settings (a URL password is not recorded, so it must be given again).
-    for attr in ("quiet", "json"):
-        setattr(resumed, attr, getattr(args, attr) or getattr(resumed, attr))
-    for attr in ("base_url", "config"):
-        if getattr(args, attr) is not None:
-            setattr(resumed, attr, getattr(args, attr))
-    # batch mode may be switched on or off on resume (the request bodies are the same)
-    if args.batch is not None:
-        resumed.batch = args.batch
-    resumed.no_wait = args.no_wait
-    resumed.prepare_only = args.prepare_only
-    resumed.poll = args.poll if args.poll is not None else resumed.poll
-    if resumed.base_url and URL_MASK in resumed.base_url:
+    require_current(run_dir, manifest)
+    assert manifest.setup is not None
+    defaults = vars(parser.parse_args(["eval"]))
+    given = [dest for dest, value in vars(args).items() if dest in defaults and value != defaults[dest]]
+    refused = [dest for dest in given if dest not in RESUME_MAY_CHANGE]
+    if refused:
+        flags = ", ".join(_flag(d) for d in refused)
+        raise ConfigError(
+            f"{flags} cannot be given with --resume: the run continues with its recorded setup, and "
+            f"{'these change' if len(refused) > 1 else 'this changes'} what is sent or where it goes. "
+            f"--resume accepts {', '.join(sorted(_flag(d) for d in RESUME_MAY_CHANGE - {'resume'}))}; "
+            f"for other settings start a new run (another --name)"
+        )
+    options = options_from_setup(manifest.setup, run_dir, manifest.models)
+    recorded_url = manifest.setup.base_url
+    if args.base_url is not None:
+        if recorded_url is None or not same_endpoint(args.base_url, recorded_url):
+            raise ConfigError(
+                f"--base-url {redact_url(args.base_url)} is not the recorded endpoint of {run_dir} "
+                f"({recorded_url or 'none: each model used its default'}); only its credentials may differ on --resume"
+            )
+        options.base_url = args.base_url
+    elif recorded_url and URL_MASK in recorded_url:
         raise ConfigError(
             f"{run_dir}: the recorded --base-url held a secret, which u2fast does not store; "
             "give it again: u2fast eval --resume RUN --base-url URL"
         )
-    return resumed, argv
-
-
-def build_model_runs(prepared: PreparedRun) -> list[ModelRun]:
-    """One ModelRun per model, with the limits and price ``u2fast.model_settings`` resolved."""
-    from .runner import ModelRun, provider_key
-
-    return [
-        ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
-                 limits=choice.limits, price=choice.price, needs_images=choice.info.needs_images,
-                 # models of one adapter on one base URL and key share its in-flight and rate limits
-                 provider_key=provider_key(choice.info.name, choice.settings.base_url, choice.settings.api_key),
-                 provider_limits=choice.provider_limits)
-        for choice in prepared.models
-    ]
+    for dest in ("concurrency", "rpm", "tpm", "max_attempts", "max_cost", "request_deadline", "mode", "bootstrap"):
+        if dest in given:
+            setattr(options, dest, getattr(args, dest))
+    if "max_response_mb" in given:
+        options.max_response_bytes = int(args.max_response_mb * 2**20)
+    if "parser" in given:
+        options.parsers = tuple(args.parser)
+    if args.config is not None:
+        options.config_path = args.config
+    # batch mode may be switched on or off on resume (the request bodies are the same)
+    for dest in ("batch", "poll", "batch_fallback"):
+        if dest in given:
+            setattr(options, dest, getattr(args, dest))
+    options.batch_wait = not args.no_wait
+    options.quiet = args.quiet or args.json
+    options.repair_journal = args.repair_journal
+    options.command = ["eval", "--resume", str(run_dir)]
+    return options
 
 
 def cmd_eval(args: argparse.Namespace, argv: list[str], parser: argparse.ArgumentParser) -> int:
+    from .evaluation import build_model_runs, run_eval
     from .outcome import describe_problems, exit_code_of, model_outcomes
     from .report.terminal import print_leaderboard
-    from .run_scoring import ScoringOptions, score_run
-    from .runner import Progress, estimate_run, load_config
-    from .runner import run as run_models
-    from .runs import write_manifest
+    from .runner import Progress, load_config
 
-    if args.resume is not None:
-        args, argv = _resume_args(args, parser)
-    options = options_from_args(args, argv)
-    config = load_config(args.config) if args.config else None
-    options.config = config
-    prepared = prepare_run(options, write=not args.dry_run)
-    model_runs = build_model_runs(prepared)
-    for line in prepared.data_notes:  # before anything is sent: the user may stop here
-        sys.stderr.write(strip_controls(line) + "\n")
+    if args.repair_journal and args.resume is None:
+        raise ConfigError("--repair-journal goes with --resume RUN (it repairs that run's journal)")
+    options = resume_options(args, parser) if args.resume is not None else options_from_args(args, argv)
+    if options.config_path is not None:
+        options.config = load_config(options.config_path)
 
     if args.prepare_only and not args.dry_run:
-        sys.stderr.write(f"run folder prepared, nothing sent: {prepared.run_dir}\n")
-        return 0
-    if args.dry_run and args.batch:
-        from .cli_batch import print_batch_estimates
+        from .evaluation import prepare_folder
 
-        print_batch_estimates(prepared, model_runs, args, config)
+        sys.stderr.write(f"run folder prepared, nothing sent: {strip_controls(str(prepare_folder(options)))}\n")
         return 0
     if args.dry_run:
-        estimates = estimate_run(model_runs, prepared.run_dir, max_side=args.max_side)
+        from .preparation import prepare_run
+        from .runner import estimate_run
+
+        prepared = prepare_run(options)
+        for line in prepared.data_notes:
+            sys.stderr.write(strip_controls(line) + "\n")
+        model_runs = build_model_runs(prepared)
+        if options.batch:
+            from .cli_batch import print_batch_estimates
+
+            print_batch_estimates(prepared, model_runs, options, args.json)
+            return 0
+        estimates = estimate_run(model_runs, prepared.run_dir, max_side=options.max_side)
         if args.json:
             sys.stdout.write(msgspec.json.encode([dataclasses.asdict(e) for e in estimates]).decode() + "\n")
         else:
             _print_estimates(estimates)
         return 0
 
-    if args.max_cost is not None:
-        from .adapters.base import HttpAdapter
+    def note(line: str) -> None:  # before anything is sent: the user may stop here
+        sys.stderr.write(strip_controls(line) + "\n")
 
-        unpriced = [r.name for r in model_runs if r.price is None and isinstance(r.adapter, HttpAdapter)]
-        if unpriced:
-            raise ConfigError(
-                f"--max-cost cannot be enforced for {', '.join(unpriced)}: no price is known; add "
-                'price = { input = USD, output = USD } (per million tokens) for it in the --config file'
-            )
-    from .cli_batch import BATCH_PENDING_EXIT, batch_phase
-
-    batched, model_runs = batch_phase(prepared, model_runs, args, config)
-    if batched is not None and batched.waiting:
-        sys.stderr.write(f"u2fast: {len(batched.waiting)} batch(es) still running at the providers; collect them "
-                         f"with: u2fast eval --resume {prepared.run_dir}\n")
-        return BATCH_PENDING_EXIT
-    max_cost = args.max_cost
-    if max_cost is not None and batched is not None:
-        max_cost = max(0.0, max_cost - batched.cost - batched.reserved)
     progress = Progress("quiet" if args.quiet or args.json else "auto", stream=sys.stderr)
-    outcome = run_models(model_runs, prepared.run_dir, progress=progress, max_cost=max_cost,
-                         max_side=args.max_side, seed=args.seed)
-    if batched is not None:
-        outcome.cost += batched.cost
-        if batched.over_budget:
-            outcome.stopped.update({s.model: "budget" for s in batched.over_budget})
+    result = run_eval(options, progress=progress, notes=note)
+    outcome, scores = result.outcome, result.scores
+    if scores is None:  # batches submitted and still running (--no-wait)
+        from .cli_batch import BATCH_PENDING_EXIT
 
-    if "auto" in prepared.manifest.coords.values():
-        from .run_scoring import calibrate_run
-
-        calibrate_run(prepared.run_dir, prepared.manifest)
-    scores = score_run(prepared.run_dir, ScoringOptions(mode=args.mode, n_resamples=args.bootstrap, seed=args.seed,
-                                                        parsers=dict(args.parser),
-                                                        accept_other_models=args.accept_other_models))
-    manifest = prepared.manifest
-    manifest.status = "stopped" if outcome.stopped else "finished"
-    manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-    write_manifest(prepared.run_dir, manifest)
+        sys.stderr.write(f"u2fast: {result.waiting_batches} batch(es) still running at the providers; collect them "
+                         f"with: u2fast eval --resume {strip_controls(str(result.run_dir))}\n")
+        return BATCH_PENDING_EXIT
+    if result.repaired_lines:
+        sys.stderr.write(f"u2fast: moved {result.repaired_lines} unreadable journal line(s) into "
+                         f"{result.run_dir / 'journal.rejected.jsonl'}\n")
     outcomes = model_outcomes(scores, outcome)
     if args.json:
-        out: dict[str, Any] = {"run": str(prepared.run_dir), "scores": scores, "stopped": outcome.stopped,
+        out: dict[str, Any] = {"run": str(result.run_dir), "scores": scores, "stopped": outcome.stopped,
                                "cost_usd": outcome.cost, "outcomes": outcomes}
         sys.stdout.write(msgspec.json.encode(out).decode() + "\n")
     else:
         print_leaderboard(scores)
     # the problems go to stderr in --json mode too: a script's log should say why nothing was answered
-    for line in describe_problems(outcomes, str(prepared.run_dir)):
+    for line in describe_problems(outcomes, str(result.run_dir)):
         sys.stderr.write(strip_controls(line) + "\n")
     if not args.json:
-        sys.stderr.write(f"run folder: {strip_controls(str(prepared.run_dir))}\n")
+        sys.stderr.write(f"run folder: {strip_controls(str(result.run_dir))}\n")
     return exit_code_of(outcomes)
 
 

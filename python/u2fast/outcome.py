@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .exit_codes import ExitCode
-from .runs import JOURNAL
+from .runfolder import JOURNAL
 from .types import ApiError, RunManifest
 
 if TYPE_CHECKING:  # the report reads run_status without loading the runner

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from .runs import CaseRecord
+from .runfolder import CaseRecord
 from .scoring.clinical import (
     ClinicalSummary,
     HeterogeneityEntry,

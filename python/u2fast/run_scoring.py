@@ -11,7 +11,17 @@ import msgspec
 from .errors import ConfigError, RunError
 from .plugins import Registry, get_registry
 from .run_clinical import clinical_summary
-from .runs import SCORES, CaseRecord, completions_for, read_cases, read_manifest, write_json_atomic
+from .runfolder import (
+    JOURNAL,
+    SCORES,
+    CaseRecord,
+    completions_for,
+    read_cases,
+    read_journal,
+    read_manifest,
+    records_of,
+    write_json_atomic,
+)
 from .scoring import bleu_stats
 from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .served_model import is_same_model
@@ -135,18 +145,17 @@ def _answered_by_another(case: Case, model: str, served: str) -> tuple[Predictio
 
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
     """Score every model of a run folder; writes ``scores.json`` unless ``write`` is False."""
-    from .runner import read_journal
-
     manifest = read_manifest(run_dir)
     options = options.for_run(manifest)
     registry = get_registry()
     for task, name in options.parsers.items():
         registry.parser(task, name)  # an unknown parser is a PluginError before any work
     records = read_cases(run_dir)
-    journal = read_journal(run_dir / "journal.jsonl")
+    journal = read_journal(run_dir / JOURNAL)
     models = {}
     for model in manifest.models:
-        models[model], _ = score_records(model, records, completions_for(records, model, journal), options, registry)
+        asked = records_of(records, model)
+        models[model], _ = score_records(model, asked, completions_for(asked, model, journal), options, registry)
     result = RunScores(
         schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
         seed=options.seed, models=models, interval_method=options.method,
@@ -166,8 +175,8 @@ def calibrate_run(run_dir: Path, manifest: RunManifest) -> dict[str, str]:
     import sys
 
     from .plugins import get_registry
+    from .runfolder import write_manifest
     from .runner import read_journal
-    from .runs import write_manifest
     from .tasks.coords import choose_convention
 
     records = read_cases(run_dir)

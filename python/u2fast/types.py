@@ -5,7 +5,7 @@ Every type is a frozen msgspec Struct so that it can be journalled and read back
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -34,7 +34,10 @@ __all__ = [
     "Completion",
     "Prediction",
     "CaseScore",
+    "ModelSetup",
+    "RunLimits",
     "RunManifest",
+    "RunSetup",
 ]
 
 #: Classes of failed API calls (docs/architecture.md). An error is never stored as text.
@@ -118,6 +121,9 @@ class ImageRef(msgspec.Struct, frozen=True):
     data: bytes | None = None
     width: int = 0
     height: int = 0
+    #: sha256 of the stored base64 text (``base64`` refs): checked whenever the image is read
+    #: again, so a data folder regenerated in place is noticed without decoding anything.
+    stored_sha256: str | None = None
 
 
 class Case(msgspec.Struct, frozen=True):
@@ -284,8 +290,64 @@ class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
     impossible: bool = False
 
 
+class ModelSetup(msgspec.Struct, frozen=True, omit_defaults=True):
+    """How one model of a run is asked: its endpoint (without credentials) and adapter options."""
+
+    #: The base URL with any password or secret query value masked; "" for local adapters.
+    endpoint: str = ""
+    #: Adapter options as resolved (``--config`` ``options``); a value under a secret-looking name
+    #: is recorded as a hash of it.
+    options: dict[str, Any] = {}
+
+
+class RunLimits(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Settings that do not change what is sent: they may change on ``--resume``."""
+
+    concurrency: int | None = None
+    rpm: float | None = None
+    tpm: float | None = None
+    max_attempts: int | None = None
+    max_cost: float | None = None
+    request_deadline: float | None = None
+    max_response_bytes: int | None = None
+    #: The ``--config`` file (read again on resume: its limits and timeouts apply).
+    config: str | None = None
+    mode: str = "robust"
+    bootstrap: int = 1000
+    parsers: dict[str, str] = {}
+    #: Batch mode (``--batch``, ``--poll``, ``--batch-fallback``): how requests are sent, not what.
+    batch: bool | None = None
+    poll: float | None = None
+    batch_fallback: Literal["sync", "rebatch", "none"] = "sync"
+
+
+class RunSetup(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What was asked, resolved and typed: ``--resume`` and later evals read this, never a command line."""
+
+    data: str
+    params: GenerationParams
+    models: dict[str, ModelSetup]
+    tasks: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    limit: int | None = None
+    strict: bool = False
+    bbox_format: str = "auto"
+    seed: int = 0
+    prompt_variant: str = "default"
+    #: The ``--prompts`` folder and a hash of the prompt files read from it.
+    prompts_dir: str | None = None
+    prompts_hash: str | None = None
+    max_side: int | None = None
+    #: The ``--base-url`` given (credentials masked), which applies to every model.
+    base_url: str | None = None
+    limits: RunLimits = RunLimits()
+
+
 class RunManifest(msgspec.Struct, omit_defaults=True):
-    """``runs/<name>/manifest.json``: everything needed to re-score or report a run."""
+    """``runs/<name>/manifest.json``: everything needed to re-score or report a run.
+
+    Folders written before ``setup`` existed (key recipe 1) still read: both fields default.
+    """
 
     name: str
     created_at: str
@@ -316,3 +378,6 @@ class RunManifest(msgspec.Struct, omit_defaults=True):
     answer_format: str = "sector"
     coords: dict[str, str] = {}
     max_side: int | None = None
+    #: The request-key recipe of this folder's keys (``u2fast.runner.keys.KEY_VERSION``).
+    key_recipe: int = 1
+    setup: RunSetup | None = None

@@ -148,32 +148,38 @@ def test_daily_quota_stops_one_model_while_the_other_finishes(runs: Path) -> Non
     quota = {"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
                        "type": "insufficient_quota", "code": "insufficient_quota"}}  # fmt: skip
 
+    next_day = False  # the quota resets; the server (and so the endpoint, part of each request's key) stays
+
     def script(hit: Hit) -> Action:
-        return Action.json(429, quota) if hit.model == "gpt-4.1" else openai_ok("A", model=hit.model)
+        if hit.model == "gpt-4.1" and not next_day:
+            return Action.json(429, quota)
+        return openai_ok("A", model=hit.model)
 
     with ScriptedServer(script) as server:
         argv = eval_argv(runs, "q", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1",
                          extra=["--concurrency", "1"])  # fmt: skip
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # gpt-4.1 got no answer
-    assert "openai:gpt-4.1 stopped early: quota" in proc.stderr
-    records = list(iter_journal(runs / "q" / "journal.jsonl"))
-    n_cases = len((runs / "q" / "cases.jsonl").read_text().splitlines())
-    stopped = [r for r in records if r.model == "openai:gpt-4.1"]
-    finished = [r for r in records if r.model == "openai:gpt-4o"]
-    # one request found out; nothing more was sent to that model
-    assert len(stopped) == 1 and stopped[0].error.kind == "quota_exhausted"
-    assert sum(1 for h in server.hits if h.model == "gpt-4.1") == 1
-    assert len(finished) == n_cases and all(r.ok for r in finished)
-    manifest = json.loads((runs / "q" / "manifest.json").read_text())
-    assert manifest["status"] == "stopped"
+        assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr  # gpt-4.1 got no answer
+        assert "openai:gpt-4.1 stopped early: quota" in proc.stderr
+        records = list(iter_journal(runs / "q" / "journal.jsonl"))
+        n_cases = len((runs / "q" / "cases.jsonl").read_text().splitlines())
+        stopped = [r for r in records if r.model == "openai:gpt-4.1"]
+        finished = [r for r in records if r.model == "openai:gpt-4o"]
+        # one request found out; nothing more was sent to that model
+        assert len(stopped) == 1 and stopped[0].error.kind == "quota_exhausted"
+        assert sum(1 for h in server.hits if h.model == "gpt-4.1") == 1
+        assert len(finished) == n_cases and all(r.ok for r in finished)
+        manifest = json.loads((runs / "q" / "manifest.json").read_text())
+        assert manifest["status"] == "stopped"
 
-    # next day: the same command sends only what the stopped model still owes
-    with ScriptedServer(lambda hit: openai_ok("A", model=hit.model)) as server:
+        # next day: the same command sends only what the stopped model still owes
+        next_day = True
+        start = len(server.hits)
         argv = eval_argv(runs, "q", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1")
         again = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+        later = server.hits[start:]
     assert again.returncode == 0, again.stderr
-    assert {h.model for h in server.hits} == {"gpt-4.1"} and len(server.hits) == n_cases
+    assert {h.model for h in later} == {"gpt-4.1"} and len(later) == n_cases
     assert json.loads((runs / "q" / "manifest.json").read_text())["status"] == "finished"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from u2fast.evaluate import split_model_spec
+from u2fast.preparation import split_model_spec
 
 
 @pytest.mark.parametrize(

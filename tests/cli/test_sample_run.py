@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from u2fast.cli import main
-from u2fast.runs import read_cases, read_manifest
+from u2fast.runfolder import read_cases, read_manifest
 from u2fast.types import Completion
 
 
@@ -161,12 +161,12 @@ def test_official_prompts_are_used_verbatim(tmp_path: Path) -> None:
     text = "Classify this breast image. options: benign, malignant"
     (prompts / "cla_prompt.json").write_text(json.dumps({"21": text}))
     (prompts / "mea_prompt.json").write_text("{}")
-    from u2fast.evaluate import EvalOptions, prepare_run
+    from u2fast.preparation import EvalOptions, prepare_run
 
     prepared = prepare_run(EvalOptions(runs_dir=tmp_path, name="v", prompts_dir=prompts, tasks=("DD",), datasets=("21",)))
     requests = prepared.plan["random:uniform"]
     assert requests and all(r.prompt.text == text for r in requests)
-    manifest = read_manifest(prepared.run_dir)
+    manifest = prepared.manifest
     assert manifest.prompt_source == "official"
     assert list(manifest.scenarios) == ["DD/21"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from u2fast.cli import main
-from u2fast.runs import CaseRecord, read_cases
+from u2fast.runfolder import CaseRecord, read_cases
 from u2fast.types import SECTOR_LABELS, LabelTarget, SectorTarget, TextTarget, ValueTarget
 
 CLASSIFICATION = ("DD", "VRA", "LL", "OD", "KD")

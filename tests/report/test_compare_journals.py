@@ -18,7 +18,7 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 
 from u2fast.cli import main
 from u2fast.exit_codes import ExitCode
-from u2fast.runs import read_cases
+from u2fast.runfolder import read_cases
 
 
 def _compare(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:

@@ -333,6 +333,7 @@ class CaseBuilder:
                 base64=True,
                 width=width,
                 height=height,
+                stored_sha256=sha256_hex(text),
             )
         elif isinstance(source, ImageFile):
             ref = ImageRef(digest, mime, path=source.path, width=width, height=height)

@@ -19,6 +19,7 @@ from ..types import ImageRef
 
 __all__ = [
     "MAX_IMAGE_PIXELS",
+    "ImageChanged",
     "ImageTooLarge",
     "decode_base64",
     "encode_png",
@@ -95,8 +96,25 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class ImageChanged(DataError):
+    """The bytes at an image's recorded place are not the image the case was loaded with."""
+
+
+def _changed(ref: ImageRef, now: str) -> ImageChanged:
+    where = f"{ref.path}" + (f" bytes {ref.offset}..{ref.offset + ref.length}" if ref.length >= 0 else "")
+    return ImageChanged(
+        f"{where}: the image there changed since the cases were loaded (sha256 {now[:12]}, recorded "
+        f"{(ref.stored_sha256 or ref.sha256)[:12]}): the data was modified or regenerated in place; "
+        "load it again (a new eval) rather than reuse the recorded cases"
+    )
+
+
 def read_image_bytes(ref: ImageRef) -> bytes:
-    """The original image bytes of ``ref`` (decoded from base64 when stored so)."""
+    """The original image bytes of ``ref`` (decoded from base64 when stored so).
+
+    Bytes read from a file are checked against the recorded hash (of the stored base64 text when
+    there is one, so nothing is decoded to check); ImageChanged when they differ.
+    """
     if ref.data is not None:
         return ref.data
     if ref.path is None:
@@ -111,13 +129,25 @@ def read_image_bytes(ref: ImageRef) -> bytes:
     except OSError as exc:
         raise DataError(f"{ref.path}: cannot read image: {exc}") from exc
     if not ref.base64:
+        now = sha256_hex(raw)
+        if now != ref.sha256:
+            raise _changed(ref, now)
         return raw
+    if ref.stored_sha256 is not None:
+        now = sha256_hex(raw)
+        if now != ref.stored_sha256:
+            raise _changed(ref, now)
     try:
-        return base64.b64decode(raw, validate=False)
+        data = base64.b64decode(raw, validate=False)
     except (binascii.Error, ValueError) as exc:
         raise DataError(
             f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}"
         ) from exc
+    if ref.stored_sha256 is None:  # recorded before stored hashes existed: check the decoded image
+        now = sha256_hex(data)
+        if now != ref.sha256:
+            raise _changed(ref, now)
+    return data
 
 
 def decode_base64(text: bytes | str) -> bytes:

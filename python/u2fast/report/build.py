@@ -21,7 +21,15 @@ from ..errors import ConfigError
 from ..outcome import run_status
 from ..plugins import Registry, get_registry
 from ..run_scoring import ScoringOptions, score_records
-from ..runs import CaseRecord, completions_for, read_cases, read_manifest
+from ..runfolder import (
+    JOURNAL,
+    CaseRecord,
+    completions_for,
+    read_cases,
+    read_journal,
+    read_manifest,
+    records_of,
+)
 from ..scoring import bootstrap_ci
 from ..scoring.run import Estimate, ModelScores
 from ..types import (
@@ -69,10 +77,8 @@ class ScoredModel:
 
 
 def load_run(path: Path) -> LoadedRun:
-    from ..runner import read_journal
-
     manifest = read_manifest(path)
-    return LoadedRun(path, manifest, read_cases(path), read_journal(path / "journal.jsonl"))
+    return LoadedRun(path, manifest, read_cases(path), read_journal(path / JOURNAL))
 
 
 def scenario_anatomy(task: str, dataset_id: str, own: str | None = None) -> str:
@@ -131,8 +137,9 @@ def score_run_models(
         raise ConfigError("the given runs contain no models")
     out = []
     for label, (run, model) in zip(_labels(runs, pairs), pairs):
-        completions = completions_for(run.records, model, run.journal)
-        scores, judged = score_records(model, run.records, completions, options.for_run(run.manifest), registry)
+        asked = records_of(run.records, model)
+        scores, judged = score_records(model, asked, completions_for(asked, model, run.journal),
+                                       options.for_run(run.manifest), registry)
         out.append(ScoredModel(label, run, model, scores, judged))
     return out
 
@@ -160,7 +167,7 @@ def _run_info(run: LoadedRun) -> RunInfo:
 
 def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEntry]:
     groups: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for rec, (_, cs) in zip(sm.run.records, sm.judged):
+    for rec, (_, cs) in zip(records_of(sm.run.records, sm.model), sm.judged):
         if cs.task in CLASSIFICATION_TASKS and cs.counted and cs.correct is not None:
             anatomy = anatomy_of(rec.case)
             groups[(anatomy, cs.task)].append(float(cs.correct))

@@ -130,9 +130,12 @@ def case_views(
             builder = _prompt_builder(run)
             prompts[key] = {i: _prompt_text(run, run.records[i].case, builder) for i in chosen[key]}
         completions = {r.case.case_id: run.journal.get(r.keys.get(sm.model, ""), None) for r in run.records}
+        judged = {cs.case_id: (pred, cs) for pred, cs in sm.judged}
         for i in chosen[key]:
             case = run.records[i].case
-            pred, cs = sm.judged[i]
+            if case.case_id not in judged:
+                continue  # a case of the folder that this model was not asked
+            pred, cs = judged[case.case_id]
             comp = completions.get(case.case_id)
             if comp is None:
                 answer = "(no answer recorded)"

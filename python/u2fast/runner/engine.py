@@ -27,6 +27,7 @@ import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
 from ..credentials import Redactor
+from ..data.images import ImageChanged
 from ..errors import DataError
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
@@ -260,6 +261,8 @@ class _Engine:
         needs_images = state.run.needs_images
         try:
             images = self.encoder.acquire(request.images) if needs_images else ()
+        except ImageChanged:
+            raise  # the case would be sent with another image: stop the run, loudly
         except DataError as exc:
             completion = Completion(
                 key=request.key,

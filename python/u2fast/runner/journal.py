@@ -1,9 +1,10 @@
-"""The run journal: ``journal.jsonl``, one msgspec-encoded Completion per finished attempt.
+"""Writing the run journal: ``journal.jsonl``, one msgspec-encoded Completion per finished attempt.
 
 It is the cache, the resume point and the log at once. Writes are handed to the kernel on the
 next turn of the event loop (so ``kill -9`` loses only attempts that were still in flight) and
 fsynced in batches (so a power cut loses at most about a second). A torn last line, left by a
-kill during a write, is tolerated when reading and cut off before appending again.
+kill during a write, is tolerated when reading and cut off before appending again. Reading it
+back is ``u2fast.runfolder``'s (score and report read journals without the runner).
 """
 
 from __future__ import annotations
@@ -12,93 +13,22 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 
 from ..errors import RunError
+from ..runfolder.journal import JournalScan, iter_journal, read_journal, scan_journal
+from ..runfolder.lock import lock_fd
 from ..types import Completion
 
 __all__ = ["JournalScan", "JournalWriter", "iter_journal", "read_journal", "scan_journal"]
 
-_decoder = msgspec.json.Decoder(Completion)
 _encoder = msgspec.json.Encoder()
 
 
-def iter_journal(path: str | os.PathLike[str]) -> Iterator[Completion]:
-    """Every record of a journal, in order. A torn last line is skipped; a bad line elsewhere
-    is a RunError naming the file and line."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise RunError(f"{p}: cannot read journal: {exc}") from exc
-    lines = data.split(b"\n")
-    # Without a final newline the last piece is a write cut short by a kill: it may be torn.
-    torn_index = len(lines) - 1 if not data.endswith(b"\n") else -1
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            yield _decoder.decode(line)
-        except msgspec.DecodeError as exc:
-            if index == torn_index:
-                return
-            raise RunError(f"{p}: line {index + 1}: not a journal record: {exc}") from exc
-
-
-class JournalScan(msgspec.Struct):
-    """The best record per key and how many attempts each key has had."""
-
-    best: dict[str, Completion]
-    attempts: dict[str, int]
-
-
-def _better(new: Completion, old: Completion | None) -> bool:
-    # An ok record wins over an error; between two of the same kind the later one wins,
-    # except that a later error never hides an earlier ok.
-    if old is None:
-        return True
-    return new.ok or not old.ok
-
-
-def scan_journal(path: str | os.PathLike[str]) -> JournalScan:
-    best: dict[str, Completion] = {}
-    attempts: dict[str, int] = {}
-    for record in iter_journal(path):
-        attempts[record.key] = attempts.get(record.key, 0) + 1
-        if _better(record, best.get(record.key)):
-            best[record.key] = record
-    return JournalScan(best=best, attempts=attempts)
-
-
-def read_journal(path: str | os.PathLike[str]) -> dict[str, Completion]:
-    """The best record per request key: an ok record wins over any error."""
-    return scan_journal(path).best
-
-
-def _lock(fd: int, path: Path) -> None:
-    """One writer per journal: a second ``u2fast eval`` on the same run folder would send every
-    pending request a second time. The kernel drops the lock when the process ends, kill -9 included."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; running one eval per folder is up to the user
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise RunError(
-            f"{path}: another u2fast process is writing this run; wait for it to finish, or pick another --name"
-        ) from None
-    except OSError:  # a file system without locks (some network mounts): run unguarded, as before
-        return
-
-
 def is_being_written(path: str | os.PathLike[str]) -> bool:
-    """Whether a live process holds the writer's lock on this journal (see ``_lock``)."""
+    """Whether a live process holds the writer's lock on this journal (see ``lock_fd``)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: cannot tell
@@ -137,7 +67,7 @@ class JournalWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
-            _lock(fd, self.path)
+            lock_fd(fd, self.path)
         except BaseException:
             os.close(fd)
             raise

@@ -1,7 +1,7 @@
-"""Run folders on disk: ``runs/<name>/{manifest.json, cases.jsonl, journal.jsonl, scores.json}``.
+"""``cases.jsonl``: each case of the run as loaded (image bytes never inlined) and its request key per model.
 
-Everything ``u2fast score`` needs is in the folder: the manifest, each case's target and the request
-key of each model, and the journal of completions. Nothing depends on the working directory.
+Everything ``u2fast score`` needs besides the journal is here, so scoring never reloads the data.
+A folder may grow: a later eval into it adds models or cases (``merge_records``).
 """
 
 from __future__ import annotations
@@ -12,26 +12,13 @@ from pathlib import Path
 
 import msgspec
 
-from .errors import RunError
-from .types import Case, Completion, RunManifest, TextTarget
+from ..errors import RunError
+from ..types import Case, Completion, TextTarget
+from .layout import CASES
 
 __all__ = [
-    "CaseRecord",
-    "MANIFEST",
-    "CASES",
-    "JOURNAL",
-    "SCORES",
-    "write_manifest",
-    "read_manifest",
-    "write_cases",
-    "read_cases",
-    "write_json_atomic",
+    "CaseRecord", "completions_for", "merge_records", "read_cases", "records_of", "reference_texts", "write_cases",
 ]
-
-MANIFEST = "manifest.json"
-CASES = "cases.jsonl"
-JOURNAL = "journal.jsonl"
-SCORES = "scores.json"
 
 
 class CaseRecord(msgspec.Struct, frozen=True):
@@ -42,31 +29,6 @@ class CaseRecord(msgspec.Struct, frozen=True):
 
 
 _encoder = msgspec.json.Encoder()
-
-
-def write_json_atomic(path: Path, obj: object) -> None:
-    """Write JSON through a temporary file and rename, so a crash never leaves half a file."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(msgspec.json.format(_encoder.encode(obj), indent=2))
-        fh.write(b"\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def write_manifest(run_dir: Path, manifest: RunManifest) -> None:
-    write_json_atomic(run_dir / MANIFEST, manifest)
-
-
-def read_manifest(run_dir: Path) -> RunManifest:
-    path = run_dir / MANIFEST
-    if not path.is_file():
-        raise RunError(f"{run_dir} is not a u2fast run folder: {MANIFEST} is missing")
-    try:
-        return msgspec.json.decode(path.read_bytes(), type=RunManifest)
-    except msgspec.DecodeError as exc:
-        raise RunError(f"{path}: corrupt manifest: {exc}") from None
 
 
 def _storable(case: Case) -> Case:
@@ -108,6 +70,11 @@ def reference_texts(records: Sequence[CaseRecord]) -> dict[str, str]:
     return {r.case.case_id: r.case.target.text for r in records if isinstance(r.case.target, TextTarget)}
 
 
+def records_of(records: Sequence[CaseRecord], model: str) -> list[CaseRecord]:
+    """The cases ``model`` was asked: a folder holding several evals may have asked models different cases."""
+    return [r for r in records if model in r.keys]
+
+
 def completions_for(records: Sequence[CaseRecord], model: str, journal: dict[str, Completion]) -> dict[str, Completion]:
     """The completion of each case for ``model`` (by request key), if any."""
     out = {}
@@ -116,3 +83,15 @@ def completions_for(records: Sequence[CaseRecord], model: str, journal: dict[str
         if key is not None and key in journal:
             out[r.case.case_id] = journal[key]
     return out
+
+
+def merge_records(old: Sequence[CaseRecord], new: Sequence[CaseRecord]) -> list[CaseRecord]:
+    """The cases of both, in first-seen order; a case in both keeps its old keys and gains the new ones.
+
+    The caller has checked that a case id in both is the same case (``reuse.check_cases``).
+    """
+    merged: dict[str, CaseRecord] = {r.case.case_id: r for r in old}
+    for rec in new:
+        prior = merged.get(rec.case.case_id)
+        merged[rec.case.case_id] = rec if prior is None else CaseRecord(prior.case, {**prior.keys, **rec.keys})
+    return list(merged.values())
