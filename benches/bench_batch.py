@@ -31,6 +31,7 @@ from pathlib import Path
 from u2fast.batch.lifecycle import BatchOptions, run_batches
 from u2fast.batch.wire import BatchLimits
 from u2fast.preparation import EvalOptions, prepare_run
+from u2fast.runfolder import RunLock, start_run
 from u2fast.runner import ModelRun
 
 _SERVER = """
@@ -61,6 +62,8 @@ def main() -> None:
             os.environ["OPENAI_API_KEY"] = "sk-bench"
             prepared = prepare_run(EvalOptions(data=str(data), models=["openai:gpt-4.1"], base_url=f"{url}/v1",
                                                runs_dir=Path(tmp) / "runs", name="bench"))
+            with RunLock(prepared.run_dir):
+                start_run(prepared.run_dir, prepared.manifest, prepared.records)
             name = prepared.models[0].name
             wire_type = type(prepared.adapters[name].batch_wire())  # type: ignore[union-attr]
             wire_type.limits = BatchLimits(max_requests=50_000, max_bytes=int(args.shard_mb * 1e6))
