@@ -53,3 +53,20 @@ def test_integer_and_float_settings_give_one_key() -> None:
     a = request_key("o", "m", GenerationParams(temperature=1, top_p=1), P, [])  # type: ignore[arg-type]
     b = request_key("o", "m", GenerationParams(temperature=1.0, top_p=1.0), P, [])
     assert a == b
+
+
+def test_recipe_2_covers_options_endpoint_and_the_image_as_sent() -> None:
+    from u2fast.runner.keys import sent_image_id
+    from u2fast.types import ImageRef
+
+    base = request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32])
+    assert base != request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32], options={"detail": "high"})
+    at = request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32], endpoint="http://127.0.0.1:8000/v1")
+    assert at != base
+    # credentials are not part of where a request goes
+    assert at == request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32],
+                             endpoint="http://user:pw@127.0.0.1:8000/v1/?key=secret")
+    small = ImageRef(sha256="cd" * 32, mime="image/png", width=100, height=80)
+    assert sent_image_id(small, None) == sent_image_id(small, 128) == small.sha256  # sent as stored
+    assert sent_image_id(small, 32) != small.sha256  # shrunk: another image goes out
+    assert sent_image_id(small, 32) != sent_image_id(small, 64)
