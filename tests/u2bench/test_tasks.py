@@ -6,7 +6,7 @@ import pytest
 
 from u2fast import _core
 from u2fast.plugins import get_registry
-from u2fast.report.model import TASK_LABELS
+from u2fast.report.schema import TASK_LABELS
 from u2fast.scoring import U2_WEIGHTS
 from u2fast.u2bench import (
     CLASSIFICATION_TASKS,

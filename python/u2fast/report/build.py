@@ -45,7 +45,7 @@ from ..types import (
 )
 from ..u2bench.scenarios import CVE_TOLERANCE, scenario
 from ..u2bench.tasks import CLASSIFICATION_TASKS
-from .model import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
+from .schema import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
 
 __all__ = [
     "LoadedRun",

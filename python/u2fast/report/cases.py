@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..tasks.coords import answer_kind
 from ..types import Case, Prompt, SectorTarget
 from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
-from .model import CaseView
+from .schema import CaseView
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -19,7 +19,7 @@ from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE
 from .localisation import localisation_html, localisation_rows
-from .model import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
+from .schema import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
 from .text import answered_text, error_warning, partial_warning
 

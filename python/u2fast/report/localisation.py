@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ..scoring.run import Estimate
 from ..u2bench.tasks import SECTOR_TASKS
-from .model import ModelEntry, Report
+from .schema import ModelEntry, Report
 
 __all__ = ["LocalisationRow", "localisation_rows", "localisation_table", "localisation_html"]
 

@@ -11,7 +11,7 @@ from html import escape
 
 from ..scoring.run import Estimate
 from ..types import TASKS
-from .model import LOWER_IS_BETTER, TASK_LABELS, Report
+from .schema import LOWER_IS_BETTER, TASK_LABELS, Report
 
 __all__ = ["PALETTE", "anatomy_heatmap_svg", "task_bars_svg"]
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from ..controls import strip_controls
 from ..scoring.run import Estimate
 from .compare_schema import Comparison
-from .model import Report
+from .schema import Report
 from .terminal import format_estimate
 
 __all__ = ["anatomy_table", "datasets_table", "print_breakdowns", "print_comparison"]

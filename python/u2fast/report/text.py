@@ -12,7 +12,7 @@ from ..controls import strip_controls
 from ..scoring.run import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
-from .model import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
+from .schema import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
 from .usage import PARSE_RATE_WARNING
 
 __all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
