@@ -119,3 +119,27 @@ def test_script_json_cannot_close_the_script_element() -> None:
     text = script_json({"a": "</script><!-- <b>&amp;\u2028"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"a": "</script><!-- <b>&amp;\u2028"}
+
+
+def test_no_images_makes_a_report_without_image_bytes(runs: Runs, tmp_path: Path) -> None:
+    """``--no-images`` through the real command: the HTML and the JSON carry no image data at all,
+    while the same report without the flag does (so the check can fail)."""
+    import subprocess
+    import sys
+
+    def report(*extra: str) -> tuple[str, str]:
+        html = tmp_path / f"r{len(extra)}.html"
+        done = subprocess.run(
+            [sys.executable, "-m", "u2fast.cli", "report", str(runs.default_run), "--bootstrap", "0",
+             "--max-cases", "20", "--html", str(html), "--format", "json", *extra],
+            capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return html.read_text(encoding="utf-8"), done.stdout
+
+    with_images, _ = report()
+    assert "data:image/jpeg;base64," in with_images
+    shared, report_json = report("--no-images")
+    for text in (shared, report_json):
+        assert "data:image/" not in text and ";base64," not in text and "/9j/" not in text  # JPEG's base64 start
+    assert json.loads(report_json)["schema"] == "u2fast.report/1"

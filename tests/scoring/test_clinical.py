@@ -84,6 +84,9 @@ def test_score_writes_and_prints_the_clinical_statistics(tmp_path: Path) -> None
     assert "Plana" in meas["CVE/18"]["tolerance_source"]
     assert "within_tolerance" not in meas["CVE/50"]  # no published tolerance, none given
     assert "DD" in c["heterogeneity"] and any(w["by"] == "anatomy" for w in c["worst_groups"])
+    # Cochran's Q with binomial variances is for accuracies: CVE has several U2 data sets here, yet none
+    cve_sets = [k for k, d in m["datasets"].items() if k.startswith("CVE/") and k != "CVE/31" and d["counted"]]
+    assert len(cve_sets) >= 2 and set(c["heterogeneity"]) <= {"DD", "VRA", "LL", "OD", "KD"}
     assert json.loads((run / "scores.json").read_text())["models"]["random:a"]["clinical"] == c
 
     text = _cli("score", str(run), "--bootstrap", "100")

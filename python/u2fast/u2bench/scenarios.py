@@ -60,11 +60,14 @@ _BENIGN_MALIGNANT = ("benign", "malignant")
 #: Kellgren–Lawrence grades 0–4 as the KL data set names them (Kellgren & Lawrence 1957).
 _KL_GRADES = ("No OA", "Questionable OA", "Mild OA", "Moderate OA", "Severe OA")
 
-#: LVEF: a change of more than 10 percentage points is the clinically significant one in the
-#: ASE/EACVI expert consensus (Plana et al., J Am Soc Echocardiogr 2014;27:911-39, definition of
-#: cancer therapeutics-related cardiac dysfunction).
+#: LVEF: the ASE/EACVI expert consensus (Plana et al., J Am Soc Echocardiogr 2014;27:911-39) takes a
+#: fall of more than 10 percentage points as the clinically significant LVEF change (its definition of
+#: cancer therapeutics-related cardiac dysfunction), a threshold of the size of the measurement
+#: variability of LVEF by 2D echocardiography. An estimate within 10 points of the truth is within
+#: that variability; the source gives no tolerance for any other CVE measurement.
 _EF_TOLERANCE = 10.0
-_EF_SOURCE = "Plana et al. 2014, J Am Soc Echocardiogr 27:911 (LVEF change > 10 percentage points)"
+_EF_SOURCE = ("Plana et al. 2014, J Am Soc Echocardiogr 27:911-39: 10 percentage points, the LVEF change taken "
+              "as clinically significant, of the size of the measurement variability of 2D-echo LVEF")
 
 _KNEE_VIEWS = (
     "anterior suprapatellar longitudinal",
