@@ -31,8 +31,8 @@ def reference_seconds(run_dir: Path) -> tuple[float, float]:
     )
     from statsmodels.stats.proportion import proportion_confint
 
-    from u2fast.run_clinical import clinical_summary
-    from u2fast.run_scoring import ScoringOptions, score_records
+    from u2fast.folder_clinical import clinical_summary
+    from u2fast.folder_scoring import ScoringOptions, score_records
     from u2fast.runfolder import completions_for, read_cases, read_manifest
     from u2fast.runner import read_journal
     from u2fast.types import ValueTarget

@@ -222,7 +222,7 @@ def _print_json(obj: Any) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .report.terminal import print_clinical, print_leaderboard
-    from .run_scoring import ScoringOptions, score_run
+    from .folder_scoring import ScoringOptions, score_run
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")

@@ -73,7 +73,7 @@ def add_report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .run_scoring import ScoringOptions
+    from .folder_scoring import ScoringOptions
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")
@@ -100,7 +100,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .report.build import build_report, load_run, score_run_models
     from .report.text import to_csv, to_json, to_markdown
-    from .scoring.run import SCORES_SCHEMA, RunScores
+    from .scoring.scores import SCORES_SCHEMA, RunScores
 
     if args.max_cases < 0:
         raise ConfigError("--max-cases must be >= 0")

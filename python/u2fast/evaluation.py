@@ -27,7 +27,7 @@ from .types import GenerationParams, RunManifest
 
 if TYPE_CHECKING:
     from .runner import ModelRun, Progress, RunOutcome
-    from .scoring.run import RunScores
+    from .scoring.scores import RunScores
 
 __all__ = ["EvalResult", "build_model_runs", "evaluate", "prepare_folder", "run_eval"]
 
@@ -92,7 +92,7 @@ def run_eval(options: EvalOptions, *, progress: Progress | None = None,
     another process writes the folder leaves every file of it as it was.
     """
     from .cli_batch import batch_phase
-    from .run_scoring import ScoringOptions, score_run
+    from .folder_scoring import ScoringOptions, score_run
     from .runfolder import JOURNAL, RunLock, repair_journal, start_run, write_manifest
     from .runner import RunOutcome
     from .runner import run as run_models
@@ -120,7 +120,7 @@ def run_eval(options: EvalOptions, *, progress: Progress | None = None,
             if batched.over_budget:
                 outcome.stopped.update({s.model: "budget" for s in batched.over_budget})
         if "auto" in manifest.coords.values():
-            from .run_scoring import calibrate_run
+            from .folder_scoring import calibrate_run
 
             calibrate_run(run_dir, manifest)
         scores = score_run(run_dir, ScoringOptions(mode=options.mode, n_resamples=options.bootstrap,

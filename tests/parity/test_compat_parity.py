@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from u2fast.run_scoring import ScoringOptions, score_records
+from u2fast.folder_scoring import ScoringOptions, score_records
 from u2fast.runfolder import completions_for, read_cases
 from u2fast.runner import read_journal
 from u2fast.types import CaseScore

@@ -20,7 +20,7 @@ from .. import __version__
 from ..errors import ConfigError
 from ..outcome import run_status
 from ..plugins import Registry, get_registry
-from ..run_scoring import ScoringOptions, score_records
+from ..folder_scoring import ScoringOptions, score_records
 from ..runfolder import (
     JOURNAL,
     CaseRecord,
@@ -31,7 +31,7 @@ from ..runfolder import (
     records_of,
 )
 from ..scoring import bootstrap_ci
-from ..scoring.run import Estimate, ModelScores
+from ..scoring.scores import Estimate, ModelScores
 from ..types import (
     TASKS,
     Case,

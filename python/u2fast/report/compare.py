@@ -27,9 +27,9 @@ import msgspec
 import numpy as np
 
 from ..errors import ConfigError, RunError
-from ..run_scoring import ScoringOptions
+from ..folder_scoring import ScoringOptions
 from ..scoring import RunAggregate, aggregate_cases, minimal_detectable_difference, multipletests
-from ..scoring.run import undefined_cve_datasets
+from ..scoring.scores import undefined_cve_datasets
 from ..types import TASKS, CaseScore
 from ..u2bench.scenarios import scenario
 from ..u2bench.tasks import CLASSIFICATION_TASKS, task_spec

@@ -14,7 +14,7 @@ from html import escape
 
 import msgspec
 
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE

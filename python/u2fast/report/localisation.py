@@ -14,7 +14,7 @@ from html import escape
 
 from rich.table import Table
 
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from ..u2bench.tasks import SECTOR_TASKS
 from .schema import ModelEntry, Report
 

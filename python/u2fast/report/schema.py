@@ -10,7 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from ..scoring.clinical import ClinicalSummary
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from ..u2bench.tasks import TASK_SPECS
 from .ranking_entry import RankEntry
 from .usage import UsageEntry

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from ..types import TASKS
 from .schema import LOWER_IS_BETTER, TASK_LABELS, Report
 

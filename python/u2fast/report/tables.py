@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..controls import strip_controls
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from .compare_schema import Comparison
 from .schema import Report
 from .terminal import format_estimate

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..controls import strip_controls
-from ..scoring.run import Estimate, ModelScores, RunScores
+from ..scoring.scores import Estimate, ModelScores, RunScores
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 

@@ -9,7 +9,7 @@ import math
 import msgspec
 
 from ..controls import strip_controls
-from ..scoring.run import Estimate
+from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .schema import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report

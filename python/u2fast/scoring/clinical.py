@@ -1,7 +1,7 @@
 """The clinical view of one model's run: per-data-set confusion and class statistics, agreement of
 measurements, subgroups by anatomy, the worst group and heterogeneity across a task's data sets.
 
-Pure numbers, as ``scoring.run``: the caller hands over labels, answers and measurements already
+Pure numbers, as ``scoring.scores``: the caller hands over labels, answers and measurements already
 judged. Every value that cannot be computed is NaN, written as ``null`` in JSON.
 """
 

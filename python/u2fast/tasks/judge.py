@@ -17,7 +17,7 @@ robust (honest)
       prediction at the range end farthest from the truth), so "nothing parses" earns no credit.
 
 CVE errors are ``truth_n - pred_n`` on the min-max normalized scale, not clipped; in compat a "nan"
-or "inf" answer gives a non-finite error, as in the kit (``scoring.run`` then leaves that dataset's
+or "inf" answer gives a non-finite error, as in the kit (``scoring.scores`` then leaves that dataset's
 RMSE undefined). RG/CG leave
 ``bleu`` empty: the scoring layer computes BLEU statistics for all hypotheses in one batch.
 """

@@ -10,7 +10,7 @@
   (it becomes ``nan`` too), and any other answer is kept as written, not lower-cased;
 - CVE: Python ``float()`` (" 45 " and "4.5e1" pass; "45%" and "null" do not). "nan" and "inf" pass
   too, as in the kit: the judge turns them into a non-finite error, which leaves that dataset's RMSE
-  undefined (``scoring.run``);
+  undefined (``scoring.scores``);
 - RG, CG: the raw text.
 
 ``robust`` parses honestly (``extract.py``): cleaning, whole-word option and sector extraction with

@@ -19,7 +19,7 @@ from .scoring.clinical import (
     subgroup,
 )
 from .scoring.estimate import Estimate
-from .scoring.run import ModelScores
+from .scoring.scores import ModelScores
 from .types import CaseScore, Prediction, ValueTarget
 from .u2bench.scenarios import scenario
 from .u2bench.tasks import CLASSIFICATION_TASKS

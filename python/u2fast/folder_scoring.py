@@ -10,7 +10,7 @@ import msgspec
 
 from .errors import ConfigError, RunError
 from .plugins import Registry, get_registry
-from .run_clinical import clinical_summary
+from .folder_clinical import clinical_summary
 from .runfolder import (
     JOURNAL,
     SCORES,
@@ -23,7 +23,7 @@ from .runfolder import (
     write_json_atomic,
 )
 from .scoring import bleu_stats
-from .scoring.run import SCORES_SCHEMA, ModelScores, RunScores, score_model
+from .scoring.scores import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .served_model import is_same_model
 from .tasks.base import Parse
 from .tasks.coords import answer_kind, coordinate_parser, spatial_inputs

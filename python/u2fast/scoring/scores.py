@@ -1,7 +1,7 @@
 """Run-level scores: per-case statistics -> per-dataset, per-task and U2 scores, with intervals.
 
 Pure numbers: nothing here reads files, parses answers or imports the plugin machinery. The caller
-(``u2fast.run_scoring``) judges each completion into a CaseScore and hands the scores of one model here.
+(``u2fast.folder_scoring``) judges each completion into a CaseScore and hands the scores of one model here.
 """
 
 from __future__ import annotations

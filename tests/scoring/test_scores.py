@@ -1,4 +1,4 @@
-"""Run-level aggregation of case scores (u2fast.scoring.run.score_model)."""
+"""Run-level aggregation of case scores (u2fast.scoring.scores.score_model)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from u2fast.scoring.run import score_model
+from u2fast.scoring.scores import score_model
 from u2fast.types import CaseScore
 
 
