@@ -117,7 +117,7 @@ def _merge(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
 def print_batch_estimates(prepared: PreparedRun, model_runs: list[ModelRun], options: EvalOptions,
                           as_json: bool) -> None:
     """``--dry-run --batch``: shards, bytes and the worst-case cost at sync and at batch prices."""
-    from .batch.estimate import estimate_batches
+    from .batch.dry_run import estimate_batches
 
     rows = estimate_batches(batch_models(model_runs, options.batch, options.config), prepared.run_dir,
                             max_side=options.max_side)

@@ -17,7 +17,7 @@ from .runfolder import JOURNAL
 from .types import ApiError, RunManifest
 
 if TYPE_CHECKING:  # the report reads run_status without loading the runner
-    from .runner.plan import RunOutcome
+    from .runner.model_run import RunOutcome
     from .scoring.scores import RunScores
 
 __all__ = ["ModelOutcome", "model_outcomes", "exit_code_of", "describe_problems", "run_status", "STOP_WORDS"]

@@ -12,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-from ..runner.plan import ModelRun, default_session
+from ..runner.model_run import ModelRun, default_session
 from .ledger import Ledger
 from .transport import Transport
 from .wire import batch_wire_of

@@ -18,7 +18,7 @@ import msgspec
 from ..errors import ConfigError, DataError
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
-from ..runner.plan import ModelRun
+from ..runner.model_run import ModelRun
 from ..types import ApiError, Completion, Request
 from .shards import plan_shards
 from .wire import BatchWire, batch_wire_of

@@ -39,7 +39,7 @@ from ..credentials import Redactor
 from ..runner.cost import Budget, ModelStats, cost_of
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
-from ..runner.plan import ModelRun, SessionFactory, default_session
+from ..runner.model_run import ModelRun, SessionFactory, default_session
 from ..types import ApiError, Completion, ErrorKind, HttpRequest, Request
 from .ledger import Ledger, ShardState
 from .shards import SHARD_DIR, plan_shards

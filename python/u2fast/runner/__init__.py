@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from .config import EvalConfig, ModelConfig, load_config
     from .cost import ModelStats, cost_of, price_for
     from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
-    from .estimate import ModelEstimate, estimate_run
+    from .dry_run import ModelEstimate, estimate_run
     from .journal import iter_journal, read_journal
     from .keys import request_key
     from .limits import Clock, Limits, SystemClock
-    from .plan import provider_key
+    from .model_run import provider_key
     from .progress import Progress
 
 # Names load on first use: reading a journal or computing a key (``u2fast score``, ``u2fast report``)
@@ -37,12 +37,12 @@ _WHERE = {
     "ModelStats": "cost", "cost_of": "cost", "price_for": "cost",
     "ModelRun": "engine", "RunOutcome": "engine", "SessionFactory": "engine", "default_session": "engine",
     "run": "engine", "run_models": "engine",
-    "ModelEstimate": "estimate", "estimate_run": "estimate",
+    "ModelEstimate": "dry_run", "estimate_run": "dry_run",
     "iter_journal": "journal", "read_journal": "journal",
     "request_key": "keys",
     "Clock": "limits", "Limits": "limits", "SystemClock": "limits",
     "Progress": "progress",
-    "provider_key": "plan",
+    "provider_key": "model_run",
 }
 
 

@@ -36,7 +36,7 @@ from .early_stop import OpeningWatch
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
 from .limits import Clock, Limits, ModelLimiter, ProviderLimiter, SystemClock, shared_limits
-from .plan import ModelRun, RunOutcome, SessionFactory, default_session
+from .model_run import ModelRun, RunOutcome, SessionFactory, default_session
 from .retry import RETRYABLE, STOPS_MODEL, retry_delay
 
 if TYPE_CHECKING:

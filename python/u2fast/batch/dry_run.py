@@ -7,7 +7,7 @@ from typing import Any
 
 from ..runner.images import ImageEncoder
 from ..runner.journal import read_journal
-from ..runner.plan import ModelRun
+from ..runner.model_run import ModelRun
 from .shards import plan_shards, worst_case_cost
 from .wire import batch_wire_of
 

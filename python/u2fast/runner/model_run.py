@@ -1,4 +1,5 @@
-"""What a run is made of (one ModelRun per model) and what it gives back (RunOutcome)."""
+"""What a run is made of (one ModelRun per model), the HTTP session each provider gets, and what a run
+gives back (RunOutcome)."""
 
 from __future__ import annotations
 
