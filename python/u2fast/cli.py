@@ -241,7 +241,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_data(args: argparse.Namespace) -> int:
     if args.data_command == "info":
         from .data import describe, load
-        from .data.registry import LoadOptions
+        from .data.load_types import LoadOptions
 
         info = describe(load(args.data, LoadOptions(strict=args.strict, bbox_format=args.bbox_format)))
         if args.json:

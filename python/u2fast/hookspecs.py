@@ -13,7 +13,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .adapters.base import AdapterInfo
-    from .data.registry import DatasetSource
+    from .data.load_types import DatasetSource
     from .tasks.base import ParserInfo, TaskDefinition
     from .types import RunManifest
 

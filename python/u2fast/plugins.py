@@ -20,7 +20,7 @@ from .errors import PluginError
 
 if TYPE_CHECKING:
     from .adapters.base import AdapterInfo
-    from .data.registry import DatasetSource
+    from .data.load_types import DatasetSource
     from .tasks.base import ParserInfo, TaskDefinition
 
 __all__ = ["Registry", "get_registry", "reset_registry", "BUILTIN_MODULES", "PROVIDER_PACKAGES", "install_hint"]

@@ -237,7 +237,7 @@ def _setup(options: EvalOptions, models: Sequence[ModelChoice], prompts_hash: st
 def prepare_run(options: EvalOptions, registry: Registry | None = None) -> PreparedRun:
     """Models, data, prompts, requests and the manifest a new folder would get. Nothing is written."""
     from .data import load
-    from .data.registry import LoadOptions
+    from .data.load_types import LoadOptions
 
     if options.name is not None:
         check_name(options.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .bbox import BBOX_FORMATS
 from .loader import describe, fingerprint, load
-from .registry import DatasetSource, LoadOptions, LoadResult
+from .load_types import DatasetSource, LoadOptions, LoadResult
 from .sample import write_sample
 
 __all__ = [

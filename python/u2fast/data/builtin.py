@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..errors import DataError
 from ..hookspecs import hookimpl
-from .registry import DatasetSource, LoadOptions, LoadResult
+from .load_types import DatasetSource, LoadOptions, LoadResult
 from .sample import SAMPLE_DIR
 from .sources import load_path
 

@@ -22,7 +22,7 @@ from ..u2bench.tasks import TEXT_TASKS
 from . import columns as col
 from .bbox import Annotation, box_of, centre_of, detect_format
 from .images import decode_base64, inspect_image, sha256_hex
-from .registry import LoadOptions, LoadResult
+from .load_types import LoadOptions, LoadResult
 
 __all__ = ["CaseBuilder", "ImageB64", "ImageBytes", "ImageFile", "ImageInput", "RawRow"]
 

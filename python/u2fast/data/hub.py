@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from .registry import LoadOptions, LoadResult
+from .load_types import LoadOptions, LoadResult
 from .sources import load_path
 
 __all__ = ["HUB_ID", "is_hub_id", "load_hub"]

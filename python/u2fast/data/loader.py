@@ -18,7 +18,7 @@ from ..types import TASKS, Case
 from ..u2bench.scenarios import SCENARIOS
 from .bbox import check_format
 from .hub import is_hub_id, load_hub
-from .registry import LoadOptions, LoadResult
+from .load_types import LoadOptions, LoadResult
 from .sources import load_path
 
 __all__ = ["describe", "fingerprint", "load"]

@@ -20,7 +20,7 @@ import msgspec
 from ..errors import DataError, RowError
 from . import columns as col
 from .cases import CaseBuilder, ImageB64, ImageBytes, ImageFile, ImageInput, RawRow
-from .registry import LoadOptions, LoadResult
+from .load_types import LoadOptions, LoadResult
 from .tsv import read_tsv
 
 __all__ = ["TABLE_SUFFIXES", "find_tables", "load_path", "rows_of_table"]

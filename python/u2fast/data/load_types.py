@@ -1,4 +1,5 @@
-"""Named dataset sources (``--data NAME``) registered through ``u2fast_register_datasets``."""
+"""What every dataset loader takes and gives back (LoadOptions, LoadResult), and a named source
+(``--data NAME``, DatasetSource) that plugins register through ``u2fast_register_datasets``."""
 
 from __future__ import annotations
 
