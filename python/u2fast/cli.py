@@ -221,8 +221,8 @@ def _print_json(obj: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .report.terminal import print_clinical, print_leaderboard
     from .folder_scoring import ScoringOptions, score_run
+    from .report.terminal import print_clinical, print_leaderboard
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")

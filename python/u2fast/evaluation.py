@@ -49,13 +49,13 @@ class EvalResult:
 
 def build_model_runs(prepared: PreparedRun) -> list[ModelRun]:
     """One ModelRun per model, with the limits and price ``u2fast.model_settings`` resolved."""
-    from .runner import ModelRun, provider_key
+    from .runner import ModelRun, endpoint_group
 
     return [
         ModelRun(name=choice.name, adapter=prepared.adapters[choice.name], requests=prepared.plan[choice.name],
                  limits=choice.limits, price=choice.price, needs_images=choice.info.needs_images,
                  # models of one adapter on one base URL and key share its in-flight and rate limits
-                 provider_key=provider_key(choice.info.name, choice.settings.base_url, choice.settings.api_key),
+                 endpoint_group=endpoint_group(choice.info.name, choice.settings.base_url, choice.settings.api_key),
                  provider_limits=choice.provider_limits)
         for choice in prepared.models
     ]

@@ -9,8 +9,8 @@ from pathlib import Path
 import msgspec
 
 from .errors import ConfigError, RunError
-from .plugins import Registry, get_registry
 from .folder_clinical import clinical_summary
+from .plugins import Registry, get_registry
 from .runfolder import (
     JOURNAL,
     SCORES,

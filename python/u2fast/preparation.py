@@ -177,7 +177,7 @@ def plan_requests(
     max_side: int | None = None,
 ) -> dict[str, list[Request]]:
     """One Request per (model, case), keyed by a hash of everything that changes what is sent."""
-    from .runner.keys import request_key, sent_image_id
+    from .runner.request_key import request_key, sent_image_id
 
     plan: dict[str, list[Request]] = {}
     for m, adapter in zip(models, adapters):

@@ -378,6 +378,6 @@ class RunManifest(msgspec.Struct, omit_defaults=True):
     answer_format: str = "sector"
     coords: dict[str, str] = {}
     max_side: int | None = None
-    #: The request-key recipe of this folder's keys (``u2fast.runner.keys.KEY_VERSION``).
+    #: The request-key recipe of this folder's keys (``u2fast.runfolder.manifest.CURRENT_KEY_RECIPE``).
     key_recipe: int = 1
     setup: RunSetup | None = None

@@ -15,9 +15,9 @@ from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.multitest import multipletests as sm_multipletests
 
 from u2fast.cli import main
+from u2fast.folder_scoring import ScoringOptions
 from u2fast.report.compare import compare_runs
 from u2fast.report.mcnemar import mcnemar
-from u2fast.folder_scoring import ScoringOptions
 
 
 def _compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:

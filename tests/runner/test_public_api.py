@@ -29,7 +29,7 @@ def test_runner_surface_is_locked() -> None:
             "load_config",
             "EvalConfig",
             "ModelConfig",
-            "provider_key",
+            "endpoint_group",
         ]
     )
     for name in runner.__all__:

@@ -7,7 +7,7 @@ import asyncio
 import itertools
 from pathlib import Path
 
-from u2fast.runner import Limits, ModelRun, provider_key, run_models
+from u2fast.runner import Limits, ModelRun, endpoint_group, run_models
 from u2fast.testing import ChatCompletionsAdapter, FakeProvider
 
 from .runner_support import make_requests
@@ -18,7 +18,7 @@ def _runs(url: str, keys: tuple[str | None, str | None], per_model: Limits, shar
     for name, key in zip(("fakeopenai:m1", "fakeopenai:m2"), keys):
         adapter = ChatCompletionsAdapter(url, model=name.split(":")[1])
         runs.append(
-            ModelRun(name, adapter, make_requests(n, name), per_model, provider_key=key, provider_limits=shared)
+            ModelRun(name, adapter, make_requests(n, name), per_model, endpoint_group=key, provider_limits=shared)
         )
     return runs
 
@@ -32,19 +32,19 @@ async def _serve(tmp: Path, keys: tuple[str | None, str | None], per_model: Limi
 
 
 def test_two_models_on_one_key_never_exceed_the_shared_concurrency(tmp_path: Path) -> None:
-    key = provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-one")
+    key = endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-one")
     fake = asyncio.run(_serve(tmp_path, (key, key), Limits(concurrency=4), Limits(concurrency=4)))
     assert fake.peak_in_flight == 4  # 8 workers, 4 slots
 
 
 def test_without_provider_limits_the_group_shares_its_models_own_concurrency(tmp_path: Path) -> None:
-    key = provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-one")
+    key = endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-one")
     fake = asyncio.run(_serve(tmp_path, (key, key), Limits(concurrency=3), None))
     assert fake.peak_in_flight == 3
 
 
 def test_a_model_may_be_held_tighter_than_its_endpoint(tmp_path: Path) -> None:
-    key = provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-one")
+    key = endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-one")
     runs_per_model = [Limits(concurrency=1), Limits(concurrency=6)]
 
     async def go() -> FakeProvider:
@@ -64,8 +64,8 @@ def test_a_model_may_be_held_tighter_than_its_endpoint(tmp_path: Path) -> None:
 
 def test_separate_keys_do_not_share(tmp_path: Path) -> None:
     keys = (
-        provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-one"),
-        provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-two"),
+        endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-one"),
+        endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-two"),
     )
     fake = asyncio.run(_serve(tmp_path, keys, Limits(concurrency=4), Limits(concurrency=4)))
     assert fake.peak_in_flight > 4
@@ -77,7 +77,7 @@ def test_models_without_a_key_are_groups_of_their_own(tmp_path: Path) -> None:
 
 
 def test_two_models_on_one_key_share_the_request_rate(tmp_path: Path) -> None:
-    key = provider_key("fakeopenai", "http://127.0.0.1/v1", "sk-one")
+    key = endpoint_group("fakeopenai", "http://127.0.0.1/v1", "sk-one")
     shared = Limits(concurrency=30, rpm=600.0)  # 10 per second, a burst of 10
     fake = asyncio.run(_serve(tmp_path, (key, key), Limits(concurrency=30), shared, n=15, latency=0.0))
     arrivals = sorted(r.at for r in fake.received())
@@ -87,9 +87,9 @@ def test_two_models_on_one_key_share_the_request_rate(tmp_path: Path) -> None:
 
 
 def test_the_key_hides_the_api_key_and_tells_endpoints_apart() -> None:
-    a = provider_key("openai", "https://api.openai.com/v1", "sk-secret-123")
+    a = endpoint_group("openai", "https://api.openai.com/v1", "sk-secret-123")
     assert "sk-secret-123" not in a and a.startswith("openai:")
-    assert a == provider_key("openai", "https://api.openai.com/v1", "sk-secret-123")
-    assert a != provider_key("openai", "https://proxy.example/v1", "sk-secret-123")
-    assert a != provider_key("openai", "https://api.openai.com/v1", "sk-other")
-    assert a != provider_key("gemini", "https://api.openai.com/v1", "sk-secret-123")
+    assert a == endpoint_group("openai", "https://api.openai.com/v1", "sk-secret-123")
+    assert a != endpoint_group("openai", "https://proxy.example/v1", "sk-secret-123")
+    assert a != endpoint_group("openai", "https://api.openai.com/v1", "sk-other")
+    assert a != endpoint_group("gemini", "https://api.openai.com/v1", "sk-secret-123")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from u2fast.tasks.intern import parse_cla_intern, parse_cve_intern, parse_seg_intern
+from u2fast.tasks.intern_kit import parse_cla_intern, parse_cve_intern, parse_seg_intern
 from u2fast.tasks.parsers import parse_cla_robust, parse_cve_robust, parse_seg_robust, parse_text_robust
 from u2fast.types import SECTOR_LABELS, Case, LabelTarget
 from u2fast.u2bench.scenarios import SCENARIOS

@@ -9,8 +9,8 @@ for ``u2fast data info``; ``write_sample`` writes phantom data of any size in th
 from __future__ import annotations
 
 from .bbox import BBOX_FORMATS
-from .loader import describe, fingerprint, load
 from .load_types import DatasetSource, LoadOptions, LoadResult
+from .loader import describe, fingerprint, load
 from .sample import write_sample
 
 __all__ = [

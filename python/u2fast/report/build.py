@@ -18,9 +18,9 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ConfigError
+from ..folder_scoring import ScoringOptions, score_records
 from ..outcome import run_status
 from ..plugins import Registry, get_registry
-from ..folder_scoring import ScoringOptions, score_records
 from ..runfolder import (
     JOURNAL,
     CaseRecord,

@@ -12,7 +12,8 @@ from .layout import MANIFEST, write_json_atomic
 
 __all__ = ["CURRENT_KEY_RECIPE", "read_manifest", "require_current", "write_manifest"]
 
-#: The request-key recipe new runs use (``u2fast.runner.keys``); recorded in every manifest.
+#: The request-key recipe new runs use (``u2fast.runner.request_key`` hashes it first); recorded in every
+#: manifest and bumped when the recipe changes, so old journals are not mistaken for new ones.
 CURRENT_KEY_RECIPE = 2
 
 

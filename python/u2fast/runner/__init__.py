@@ -10,7 +10,7 @@
 - ``run`` is the synchronous wrapper (Ctrl-C flushes the journal and says how to resume).
 - ``request_key`` is the journal key recipe; ``read_journal`` reads a journal back (ok wins).
 - ``load_config`` reads per-provider and per-model limits from TOML; ``estimate_run`` is the dry run.
-- Models with the same ``ModelRun.provider_key`` (``provider_key(adapter, base_url, api_key)``)
+- Models with the same ``ModelRun.endpoint_group`` (``endpoint_group(adapter, base_url, api_key)``)
   share their endpoint's in-flight limit, rate buckets and AIMD state (``provider_limits``).
 """
 
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .config import EvalConfig, ModelConfig, load_config
     from .cost import ModelStats, cost_of, price_for
-    from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
     from .dry_run import ModelEstimate, estimate_run
+    from .engine import ModelRun, RunOutcome, SessionFactory, default_session, run, run_models
     from .journal import iter_journal, read_journal
-    from .keys import request_key
     from .limits import Clock, Limits, SystemClock
-    from .model_run import provider_key
+    from .model_run import endpoint_group
     from .progress import Progress
+    from .request_key import request_key
 
 # Names load on first use: reading a journal or computing a key (``u2fast score``, ``u2fast report``)
 # must not pay for importing aiohttp and the engine.
@@ -39,10 +39,10 @@ _WHERE = {
     "run": "engine", "run_models": "engine",
     "ModelEstimate": "dry_run", "estimate_run": "dry_run",
     "iter_journal": "journal", "read_journal": "journal",
-    "request_key": "keys",
+    "request_key": "request_key",
     "Clock": "limits", "Limits": "limits", "SystemClock": "limits",
     "Progress": "progress",
-    "provider_key": "model_run",
+    "endpoint_group": "model_run",
 }
 
 
@@ -73,11 +73,11 @@ __all__ = [
     "SystemClock",
     "cost_of",
     "default_session",
+    "endpoint_group",
     "estimate_run",
     "iter_journal",
     "load_config",
     "price_for",
-    "provider_key",
     "read_journal",
     "request_key",
     "run",

@@ -3,7 +3,7 @@
 One asyncio loop. Per model, ``concurrency`` workers pull requests one at a time from a shared
 iterator (so nothing is queued or encoded ahead of the work in flight) and own a request until it
 is finished: sent, retried after the wait its error calls for, journalled on every attempt.
-Models of one provider endpoint (``ModelRun.provider_key``) share its in-flight slots, rate
+Models of one provider endpoint (``ModelRun.endpoint_group``) share its in-flight slots, rate
 buckets and AIMD state; a model's own tighter rpm/tpm is a second bucket in front of those.
 One aiohttp session per provider, shared by that provider's models.
 """
@@ -153,7 +153,7 @@ class _Engine:
     def _share_limits(self, clock: Clock) -> None:
         groups: dict[str, list[_ModelState]] = {}
         for state in self.states:
-            key = state.run.provider_key
+            key = state.run.endpoint_group
             groups.setdefault(f"model:{state.run.name}" if key is None else f"provider:{key}", []).append(state)
         for members in groups.values():
             own = [m.run.limits for m in members]

@@ -14,7 +14,7 @@ from ..types import Completion, Request
 from .cost import ModelStats
 from .limits import Limits
 
-__all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "provider_key"]
+__all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "endpoint_group"]
 
 #: ``(provider, connection_limit) -> ClientSession``; tests inject their own.
 SessionFactory = Callable[[str, int], aiohttp.ClientSession]
@@ -31,16 +31,17 @@ class ModelRun:
     price: Price | None = None
     #: False for adapters that never look at images (replay): nothing is read or encoded.
     needs_images: bool = True
-    #: Models with the same key (``provider_key(adapter, base_url, api_key)``) share one in-flight
+    #: Models in the same group (``endpoint_group(adapter, base_url, api_key)``) share one in-flight
     #: limit, one pair of rate buckets and one AIMD state; None: the model is a group of its own.
-    provider_key: str | None = None
+    endpoint_group: str | None = None
     #: The limits shared by the group (concurrency, rpm, tpm); ``limits`` then still bounds this
     #: model alone. None: the group takes the loosest of its models' own limits.
     provider_limits: Limits | None = None
 
 
-def provider_key(adapter: str, base_url: str | None, api_key: str | None) -> str:
-    """The group key of a provider endpoint; the API key enters only as a hash."""
+def endpoint_group(adapter: str, base_url: str | None, api_key: str | None) -> str:
+    """The group of a provider endpoint (adapter, base URL, credential): models in one group share its
+    limits. The API key enters only as a hash."""
     digest = hashlib.sha256()
     for part in (adapter, base_url or "", api_key or ""):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")

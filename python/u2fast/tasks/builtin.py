@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..hookspecs import hookimpl
 from ..u2bench.tasks import CLASSIFICATION_TASKS, SECTOR_TASKS, TASK_SPECS
 from .base import ParserInfo, TaskDefinition
-from .intern import parse_cla_intern, parse_cve_intern, parse_seg_intern
+from .intern_kit import parse_cla_intern, parse_cve_intern, parse_seg_intern
 from .parsers import PARSERS
 from .prompts import build_prompt
 

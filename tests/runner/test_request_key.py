@@ -56,7 +56,7 @@ def test_integer_and_float_settings_give_one_key() -> None:
 
 
 def test_recipe_2_covers_options_endpoint_and_the_image_as_sent() -> None:
-    from u2fast.runner.keys import sent_image_id
+    from u2fast.runner.request_key import sent_image_id
     from u2fast.types import ImageRef
 
     base = request_key("openai", "gpt-4.1", GenerationParams(), P, ["ab" * 32])

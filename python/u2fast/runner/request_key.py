@@ -21,10 +21,7 @@ from ..runfolder.endpoint import endpoint_of
 from ..runfolder.manifest import CURRENT_KEY_RECIPE
 from ..types import GenerationParams, ImageRef, Prompt
 
-__all__ = ["KEY_VERSION", "request_key", "sent_image_id"]
-
-#: Bumped when the key recipe changes, so that old journals are not mistaken for new ones.
-KEY_VERSION = CURRENT_KEY_RECIPE
+__all__ = ["request_key", "sent_image_id"]
 
 _encoder = msgspec.json.Encoder(order="sorted")
 
@@ -63,7 +60,7 @@ def request_key(
     # Through the typed decoder so that temperature=1 and temperature=1.0 give one key.
     normalized = msgspec.json.decode(_encoder.encode(params), type=GenerationParams)
     payload = _encoder.encode(
-        [KEY_VERSION, adapter, bare_model, msgspec.to_builtins(normalized), prompt_parts, list(image_shas),
+        [CURRENT_KEY_RECIPE, adapter, bare_model, msgspec.to_builtins(normalized), prompt_parts, list(image_shas),
          dict(options or {}), endpoint_of(endpoint)]
     )
     return hashlib.sha256(payload).hexdigest()[:32]
