@@ -1,28 +1,15 @@
 //! Pure-Rust scoring core of u2fast.
 //!
 //! Everything here works on plain slices of numbers so that it can be embedded without Python;
-//! `rust/u2fast-py` is the thin pyo3 layer on top.
+//! `rust/u2fast-py` is the thin pyo3 layer on top. Three folders, the first two generic:
+//!
+//! - [`metrics`]: text and answer metrics that know nothing about U2-Bench (BLEU, chrF, ROUGE,
+//!   CIDEr-D and their tokenizers, accuracy and macro-F1, regression errors, box and point scores);
+//! - [`statistics`]: generic statistics (the case bootstrap and its interval arithmetic, McNemar,
+//!   confusion and class statistics, agreement, multiplicity, distribution functions);
+//! - [`u2`]: U2-Bench only: per-case statistics → data sets → tasks → the U2-Score, and the
+//!   resampling designs built on that aggregation (stratified, paired, two-stage, joint ranks).
 
-pub mod aggregate;
-pub mod bleu;
-pub mod bootstrap;
-pub mod chrf;
-pub mod cider;
-pub mod classification;
-pub mod cluster_bootstrap;
-pub mod intern;
-pub mod lcs;
-pub mod mcnemar;
-mod ngram;
-pub mod porter;
-pub mod rank_bootstrap;
-pub mod regression;
-pub mod rouge;
-pub mod run_bootstrap;
-pub mod sacrebleu_tokenize;
-pub mod spatial;
-pub mod stats;
+pub mod metrics;
 pub mod statistics;
-pub mod text;
 pub mod u2;
-mod unicode_classes;

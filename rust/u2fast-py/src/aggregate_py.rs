@@ -5,8 +5,8 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::aggregate::{self, Cases, Datasets};
-use u2fast_core::run_bootstrap;
+use u2fast_core::u2::aggregate::{self, Cases, Datasets};
+use u2fast_core::u2::stratified_bootstrap;
 
 /// Per-dataset, per-task and U2 point estimates from per-case statistics.
 #[pyfunction]
@@ -54,7 +54,7 @@ pub(crate) fn aggregate_cases<'py>(
             let datasets = Datasets { task: &task, in_u2: &in_u2 };
             let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, tolerance)?;
             let intervals = (n_resamples > 0).then(|| {
-                run_bootstrap::bootstrap_run(
+                stratified_bootstrap::bootstrap_run(
                     &cases,
                     &datasets,
                     &point.dataset_metric,

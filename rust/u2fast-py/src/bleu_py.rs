@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2, PyReadonlyArrayDy
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use u2fast_core::bleu::{self, SacreTokenizer, Smooth, Tokenization};
+use u2fast_core::metrics::bleu::{self, SacreTokenizer, Smooth, Tokenization};
 
 fn tokenization(flavor: &str, tokenize: &str) -> PyResult<Tokenization> {
     match flavor {

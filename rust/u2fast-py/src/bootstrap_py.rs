@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::bootstrap::{self, SumStatistic};
+use u2fast_core::statistics::bootstrap::{self, SumStatistic};
 
 use crate::bleu_py::smooth;
 

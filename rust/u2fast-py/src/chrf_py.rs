@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use u2fast_core::chrf::{self, ChrfOptions};
+use u2fast_core::metrics::chrf::{self, ChrfOptions};
 
 /// Per-pair chrF statistics `[hyp, ref, match]` per order (text already lowercased where wanted).
 #[pyfunction]

@@ -4,7 +4,7 @@ use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use u2fast_core::cider;
+use u2fast_core::metrics::cider;
 
 /// pycocoevalcap `Cider(sigma=sigma)` per-segment scores (the corpus score is their mean). Its n-grams
 /// are always orders 1-4 (its `n` argument does not reach the n-gram extraction), so there is no `n`.

@@ -6,9 +6,9 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::aggregate::{self, Cases, Datasets};
-use u2fast_core::cluster_bootstrap as cluster;
-use u2fast_core::rank_bootstrap as ranks;
+use u2fast_core::u2::aggregate::{self, Cases, Datasets};
+use u2fast_core::u2::cluster_bootstrap as cluster;
+use u2fast_core::u2::rank_bootstrap as ranks;
 
 fn check(confidence: f64, n_resamples: usize) -> PyResult<()> {
     if !(confidence > 0.0 && confidence < 1.0) {

@@ -7,7 +7,8 @@
 use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use u2fast_core::{classification, regression, u2};
+use u2fast_core::metrics::{classification, regression};
+use u2fast_core::u2::score;
 
 mod aggregate_py;
 mod bleu_py;
@@ -69,14 +70,14 @@ fn regression_summary(
 /// Unweighted mean over datasets, skipping NaN.
 #[pyfunction]
 fn mean_over_datasets(values: Vec<f64>) -> f64 {
-    u2::mean_over_datasets(&values)
+    score::mean_over_datasets(&values)
 }
 
 /// U2 from eight raw task metrics in DD, VRA, LL, OD, KD, CVE, RG, CG order.
 #[pyfunction]
 #[pyo3(signature = (metrics, weights, missing_cve_is_perfect = true))]
 fn u2_score(metrics: [f64; 8], weights: [f64; 8], missing_cve_is_perfect: bool) -> f64 {
-    u2::u2_score(&metrics, &weights, missing_cve_is_perfect)
+    score::u2_score(&metrics, &weights, missing_cve_is_perfect)
 }
 
 /// The score one raw task metric contributes before weighting (clipped to [0, 1]).
@@ -86,14 +87,14 @@ fn u2_task_score(task_index: usize, metric: f64, missing_cve_is_perfect: bool) -
     if task_index >= 8 {
         return Err(PyValueError::new_err(format!("task_index must be 0..7, got {task_index}")));
     }
-    Ok(u2::task_score(task_index, metric, missing_cve_is_perfect))
+    Ok(score::task_score(task_index, metric, missing_cve_is_perfect))
 }
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("U2_TASKS", u2::TASKS.to_vec())?;
-    m.add("U2_WEIGHTS", u2::WEIGHTS.to_vec())?;
+    m.add("U2_TASKS", score::TASKS.to_vec())?;
+    m.add("U2_WEIGHTS", score::WEIGHTS.to_vec())?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
     m.add_function(wrap_pyfunction!(macro_f1, m)?)?;
     m.add_function(wrap_pyfunction!(regression_summary, m)?)?;

@@ -3,7 +3,7 @@
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use u2fast_core::mcnemar;
+use u2fast_core::statistics::mcnemar;
 
 /// statsmodels `mcnemar` on the discordant counts of many tables: `(statistics, pvalues)`.
 #[pyfunction]

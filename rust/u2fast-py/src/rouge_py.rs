@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyArray2, PyArray3};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use u2fast_core::{porter, rouge};
+use u2fast_core::metrics::{porter, rouge};
 
 fn rouge_type(name: &str) -> PyResult<rouge::RougeType> {
     match name {

@@ -4,7 +4,7 @@ use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use u2fast_core::spatial;
+use u2fast_core::metrics::spatial;
 
 /// Per-case scores of predicted boxes (4 columns) or points (2 columns) against the truth.
 ///

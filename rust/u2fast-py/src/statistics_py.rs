@@ -6,7 +6,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2}
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::stats::Interval;
+use u2fast_core::statistics::intervals::Interval;
 use u2fast_core::statistics::{agreement, confusion, multiplicity};
 
 fn check_confidence(confidence: f64) -> PyResult<()> {

@@ -5,7 +5,7 @@
 //! Everything undefined (too few cases, zero variance) is `NaN`.
 
 use super::distributions::{f_ppf, f_sf, t_ppf};
-use crate::stats::Interval;
+use super::intervals::Interval;
 
 /// Mean absolute error, root mean square error and mean signed error (bias) of `measured − reference`.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 //! (unparsed, refused, or an option outside the list). It is a false negative for the true class
 //! and a false positive for none. Undefined ratios (a zero denominator) are `NaN`, never 0.
 
-use crate::stats::{ndtri, Interval};
+use super::intervals::{ndtri, Interval};
 
 /// Counts, row-major `(k, k + 1)`: row = true class, column = predicted class or `k` (unparsed).
 pub fn confusion_matrix(y_true: &[u32], y_pred: &[u32], n_classes: usize) -> Result<Vec<u64>, String> {

@@ -2,7 +2,7 @@
 //! across data sets, and the minimal detectable difference of a paired design.
 
 use super::distributions::chi2_sf;
-use crate::stats::ndtri;
+use super::intervals::ndtri;
 
 /// Holm's step-down adjusted p-values (Holm 1979), as statsmodels' `multipletests(method="holm")`:
 /// sorted ascending, `p̃_(i) = max_{j ≤ i} min(1, (m − j + 1)·p_(j))`. `NaN` inputs stay `NaN` and

@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::text::{is_py_space, py_split};
+use super::text::{is_py_space, py_split};
 
 /// chrF options.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! Two-stage (cluster) bootstrap of the U2-Score: data sets, then cases within them.
 //!
 //! U2 averages data sets, and cases of one data set share a source, a device and a labelling
-//! protocol, so they are not independent draws. The stratified bootstrap (`run_bootstrap`) keeps
+//! protocol, so they are not independent draws. The stratified bootstrap (`stratified_bootstrap`) keeps
 //! the data sets fixed and answers "how much would U2 move with other cases from these data sets";
 //! this one also redraws the data sets of each task (with replacement, as many as the task has)
 //! and so answers "how much would it move with other data sets like these" (Davison & Hinkley
@@ -10,11 +10,11 @@
 
 use rayon::prelude::*;
 
-use crate::aggregate::{Cases, Datasets};
-use crate::bootstrap::CHUNK;
-use crate::run_bootstrap::{pack, resampled_metric};
-use crate::stats::{self, Intervals, Rng};
-use crate::u2;
+use super::aggregate::{Cases, Datasets};
+use super::score;
+use super::stratified_bootstrap::{pack, resampled_metric};
+use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Percentile intervals (and standard errors) of the 8 task metrics and U2 (columns `0..9`).
 #[derive(Debug, Clone)]
@@ -68,14 +68,14 @@ pub fn two_stage_bootstrap(
                 }
             }
             row[..8].copy_from_slice(&tasks);
-            row[8] = u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect);
+            row[8] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
         }
     });
     let intervals = (0..width)
         .map(|col| {
             let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
             let point = if col < 8 { point_task_metric[col] } else { point_u2 };
-            stats::intervals(values, point, f64::NAN, confidence)
+            intervals::intervals(values, point, f64::NAN, confidence)
         })
         .collect();
     TwoStage { intervals, distribution: keep_distribution.then_some(dist) }
@@ -130,14 +130,14 @@ pub fn two_stage_from_strata(
                 }
             }
             row[..8].copy_from_slice(&tasks);
-            row[8] = u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect);
+            row[8] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
         }
     });
     let intervals = (0..out_width)
         .map(|col| {
             let values: Vec<f64> = out.iter().skip(col).step_by(out_width).copied().collect();
             let point = if col < 8 { point_task_metric[col] } else { point_u2 };
-            stats::intervals(values, point, f64::NAN, confidence)
+            intervals::intervals(values, point, f64::NAN, confidence)
         })
         .collect();
     TwoStage { intervals, distribution: None }
@@ -146,7 +146,7 @@ pub fn two_stage_from_strata(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate;
+    use crate::u2::aggregate;
 
     #[test]
     fn between_dataset_spread_widens_the_interval() {
@@ -163,12 +163,12 @@ mod tests {
         let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
         let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
         let two = two_stage_bootstrap(&cases, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95, false);
-        let strat = crate::run_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
+        let strat = crate::u2::stratified_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
         let w2 = two.intervals[8].percentile.high - two.intervals[8].percentile.low;
         let ws = strat.intervals[2 + 8].percentile.high - strat.intervals[2 + 8].percentile.low;
         assert!(w2 > 3.0 * ws, "two-stage {w2} vs stratified {ws}");
         // built from the stratified resamples: the same design, so about the same width
-        let strat = crate::run_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, true);
+        let strat = crate::u2::stratified_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, true);
         let fast = two_stage_from_strata(
             strat.distribution.as_deref().unwrap(), 2 + 9, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95,
         );

@@ -9,9 +9,9 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::intern::{Interner, LocalIds};
-use crate::lcs::{BitLcs, BitTrace};
-use crate::{porter, text};
+use super::intern::{Interner, LocalIds};
+use super::lcs::{BitLcs, BitTrace};
+use super::{porter, text};
 
 /// One ROUGE variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

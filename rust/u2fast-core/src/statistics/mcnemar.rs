@@ -3,7 +3,7 @@
 //! correction is not clamped (b = c = 0 gives statistic ∞ and p = 0 with the correction, NaN
 //! without it).
 
-use crate::stats::erfc_f64;
+use super::intervals::erfc_f64;
 
 /// `ln(n!) − (n + ½)·ln n + n − ln √(2π)`, the error of Stirling's approximation (Loader 2000).
 fn stirlerr(n: f64) -> f64 {

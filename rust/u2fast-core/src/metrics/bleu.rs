@@ -8,9 +8,9 @@
 
 use rayon::prelude::*;
 
-pub use crate::ngram::closest_ref_len;
-use crate::ngram::Counter;
-use crate::{sacrebleu_tokenize, text};
+pub use super::ngram::closest_ref_len;
+use super::ngram::Counter;
+use super::{sacrebleu_tokenize, text};
 
 /// sacreBLEU's BLEU tokenizers (`tokenize=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! sacreBLEU 2.6.0's other BLEU tokenizers (`zh`, `intl`, `char`), character for character.
 //!
-//! `13a` and the regular-expression rules `zh` shares with it live in [`crate::text`]. Every
+//! `13a` and the regular-expression rules `zh` shares with it live in [`super::text`]. Every
 //! tokenizer returns its tokens joined by single spaces, as sacreBLEU's `' '.join(line.split())`.
 
-use crate::text::{is_py_space, py_split, regexp_rules};
-use crate::unicode_classes::CLASS_RANGES;
+use super::text::{is_py_space, py_split, regexp_rules};
+use super::unicode_classes::CLASS_RANGES;
 
 /// Characters the `zh` tokenizer surrounds with spaces, as sacreBLEU's `_is_chinese_char` decides.
 ///

@@ -8,8 +8,8 @@
 
 use rayon::prelude::*;
 
-use crate::bleu::{self, Smooth};
-use crate::stats::{self, Intervals, Rng};
+use super::intervals::{self, Intervals, Rng};
+use crate::metrics::bleu::{self, Smooth};
 
 /// Resamples per RNG stream.
 pub const CHUNK: usize = 64;
@@ -130,7 +130,7 @@ pub fn bootstrap(
         }
     });
     let acceleration = jackknife_acceleration(data, k, stat, &totals);
-    let intervals = stats::intervals(distribution.clone(), estimate, acceleration, confidence);
+    let intervals = intervals::intervals(distribution.clone(), estimate, acceleration, confidence);
     Bootstrap { estimate, acceleration, intervals, distribution }
 }
 
@@ -158,7 +158,7 @@ pub fn jackknife_acceleration(data: &[f64], k: usize, stat: &SumStatistic, total
             stat.eval(&sums, (n - 1) as f64)
         })
         .collect();
-    stats::acceleration(&jack)
+    intervals::acceleration(&jack)
 }
 
 /// Two-sided paired-bootstrap p-value by the shift method: the resampled differences are centred

@@ -7,10 +7,10 @@
 
 use rayon::prelude::*;
 
-use crate::aggregate::{self, Cases, DatasetSums, Datasets};
-use crate::bootstrap::CHUNK;
-use crate::stats::{self, Rng};
-use crate::u2;
+use super::aggregate::{self, Cases, DatasetSums, Datasets};
+use super::score;
+use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::intervals::{self, Rng};
 
 /// Per-model per-case statistics, model-major `(m, n)` (`bleu` `(m, n, 10)`); `counted[j·n + i]`
 /// false leaves case `i` out of model `j`'s denominators.
@@ -26,7 +26,7 @@ pub struct ModelCases<'a> {
 #[derive(Debug, Clone)]
 pub struct Ranks {
     pub u2: Vec<f64>,
-    pub u2_interval: Vec<stats::Interval>,
+    pub u2_interval: Vec<intervals::Interval>,
     /// Rank of the point estimates (1 + models strictly higher).
     pub rank: Vec<usize>,
     /// `[low, high]` order statistics of the resampled ranks at `(1 − confidence)/2` and its complement.
@@ -159,7 +159,7 @@ fn u2_two_stage(
         }
     }
     let tasks: [f64; 8] = std::array::from_fn(|t| if count[t] == 0 { f64::NAN } else { sum[t] / count[t] as f64 });
-    u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect)
+    score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect)
 }
 
 fn summarize(point: &[f64], dist: &[f64], m: usize, confidence: f64) -> Ranks {
@@ -181,7 +181,7 @@ fn summarize(point: &[f64], dist: &[f64], m: usize, confidence: f64) -> Ranks {
     };
     for (j, r) in ranks.iter_mut().enumerate() {
         let values: Vec<f64> = dist.iter().skip(j).step_by(m).copied().collect();
-        out.u2_interval.push(stats::intervals(values, point[j], f64::NAN, confidence).percentile);
+        out.u2_interval.push(intervals::intervals(values, point[j], f64::NAN, confidence).percentile);
         r.sort_unstable();
         let lo = ((alpha * b as f64).floor() as usize).min(b.saturating_sub(1));
         let hi = (((1.0 - alpha) * b as f64).ceil() as usize).clamp(1, b.max(1)) - 1;

@@ -4,9 +4,10 @@
 //! Everything is computed from per-dataset sufficient statistics (sums), so the bootstrap can
 //! re-use the same code on resampled sums without touching the cases again.
 
-use crate::{bleu, u2};
+use super::score;
+use crate::metrics::bleu;
 
-/// Task codes, in `u2::TASKS` order.
+/// Task codes, in `score::TASKS` order.
 pub const TASK_CVE: u8 = 5;
 pub const TASK_RG: u8 = 6;
 pub const TASK_CG: u8 = 7;
@@ -161,7 +162,7 @@ pub fn task_metrics_and_u2(
             task[t] = sum[t] / count[t] as f64;
         }
     }
-    let score = u2::u2_score(&task, &u2::WEIGHTS, missing_cve_is_perfect);
+    let score = score::u2_score(&task, &score::WEIGHTS, missing_cve_is_perfect);
     (task, score)
 }
 

@@ -10,8 +10,8 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::intern::Interner;
-use crate::text::py_split;
+use super::intern::Interner;
+use super::text::py_split;
 
 /// The n-gram ids of one text, per order (each order's ids in text order).
 type Grams = Vec<Vec<u32>>;

@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::intern::{Interner, LocalIds};
+use super::intern::{Interner, LocalIds};
 
 /// Per-segment n-gram counting; token ids are interned per worker and made dense per segment.
 #[derive(Default)]

@@ -1,5 +1,5 @@
-//! Stratified bootstrap of a whole run: every dataset metric, every task metric and U2 from the
-//! same resamples (cases resampled within their dataset), with percentile and BCa intervals.
+//! Stratified bootstrap of a run's cases (resampled within their data set): every dataset metric,
+//! every task metric and U2 from the same resamples, with percentile and BCa intervals.
 //!
 //! Each resample draws, for every dataset, as many cases as it has, from that dataset only, and
 //! adds up the per-case sufficient statistics; the dataset metrics, task means and U2 follow from
@@ -8,10 +8,11 @@
 
 use rayon::prelude::*;
 
-use crate::aggregate::{self, Cases, DatasetSums, Datasets, TASK_CVE};
-use crate::bootstrap::CHUNK;
-use crate::stats::{self, Intervals, Rng};
-use crate::{bleu, u2};
+use super::aggregate::{self, Cases, DatasetSums, Datasets, TASK_CVE};
+use super::score;
+use crate::metrics::bleu;
+use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Intervals for the columns `[dataset metrics..., 8 task metrics, U2]`.
 #[derive(Debug, Clone)]
@@ -141,7 +142,7 @@ pub fn bootstrap_run(
         .into_par_iter()
         .map(|col| {
             let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
-            stats::intervals(values, estimate[col], acceleration[col], confidence)
+            intervals::intervals(values, estimate[col], acceleration[col], confidence)
         })
         .collect();
     RunIntervals { n_datasets: nd, intervals, acceleration, distribution: keep_distribution.then_some(dist) }
@@ -197,7 +198,7 @@ fn jackknife_accelerations(
             tasks[tu] = if count == 0 { f64::NAN } else { sum / count as f64 };
         }
         jack_task[i] = tasks[t as usize];
-        jack_u2[i] = u2::u2_score(&tasks, &u2::WEIGHTS, missing_cve_is_perfect);
+        jack_u2[i] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
     }
     let mut out = Vec::with_capacity(nd + 9);
     let mut column = vec![0.0; n];
@@ -205,15 +206,15 @@ fn jackknife_accelerations(
         for (i, &di) in cases.dataset_index.iter().enumerate() {
             column[i] = if di as usize == d { jack_dataset[i] } else { point };
         }
-        out.push(stats::acceleration(&column));
+        out.push(intervals::acceleration(&column));
     }
     for t in 0..8u8 {
         for (i, &di) in cases.dataset_index.iter().enumerate() {
             column[i] = if datasets.task[di as usize] == t { jack_task[i] } else { task_point[t as usize] };
         }
-        out.push(stats::acceleration(&column));
+        out.push(intervals::acceleration(&column));
     }
-    out.push(stats::acceleration(&jack_u2));
+    out.push(intervals::acceleration(&jack_u2));
     out
 }
 
