@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
-import time
 from pathlib import Path
 
-from cli_support import cli_env, eval_argv, run_cli
+from cli_support import cli_env, eval_argv, run_cli, run_on_terminal
 from scripted import Action, Hit, ScriptedServer, openai_ok
 
 from u2fast.runner import read_journal
@@ -45,27 +40,8 @@ def test_rich_display_in_a_pseudo_terminal_does_not_crash(runs: Path) -> None:
     with ScriptedServer(slow) as server:
         argv = eval_argv(runs, "tty", "openai:gpt-4.1", "openai:gpt-4o", base_url=server.url + "/v1",
                          extra=["--concurrency", "2"])  # fmt: skip
-        leader, follower = pty.openpty()
         env = cli_env(OPENAI_API_KEY=KEY, TERM="xterm-256color", COLUMNS="100", LINES="30")
-        child = subprocess.Popen(argv, env=env, stdin=follower, stdout=follower, stderr=follower, close_fds=True)
-        os.close(follower)
-        output = bytearray()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([leader], [], [], 0.1)
-            if ready:
-                try:
-                    chunk = os.read(leader, 65536)
-                except OSError:  # the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                output += chunk
-            elif child.poll() is not None:
-                break
-        code = child.wait(10)
-        os.close(leader)
-    text = output.decode("utf-8", "replace")
+        code, text = run_on_terminal(argv, env)
     assert code == 0, text[-3000:]
     assert "Traceback" not in text
     assert "\x1b[" in text  # it really drew on a terminal

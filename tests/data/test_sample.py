@@ -225,15 +225,3 @@ def test_tsv_cells_are_quoted_as_csv_quote_minimal(cell: str) -> None:
     writer.writerow(["index", "report", "notes"])
     writer.writerow(["0", cell, "n"])
     assert _tsv_text(rows) == out.getvalue()
-
-
-def test_data_sample_command_shows_progress(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    out = subprocess.run(
-        [sys.executable, "-m", "u2fast.cli", "data", "sample", "--cases", "60", "--out", str(tmp_path / "s")],
-        capture_output=True, text=True, check=True,
-    )
-    assert "making cases: 60/60" in out.stderr
-    assert "wrote 60 cases" in out.stdout

@@ -199,11 +199,22 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
     )
 
 
-def encode_png(pixels: bytes, width: int, height: int, channels: int = 1, level: int = 9) -> bytes:
+def _deflate(data: bytes, level: int, strategy: int) -> bytes:
+    if strategy == zlib.Z_DEFAULT_STRATEGY:
+        return zlib.compress(data, level)
+    packer = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS, 9, strategy)
+    return packer.compress(data) + packer.flush()
+
+
+def encode_png(
+    pixels: bytes, width: int, height: int, channels: int = 1, level: int = 9, *, run_length: bool = False
+) -> bytes:
     """A minimal 8-bit PNG (gray or RGB), byte-identical for identical pixels and zlib.
 
     Written by hand rather than through PIL so that the bundled sample does not depend on which
-    zlib flavour a Pillow wheel ships; Python's own zlib module is used instead.
+    zlib flavour a Pillow wheel ships; Python's own zlib module is used instead. ``run_length``
+    deflates with zlib's Z_RLE strategy (matches of distance 1 only): on speckle it is about twice as
+    fast as level 1 and no larger, since speckle has no long-distance repeats to find.
     """
     if channels not in (1, 3):
         raise ValueError("channels must be 1 (gray) or 3 (RGB)")
@@ -220,6 +231,6 @@ def encode_png(pixels: bytes, width: int, height: int, channels: int = 1, level:
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(raw, level))
+        + _png_chunk(b"IDAT", _deflate(raw, level, zlib.Z_RLE if run_length else zlib.Z_DEFAULT_STRATEGY))
         + _png_chunk(b"IEND", b"")
     )

@@ -65,9 +65,17 @@ class Scene:
 
 
 @functools.lru_cache(maxsize=8)
+def _centres(size: int) -> Floats:
+    """Normalized pixel-centre coordinates along one axis."""
+    coords = (np.arange(size, dtype=np.float64) + 0.5) / size
+    coords.setflags(write=False)
+    return coords
+
+
+@functools.lru_cache(maxsize=8)
 def _geometry(size: int) -> tuple[Floats, Floats, Floats, Floats, Mask]:
     """Pixel-centre coordinates, their polar coordinates about the probe, and the field of view."""
-    coords = (np.arange(size, dtype=np.float64) + 0.5) / size
+    coords = _centres(size)
     y, x = np.meshgrid(coords, coords, indexing="ij")
     dx, dy = x - APEX[0], y - APEX[1]
     r, theta = np.hypot(dx, dy), np.arctan2(dx, dy)
@@ -98,21 +106,32 @@ def blob_mask(blob: Blob, size: int) -> Mask:
     c0, c1 = max(0, int((blob.cx - reach) * size)), min(size, int((blob.cx + reach) * size) + 2)
     if r0 >= r1 or c0 >= c1:
         return mask
-    x, y = _geometry(size)[:2]
-    dx, dy = x[r0:r1, c0:c1] - blob.cx, y[r0:r1, c0:c1] - blob.cy
+    # x varies along columns only and y along rows only, so the rotated coordinates are sums of a
+    # row term and a column term: the same floating-point operations per pixel as on full grids,
+    # at a third of the array work (this was most of the cost of a generated sample).
+    coords = _centres(size)
+    dx, dy = coords[c0:c1] - blob.cx, coords[r0:r1] - blob.cy
     cos_a, sin_a = math.cos(blob.angle), math.sin(blob.angle)
-    u = (dx * cos_a + dy * sin_a) / blob.rx
-    v = (-dx * sin_a + dy * cos_a) / blob.ry
-    rho = np.hypot(u, v)
-    if blob.roughness:
-        phi = np.arctan2(v, u)
-        p1, p2, p3 = blob.phases
-        edge = 1.0 + blob.roughness * (
-            0.16 * np.sin(5 * phi + p1) + 0.10 * np.sin(9 * phi + p2) + 0.07 * np.sin(13 * phi + p3)
-        )
-        mask[r0:r1, c0:c1] = rho < edge
-    else:
-        mask[r0:r1, c0:c1] = rho < 1.0
+    u = (dx * cos_a)[None, :] + (dy * sin_a)[:, None]
+    u /= blob.rx
+    v = (-dx * sin_a)[None, :] + (dy * cos_a)[:, None]
+    v /= blob.ry
+    # Squared radius rather than np.hypot, which costs forty times an add here (scalar libm).
+    rho2 = u * u
+    rho2 += v * v
+    if not blob.roughness:
+        mask[r0:r1, c0:c1] = rho2 < 1.0
+        return mask
+    # The rough edge stays within 1 +- 0.33 roughness: the angle terms are needed on that ring only.
+    window = rho2 < (1.0 - 0.34 * blob.roughness) ** 2
+    ring = ~window & (rho2 < (1.0 + 0.34 * blob.roughness) ** 2)
+    phi = np.arctan2(v[ring], u[ring])
+    p1, p2, p3 = blob.phases
+    edge = 1.0 + blob.roughness * (
+        0.16 * np.sin(5 * phi + p1) + 0.10 * np.sin(9 * phi + p2) + 0.07 * np.sin(13 * phi + p3)
+    )
+    window[ring] = np.sqrt(rho2[ring]) < edge
+    mask[r0:r1, c0:c1] = window
     return mask
 
 
