@@ -9,7 +9,6 @@ sync bodies, byte for byte); the custom id is the request key, and answers are j
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ from ..errors import ConfigError, DataError
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
 from ..runner.model_run import ModelRun
-from ..types import ApiError, Completion, Request
+from ..types import Completion, Request
+from .answers import completion_of
 from .shards import plan_shards
 from .wire import BatchWire, batch_wire_of
 
@@ -92,14 +92,7 @@ def import_results(run_dir: Path, models: list[ModelRun], files: list[Path]) -> 
                 raise DataError(f"{path}: line {number}: not an OpenAI batch output line: {exc}") from None
             if custom_id in completions:
                 raise DataError(f"{path}: line {number}: custom_id {custom_id} answered twice")
-            error, text = reply.error, reply.text
-            if error is None and text is None:
-                error = ApiError(kind="malformed_response", message="neither text nor an error")
-            completions[custom_id] = Completion(
-                key=request.key, case_id=request.case_id, model=request.model, text=None if error else text,
-                error=error, usage=reply.usage, attempt=scan.attempts.get(request.key, 0) + 1,
-                finished_at=round(time.time(), 3), response_model=reply.response_model,
-                fingerprint=reply.fingerprint, finish_reason=reply.finish_reason)
+            completions[custom_id] = completion_of(request, reply, scan.attempts.get(request.key, 0) + 1)
     writer = JournalWriter(run_dir / "journal.jsonl")
     writer.open()
     try:

@@ -13,10 +13,10 @@ answers. A re-run picks up each open shard where its ledger ends:
   again and a warning says a duplicate batch may exist (docs/batch.md);
 - created / polled: polled, never created again; collected: downloaded and ingested.
 
-Ingestion joins results by custom id (the request key); a request without a result gets a
-classified error record (``batch_expired``, ``cancelled``, ``bad_request`` for a batch that failed
-validation, ``missing_answer``), so nothing is silently lost. Keys already recorded since the
-shard was created are skipped, so an ingestion cut short by a kill is not recorded twice.
+Ingestion joins results by custom id (the request key) into journal records (``answers``); a
+request without a result gets a classified error record, so nothing is silently lost. Keys already
+recorded since the shard was created are skipped, so an ingestion cut short by a kill is not
+recorded twice.
 """
 
 from __future__ import annotations
@@ -32,15 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
-import msgspec
-
-from ..adapters.base import Price, Reply
+from ..adapters.base import Price
 from ..credentials import Redactor
 from ..runner.cost import Budget, ModelStats, cost_of
 from ..runner.images import ImageEncoder
-from ..runner.journal import JournalWriter, scan_journal
 from ..runner.model_run import ModelRun, SessionFactory, default_session
-from ..types import ApiError, Completion, ErrorKind, HttpRequest, Request
+from ..types import ApiError, ErrorKind, HttpRequest, Request
+from .answers import Answers, missing_reply
 from .ledger import Ledger, ShardState
 from .shards import SHARD_DIR, plan_shards
 from .transport import BatchStepError, Transport
@@ -51,12 +49,6 @@ __all__ = ["BatchOptions", "BatchOutcome", "Fallback", "run_batches"]
 Fallback = Literal["sync", "rebatch", "none"]
 #: Errors a second batch would not cure.
 _FINAL: frozenset[ErrorKind] = frozenset({"bad_request", "content_filtered", "auth", "quota_exhausted"})
-_MISSING: dict[str, tuple[ErrorKind, str]] = {
-    "expired": ("batch_expired", "the batch expired before this request ran"),
-    "cancelled": ("cancelled", "the batch was cancelled before this request ran"),
-    "failed": ("bad_request", "the batch failed as a whole"),
-    "completed": ("missing_answer", "the batch ended without a result for this request"),
-}
 #: Fault injection for the crash tests: SIGKILL this process right after recording this step.
 KILL_ENV = "U2FAST_BATCH_KILL_AFTER"
 
@@ -113,14 +105,11 @@ class _Runner:
             if wire is None:
                 raise BatchStepError(f"{m.name}: its adapter has no batch API in u2fast; leave --batch off for it")
             self.wires[m.name] = wire
-        self.requests: dict[str, Request] = {r.key: r for m in models for r in m.requests}
-        scan = scan_journal(run_dir / "journal.jsonl")
-        self.best, self.attempts = dict(scan.best), dict(scan.attempts)
-        self.writer = JournalWriter(run_dir / "journal.jsonl")
-        self.outcome = BatchOutcome(stats={m.name: ModelStats(total=len(m.requests)) for m in models})
-        self.transports: dict[str, Transport] = {}
         #: one for every provider's transport: what any request carried is kept out of the journal
         self.redactor = Redactor()
+        self.answers = Answers(run_dir, {r.key: r for m in models for r in m.requests}, self.redactor)
+        self.outcome = BatchOutcome(stats={m.name: ModelStats(total=len(m.requests)) for m in models})
+        self.transports: dict[str, Transport] = {}
         self.sending = asyncio.Semaphore(1)
 
     def say(self, text: str, *, always: bool = False) -> None:
@@ -155,7 +144,7 @@ class _Runner:
         for name, model in self.models.items():
             pending = []
             for request in model.requests:
-                best = self.best.get(request.key)
+                best = self.answers.answered(request.key)
                 if (best is not None and best.ok) or request.key in in_open or rounds[request.key] >= limit:
                     continue
                 if best is not None and best.error is not None and best.error.kind in _FINAL:
@@ -282,8 +271,7 @@ class _Runner:
 
     async def ingest(self, wire: BatchWire, shard: ShardState) -> ShardState:
         keys = set(shard.keys)
-        since = shard.created_at or shard.planned_at
-        done = {k for k in keys if (b := self.best.get(k)) is not None and (b.ok or b.finished_at >= since)}
+        done = self.answers.recorded_since(keys, shard.created_at or shard.planned_at)
         seen: set[str] = set()
         stats = self.outcome.stats[shard.model]
         price = self.batch_price(shard.model)
@@ -305,56 +293,24 @@ class _Runner:
                 if custom_id in seen or custom_id in done:
                     continue
                 seen.add(custom_id)
-                completion = self.completion(self.requests[custom_id], reply)
+                completion = self.answers.keep(custom_id, reply, stats)
                 cost += cost_of(completion.usage, price)
                 ok += completion.ok
                 errors += not completion.ok
-                self.keep(completion, stats)
-        kind, message = _MISSING.get(shard.outcome or "completed", _MISSING["completed"])
-        if shard.outcome == "failed" and shard.message:
-            message = f"{message}: {shard.message}"
+        missing = missing_reply(shard.outcome, shard.message)
         for key in shard.keys:
             if key not in seen and key not in done:
-                self.keep(self.completion(self.requests[key], Reply(error=ApiError(kind=kind, message=message))), stats)
+                self.answers.keep(key, missing, stats)
                 errors += 1
         if unknown:
             self.say(f"warning: {shard.model}: batch {shard.batch_id} returned {unknown} result(s) for ids it was not "
                      "sent; they were left out", always=True)
-        self.writer.sync()
+        self.answers.writer.sync()
         stats.cost += cost
         self.budget.settle(shard.max_cost or 0.0, cost)
         self.outcome.cost += cost
         self.say(f"{shard.model}: batch {shard.batch_id} ingested: {ok} answers, {errors} errors, ${cost:.4f}")
         return self.record("ingested", shard, ok=ok, errors=errors, cost=round(cost, 6))
-
-    def completion(self, request: Request, reply: Reply) -> Completion:
-        error, text = reply.error, reply.text
-        if error is None and text is None:
-            error = ApiError(kind="malformed_response", message="the adapter returned neither text nor an error")
-        if error is not None:
-            error = msgspec.structs.replace(error, message=self.redactor.scrub(error.message))
-        elif text is not None:
-            text = self.redactor.scrub_exact(text)
-        attempt = self.attempts.get(request.key, 0) + 1
-        self.attempts[request.key] = attempt
-        return Completion(key=request.key, case_id=request.case_id, model=request.model,
-                          text=None if error is not None else text, error=error, usage=reply.usage, attempt=attempt,
-                          finished_at=round(time.time(), 3), response_model=reply.response_model,
-                          fingerprint=reply.fingerprint, finish_reason=reply.finish_reason)
-
-    def keep(self, completion: Completion, stats: ModelStats) -> None:
-        self.writer.append(completion)
-        old = self.best.get(completion.key)
-        if old is None or completion.ok or not old.ok:
-            self.best[completion.key] = completion
-        stats.attempts += 1
-        stats.done += 1
-        stats.ok += completion.ok
-        stats.failed += not completion.ok
-        stats.input_tokens += completion.usage.input_tokens
-        stats.output_tokens += completion.usage.output_tokens
-        if completion.error is not None:
-            stats.errors[completion.error.kind] = stats.errors.get(completion.error.kind, 0) + 1
 
     async def clean_up(self, wire: BatchWire, shard: ShardState) -> None:
         assert shard.file_id is not None
@@ -370,7 +326,7 @@ class _Runner:
     # ------------------------------------------------------------------ the whole run
 
     async def run(self) -> BatchOutcome:
-        self.writer.open()
+        self.answers.writer.open()
         try:
             while True:
                 if self.options.plan:
@@ -391,7 +347,7 @@ class _Runner:
                 for transport in self.transports.values():
                     await transport.session.close()
             finally:
-                self.writer.close()
+                self.answers.writer.close()
                 self.ledger.close()
         return self.outcome
 
