@@ -40,10 +40,19 @@ def completion_of(request: Request, reply: Reply, attempt: int, redactor: Redact
             error = msgspec.structs.replace(error, message=redactor.scrub(error.message))
         elif text is not None:
             text = redactor.scrub_exact(text)
-    return Completion(key=request.key, case_id=request.case_id, model=request.model,
-                      text=None if error is not None else text, error=error, usage=reply.usage, attempt=attempt,
-                      finished_at=round(time.time(), 3), response_model=reply.response_model,
-                      fingerprint=reply.fingerprint, finish_reason=reply.finish_reason)
+    return Completion(
+        key=request.key,
+        case_id=request.case_id,
+        model=request.model,
+        text=None if error is not None else text,
+        error=error,
+        usage=reply.usage,
+        attempt=attempt,
+        finished_at=round(time.time(), 3),
+        response_model=reply.response_model,
+        fingerprint=reply.fingerprint,
+        finish_reason=reply.finish_reason,
+    )
 
 
 def missing_reply(outcome: str | None, message: str | None) -> Reply:

@@ -1,8 +1,8 @@
 """From source rows to Cases: one code path for TSV, jsonl, parquet and hub rows.
 
-A source yields RawRows (cells plus where the image is). CaseBuilder checks each row once (task,
+A source yields RawRows (``raw_rows``: cells plus where the image is). CaseBuilder checks each row once (task,
 dataset id, target, image bytes), turns a bad row into a RowError (raised with ``strict``, else
-recorded as skipped), and holds sector rows back until the whole dataset is read, because the box
+recorded as skipped; targets are read by ``targets``), and holds sector rows back until the whole dataset is read, because the box
 layout (docs/u2bench.md A10) is decided per dataset from all of its boxes.
 """
 
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import RowError
 from ..types import Case, ImageRef, LabelTarget, SectorTarget, TaskName, TextTarget, ValueTarget
@@ -23,8 +21,10 @@ from . import columns as col
 from .bbox import Annotation, box_of, centre_of, detect_format
 from .images import decode_base64, inspect_image, sha256_hex
 from .load_types import LoadOptions, LoadResult
+from .raw_rows import ImageB64, ImageFile, RawRow
+from .targets import Bad, label_target, sector_annotation, value_target
 
-__all__ = ["CaseBuilder", "ImageB64", "ImageBytes", "ImageFile", "ImageInput", "RawRow"]
+__all__ = ["CaseBuilder"]
 
 _SECTOR_TASKS = ("LL", "OD", "KD")
 #: VLMEvalKit's de-duplication: an ``img_data`` this short is the index of another row with the image.
@@ -40,44 +40,6 @@ def _image_problem(text: bytes) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
-
-
-@dataclass
-class ImageB64:
-    """Base64 text of an image; ``path``/``offset``/``length`` locate it in a file when lazy loading is possible."""
-
-    text: bytes
-    path: str | None = None
-    offset: int = 0
-    length: int = 0
-
-
-@dataclass
-class ImageFile:
-    path: str
-
-
-@dataclass
-class ImageBytes:
-    data: bytes
-
-
-ImageInput = ImageB64 | ImageFile | ImageBytes
-
-
-@dataclass
-class RawRow:
-    source: str
-    row: int
-    #: Task given by the enclosing folder (a ``task`` cell overrides it).
-    folder_task: TaskName | None
-    #: File stem, the fallback for the dataset id.
-    stem: str
-    cells: Mapping[str, Any]
-    image: ImageInput | None = None
-    image_field: str = "img_data"
-    #: Set by the source when the row is bad before any cell is read: ``(field, reason)``.
-    error: tuple[str, str] | None = None
 
 
 @dataclass
@@ -179,9 +141,9 @@ class CaseBuilder:
         pending: tuple[str | None, Annotation | None, bool] | None = None
         target: LabelTarget | ValueTarget | TextTarget | SectorTarget
         if task in ("DD", "VRA"):
-            target = self._label(cells, sc, bad)
+            target = label_target(cells, sc, bad)
         elif task == "CVE":
-            target = self._value(cells, sc, bad)
+            target = value_target(cells, sc, bad)
         elif task in TEXT_TASKS:
             found = col.first_present(cells, col.TEXT_COLUMNS[task])
             if found is None or not str(found[1]).strip():
@@ -191,7 +153,7 @@ class CaseBuilder:
             target = SectorTarget(NOT_VISIBLE)  # replaced in finish()
         image = self._image(raw, index, bad)
         if task in _SECTOR_TASKS:
-            pending = self._annotation(cells, task, sc, image)
+            pending = sector_annotation(cells, task, sc, image)
 
         anatomy = cells.get("anatomy_location")
         hint = cells.get("hint")
@@ -213,7 +175,7 @@ class CaseBuilder:
             return _PendingSector(case, sc.key, structure, annotation, from_keypoints)
         return case
 
-    def _scenario(self, raw: RawRow, task: TaskName, bad: Any) -> Scenario:
+    def _scenario(self, raw: RawRow, task: TaskName, bad: Bad) -> Scenario:
         """The scenario from ``dataset_name``, else the file stem.
 
         A ``dataset_name`` that reads as a kit id (a leading number) must name a scenario of the task;
@@ -248,52 +210,7 @@ class CaseBuilder:
         text = str(value).strip()
         return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
-    @staticmethod
-    def _label(cells: Mapping[str, Any], sc: Scenario, bad: Any) -> LabelTarget:
-        found = col.first_present(cells, col.LABEL_COLUMNS)
-        if found is None:
-            raise bad(col.LABEL_COLUMNS[0], "missing field: no class_label/classes/class value")
-        column, raw_label = found
-        try:
-            label = col.clean_label(raw_label)
-        except ValueError as exc:
-            raise bad(column, str(exc)) from None
-        option = col.match_option(label, sc.options)
-        if option is None:
-            raise bad(column, f"unknown label {label!r}; {sc.key} options: {', '.join(sc.options)}")
-        return LabelTarget(option, sc.options)
-
-    @staticmethod
-    def _value(cells: Mapping[str, Any], sc: Scenario, bad: Any) -> ValueTarget:
-        raw_value = cells.get("measurement")
-        if col.is_missing(raw_value):
-            raise bad("measurement", "missing field: no measurement value")
-        try:
-            value = col.measurement_value(raw_value, sc.measurement_key)
-        except ValueError as exc:
-            raise bad("measurement", str(exc)) from None
-        return ValueTarget(value, sc.low, sc.high, sc.unit)
-
-    @staticmethod
-    def _annotation(
-        cells: Mapping[str, Any], task: str, sc: Scenario, image: ImageRef
-    ) -> tuple[str | None, Annotation | None, bool]:
-        order = ("keypoints", "gt_bbox") if task == "KD" else ("gt_bbox", "keypoints")
-        found = col.first_present(cells, order)
-        name, numbers = col.first_annotation(found[1]) if found else (None, None)
-        if task == "LL":
-            structure = None
-        elif task == "OD":
-            # The structure asked about is the one whose box is scored (the first gt_bbox entry) when
-            # seg_channel_name lists it, else the first listed name.
-            names = col.structure_names(cells.get("seg_channel_name"))
-            structure = name if name in names else (names[0] if names else name or sc.subject)
-        else:
-            structure = name or sc.subject
-        annotation = Annotation(tuple(numbers), image.width, image.height) if numbers else None
-        return structure, annotation, bool(found and found[0] == "keypoints")
-
-    def _image(self, raw: RawRow, index: str, bad: Any) -> ImageRef:
+    def _image(self, raw: RawRow, index: str, bad: Bad) -> ImageRef:
         source = raw.image
         if source is None:
             raise bad(raw.image_field, "missing field: no img_data or img_path value")

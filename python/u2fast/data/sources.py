@@ -19,8 +19,9 @@ import msgspec
 
 from ..errors import DataError, RowError
 from . import columns as col
-from .cases import CaseBuilder, ImageB64, ImageBytes, ImageFile, ImageInput, RawRow
+from .cases import CaseBuilder
 from .load_types import LoadOptions, LoadResult
+from .raw_rows import ImageB64, ImageBytes, ImageFile, ImageInput, RawRow
 from .tsv import read_tsv
 
 __all__ = ["TABLE_SUFFIXES", "find_tables", "load_path", "rows_of_table"]
