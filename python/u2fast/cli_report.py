@@ -111,9 +111,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.html is not None:
         from .report.cases import case_views
         from .report.html import render_html
+        from .report.html_clinical import measurement_points
 
         views, thumbs = case_views(scored, args.max_cases or None, images=not args.no_images)
-        _write(args.html, render_html(msgspec.structs.replace(report, cases=views), thumbs))
+        _write(args.html, render_html(msgspec.structs.replace(report, cases=views), thumbs, measurement_points(scored)))
         unshown = {v.image for v in views if v.image} - set(thumbs)
         if unshown and not args.no_images:
             sys.stderr.write(f"u2fast: {len(unshown)} image(s) shown as placeholders in {args.html}: they could not be "

@@ -24,7 +24,7 @@ from .types import CaseScore, Prediction, ValueTarget
 from .u2bench.scenarios import scenario
 from .u2bench.tasks import CLASSIFICATION_TASKS
 
-__all__ = ["clinical_summary"]
+__all__ = ["clinical_summary", "measurement_pairs"]
 
 
 def clinical_summary(
@@ -41,19 +41,10 @@ def clinical_summary(
 
     form = compat_label if compat else (lambda label: label)
     labelled: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    measured: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for rec, (pred, cs) in zip(records, judged, strict=True):
-        key = f"{cs.task}/{cs.dataset_id}"
-        if not cs.counted:
-            continue
-        if cs.task in CLASSIFICATION_TASKS and cs.truth is not None:
-            labelled[key].append((cs.truth, cs.answer or None))
-        elif cs.task == "CVE" and cs.parsed and isinstance(pred.value, (int, float)) and math.isfinite(pred.value):
-            # compat keeps the kit's "nan"/"inf" estimates (they void the dataset's RMSE); native-unit
-            # agreement statistics have no meaning for them, so they are left out here
-            target = rec.case.target
-            if isinstance(target, ValueTarget):
-                measured[key].append((float(pred.value), target.value))
+    for cs in (cs for _, cs in judged):
+        if cs.counted and cs.task in CLASSIFICATION_TASKS and cs.truth is not None:
+            labelled[f"{cs.task}/{cs.dataset_id}"].append((cs.truth, cs.answer or None))
+    measured = measurement_pairs(records, judged)
 
     out = ClinicalSummary()
     by_anatomy: dict[tuple[str, str], list[bool]] = defaultdict(list)
@@ -81,6 +72,23 @@ def clinical_summary(
     out.worst_groups = _worst_groups(out.subgroups, scores)
     out.heterogeneity = _heterogeneity(scores)
     return out
+
+
+def measurement_pairs(
+    records: Sequence[CaseRecord], judged: Sequence[tuple[Prediction, CaseScore]]
+) -> dict[str, list[tuple[float, float]]]:
+    """(estimate, truth) in native units of each counted, parsed CVE answer, by scenario key: what the
+    agreement statistics and the report's Bland–Altman plots are computed from."""
+    measured: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for rec, (pred, cs) in zip(records, judged, strict=True):
+        if cs.counted and cs.task == "CVE" and cs.parsed and isinstance(pred.value, (int, float)) \
+                and math.isfinite(pred.value):
+            # compat keeps the kit's "nan"/"inf" estimates (they void the dataset's RMSE); native-unit
+            # agreement statistics have no meaning for them, so they are left out here
+            target = rec.case.target
+            if isinstance(target, ValueTarget):
+                measured[f"{cs.task}/{cs.dataset_id}"].append((float(pred.value), target.value))
+    return measured
 
 
 def _worst_groups(subgroups: Sequence[SubgroupEntry], scores: ModelScores) -> list[SubgroupEntry]:

@@ -92,7 +92,21 @@ def test_markdown_and_csv_files(runs: Runs, tmp_path: Path, capsys: pytest.Captu
     rows = list(csv.DictReader(io.StringIO(table.read_text())))
     assert tuple(rows[0]) == CSV_COLUMNS
     levels = {r["level"] for r in rows}
-    assert levels == {"u2", "task", "dataset", "anatomy"}
+    assert levels == {"u2", "task", "dataset", "anatomy", "u2_two_stage", "rank", "usage", "classification", "class",
+                      "confusion", "measurement", "subgroup", "worst_group", "heterogeneity"}
+    metrics = {(r["level"], r["metric"]) for r in rows}
+    for needed in [("classification", "kappa"), ("classification", "balanced_accuracy"), ("class", "sensitivity"),
+                   ("measurement", "bland_altman_bias"), ("measurement", "icc"), ("measurement", "ccc"),
+                   ("rank", "rank"), ("rank", "p_first"), ("usage", "requests"), ("usage", "latency_p95_s"),
+                   ("heterogeneity", "i_squared"), ("confusion", "count")]:
+        assert needed in metrics, needed
+    assert {r["task"] for r in rows if r["level"] == "heterogeneity"} <= {"DD", "VRA", "LL", "OD", "KD"}
+    ef = [r for r in rows if r["level"] == "measurement" and r["dataset"] == "18" and r["metric"] == "mae"]
+    assert ef and all(r["unit"] == "%" for r in ef)
+    for section in ("## Classification statistics", "## Confusion matrices", "## Measurement agreement",
+                    "## Heterogeneity across data sets", "## Ranks, usage and cost", "errors by class",
+                    "cases per task", "| truth \\\\ predicted |"):
+        assert section in text, section
     u2 = [r for r in rows if r["level"] == "u2" and r["model"] == runs.model_a]
     assert len(u2) == 1 and float(u2[0]["low"]) <= float(u2[0]["value"]) <= float(u2[0]["high"])
 

@@ -97,7 +97,7 @@ def test_report_numbers_equal_score_json(
                     sd.get("in_u2", True),
                 )
             # CSV: the same floats, read back exactly
-            for row in (r for r in csv_rows if r["model"] == label and r["level"] != "anatomy"):
+            for row in (r for r in csv_rows if r["model"] == label and r["level"] in ("u2", "task", "dataset")):
                 source = (
                     ms["u2"]
                     if row["level"] == "u2"
@@ -108,6 +108,26 @@ def test_report_numbers_equal_score_json(
                 for key in ("value", "low", "high"):
                     assert (float(row[key]) if row[key] else None) == source.get(key), (label, row, key)
                 checked += 1
+            # the clinical rows of the CSV: the same numbers as score --json's clinical summary
+            clinical = ms.get("clinical", {})
+            for row in (r for r in csv_rows if r["model"] == label and r["level"] in ("classification", "measurement")):
+                key = f"{row['task']}/{row['dataset']}"
+                group = clinical["classification" if row["level"] == "classification" else "measurements"][key]
+                kind, _, stat = row["metric"].partition("_")
+                source = group[kind][stat] if kind in ("macro", "weighted") else group.get(row["metric"])
+                if row["metric"] == "unparsed":
+                    source = sum(counts[-1] for counts in group["counts"])
+                if isinstance(source, dict):
+                    for key_ in ("value", "low", "high"):
+                        assert (float(row[key_]) if row[key_] else None) == source.get(key_), (label, row)
+                elif row["metric"] != "tolerance":
+                    assert (float(row["value"]) if row["value"] else None) == source, (label, row)
+                checked += 1
+            for row in (r for r in csv_rows if r["model"] == label and r["level"] == "confusion"):
+                counts = clinical["classification"][f"{row['task']}/{row['dataset']}"]
+                labels = [*counts["labels"], "unparsed/refused"]
+                i, j = labels.index(row["class"]), labels.index(row["predicted"])
+                assert int(row["value"]) == counts["counts"][i][j]
             # Markdown and HTML show U2 rounded to 4 places; the HTML sort key is the exact float
             u2 = ms["u2"]["value"]
             if u2 is not None:

@@ -18,6 +18,7 @@ from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .html_assets import SCRIPT, STYLE
+from .html_clinical import MeasurementPoints, clinical_sections, usage_section
 from .localisation import localisation_html, localisation_rows
 from .schema import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
@@ -87,7 +88,8 @@ def _leaderboard(report: Report) -> str:
                 _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
             )
         cells += [
-            f'<td data-v="{m.answered}">{escape(answered_text(m))}</td>',
+            (f'<td data-v="{m.answered}" class="warn partial" title="partial run: requests never sent">'
+             f"{escape(answered_text(m))}</td>" if m.not_sent else f'<td data-v="{m.answered}">{escape(answered_text(m))}</td>'),
             _pct_cell(m.parse_rate),
             _pct_cell(m.error_rate, ERROR_RATE_WARNING),
             f'<td data-v="{m.n}">{m.n}</td>',
@@ -158,13 +160,20 @@ def _anatomy_table(report: Report) -> str:
     )
 
 
+def _status(status: str) -> str:
+    """A run's status; anything but finished is marked: its models' values cover only what was answered."""
+    if status == "finished":
+        return escape(status)
+    return f'<span class="warn-text partial">{escape(status)} (partial)</span>'
+
+
 def _runs(report: Report) -> str:
     items = []
     for r in report.runs:
         items.append(
             f"<li><b>{escape(r.name)}</b>: {r.n_cases} cases of {escape(r.data)}, models "
             f"{escape(', '.join(r.models))}; prompt variant <b>{escape(r.prompt_variant)}</b> "
-            f"({escape(r.prompt_source)}), status {escape(r.status)}</li>"
+            f"({escape(r.prompt_source)}), status {_status(r.status)}</li>"
         )
     return f'<ul class="meta">{"".join(items)}</ul>'
 
@@ -180,8 +189,8 @@ def _browser(report: Report) -> str:
     )
 
 
-def render_html(report: Report, thumbnails: dict[str, str]) -> str:
-    """The whole report as one HTML document."""
+def render_html(report: Report, thumbnails: dict[str, str], points: MeasurementPoints | None = None) -> str:
+    """The whole report as one HTML document (``points``: the Bland–Altman plots' pairs)."""
     ci = (
         f"{round(report.confidence * 100)}% {report.interval_method} intervals from {report.n_resamples} "
         f"case-level bootstrap resamples (seed {report.seed})"
@@ -203,6 +212,8 @@ def render_html(report: Report, thumbnails: dict[str, str]) -> str:
 {_runs(report)}
 <h2>Leaderboard</h2>
 {_leaderboard(report)}
+<h2>Ranks, usage and cost</h2>
+{usage_section(report)}
 <h2>Per task</h2>
 <p class="meta">Bars are point estimates; whiskers are the intervals.</p>
 <div class="scroll">{task_bars_svg(report)}</div>
@@ -213,6 +224,7 @@ def render_html(report: Report, thumbnails: dict[str, str]) -> str:
 {localisation_html(localisation_rows(report))}
 <h2>Per dataset</h2>
 <details open><summary>Every scenario's metric with its interval</summary>{_datasets_table(report)}</details>
+{clinical_sections(report, points or {})}
 <h2>Cases</h2>
 <p class="meta">{n_cases} answers. Filter by model, task, dataset and outcome.</p>
 {_browser(report)}

@@ -26,6 +26,19 @@ td.warn{color:#b3261e;font-weight:600}p.warn{color:#8a3b00;background:#fff4e5;bo
 svg.chart text{font:12px system-ui,sans-serif;fill:#1d2430}svg.chart .ptitle{font-weight:600}
 svg.chart .axis{stroke:#8a94a3}svg.chart .whisker{stroke:#111;stroke-width:1.4;fill:none}
 svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-size:11px}
+svg.chart .tick{font-size:11px;fill:#5a6472}svg.chart .axis-title{font-weight:600;fill:#3a4350}
+svg.chart .meta-text,svg.chart .line-label{font-size:11px;fill:#5a6472}
+svg.chart .cval.ink-light{fill:#fff}svg.chart .cval.ink-faint{fill:#9aa3ae}svg.chart .col.unparsed{fill:#a15c00}
+svg.chart .band.bias-band{fill:#3b6fb6;opacity:.16}svg.chart .band.loa-band{fill:#b8465f;opacity:.13}
+svg.chart .bias-line{stroke:#3b6fb6;stroke-width:1.6}svg.chart .loa-line{stroke:#b8465f;stroke-width:1.3;stroke-dasharray:5 3}
+svg.chart .zero-line{stroke:#8a94a3;stroke-dasharray:2 3}svg.chart .pt{fill:#1d2430;fill-opacity:.55}
+svg.chart .rank-interval{stroke-width:6;stroke-linecap:round;opacity:.5}svg.chart .p-first{font-weight:600}
+svg.chart .forest-ci{stroke:#1d2430;stroke-width:1.4}svg.chart .forest-dot{fill:#3b6fb6}
+svg.chart .forest-dot.worst{fill:#b3261e}svg.chart .forest-row.worst{fill:#b3261e;font-weight:600}
+svg.chart .task-line{stroke:#8a94a3;stroke-dasharray:4 3}svg.chart .task-head{font-weight:700}
+.chart-row{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
+details.scenario>summary,details.forest-model>summary{cursor:pointer;font-weight:600;margin:6px 0}
+.warn-text{color:#b3261e;font-weight:600}h3{font-size:15px;margin:18px 0 6px}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:8px 0}
 .filters label{font-size:13px;color:#3a4350;max-width:100%}.filters select{max-width:100%;text-overflow:ellipsis}
 .case{display:grid;grid-template-columns:200px minmax(0,1fr);gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}

@@ -15,7 +15,7 @@ from ..u2bench.tasks import task_spec
 from .schema import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
 from .usage import PARSE_RATE_WARNING
 
-__all__ = ["CSV_COLUMNS", "error_warning", "to_csv", "to_json", "to_markdown"]
+__all__ = ["CSV_COLUMNS", "error_warning", "parse_warning", "to_csv", "to_json", "to_markdown"]
 
 #: Columns of the CSV export, one row per (model, level, task, dataset or anatomy).
 CSV_COLUMNS = (
@@ -32,6 +32,12 @@ CSV_COLUMNS = (
     "n",
     "parse_rate",
     "error_rate",
+    #: the class (level class/confusion), the error kind (usage errors) or the tolerance's source
+    "class",
+    #: the answered label of a confusion cell
+    "predicted",
+    #: native unit of a measurement row
+    "unit",
 )
 
 
@@ -177,7 +183,10 @@ def to_markdown(report: Report) -> str:
             + " | ".join(_md_estimate(per.get(lb), 3) for lb in labels)
             + " |"
         )
-    return "\n".join(lines) + "\n"
+    from .text_clinical import clinical_markdown
+
+    clinical = clinical_markdown(report)
+    return "\n".join([*lines, *([""] + clinical if clinical else [])]) + "\n"
 
 
 def to_csv(report: Report) -> str:
@@ -213,6 +222,9 @@ def to_csv(report: Report) -> str:
                 n,
                 _exact(parse_rate),
                 _exact(error_rate),
+                "",
+                "",
+                "",
             ]
         )
 
@@ -238,6 +250,10 @@ def to_csv(report: Report) -> str:
         )
     for a in report.anatomy:
         row(a.label, runs.get(a.label, ""), "anatomy", a.task, "", a.anatomy, a.metric, a.value, a.counted)
+    from .text_clinical import clinical_csv_rows
+
+    for extra in clinical_csv_rows(report):
+        w.writerow([extra.get(column, "") for column in CSV_COLUMNS])
     return buf.getvalue()
 
 
@@ -251,7 +267,7 @@ def _rank_text(m: ModelEntry) -> tuple[str, str]:
 def usage_markdown(report: Report) -> list[str]:
     """Joint rank intervals, the two-stage U2 interval, and what each model's run cost."""
     head = ["model", "rank [interval]", "P(rank = 1)", "U2 two-stage CI", "requests", "input tokens",
-            "output tokens", "cost (USD)", "latency median / p95 (s)", "parsed"]
+            "output tokens", "cost (USD)", "latency median / p95 (s)", "errors by class", "cases per task", "parsed"]
     note = ("Ranks come from a joint bootstrap of all models on the same data (resampled on their common cases); "
             "cost uses the prices recorded in each run's manifest.")
     lines = ["## Ranks, usage and cost", "", note, "",
@@ -262,17 +278,26 @@ def usage_markdown(report: Report) -> list[str]:
         two = m.u2_two_stage
         two_text = f"[{_num(two.low)}, {_num(two.high)}]" if two is not None and two.low is not None else "-"
         cells = [_md_cell(m.label), rank, first, two_text]
+        errors = ", ".join(f"{_md_cell(kind)} {n}" for kind, n in sorted(m.errors_by_kind.items())) or "none"
         if u is None:
-            cells += ["-"] * 5
+            cells += ["-"] * 5 + [errors, "-"]
         else:
             cost = "-" if u.cost_usd is None else f"{u.cost_usd:.4f}"
-            latency = f"{_num(u.latency_median_s, 3)} / {_num(u.latency_p95_s, 3)}"
-            cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency]
+            latency = f"{_num(u.latency_median_s, 3) or '-'} / {_num(u.latency_p95_s, 3) or '-'}"
+            per_task = ", ".join(f"{t} {n}" for t, n in u.cases_per_task.items()) or "-"
+            cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency, errors, per_task]
         cells.append(_pct(m.parse_rate) + (" ⚠" if m.parse_warning else ""))
         lines.append("| " + " | ".join(cells) + " |")
-    warned = [m.label for m in report.models if m.parse_warning]
-    if warned:
-        warning = (f"**Warning:** under {PARSE_RATE_WARNING:.0%} of the answers parsed for "
-                   f"{_md_cell(', '.join(warned))}: those scores measure the parser as much as the model.")
-        lines += ["", warning]
+    warning = parse_warning(report)
+    if warning:
+        lines += ["", f"**Warning:** {_md_cell(warning)}"]
     return lines
+
+
+def parse_warning(report: Report) -> str:
+    """A sentence naming the models with a parse rate under the threshold, "" if none."""
+    warned = [m.label for m in report.models if m.parse_warning]
+    if not warned:
+        return ""
+    return (f"under {PARSE_RATE_WARNING:.0%} of the answers parsed for {', '.join(warned)}: those scores measure "
+            "the parser as much as the model.")
