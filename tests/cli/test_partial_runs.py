@@ -50,6 +50,11 @@ def test_a_killed_run_reads_interrupted_and_partial_everywhere(runs: Path) -> No
     md = runs / "r.md"
     assert run_cli(_u2fast("report", str(run), "--md", str(md), "--bootstrap", "0"), cli_env()).returncode == 0
     assert f"5/{total} partial" in md.read_text() and "partial runs:" in md.read_text()
+    page = runs / "r.html"
+    assert run_cli(_u2fast("report", str(run), "--html", str(page), "--bootstrap", "0"), cli_env()).returncode == 0
+    html = page.read_text()
+    assert f'class="warn partial" title="partial run: requests never sent">5/{total} partial' in html
+    assert "interrupted (partial)" in html and 'id="partial-warning"' in html
 
     other = _killed_run(runs, "whole", keep=10_000)
     compare = run_cli(_u2fast("compare", str(run), str(other), "--bootstrap", "0", "--json"), cli_env())

@@ -215,3 +215,63 @@ def test_unreadable_images_show_a_placeholder(runs: Runs, tmp_path: Path) -> Non
     )
     _assert_clean(page)
     assert page.values["cards"] == 10 and page.values["placeholders"] == 10
+
+
+#: For each new chart: how many there are, and the size and axis titles of the first one on screen
+#: (closed <details> are opened first, so every chart is laid out).
+CHART_CHECKS = {
+    "charts": """(() => {
+        document.querySelectorAll('details').forEach(d => { d.open = true; });
+        const out = {};
+        for (const [name, sel] of Object.entries({confusion: 'svg.confusion', bland_altman: 'svg.bland-altman',
+                ranks: '#rank-intervals', forest: 'svg.forest', anatomy: '#anatomy-heatmap', bars: '#task-bars'})) {
+            const all = [...document.querySelectorAll(sel)];
+            const sizes = all.map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; });
+            const titles = all.length ? [...all[0].querySelectorAll('.axis-title, .ptitle')].map(t => t.textContent) : [];
+            out[name] = [all.length, sizes.every(([w, h]) => w > 0 && h > 0), titles];
+        }
+        return out;
+    })()""",
+    "page_width": "[document.documentElement.scrollWidth, window.innerWidth]",
+    "outside": """[...document.querySelectorAll('body *')].filter(e => !e.closest('.scroll')
+        && e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.tagName + '.' + e.className)""",
+    "heatmap_fits": """(() => { const svg = document.getElementById('anatomy-heatmap'), box = svg.parentElement;
+        return [box.scrollWidth <= box.clientWidth, svg.getBoundingClientRect().right <= window.innerWidth]; })()""",
+    "usage_rows": "[...document.querySelectorAll('#usage tbody tr')].map(r => r.cells[0].textContent)",
+    "confusion_unparsed": "document.querySelectorAll('svg.confusion rect.unparsed').length",
+    "side_by_side": """(() => {
+        const box = document.getElementById('side-by-side');
+        box.checked = true; box.dispatchEvent(new Event('change'));
+        const cards = [...document.querySelectorAll('#case-list .case.compare')];
+        const first = cards[0], columns = first ? first.querySelectorAll('.side-col').length : 0;
+        const models = first ? [...first.querySelectorAll('.side-col')].map(c => c.querySelector('dd').textContent) : [];
+        const text = document.getElementById('case-count').textContent;
+        box.checked = false; box.dispatchEvent(new Event('change'));
+        return [cards.length, columns, models, text, document.querySelectorAll('#case-list .case.compare').length];
+    })()""",
+}
+
+
+def test_charts_render_with_axes_and_the_page_fits_1400_px(report_html: Path) -> None:
+    """Each chart renders with a size and axis titles, the anatomy heat map and the page fit a
+    1,400-px window with every section open, and the same case shows across models side by side."""
+    assert CHROMIUM is not None
+    page = open_page(CHROMIUM, report_html, CHART_CHECKS, width=1400)
+    _assert_clean(page)
+    v = page.values
+    charts = v["charts"]
+    for name, (count, sized, _) in charts.items():
+        assert count > 0 and sized, name
+    assert charts["confusion"][2][1:] == ["predicted (the answer) →", "truth"]
+    assert "mean of estimate and truth (%)" in charts["bland_altman"][2]
+    assert "estimate − truth (percentage points)" in charts["bland_altman"][2]
+    assert "rank (1 = highest U2)" in charts["ranks"][2] and "P(rank = 1)" in charts["ranks"][2]
+    assert "accuracy" in charts["forest"][2]
+    assert charts["anatomy"][2] == ["model", "anatomy"]
+    scroll_width, inner = v["page_width"]
+    assert scroll_width <= inner and v["outside"] == []
+    assert v["heatmap_fits"] == [True, True]
+    assert len(v["usage_rows"]) == 4 and v["confusion_unparsed"] > 0
+    cards, columns, models, text, after = v["side_by_side"]
+    assert cards == 40 and columns == 4 and len(set(models)) == 4  # 4 models answered the same case
+    assert "cases side by side (800 answers in all)" in text and after == 0

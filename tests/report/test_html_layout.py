@@ -53,7 +53,9 @@ LAYOUT_CHECKS = {
     "count_after_reset": "document.getElementById('case-count').textContent",
     "panels": "[...document.querySelectorAll('#task-bars g.panel')].map(g => [g.querySelector('.ptitle').textContent, g.querySelectorAll('rect.bar').length, g.querySelectorAll('path.whisker').length, g.querySelectorAll('text.na').length])",
     "heat_cells": "document.querySelectorAll('#anatomy-heatmap rect.cell, #anatomy-heatmap rect.nocell').length",
-    "heat_columns": "document.querySelectorAll('#anatomy-heatmap text[transform]').length",
+    "heat_rows": "document.querySelectorAll('#anatomy-heatmap text.row').length",
+    "heat_columns": "document.querySelectorAll('#anatomy-heatmap text.col').length",
+    "partial_cells": "[...document.querySelectorAll('#leaderboard td.partial')].map(td => td.textContent)",
 }
 
 PHONE_CHECKS = {
@@ -131,8 +133,9 @@ def test_sorting_filters_and_charts(runs: Runs, tmp_path: Path) -> None:
     )
     assert sum(p[2] for p in v["panels"]) == expected_whiskers
     anatomies = {a["anatomy"] for a in report["anatomy"] if a["task"] == "all"}
-    assert v["heat_columns"] == len(anatomies)
+    assert v["heat_rows"] == len(anatomies) and v["heat_columns"] == n_models  # anatomies down, models across
     assert v["heat_cells"] == n_models * len(anatomies)
+    assert v["partial_cells"] == [f"{m['answered']}/{m['n']} partial" for m in report["models"] if m["not_sent"]]
 
 
 def test_page_fits_a_phone(runs: Runs, tmp_path: Path) -> None:

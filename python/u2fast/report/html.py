@@ -183,6 +183,9 @@ def _browser(report: Report) -> str:
         f'<label>{name} <select id="filter-{name}"><option value="">all</option></select></label>'
         for name in ("model", "task", "dataset", "outcome")
     )
+    if len({c.label for c in report.cases}) > 1:
+        selects += ('<label title="one card per case with every model\'s answer beside the others">'
+                    '<input type="checkbox" id="side-by-side"> same case across models</label>')
     return (
         f'<section id="case-browser"><div class="filters">{selects}<span id="case-count" class="meta"></span>'
         f'</div><div id="case-list"></div><button id="case-more" type="button">show more</button></section>'

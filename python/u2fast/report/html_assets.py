@@ -47,6 +47,9 @@ details.scenario>summary,details.forest-model>summary{cursor:pointer;font-weight
 .case svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
 .overlay rect,.overlay circle{fill:none;stroke-width:2px;vector-effect:non-scaling-stroke}
 .overlay .truth{stroke:#2ecc40}.overlay .answer{stroke:#ff851b;stroke-dasharray:4 2}
+.side-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:8px;margin-top:8px}
+.side-col{border-top:3px solid #dde3ea;padding-top:4px;min-width:0}.side-col[data-outcome=correct]{border-top-color:#1f7a3d}
+.side-col[data-outcome=wrong]{border-top-color:#b3261e}.case .side-col dl{grid-template-columns:80px minmax(0,1fr)}
 .case .noimg{height:120px;display:flex;align-items:center;justify-content:center;color:#bbb;font-size:12px}
 .case dl{display:grid;grid-template-columns:110px minmax(0,1fr);gap:2px 10px;margin:0}
 .case dt{color:#5a6472}.case dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -160,6 +163,46 @@ SCRIPT = r"""
   function card(c) {
     var div = document.createElement("div"); div.className = "case";
     div.setAttribute("data-outcome", c.outcome);
+    thumb(div, c);
+    var dl = document.createElement("dl");
+    field(dl, "case", c.case_id + "  (" + c.anatomy + ")");
+    field(dl, "model", c.label);
+    field(dl, "outcome", c.outcome + (c.detail ? " \u2014 " + c.detail : ""), "outcome-" + c.outcome);
+    field(dl, "ground truth", c.truth + ((c.truth_geometry || []).length ? "  (drawn: green; answer: orange)" : ""));
+    field(dl, "prediction", c.prediction === "" ? "(none)" : c.prediction);
+    field(dl, "answer", c.answer, "answer");
+    field(dl, "prompt", c.prompt, "prompt");
+    div.appendChild(dl);
+    return div;
+  }
+  // side by side: one card per case, the image and truth once, then a column per model's answer
+  function groupCard(group) {
+    var c0 = group[0];
+    var div = document.createElement("div"); div.className = "case compare";
+    div.setAttribute("data-case", c0.case_id);
+    thumb(div, c0);
+    var right = document.createElement("div");
+    var dl = document.createElement("dl");
+    field(dl, "case", c0.task + "/" + c0.dataset_id + " " + c0.case_id + "  (" + c0.anatomy + ")");
+    field(dl, "ground truth", c0.truth);
+    field(dl, "prompt", c0.prompt, "prompt");
+    right.appendChild(dl);
+    var grid = document.createElement("div"); grid.className = "side-grid";
+    group.forEach(function (c) {
+      var col = document.createElement("div"); col.className = "side-col";
+      col.setAttribute("data-outcome", c.outcome);
+      var d = document.createElement("dl");
+      field(d, "model", c.label);
+      field(d, "outcome", c.outcome + (c.detail ? " \u2014 " + c.detail : ""), "outcome-" + c.outcome);
+      field(d, "prediction", c.prediction === "" ? "(none)" : c.prediction);
+      field(d, "answer", c.answer, "answer");
+      if (c.prompt !== c0.prompt) { field(d, "prompt", c.prompt, "prompt"); }
+      col.appendChild(d); grid.appendChild(col);
+    });
+    right.appendChild(grid); div.appendChild(right);
+    return div;
+  }
+  function thumb(div, c) {
     var url = images[c.image];
     if (url) {
       var img = document.createElement("img"); img.src = url; img.alt = "image of case " + c.case_id;
@@ -174,30 +217,34 @@ SCRIPT = r"""
       var ph = document.createElement("div"); ph.className = "noimg"; ph.textContent = "image unavailable";
       div.appendChild(ph);
     }
-    var dl = document.createElement("dl");
-    field(dl, "case", c.case_id + "  (" + c.anatomy + ")");
-    field(dl, "model", c.label);
-    field(dl, "outcome", c.outcome + (c.detail ? " \u2014 " + c.detail : ""), "outcome-" + c.outcome);
-    field(dl, "ground truth", c.truth + ((c.truth_geometry || []).length ? "  (drawn: green; answer: orange)" : ""));
-    field(dl, "prediction", c.prediction === "" ? "(none)" : c.prediction);
-    field(dl, "answer", c.answer, "answer");
-    field(dl, "prompt", c.prompt, "prompt");
-    div.appendChild(dl);
-    return div;
   }
+  var side = document.getElementById("side-by-side");
   function render() {
+    var grouped = side !== null && side.checked;
     if (shown === 0) {
       while (list.firstChild) { list.removeChild(list.firstChild); }
       matching = cases.filter(function (c) {
         return Object.keys(selects).every(function (f) { var v = selects[f].value; return v === "" || c[f] === v; });
       });
+      if (grouped) {
+        var order = [], byCase = {};
+        matching.forEach(function (c) {
+          var key = c.task + "\u0000" + c.dataset_id + "\u0000" + c.case_id;
+          if (!Object.prototype.hasOwnProperty.call(byCase, key)) { byCase[key] = []; order.push(key); }
+          byCase[key].push(c);
+        });
+        matching = order.map(function (key) { return byCase[key]; });
+      }
     }
     var end = Math.min(matching.length, shown + PAGE);
-    for (var i = shown; i < end; i++) { list.appendChild(card(matching[i])); }
+    for (var i = shown; i < end; i++) { list.appendChild(grouped ? groupCard(matching[i]) : card(matching[i])); }
     shown = end;
-    count.textContent = "showing " + shown + " of " + matching.length + " matching (" + cases.length + " in all)";
+    count.textContent = grouped
+      ? "showing " + shown + " of " + matching.length + " cases side by side (" + cases.length + " answers in all)"
+      : "showing " + shown + " of " + matching.length + " matching (" + cases.length + " in all)";
     more.hidden = shown >= matching.length;
   }
+  if (side !== null) { side.addEventListener("change", function () { shown = 0; render(); }); }
   more.addEventListener("click", render);
   render();
 })();

@@ -48,8 +48,7 @@ def confusion_svg(summary: ClassificationSummary, title: str, element_id: str = 
         f'<text x="0" y="14" class="ptitle">{escape(title)}</text>',
         (f'<text x="0" y="30" class="meta-text">{total} cases, accuracy {fmt(summary.accuracy.value)}, '
         f"κ {fmt(summary.kappa)}</text>"),
-        (f'<text x="{_LEFT + cell * len(columns) / 2:.1f}" y="48" text-anchor="middle" class="axis-title">'
-        "predicted (the model's answer)</text>"),
+        f'<text x="{_LEFT}" y="48" class="axis-title">predicted (the answer) →</text>',
         (f'<text transform="translate(14,{_TOP + cell * len(labels) / 2:.1f}) rotate(-90)" text-anchor="middle" '
         'class="axis-title">truth</text>'),
     ]
