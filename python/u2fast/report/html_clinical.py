@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from ..run_clinical import measurement_pairs
+from ..folder_clinical import measurement_pairs
 from ..runfolder import records_of
 from ..scoring.estimate import Estimate
 from ..types import TASKS
