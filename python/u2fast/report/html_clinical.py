@@ -14,12 +14,12 @@ from html import escape
 from ..folder_clinical import measurement_pairs
 from ..runfolder import records_of
 from ..scoring.estimate import Estimate
-from ..types import TASKS
 from ..u2bench.scenarios import scenario
 from .build import ScoredModel
 from .charts import bland_altman_svg, confusion_svg, forest_svg, rank_intervals_svg
 from .schema import Report
 from .text import parse_warning
+from .text_clinical import by_scenario
 
 __all__ = ["MeasurementPoints", "clinical_sections", "measurement_points", "usage_section"]
 
@@ -93,28 +93,25 @@ def _subject(key: str) -> str:
     return f"{key} {facts.subject}" if facts is not None and facts.subject else key
 
 
-def _keys(report: Report, kind: str) -> list[str]:
-    keys = {k for m in report.models if m.clinical is not None for k in getattr(m.clinical, kind)}
-    return sorted(keys, key=lambda k: (TASKS.index(k.split("/")[0]) if k.split("/")[0] in TASKS else 99, k))
+def _scenario_block(key: str, charts: Sequence[str], first: bool) -> str:
+    """One scenario's charts (a chart per model) in a <details>, the first scenario open."""
+    return (f'<details class="scenario"{" open" if first else ""} data-scenario="{escape(key)}">'
+            f'<summary>{escape(_subject(key))}</summary><div class="chart-row">{"".join(charts)}</div></details>')
 
 
 def _classification(report: Report) -> str:
-    keys = _keys(report, "classification")
-    if not keys:
+    scenarios = by_scenario(report, lambda c: c.classification)
+    if not scenarios:
         return '<p class="empty">No classification or sector cases.</p>'
     rows, blocks = [], []
-    for n, key in enumerate(keys):
+    for n, (key, entries) in enumerate(scenarios):
         charts = []
-        for m in report.models:
-            c = m.clinical.classification.get(key) if m.clinical else None
-            if c is None:
-                continue
+        for m, c in entries:
             rows.append([escape(key), escape(m.label), str(sum(map(sum, c.counts))), _est(c.accuracy),
                          _num(c.balanced_accuracy), _num(c.kappa), _num(c.quadratic_kappa) if c.ordinal_labels else "-",
                          _num(c.macro.f1), str(sum(r[-1] for r in c.counts))])
             charts.append(f'<div class="scroll">{confusion_svg(c, f"{key} · {m.label}")}</div>')
-        blocks.append(f'<details class="scenario"{" open" if n == 0 else ""} data-scenario="{escape(key)}">'
-                      f'<summary>{escape(_subject(key))}</summary><div class="chart-row">{"".join(charts)}</div></details>')
+        blocks.append(_scenario_block(key, charts, first=n == 0))
     head = ["scenario", "model", "n", "accuracy [Wilson]", "balanced accuracy", "κ", "quadratic κ", "macro F1",
             "unparsed/refused"]
     return (_table("classification-stats", head, rows, left=2)
@@ -124,16 +121,13 @@ def _classification(report: Report) -> str:
 
 
 def _measurements(report: Report, points: MeasurementPoints) -> str:
-    keys = _keys(report, "measurements")
-    if not keys:
+    scenarios = by_scenario(report, lambda c: c.measurements)
+    if not scenarios:
         return '<p class="empty">No measurement (CVE) cases.</p>'
     rows, blocks = [], []
-    for n, key in enumerate(keys):
+    for n, (key, entries) in enumerate(scenarios):
         charts = []
-        for m in report.models:
-            v = m.clinical.measurements.get(key) if m.clinical else None
-            if v is None:
-                continue
+        for m, v in entries:
             tol = "-"
             if v.within_tolerance is not None and v.tolerance is not None:
                 tol = (f'{_est(v.within_tolerance)} <span class="ci">±{v.tolerance:g} {escape(v.unit)}, '
@@ -143,8 +137,7 @@ def _measurements(report: Report, points: MeasurementPoints) -> str:
                          _num(v.ccc), tol])
             pairs = points.get(m.label, {}).get(key, [])
             charts.append(f'<div class="scroll">{bland_altman_svg(pairs, v, f"{_subject(key)} · {m.label}")}</div>')
-        blocks.append(f'<details class="scenario"{" open" if n == 0 else ""} data-scenario="{escape(key)}">'
-                      f'<summary>{escape(_subject(key))}</summary><div class="chart-row">{"".join(charts)}</div></details>')
+        blocks.append(_scenario_block(key, charts, first=n == 0))
     head = ["scenario", "model", "unit", "n", "MAE", "RMSE", "bias [CI]", "lower LoA [CI]", "upper LoA [CI]",
             "ICC(3,1) [CI]", "CCC", "within tolerance"]
     return (_table("measurement-stats", head, rows, left=2)

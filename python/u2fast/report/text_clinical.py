@@ -7,17 +7,19 @@ full precision, one number per row, in the long table of :data:`u2fast.report.te
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
-from ..scoring.clinical import UNPARSED_COLUMN, ClassificationSummary, MeasurementSummary
+from ..scoring.clinical import UNPARSED_COLUMN, ClassificationSummary, ClinicalSummary, MeasurementSummary
 from ..scoring.estimate import Estimate
 from ..types import TASKS
 from .schema import ModelEntry, Report
 from .text import _exact, _md_cell, _md_estimate, _num
 
-__all__ = ["clinical_csv_rows", "clinical_markdown"]
+__all__ = ["by_scenario", "clinical_csv_rows", "clinical_markdown"]
 
 Row = dict[str, object]
+T = TypeVar("T")
 
 
 def _key_order(key: str) -> tuple[int, str]:
@@ -25,9 +27,17 @@ def _key_order(key: str) -> tuple[int, str]:
     return (TASKS.index(task) if task in TASKS else 99, key)
 
 
-def _scenarios(report: Report, kind: str) -> list[str]:
-    keys = {k for m in report.models if m.clinical is not None for k in getattr(m.clinical, kind)}
-    return sorted(keys, key=_key_order)
+def by_scenario(
+    report: Report, pick: Callable[[ClinicalSummary], Mapping[str, T]]
+) -> list[tuple[str, list[tuple[ModelEntry, T]]]]:
+    """Each scenario (in task order) with the models that have ``pick``'s summary of it, in
+    leaderboard order: ``pick`` is e.g. ``lambda c: c.classification``."""
+    grouped: dict[str, list[tuple[ModelEntry, T]]] = {}
+    for m in report.models:
+        if m.clinical is not None:
+            for key, summary in pick(m.clinical).items():
+                grouped.setdefault(key, []).append((m, summary))
+    return sorted(grouped.items(), key=lambda kv: _key_order(kv[0]))
 
 
 def _opt(x: float | None, digits: int = 4) -> str:
@@ -35,26 +45,22 @@ def _opt(x: float | None, digits: int = 4) -> str:
 
 
 def _classification_md(report: Report) -> list[str]:
-    keys = _scenarios(report, "classification")
-    if not keys:
+    scenarios = by_scenario(report, lambda c: c.classification)
+    if not scenarios:
         return []
     head = ["scenario", "model", "n", "accuracy [Wilson]", "balanced accuracy", "κ", "quadratic κ", "macro F1",
             "weighted F1", "unparsed/refused"]
-    lines = ["## Classification statistics (per data set)", "",
-             ("Accuracy with its Wilson interval; κ counts unparsed answers as a category of their own; quadratic κ "
-             "on ordinal scales only (docs/scoring.md)."), "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for key in keys:
-        for m in report.models:
-            c = m.clinical.classification.get(key) if m.clinical else None
-            if c is None:
-                continue
-            lines.append("| " + " | ".join([
-                key, _md_cell(m.label), str(sum(map(sum, c.counts))), _md_estimate(c.accuracy),
-                _opt(c.balanced_accuracy), _opt(c.kappa), _opt(c.quadratic_kappa), _opt(c.macro.f1),
-                _opt(c.weighted.f1), str(sum(row[-1] for row in c.counts)),
-            ]) + " |")
-    return lines
+    rows = [[key, _md_cell(m.label), str(sum(map(sum, c.counts))), _md_estimate(c.accuracy), _opt(c.balanced_accuracy),
+             _opt(c.kappa), _opt(c.quadratic_kappa), _opt(c.macro.f1), _opt(c.weighted.f1),
+             str(sum(row[-1] for row in c.counts))] for key, entries in scenarios for m, c in entries]
+    return _md_table("## Classification statistics (per data set)",
+                     "Accuracy with its Wilson interval; κ counts unparsed answers as a category of their own; "
+                     "quadratic κ on ordinal scales only (docs/scoring.md).", head, rows)
+
+
+def _md_table(title: str, note: str, head: list[str], rows: list[list[str]]) -> list[str]:
+    return [title, "", note, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(r) + " |" for r in rows)]
 
 
 def _confusion_md(key: str, m: ModelEntry, c: ClassificationSummary) -> list[str]:
@@ -72,26 +78,18 @@ def _confusion_md(key: str, m: ModelEntry, c: ClassificationSummary) -> list[str
 
 
 def _measurement_md(report: Report) -> list[str]:
-    keys = _scenarios(report, "measurements")
-    if not keys:
+    scenarios = by_scenario(report, lambda c: c.measurements)
+    if not scenarios:
         return []
     head = ["scenario", "model", "unit", "n", "MAE", "RMSE", "bias [CI]", "lower LoA [CI]", "upper LoA [CI]",
             "ICC(3,1) [CI]", "CCC", "within tolerance"]
-    lines = ["## Measurement agreement (CVE, native units)", "",
-             ("Bland–Altman bias and 95% limits of agreement (LoA) with their intervals, ICC(3,1) and Lin's CCC over "
-             "the parsed estimates; within tolerance only where a tolerance is published or set."), "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for key in keys:
-        for m in report.models:
-            v = m.clinical.measurements.get(key) if m.clinical else None
-            if v is None:
-                continue
-            lines.append("| " + " | ".join([
-                key, _md_cell(m.label), _md_cell(v.unit) or "-", str(v.n), _opt(v.mae), _opt(v.rmse),
-                _md_estimate(v.bland_altman_bias), _md_estimate(v.lower_limit), _md_estimate(v.upper_limit),
-                _md_estimate(v.icc), _opt(v.ccc), _tolerance_text(v),
-            ]) + " |")
-    return lines
+    rows = [[key, _md_cell(m.label), _md_cell(v.unit) or "-", str(v.n), _opt(v.mae), _opt(v.rmse),
+             _md_estimate(v.bland_altman_bias), _md_estimate(v.lower_limit), _md_estimate(v.upper_limit),
+             _md_estimate(v.icc), _opt(v.ccc), _tolerance_text(v)] for key, entries in scenarios for m, v in entries]
+    return _md_table("## Measurement agreement (CVE, native units)",
+                     "Bland–Altman bias and 95% limits of agreement (LoA) with their intervals, ICC(3,1) and Lin's "
+                     "CCC over the parsed estimates; within tolerance only where a tolerance is published or set.",
+                     head, rows)
 
 
 def _tolerance_text(v: MeasurementSummary) -> str:
@@ -121,15 +119,13 @@ def clinical_markdown(report: Report) -> list[str]:
     """Classification statistics, confusion matrices with per-class statistics, measurement
     agreement, worst groups and heterogeneity, as Markdown lines."""
     lines = _classification_md(report)
-    keys = _scenarios(report, "classification")
-    if keys:
+    scenarios = by_scenario(report, lambda c: c.classification)
+    if scenarios:
         lines += ["", "## Confusion matrices", "",
                   f"Rows: truth; columns: the answer; the last column ({UNPARSED_COLUMN}) counts answers naming no label."]
-        for key in keys:
-            for m in report.models:
-                c = m.clinical.classification.get(key) if m.clinical else None
-                if c is not None:
-                    lines += _confusion_md(key, m, c)
+        for key, entries in scenarios:
+            for m, c in entries:
+                lines += _confusion_md(key, m, c)
     for section in (_measurement_md(report), _groups_md(report)):
         if section:
             lines += ["", *section]
