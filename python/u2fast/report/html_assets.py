@@ -28,7 +28,7 @@ svg.chart .axis{stroke:#8a94a3}svg.chart .whisker{stroke:#111;stroke-width:1.4;f
 svg.chart .na{fill:#8a94a3}svg.chart .nocell{fill:#f1f3f6}svg.chart .cval{font-size:11px}
 svg.chart .tick{font-size:11px;fill:#5a6472}svg.chart .axis-title{font-weight:600;fill:#3a4350}
 svg.chart .meta-text,svg.chart .line-label{font-size:11px;fill:#5a6472}
-svg.chart .cval.ink-light{fill:#fff}svg.chart .cval.ink-faint{fill:#9aa3ae}svg.chart .col.unparsed{fill:#a15c00}
+svg.chart .cval{text-anchor:middle}svg.chart rect.zero{fill:#fff;stroke:#e5e9ef}svg.chart .cval.ink-light{fill:#fff}svg.chart .cval.ink-faint{fill:#9aa3ae}svg.chart .col.unparsed{fill:#a15c00}
 svg.chart .band.bias-band{fill:#3b6fb6;opacity:.16}svg.chart .band.loa-band{fill:#b8465f;opacity:.13}
 svg.chart .bias-line{stroke:#3b6fb6;stroke-width:1.6}svg.chart .loa-line{stroke:#b8465f;stroke-width:1.3;stroke-dasharray:5 3}
 svg.chart .zero-line{stroke:#8a94a3;stroke-dasharray:2 3}svg.chart .pt{fill:#1d2430;fill-opacity:.55}

@@ -21,7 +21,7 @@ def test_cells_counts_and_axes() -> None:
     root = ET.fromstring(confusion_svg(s, "DD/1 · model <x>"))  # well-formed XML, the title escaped
     cells = root.findall(".//s:rect", NS)
     assert len(cells) == 3 * 4  # 3 truths x (3 labels + unparsed)
-    assert [c.get("class") for c in cells[:4]] == ["cell diag", "cell off", "cell off", "cell unparsed"]
+    assert [c.get("class") for c in cells[:4]] == ["cell diag", "cell off zero", "cell off zero", "cell unparsed"]
     assert _texts(root, "cval") == ["1", "0", "0", "1", "0", "1", "0", "0", "1", "0", "1", "0"]
     assert _texts(root, "row") == ["aa", "bb", "cc"]  # tooltip (full name) and the name shown
     cols = _texts(root, "col")
@@ -29,7 +29,10 @@ def test_cells_counts_and_axes() -> None:
     titles = _texts(root, "axis-title")
     assert any("predicted" in t for t in titles) and "truth" in titles
     assert "DD/1 · model <x>" in "".join(_texts(root, "ptitle"))
-    assert "truth a, answered unparsed/refused: 1 case (50% of the row)" in ET.tostring(root, encoding="unicode")
+    assert "truth a → unparsed/refused: 1 (50% of the row)" in ET.tostring(root, encoding="unicode")
+    # cells sit in their row's group: the second row's group is one cell lower than the first's
+    rows = [g.get("transform") for g in root.findall("s:g", NS)]
+    assert len(rows) == 3 and rows[0] != rows[1]
 
 
 def test_large_label_sets_get_smaller_cells() -> None:

@@ -17,7 +17,7 @@ from .axes import fmt, short, svg_open
 __all__ = ["confusion_svg"]
 
 _LEFT = 170
-_TOP = 128
+_TOP = 144
 
 
 def _cell_size(n_labels: int) -> int:
@@ -57,24 +57,28 @@ def confusion_svg(summary: ClassificationSummary, title: str, element_id: str = 
         cls = "col unparsed" if j == len(labels) else "col"
         out.append(f'<text transform="translate({x + 4:.1f},{_TOP - 6}) rotate(-50)" class="{cls}">'
                    f"<title>{escape(name)}</title>{escape(short(name, 18))}</text>")
+    size, mid_x, mid_y = cell - 2, (cell - 2) / 2, cell / 2 + 3
     for i, (name, row) in enumerate(zip(labels, summary.counts, strict=True)):
-        y = _TOP + i * cell
         row_total = sum(row)
-        out.append(f'<text x="{_LEFT - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" class="row">'
-                   f"<title>{escape(name)}</title>{escape(short(name, 24))}</text>")
+        # a row is a group moved into place: its cells then need only x (reports hold hundreds of these)
+        out.append(f'<g transform="translate(0,{_TOP + i * cell})"><text x="{_LEFT - 6}" y="{cell / 2 + 4:.1f}" '
+                   f'text-anchor="end" class="row"><title>{escape(name)}</title>{escape(short(name, 24))}</text>')
         for j, count in enumerate(row):
             x = _LEFT + j * cell
-            share = count / row_total if row_total else 0.0
             unparsed = j == len(labels)
             kind = "diag" if i == j else ("unparsed" if unparsed else "off")
-            tip = (f"truth {name}, answered {columns[j]}: {count} case{'s' if count != 1 else ''}"
-                   + (f" ({100 * share:.0f}% of the row)" if row_total else ""))
-            ink = "ink-light" if share > 0.55 else ("ink-faint" if count == 0 else "")
+            if count == 0:  # white, no tooltip: the 0 in it says all
+                out.append(f'<rect x="{x}" width="{size}" height="{size}" class="cell {kind} zero"/>'
+                           f'<text x="{x + mid_x:.1f}" y="{mid_y:.1f}" class="cval ink-faint">0</text>')
+                continue
+            share = count / row_total
+            tip = f"truth {name} → {columns[j]}: {count} ({100 * share:.0f}% of the row)"
+            ink = " ink-light" if share > 0.55 else ""
             out.append(
-                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{_shade(share, unparsed)}" '
-                f'class="cell {kind}"><title>{escape(tip)}</title></rect>'
-                f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle" class="cval {ink}">'
+                f'<rect x="{x}" width="{size}" height="{size}" fill="{_shade(share, unparsed)}" class="cell {kind}">'
+                f'<title>{escape(tip)}</title></rect><text x="{x + mid_x:.1f}" y="{mid_y:.1f}" class="cval{ink}">'
                 f"{count}</text>"
             )
+        out.append("</g>")
     out.append("</svg>")
     return "".join(out)
