@@ -157,3 +157,33 @@ def test_no_images_makes_a_report_without_image_bytes(runs: Runs, tmp_path: Path
     for text in (shared, report_json):
         assert "data:image/" not in text and ";base64," not in text and "/9j/" not in text  # JPEG's base64 start
     assert json.loads(report_json)["schema"] == "u2fast.report/1"
+
+
+def test_usage_block_in_html_markdown_and_csv(runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Requests, tokens, latency, errors by class, the parse warning and cases per task appear in
+    all three outputs, for the model they belong to."""
+    page, md, table = tmp_path / "u.html", tmp_path / "u.md", tmp_path / "u.csv"
+    out = _report_json(capsys, str(runs.hostile_run), str(runs.errors_run), "--bootstrap", "0", "--max-cases", "5",
+                       "--html", str(page), "--md", str(md), "--csv", str(table))
+    by_run = {m["run"]: m for m in out["models"]}
+    hostile, errors = by_run["hostile"], by_run["errors"]
+    assert hostile["parse_warning"] and not errors["parse_warning"]
+    html_text, md_text = page.read_text(encoding="utf-8"), md.read_text(encoding="utf-8")
+    usage = html_text[html_text.index('<table id="usage">'):html_text.index("</table>", html_text.index('id="usage"'))]
+    rows = usage.split("<tr>")[2:]
+    assert len(rows) == 2
+    for m in out["models"]:
+        (row,) = [r for r in rows if r.startswith(f"<td class=t>{m['label']}")]
+        assert f"<td>{m['usage']['requests']}</td>" in row
+        assert ("(low)" in row) == m["parse_warning"]
+        for kind, count in m["errors_by_kind"].items():
+            assert f"{kind} {count}" in row
+        assert ", ".join(f"{t} {n}" for t, n in m["usage"]["cases_per_task"].items()) in row
+    assert 'id="parse-warning"' in html_text and "**Warning:** under 90%" in md_text
+    assert "| errors by class | cases per task |" in md_text
+    csv_rows = list(csv.DictReader(io.StringIO(table.read_text())))
+    usage_rows = [r for r in csv_rows if r["level"] == "usage"]
+    warned = {r["model"] for r in usage_rows if r["metric"] == "parse_rate" and r["class"] == "warning"}
+    assert warned == {hostile["label"]}
+    errs = {r["class"]: int(r["value"]) for r in usage_rows if r["model"] == errors["label"] and r["metric"] == "errors"}
+    assert errs == errors["errors_by_kind"] and errs
