@@ -3,6 +3,13 @@
     python benches/bench_runner.py            # everything (a few minutes on 2 cores)
     python benches/bench_runner.py --quick    # smaller runs
     python benches/bench_runner.py --no-extras  # without uvloop and pybase64 even if installed
+    python benches/bench_runner.py --window   # only the request-window goal (issue 15), 5 rounds
+
+The window section (``runner_window.py``) runs first: ~2,000 cases of ~64 KB PNGs loaded from
+release-layout TSVs through the eval path at C = 512, latency 0.5 s; per round the u2fast process's CPU
+per request inside the request window (first request sent to last answer received) and the fraction of
+the ideal window, beside bare aiohttp sending the same bodies; then the medians beside the goals
+(<= 300 us per request, >= 0.95 of ideal).
 
 The u2fast rows use u2fast.testing's minimal OpenAI-wire adapter; the "openai plugin" row (when
 u2fast-openai is installed) the real plugin's request building and parsing.
@@ -262,9 +269,62 @@ def row(label: str, width: int, result: dict[str, object], server_cpu: float) ->
     )
 
 
+WINDOW_C = 512
+GOAL_CPU_US, GOAL_FRAC = 300.0, 0.95
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def window_section(rounds: int, cases: int) -> None:
+    import runner_window
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "release"
+        kb = runner_window.write_cases(root, cases)
+        ideal = cases * LATENCY / WINDOW_C
+        print(f"request window: {cases} cases from release-layout TSVs, PNGs of {kb:.0f} KB on average, C={WINDOW_C}, "
+              f"latency {LATENCY} s, ideal window {ideal:.2f} s; whole-process CPU")
+        header = f"{'client':<14} {'round':>5} {'answers':>7} {'window s':>8} {'frac':>6} {'cpu us/req':>10} {'srv us':>7}"
+        print(header)
+        print("-" * len(header))
+        figures: dict[str, list[tuple[float, float]]] = {"u2fast": [], "bare aiohttp": []}
+        for r in range(rounds):
+            for label, kind in (("u2fast", "window-u2fast"), ("bare aiohttp", "window-aiohttp")):
+                server = Server()
+                try:
+                    cpu0 = server.cpu()
+                    cmd = [sys.executable, __file__, "--client", kind, "--url", server.url, "--root", str(root),
+                           "--width", str(WINDOW_C)]
+                    out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+                    server_cpu = server.cpu() - cpu0
+                finally:
+                    server.close()
+                if out.returncode != 0:
+                    raise SystemExit(f"client {kind} failed:\n{out.stderr[-3000:]}")
+                res = json.loads(out.stdout.strip().splitlines()[-1])
+                n, answers = int(res["n"]), int(res["answers"])
+                per_req, frac = res["cpu"] / answers * 1e6, ideal / res["wall"]
+                figures[label].append((per_req, frac))
+                print(f"{label:<14} {r + 1:>5} {answers:>7} {res['wall']:>8.2f} {frac:>6.3f} {per_req:>10.0f} "
+                      f"{server_cpu / max(1, n) * 1e6:>7.0f}", flush=True)
+                if res["failed"]:
+                    print(f"  {res['failed']} of {n} requests failed")
+        cpu_u = _median([c for c, _ in figures["u2fast"]])
+        frac_u = _median([f for _, f in figures["u2fast"]])
+        cpu_a = _median([c for c, _ in figures["bare aiohttp"]])
+        frac_a = _median([f for _, f in figures["bare aiohttp"]])
+        print(f"median of {rounds}: u2fast {cpu_u:.0f} us/request (goal <= {GOAL_CPU_US:.0f}; bare aiohttp "
+              f"{cpu_a:.0f}), {frac_u:.3f} of ideal (goal >= {GOAL_FRAC}; bare aiohttp {frac_a:.3f})")
+        print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--client", choices=["async", "async-plugin", "threads"])
+    parser.add_argument("--client", choices=["async", "async-plugin", "threads", "window-u2fast", "window-aiohttp"])
     parser.add_argument("--url")
     parser.add_argument("--images", type=Path)
     parser.add_argument("--n", type=int)
@@ -272,6 +332,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--max-attempts", type=int, default=6)
     parser.add_argument("--quick", action="store_true", help="fewer requests per configuration")
+    parser.add_argument("--root", type=Path, help="release-layout folder (window clients)")
+    parser.add_argument("--window", action="store_true", help="only the request-window section")
+    parser.add_argument("--window-rounds", type=int, default=5, help="rounds of the window section (median)")
+    parser.add_argument("--window-cases", type=int, default=2048)
     parser.add_argument("--rounds", type=int, default=None, help="requests per configuration = rounds x C")
     parser.add_argument(
         "--no-extras",
@@ -290,6 +354,16 @@ def main() -> None:
         return
     if args.client == "threads":
         print(json.dumps(client_threads(args.url, args.images, args.n, args.width, args.timeout)))
+        return
+    if args.client in ("window-u2fast", "window-aiohttp"):
+        import runner_window
+
+        client = runner_window.client_u2fast if args.client == "window-u2fast" else runner_window.client_aiohttp
+        print(json.dumps(client(args.url, args.root, args.width)))
+        return
+
+    window_section(args.window_rounds, args.window_cases)
+    if args.window:
         return
 
     rounds = args.rounds or (4 if args.quick else 8)

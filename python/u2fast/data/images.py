@@ -7,6 +7,7 @@ import binascii
 import contextlib
 import hashlib
 import io
+import os
 import struct
 import warnings
 import zlib
@@ -26,6 +27,7 @@ __all__ = [
     "inspect_image",
     "open_image",
     "read_image_bytes",
+    "read_stored_base64",
     "sha256_hex",
     "sniff_mime",
 ]
@@ -109,6 +111,31 @@ def _changed(ref: ImageRef, now: str) -> ImageChanged:
     )
 
 
+def _read_stored(ref: ImageRef, fd: int | None = None) -> bytes:
+    """The bytes at ``ref``'s place in its file (the whole file when it has no range); ``fd``, when
+    given, is that file already open (read with ``pread``: no open and seek per image)."""
+    assert ref.path is not None
+    try:
+        if fd is not None and ref.length >= 0:
+            return os.pread(fd, ref.length, ref.offset)
+        with open(ref.path, "rb") as fh:
+            if ref.length >= 0:
+                fh.seek(ref.offset)
+                return fh.read(ref.length)
+            return fh.read()
+    except OSError as exc:
+        raise DataError(f"{ref.path}: cannot read image: {exc}") from exc
+
+
+def _decode_stored(ref: ImageRef, raw: bytes) -> bytes:
+    try:
+        return base64.b64decode(raw, validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise DataError(
+            f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}"
+        ) from exc
+
+
 def read_image_bytes(ref: ImageRef) -> bytes:
     """The original image bytes of ``ref`` (decoded from base64 when stored so).
 
@@ -119,15 +146,7 @@ def read_image_bytes(ref: ImageRef) -> bytes:
         return ref.data
     if ref.path is None:
         raise DataError("image reference has neither inline bytes nor a path")
-    try:
-        with open(ref.path, "rb") as fh:
-            if ref.length >= 0:
-                fh.seek(ref.offset)
-                raw = fh.read(ref.length)
-            else:
-                raw = fh.read()
-    except OSError as exc:
-        raise DataError(f"{ref.path}: cannot read image: {exc}") from exc
+    raw = _read_stored(ref)
     if not ref.base64:
         now = sha256_hex(raw)
         if now != ref.sha256:
@@ -137,17 +156,43 @@ def read_image_bytes(ref: ImageRef) -> bytes:
         now = sha256_hex(raw)
         if now != ref.stored_sha256:
             raise _changed(ref, now)
-    try:
-        data = base64.b64decode(raw, validate=False)
-    except (binascii.Error, ValueError) as exc:
-        raise DataError(
-            f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}"
-        ) from exc
+    data = _decode_stored(ref, raw)
     if ref.stored_sha256 is None:  # recorded before stored hashes existed: check the decoded image
         now = sha256_hex(data)
         if now != ref.sha256:
             raise _changed(ref, now)
     return data
+
+
+_BASE64_SPACE = b" \t\r\n"
+
+
+def read_stored_base64(ref: ImageRef, fd: int | None = None) -> str:
+    """The base64 text of a ``base64`` ref as it lies in its file, ready to send as it is.
+
+    The loader decoded and checked this text once (``decode_base64`` then ``inspect_image``), and the
+    hash of the text recorded then is checked again here (ImageChanged when it differs), so the text
+    is the one that was checked and nothing is decoded or re-encoded. Line breaks of MIME-style
+    base64 are removed (the loader accepted them). A ref recorded before stored hashes existed is
+    decoded once to check the image's own hash. ``fd``: the file already open (see ``_read_stored``).
+    """
+    if not ref.base64 or ref.path is None:
+        raise ValueError("read_stored_base64 needs a ref to base64 text in a file")
+    raw = _read_stored(ref, fd)
+    if ref.stored_sha256 is not None:
+        now = sha256_hex(raw)
+        if now != ref.stored_sha256:
+            raise _changed(ref, now)
+    else:
+        now = sha256_hex(_decode_stored(ref, raw))
+        if now != ref.sha256:
+            raise _changed(ref, now)
+    if any(c in raw for c in (b"\n", b" ", b"\r", b"\t")):
+        raw = raw.translate(None, _BASE64_SPACE)
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError as exc:  # only an old ref (no stored hash) can get here
+        raise DataError(f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}") from None
 
 
 def decode_base64(text: bytes | str) -> bytes:
