@@ -7,8 +7,9 @@ then per round:
 - ``u2fast``: the eval path itself (``prepare_run`` loads the TSVs and plans the requests with their
   keys; ``build_model_runs``; ``runner.run`` with the real OpenAI plugin, a plain progress line
   and the journal), C workers;
-- ``bare aiohttp``: the same image text and prompt read from the same TSVs, posted with
-  ``aiohttp`` (``json=``, one session, C tasks), the answer JSON decoded: the floor we compare with.
+- ``bare aiohttp``: the floor we compare with: request bodies of the same shape (the same image
+  text, read from the same TSVs, and a prompt) built before the window, posted with ``aiohttp``
+  (one session, C tasks), each answer read and its JSON decoded.
 
 Both measure whole-process CPU (every thread) and wall time from the first request sent to the
 last answer received. ``frac`` is the ideal window (cases x latency / C) over the measured one.
@@ -101,31 +102,20 @@ def client_u2fast(url: str, root: Path, concurrency: int, max_side: int | None =
     return {**window.result(), "n": stats.total, "ok": stats.ok, "failed": stats.failed}
 
 
-async def _bare(url: str, bodies: list[tuple[str, str]], concurrency: int, window: Window) -> int:
-    """``bodies``: (where the image text lies as "path:offset:length", prompt text) per case."""
+async def _bare(url: str, bodies: list[bytes], concurrency: int, window: Window) -> int:
     import aiohttp
+    import msgspec
 
     pending = iter(bodies)
     ok = 0
+    headers = {"authorization": "Bearer sk-bench", "content-type": "application/json"}
 
     async def worker(session: aiohttp.ClientSession) -> None:
         nonlocal ok
-        for where, text in pending:
-            path, offset, length = where.rsplit(":", 2)
-            with open(path, "rb") as fh:
-                fh.seek(int(offset))
-                image = fh.read(int(length)).decode("ascii")
-            body = {
-                "model": "gpt-4.1", "max_tokens": 1024, "temperature": 0.0,
-                "messages": [{"role": "user", "content": [
-                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{image}"}},
-                    {"type": "text", "text": text},
-                ]}],
-            }
+        for body in pending:
             window.opened()
-            async with session.post(f"{url}/v1/chat/completions", json=body,
-                                    headers={"authorization": "Bearer sk-bench"}) as response:
-                answer = await response.json()
+            async with session.post(f"{url}/v1/chat/completions", data=body, headers=headers) as response:
+                answer = msgspec.json.decode(await response.read())
             window.answered()
             ok += bool(answer["choices"][0]["message"]["content"])
 
@@ -136,12 +126,22 @@ async def _bare(url: str, bodies: list[tuple[str, str]], concurrency: int, windo
 
 
 def client_aiohttp(url: str, root: Path, concurrency: int) -> dict[str, Any]:
+    import msgspec
+
     from u2fast.data import LoadOptions, load
+    from u2fast.data.images import read_stored_base64
     from u2fast.runner.engine import loop_factory
 
-    cases = load(str(root), LoadOptions()).cases
-    bodies = [(f"{c.image.path}:{c.image.offset}:{c.image.length}", f"{c.task} case {c.case_id}: answer.")
-              for c in cases]
+    bodies = []
+    for case in load(str(root), LoadOptions()).cases:
+        image = read_stored_base64(case.image)
+        bodies.append(msgspec.json.encode({
+            "model": "gpt-4.1", "max_tokens": 1024, "temperature": 0.0,
+            "messages": [{"role": "user", "content": [
+                {"type": "image_url", "image_url": {"url": f"data:{case.image.mime};base64,{image}"}},
+                {"type": "text", "text": f"{case.task} case {case.case_id}: which option? Answer with a letter."},
+            ]}],
+        }))
     window = Window(len(bodies))
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         ok = runner.run(_bare(url, bodies, concurrency, window))

@@ -1,12 +1,30 @@
-"""u2fast.runner.images: --max-side decodes a large JPEG at a reduced scale (memory, not time)."""
+"""u2fast.runner.images: base64 kept in a table is sent as stored; resizes and large images are
+prepared in worker threads; --max-side decodes a large JPEG at a reduced scale (memory, not time)."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import io
 import subprocess
 import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from PIL import Image
+from runner_support import MODEL, image_ref, make_requests
+
+from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.data import images as data_images
+from u2fast.data.images import ImageChanged
+from u2fast.runner import ModelRun, run_models
+from u2fast.runner import images as runner_images
+from u2fast.runner.images import ImageEncoder, encode_image
+from u2fast.testing import ChatCompletionsAdapter, FakeProvider
+from u2fast.types import ImageRef, Request
 
 _CHILD = """
 import hashlib, resource, sys
@@ -30,3 +48,168 @@ def test_a_42_megapixel_jpeg_is_shrunk_without_decoding_it_at_full_size(tmp_path
     assert (width, height) == (512, 439)
     # a full decode holds 7000 x 6000 x 3 = 126 MB; at 1/8 scale it is under 2 MB
     assert growth < 48 << 20, f"peak memory grew by {growth / 2**20:.0f} MiB"
+
+
+# --------------------------------------------------------------------------- images kept as base64 text
+
+
+def _noncanonical(data: bytes) -> bytes:
+    """Valid base64 of ``data`` that re-encoding would not give back: the unused low bits of the
+    last character before the padding are set (decoders ignore them)."""
+    text = bytearray(base64.b64encode(data))
+    assert text.endswith(b"="), "pick data whose length is not a multiple of 3"
+    last = len(text.rstrip(b"=")) - 1
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    text[last] = alphabet[alphabet.index(text[last]) | 1]
+    assert base64.b64decode(bytes(text), validate=True) == data and bytes(text) != base64.b64encode(data)
+    return bytes(text)
+
+
+def _png(size: int, seed: int = 0) -> bytes:
+    while True:  # a PNG whose length leaves base64 padding
+        out = io.BytesIO()
+        Image.new("RGB", (size, size), (seed % 256, 40, 90)).save(out, "PNG")
+        if len(out.getvalue()) % 3:
+            return out.getvalue()
+        seed += 1
+
+
+def _stored(tmp_path: Path, text: bytes, data: bytes, width: int, height: int) -> ImageRef:
+    """A ref to ``text`` kept in a table file between other cells, as a release TSV keeps it."""
+    path = tmp_path / "table.tsv"
+    head = b"index\timg_data\n1\t"
+    path.write_bytes(head + text + b"\tmore\n")
+    return ImageRef(sha256=hashlib.sha256(data).hexdigest(), mime="image/png", path=str(path), offset=len(head),
+                    length=len(text), base64=True, width=width, height=height,
+                    stored_sha256=hashlib.sha256(text).hexdigest())
+
+
+def _no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object, **__: object) -> bytes:
+        raise AssertionError("the image was decoded or re-encoded")
+
+    monkeypatch.setattr(data_images.base64, "b64decode", refuse)
+    monkeypatch.setattr(runner_images, "_b64", refuse)
+
+
+def test_base64_kept_in_a_table_is_sent_as_stored_without_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _png(16)
+    text = _noncanonical(data)
+    ref = _stored(tmp_path, text, data, 16, 16)
+    with monkeypatch.context() as patched:
+        _no_decoding(patched)
+        encoded = encode_image(ref)
+        encoder = ImageEncoder()
+        assert encoder.acquire((ref,))[0].base64 == text.decode()
+        encoder.close()
+    assert encoded.base64 == text.decode() and encoded.sha256 == ref.sha256
+    assert (encoded.width, encoded.height, encoded.mime) == (16, 16, "image/png")
+
+
+def test_line_wrapped_base64_is_sent_without_its_line_breaks(tmp_path: Path) -> None:
+    data = _png(16)
+    clean = base64.b64encode(data)
+    wrapped = b"\r\n".join(clean[i : i + 76] for i in range(0, len(clean), 76))
+    assert encode_image(_stored(tmp_path, wrapped, data, 16, 16)).base64 == clean.decode()
+
+
+def test_base64_changed_in_place_is_refused_before_it_is_sent(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    assert ref.path is not None
+    table = Path(ref.path).read_bytes()
+    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+    with pytest.raises(ImageChanged, match="changed since the cases were loaded"):
+        encode_image(ref)
+
+
+def test_max_side_still_resizes_base64_kept_in_a_table(tmp_path: Path) -> None:
+    data = _png(64)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 64, 64)
+    assert encode_image(ref, max_side=64).base64 == base64.b64encode(data).decode()  # fits: as stored
+    small = encode_image(ref, max_side=16)
+    assert Image.open(io.BytesIO(base64.b64decode(small.base64))).size == (16, 16)
+
+
+def test_the_server_receives_the_stored_text_byte_for_byte(tmp_path: Path) -> None:
+    data = _png(16)
+    text = _noncanonical(data)
+    ref = _stored(tmp_path, text, data, 16, 16)
+
+    async def go() -> list[str]:
+        async with FakeProvider() as fake:
+            requests = make_requests(1, images=[ref])
+            await run_models([ModelRun(MODEL, ChatCompletionsAdapter(fake.url), requests)], tmp_path / "run")
+            return [b64 for r in fake.received() for _, b64 in r.images]
+
+    assert asyncio.run(go()) == [text.decode()]
+
+
+# --------------------------------------------------------------------------- heavy images off the event loop
+
+
+def test_a_resize_runs_in_a_worker_thread_while_the_event_loop_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resize waits until a heartbeat task on the loop has ticked: on the loop's own thread it
+    could never see a tick (the wait would time out and the test fail)."""
+    ticked = threading.Event()
+    seen: dict[str, object] = {}
+    shrink = runner_images._shrink
+
+    def slow_shrink(data: bytes, mime: str, max_side: int) -> tuple[bytes, str, int, int]:
+        seen["thread"] = threading.current_thread().name
+        seen["ticked"] = ticked.wait(timeout=60)
+        return shrink(data, mime, max_side)
+
+    monkeypatch.setattr(runner_images, "_shrink", slow_shrink)
+    big = image_ref(_png(512))
+    adapter_seen: list[tuple[int, int]] = []
+
+    class Sizes:
+        name = "sizes"
+
+        async def generate(self, request: Request, images: Sequence[EncodedImage]) -> Reply:
+            adapter_seen.append((images[0].width, images[0].height))
+            return Reply(text="A")
+
+    async def go() -> int:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def heartbeat() -> None:
+            nonlocal ticks
+            while not done.is_set():
+                ticks += 1
+                if ticks >= 3:
+                    ticked.set()
+                await asyncio.sleep(0)
+
+        beat = asyncio.create_task(heartbeat())
+        run = ModelRun("sizes:x", Sizes(), make_requests(1, "sizes:x", images=[big]))
+        await run_models([run], tmp_path / "run", max_side=64)
+        done.set()
+        await beat
+        return ticks
+
+    assert asyncio.run(go()) >= 3
+    assert seen == {"thread": seen["thread"], "ticked": True}
+    assert str(seen["thread"]).startswith("u2fast-image")
+    assert adapter_seen == [(64, 64)]
+
+
+def test_requests_waiting_for_one_heavy_image_share_its_preparation(tmp_path: Path) -> None:
+    ref = image_ref(_png(256))
+    encoder = ImageEncoder(max_side=32)
+    encoder.plan([ref, ref, ref])
+
+    async def go() -> list[EncodedImage]:
+        got = await asyncio.gather(*(encoder.acquire_async((ref,)) for _ in range(3)))
+        return [g[0] for g in got]
+
+    images = asyncio.run(go())
+    encoder.close()
+    assert encoder.encoded == 1 and len({id(i) for i in images}) == 1
+    assert (images[0].width, images[0].height) == (32, 32)

@@ -4,40 +4,37 @@ One asyncio loop. Per model, ``concurrency`` workers pull requests one at a time
 iterator (so nothing is queued or encoded ahead of the work in flight) and own a request until it
 is finished: sent, retried after the wait its error calls for, journalled on every attempt.
 Models of one provider endpoint (``ModelRun.endpoint_group``) share its in-flight slots, rate
-buckets and AIMD state; a model's own tighter rpm/tpm is a second bucket in front of those.
-One aiohttp session per provider, shared by that provider's models.
+buckets and AIMD state (``limit_sharing``); one aiohttp session per provider (``sessions``). Each
+model's progress is a ``model_state.ModelState``; an attempt's record is ``completion.completion_of``.
+Images are prepared by ``images.ImageEncoder`` (large ones and resizes in worker threads).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
-import importlib
-import os
 import random
 import sys
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
-import msgspec
-import yarl
 
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
-from ..credentials import Redactor
 from ..data.images import ImageChanged
 from ..errors import DataError
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
-from .cost import Budget, ExpectedOutput, ModelStats, cost_of
-from .early_stop import OpeningWatch
+from .completion import completion_of, past_deadline
+from .cost import Budget, ModelStats, cost_of
+from .event_loop import fewer_gc_passes, loop_factory
 from .images import ImageEncoder
 from .journal import JournalWriter, scan_journal
-from .limits import Clock, Limits, ModelLimiter, ProviderLimiter, SystemClock, shared_limits
+from .limit_sharing import share_limits
+from .limits import Clock, Limits, SystemClock
 from .model_run import ModelRun, RunOutcome, SessionFactory, default_session
+from .model_state import ModelState, wait_unless_stopped
 from .retry import RETRYABLE, STOPS_MODEL, retry_delay
+from .sessions import Sessions
 
 if TYPE_CHECKING:
     from .progress import Progress
@@ -47,63 +44,6 @@ __all__ = ["ModelRun", "RunOutcome", "SessionFactory", "default_session", "loop_
 
 #: Why a model stopped before its requests were all finished.
 STOP_REASONS = {"quota_exhausted": "quota", "auth": "auth"}
-
-
-def _tighter(mine: float | None, shared: float | None) -> bool:
-    """Whether a model's own rate limit bounds it more than its endpoint's does."""
-    return mine is not None and (shared is None or mine < shared)
-
-
-class _ModelState:
-    def __init__(self, run: ModelRun, pending: list[Request], stats: ModelStats, clock: Clock) -> None:
-        self.run = run
-        self.pending: Iterator[Request] = iter(pending)
-        self.stats = stats
-        self.clock = clock
-        #: The endpoint's shared limiter (set once every model is known) and this model's own
-        #: buckets, only where its rpm/tpm is tighter than the endpoint's.
-        self.provider: ProviderLimiter | None = None
-        self.own_rates: ModelLimiter | None = None
-        self.stopped: str | None = None
-        self.opening = OpeningWatch()
-        self.redactor = Redactor()
-        self.sleepers: set[asyncio.Task[Any]] = set()
-        self.sleep_unless_stopped: Callable[[float], Awaitable[None]] = self._sleep_unless_stopped
-        self.is_http = isinstance(run.adapter, HttpAdapter)
-        self.urls: dict[str, yarl.URL | str] = {}
-        #: Token estimates are only needed for a token rate or a price (budget, dry run).
-        self.needs_estimate = run.limits.tpm is not None or run.price is not None
-        self.counts_tokens = run.limits.tpm is not None
-        self.output = ExpectedOutput()
-        #: Input tokens the provider counted and what we estimated for the same answers: the
-        #: budget's estimate is scaled up when the provider counts more than the adapter guessed.
-        self.counted_input = 0
-        self.estimated_input = 0
-        self.timeout = aiohttp.ClientTimeout(
-            total=run.limits.total_timeout,
-            connect=run.limits.connect_timeout,
-            sock_connect=run.limits.connect_timeout,
-            sock_read=run.limits.first_byte_timeout,
-        )
-
-    async def _sleep_unless_stopped(self, seconds: float) -> None:
-        await wait_unless_stopped(self, seconds)
-
-
-async def wait_unless_stopped(state: _ModelState, seconds: float) -> bool:
-    """Sleep (a retry or a rate-limit wait); False when the model was stopped meanwhile, which cuts it short."""
-    task = asyncio.current_task()
-    assert task is not None
-    state.sleepers.add(task)
-    try:
-        await state.clock.sleep(seconds)
-    except asyncio.CancelledError:
-        if state.stopped is None:
-            raise  # a real cancellation (Ctrl-C), not a stop
-        task.uncancel()
-    finally:
-        state.sleepers.discard(task)
-    return state.stopped is None
 
 
 class _Engine:
@@ -124,13 +64,11 @@ class _Engine:
         self.best = best
         self.prior_attempts = prior_attempts
         self.clock = clock
-        self.session_factory = session_factory
         self.progress = progress
         self.budget = Budget(max_cost)
         self.rng = rng
         self.encoder = ImageEncoder(max_side=max_side)
-        self.sessions: dict[str, aiohttp.ClientSession] = {}
-        self.states: list[_ModelState] = []
+        self.states: list[ModelState] = []
         claimed: set[str] = set()
         for run in models:
             stats = ModelStats()
@@ -147,42 +85,13 @@ class _Engine:
                 pending.append(request)
                 if run.needs_images:
                     self.encoder.plan(request.images)
-            self.states.append(_ModelState(run, pending, stats, clock))
-        self._share_limits(clock)
-
-    def _share_limits(self, clock: Clock) -> None:
-        groups: dict[str, list[_ModelState]] = {}
-        for state in self.states:
-            key = state.run.endpoint_group
-            groups.setdefault(f"model:{state.run.name}" if key is None else f"provider:{key}", []).append(state)
-        for members in groups.values():
-            own = [m.run.limits for m in members]
-            limits = shared_limits(own, [m.run.provider_limits for m in members if m.run.provider_limits])
-            workers = sum(min(m.run.limits.concurrency, m.stats.remaining) for m in members)
-            provider = ProviderLimiter(limits, clock, workers)
-            for state in members:
-                state.provider = provider
-                mine = state.run.limits
-                rpm = mine.rpm if _tighter(mine.rpm, limits.rpm) else None
-                tpm = mine.tpm if _tighter(mine.tpm, limits.tpm) else None
-                if rpm is not None or tpm is not None:
-                    # a static bucket: AIMD acts on the endpoint's rate, which this one sits under
-                    state.own_rates = ModelLimiter(Limits(rpm=rpm, tpm=tpm, burst_s=mine.burst_s), clock)
-                state.counts_tokens = limits.tpm is not None or tpm is not None
-                state.needs_estimate = state.counts_tokens or state.run.price is not None
+            self.states.append(ModelState(run, pending, stats, clock))
+        share_limits(self.states, clock)
+        self.sessions = Sessions(self.states, session_factory)
 
     # ------------------------------------------------------------------ plumbing
 
-    def _session(self, state: _ModelState) -> aiohttp.ClientSession:
-        provider = state.run.adapter.name
-        session = self.sessions.get(provider)
-        if session is None:
-            limit = sum(s.run.limits.concurrency for s in self.states if s.run.adapter.name == provider)
-            session = self.session_factory(provider, limit)
-            self.sessions[provider] = session
-        return session
-
-    def _stop(self, state: _ModelState, reason: str) -> None:
+    def _stop(self, state: ModelState, reason: str) -> None:
         if state.stopped is None:
             state.stopped = reason
             for task in list(state.sleepers):  # nothing left to retry for
@@ -191,7 +100,7 @@ class _Engine:
                 for request in state.pending:
                     self.encoder.release(request.images)
 
-    def _record(self, state: _ModelState, completion: Completion, cost: float) -> None:
+    def _record(self, state: ModelState, completion: Completion, cost: float) -> None:
         self.writer.append(completion)
         stats = state.stats
         stats.attempts += 1
@@ -210,7 +119,7 @@ class _Engine:
     # ------------------------------------------------------------------ one attempt
 
     async def _call(
-        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], deadline: float | None
+        self, state: ModelState, request: Request, images: tuple[EncodedImage, ...], deadline: float | None
     ) -> Reply:
         limits = state.run.limits
         # an attempt ends by the request's deadline too: the per-attempt limit is cut to what is left
@@ -225,7 +134,7 @@ class _Engine:
                                             sock_read=timeout.sock_read)
         # is_http was checked once per model: Protocol isinstance checks are slow
         return await call_http(
-            self._session(state),
+            self.sessions.of(state),
             cast(HttpAdapter, state.run.adapter),
             request,
             images,
@@ -236,31 +145,13 @@ class _Engine:
             limits.max_response_bytes,
         )
 
-    def _estimate(
-        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...]
-    ) -> tuple[int, float]:
-        if not state.needs_estimate:
-            return 0, 0.0
-        adapter = state.run.adapter
-        estimate_tokens = getattr(adapter, "estimate_tokens", None)
-        tokens = int(estimate_tokens(request, images)) if callable(estimate_tokens) else 0
-        price = state.run.price
-        cost = 0.0
-        if price is not None:
-            expected_out = state.output.expected(request.task, request.params.max_tokens)
-            expected_in = float(tokens)
-            if state.estimated_input > 0 and state.counted_input > state.estimated_input:
-                expected_in *= state.counted_input / state.estimated_input
-            cost = (expected_in * price.input + expected_out * price.output) / 1_000_000.0
-        return tokens, cost
-
     # ------------------------------------------------------------------ one request, all its attempts
 
-    async def _finish_request(self, state: _ModelState, request: Request) -> None:
+    async def _finish_request(self, state: ModelState, request: Request) -> None:
         limits = state.run.limits
         needs_images = state.run.needs_images
         try:
-            images = self.encoder.acquire(request.images) if needs_images else ()
+            images = await self.encoder.acquire_async(request.images) if needs_images else ()
         except ImageChanged:
             raise  # the case would be sent with another image: stop the run, loudly
         except DataError as exc:
@@ -279,7 +170,7 @@ class _Engine:
                 self.encoder.release(request.images)
             return
         try:
-            tokens, estimate = self._estimate(state, request, images)
+            tokens, estimate = state.estimate(request, images)
             state.stats.estimated_input_tokens += tokens
             prior = self.prior_attempts.get(request.key, 0)
             deadline: float | None = None  # --request-deadline, counted from the first send
@@ -294,10 +185,10 @@ class _Engine:
                 reply, started = sent
                 if deadline is None:
                     deadline = started + limits.request_deadline
-                completion = self._completion(state, request, reply, prior + attempt, started)
+                completion = completion_of(request, reply, prior + attempt, started, self.clock, state.redactor)
                 delay = self._retry_delay(completion.error, attempt, limits)
                 if delay is not None and self.clock.now() + delay >= deadline:
-                    completion, delay = _past_deadline(completion, limits.request_deadline), None
+                    completion, delay = past_deadline(completion, limits.request_deadline), None
                 cost = cost_of(completion.usage, state.run.price)
                 self.budget.settle(estimate, cost)
                 self._record(state, completion, cost)
@@ -344,7 +235,7 @@ class _Engine:
             return None
         return retry_delay(error, attempt, self.rng)
 
-    async def _reserve(self, state: _ModelState, estimate: float) -> bool:
+    async def _reserve(self, state: ModelState, estimate: float) -> bool:
         """Hold a request's expected cost; while calls in flight hold some of the budget, wait for
         them to settle rather than stop. False when the run stopped for the budget (or otherwise)."""
         while not self.budget.reserve(estimate):
@@ -357,7 +248,7 @@ class _Engine:
         return True
 
     async def _send(
-        self, state: _ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float,
+        self, state: ModelState, request: Request, images: tuple[EncodedImage, ...], tokens: int, estimate: float,
         deadline: float | None = None,
     ) -> tuple[Reply, float] | None:
         """One call through the model's own buckets, then the endpoint's slot and buckets; None
@@ -388,45 +279,12 @@ class _Engine:
                 slots.release()
         return reply, started
 
-    def _completion(
-        self, state: _ModelState, request: Request, reply: Reply, attempt: int, started: float
-    ) -> Completion:
-        error = reply.error
-        text = reply.text
-        if error is None and text is None:
-            error = ApiError(
-                kind="malformed_response", message="the adapter returned neither text nor an error"
-            )
-        if error is not None:
-            text = None
-            message = state.redactor.scrub(error.message)[:2000]
-            if message != error.message:
-                error = ApiError(
-                    kind=error.kind, message=message, status=error.status, retry_after=error.retry_after
-                )
-        elif text is not None:
-            text = state.redactor.scrub_exact(text)
-        return Completion(
-            key=request.key,
-            case_id=request.case_id,
-            model=request.model,
-            text=text,
-            error=error,
-            usage=reply.usage,
-            latency_s=round(self.clock.now() - started, 6),
-            attempt=attempt,
-            finished_at=round(self.clock.wall(), 3),
-            response_model=reply.response_model,
-            fingerprint=reply.fingerprint,
-            finish_reason=reply.finish_reason,
-        )
-
     def _stop_all(self, reason: str) -> None:
         for state in self.states:
             if state.stats.remaining > 0:
                 self._stop(state, reason)
 
-    async def _worker(self, state: _ModelState) -> None:
+    async def _worker(self, state: ModelState) -> None:
         while state.stopped is None:
             request = next(state.pending, None)
             if request is None:
@@ -447,31 +305,6 @@ class _Engine:
                 task.cancel()
             for state in self.states:
                 state.stats.finished_at = self.clock.now()
-
-
-def _past_deadline(completion: Completion, seconds: float) -> Completion:
-    """``completion`` (a retryable failure) marked as the request's last: another attempt would
-    start after its deadline."""
-    error = completion.error
-    assert error is not None
-    note = f"; not retried: the request deadline of {seconds:g} s (--request-deadline) would pass"
-    return msgspec.structs.replace(completion, error=msgspec.structs.replace(error, message=error.message + note))
-
-
-@contextlib.contextmanager
-def _fewer_gc_passes() -> Iterator[None]:
-    """Every request allocates a few hundred short-lived objects; with the default thresholds the
-    cyclic collector then runs every few requests and re-scans the whole dataset each time (about
-    a tenth of the CPU per request). Objects that exist before the run are frozen out of the scans
-    and young collections are made rarer, for the run only."""
-    old = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(old[0], 20_000), old[1], old[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
 
 
 async def run_models(
@@ -513,13 +346,13 @@ async def run_models(
     if progress is not None:
         progress.start({s.run.name: s.stats for s in engine.states})
     try:
-        with _fewer_gc_passes():
+        with fewer_gc_passes():
             await engine.run()
     finally:
         try:
-            for session in engine.sessions.values():
-                await session.close()
+            await engine.sessions.close()
         finally:
+            engine.encoder.close()
             writer.close()
             if progress is not None:
                 progress.stop({s.run.name: s.stopped for s in engine.states if s.stopped})
@@ -534,18 +367,6 @@ async def run_models(
     return RunOutcome(
         completions=completions, stopped=stopped, stats=stats, cost=sum(s.cost for s in stats.values())
     )
-
-
-def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's loop when it is installed (it roughly halves the runner's CPU per request), else
-    asyncio's default. ``U2FAST_NO_UVLOOP=1`` forces the default."""
-    if os.environ.get("U2FAST_NO_UVLOOP"):
-        return None
-    try:
-        uvloop = importlib.import_module("uvloop")  # optional: not a dependency
-    except ImportError:
-        return None
-    return cast(Callable[[], asyncio.AbstractEventLoop], uvloop.new_event_loop)
 
 
 def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:

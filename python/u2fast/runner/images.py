@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import importlib
 import io
@@ -163,8 +164,7 @@ class ImageEncoder:
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="u2fast-image")
                 running = asyncio.get_running_loop().run_in_executor(self._pool, encode_image, ref, self.max_side)
                 self._running[ref.sha256] = running
-                running.add_done_callback(lambda _, sha=ref.sha256: self._running.pop(sha, None))
-                running.add_done_callback(lambda f, ref=ref: self._keep(ref, f))
+                running.add_done_callback(functools.partial(self._keep, ref))
             # shielded: one waiter cancelled (Ctrl-C, a stopped model) does not cancel the others' image
             out.append(await asyncio.shield(running))
         return tuple(out)
@@ -189,6 +189,7 @@ class ImageEncoder:
         return encoded
 
     def _keep(self, ref: ImageRef, done: asyncio.Future[EncodedImage]) -> None:
+        self._running.pop(ref.sha256, None)
         if not done.cancelled() and done.exception() is None:
             self._store(ref, done.result())
 
@@ -238,6 +239,8 @@ class ImageEncoder:
         """Close the open files; worker threads finish the image they hold, nothing new starts."""
         while self._files:
             os.close(self._files.popitem()[1])
+        for running in list(self._running.values()):  # its result would come to a closed loop
+            running.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
