@@ -13,11 +13,11 @@ from u2fast_anthropic.batch import AnthropicBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, send_request
+from u2fast.testing.batches import FakeBatchProvider, captured_results, send_request
+from u2fast.testing.conformance import capture_path
 
 KEY = "sk-ant-batch-sdk-01"
-_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "anthropic-batch.json"
-CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "anthropic-batch.json"
+CAPTURE = capture_path(Path(__file__).parent, "anthropic-batch.json")
 
 
 def _wire(url: str, model: str = "claude-3-7-sonnet-20250219") -> AnthropicBatchWire:
@@ -37,9 +37,7 @@ def test_params_are_the_sync_body_byte_for_byte(make_request: Any, capture_png: 
 
 def test_results_of_the_capture_are_joined_by_id_and_classified() -> None:
     capture = json.loads(CAPTURE.read_text())
-    (lines,) = [r["response"]["body_jsonl"] for r in capture["requests"] if "body_jsonl" in r["response"]]
-    body = b"".join(json.dumps(line).encode() + b"\n" for line in reversed(lines))
-    replies = dict(_wire("http://127.0.0.1:1").parse_results(body))
+    replies = dict(_wire("http://127.0.0.1:1").parse_results(captured_results(capture, reverse=True)))
     assert replies["item-0001"].text == "B"
     kinds = {k: r.error.kind for k, r in replies.items() if r.error is not None}
     assert kinds == {"item-0002": "bad_request", "item-0003": "cancelled", "item-0004": "batch_expired"}

@@ -9,7 +9,8 @@ import pytest
 import u2fast_anthropic
 
 from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.types import Usage
+from u2fast.testing.conformance import assert_error_reply
+from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="sk-ant-secret"))
 
@@ -96,13 +97,8 @@ def anthropic_error(type_: str, text: str) -> dict[str, Any]:
         (408, b"", "timeout"),
     ],
 )
-def test_error_types_and_statuses(status: int, body: Any, kind: str) -> None:
-    reply = parse(status, body)
-    assert reply.text is None
-    assert reply.error is not None
-    assert reply.error.kind == kind
-    assert reply.error.status == status
-    assert reply.error.message
+def test_error_types_and_statuses(status: int, body: Any, kind: ErrorKind) -> None:
+    assert_error_reply(parse(status, body), status, kind)
 
 
 def test_error_type_in_a_200_body_is_classified() -> None:
@@ -115,12 +111,3 @@ def test_wait_headers_are_left_to_the_runner() -> None:
     for status, kind in ((429, "rate_limit_error"), (529, "overloaded_error")):
         reply = parse(status, anthropic_error(kind, "slow down"), {"retry-after": "12"})
         assert reply.error is not None and reply.error.retry_after is None
-
-
-def test_a_spent_balance_is_quota_exhausted_by_status_or_by_words() -> None:
-    for status, body in ((402, anthropic_error("api_error", "payment required")),
-                         (400, anthropic_error("invalid_request_error", "Your credit balance is too low"))):
-        reply = parse(status, body)
-        assert reply.error is not None and reply.error.kind == "quota_exhausted"
-
-

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.testing.conformance import PluginUnderTest
-from u2fast.testing.sdk_parity import PROMPT, SdkCase, assert_sends_what_the_sdk_sends
+from u2fast.testing.sdk_parity import PROMPT, SdkCase, SdkParitySuite
 from u2fast.types import GenerationParams
 
 anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK (test-only, requirements-dev.txt) is not installed")
@@ -30,13 +29,11 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_adapter_sends_what_the_sdk_sends(
-    name: str, jpeg: EncodedImage, make_request: Any, plugin_under_test: PluginUnderTest
-) -> None:
-    case = CASES[name]
+class TestSdkParity(SdkParitySuite):
+    cases = CASES
+    key = KEY
 
-    def send(base_url: str, images: list[EncodedImage]) -> object:
+    def send(self, case: SdkCase, base_url: str, images: list[EncodedImage]) -> object:
         content: list[dict[str, Any]] = [
             {"type": "image", "source": {"type": "base64", "media_type": i.mime, "data": i.base64}} for i in images
         ]
@@ -49,8 +46,6 @@ def test_adapter_sends_what_the_sdk_sends(
         client = anthropic.Anthropic(api_key=KEY, base_url=base_url, max_retries=0)
         return client.messages.create(
             model=case.model, max_tokens=case.params.max_tokens, messages=[{"role": "user", "content": content}], **kwargs)
-
-    assert_sends_what_the_sdk_sends(plugin_under_test, case, jpeg, make_request, send, KEY)
 
 
 def test_sdk_rejects_temperature_which_is_why_it_is_an_option() -> None:

@@ -14,12 +14,12 @@ from u2fast_gemini.batch import GeminiBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, send_request
+from u2fast.testing.batches import FakeBatchProvider, captured_results, send_request
+from u2fast.testing.conformance import capture_path
 from u2fast.types import HttpRequest
 
 KEY = "g-batch-sdk-0001"
-_SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "gemini-batch.json"
-CAPTURE = _SHARED if _SHARED.is_file() else Path(__file__).resolve().parent / "wire" / "gemini-batch.json"
+CAPTURE = capture_path(Path(__file__).parent, "gemini-batch.json")
 
 
 def _wire(url: str, model: str = "gemini-2.5-pro") -> GeminiBatchWire:
@@ -36,9 +36,7 @@ def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_p
 
 def test_results_of_the_capture_are_joined_by_key_and_classified() -> None:
     capture = json.loads(CAPTURE.read_text())
-    (lines,) = [r["response"]["body_jsonl"] for r in capture["requests"] if "body_jsonl" in r["response"]]
-    body = b"".join(json.dumps(line).encode() + b"\n" for line in reversed(lines))
-    replies = dict(_wire("http://127.0.0.1:1").parse_results(body))
+    replies = dict(_wire("http://127.0.0.1:1").parse_results(captured_results(capture, reverse=True)))
     assert replies["item-0001"].text == "B" and replies["item-0001"].usage.input_tokens == 263
     assert replies["item-0002"].error is not None and replies["item-0002"].error.kind == "bad_request"
     done = next(r["response"]["body"] for r in capture["requests"] if r["path"].endswith("ym") and r["method"] == "GET")

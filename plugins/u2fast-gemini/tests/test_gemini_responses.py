@@ -9,7 +9,8 @@ import pytest
 import u2fast_gemini
 
 from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.types import Usage
+from u2fast.testing.conformance import assert_error_reply
+from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="AIza-secret-key"))
 
@@ -173,12 +174,7 @@ def test_rate_limit_without_retry_info_leaves_the_header_to_the_runner() -> None
         (408, b"", "timeout"),
     ],
 )
-def test_error_statuses_and_bodies(status: int, body: Any, kind: str) -> None:
-    reply = parse(status, body)
-    assert reply.text is None
-    assert reply.error is not None
-    assert reply.error.kind == kind
-    assert reply.error.status == status
-    assert reply.error.message
+def test_error_statuses_and_bodies(status: int, body: Any, kind: ErrorKind) -> None:
+    assert_error_reply(parse(status, body), status, kind)
 
 

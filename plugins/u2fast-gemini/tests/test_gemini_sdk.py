@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.testing.conformance import PluginUnderTest
-from u2fast.testing.sdk_parity import PROMPT, SdkCase, assert_sends_what_the_sdk_sends
+from u2fast.testing.sdk_parity import PROMPT, SdkCase, SdkParitySuite
 from u2fast.types import GenerationParams
 
 genai = pytest.importorskip("google.genai", reason="the google-genai SDK (test-only, requirements-dev.txt) is not installed")
@@ -50,16 +49,12 @@ def _sdk_config(case: SdkCase) -> types.GenerateContentConfig:
     )
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_adapter_sends_what_the_sdk_sends(
-    name: str, jpeg: EncodedImage, make_request: Any, plugin_under_test: PluginUnderTest
-) -> None:
-    case = CASES[name]
+class TestSdkParity(SdkParitySuite):
+    cases = CASES
+    key = KEY
 
-    def send(base_url: str, images: list[EncodedImage]) -> object:
+    def send(self, case: SdkCase, base_url: str, images: list[EncodedImage]) -> object:
         version = case.options.get("api_version", "v1")
         client = genai.Client(api_key=KEY, http_options=types.HttpOptions(base_url=base_url, api_version=version))
         parts: list[Any] = [types.Part.from_bytes(data=base64.b64decode(i.base64), mime_type=i.mime) for i in images]
         return client.models.generate_content(model=case.model, contents=[*parts, PROMPT], config=_sdk_config(case))
-
-    assert_sends_what_the_sdk_sends(plugin_under_test, case, jpeg, make_request, send, KEY)

@@ -4,6 +4,7 @@ against what the official SDK sends for the same batch call (driven against the 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from u2fast_openai.batch import OpenAIBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, multipart_parts, send_request
+from u2fast.testing.batches import FakeBatchProvider, captured_results, multipart_parts, send_request
+from u2fast.testing.conformance import capture_path
 
 KEY = "sk-batch-sdk-0001"
 
@@ -33,21 +35,11 @@ def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_p
 
 
 def test_results_are_joined_by_id_and_classified() -> None:
-    capture = json.loads(open(_capture_path()).read())  # noqa: SIM115
-    wire = _wire("http://127.0.0.1:1")
-    out = b"".join(json.dumps(line).encode() + b"\n" for r in capture["requests"] if "body_jsonl" in r.get("response", {})
-                   for line in r["response"]["body_jsonl"])
-    replies = dict(wire.parse_results(out))
+    capture = json.loads(capture_path(Path(__file__).parent, "openai-batch.json").read_text())
+    replies = dict(_wire("http://127.0.0.1:1").parse_results(captured_results(capture)))
     assert replies["item-0001"].text == "B" and replies["item-0001"].usage.input_tokens == 278
     assert replies["item-0002"].error is not None and replies["item-0002"].error.kind == "bad_request"
     assert replies["item-0003"].error is not None and replies["item-0003"].error.kind == "batch_expired"
-
-
-def _capture_path() -> str:
-    from pathlib import Path
-
-    shared = Path(__file__).resolve().parents[3].parent / "shared" / "wire" / "openai-batch.json"
-    return str(shared if shared.is_file() else Path(__file__).resolve().parent / "wire" / "openai-batch.json")
 
 
 def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png: EncodedImage) -> None:

@@ -9,7 +9,8 @@ import pytest
 import u2fast_openai
 
 from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.types import Usage
+from u2fast.testing.conformance import assert_error_reply
+from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-secret-123"))
 
@@ -120,13 +121,8 @@ def _err(message: str, type_: str, code: str | None) -> dict[str, Any]:
         (404, {"error": "model 'llava' not found, try pulling it first"}, "bad_request"),
     ],
 )
-def test_error_statuses_and_bodies(status: int, body: Any, kind: str) -> None:
-    reply = parse(status, body)
-    assert reply.text is None
-    assert reply.error is not None
-    assert reply.error.kind == kind
-    assert reply.error.status == status
-    assert reply.error.message
+def test_error_statuses_and_bodies(status: int, body: Any, kind: ErrorKind) -> None:
+    assert_error_reply(parse(status, body), status, kind)
 
 
 def test_error_inside_a_200_body_uses_its_code() -> None:

@@ -14,8 +14,7 @@ import pytest
 import u2fast_openai
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.testing.conformance import PluginUnderTest
-from u2fast.testing.sdk_parity import PROMPT, SdkCase, assert_sends_what_the_sdk_sends
+from u2fast.testing.sdk_parity import PROMPT, SdkCase, SdkParitySuite
 from u2fast.types import GenerationParams
 
 openai = pytest.importorskip("openai", reason="the openai SDK (test-only, requirements-dev.txt) is not installed")
@@ -46,18 +45,14 @@ def _sdk_kwargs(case: SdkCase) -> dict[str, Any]:
     return kwargs
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_adapter_sends_what_the_sdk_sends(
-    name: str, jpeg: EncodedImage, make_request: Any, plugin_under_test: PluginUnderTest
-) -> None:
-    case = CASES[name]
+class TestSdkParity(SdkParitySuite):
+    cases = CASES
+    key = KEY
 
-    def send(base_url: str, images: list[EncodedImage]) -> object:
+    def send(self, case: SdkCase, base_url: str, images: list[EncodedImage]) -> object:
         detail = {"detail": case.options["detail"]} if "detail" in case.options else {}
         content: list[dict[str, Any]] = [{"type": "image_url", "image_url": {"url": i.data_url, **detail}} for i in images]
         content.append({"type": "text", "text": PROMPT})
         client = openai.OpenAI(api_key=KEY, base_url=base_url, max_retries=0)
         return client.chat.completions.create(
             model=case.model, messages=[{"role": "user", "content": content}], **_sdk_kwargs(case))
-
-    assert_sends_what_the_sdk_sends(plugin_under_test, case, jpeg, make_request, send, KEY)

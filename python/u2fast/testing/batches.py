@@ -19,6 +19,7 @@ deletes and lists, which is how a test proves nothing was uploaded or created tw
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ from aiohttp import web
 
 from .batch_core import BatchCall, BatchCore, _Batch, _rfc3339, multipart_parts, send_request
 
-__all__ = ["BatchCall", "FakeBatchProvider", "multipart_parts", "send_request"]
+__all__ = ["BatchCall", "FakeBatchProvider", "captured_results", "multipart_parts", "send_request"]
 
 _decode = msgspec.json.decode
 _encode = msgspec.json.encode
@@ -315,3 +316,10 @@ class FakeBatchProvider(BatchCore):
         self._count("cancels")
         batch.cancelled = True
         return self._json({})
+
+
+def captured_results(capture: dict[str, Any], *, reverse: bool = False) -> bytes:
+    """The results files a batch SDK capture recorded, as one JSONL body; ``reverse`` turns the
+    lines round (a provider may return results in any order, so joining must go by id)."""
+    lines = [line for r in capture["requests"] if "body_jsonl" in r.get("response", {}) for line in r["response"]["body_jsonl"]]
+    return b"".join(json.dumps(line).encode() + b"\n" for line in (reversed(lines) if reverse else lines))

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..adapters.base import AdapterInfo, AdapterSettings, EncodedImage, HttpAdapter
+from ..adapters.base import AdapterInfo, AdapterSettings, EncodedImage, HttpAdapter, Reply
 from ..errors import ConfigError
 from ..model_settings import SettingsSources, resolve_model
 from ..plugins import build_registry
@@ -55,7 +55,10 @@ from .conformance_runs import cli_env, journal_records, run_against_fake, runner
 from .requests import encoded_image, single_request
 from .wire import answer_body, error_body, filtered_body
 
-__all__ = ["ConformanceSuite", "PluginUnderTest", "capture", "capture_png", "capture_path", "jpeg", "make_request"]
+__all__ = [
+    "ConformanceSuite", "PluginUnderTest", "assert_error_reply", "capture", "capture_png", "capture_path", "jpeg",
+    "make_request",
+]  # fmt: skip
 
 KEY = "sk-conformance-secret-0001"
 #: What each fault of the fake provider's wire formats must be classified as, for every plugin.
@@ -114,6 +117,14 @@ def capture_path(tests_dir: Path, name: str) -> Path:
     kept with the tests (``tests_dir/wire/name``)."""
     shared = tests_dir.resolve().parents[2].parent / "shared" / "wire" / name
     return shared if shared.is_file() else tests_dir / "wire" / name
+
+
+def assert_error_reply(reply: Reply, status: int, kind: ErrorKind) -> None:
+    """A provider error as every adapter must give it: no text, the class ``kind``, the HTTP
+    ``status`` kept, and a message (the provider's own words, or what was missing)."""
+    assert reply.text is None and reply.error is not None, reply
+    assert (reply.error.kind, reply.error.status) == (kind, status), reply.error
+    assert reply.error.message, reply.error
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -278,10 +289,7 @@ class ConformanceSuite:
         adapter = plugin_under_test.create(api_key=KEY)
         samples = [(*error_body(plugin_under_test.wire, fault), kind) for fault, kind in FAULT_KINDS.items()]
         for status, body, kind in [*samples, *plugin_under_test.error_samples]:
-            reply = adapter.parse_response(status, {}, body)
-            assert reply.text is None and reply.error is not None, body
-            assert (reply.error.kind, reply.error.status) == (kind, status), body
-            assert reply.error.message
+            assert_error_reply(adapter.parse_response(status, {}, body), status, kind)
         filtered = adapter.parse_response(200, {}, filtered_body(plugin_under_test.wire, plugin_under_test.model))
         assert filtered.error is not None and filtered.error.kind == "content_filtered"
 

@@ -3,7 +3,9 @@
 The SDK (a test-only dependency of the plugin) posts to ``FakeProvider``, which records what
 arrived; the adapter must build the same method, URL, body (key order at every level) and the
 headers it sends with the values the SDK sends. A plugin names its cases (``SdkCase``) and how the
-SDK is called for one; ``assert_sends_what_the_sdk_sends`` does the rest.
+SDK is called for one, in a class inheriting ``SdkParitySuite`` (one test per case);
+``assert_sends_what_the_sdk_sends`` does the rest. pytest is imported here only: a test-time
+dependency of the kit, never of u2fast.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pytest
 
 from ..adapters.base import AdapterSettings, EncodedImage
 from ..types import GenerationParams, Request
@@ -20,7 +24,7 @@ from .server import FakeProvider
 if TYPE_CHECKING:
     from .conformance import PluginUnderTest
 
-__all__ = ["SdkCase", "assert_sends_what_the_sdk_sends"]
+__all__ = ["SdkCase", "SdkParitySuite", "assert_sends_what_the_sdk_sends"]
 
 PROMPT = "Which option?"
 
@@ -57,3 +61,32 @@ def assert_sends_what_the_sdk_sends(
     assert json.dumps(json.loads(built.body)) == json.dumps(sent.body)
     sdk_headers = {k.lower(): v for k, v in sent.headers.items()}
     assert {k: sdk_headers.get(k) for k in built.headers} == built.headers
+
+
+class SdkParitySuite:
+    """Inherit it in a class named ``Test...`` with ``cases`` (name -> SdkCase), the ``key`` the SDK
+    is given, and ``send``: the SDK call for a case. The plugin's conftest provides the kit's
+    fixtures (``plugin_under_test``, ``jpeg``, ``make_request``)."""
+
+    cases: ClassVar[Mapping[str, SdkCase]] = {}
+    key: ClassVar[str] = "sk-sdk-parity-0001"
+
+    def send(self, case: SdkCase, base_url: str, images: list[EncodedImage]) -> object:
+        """Make the SDK call for ``case`` against ``base_url`` (prompt ``PROMPT``, ``images`` first)."""
+        raise NotImplementedError
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "sdk_case" in metafunc.fixturenames:
+            metafunc.parametrize("sdk_case", list(self.cases.values()), ids=list(self.cases))
+
+    def test_adapter_sends_what_the_sdk_sends(
+        self,
+        sdk_case: SdkCase,
+        jpeg: EncodedImage,
+        make_request: Callable[..., Request],
+        plugin_under_test: PluginUnderTest,
+    ) -> None:
+        def send(base_url: str, images: list[EncodedImage]) -> object:
+            return self.send(sdk_case, base_url, images)
+
+        assert_sends_what_the_sdk_sends(plugin_under_test, sdk_case, jpeg, make_request, send, self.key)

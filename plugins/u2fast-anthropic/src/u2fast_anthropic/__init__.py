@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
-from u2fast.adapters.base_url import check_base_url
+from u2fast.adapters.base import AdapterInfo, Price
 from u2fast.adapters.options import check_known_options
+from u2fast.adapters.provider import http_provider
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
@@ -109,26 +109,13 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def create(settings: AdapterSettings) -> HttpAdapter:
-    """An adapter for ``settings`` as u2fast resolved them (``u2fast.model_settings``: key, base URL
-    and the key rule); ConfigError (before any request) for a base URL or option it cannot use."""
-    base_url = check_base_url("anthropic", settings.base_url or DEFAULT_BASE_URL)
-    options = _checked_options(settings.options)
-    return AnthropicAdapter(settings.model or DEFAULT_MODEL, settings.api_key, base_url, **options)
-
-
-INFO = AdapterInfo(
-    name="anthropic",
-    create=create,
-    default_model=DEFAULT_MODEL,
-    models=MODELS,
-    description="Anthropic Messages API (Claude)",
-    key_env=KEY_ENV,
-    base_url_env=BASE_URL_ENV,
-    default_base_url=DEFAULT_BASE_URL,
-    prices=PRICES,
-    coords={"": "xyxy-px"},  # Claude: pixels of the image as sent
-)
+INFO = http_provider(
+    "anthropic", AnthropicAdapter, _checked_options, description="Anthropic Messages API (Claude)",
+    default_model=DEFAULT_MODEL, default_base_url=DEFAULT_BASE_URL, models=MODELS, prices=PRICES,
+    key_env=KEY_ENV, base_url_env=BASE_URL_ENV, coords={"": "xyxy-px"},  # Claude: pixels of the image as sent
+)  # fmt: skip
+#: The adapter for settings as u2fast resolved them; ConfigError for a base URL or option it cannot use.
+create = INFO.create
 
 
 @hookimpl

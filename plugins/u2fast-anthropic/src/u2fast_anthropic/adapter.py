@@ -18,7 +18,7 @@ import msgspec
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
-from u2fast.credentials import redact_url
+from u2fast.adapters.provider import adapter_repr
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -95,8 +95,7 @@ class AnthropicAdapter:
         self._headers["anthropic-version"] = anthropic_version
 
     def __repr__(self) -> str:
-        key = "set" if self._api_key else "unset"
-        return f"AnthropicAdapter(model={self.model!r}, url={redact_url(self.url)!r}, api_key=<{key}>)"
+        return adapter_repr(self, self.model, self.url, self._api_key)
 
     __str__ = __repr__
 

@@ -18,7 +18,7 @@ import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import answer_document
-from u2fast.credentials import redact_url
+from u2fast.adapters.provider import adapter_repr
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error
@@ -109,8 +109,7 @@ class GeminiAdapter:
             self._headers["x-goog-api-key"] = api_key
 
     def __repr__(self) -> str:
-        key = "set" if self._api_key else "unset"
-        return f"GeminiAdapter(model={self.model!r}, endpoint={redact_url(self.endpoint)!r}, api_key=<{key}>)"
+        return adapter_repr(self, self.model, self.endpoint, self._api_key)
 
     __str__ = __repr__
 

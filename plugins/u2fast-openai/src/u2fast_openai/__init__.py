@@ -19,9 +19,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from u2fast.adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Price
-from u2fast.adapters.base_url import check_base_url
+from u2fast.adapters.base import AdapterInfo, Price
 from u2fast.adapters.options import check_known_options
+from u2fast.adapters.provider import http_provider
 from u2fast.environment import first_env
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
@@ -88,33 +88,25 @@ def _checked_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def create(settings: AdapterSettings) -> HttpAdapter:
-    """An adapter for ``settings`` as u2fast resolved them (``u2fast.model_settings``: key, base URL
-    and the key rule); ConfigError (before any request) for a base URL or option it cannot use."""
-    base_url = check_base_url("openai", settings.base_url or DEFAULT_BASE_URL)
-    options = _checked_options(settings.options)
+def _endpoint_options(base_url: str, options: dict[str, Any]) -> None:
     if urlsplit(base_url).hostname == "api.openai.com":
         # The SDK's variables; only for OpenAI itself, so that they never leak to another server.
         for option, variable in (("organization", "OPENAI_ORG_ID"), ("project", "OPENAI_PROJECT_ID")):
             value = options.get(option) or first_env((variable,))
             if value:
                 options[option] = value
-    return OpenAIAdapter(settings.model or DEFAULT_MODEL, settings.api_key, base_url, **options)
 
 
-INFO = AdapterInfo(
-    name="openai",
-    create=create,
-    default_model=DEFAULT_MODEL,
-    models=MODELS,
+INFO = http_provider(
+    "openai", OpenAIAdapter, _checked_options, endpoint_options=_endpoint_options,
     description="OpenAI chat completions and OpenAI-compatible servers (vLLM, SGLang, Ollama, LM Studio)",
-    key_env=KEY_ENV,
-    base_url_env=BASE_URL_ENV,
-    default_base_url=DEFAULT_BASE_URL,
-    prices=PRICES,
+    default_model=DEFAULT_MODEL, default_base_url=DEFAULT_BASE_URL, models=MODELS, prices=PRICES,
+    key_env=KEY_ENV, base_url_env=BASE_URL_ENV,
     # GPT models: fractions; Qwen2.5-VL served OpenAI-style: pixels of the image it saw; Qwen2/3-VL: 0-1000
     coords={"": "xyxy-norm", "qwen2.5-vl": "xyxy-px", "qwen2-vl": "xyxy-norm1000", "qwen3-vl": "xyxy-norm1000"},
-)
+)  # fmt: skip
+#: The adapter for settings as u2fast resolved them; ConfigError for a base URL or option it cannot use.
+create = INFO.create
 
 
 @hookimpl

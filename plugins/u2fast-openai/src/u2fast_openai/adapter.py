@@ -17,7 +17,7 @@ import msgspec
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import IMAGE_URL, answer_document, encode_json_with_images
 from u2fast.adapters.key_redaction import redact_key
-from u2fast.credentials import redact_url
+from u2fast.adapters.provider import adapter_repr
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
 from ._errors import classify_error, status_in_body
@@ -127,8 +127,7 @@ class OpenAIAdapter:
             self._headers["openai-project"] = project
 
     def __repr__(self) -> str:
-        key = "set" if self._api_key else "unset"
-        return f"OpenAIAdapter(model={self.model!r}, base_url={redact_url(self.base_url)!r}, api_key=<{key}>)"
+        return adapter_repr(self, self.model, self.base_url, self._api_key)
 
     __str__ = __repr__
 
