@@ -20,7 +20,10 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["Action", "Hit", "ScriptedServer", "openai_ok", "gemini_ok", "anthropic_ok", "wire_of"]
+__all__ = [
+    "Action", "Hit", "ScriptedServer", "anthropic_ok", "default_ok", "first_try_differs", "gemini_ok", "openai_ok",
+    "wire_of",
+]  # fmt: skip
 
 
 @dataclass
@@ -124,6 +127,21 @@ def default_ok(hit: Hit) -> Action:
 
 
 Script = Callable[[Hit], Action]
+
+
+def first_try_differs(first: Script, then: Script = default_ok) -> Script:
+    """A script that answers the first try of every distinct request with ``first(hit)`` and every
+    later try with ``then(hit)`` (a fault the client must recover from)."""
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    def script(hit: Hit) -> Action:
+        with lock:
+            is_first = hit.identity not in seen
+            seen.add(hit.identity)
+        return first(hit) if is_first else then(hit)
+
+    return script
 
 
 class ScriptedServer:

@@ -7,13 +7,12 @@ tries per request at the server and a final class shows one.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cli_support import cli_env, eval_argv, run_cli
-from scripted import Action, Hit, ScriptedServer, gemini_ok, openai_ok
+from scripted import Action, Hit, ScriptedServer, first_try_differs, gemini_ok, openai_ok
 
 from u2fast.exit_codes import ExitCode
 from u2fast.runner import iter_journal
@@ -109,22 +108,18 @@ def test_fault_is_classified_and_retried_as_its_class(runs: Path, fault: str) ->
 def test_hang_past_first_byte_timeout_is_a_timeout_then_recovers(runs: Path, tmp_path: Path) -> None:
     config = tmp_path / "eval.toml"
     config.write_text("[defaults]\nfirst_byte_timeout = 0.4\n")
-    seen: set[str] = set()
-    lock = threading.Lock()
 
-    def script(hit: Hit) -> Action:
-        with lock:
-            first = hit.identity not in seen
-            seen.add(hit.identity)
+    def hang(hit: Hit) -> Action:
         action = openai_ok("B")
-        action.delay = 3.0 if first else 0.0
+        action.delay = 3.0
         return action
 
-    with ScriptedServer(script) as server:
+    with ScriptedServer(first_try_differs(hang, lambda hit: openai_ok("B"))) as server:
         argv = eval_argv(runs, "hang", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
-    assert kinds(runs / "hang") == {"timeout": len(seen), "ok": len(seen)}
+    requests = len(server.by_identity())
+    assert kinds(runs / "hang") == {"timeout": requests, "ok": requests}
 
 
 def test_ten_megabyte_body_is_read_and_answer_kept(runs: Path) -> None:
@@ -269,21 +264,16 @@ def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
 def test_body_that_stalls_mid_way_is_a_timeout_then_recovers(runs: Path, tmp_path: Path) -> None:
     config = tmp_path / "eval.toml"
     config.write_text("[defaults]\nfirst_byte_timeout = 0.4\n")
-    seen: set[str] = set()
-    lock = threading.Lock()
 
-    def script(hit: Hit) -> Action:
-        with lock:
-            first = hit.identity not in seen
-            seen.add(hit.identity)
-        action = openai_ok("B")
-        if first:  # headers and half the JSON, then silence past the read timeout
-            action.stall_after, action.delay = len(action.body) // 2, 3.0
+    def stall(hit: Hit) -> Action:
+        action = openai_ok("B")  # headers and half the JSON, then silence past the read timeout
+        action.stall_after, action.delay = len(action.body) // 2, 3.0
         return action
 
-    with ScriptedServer(script) as server:
+    with ScriptedServer(first_try_differs(stall, lambda hit: openai_ok("B"))) as server:
         argv = eval_argv(runs, "stall", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
-    assert kinds(runs / "stall") == {"timeout": len(seen), "ok": len(seen)}
+    requests = len(server.by_identity())
+    assert kinds(runs / "stall") == {"timeout": requests, "ok": requests}
     assert all(len(h) == 2 for h in server.by_identity().values())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import cli_env, eval_argv, run_cli
-from scripted import Action, Hit, ScriptedServer, default_ok
+from scripted import Action, Hit, ScriptedServer, first_try_differs
 
 from u2fast.exit_codes import ExitCode
 from u2fast.runner import iter_journal
@@ -28,16 +27,7 @@ KEY = "sk-wait-test-0000000001"
 
 def first_try_refused(refusal: Callable[[], Action]) -> Callable[[Hit], Action]:
     """Refuse the first try of every distinct request, answer the rest."""
-    seen: set[str] = set()
-    lock = threading.Lock()
-
-    def script(hit: Hit) -> Action:
-        with lock:
-            first = hit.identity not in seen
-            seen.add(hit.identity)
-        return refusal() if first else default_ok(hit)
-
-    return script
+    return first_try_differs(lambda hit: refusal())
 
 
 def gaps(server: ScriptedServer) -> list[float]:

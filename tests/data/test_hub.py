@@ -50,28 +50,25 @@ def test_missing_library_says_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
         load("DolphinAI/u2-bench")
 
 
-def test_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_hub(monkeypatch, _raiser("LocalEntryNotFoundError", "outgoing traffic has been disabled"))
-    with pytest.raises(DataError, match="cannot reach the Hugging Face hub .*--data DIR"):
-        load("DolphinAI/u2-bench")
-
-
-def test_connection_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_hub(monkeypatch, _raiser("ConnectionError", "Max retries exceeded", OSError))
-    with pytest.raises(DataError, match="cannot reach the Hugging Face hub"):
-        load("DolphinAI/u2-bench")
-
-
-def test_gated_repo_without_access(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_hub(monkeypatch, _raiser("GatedRepoError", "401 Client Error: access to this repo is restricted"))
-    with pytest.raises(DataError, match="refused access \\(unauthorised\\).*HF_TOKEN"):
-        load("DolphinAI/u2-bench")
-
-
-def test_not_found_or_not_authorised(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_hub(monkeypatch, _raiser("RepositoryNotFoundError", "404"))
-    with pytest.raises(DataError, match="no such dataset on the hub, or this account is not authorised"):
-        load("someone/missing")
+@pytest.mark.parametrize(
+    ("error", "message", "base", "repo", "said"),
+    [
+        ("LocalEntryNotFoundError", "outgoing traffic has been disabled", Exception, "DolphinAI/u2-bench",
+         "cannot reach the Hugging Face hub .*--data DIR"),
+        ("ConnectionError", "Max retries exceeded", OSError, "DolphinAI/u2-bench", "cannot reach the Hugging Face hub"),
+        ("GatedRepoError", "401 Client Error: access to this repo is restricted", Exception, "DolphinAI/u2-bench",
+         "refused access \\(unauthorised\\).*HF_TOKEN"),
+        ("RepositoryNotFoundError", "404", Exception, "someone/missing",
+         "no such dataset on the hub, or this account is not authorised"),
+    ],
+    ids=["offline", "connection-refused", "gated-without-access", "not-found-or-not-authorised"],
+)  # fmt: skip
+def test_hub_failures_say_what_went_wrong(
+    monkeypatch: pytest.MonkeyPatch, error: str, message: str, base: type[Exception], repo: str, said: str
+) -> None:
+    _fake_hub(monkeypatch, _raiser(error, message, base))
+    with pytest.raises(DataError, match=said):
+        load(repo)
 
 
 def test_downloaded_release_is_read_by_the_release_loader(

@@ -207,14 +207,7 @@ def _official_prompt(case: Case, sc: Scenario | None, options: PromptOptions) ->
                 f"prompt variant {options.variant!r} cannot edit the official text "
                 f"({stem}.json key {key!r}); use the default variant with --prompts, or drop --prompts"
             )
-        return Prompt(
-            role="",
-            instruction=text,
-            output_format="",
-            separator="",
-            template=f"official:{family}/{key}",
-            variant="default",
-        )
+        return _official(text, family, key)
     stem, family = ("seg_prompt", "seg") if task in ("LL", "OD", "KD") else ("report_prompt", "report")
     found = official_template(official, stem, task, ds)
     if found is None:
@@ -230,14 +223,13 @@ def _official_prompt(case: Case, sc: Scenario | None, options: PromptOptions) ->
         hint=_present(case.hint) or "",
         options=", ".join(SECTOR_LABELS),
     )
-    return Prompt(
-        role="",
-        instruction=text,
-        output_format="",
-        separator="",
-        template=f"official:{family}/{key}",
-        variant="default",
-    )
+    return _official(text, family, key)
+
+
+def _official(text: str, family: str, key: str) -> Prompt:
+    """The official kit's text as the whole prompt, named by its file family and key."""
+    return Prompt(role="", instruction=text, output_format="", separator="", template=f"official:{family}/{key}",
+                  variant="default")  # fmt: skip
 
 
 def build_prompt(case: Case, options: PromptOptions | None = None) -> Prompt:

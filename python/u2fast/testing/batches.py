@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -135,12 +136,7 @@ class FakeBatchProvider(BatchCore):
         return web.Response(body=data, content_type="application/octet-stream")
 
     async def _openai_cancel(self, request: web.Request) -> web.Response:
-        batch = self.batches.get(request.match_info["name"])
-        if batch is None:
-            return self._not_found("openai", request.match_info["name"])
-        self._count("cancels")
-        batch.cancelled = True
-        return self._json(self._openai_batch(batch))
+        return self._cancel("openai", request.match_info["name"], self._openai_batch)
 
     async def _delete_file(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -222,12 +218,7 @@ class FakeBatchProvider(BatchCore):
         return web.Response(body=b"".join(lines), content_type="application/binary")
 
     async def _anthropic_cancel(self, request: web.Request) -> web.Response:
-        batch = self.batches.get(request.match_info["name"])
-        if batch is None:
-            return self._not_found("anthropic", request.match_info["name"])
-        self._count("cancels")
-        batch.cancelled = True
-        return self._json(self._anthropic_batch(batch))
+        return self._cancel("anthropic", request.match_info["name"], self._anthropic_batch)
 
     # ------------------------------------------------------------------ Gemini
 
@@ -310,12 +301,18 @@ class FakeBatchProvider(BatchCore):
 
     async def _gemini_cancel(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        batch = self.batches.get(name.removesuffix(":cancel"))
-        if not name.endswith(":cancel") or batch is None:
+        if not name.endswith(":cancel"):
             return self._not_found("gemini", name)
+        return self._cancel("gemini", name.removesuffix(":cancel"), lambda batch: {})
+
+    def _cancel(self, wire: str, name: str, view: Callable[[_Batch], Any]) -> web.Response:
+        """Mark batch ``name`` cancelled (counted) and answer with ``view`` of it; 404 in ``wire``'s words."""
+        batch = self.batches.get(name)
+        if batch is None:
+            return self._not_found(wire, name)
         self._count("cancels")
         batch.cancelled = True
-        return self._json({})
+        return self._json(view(batch))
 
 
 def captured_results(capture: dict[str, Any], *, reverse: bool = False) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
     from .server import ReceivedRequest
@@ -54,25 +54,7 @@ Fault = Literal[
     "error_in_200",
     "other_model",
 ]
-FAULTS: tuple[str, ...] = (
-    "rate_limited",
-    "quota",
-    "server_error",
-    "unavailable",
-    "overloaded",
-    "hang",
-    "reset",
-    "malformed",
-    "empty",
-    "huge",
-    "auth",
-    "bad_request",
-    "content_filter",
-    "echo_key",
-    "oversize",
-    "error_in_200",
-    "other_model",
-)
+FAULTS: tuple[str, ...] = get_args(Fault)
 
 #: The model an ``other_model`` answer says it came from.
 OTHER_MODEL = "some-other-model-7b"

@@ -77,48 +77,47 @@ def _usage(prompt: str, n_images: int, text: str) -> tuple[int, int]:
     return len(prompt) // 4 + 1 + 85 * n_images, len(text) // 4 + 1
 
 
+def _openai(model: str, choices: list[dict[str, Any]], usage: tuple[int, int], answer: bool = False) -> dict[str, Any]:
+    """A chat.completion document; ``answer`` adds what a real answer also carries."""
+    doc: dict[str, Any] = {"id": "chatcmpl-fake", "object": "chat.completion"}
+    if answer:
+        doc["created"] = int(time.time())
+    doc["model"] = model
+    if answer:
+        doc["system_fingerprint"] = "fp_fake"
+    tokens_in, tokens_out = usage
+    doc["choices"] = choices
+    doc["usage"] = {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out}
+    return doc
+
+
+def _anthropic(model: str, content: list[dict[str, Any]], stop: str, usage: tuple[int, int]) -> dict[str, Any]:
+    """A Messages API message document."""
+    doc: dict[str, Any] = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+                           "content": content, "stop_reason": stop}  # fmt: skip
+    if content:
+        doc["stop_sequence"] = None
+    doc["usage"] = {"input_tokens": usage[0], "output_tokens": usage[1]}
+    return doc
+
+
+def _gemini_usage(tokens_in: int, tokens_out: int | None = None) -> dict[str, int]:
+    if tokens_out is None:
+        return {"promptTokenCount": tokens_in, "totalTokenCount": tokens_in}
+    return {"promptTokenCount": tokens_in, "candidatesTokenCount": tokens_out, "totalTokenCount": tokens_in + tokens_out}
+
+
 def answer_body(wire: str, model: str, text: str, prompt: str, n_images: int, padding: int = 0) -> bytes:
-    tokens_in, tokens_out = _usage(prompt, n_images, text)
+    usage = _usage(prompt, n_images, text)
     doc: dict[str, Any]
     if wire == "openai":
-        doc = {
-            "id": "chatcmpl-fake",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": model,
-            "system_fingerprint": "fp_fake",
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-            ],
-            "usage": {
-                "prompt_tokens": tokens_in,
-                "completion_tokens": tokens_out,
-                "total_tokens": tokens_in + tokens_out,
-            },
-        }
+        choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        doc = _openai(model, [choice], usage, answer=True)
     elif wire == "gemini":
-        doc = {
-            "candidates": [
-                {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
-            ],
-            "usageMetadata": {
-                "promptTokenCount": tokens_in,
-                "candidatesTokenCount": tokens_out,
-                "totalTokenCount": tokens_in + tokens_out,
-            },
-            "modelVersion": model,
-        }
+        candidate = {"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP", "index": 0}
+        doc = {"candidates": [candidate], "usageMetadata": _gemini_usage(*usage), "modelVersion": model}
     else:
-        doc = {
-            "id": "msg_fake",
-            "type": "message",
-            "role": "assistant",
-            "model": model,
-            "content": [{"type": "text", "text": text}],
-            "stop_reason": "end_turn",
-            "stop_sequence": None,
-            "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out},
-        }
+        doc = _anthropic(model, [{"type": "text", "text": text}], "end_turn", usage)
     if padding:
         doc["x_padding"] = "p" * padding
     return _encode(doc)
@@ -126,65 +125,20 @@ def answer_body(wire: str, model: str, text: str, prompt: str, n_images: int, pa
 
 def empty_body(wire: str, model: str) -> bytes:
     if wire == "openai":
-        return _encode(
-            {
-                "id": "chatcmpl-fake",
-                "object": "chat.completion",
-                "model": model,
-                "choices": [],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1},
-            }
-        )
+        return _encode(_openai(model, [], (1, 0)))
     if wire == "gemini":
-        return _encode({"candidates": [], "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1}})
-    return _encode(
-        {
-            "id": "msg_fake",
-            "type": "message",
-            "role": "assistant",
-            "model": model,
-            "content": [],
-            "stop_reason": "end_turn",
-            "usage": {"input_tokens": 1, "output_tokens": 0},
-        }
-    )
+        return _encode({"candidates": [], "usageMetadata": _gemini_usage(1)})
+    return _encode(_anthropic(model, [], "end_turn", (1, 0)))
 
 
 def filtered_body(wire: str, model: str) -> bytes:
     if wire == "openai":
-        return _encode(
-            {
-                "id": "chatcmpl-fake",
-                "object": "chat.completion",
-                "model": model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": None, "refusal": "withheld"},
-                        "finish_reason": "content_filter",
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 0, "total_tokens": 1},
-            }
-        )
+        choice = {"index": 0, "message": {"role": "assistant", "content": None, "refusal": "withheld"},
+                  "finish_reason": "content_filter"}  # fmt: skip
+        return _encode(_openai(model, [choice], (1, 0)))
     if wire == "gemini":
-        return _encode(
-            {
-                "promptFeedback": {"blockReason": "SAFETY"},
-                "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 1},
-            }
-        )
-    return _encode(
-        {
-            "id": "msg_fake",
-            "type": "message",
-            "role": "assistant",
-            "model": model,
-            "content": [],
-            "stop_reason": "refusal",
-            "usage": {"input_tokens": 1, "output_tokens": 0},
-        }
-    )
+        return _encode({"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": _gemini_usage(1)})
+    return _encode(_anthropic(model, [], "refusal", (1, 0)))
 
 
 # (status, openai type/code, gemini status, anthropic type)
