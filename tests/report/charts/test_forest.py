@@ -34,10 +34,13 @@ def test_rows_bars_reference_line_and_worst_groups() -> None:
     rows = ["".join(t.itertext()) for t in root.iter(SVG + "text") if "forest-row" in (t.get("class") or "")]
     # each row: its tooltip (the full name), then the label shown
     assert rows == ["anatomy breastanatomy breast", "anatomy liveranatomy liver (worst)",
-                    "data set 21data set 21 (worst)", "data set 23data set 23"]
+                    "data set 21data set 21 (worst)", "data set 23data set 23", "data set 27data set 27"]
     dots = [e for e in root.iter(SVG + "rect") if "forest-dot" in (e.get("class") or "")]
-    assert [d.get("class") for d in dots] == ["forest-dot", "forest-dot worst", "forest-dot worst", "forest-dot"]
+    assert [d.get("class") for d in dots] == ["forest-dot", "forest-dot worst", "forest-dot worst", "forest-dot",
+                                              "forest-dot"]
     bars = [e for e in root.iter(SVG + "line") if e.get("class") == "forest-ci"]
     assert len(bars) == 3  # data set 23 has no interval
     assert len([e for e in root.iter(SVG + "line") if e.get("class") == "task-line"]) == 1
-    assert "accuracy" in ["".join(t.itertext()) for t in root.iter(SVG + "text") if t.get("class") == "axis-title"]
+    axes = ["".join(t.itertext()) for t in root.iter(SVG + "text") if t.get("class") == "axis-title"]
+    assert axes == ["accuracy", "RMSE of normalized errors (lower is better)"]  # CVE on an axis of its own
+    assert "CVE" in ["".join(t.itertext()) for t in root.iter(SVG + "text") if t.get("class") == "task-head"]
