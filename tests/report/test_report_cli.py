@@ -151,8 +151,12 @@ def test_no_images_makes_a_report_without_image_bytes(runs: Runs, tmp_path: Path
         assert done.returncode == 0, done.stderr
         return html.read_text(encoding="utf-8"), done.stdout
 
-    with_images, _ = report()
+    with_images, _ = report("--bootstrap", "50")
     assert "data:image/jpeg;base64," in with_images
+    # the real command writes every chart: confusion, Bland–Altman, ranks, forest, and the usage table
+    for element in ('class="chart confusion"', 'class="chart bland-altman"', 'class="chart ranks"',
+                    'class="chart forest"', '<table id="usage">', 'id="side-by-side"'):
+        assert element in with_images, element
     shared, report_json = report("--no-images")
     for text in (shared, report_json):
         assert "data:image/" not in text and ";base64," not in text and "/9j/" not in text  # JPEG's base64 start
