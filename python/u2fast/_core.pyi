@@ -25,6 +25,7 @@ __all__ = [
     "sacrebleu_score",
     "sacrebleu_sentence_scores",
     "aggregate_cases",
+    "paired_aggregate_bootstrap",
     "bootstrap_sums",
     "paired_bootstrap_sums",
     "mcnemar_many",
@@ -139,6 +140,31 @@ def aggregate_cases(
     dataset_bleu_n (d, 4), task_metric (8,), u2; with intervals also interval_percentile and
     interval_bca ((d + 9, 2): datasets, tasks, U2), standard_error, acceleration and, if asked,
     distribution (n_resamples, d + 9).
+    """
+
+def paired_aggregate_bootstrap(
+    dataset_index: npt.NDArray[np.int32],
+    dataset_task: npt.NDArray[np.int8],
+    dataset_in_u2: npt.NDArray[np.bool_],
+    correct_a: npt.NDArray[np.float64],
+    error_a: npt.NDArray[np.float64],
+    bleu_a: npt.NDArray[np.int64],
+    correct_b: npt.NDArray[np.float64],
+    error_b: npt.NDArray[np.float64],
+    bleu_b: npt.NDArray[np.int64],
+    *,
+    missing_cve_is_perfect: bool = True,
+    tolerance: float = 0.1,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    return_distribution: bool = False,
+) -> dict[str, Any]:
+    """Paired stratified bootstrap of A − B on the same cases (one ``dataset_index``).
+
+    Keys: a and b (dicts of point estimates, keys as ``aggregate_cases`` without intervals),
+    difference (d + 9,), interval_percentile and interval_bca ((d + 9, 2)), standard_error,
+    acceleration, pvalue (shift method) and, if asked, distribution (n_resamples, d + 9).
     """
 
 def bootstrap_sums(

@@ -16,8 +16,7 @@ from statsmodels.stats.multitest import multipletests as sm_multipletests
 
 from u2fast.cli import main
 from u2fast.folder_scoring import ScoringOptions
-from u2fast.report.compare import compare_runs
-from u2fast.report.mcnemar import mcnemar
+from u2fast.report.compare import compare_runs, mcnemar_entry
 
 
 def _compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -159,7 +158,7 @@ def test_terminal_output_shows_discordant_counts_and_ablation(
 def test_mcnemar_matches_statsmodels_including_its_quirks(b: int, c: int) -> None:
     a = np.array([1] * 4 + [1] * b + [0] * c + [0] * 2)
     bb = np.array([1] * 4 + [0] * b + [1] * c + [0] * 2)
-    r = mcnemar(a, bb)
+    r = mcnemar_entry("DD", a, bb)
     table = [[4, b], [c, 2]]
     if b == c == 0:
         # statsmodels' inf / p = 0 (and NaN) would say "different" of two systems that always agree
@@ -194,9 +193,9 @@ def test_runs_that_agree_on_every_case_say_no_discordant_pairs_and_p_1(runs: Run
 
 
 def test_ablation_statement_without_discordant_pairs_gives_p_1() -> None:
-    from u2fast.report.compare import _ablation, _entry
+    from u2fast.report.compare import _ablation
 
-    pooled = _entry("all", mcnemar([1, 1, 0], [1, 1, 0]))
+    pooled = mcnemar_entry("all", [1, 1, 0], [1, 1, 0])
     ablation = _ablation("default", "no-anatomy", "m", "m", pooled)
     assert "no discordant pairs on 3 paired" in ablation.statement and "p = 1" in ablation.statement
     assert ablation.chi2 is None and ablation.pvalue == 1.0
@@ -248,3 +247,32 @@ def test_pvalues_are_adjusted_per_family_and_carry_the_detectable_difference(
     )
     assert text.returncode == 0, text.stderr
     assert "p Holm" in text.stdout and "p BH" in text.stdout and "MDD" in text.stdout
+
+
+def test_compare_intervals_are_the_scoring_paired_run_bootstrap(runs: Runs) -> None:
+    # compare's rows come from u2fast.scoring.paired_run_bootstrap on the paired cases, same seed
+    from u2fast.report.build import load_run, score_run_models
+    from u2fast.scoring import paired_run_bootstrap
+    from u2fast.scoring.scores import case_statistics, dataset_keys, dataset_layout
+    from u2fast.u2bench.scenarios import scenario
+
+    options = ScoringOptions(n_resamples=400, seed=7)
+    c = compare_runs(runs.default_run, runs.ablation_run, model_a=runs.model_a, options=options)
+    no_intervals = ScoringOptions(n_resamples=0)
+    (sa,) = [s for s in score_run_models([load_run(runs.default_run)], no_intervals) if s.model == runs.model_a]
+    (sb,) = score_run_models([load_run(runs.ablation_run)], no_intervals)
+    by_id = {rec.case.case_id: cs for rec, (_, cs) in zip(sb.run.records, sb.judged, strict=True)}
+    pairs = [(cs, by_id[rec.case.case_id]) for rec, (_, cs) in zip(sa.run.records, sa.judged, strict=True)]
+    pairs = [(a, b) for a, b in pairs if a.counted and b.counted]
+    side_a, side_b = [a for a, _ in pairs], [b for _, b in pairs]
+    keys = dataset_keys(side_a)
+    in_u2 = {k: (sc.in_u2 if (sc := scenario(*k.split("/", 1))) else True) for k in keys}
+    r = paired_run_bootstrap(*dataset_layout(side_a, keys, in_u2), *case_statistics(side_a), *case_statistics(side_b),
+                             missing_cve_is_perfect=False, n_resamples=400, seed=7)
+    rows = {d.name: d for d in c.bootstrap}
+    assert (rows["U2"].low, rows["U2"].high, rows["U2"].pvalue) == (*r.intervals.u2_percentile, r.u2_pvalue)
+    for t, task in enumerate(("DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG")):
+        assert (rows[task].low, rows[task].high) == tuple(r.intervals.task_percentile[t]), task
+    for d, key in enumerate(keys):
+        assert (rows[key].low, rows[key].high, rows[key].pvalue) == (
+            *r.intervals.dataset_percentile[d], r.dataset_pvalue[d]), key

@@ -1,11 +1,11 @@
 """Compare two models on the same cases: paired bootstrap of U2 and each task, McNemar per task.
 
-Cases are joined by case id. The bootstrap resamples cases within their dataset (as the run-level
-intervals do) with the *same* indices for both models: both are aggregated by the scoring core with
-one seed and one case layout, so resample k of A and resample k of B use identical cases, and the
-differences of their resampled U2 and task metrics form the paired distribution. The interval is
-the percentile interval of that distribution; the two-sided p-value uses the shift method,
-``(#{|d* − d̂| ≥ |d̂|} + 1) / (B + 1)``.
+Cases are joined by case id. The paired bootstrap is the scoring core's
+(:func:`u2fast.scoring.paired_run_bootstrap`): cases resampled within their dataset (as the
+run-level intervals are) with the *same* indices for both models, so the differences of their
+resampled U2, task and dataset metrics form the paired distribution. The interval is its percentile
+interval, with scipy's quantile arithmetic like every interval in u2fast; the two-sided p-value uses
+the shift method, ``(#{|d* − d̂| ≥ |d̂|} + 1) / (B + 1)``.
 
 Between a default run and a prompt-ablation run (different ``prompt_variant`` in the manifests) the
 comparison also states the paper's test: McNemar's chi-square (df = 1) over every paired counted case
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 
@@ -28,14 +29,20 @@ import numpy as np
 
 from ..errors import ConfigError, RunError
 from ..folder_scoring import ScoringOptions
-from ..scoring import RunAggregate, aggregate_cases, minimal_detectable_difference, multipletests
-from ..scoring.scores import undefined_cve_datasets
+from ..scoring import (
+    PairedRunBootstrap,
+    aggregate_cases,
+    mcnemar,
+    minimal_detectable_difference,
+    multipletests,
+    paired_run_bootstrap,
+)
+from ..scoring.scores import case_statistics, dataset_keys, dataset_layout, undefined_cve_datasets
 from ..types import TASKS, CaseScore
 from ..u2bench.scenarios import scenario
 from ..u2bench.tasks import CLASSIFICATION_TASKS, task_spec
 from .build import LoadedRun, load_run, score_run_models
 from .compare_schema import COMPARE_SCHEMA, Ablation, Comparison, McNemarEntry, PairedDifference, Side
-from .mcnemar import McNemarResult, mcnemar
 
 __all__ = [
     "COMPARE_SCHEMA",
@@ -45,6 +52,7 @@ __all__ = [
     "PairedDifference",
     "Side",
     "compare_runs",
+    "mcnemar_entry",
     "pick_model",
 ]
 
@@ -66,58 +74,33 @@ def pick_model(run: LoadedRun, wanted: str | None, fallback: str | None, flag: s
     )
 
 
-def _entry(task: str, r: McNemarResult) -> McNemarEntry:
-    n = max(r.n, 1)
-    return McNemarEntry(
-        task=task,
-        n=r.n,
-        both_right=r.both_right,
-        b=r.b,
-        c=r.c,
-        both_wrong=r.both_wrong,
-        accuracy_a=(r.both_right + r.b) / n if r.n else float("nan"),
-        accuracy_b=(r.both_right + r.c) / n if r.n else float("nan"),
-        exact_statistic=r.exact_statistic,
-        exact_pvalue=r.exact_pvalue,
-        chi2_corrected=r.chi2_corrected,
-        pvalue_corrected=r.pvalue_corrected,
-        chi2_uncorrected=r.chi2_uncorrected,
-        pvalue_uncorrected=r.pvalue_uncorrected,
-    )
+def mcnemar_entry(task: str, a_correct: Sequence[bool], b_correct: Sequence[bool]) -> McNemarEntry:
+    """McNemar's test on the paired correctness of A and B: the discordant counts, the exact and both
+    chi-square forms (:func:`u2fast.scoring.mcnemar`, statsmodels' semantics).
 
-
-def _aggregate(
-    rows: Sequence[CaseScore],
-    keys: list[str],
-    index: dict[str, int],
-    compat: bool,
-    n_resamples: int,
-    confidence: float,
-    seed: int,
-) -> RunAggregate:
-    dataset_index = np.array([index[f"{s.task}/{s.dataset_id}"] for s in rows], np.int32)
-    dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
-    in_u2 = np.array([(sc.in_u2 if (sc := scenario(*k.split("/", 1))) else True) for k in keys], bool)
-    correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in rows], np.float64)
-    error = np.array([s.error if s.error is not None else np.nan for s in rows], np.float64)
-    bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in rows], np.int64).reshape(-1, 10)
-    if not n_resamples:
-        return aggregate_cases(
-            dataset_index, dataset_task, in_u2, correct, error, bleu, missing_cve_is_perfect=compat
-        )
-    return aggregate_cases(
-        dataset_index,
-        dataset_task,
-        in_u2,
-        correct,
-        error,
-        bleu,
-        missing_cve_is_perfect=compat,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
-        return_distribution=True,
+    One quirk is not passed on to a reader of ``compare``: with no discordant pair (b = c = 0)
+    statsmodels gives an infinite corrected statistic with p = 0 and NaN without correction, which
+    reads as "certainly different" for two systems that agree on every case. Both chi-square
+    statistics are then absent (``None``) and both p-values 1, as the exact test already gives.
+    """
+    a, b = np.asarray(a_correct, dtype=bool), np.asarray(b_correct, dtype=bool)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"paired outcomes must be two 1-D vectors of one length, got {a.shape} and {b.shape}")
+    n11, nb, nc, n22 = (int(np.sum(x & y)) for x, y in ((a, b), (a, ~b), (~a, b), (~a, ~b)))
+    n = a.size
+    exact = mcnemar(nb, nc, exact=True)
+    entry = McNemarEntry(
+        task=task, n=n, both_right=n11, b=nb, c=nc, both_wrong=n22,
+        accuracy_a=(n11 + nb) / n if n else float("nan"), accuracy_b=(n11 + nc) / n if n else float("nan"),
+        exact_statistic=min(nb, nc), exact_pvalue=float(exact.pvalue),
+        chi2_corrected=None, pvalue_corrected=1.0, chi2_uncorrected=None, pvalue_uncorrected=1.0,
     )
+    if nb + nc:
+        corrected = mcnemar(nb, nc, exact=False, correction=True)
+        plain = mcnemar(nb, nc, exact=False, correction=False)
+        entry.chi2_corrected, entry.pvalue_corrected = float(corrected.statistic), float(corrected.pvalue)
+        entry.chi2_uncorrected, entry.pvalue_uncorrected = float(plain.statistic), float(plain.pvalue)
+    return entry
 
 
 #: (z_{1−α/2} + z_power) for α = 0.05 and power 0.8: the multiplier of a standard error that gives the
@@ -125,34 +108,41 @@ def _aggregate(
 _MDD_FACTOR = float(NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8))
 
 
-def _difference(
-    name: str, metric: str, a: float, b: float, dist: np.ndarray | None, n: int, confidence: float,
-    level: str = "task",
-) -> PairedDifference:
-    d = a - b
-    low = high = pvalue = mdd = None
-    if dist is not None and not np.isnan(d):
-        finite = dist[~np.isnan(dist)]
-        if finite.size:
-            alpha = (1 - confidence) / 2
-            low, high = (float(x) for x in np.quantile(finite, [alpha, 1 - alpha]))
-            pvalue = float((np.sum(np.abs(finite - d) >= abs(d)) + 1) / (finite.size + 1))
-            if finite.size > 1:
-                mdd = _MDD_FACTOR * float(np.std(finite, ddof=1))
-    return PairedDifference(
-        name=name,
-        metric=metric,
-        a=float(a),
-        b=float(b),
-        difference=float(d),
-        low=low,
-        high=high,
-        pvalue=pvalue,
-        n=n,
-        lower_is_better=metric == "rmse",
-        level=level,
-        mdd=mdd,
-    )
+@dataclass(frozen=True)
+class _Columns:
+    """The paired bootstrap's columns ``[datasets..., 8 tasks, U2]``: interval ends, standard errors,
+    p-values (all NaN without a bootstrap)."""
+
+    low: np.ndarray
+    high: np.ndarray
+    standard_error: np.ndarray
+    pvalue: np.ndarray
+
+    @classmethod
+    def of(cls, boot: PairedRunBootstrap | None, width: int) -> _Columns:
+        if boot is None:
+            nan = np.full(width, np.nan)
+            return cls(nan, nan, nan, nan)
+        iv = boot.intervals
+        pct = np.concatenate([iv.dataset_percentile, iv.task_percentile, [iv.u2_percentile]])
+        return cls(
+            low=pct[:, 0], high=pct[:, 1],
+            standard_error=np.concatenate([iv.dataset_standard_error, iv.task_standard_error, [iv.u2_standard_error]]),
+            pvalue=np.concatenate([boot.dataset_pvalue, boot.task_pvalue, [boot.u2_pvalue]]),
+        )
+
+    def row(self, name: str, metric: str, a: float, b: float, n: int, level: str, column: int) -> PairedDifference:
+        d = float(a) - float(b)
+        low = high = pvalue = mdd = None
+        # NaN: no bootstrap, an undefined difference, or a resample that left the metric undefined
+        if not (np.isnan(d) or np.isnan(self.low[column]) or np.isnan(self.high[column])):
+            low, high, pvalue = float(self.low[column]), float(self.high[column]), float(self.pvalue[column])
+            se = float(self.standard_error[column])
+            mdd = None if np.isnan(se) else _MDD_FACTOR * se
+        return PairedDifference(
+            name=name, metric=metric, a=float(a), b=float(b), difference=d, low=low, high=high, pvalue=pvalue,
+            n=n, lower_is_better=metric == "rmse", level=level, mdd=mdd,
+        )
 
 
 def _ablation(variant_a: str, variant_b: str, model_a: str, model_b: str, pooled: McNemarEntry) -> Ablation:
@@ -310,55 +300,33 @@ def _paired_bootstrap(
         )
         if not paired:
             return []
-    keys = sorted(
-        {f"{a.task}/{a.dataset_id}" for a, _ in paired}, key=lambda k: (TASKS.index(k.split("/")[0]), k)
-    )
-    index = {k: i for i, k in enumerate(keys)}
+    side_a, side_b = [a for a, _ in paired], [b for _, b in paired]
+    keys = dataset_keys(side_a)
+    in_u2 = {k: (sc.in_u2 if (sc := scenario(*k.split("/", 1))) else True) for k in keys}
+    layout = dataset_layout(side_a, keys, in_u2)
     compat = options.mode == "compat"
-    args = (keys, index, compat, options.n_resamples, options.confidence, options.seed)
-    agg_a = _aggregate([a for a, _ in paired], *args)
-    agg_b = _aggregate([b for _, b in paired], *args)
+    boot: PairedRunBootstrap | None = None
+    if options.n_resamples:
+        boot = paired_run_bootstrap(
+            *layout, *case_statistics(side_a), *case_statistics(side_b), missing_cve_is_perfect=compat,
+            n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed,
+        )
+        agg_a, agg_b = boot.a, boot.b
+    else:
+        agg_a, agg_b = (aggregate_cases(*layout, *case_statistics(side), missing_cve_is_perfect=compat)
+                        for side in (side_a, side_b))
     nd = len(keys)
-    dist = None
-    ia, ib = agg_a.intervals, agg_b.intervals
-    if ia is not None and ib is not None and ia.distribution is not None and ib.distribution is not None:
-        dist = ia.distribution - ib.distribution
-    counts = {t: sum(1 for a, _ in paired if a.task == t) for t in TASKS}
-    out = [
-        _difference(
-            "U2",
-            "u2",
-            agg_a.u2,
-            agg_b.u2,
-            None if dist is None else dist[:, nd + 8],
-            len(paired),
-            options.confidence,
-            "u2",
-        )
-    ]
+    columns = _Columns.of(boot, nd + 9)
+    counts = {t: sum(1 for a in side_a if a.task == t) for t in TASKS}
+    out = [columns.row("U2", "u2", agg_a.u2, agg_b.u2, len(paired), "u2", nd + 8)]
     for t, task in enumerate(TASKS):
-        if counts[task] == 0:
-            continue
-        out.append(
-            _difference(
-                task,
-                task_spec(task).metric,
-                float(agg_a.task_metric[t]),
-                float(agg_b.task_metric[t]),
-                None if dist is None else dist[:, nd + t],
-                counts[task],
-                options.confidence,
-            )
-        )
-    per_dataset = Counter(f"{a.task}/{a.dataset_id}" for a, _ in paired)
+        if counts[task]:
+            out.append(columns.row(task, task_spec(task).metric, agg_a.task_metric[t], agg_b.task_metric[t],
+                                   counts[task], "task", nd + t))
+    per_dataset = Counter(f"{a.task}/{a.dataset_id}" for a in side_a)
     for d, key in enumerate(keys):
-        key_task = key.split("/")[0]
-        out.append(
-            _difference(
-                key, task_spec(key_task).metric, float(agg_a.dataset_metric[d]), float(agg_b.dataset_metric[d]),
-                None if dist is None else dist[:, d], per_dataset[key], options.confidence, "dataset",
-            )
-        )
+        out.append(columns.row(key, task_spec(key.split("/")[0]).metric, agg_a.dataset_metric[d],
+                               agg_b.dataset_metric[d], per_dataset[key], "dataset", d))
     _adjust(out)
     missing = [t for t in TASKS if counts[t] == 0]
     if missing:
@@ -386,19 +354,18 @@ def _mcnemar_entries(paired: list[tuple[CaseScore, CaseScore]]) -> list[McNemarE
         for a, b in paired
         if a.task in CLASSIFICATION_TASKS and a.correct is not None and b.correct is not None
     ]
-    out = []
-    for task in CLASSIFICATION_TASKS:
-        sel = [(bool(a.correct), bool(b.correct)) for a, b in rows if a.task == task]
-        if sel:
-            entry = _entry(task, mcnemar([x for x, _ in sel], [y for _, y in sel]))
-            entry.mdd = minimal_detectable_difference([float(x) - float(y) for x, y in sel])
-            out.append(entry)
+
+    def entry(task: str, sel: list[tuple[CaseScore, CaseScore]]) -> McNemarEntry:
+        right_a, right_b = [bool(a.correct) for a, _ in sel], [bool(b.correct) for _, b in sel]
+        e = mcnemar_entry(task, right_a, right_b)
+        e.mdd = minimal_detectable_difference([float(x) - float(y) for x, y in zip(right_a, right_b, strict=True)])
+        return e
+
+    out = [entry(task, sel) for task in CLASSIFICATION_TASKS if (sel := [r for r in rows if r[0].task == task])]
     if out:
         p = np.array([e.pvalue_corrected for e in out], float)
         for e, holm, bh in zip(out, multipletests(p, "holm"), multipletests(p, "fdr_bh"), strict=True):
             e.pvalue_holm, e.pvalue_bh = float(holm), float(bh)
     if rows:
-        pooled = _entry("all", mcnemar([bool(a.correct) for a, _ in rows], [bool(b.correct) for _, b in rows]))
-        pooled.mdd = minimal_detectable_difference([float(bool(a.correct)) - float(bool(b.correct)) for a, b in rows])
-        out.append(pooled)
+        out.append(entry("all", rows))
     return out

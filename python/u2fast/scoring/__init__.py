@@ -35,6 +35,7 @@ from u2fast.scoring._confusion import (
 )
 from u2fast.scoring._mcnemar import McNemarResult, mcnemar
 from u2fast.scoring._multiplicity import Heterogeneity, cochran_q, minimal_detectable_difference, multipletests
+from u2fast.scoring._paired_run import PairedRunBootstrap, paired_run_bootstrap
 from u2fast.scoring._ranks import RankIntervals, rank_bootstrap
 from u2fast.scoring._rouge import RougeScores, porter_stem, rouge, rouge_tokenize
 from u2fast.scoring._spatial import BOX_METRICS, POINT_METRICS, spatial_scores
@@ -73,6 +74,7 @@ __all__ = [
     "CiderResult",
     "McNemarResult",
     "PairedBootstrapResult",
+    "PairedRunBootstrap",
     "RougeScores",
     "RunAggregate",
     "RunIntervals",
@@ -85,6 +87,7 @@ __all__ = [
     "corpus_chrf",
     "mcnemar",
     "paired_bootstrap",
+    "paired_run_bootstrap",
     "porter_stem",
     "rouge",
     "rouge_tokenize",

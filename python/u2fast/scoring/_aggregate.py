@@ -88,7 +88,7 @@ def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
     return out
 
 
-def _case_arrays(
+def case_arrays(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
     dataset_in_u2: npt.ArrayLike,
@@ -147,7 +147,7 @@ def aggregate_cases(
     if not (np.isfinite(tolerance) and tolerance >= 0):
         raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
     out = _core.aggregate_cases(
-        *_case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
+        *case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
         missing_cve_is_perfect=missing_cve_is_perfect,
         tolerance=float(tolerance),
         n_resamples=n_resamples,
@@ -155,6 +155,14 @@ def aggregate_cases(
         confidence=float(confidence),
         return_distribution=return_distribution,
     )
+    intervals = None
+    if n_resamples:
+        intervals = run_intervals(out, out["dataset_metric"].shape[0], n_resamples, float(confidence), seed)
+    return run_aggregate(out, intervals)
+
+
+def run_aggregate(out: dict[str, Any], intervals: RunIntervals | None) -> RunAggregate:
+    """The point estimates of one core result (``_core.aggregate_cases`` keys)."""
     return RunAggregate(
         dataset_n=out["dataset_n"],
         dataset_metric=out["dataset_metric"],
@@ -164,14 +172,12 @@ def aggregate_cases(
         dataset_bleu_n=out["dataset_bleu_n"],
         task_metric=out["task_metric"],
         u2=float(out["u2"]),
-        intervals=_intervals(out, n_resamples, float(confidence), seed),
+        intervals=intervals,
     )
 
 
-def _intervals(out: dict[str, Any], n_resamples: int, confidence: float, seed: int) -> RunIntervals | None:
-    if n_resamples == 0:
-        return None
-    nd = out["dataset_metric"].shape[0]
+def run_intervals(out: dict[str, Any], nd: int, n_resamples: int, confidence: float, seed: int) -> RunIntervals:
+    """The ``[datasets..., 8 tasks, U2]`` interval columns of one core result, split by level."""
     pct, bca, se = out["interval_percentile"], out["interval_bca"], out["standard_error"]
     return RunIntervals(
         n_resamples=n_resamples,
@@ -229,7 +235,7 @@ def two_stage_bootstrap(
     stratified case resamples instead of resampling the cases again: the same design at the cost of
     the data sets, not the cases.
     """
-    arrays = _case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed)
+    arrays = case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed)
     iv = None if stratified is None else stratified.intervals
     if iv is not None and iv.distribution is not None and stratified is not None:
         out = _core.two_stage_from_distribution(

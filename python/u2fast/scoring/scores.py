@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 
 from .. import _core
 from ..types import TASKS, CaseScore
@@ -26,6 +27,9 @@ __all__ = [
     "ModelScores",
     "RunScores",
     "TASK_METRIC",
+    "case_statistics",
+    "dataset_keys",
+    "dataset_layout",
     "score_model",
     "undefined_cve_datasets",
 ]
@@ -172,6 +176,33 @@ def undefined_cve_datasets(scores: Sequence[CaseScore]) -> set[str]:
     }
 
 
+def dataset_keys(scores: Sequence[CaseScore]) -> list[str]:
+    """The ``TASK/dataset`` keys of some cases, in task order: the dataset order of the arrays below."""
+    return sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
+
+
+def dataset_layout(
+    scores: Sequence[CaseScore], keys: Sequence[str], in_u2: Mapping[str, bool]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """``dataset_index`` of each case and ``dataset_task``, ``dataset_in_u2`` of each key, as
+    :func:`u2fast.scoring.aggregate_cases` takes them (a key missing from ``in_u2`` enters U2)."""
+    index = {k: i for i, k in enumerate(keys)}
+    dataset_index = np.fromiter((index[f"{s.task}/{s.dataset_id}"] for s in scores), np.int32, len(scores))
+    dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
+    return dataset_index, dataset_task, np.array([in_u2.get(k, True) for k in keys], bool)
+
+
+def case_statistics(
+    scores: Sequence[CaseScore],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """``correct``, ``error`` and ``bleu`` per case for :func:`u2fast.scoring.aggregate_cases`
+    (NaN, or zero counts, where a statistic does not apply to the case's task)."""
+    correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in scores], np.float64)
+    error = np.array([s.error if s.error is not None else np.nan for s in scores], np.float64)
+    bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in scores], np.int64).reshape(-1, 10)
+    return correct, error, bleu
+
+
 def score_model(
     model: str,
     scores: Sequence[CaseScore],
@@ -194,16 +225,11 @@ def score_model(
     """
     from ._aggregate import aggregate_cases, two_stage_bootstrap
 
-    keys = sorted({f"{s.task}/{s.dataset_id}" for s in scores}, key=lambda k: (TASKS.index(k.split("/")[0]), k))
-    index = {k: i for i, k in enumerate(keys)}
+    keys = dataset_keys(scores)
     undefined = undefined_cve_datasets(scores)
     counted = [s for s in scores if s.counted and f"{s.task}/{s.dataset_id}" not in undefined]
-    dataset_index = np.fromiter((index[f"{s.task}/{s.dataset_id}"] for s in counted), np.int32, len(counted))
-    dataset_task = np.array([TASKS.index(k.split("/")[0]) for k in keys], np.int8)
-    dataset_in_u2 = np.array([in_u2.get(k, True) for k in keys], bool)
-    correct = np.array([float(s.correct) if s.correct is not None else np.nan for s in counted], np.float64)
-    error = np.array([s.error if s.error is not None else np.nan for s in counted], np.float64)
-    bleu = np.array([s.bleu if s.bleu is not None else (0,) * 10 for s in counted], np.int64).reshape(-1, 10)
+    dataset_index, dataset_task, dataset_in_u2 = dataset_layout(counted, keys, in_u2)
+    correct, error, bleu = case_statistics(counted)
     agg = aggregate_cases(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu,
                           missing_cve_is_perfect=compat, n_resamples=n_resamples, confidence=confidence, seed=seed,
                           return_distribution=n_resamples > 0)

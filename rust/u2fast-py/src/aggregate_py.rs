@@ -1,12 +1,34 @@
-//! Run-level aggregation binding: per-case arrays in, a dict of numpy arrays out.
+//! Run-level aggregation bindings: per-case arrays in, a dict of numpy arrays out; one model
+//! (`aggregate_cases`) or two on the same cases (`paired_aggregate_bootstrap`).
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::u2::aggregate::{self, Cases, Datasets};
-use u2fast_core::u2::stratified_bootstrap;
+use u2fast_core::u2::aggregate::{self, RunPoint};
+use u2fast_core::u2::{paired_bootstrap, stratified_bootstrap};
+
+use crate::args::{check_confidence, check_resamples, set_distribution, set_intervals, CaseArrays, DatasetArrays};
+
+fn set_point(out: &Bound<'_, PyDict>, point: RunPoint) -> PyResult<()> {
+    let py = out.py();
+    let nd = point.dataset_n.len();
+    out.set_item("dataset_n", point.dataset_n.iter().map(|&n| n as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item("dataset_metric", point.dataset_metric.into_pyarray(py))?;
+    let detail = &point.dataset_detail;
+    out.set_item("dataset_mae", detail.iter().map(|d| d.mae).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item("dataset_std", detail.iter().map(|d| d.std).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item(
+        "dataset_within_tolerance",
+        detail.iter().map(|d| d.within_tolerance).collect::<Vec<_>>().into_pyarray(py),
+    )?;
+    let bleu_n = Array2::from_shape_fn((nd, 4), |(d, k)| detail[d].bleu_n[k]);
+    out.set_item("dataset_bleu_n", bleu_n.into_pyarray(py))?;
+    out.set_item("task_metric", point.task_metric.to_vec().into_pyarray(py))?;
+    out.set_item("u2", point.u2)?;
+    Ok(())
+}
 
 /// Per-dataset, per-task and U2 point estimates from per-case statistics.
 #[pyfunction]
@@ -29,29 +51,15 @@ pub(crate) fn aggregate_cases<'py>(
     confidence: f64,
     return_distribution: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(PyValueError::new_err(format!("confidence must be in (0, 1), got {confidence}")));
-    }
+    check_confidence(confidence)?;
     if n_resamples == 1 {
         return Err(PyValueError::new_err("n_resamples must be 0 (no intervals) or at least 2"));
     }
-    if bleu.as_array().ncols() != 10 {
-        return Err(PyValueError::new_err(format!(
-            "bleu must have 10 columns, got {}",
-            bleu.as_array().ncols()
-        )));
-    }
-    let task: Vec<u8> =
-        dataset_task.as_array().iter().map(|&t| if t < 0 { u8::MAX } else { t as u8 }).collect();
-    let bleu_flat: Vec<i64> = bleu.as_array().iter().copied().collect();
-    let idx = dataset_index.as_array().to_vec();
-    let corr = correct.as_array().to_vec();
-    let err = error.as_array().to_vec();
-    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let cases = CaseArrays::new(&dataset_index, &correct, &error, &bleu)?;
+    let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
     let (point, intervals) = py
         .detach(|| {
-            let cases = Cases { dataset_index: &idx, correct: &corr, error: &err, bleu: &bleu_flat };
-            let datasets = Datasets { task: &task, in_u2: &in_u2 };
+            let (cases, datasets) = (cases.view(), datasets.view());
             let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, tolerance)?;
             let intervals = (n_resamples > 0).then(|| {
                 stratified_bootstrap::bootstrap_run(
@@ -70,52 +78,83 @@ pub(crate) fn aggregate_cases<'py>(
         })
         .map_err(PyValueError::new_err)?;
     let out = PyDict::new(py);
-    let nd = point.dataset_n.len();
-    out.set_item(
-        "dataset_n",
-        point.dataset_n.iter().map(|&n| n as i64).collect::<Vec<_>>().into_pyarray(py),
-    )?;
-    out.set_item("dataset_metric", point.dataset_metric.into_pyarray(py))?;
-    let detail = &point.dataset_detail;
-    out.set_item("dataset_mae", detail.iter().map(|d| d.mae).collect::<Vec<_>>().into_pyarray(py))?;
-    out.set_item("dataset_std", detail.iter().map(|d| d.std).collect::<Vec<_>>().into_pyarray(py))?;
-    out.set_item(
-        "dataset_within_tolerance",
-        detail.iter().map(|d| d.within_tolerance).collect::<Vec<_>>().into_pyarray(py),
-    )?;
-    let bleu_n = Array2::from_shape_fn((nd, 4), |(d, k)| detail[d].bleu_n[k]);
-    out.set_item("dataset_bleu_n", bleu_n.into_pyarray(py))?;
-    out.set_item("task_metric", point.task_metric.to_vec().into_pyarray(py))?;
-    out.set_item("u2", point.u2)?;
+    set_point(&out, point)?;
     if let Some(r) = intervals {
         let w = r.intervals.len();
-        let pct = Array2::from_shape_fn((w, 2), |(c, j)| {
-            let iv = r.intervals[c].percentile;
-            if j == 0 {
-                iv.low
-            } else {
-                iv.high
-            }
-        });
-        let bca = Array2::from_shape_fn((w, 2), |(c, j)| {
-            let iv = r.intervals[c].bca;
-            if j == 0 {
-                iv.low
-            } else {
-                iv.high
-            }
-        });
-        out.set_item("interval_percentile", pct.into_pyarray(py))?;
-        out.set_item("interval_bca", bca.into_pyarray(py))?;
-        out.set_item(
-            "standard_error",
-            r.intervals.iter().map(|iv| iv.standard_error).collect::<Vec<_>>().into_pyarray(py),
-        )?;
+        set_intervals(&out, &r.intervals, true)?;
         out.set_item("acceleration", r.acceleration.into_pyarray(py))?;
         if let Some(dist) = r.distribution {
-            let dist = Array2::from_shape_vec((n_resamples, w), dist).expect("shape matches");
-            out.set_item("distribution", dist.into_pyarray(py))?;
+            set_distribution(&out, dist, w)?;
         }
+    }
+    Ok(out)
+}
+
+/// Paired stratified bootstrap of A − B on the same cases (one `dataset_index` for both): the
+/// point estimates of each side (`a`, `b`: dicts as `aggregate_cases` without intervals), the
+/// `difference` columns `[datasets..., 8 tasks, U2]`, their intervals and shift-method `pvalue`.
+#[pyfunction]
+#[pyo3(signature = (dataset_index, dataset_task, dataset_in_u2, correct_a, error_a, bleu_a, correct_b, error_b,
+                    bleu_b, *, missing_cve_is_perfect = true, tolerance = 0.1, n_resamples = 1000, seed = 0,
+                    confidence = 0.95, return_distribution = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn paired_aggregate_bootstrap<'py>(
+    py: Python<'py>,
+    dataset_index: PyReadonlyArray1<'py, i32>,
+    dataset_task: PyReadonlyArray1<'py, i8>,
+    dataset_in_u2: PyReadonlyArray1<'py, bool>,
+    correct_a: PyReadonlyArray1<'py, f64>,
+    error_a: PyReadonlyArray1<'py, f64>,
+    bleu_a: PyReadonlyArray2<'py, i64>,
+    correct_b: PyReadonlyArray1<'py, f64>,
+    error_b: PyReadonlyArray1<'py, f64>,
+    bleu_b: PyReadonlyArray2<'py, i64>,
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+    return_distribution: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    check_confidence(confidence)?;
+    check_resamples(n_resamples)?;
+    let a = CaseArrays::new(&dataset_index, &correct_a, &error_a, &bleu_a)?;
+    let b = CaseArrays::new(&dataset_index, &correct_b, &error_b, &bleu_b)?;
+    let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
+    let (point_a, point_b, r) = py
+        .detach(|| {
+            let (a, b, datasets) = (a.view(), b.view(), datasets.view());
+            let pa = aggregate::aggregate(&a, &datasets, missing_cve_is_perfect, tolerance).map_err(|e| format!("A: {e}"))?;
+            let pb = aggregate::aggregate(&b, &datasets, missing_cve_is_perfect, tolerance).map_err(|e| format!("B: {e}"))?;
+            let r = paired_bootstrap::paired_bootstrap_run(
+                &a,
+                &b,
+                &datasets,
+                &pa.dataset_metric,
+                &pb.dataset_metric,
+                missing_cve_is_perfect,
+                tolerance,
+                n_resamples,
+                seed,
+                confidence,
+                return_distribution,
+            );
+            Ok::<_, String>((pa, pb, r))
+        })
+        .map_err(PyValueError::new_err)?;
+    let out = PyDict::new(py);
+    for (key, point) in [("a", point_a), ("b", point_b)] {
+        let side = PyDict::new(py);
+        set_point(&side, point)?;
+        out.set_item(key, side)?;
+    }
+    let w = r.intervals.len();
+    out.set_item("difference", r.difference.into_pyarray(py))?;
+    set_intervals(&out, &r.intervals, true)?;
+    out.set_item("acceleration", r.acceleration.into_pyarray(py))?;
+    out.set_item("pvalue", r.pvalue.into_pyarray(py))?;
+    if let Some(dist) = r.distribution {
+        set_distribution(&out, dist, w)?;
     }
     Ok(out)
 }

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use u2fast_core::metrics::bleu::{self, SacreTokenizer, Smooth, Tokenization};
 
+use crate::args::check_pairs;
+
 fn tokenization(flavor: &str, tokenize: &str) -> PyResult<Tokenization> {
     match flavor {
         "coco" => Ok(Tokenization::Whitespace),
@@ -48,18 +50,9 @@ pub(crate) fn bleu_stats<'py>(
     max_order: usize,
 ) -> PyResult<Bound<'py, PyArray2<i64>>> {
     let how = tokenization(flavor, tokenize)?;
-    if hyps.len() != refs.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} hypotheses but {} reference lists",
-            hyps.len(),
-            refs.len()
-        )));
-    }
+    check_pairs(&hyps, &refs)?;
     if max_order == 0 {
         return Err(PyValueError::new_err("max_order must be a positive integer, got 0"));
-    }
-    if let Some(i) = refs.iter().position(Vec::is_empty) {
-        return Err(PyValueError::new_err(format!("pair {i} has no reference")));
     }
     let n = hyps.len();
     let flat = py.detach(|| bleu::corpus_stats(&hyps, &refs, how, max_order));

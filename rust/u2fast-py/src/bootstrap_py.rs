@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use u2fast_core::statistics::bootstrap::{self, SumStatistic};
 
+use crate::args::{check_confidence, check_resamples};
 use crate::bleu_py::smooth;
 
 fn statistic(
@@ -45,12 +46,8 @@ fn check_common(
     if n < 2 {
         return Err(PyValueError::new_err(format!("the bootstrap needs at least 2 cases, got {n}")));
     }
-    if n_resamples < 2 {
-        return Err(PyValueError::new_err(format!("n_resamples must be at least 2, got {n_resamples}")));
-    }
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(PyValueError::new_err(format!("confidence must be in (0, 1), got {confidence}")));
-    }
+    check_resamples(n_resamples)?;
+    check_confidence(confidence)?;
     let s = strata.map(|a| a.as_array().to_vec()).unwrap_or_default();
     if !s.is_empty() && s.len() != n {
         return Err(PyValueError::new_err(format!("strata has {} labels for {n} cases", s.len())));

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use u2fast_core::metrics::chrf::{self, ChrfOptions};
 
+use crate::args::check_pairs;
+
 /// Per-pair chrF statistics `[hyp, ref, match]` per order (text already lowercased where wanted).
 #[pyfunction]
 #[pyo3(signature = (hyps, refs, char_order = 6, word_order = 0, beta = 2.0, whitespace = false, eps_smoothing = false))]
@@ -21,16 +23,7 @@ pub(crate) fn chrf_stats(
     whitespace: bool,
     eps_smoothing: bool,
 ) -> PyResult<Bound<'_, PyArray2<i64>>> {
-    if hyps.len() != refs.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} hypotheses but {} reference lists",
-            hyps.len(),
-            refs.len()
-        )));
-    }
-    if let Some(i) = refs.iter().position(Vec::is_empty) {
-        return Err(PyValueError::new_err(format!("pair {i} has no reference")));
-    }
+    check_pairs(&hyps, &refs)?;
     if char_order + word_order == 0 {
         return Err(PyValueError::new_err("char_order + word_order must be positive"));
     }

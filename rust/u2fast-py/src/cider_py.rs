@@ -6,6 +6,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use u2fast_core::metrics::cider;
 
+use crate::args::check_pairs;
+
 /// pycocoevalcap `Cider(sigma=sigma)` per-segment scores (the corpus score is their mean). Its n-grams
 /// are always orders 1-4 (its `n` argument does not reach the n-gram extraction), so there is no `n`.
 #[pyfunction]
@@ -16,16 +18,7 @@ pub(crate) fn cider_d(
     refs: Vec<Vec<PyBackedStr>>,
     sigma: f64,
 ) -> PyResult<Bound<'_, PyArray1<f64>>> {
-    if hyps.len() != refs.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} hypotheses but {} reference lists",
-            hyps.len(),
-            refs.len()
-        )));
-    }
-    if let Some(i) = refs.iter().position(Vec::is_empty) {
-        return Err(PyValueError::new_err(format!("pair {i} has no reference")));
-    }
+    check_pairs(&hyps, &refs)?;
     match py.detach(|| cider::cider_d(&hyps, &refs, 4, sigma)) {
         Some(scores) => Ok(scores.into_pyarray(py)),
         None => Err(PyValueError::new_err(

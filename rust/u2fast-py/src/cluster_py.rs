@@ -6,22 +6,15 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::u2::aggregate::{self, Cases, Datasets};
+use u2fast_core::u2::aggregate;
 use u2fast_core::u2::cluster_bootstrap as cluster;
 use u2fast_core::u2::rank_bootstrap as ranks;
 
-fn check(confidence: f64, n_resamples: usize) -> PyResult<()> {
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(PyValueError::new_err(format!("confidence must be in (0, 1), got {confidence}")));
-    }
-    if n_resamples < 2 {
-        return Err(PyValueError::new_err(format!("n_resamples must be at least 2, got {n_resamples}")));
-    }
-    Ok(())
-}
+use crate::args::{check_confidence, check_resamples, set_intervals, CaseArrays, DatasetArrays};
 
-fn tasks_of(dataset_task: &PyReadonlyArray1<'_, i8>) -> Vec<u8> {
-    dataset_task.as_array().iter().map(|&t| if t < 0 { u8::MAX } else { t as u8 }).collect()
+fn check(confidence: f64, n_resamples: usize) -> PyResult<()> {
+    check_confidence(confidence)?;
+    check_resamples(n_resamples)
 }
 
 /// Two-stage bootstrap of the 8 task metrics and U2: percentile intervals `(9, 2)` and standard errors.
@@ -43,17 +36,11 @@ pub(crate) fn two_stage_bootstrap<'py>(
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     check(confidence, n_resamples)?;
-    if bleu.as_array().ncols() != 10 {
-        return Err(PyValueError::new_err("bleu must have 10 columns"));
-    }
-    let task = tasks_of(&dataset_task);
-    let bleu_flat: Vec<i64> = bleu.as_array().iter().copied().collect();
-    let (idx, corr, err) = (dataset_index.as_array().to_vec(), correct.as_array().to_vec(), error.as_array().to_vec());
-    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let cases = CaseArrays::new(&dataset_index, &correct, &error, &bleu)?;
+    let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
     let (point, r) = py
         .detach(|| {
-            let cases = Cases { dataset_index: &idx, correct: &corr, error: &err, bleu: &bleu_flat };
-            let datasets = Datasets { task: &task, in_u2: &in_u2 };
+            let (cases, datasets) = (cases.view(), datasets.view());
             let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, 0.0)?;
             let r = cluster::two_stage_bootstrap(
                 &cases,
@@ -72,19 +59,7 @@ pub(crate) fn two_stage_bootstrap<'py>(
     let out = PyDict::new(py);
     out.set_item("task_metric", point.task_metric.to_vec().into_pyarray(py))?;
     out.set_item("u2", point.u2)?;
-    let pct = Array2::from_shape_fn((9, 2), |(c, j)| {
-        let iv = r.intervals[c].percentile;
-        if j == 0 {
-            iv.low
-        } else {
-            iv.high
-        }
-    });
-    out.set_item("interval_percentile", pct.into_pyarray(py))?;
-    out.set_item(
-        "standard_error",
-        r.intervals.iter().map(|iv| iv.standard_error).collect::<Vec<_>>().into_pyarray(py),
-    )?;
+    set_intervals(&out, &r.intervals, false)?;
     Ok(out)
 }
 
@@ -126,25 +101,18 @@ pub(crate) fn rank_bootstrap<'py>(
             bleu.as_array().dim()
         )));
     }
-    let task = tasks_of(&dataset_task);
-    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let ds = DatasetArrays::checked(&dataset_task, &dataset_in_u2)?;
     let idx = dataset_index.as_array().to_vec();
-    let nd = task.len();
+    let nd = ds.task.len();
     if let Some((i, d)) = idx.iter().enumerate().find(|(_, &d)| d < 0 || d as usize >= nd) {
         return Err(PyValueError::new_err(format!("dataset_index[{i}] = {d} is outside 0..{nd}")));
-    }
-    if let Some((d, t)) = task.iter().enumerate().find(|(_, &t)| t > 7) {
-        return Err(PyValueError::new_err(format!("dataset_task[{d}] = {t} is not a task code 0..7")));
-    }
-    if in_u2.len() != nd {
-        return Err(PyValueError::new_err("dataset_task and dataset_in_u2 differ in length"));
     }
     let corr: Vec<f64> = correct.as_array().iter().copied().collect();
     let err: Vec<f64> = error.as_array().iter().copied().collect();
     let bl: Vec<i64> = bleu.as_array().iter().copied().collect();
     let cnt: Vec<bool> = counted.as_array().iter().copied().collect();
     let r = py.detach(|| {
-        let datasets = Datasets { task: &task, in_u2: &in_u2 };
+        let datasets = ds.view();
         let models =
             ranks::ModelCases { n_models: m, correct: &corr, error: &err, bleu: &bl, counted: &cnt };
         ranks::rank_bootstrap(
@@ -192,21 +160,17 @@ pub(crate) fn two_stage_from_distribution<'py>(
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     check(confidence, n_resamples)?;
-    let task = tasks_of(&dataset_task);
-    let in_u2 = dataset_in_u2.as_array().to_vec();
+    let ds = DatasetArrays::checked(&dataset_task, &dataset_in_u2)?;
     let (rows, width) = distribution.as_array().dim();
-    if width != task.len() + 9 || in_u2.len() != task.len() || rows == 0 {
+    if width != ds.task.len() + 9 || rows == 0 {
         return Err(PyValueError::new_err(format!(
             "distribution must be (resamples, {} data sets + 9), got ({rows}, {width})",
-            task.len()
+            ds.task.len()
         )));
-    }
-    if let Some((d, t)) = task.iter().enumerate().find(|(_, &t)| t > 7) {
-        return Err(PyValueError::new_err(format!("dataset_task[{d}] = {t} is not a task code 0..7")));
     }
     let dist: Vec<f64> = distribution.as_array().iter().copied().collect();
     let r = py.detach(|| {
-        let datasets = Datasets { task: &task, in_u2: &in_u2 };
+        let datasets = ds.view();
         cluster::two_stage_from_strata(
             &dist,
             width,
@@ -220,18 +184,6 @@ pub(crate) fn two_stage_from_distribution<'py>(
         )
     });
     let out = PyDict::new(py);
-    let pct = Array2::from_shape_fn((9, 2), |(c, j)| {
-        let iv = r.intervals[c].percentile;
-        if j == 0 {
-            iv.low
-        } else {
-            iv.high
-        }
-    });
-    out.set_item("interval_percentile", pct.into_pyarray(py))?;
-    out.set_item(
-        "standard_error",
-        r.intervals.iter().map(|iv| iv.standard_error).collect::<Vec<_>>().into_pyarray(py),
-    )?;
+    set_intervals(&out, &r.intervals, false)?;
     Ok(out)
 }

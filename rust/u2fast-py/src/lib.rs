@@ -11,6 +11,7 @@ use u2fast_core::metrics::{classification, regression};
 use u2fast_core::u2::score;
 
 mod aggregate_py;
+mod args;
 mod bleu_py;
 mod bootstrap_py;
 mod chrf_py;
@@ -107,6 +108,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_score, m)?)?;
     m.add_function(wrap_pyfunction!(bleu_py::sacrebleu_sentence_scores, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate_py::paired_aggregate_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_py::bootstrap_sums, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_py::paired_bootstrap_sums, m)?)?;
     m.add_function(wrap_pyfunction!(mcnemar_py::mcnemar_many, m)?)?;

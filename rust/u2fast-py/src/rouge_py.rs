@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use u2fast_core::metrics::{porter, rouge};
 
+use crate::args::check_pairs;
+
 fn rouge_type(name: &str) -> PyResult<rouge::RougeType> {
     match name {
         "rougeL" => Ok(rouge::RougeType::L),
@@ -18,20 +20,6 @@ fn rouge_type(name: &str) -> PyResult<rouge::RougeType> {
             ))),
         },
     }
-}
-
-fn check_pairs(hyps: &[PyBackedStr], refs: &[Vec<PyBackedStr>]) -> PyResult<()> {
-    if hyps.len() != refs.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} hypotheses but {} reference lists",
-            hyps.len(),
-            refs.len()
-        )));
-    }
-    if let Some(i) = refs.iter().position(Vec::is_empty) {
-        return Err(PyValueError::new_err(format!("pair {i} has no reference")));
-    }
-    Ok(())
 }
 
 /// rouge-score `RougeScorer(types, use_stemmer)` on every pair: `[precision, recall, fmeasure]`.

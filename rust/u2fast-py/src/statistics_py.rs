@@ -9,13 +9,7 @@ use pyo3::types::PyDict;
 use u2fast_core::statistics::intervals::Interval;
 use u2fast_core::statistics::{agreement, confusion, multiplicity};
 
-fn check_confidence(confidence: f64) -> PyResult<()> {
-    if confidence > 0.0 && confidence < 1.0 {
-        Ok(())
-    } else {
-        Err(PyValueError::new_err(format!("confidence must be in (0, 1), got {confidence}")))
-    }
-}
+use crate::args::check_confidence;
 
 fn same_length(a: &[f64], b: &[f64]) -> PyResult<()> {
     if a.len() == b.len() {

@@ -175,11 +175,7 @@ mod tests {
 
     #[test]
     fn bit_parallel_equals_dynamic_programming() {
-        let mut state = 12345u64;
-        let mut next = |k: u64| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % k) as u32
-        };
+        let mut next = crate::metrics::test_draws(12345);
         let mut lcs = BitLcs::default();
         for len in [0usize, 1, 5, 63, 64, 65, 130, 200] {
             let a: Vec<u32> = (0..len).map(|_| next(6)).collect();
@@ -191,11 +187,7 @@ mod tests {
 
     #[test]
     fn bit_trace_marks_the_same_indices_as_the_table() {
-        let mut state = 99u64;
-        let mut next = |k: u64| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % k) as u32
-        };
+        let mut next = crate::metrics::test_draws(99);
         let mut trace = BitTrace::default();
         for round in 0..400 {
             let vocab = 2 + (round % 7) as u64;

@@ -16,3 +16,12 @@ pub mod sacrebleu_tokenize;
 pub mod spatial;
 pub mod text;
 mod unicode_classes;
+
+/// A seeded stream of small token ids for the tests' generated sequences (`next(k)` is in `0..k`).
+#[cfg(test)]
+pub(crate) fn test_draws(mut state: u64) -> impl FnMut(u64) -> u32 {
+    move |k| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % k) as u32
+    }
+}

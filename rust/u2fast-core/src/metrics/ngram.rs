@@ -251,11 +251,7 @@ mod tests {
 
     #[test]
     fn dense_sorted_and_hashed_counts_agree() {
-        let mut state = 7u64;
-        let mut next = |k: u64| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % k) as u32
-        };
+        let mut next = crate::metrics::test_draws(7);
         let mut c = Counter::default();
         for round in 0..300u64 {
             let vocab = 1 + round % 9;

@@ -23,6 +23,20 @@ pub fn ln_gamma(x: f64) -> f64 {
 const EPS: f64 = 1e-16;
 const TINY: f64 = 1e-300;
 
+/// One modified-Lentz update of the continued fraction's `C` and `1/D` by the term `aa`.
+#[inline]
+fn lentz_step(aa: f64, c: &mut f64, d: &mut f64) {
+    *d = 1.0 + aa * *d;
+    if d.abs() < TINY {
+        *d = TINY;
+    }
+    *c = 1.0 + aa / *c;
+    if c.abs() < TINY {
+        *c = TINY;
+    }
+    *d = 1.0 / *d;
+}
+
 /// Continued fraction of the incomplete beta (modified Lentz).
 fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
@@ -36,27 +50,9 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     for m in 1..10_000 {
         let m = f64::from(m);
         let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
+        lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &mut c, &mut d);
         h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
+        lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &mut c, &mut d);
         let del = d * c;
         h *= del;
         if (del - 1.0).abs() < EPS {

@@ -244,6 +244,25 @@ pub fn intervals(mut values: Vec<f64>, theta_hat: f64, accel: f64, confidence: f
     Intervals { percentile, bca, standard_error: var.sqrt() }
 }
 
+/// The intervals of every column of a row-major `(resamples, width)` distribution: column `c`
+/// against `estimate[c]` with acceleration `acceleration[c]` (`NaN`: percentile only).
+pub fn column_intervals(
+    dist: &[f64],
+    width: usize,
+    estimate: &[f64],
+    acceleration: &[f64],
+    confidence: f64,
+) -> Vec<Intervals> {
+    use rayon::prelude::*;
+    (0..width)
+        .into_par_iter()
+        .map(|col| {
+            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
+            intervals(values, estimate[col], acceleration[col], confidence)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values are what these tests check
 mod tests {

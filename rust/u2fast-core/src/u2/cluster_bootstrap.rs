@@ -37,47 +37,11 @@ pub fn two_stage_bootstrap(
     keep_distribution: bool,
 ) -> TwoStage {
     let strata = pack(cases, datasets);
-    let mut members: [Vec<usize>; 8] = Default::default();
-    for (d, (&t, &inc)) in datasets.task.iter().zip(datasets.in_u2).enumerate() {
-        if inc && strata[d].len() > 0 {
-            members[t as usize].push(d);
-        }
-    }
-    let width = 9;
-    let mut dist = vec![0.0; n_resamples * width];
-    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed ^ 0x2C1A_57E2, c as u64);
-        for row in rows.chunks_mut(width) {
-            let mut tasks = [f64::NAN; 8];
-            for (t, list) in members.iter().enumerate() {
-                if list.is_empty() {
-                    continue;
-                }
-                let len = list.len() as u32;
-                let (mut sum, mut count) = (0.0, 0usize);
-                for _ in 0..len {
-                    let d = list[rng.below(len) as usize];
-                    let m = resampled_metric(&strata[d], datasets.task[d], &mut rng);
-                    if !m.is_nan() {
-                        sum += m;
-                        count += 1;
-                    }
-                }
-                if count > 0 {
-                    tasks[t] = sum / count as f64;
-                }
-            }
-            row[..8].copy_from_slice(&tasks);
-            row[8] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
-        }
+    let members = task_members(datasets, |d| strata[d].len() > 0);
+    let dist = two_stage_rows(&members, n_resamples, seed ^ 0x2C1A_57E2, missing_cve_is_perfect, |d, rng| {
+        resampled_metric(&strata[d], datasets.task[d], rng)
     });
-    let intervals = (0..width)
-        .map(|col| {
-            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
-            let point = if col < 8 { point_task_metric[col] } else { point_u2 };
-            intervals::intervals(values, point, f64::NAN, confidence)
-        })
-        .collect();
+    let intervals = task_and_u2_intervals(&dist, point_task_metric, point_u2, confidence);
     TwoStage { intervals, distribution: keep_distribution.then_some(dist) }
 }
 
@@ -99,27 +63,52 @@ pub fn two_stage_from_strata(
     confidence: f64,
 ) -> TwoStage {
     let b = dist.len() / width.max(1);
+    let members = task_members(datasets, |d| (0..b).any(|r| !dist[r * width + d].is_nan()));
+    let out = two_stage_rows(&members, n_resamples, seed ^ 0x2C1A_57E3, missing_cve_is_perfect, |d, rng| {
+        dist[rng.below(b as u32) as usize * width + d]
+    });
+    let intervals = task_and_u2_intervals(&out, point_task_metric, point_u2, confidence);
+    TwoStage { intervals, distribution: None }
+}
+
+/// The U2 data sets of each task that `usable` accepts.
+fn task_members(datasets: &Datasets<'_>, usable: impl Fn(usize) -> bool) -> [Vec<usize>; 8] {
     let mut members: [Vec<usize>; 8] = Default::default();
     for (d, (&t, &inc)) in datasets.task.iter().zip(datasets.in_u2).enumerate() {
-        if inc && (0..b).any(|r| !dist[r * width + d].is_nan()) {
+        if inc && usable(d) {
             members[t as usize].push(d);
         }
     }
-    let out_width = 9;
-    let mut out = vec![0.0; n_resamples * out_width];
-    out.par_chunks_mut(CHUNK * out_width).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed ^ 0x2C1A_57E3, c as u64);
-        for row in rows.chunks_mut(out_width) {
+    members
+}
+
+/// `(n_resamples, 9)` rows of task metrics and U2: each task redraws its data sets with
+/// replacement and `metric(d, rng)` gives a drawn data set's resampled metric.
+fn two_stage_rows<F>(
+    members: &[Vec<usize>; 8],
+    n_resamples: usize,
+    seed: u64,
+    missing_cve_is_perfect: bool,
+    metric: F,
+) -> Vec<f64>
+where
+    F: Fn(usize, &mut Rng) -> f64 + Sync,
+{
+    let width = 9;
+    let mut dist = vec![0.0; n_resamples * width];
+    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
+        let mut rng = Rng::for_chunk(seed, c as u64);
+        for row in rows.chunks_mut(width) {
             let mut tasks = [f64::NAN; 8];
             for (t, list) in members.iter().enumerate() {
-                if list.is_empty() || b == 0 {
+                if list.is_empty() {
                     continue;
                 }
                 let len = list.len() as u32;
                 let (mut sum, mut count) = (0.0, 0usize);
                 for _ in 0..len {
                     let d = list[rng.below(len) as usize];
-                    let m = dist[rng.below(b as u32) as usize * width + d];
+                    let m = metric(d, &mut rng);
                     if !m.is_nan() {
                         sum += m;
                         count += 1;
@@ -133,14 +122,13 @@ pub fn two_stage_from_strata(
             row[8] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
         }
     });
-    let intervals = (0..out_width)
-        .map(|col| {
-            let values: Vec<f64> = out.iter().skip(col).step_by(out_width).copied().collect();
-            let point = if col < 8 { point_task_metric[col] } else { point_u2 };
-            intervals::intervals(values, point, f64::NAN, confidence)
-        })
-        .collect();
-    TwoStage { intervals, distribution: None }
+    dist
+}
+
+fn task_and_u2_intervals(dist: &[f64], task_metric: &[f64; 8], u2: f64, confidence: f64) -> Vec<Intervals> {
+    let mut estimate = task_metric.to_vec();
+    estimate.push(u2);
+    intervals::column_intervals(dist, 9, &estimate, &[f64::NAN; 9], confidence)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod cluster_bootstrap;
+pub mod paired_bootstrap;
 pub mod rank_bootstrap;
 pub mod score;
 pub mod stratified_bootstrap;

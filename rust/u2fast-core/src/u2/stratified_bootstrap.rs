@@ -125,38 +125,55 @@ pub fn bootstrap_run(
             for d in 0..nd {
                 row[d] = resampled_metric(&strata[d], datasets.task[d], &mut rng);
             }
-            let (tasks, u2_value) =
-                aggregate::task_metrics_and_u2(&row[..nd], datasets, missing_cve_is_perfect);
-            row[nd..nd + 8].copy_from_slice(&tasks);
-            row[nd + 8] = u2_value;
+            fill_task_and_u2(row, datasets, missing_cve_is_perfect);
         }
     });
-    let (task_point, u2_point) =
-        aggregate::task_metrics_and_u2(point_dataset_metric, datasets, missing_cve_is_perfect);
-    let mut estimate = point_dataset_metric.to_vec();
-    estimate.extend_from_slice(&task_point);
-    estimate.push(u2_point);
-    let acceleration =
-        jackknife_accelerations(cases, datasets, point_dataset_metric, missing_cve_is_perfect, tolerance);
-    let intervals: Vec<Intervals> = (0..width)
-        .into_par_iter()
-        .map(|col| {
-            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
-            intervals::intervals(values, estimate[col], acceleration[col], confidence)
-        })
-        .collect();
+    let estimate = columns(point_dataset_metric, datasets, missing_cve_is_perfect);
+    let jack = jackknife(cases, datasets, point_dataset_metric, missing_cve_is_perfect, tolerance);
+    let acceleration = accelerations(cases.dataset_index, datasets, &estimate, &jack);
+    let intervals = intervals::column_intervals(&dist, width, &estimate, &acceleration, confidence);
     RunIntervals { n_datasets: nd, intervals, acceleration, distribution: keep_distribution.then_some(dist) }
 }
 
-/// Jackknife acceleration of every column, O(n · columns) with O(1) work per left-out case.
-fn jackknife_accelerations(
+/// Complete a row whose first `datasets` entries hold dataset metrics with the 8 task metrics and U2.
+pub(crate) fn fill_task_and_u2(row: &mut [f64], datasets: &Datasets<'_>, missing_cve_is_perfect: bool) {
+    let nd = datasets.task.len();
+    let (tasks, u2_value) = aggregate::task_metrics_and_u2(&row[..nd], datasets, missing_cve_is_perfect);
+    row[nd..nd + 8].copy_from_slice(&tasks);
+    row[nd + 8] = u2_value;
+}
+
+/// The columns `[dataset metrics..., 8 task metrics, U2]` of one set of dataset metrics.
+pub(crate) fn columns(dataset_metric: &[f64], datasets: &Datasets<'_>, missing_cve_is_perfect: bool) -> Vec<f64> {
+    let mut row = dataset_metric.to_vec();
+    row.resize(dataset_metric.len() + 9, 0.0);
+    fill_task_and_u2(&mut row, datasets, missing_cve_is_perfect);
+    row
+}
+
+/// Leave-one-out values of the three columns case `i` touches: its dataset, its task and U2.
+pub(crate) struct Jackknife {
+    pub dataset: Vec<f64>,
+    pub task: Vec<f64>,
+    pub u2: Vec<f64>,
+}
+
+impl Jackknife {
+    /// `self − other`, case by case (two models on the same cases).
+    pub(crate) fn minus(&self, other: &Jackknife) -> Jackknife {
+        let sub = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x - y).collect();
+        Jackknife { dataset: sub(&self.dataset, &other.dataset), task: sub(&self.task, &other.task), u2: sub(&self.u2, &other.u2) }
+    }
+}
+
+/// Leave-one-out values of every case, O(1) work per case from the dataset sums.
+pub(crate) fn jackknife(
     cases: &Cases<'_>,
     datasets: &Datasets<'_>,
     dataset_metric: &[f64],
     missing_cve_is_perfect: bool,
     tolerance: f64,
-) -> Vec<f64> {
-    let nd = datasets.task.len();
+) -> Jackknife {
     let n = cases.dataset_index.len();
     let sums = aggregate::dataset_sums(cases, datasets, tolerance);
     let (task_point, _) = aggregate::task_metrics_and_u2(dataset_metric, datasets, missing_cve_is_perfect);
@@ -169,10 +186,7 @@ fn jackknife_accelerations(
             task_count[t as usize] += 1;
         }
     }
-    // Leave-one-out values of the three columns a case touches: its dataset, its task, U2.
-    let mut jack_dataset = vec![0.0; n];
-    let mut jack_task = vec![0.0; n];
-    let mut jack_u2 = vec![0.0; n];
+    let mut jack = Jackknife { dataset: vec![0.0; n], task: vec![0.0; n], u2: vec![0.0; n] };
     for (i, &d) in cases.dataset_index.iter().enumerate() {
         let d = d as usize;
         let t = datasets.task[d];
@@ -186,7 +200,7 @@ fn jackknife_accelerations(
             *a -= b;
         }
         let theta_d = s.metric(t);
-        jack_dataset[i] = theta_d;
+        jack.dataset[i] = theta_d;
         let mut tasks = task_point;
         if datasets.in_u2[d] {
             let tu = t as usize;
@@ -197,24 +211,36 @@ fn jackknife_accelerations(
             }
             tasks[tu] = if count == 0 { f64::NAN } else { sum / count as f64 };
         }
-        jack_task[i] = tasks[t as usize];
-        jack_u2[i] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
+        jack.task[i] = tasks[t as usize];
+        jack.u2[i] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
     }
+    jack
+}
+
+/// BCa acceleration of every column (`estimate`: the point columns); a case leaves the columns it
+/// does not touch at their point value. O(n · columns).
+pub(crate) fn accelerations(
+    dataset_index: &[i32],
+    datasets: &Datasets<'_>,
+    estimate: &[f64],
+    jack: &Jackknife,
+) -> Vec<f64> {
+    let nd = datasets.task.len();
     let mut out = Vec::with_capacity(nd + 9);
-    let mut column = vec![0.0; n];
-    for (d, &point) in dataset_metric.iter().enumerate() {
-        for (i, &di) in cases.dataset_index.iter().enumerate() {
-            column[i] = if di as usize == d { jack_dataset[i] } else { point };
+    let mut column = vec![0.0; dataset_index.len()];
+    for (d, &point) in estimate[..nd].iter().enumerate() {
+        for (i, &di) in dataset_index.iter().enumerate() {
+            column[i] = if di as usize == d { jack.dataset[i] } else { point };
         }
         out.push(intervals::acceleration(&column));
     }
     for t in 0..8u8 {
-        for (i, &di) in cases.dataset_index.iter().enumerate() {
-            column[i] = if datasets.task[di as usize] == t { jack_task[i] } else { task_point[t as usize] };
+        for (i, &di) in dataset_index.iter().enumerate() {
+            column[i] = if datasets.task[di as usize] == t { jack.task[i] } else { estimate[nd + t as usize] };
         }
         out.push(intervals::acceleration(&column));
     }
-    out.push(intervals::acceleration(&jack_u2));
+    out.push(intervals::acceleration(&jack.u2));
     out
 }
 

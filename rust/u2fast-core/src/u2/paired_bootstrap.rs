@@ -1,0 +1,182 @@
+//! Paired stratified bootstrap of two models scored on the same cases: the difference A − B of
+//! every dataset metric, task metric and U2, with percentile and BCa intervals and a p-value.
+//!
+//! Each resample draws, for every dataset, as many case indices as it has, from that dataset
+//! only (as [`super::stratified_bootstrap`] does, with the same RNG streams), and uses the *same*
+//! indices for both models: resample `k` of A and of B hold identical cases, so each side's
+//! resampled values equal its own stratified bootstrap with that seed, and their differences form
+//! the paired distribution. The BCa acceleration comes from the case-by-case differences of the
+//! two jackknifes. The p-value is the shift method of [`bootstrap::paired_p_value`].
+
+use rayon::prelude::*;
+
+use super::aggregate::{Cases, Datasets, TASK_CVE};
+use super::stratified_bootstrap::{accelerations, columns, fill_task_and_u2, jackknife, pack, Stratum};
+use crate::metrics::bleu;
+use crate::statistics::bootstrap::{self, CHUNK};
+use crate::statistics::intervals::{self, Intervals, Rng};
+
+/// Columns `[dataset metrics..., 8 task metrics, U2]` of A, of B and of A − B.
+#[derive(Debug, Clone)]
+pub struct PairedRun {
+    pub estimate_a: Vec<f64>,
+    pub estimate_b: Vec<f64>,
+    pub difference: Vec<f64>,
+    pub intervals: Vec<Intervals>,
+    pub acceleration: Vec<f64>,
+    /// Two-sided shift-method p-value of each column's difference.
+    pub pvalue: Vec<f64>,
+    /// Row-major `(n_resamples, n_datasets + 9)` resampled differences when requested.
+    pub distribution: Option<Vec<f64>>,
+}
+
+/// The headline metric of one dataset of A and of B on the same resampled cases.
+fn paired_resampled_metric(a: &Stratum, b: &Stratum, task: u8, rng: &mut Rng) -> (f64, f64) {
+    let len = a.len() as u32;
+    if len == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    match (a, b) {
+        (Stratum::Values(va), Stratum::Values(vb)) => {
+            let (mut sa, mut sb) = (0.0, 0.0);
+            for _ in 0..len {
+                let i = rng.below(len) as usize;
+                sa += va[i];
+                sb += vb[i];
+            }
+            let (ma, mb) = (sa / f64::from(len), sb / f64::from(len));
+            if task == TASK_CVE {
+                (ma.sqrt(), mb.sqrt())
+            } else {
+                (ma, mb)
+            }
+        }
+        (Stratum::Bleu(va), Stratum::Bleu(vb)) => {
+            let (mut sa, mut sb) = ([0.0f64; 10], [0.0f64; 10]);
+            for _ in 0..len {
+                let i = rng.below(len) as usize;
+                for ((x, y), (ra, rb)) in sa.iter_mut().zip(sb.iter_mut()).zip(va[i].iter().zip(&vb[i])) {
+                    *x += ra;
+                    *y += rb;
+                }
+            }
+            let score = |s: [f64; 10]| 100.0 * bleu::coco_bleu(&s.map(|x| x as i64))[3];
+            (score(sa), score(sb))
+        }
+        _ => unreachable!("both models' strata come from the same datasets"),
+    }
+}
+
+/// Bootstrap A − B. `a` and `b` share `dataset_index` (the same cases, in the same order);
+/// `point_a`/`point_b` are the dataset metrics of [`super::aggregate::aggregate`] on each.
+#[allow(clippy::too_many_arguments)]
+pub fn paired_bootstrap_run(
+    a: &Cases<'_>,
+    b: &Cases<'_>,
+    datasets: &Datasets<'_>,
+    point_a: &[f64],
+    point_b: &[f64],
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+    n_resamples: usize,
+    seed: u64,
+    confidence: f64,
+    keep_distribution: bool,
+) -> PairedRun {
+    assert_eq!(a.dataset_index, b.dataset_index, "a paired bootstrap needs the same cases on both sides");
+    let nd = datasets.task.len();
+    let width = nd + 9;
+    let (strata_a, strata_b) = (pack(a, datasets), pack(b, datasets));
+    let mut dist = vec![0.0; n_resamples * width];
+    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
+        let mut rng = Rng::for_chunk(seed, c as u64);
+        let mut row_b = vec![0.0; width];
+        for row in rows.chunks_mut(width) {
+            for d in 0..nd {
+                (row[d], row_b[d]) = paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], &mut rng);
+            }
+            fill_task_and_u2(row, datasets, missing_cve_is_perfect);
+            fill_task_and_u2(&mut row_b, datasets, missing_cve_is_perfect);
+            for (x, y) in row.iter_mut().zip(&row_b) {
+                *x -= y;
+            }
+        }
+    });
+    let estimate_a = columns(point_a, datasets, missing_cve_is_perfect);
+    let estimate_b = columns(point_b, datasets, missing_cve_is_perfect);
+    let difference: Vec<f64> = estimate_a.iter().zip(&estimate_b).map(|(x, y)| x - y).collect();
+    let jack_a = jackknife(a, datasets, point_a, missing_cve_is_perfect, tolerance);
+    let jack_b = jackknife(b, datasets, point_b, missing_cve_is_perfect, tolerance);
+    let acceleration = accelerations(a.dataset_index, datasets, &difference, &jack_a.minus(&jack_b));
+    let intervals = intervals::column_intervals(&dist, width, &difference, &acceleration, confidence);
+    let pvalue = (0..width)
+        .map(|col| {
+            let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
+            bootstrap::paired_p_value(&values, difference[col])
+        })
+        .collect();
+    PairedRun {
+        estimate_a,
+        estimate_b,
+        difference,
+        intervals,
+        acceleration,
+        pvalue,
+        distribution: keep_distribution.then_some(dist),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // the pairing makes the differences exact
+mod tests {
+    use super::*;
+    use crate::u2::aggregate;
+    use crate::u2::stratified_bootstrap::bootstrap_run;
+
+    #[test]
+    fn differences_are_the_two_stratified_bootstraps_subtracted() {
+        let task = [0u8, 5, 6];
+        let in_u2 = [true, true, true];
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let idx: Vec<i32> = (0..240).map(|i| i % 3).collect();
+        let correct_a: Vec<f64> = (0..240).map(|i| f64::from(u8::from(i % 7 < 4))).collect();
+        let correct_b: Vec<f64> = (0..240).map(|i| f64::from(u8::from(i % 5 < 2))).collect();
+        let error_a: Vec<f64> = (0..240).map(|i| f64::from(i % 11) / 30.0).collect();
+        let error_b: Vec<f64> = (0..240).map(|i| f64::from(i % 13) / 20.0).collect();
+        let bleu_a: Vec<i64> = (0..2400).map(|i| [9, 9, 8, 7, 6, 5, 8, 7, 6, 5][i % 10]).collect();
+        let bleu_b: Vec<i64> = (0..2400).map(|i| [9, 9, 5, 3, 1, 0, 8, 7, 6, 5][i % 10]).collect();
+        let a = Cases { dataset_index: &idx, correct: &correct_a, error: &error_a, bleu: &bleu_a };
+        let b = Cases { dataset_index: &idx, correct: &correct_b, error: &error_b, bleu: &bleu_b };
+        let pa = aggregate::aggregate(&a, &ds, true, 0.1).unwrap();
+        let pb = aggregate::aggregate(&b, &ds, true, 0.1).unwrap();
+        let r =
+            paired_bootstrap_run(&a, &b, &ds, &pa.dataset_metric, &pb.dataset_metric, true, 0.1, 300, 4, 0.95, true);
+        let ra = bootstrap_run(&a, &ds, &pa.dataset_metric, true, 0.1, 300, 4, 0.95, true);
+        let rb = bootstrap_run(&b, &ds, &pb.dataset_metric, true, 0.1, 300, 4, 0.95, true);
+        let (da, db) = (ra.distribution.unwrap(), rb.distribution.unwrap());
+        let expected: Vec<f64> = da.iter().zip(&db).map(|(x, y)| x - y).collect();
+        let got = r.distribution.unwrap();
+        // tasks without datasets are NaN on both sides
+        assert!(got.iter().zip(&expected).all(|(x, y)| x == y || (x.is_nan() && y.is_nan())));
+        assert!(got.iter().any(|x| *x != 0.0 && !x.is_nan()));
+        assert_eq!(r.difference[3 + 8], pa.u2 - pb.u2);
+        let u2 = r.intervals[3 + 8].percentile;
+        assert!(u2.low < r.difference[3 + 8] && r.difference[3 + 8] < u2.high);
+        assert!(r.pvalue.iter().all(|p| *p > 0.0 && *p <= 1.0));
+    }
+
+    #[test]
+    fn identical_models_give_zero_differences_and_p_one() {
+        let task = [1u8];
+        let in_u2 = [true];
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let idx = vec![0i32; 50];
+        let correct: Vec<f64> = (0..50).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        let (error, bleu) = (vec![f64::NAN; 50], vec![0i64; 500]);
+        let a = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
+        let p = aggregate::aggregate(&a, &ds, true, 0.1).unwrap();
+        let r = paired_bootstrap_run(&a, &a, &ds, &p.dataset_metric, &p.dataset_metric, true, 0.1, 200, 1, 0.95, false);
+        assert_eq!(r.intervals[0].percentile, intervals::Interval { low: 0.0, high: 0.0 });
+        assert_eq!(r.pvalue[0], 1.0);
+    }
+}

@@ -1,0 +1,81 @@
+"""The paired run bootstrap (``u2fast.scoring.paired_run_bootstrap``): the same resampled cases for both
+models, and scipy.stats.bootstrap's interval arithmetic (percentile and BCa) on its distribution."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from u2fast.scoring import aggregate_cases, paired_run_bootstrap
+
+
+def _run(rng: np.random.Generator, n: int, p_right: float, error_sd: float) -> tuple[np.ndarray, ...]:
+    """Per-case statistics of one model on three data sets: DD (0/1), CVE (errors), RG (BLEU counts)."""
+    correct = np.where(np.arange(n) % 3 == 0, (rng.random(n) < p_right).astype(float), np.nan)
+    error = np.where(np.arange(n) % 3 == 1, rng.normal(0.0, error_sd, n), np.nan)
+    length = rng.integers(5, 12, n)
+    matches = np.minimum(length[:, None], rng.integers(0, 9, (n, 4)))
+    bleu = np.column_stack([length, length + 1, matches, np.repeat(length[:, None], 4, axis=1)])
+    bleu[np.arange(n) % 3 != 2] = 0
+    return correct, error, bleu.astype(np.int64)
+
+
+LAYOUT = (np.arange(150, dtype=np.int32) % 3, np.array([0, 5, 6], np.int8), np.array([True, True, True]))
+
+
+def test_paired_resamples_are_each_runs_own_bootstrap_with_that_seed() -> None:
+    rng = np.random.default_rng(5)
+    a, b = _run(rng, 150, 0.7, 0.1), _run(rng, 150, 0.5, 0.3)
+    paired = paired_run_bootstrap(*LAYOUT, *a, *b, n_resamples=500, seed=9, return_distribution=True)
+    alone_a = aggregate_cases(*LAYOUT, *a, n_resamples=500, seed=9, return_distribution=True)
+    alone_b = aggregate_cases(*LAYOUT, *b, n_resamples=500, seed=9, return_distribution=True)
+    assert alone_a.intervals is not None and alone_b.intervals is not None
+    assert alone_a.intervals.distribution is not None and alone_b.intervals.distribution is not None
+    np.testing.assert_array_equal(
+        paired.intervals.distribution, alone_a.intervals.distribution - alone_b.intervals.distribution
+    )
+    assert paired.u2_difference == alone_a.u2 - alone_b.u2
+    np.testing.assert_array_equal(paired.a.dataset_metric, alone_a.dataset_metric)
+    np.testing.assert_array_equal(paired.task_difference, alone_a.task_metric - alone_b.task_metric)
+
+
+def test_identical_models_give_a_zero_interval_and_p_one() -> None:
+    a = _run(np.random.default_rng(2), 150, 0.6, 0.2)
+    same = paired_run_bootstrap(*LAYOUT, *a, *a, n_resamples=200, seed=1)
+    assert same.u2_difference == 0.0 and same.u2_pvalue == 1.0
+    assert same.intervals.u2_percentile == (0.0, 0.0)
+    np.testing.assert_array_equal(same.dataset_pvalue, [1.0, 1.0, 1.0])
+
+
+def _scipy_interval(data: tuple[np.ndarray, ...], statistic: Any, dist: np.ndarray, method: str) -> Any:
+    prior = SimpleNamespace(bootstrap_distribution=dist)
+    return stats.bootstrap(data, statistic, n_resamples=0, bootstrap_result=prior, method=method, paired=True,
+                           vectorized=True).confidence_interval
+
+
+@pytest.mark.parametrize("method", ["percentile", "BCa"])
+def test_intervals_and_pvalue_follow_scipy_bootstrap_on_the_same_resamples(method: str) -> None:
+    # One DD data set: its column is mean(a) - mean(b), and U2 is 0.2 x that (robust: no CVE credit).
+    rng = np.random.default_rng(8)
+    right_a, right_b = (rng.random(300) < 0.65).astype(float), (rng.random(300) < 0.55).astype(float)
+    layout = (np.zeros(300, np.int32), np.array([0], np.int8), np.array([True]))
+    r = paired_run_bootstrap(*layout, right_a, None, None, right_b, None, None, missing_cve_is_perfect=False,
+                             n_resamples=3000, seed=4, return_distribution=True)
+    assert r.intervals.distribution is not None
+    dist = r.intervals.distribution
+    ours = {"percentile": r.intervals.dataset_percentile[0], "BCa": r.intervals.dataset_bca[0]}[method]
+    ci = _scipy_interval((right_a, right_b), lambda x, y, axis=-1: x.mean(axis=axis) - y.mean(axis=axis),
+                         dist[:, 0], method)
+    np.testing.assert_allclose(ours, (ci.low, ci.high), rtol=1e-9, atol=1e-12)
+    u2 = {"percentile": r.intervals.u2_percentile, "BCa": r.intervals.u2_bca}[method]
+    # written as the core adds it up: the BCa bias counts resamples tied with the estimate
+    ci = _scipy_interval((right_a, right_b), lambda x, y, axis=-1: 0.2 * x.mean(axis=axis) - 0.2 * y.mean(axis=axis),
+                         dist[:, -1], method)
+    np.testing.assert_allclose(u2, (ci.low, ci.high), rtol=1e-9, atol=1e-12)
+    d = r.dataset_difference[0]
+    expected_p = (np.sum(np.abs(dist[:, 0] - d) >= abs(d)) + 1) / (dist.shape[0] + 1)
+    assert r.dataset_pvalue[0] == pytest.approx(expected_p, rel=1e-15)
