@@ -59,18 +59,15 @@ def test_slots_and_images_must_match(slots: int, given: int) -> None:
         encode_json_with_images(_body([IMAGE_URL] * slots), [_image(_B64[1])] * given)
 
 
+def _request(model: str, params: GenerationParams) -> Request:
+    prompt = Prompt(role="", instruction="which?", output_format="A letter.")
+    return Request(key="k" * 32, case_id="c1", dataset_id="d", task="DD", model=model, prompt=prompt, images=(),
+                   params=params)  # fmt: skip
+
+
 def test_the_testing_adapter_sends_the_data_urls_in_order() -> None:
     images = (_image(_B64[1]), _image(_B64[3], "image/jpeg"))
-    request = Request(
-        key="k" * 32,
-        case_id="c1",
-        dataset_id="d",
-        task="DD",
-        model="fakeopenai:fake-model",
-        prompt=Prompt(role="", instruction="which?", output_format="A letter."),
-        images=(),
-        params=GenerationParams(max_tokens=8),
-    )
+    request = _request("fakeopenai:fake-model", GenerationParams(max_tokens=8))
     doc = msgspec.json.decode(ChatCompletionsAdapter("http://127.0.0.1:9").build_request(request, images).body)
     urls = [p["image_url"]["url"] for p in doc["messages"][0]["content"] if p["type"] == "image_url"]
     assert urls == [i.data_url for i in images]
@@ -81,16 +78,7 @@ def test_the_openai_plugin_body_is_the_encoded_build_body(extra_body: dict[str, 
     openai = pytest.importorskip("u2fast_openai.adapter")
     adapter = openai.OpenAIAdapter("gpt-4.1", "sk-x", detail="high", extra_body=extra_body)
     images = (_image(_B64[4]), _image('a"b'))
-    request = Request(
-        key="k" * 32,
-        case_id="c1",
-        dataset_id="d",
-        task="DD",
-        model="openai:gpt-4.1",
-        prompt=Prompt(role="", instruction="which?", output_format="A letter."),
-        images=(),
-        params=GenerationParams(max_tokens=8, seed=3),
-    )
+    request = _request("openai:gpt-4.1", GenerationParams(max_tokens=8, seed=3))
     expected = msgspec.json.encode(adapter.build_body(request, images))
     assert adapter.build_request(request, images).body == expected
 

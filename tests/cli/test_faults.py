@@ -105,21 +105,33 @@ def test_fault_is_classified_and_retried_as_its_class(runs: Path, fault: str) ->
     assert json.loads((run_dir / "scores.json").read_text())
 
 
-def test_hang_past_first_byte_timeout_is_a_timeout_then_recovers(runs: Path, tmp_path: Path) -> None:
+def _hang(action: Action) -> None:
+    action.delay = 3.0  # no byte until past the read timeout
+
+
+def _stall(action: Action) -> None:
+    action.stall_after, action.delay = len(action.body) // 2, 3.0  # headers and half the JSON, then silence
+
+
+@pytest.mark.parametrize("fault", [_hang, _stall], ids=["hang-before-first-byte", "stall-mid-body"])
+def test_a_silent_first_try_is_a_timeout_then_recovers(
+    runs: Path, tmp_path: Path, fault: Callable[[Action], None]
+) -> None:
     config = tmp_path / "eval.toml"
     config.write_text("[defaults]\nfirst_byte_timeout = 0.4\n")
 
-    def hang(hit: Hit) -> Action:
+    def first(hit: Hit) -> Action:
         action = openai_ok("B")
-        action.delay = 3.0
+        fault(action)
         return action
 
-    with ScriptedServer(first_try_differs(hang, lambda hit: openai_ok("B"))) as server:
-        argv = eval_argv(runs, "hang", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
+    with ScriptedServer(first_try_differs(first, lambda hit: openai_ok("B"))) as server:
+        argv = eval_argv(runs, "silent", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
         proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
     assert proc.returncode == 0, proc.stderr
     requests = len(server.by_identity())
-    assert kinds(runs / "hang") == {"timeout": requests, "ok": requests}
+    assert kinds(runs / "silent") == {"timeout": requests, "ok": requests}
+    assert all(len(h) == 2 for h in server.by_identity().values())
 
 
 def test_ten_megabyte_body_is_read_and_answer_kept(runs: Path) -> None:
@@ -261,19 +273,3 @@ def test_gemini_safety_stop_is_content_filtered_and_final(runs: Path) -> None:
     assert all(len(h) == 1 for h in server.by_identity().values())  # never retried
 
 
-def test_body_that_stalls_mid_way_is_a_timeout_then_recovers(runs: Path, tmp_path: Path) -> None:
-    config = tmp_path / "eval.toml"
-    config.write_text("[defaults]\nfirst_byte_timeout = 0.4\n")
-
-    def stall(hit: Hit) -> Action:
-        action = openai_ok("B")  # headers and half the JSON, then silence past the read timeout
-        action.stall_after, action.delay = len(action.body) // 2, 3.0
-        return action
-
-    with ScriptedServer(first_try_differs(stall, lambda hit: openai_ok("B"))) as server:
-        argv = eval_argv(runs, "stall", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--config", str(config)])
-        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
-    assert proc.returncode == 0, proc.stderr
-    requests = len(server.by_identity())
-    assert kinds(runs / "stall") == {"timeout": requests, "ok": requests}
-    assert all(len(h) == 2 for h in server.by_identity().values())

@@ -14,98 +14,39 @@ from u2fast.types import LabelTarget, SectorTarget, TextTarget, ValueTarget
 
 from .conftest import b64, make_png, write_table
 
+#: The release's files (folder/file name as the kit spells them) and their rows, ``img_data`` left out.
+_RELEASE: dict[str, list[dict[str, object]]] = {
+    "disease_diagnosis/40_birads.tsv": [
+        {"index": 11, "dataset_name": "40_birads", "class_label": "['4a']", "anatomy_location": "breast"},
+        {"index": 12, "dataset_name": "40_birads", "class_label": "['5']"},
+    ],
+    # no index or dataset_name: row number and file stem
+    "disease_diagnosis/28_1.Knee_Grading.tsv": [{"classes": "moderate oa"}],
+    "view_recognition_and_assessment/3_FETAL_Planes_US.tsv": [{"class": "Fetal brain"}],
+    "view_recognition_and_assessment/anatomy.tsv": [{"class_label": "{'Anatomy': 'liver'}"}],
+    "view_recognition_and_assessment/28.Knee_Classification.tsv": [{"class_label": "left lateral longitudinal"}],
+    "lesion_localisation/04.tsv": [
+        {"gt_bbox": "{'lesion': [0.2, 0.7, 0.1, 0.1]}", "anatomy_location": "thyroid"},
+        {"gt_bbox": ""},
+    ],
+    "organ_detection/09.tsv": [{"gt_bbox": "[{'cortex_R1': [0.5, 0.5, 0.2, 0.2]}]", "seg_channel_name": "['cortex_R1']"}],
+    "keypoint_detection/48.tsv": [
+        {"keypoints": "{'top point of the interventricular septum': [0.9, 0.1]}", "hint": "apical four-chamber view"}
+    ],
+    "clinical_value_estimation/27.tsv": [{"measurement": "{'IMT': [0.7, 0.9]}"}],
+    "clinical_value_estimation/18_1.Ultrasound_Heart_Segmentation_Dataset.tsv": [
+        {"measurement": "{'EF': 61.5, 'ESV': 40}"}
+    ],
+    "report_generation/39_translated.tsv": [
+        {"gt_report": 'Liver normal.\nNo "focal" lesion.', "anatomy_location": "Liver"}
+    ],
+    "caption_generation/10.tsv": [{"caption": "AC plane."}],
+}
+
 
 def _release(root: Path, image: str) -> Path:
-    write_table(
-        root / "disease_diagnosis" / "40_birads.tsv",
-        [
-            {
-                "index": 11,
-                "dataset_name": "40_birads",
-                "img_data": image,
-                "class_label": "['4a']",
-                "anatomy_location": "breast",
-            },
-            {"index": 12, "dataset_name": "40_birads", "img_data": image, "class_label": "['5']"},
-        ],
-    )
-    write_table(
-        root / "disease_diagnosis" / "28_1.Knee_Grading.tsv",
-        [
-            {
-                "img_data": image,
-                "classes": "moderate oa",
-            },  # no index or dataset_name: row number and file stem
-        ],
-    )
-    write_table(
-        root / "view_recognition_and_assessment" / "3_FETAL_Planes_US.tsv",
-        [
-            {"img_data": image, "class": "Fetal brain"},
-        ],
-    )
-    write_table(
-        root / "view_recognition_and_assessment" / "anatomy.tsv",
-        [
-            {"img_data": image, "class_label": "{'Anatomy': 'liver'}"},
-        ],
-    )
-    write_table(
-        root / "view_recognition_and_assessment" / "28.Knee_Classification.tsv",
-        [
-            {"img_data": image, "class_label": "left lateral longitudinal"},
-        ],
-    )
-    write_table(
-        root / "lesion_localisation" / "04.tsv",
-        [
-            {"img_data": image, "gt_bbox": "{'lesion': [0.2, 0.7, 0.1, 0.1]}", "anatomy_location": "thyroid"},
-            {"img_data": image, "gt_bbox": ""},
-        ],
-    )
-    write_table(
-        root / "organ_detection" / "09.tsv",
-        [
-            {
-                "img_data": image,
-                "gt_bbox": "[{'cortex_R1': [0.5, 0.5, 0.2, 0.2]}]",
-                "seg_channel_name": "['cortex_R1']",
-            },
-        ],
-    )
-    write_table(
-        root / "keypoint_detection" / "48.tsv",
-        [
-            {
-                "img_data": image,
-                "keypoints": "{'top point of the interventricular septum': [0.9, 0.1]}",
-                "hint": "apical four-chamber view",
-            },
-        ],
-    )
-    write_table(
-        root / "clinical_value_estimation" / "27.tsv",
-        [
-            {"img_data": image, "measurement": "{'IMT': [0.7, 0.9]}"},
-        ],
-    )
-    write_table(
-        root / "clinical_value_estimation" / "18_1.Ultrasound_Heart_Segmentation_Dataset.tsv",
-        [
-            {"img_data": image, "measurement": "{'EF': 61.5, 'ESV': 40}"},
-        ],
-    )
-    write_table(
-        root / "report_generation" / "39_translated.tsv",
-        [
-            {
-                "img_data": image,
-                "gt_report": 'Liver normal.\nNo "focal" lesion.',
-                "anatomy_location": "Liver",
-            },
-        ],
-    )
-    write_table(root / "caption_generation" / "10.tsv", [{"img_data": image, "caption": "AC plane."}])
+    for name, rows in _RELEASE.items():
+        write_table(root / name, [{"img_data": image, **row} for row in rows])
     (root / "an_explanation_of_the_columns.tsv").write_text("column\tmeaning\nimg_data\tbase64\n")
     return root
 

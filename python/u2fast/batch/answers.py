@@ -12,10 +12,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import msgspec
-
 from ..adapters.base import Reply
 from ..credentials import Redactor
+from ..runner.completion import completion_of as runner_completion
 from ..runner.cost import ModelStats
 from ..runner.journal import JournalWriter, scan_journal
 from ..types import ApiError, Completion, ErrorKind, Request
@@ -30,29 +29,24 @@ _MISSING: dict[str, tuple[ErrorKind, str]] = {
 }
 
 
+class _Collected:
+    """The clock of a collected batch: its answers were made long before they are read, so no
+    latency is measured (0, as for every batch record); the wall clock stamps them."""
+
+    def now(self) -> float:
+        return 0.0
+
+    def wall(self) -> float:
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        raise RuntimeError("a collected batch is never waited on")
+
+
 def completion_of(request: Request, reply: Reply, attempt: int, redactor: Redactor | None = None) -> Completion:
-    """The journal record of ``reply``; ``redactor`` scrubs what the requests carried out of it."""
-    error, text = reply.error, reply.text
-    if error is None and text is None:
-        error = ApiError(kind="malformed_response", message="the adapter returned neither text nor an error")
-    if redactor is not None:
-        if error is not None:
-            error = msgspec.structs.replace(error, message=redactor.scrub(error.message))
-        elif text is not None:
-            text = redactor.scrub_exact(text)
-    return Completion(
-        key=request.key,
-        case_id=request.case_id,
-        model=request.model,
-        text=None if error is not None else text,
-        error=error,
-        usage=reply.usage,
-        attempt=attempt,
-        finished_at=round(time.time(), 3),
-        response_model=reply.response_model,
-        fingerprint=reply.fingerprint,
-        finish_reason=reply.finish_reason,
-    )
+    """The journal record of ``reply`` by the runner's one rule (``runner.completion``); ``redactor``
+    scrubs what the requests carried out of it."""
+    return runner_completion(request, reply, attempt, 0.0, _Collected(), redactor or Redactor())
 
 
 def missing_reply(outcome: str | None, message: str | None) -> Reply:
