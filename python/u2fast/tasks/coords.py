@@ -21,7 +21,7 @@ from ..data.bbox import LAYOUTS, box_to_xyxy, check_layout, impossible_values, p
 from ..data.images import scaled_size
 from ..types import Case, CaseScore, Prediction, SectorTarget
 from .aliases import NOT_VISIBLE_PHRASES
-from .extract import cached_phrases, find_mentions
+from .extract import Phrase, cached_phrases, find_mentions
 
 __all__ = [
     "ANSWER_FORMATS",
@@ -50,7 +50,11 @@ _BOX_NAMES = (("x1", "y1", "x2", "y2"), ("xmin", "ymin", "xmax", "ymax"), ("left
 _POINT_NAMES = (("x", "y"),)
 _NUM = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _GROUP = re.compile(rf"[\[(]\s*({_NUM}(?:\s*,\s*{_NUM})*)\s*[\])]")
-_NOT_VISIBLE = cached_phrases(tuple(("not visible", p, 0) for p in NOT_VISIBLE_PHRASES))
+
+
+def _not_visible() -> tuple[Phrase, ...]:
+    # Compiled on first use (see parsers._sector_phrases): importing costs no regex compilation.
+    return cached_phrases(tuple(("not visible", p, 0) for p in NOT_VISIBLE_PHRASES))
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def read_coordinates(text: str, kind: str) -> Reading:
     pairs = [g for g in groups if len(g) == 2]
     if n == 4 and len(pairs) >= 2:  # "from (x1, y1) to (x2, y2)"
         return Reading(pairs[0] + pairs[1], reason="two corner points in the text")
-    if any(not m.negated for m in find_mentions(text.lower(), _NOT_VISIBLE)):
+    if any(not m.negated for m in find_mentions(text.lower(), _not_visible())):
         return Reading(not_visible=True, reason="says not visible")
     return Reading(reason=f"no {kind} found")
 

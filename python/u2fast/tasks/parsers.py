@@ -178,7 +178,12 @@ def _sector_entries() -> tuple[tuple[str, str, int], ...]:
     return tuple(dict.fromkeys(entries))
 
 
-_SECTOR_PHRASES = cached_phrases(_sector_entries())
+def _sector_phrases() -> tuple[Phrase, ...]:
+    # Compiled on first use, not at import: the ~300 patterns cost a few tenths of a second, which
+    # every ``u2fast`` process would pay even when no sector answer is parsed.
+    return cached_phrases(_sector_entries())
+
+
 _SECTOR_EXACT = {loose_key(phrase): label for label, phrase, _ in reversed(_sector_entries())}
 _SECTOR_EXACT.update({loose_key(label): label for label in SECTOR_LABELS})
 
@@ -190,7 +195,7 @@ def parse_seg_robust(text: str, case: Case) -> Prediction:
     hit = _SECTOR_EXACT.get(loose_key(cleaned))
     if hit is not None:
         return Prediction(case.case_id, hit)
-    label, how = choose(cleaned, _SECTOR_PHRASES, SECTOR_LABELS)
+    label, how = choose(cleaned, _sector_phrases(), SECTOR_LABELS)
     if label is None:
         return Prediction(case.case_id, None, parsed=False, reason=how.replace("option", "location"))
     return Prediction(case.case_id, label)
