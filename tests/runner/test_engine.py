@@ -253,3 +253,15 @@ def test_fast_and_standard_base64_agree() -> None:
 
     data = png(5, size=32) * 7
     assert images._b64(data) == images._std_b64(data) == base64.b64encode(data).decode()
+
+
+def test_the_sync_run_never_formats_its_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """asyncio.Runner formats the main task's repr, result included, when it restores the SIGINT
+    handler; the outcome (every Completion) must not be that result."""
+    from u2fast.runner import run as run_sync
+    from u2fast.runner.model_run import RunOutcome
+
+    formatted: list[int] = []
+    monkeypatch.setattr(RunOutcome, "__repr__", lambda self: formatted.append(1) or "RunOutcome(...)")
+    outcome = run_sync([ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))], tmp_path)
+    assert len(outcome.completions) == 3 and formatted == []
