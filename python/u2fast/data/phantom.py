@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["APEX", "HALF_ANGLE", "Band", "Blob", "Scene", "blob_mask", "fov_mask", "in_fov", "render"]
+__all__ = ["APEX", "HALF_ANGLE", "Band", "Blob", "Scene", "blob_mask", "fov_mask", "in_fov", "render", "warm_speckle"]
 
 #: The probe sits above the image: beams fan out from APEX (normalized x, y) within +-HALF_ANGLE.
 APEX = (0.5, -0.12)
@@ -191,6 +191,11 @@ def _speckle_bank(size: int) -> tuple[Floats, ...]:
     return tuple(fields)
 
 
+def warm_speckle(size: int) -> None:
+    """Make the speckle fields of ``size`` now (a parent process does, before forking workers)."""
+    _speckle_bank(size)
+
+
 def _speckle(size: int, rng: np.random.Generator) -> Floats:
     """A ``size`` x ``size`` speckle window with mean 1, placed and oriented by ``rng``."""
     index, top, left, turns = (int(v) for v in rng.integers(0, (_SPECKLE_FIELDS, size, size, 4)))
@@ -232,18 +237,20 @@ def render(scene: Scene, rng: np.random.Generator) -> tuple[NDArray[np.uint8], l
                 ),
                 size,
             )
-            echo[grown & ~mask] = blob.rim
-        echo[mask] = blob.level
+            # The blob lies inside its grown outline, so rim-then-blob paints the ring alone.
+            np.copyto(echo, blob.rim, where=grown)
+        np.copyto(echo, blob.level, where=mask)
         if blob.shadow > 0 or blob.enhancement > 0:
             rb = math.hypot(blob.cx - APEX[0], blob.cy - APEX[1])
             tb = math.atan2(blob.cx - APEX[0], blob.cy - APEX[1])
             half = 0.8 * max(blob.rx, blob.ry) / rb
             behind = (r > rb) & (np.abs(theta - tb) < half) & ~mask
-            echo[behind] *= 1.0 - blob.shadow + blob.enhancement
+            np.multiply(echo, 1.0 - blob.shadow + blob.enhancement, out=echo, where=behind)
     image = echo
     image *= _speckle(size, rng)
     image *= gain
     np.rint(image, out=image)
-    np.clip(image, 0, 255, out=image)
+    np.maximum(image, 0.0, out=image)  # np.clip's result, without its Python-level wrapper
+    np.minimum(image, 255.0, out=image)
     pixels: NDArray[np.uint8] = image.astype(np.uint8)
     return pixels, masks

@@ -25,6 +25,7 @@ from ..u2bench.scenarios import SCENARIOS, Scenario
 from .columns import FOLDER_OF_TASK
 from .dicom_frames import real_frames
 from .images import encode_png
+from .phantom import warm_speckle
 from .phantom_cases import make_case
 
 __all__ = ["FILE_STEMS", "SAMPLE_CASES", "SAMPLE_DIR", "allocate", "write_sample"]
@@ -205,6 +206,8 @@ def write_sample(
         if counts[sc.key]
     }
     workers = min(os.cpu_count() or 1, 8) if total >= _PARALLEL_FROM else 1
+    if workers > 1:
+        warm_speckle(size)  # made once here, inherited by the forked workers instead of made in each
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
 
     def chunks(key: str, first: int) -> list[tuple[int, Callable[[], list[dict[str, str]]]]]:
