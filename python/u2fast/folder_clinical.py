@@ -21,7 +21,7 @@ from .scoring.clinical import (
 from .scoring.estimate import Estimate
 from .scoring.scores import ModelScores
 from .types import CaseScore, Prediction, ValueTarget
-from .u2bench.scenarios import scenario
+from .u2bench.scenarios import reported_anatomy, scenario
 from .u2bench.tasks import CLASSIFICATION_TASKS
 
 __all__ = ["clinical_summary", "measurement_pairs"]
@@ -57,7 +57,7 @@ def clinical_summary(
         answers = [a for _, a in pairs]
         out.classification[key] = classification_summary(truth, answers, options, ordinal=ordinal,
                                                           confidence=confidence)
-        anatomy = facts.anatomy if facts and facts.anatomy else "unspecified"
+        anatomy = reported_anatomy(task, dataset)
         by_anatomy[(task, anatomy)].extend(t == a for t, a in pairs)
     for key, values in measured.items():
         task, dataset = key.split("/", 1)

@@ -1,5 +1,5 @@
-"""A scenario without one anatomy (anatomy identification) reads "mixed" in the tables and in the
-heat map alike (``u2fast report --format json``: ``datasets`` feed the tables, ``anatomy`` the map)."""
+"""A scenario without one anatomy (anatomy identification) reads "mixed" in the tables, the heat map
+and the clinical subgroups alike (``u2fast report --format json``: ``datasets`` feed the tables, ``anatomy`` the map)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from u2fast.report.build import anatomy_of, scenario_anatomy
+from u2fast.report.build import anatomy_of
 from u2fast.types import Case, ImageRef, LabelTarget
+from u2fast.u2bench.scenarios import reported_anatomy
 
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -27,6 +28,9 @@ def test_mixed_scenario_reads_mixed_in_tables_and_heat_map(tmp_path: Path) -> No
     heat = {a["anatomy"] for a in report["anatomy"] if a["task"] == "VRA"}
     assert tables[("VRA", "anatomy")] == "mixed"
     assert heat == {"mixed"}
+    subgroups = {g["group"] for m in report["models"] for g in m["clinical"]["subgroups"]
+                 if g["task"] == "VRA" and g["by"] == "anatomy"}
+    assert subgroups == {"mixed"}, subgroups  # the clinical statistics use the same word
     assert tables[("DD", "21")] in {a["anatomy"] for a in report["anatomy"] if a["task"] == "DD"}
 
 
@@ -34,4 +38,4 @@ def test_a_case_of_an_unknown_dataset_keeps_its_own_anatomy() -> None:
     case = Case(case_id="DD/zz/1", dataset_id="zz", task="DD", target=LabelTarget("a", ("a", "b")),
                 image=ImageRef(sha256="0" * 64, mime="image/png", data=b""), anatomy="kidney")
     assert anatomy_of(case) == "kidney"
-    assert scenario_anatomy("DD", "zz") == "unknown"
+    assert reported_anatomy("DD", "zz") == "unknown"

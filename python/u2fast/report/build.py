@@ -43,7 +43,7 @@ from ..types import (
     SectorTarget,
     ValueTarget,
 )
-from ..u2bench.scenarios import CVE_TOLERANCE, scenario
+from ..u2bench.scenarios import CVE_TOLERANCE, reported_anatomy
 from ..u2bench.tasks import CLASSIFICATION_TASKS
 from .schema import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
 
@@ -81,22 +81,11 @@ def load_run(path: Path) -> LoadedRun:
     return LoadedRun(path, manifest, read_cases(path), read_journal(path / JOURNAL))
 
 
-def scenario_anatomy(task: str, dataset_id: str, own: str | None = None) -> str:
-    """The anatomy a scenario is reported under, the same in every table and chart.
-
-    The scenario's anatomy word (stable across datasets); "mixed" for a scenario without one (anatomy
-    identification spans several); for a dataset u2fast does not know, the case's ``own`` word, else
-    "unknown".
-    """
-    sc = scenario(task, dataset_id)
-    if sc is not None:
-        return sc.anatomy or "mixed"
-    return own or "unknown"
 
 
 def anatomy_of(case: Case) -> str:
-    """The anatomy a case is reported under (see :func:`scenario_anatomy`)."""
-    return scenario_anatomy(case.task, case.dataset_id, case.anatomy)
+    """The anatomy a case is reported under (see :func:`u2fast.u2bench.scenarios.reported_anatomy`)."""
+    return reported_anatomy(case.task, case.dataset_id, case.anatomy)
 
 
 def truth_text(case: Case) -> str:
@@ -249,7 +238,7 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
                     label=sm.label,
                     task=ds.task,
                     dataset_id=ds.dataset_id,
-                    anatomy=scenario_anatomy(ds.task, ds.dataset_id),
+                    anatomy=reported_anatomy(ds.task, ds.dataset_id),
                     metric=ds.metric,
                     value=ds.value,
                     n=ds.n,

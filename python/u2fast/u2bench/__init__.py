@@ -7,7 +7,16 @@ nothing else of u2fast, so any layer may depend on it.
 from __future__ import annotations
 
 from .modes import SCORING_MODES, ScoringMode, scoring_mode
-from .scenarios import CVE_TOLERANCE, DATASET_IDS, ORDINAL_SCENARIOS, SCENARIOS, Scenario, scenario, scenarios_for
+from .scenarios import (
+    CVE_TOLERANCE,
+    DATASET_IDS,
+    ORDINAL_SCENARIOS,
+    SCENARIOS,
+    Scenario,
+    reported_anatomy,
+    scenario,
+    scenarios_for,
+)
 from .sectors import HIGH, LOW, NOT_VISIBLE, SECTOR_LABELS, sector_of_point
 from .tasks import (
     CLASSIFICATION_TASKS,
@@ -38,6 +47,7 @@ __all__ = [
     "DATASET_IDS",
     "CVE_TOLERANCE",
     "ORDINAL_SCENARIOS",
+    "reported_anatomy",
     "scenario",
     "scenarios_for",
     "SECTOR_LABELS",

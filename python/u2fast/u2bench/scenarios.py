@@ -180,6 +180,18 @@ def scenario(task: str, dataset_id: str) -> Scenario | None:
     return _BY_KEY.get(f"{task}/{dataset_id}")
 
 
+def reported_anatomy(task: str, dataset_id: str, own: str | None = None) -> str:
+    """The anatomy a (task, dataset) pair is reported under, the same in every table, chart and statistic.
+
+    The scenario's anatomy word; "mixed" for a scenario without one (anatomy identification spans
+    several); for a dataset U2-Bench does not have, the case's ``own`` word, else "unknown".
+    """
+    sc = scenario(task, dataset_id)
+    if sc is not None:
+        return sc.anatomy or "mixed"
+    return own or "unknown"
+
+
 def scenarios_for(task: str) -> tuple[Scenario, ...]:
     return tuple(s for s in SCENARIOS if s.task == task)
 
