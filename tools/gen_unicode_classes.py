@@ -4,7 +4,7 @@
     python tools/gen_unicode_classes.py
 
 Python's own `unicodedata` is often an older Unicode version than `regex`'s (3.11: 14.0), so the table is
-taken from `regex`; tests/scoring/test_parity_sacrebleu_tokenizers.py checks it against `regex` on every
+taken from `regex`; tests/parity/test_bleu.py checks it against `regex` on every
 code point.
 """
 

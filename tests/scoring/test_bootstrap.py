@@ -1,5 +1,5 @@
-"""Bootstrap intervals against scipy.stats.bootstrap: exact CI arithmetic on the same resampled values,
-agreement of independent runs within sampling error, coverage, and thread-count independence."""
+"""Bootstrap rules without a reference library: strata, degenerate samples, the paired p-value, determinism across
+thread counts and concurrent callers, coverage by simulation, and errors (parity: tests/parity/test_bootstrap.py)."""
 
 from __future__ import annotations
 
@@ -7,98 +7,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
-from scipy import stats
 
-from u2fast.scoring import bleu_stats, bootstrap_ci, paired_bootstrap
-
-
-def _scipy_from_distribution(data: tuple[np.ndarray, ...], statistic: Any, dist: np.ndarray, method: str) -> Any:
-    prior = SimpleNamespace(bootstrap_distribution=dist)
-    return stats.bootstrap(data, statistic, n_resamples=0, bootstrap_result=prior, method=method,
-                           paired=len(data) > 1, vectorized=True).confidence_interval
-
-
-def _coco_bleu4(*cols: np.ndarray, axis: int = -1) -> np.ndarray:
-    s = [c.sum(axis=axis) for c in cols]
-    bleu = np.ones_like(s[0], dtype=np.float64)
-    for k in range(4):
-        bleu = bleu * (s[2 + k] + 1e-15) / (s[6 + k] + 1e-9)
-    out = bleu ** (1.0 / 4)
-    ratio = (s[0] + 1e-15) / (s[1] + 1e-9)
-    return 100 * np.where(ratio < 1, out * np.exp(1 - 1 / ratio), out)
-
-
-CASES = {
-    "mean": lambda rng: ((rng.exponential(1.0, 300),), lambda x, axis=-1: x.mean(axis=axis)),
-    "accuracy": lambda rng: (((rng.random(250) < 0.3).astype(float),), lambda x, axis=-1: x.mean(axis=axis)),
-    "rmse": lambda rng: ((rng.normal(0.1, 0.3, 200),), lambda e, axis=-1: np.sqrt((e * e).mean(axis=axis))),
-    "ratio": lambda rng: ((rng.poisson(3, 200).astype(float), rng.poisson(9, 200).astype(float) + 1),
-                          lambda x, y, axis=-1: x.sum(axis=axis) / y.sum(axis=axis)),
-}
-
-
-@pytest.mark.parametrize("name", list(CASES))
-@pytest.mark.parametrize("method", ["percentile", "bca"])
-def test_interval_arithmetic_equals_scipy_on_the_same_resamples(name: str, method: str) -> None:
-    data, statistic = CASES[name](np.random.default_rng(3))
-    kwargs: dict[str, Any] = {"denominator": data[1]} if name == "ratio" else {}
-    ours = bootstrap_ci(data[0], statistic=name, method=method, n_resamples=4000, seed=11,
-                        return_distribution=True, **kwargs)
-    assert ours.distribution is not None
-    ci = _scipy_from_distribution(data, statistic, ours.distribution, "BCa" if method == "bca" else method)
-    assert ours.estimate == pytest.approx(float(statistic(*data)), rel=1e-12)
-    assert ours.low == pytest.approx(ci.low, rel=1e-9, abs=1e-12)
-    assert ours.high == pytest.approx(ci.high, rel=1e-9, abs=1e-12)
-
-
-def test_bleu_interval_arithmetic_equals_scipy(pair_generator: Any) -> None:
-    pairs = pair_generator(4, 150)
-    st = bleu_stats([h for h, _ in pairs], [r for _, r in pairs], flavor="coco")
-    ours = bootstrap_ci(st, statistic="bleu", n_resamples=2000, seed=2, return_distribution=True)
-    assert ours.distribution is not None
-    cols = tuple(st[:, j].astype(np.float64) for j in range(10))
-    ci = _scipy_from_distribution(cols, _coco_bleu4, ours.distribution, "BCa")
-    assert ours.estimate == pytest.approx(float(_coco_bleu4(*cols)), rel=1e-12)
-    assert (ours.low, ours.high) == pytest.approx((ci.low, ci.high), rel=1e-9)
-
-
-def test_sacrebleu_statistic_estimate_is_the_corpus_score(pair_generator: Any) -> None:
-    import sacrebleu
-
-    pairs = pair_generator(6, 300)
-    hyps, refs = [h for h, _ in pairs], [r[0] for _, r in pairs]
-    st = bleu_stats(hyps, refs)
-    r = bootstrap_ci(st, statistic="sacrebleu", smooth="floor", n_resamples=300)
-    assert r.estimate == pytest.approx(sacrebleu.corpus_bleu(hyps, [refs], smooth_method="floor").score, abs=1e-9)
-    assert r.low <= r.estimate <= r.high
-
-
-@pytest.mark.parametrize("method", ["percentile", "bca"])
-def test_agrees_with_scipy_own_resampling_within_sampling_error(method: str) -> None:
-    x = np.random.default_rng(5).gamma(2.0, 1.0, 400)
-    ours = bootstrap_ci(x, method=method, n_resamples=10_000, seed=1)
-    ref = stats.bootstrap((x,), np.mean, n_resamples=10_000, method="BCa" if method == "bca" else method,
-                          rng=np.random.default_rng(1))
-    se = ref.standard_error
-    assert ours.standard_error == pytest.approx(se, rel=0.05)
-    assert abs(ours.low - ref.confidence_interval.low) < 0.15 * se
-    assert abs(ours.high - ref.confidence_interval.high) < 0.15 * se
-
-
-@pytest.mark.parametrize("method", ["percentile", "bca"])
-def test_coverage_of_95_percent_intervals(method: str) -> None:
-    rng = np.random.default_rng(2024)
-    sims, covered = 1500, 0
-    for k in range(sims):
-        x = rng.normal(1.0, 2.0, 200)
-        r = bootstrap_ci(x, method=method, n_resamples=1000, seed=k)
-        covered += r.low <= 1.0 <= r.high
-    assert 0.935 <= covered / sims <= 0.965, covered / sims
+from u2fast.scoring import bleu_stats, bootstrap_ci, corpus_bleu, paired_bootstrap
 
 
 def test_strata_resample_within_labels() -> None:
@@ -113,40 +27,49 @@ def test_strata_resample_within_labels() -> None:
     assert np.isnan(constant.bca).all()  # acceleration 0/0, as in scipy
 
 
-def test_same_seed_same_interval_whatever_the_thread_count() -> None:
-    code = textwrap.dedent("""
-        import numpy as np
-        from u2fast.scoring import bootstrap_ci
-        x = np.random.default_rng(0).random(3000)
-        r = bootstrap_ci(x, n_resamples=5000, seed=42)
-        print(repr((r.low, r.high, r.standard_error)))
-    """)
-    outs = set()
-    for threads in ("1", "2", "5"):
-        env = {**os.environ, "RAYON_NUM_THREADS": threads}
-        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                check=True).stdout)
-    assert len(outs) == 1
-    a = bootstrap_ci(np.arange(50.0), seed=1, n_resamples=300)
-    b = bootstrap_ci(np.arange(50.0), seed=2, n_resamples=300)
-    assert a.low != b.low or a.high != b.high
+def test_degenerate_samples() -> None:
+    for n in (0, 1):
+        with pytest.raises(ValueError, match="at least 2"):
+            bootstrap_ci(np.ones(n))
+    for method in ("percentile", "bca"):
+        r = bootstrap_ci([2.5] * 7, method=method, n_resamples=300)
+        assert r.estimate == 2.5 and r.percentile == (2.5, 2.5) and np.isnan(r.bca).all()
+        assert r.standard_error == 0.0
+    two = bootstrap_ci([1.0, 3.0], n_resamples=500, return_distribution=True)
+    assert two.distribution is not None and set(np.unique(two.distribution)) <= {1.0, 2.0, 3.0}
+    with pytest.raises(ValueError, match=r"\(n, 2\) rows"):
+        bootstrap_ci([1.0, 2.0], statistic="ratio")
+    with pytest.raises(ValueError, match="rows from bleu_stats"):
+        bootstrap_ci([1.0, 2.0], statistic="bleu")
 
 
-def test_paired_bootstrap_accuracy_difference() -> None:
-    rng = np.random.default_rng(8)
-    a = (rng.random(600) < 0.55).astype(float)
-    b = np.where(rng.random(600) < 0.8, a, 1 - a)
-    r = paired_bootstrap(a, b, statistic="accuracy", n_resamples=4000, seed=3, return_distribution=True)
-    assert r.difference == pytest.approx(a.mean() - b.mean(), rel=1e-12)
+def test_identical_systems_and_the_p_value() -> None:
+    rng = np.random.default_rng(5)
+    a = (rng.random(500) < 0.6).astype(float)
+    same = paired_bootstrap(a, a, n_resamples=999, method="percentile")
+    assert same.difference == 0.0 and same.pvalue == 1.0 and same.low <= 0.0 <= same.high
+    b = np.where(rng.random(500) < 0.9, a, 1 - a)
+    r = paired_bootstrap(a, b, n_resamples=2000, seed=4, return_distribution=True)
     assert r.distribution is not None
-    ci = _scipy_from_distribution((a, b), lambda x, y, axis=-1: x.mean(axis=axis) - y.mean(axis=axis),
-                                  r.distribution, "BCa")
-    assert (r.low, r.high) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-12)
-    same = paired_bootstrap(a, a, n_resamples=200)
-    assert same.difference == 0.0 and same.pvalue == 1.0
-    clear = paired_bootstrap(np.ones(300), np.r_[np.ones(150), np.zeros(150)], method="percentile",
-                             n_resamples=999)
-    assert clear.pvalue == pytest.approx(1 / 1000)
+    d = r.distribution
+    expect = (np.count_nonzero(np.abs(d - r.difference) >= abs(r.difference)) + 1) / (len(d) + 1)
+    assert r.pvalue == pytest.approx(expect, rel=1e-12)
+    flipped = paired_bootstrap(b, a, n_resamples=2000, seed=4, return_distribution=True)
+    assert flipped.distribution is not None
+    np.testing.assert_array_equal(flipped.distribution, -d)  # same seed, same resamples
+    assert flipped.pvalue == r.pvalue and flipped.difference == -r.difference
+
+
+def test_paired_sacrebleu_difference_is_the_corpus_difference(single_ref_pairs: list[tuple[str, list[str]]]) -> None:
+    pairs = single_ref_pairs[:300]
+    refs = [r for _, r in pairs]
+    hyp_a = [h for h, _ in pairs]
+    hyp_b = [r[0] for r in refs]
+    sa, sb = bleu_stats(hyp_a, refs), bleu_stats(hyp_b, refs)
+    r = paired_bootstrap(sa, sb, statistic="sacrebleu", n_resamples=500)
+    assert r.difference == pytest.approx(corpus_bleu(hyp_a, refs).score - corpus_bleu(hyp_b, refs).score, abs=1e-9)
+    same = paired_bootstrap(sa, sa, statistic="sacrebleu", n_resamples=300, method="percentile")
+    assert same.pvalue == 1.0 and same.percentile == (0.0, 0.0)
 
 
 def test_paired_bootstrap_rmse_and_bleu(pair_generator: Any) -> None:
@@ -161,6 +84,72 @@ def test_paired_bootstrap_rmse_and_bleu(pair_generator: Any) -> None:
     s2 = bleu_stats([r[0] for r in refs], refs, flavor="coco")  # a perfect system
     rb = paired_bootstrap(s1, s2, statistic="bleu", n_resamples=1000)
     assert rb.high < 0 and rb.pvalue < 0.01
+
+
+@pytest.mark.parametrize("method", ["percentile", "bca"])
+def test_coverage_of_95_percent_intervals(method: str) -> None:
+    rng = np.random.default_rng(2024)
+    sims, covered = 1500, 0
+    for k in range(sims):
+        x = rng.normal(1.0, 2.0, 200)
+        r = bootstrap_ci(x, method=method, n_resamples=1000, seed=k)
+        covered += r.low <= 1.0 <= r.high
+    assert 0.935 <= covered / sims <= 0.965, covered / sims
+
+
+def test_thread_count_does_not_change_any_interval() -> None:
+    code = textwrap.dedent("""
+        import numpy as np
+        from u2fast.scoring import bleu_stats, bootstrap_ci, paired_bootstrap
+        rng = np.random.default_rng(2)
+        x = rng.random(2500)
+        labels = rng.integers(0, 7, 2500)
+        out = []
+        for method in ("percentile", "bca"):
+            r = bootstrap_ci(x, method=method, strata=labels, n_resamples=3001, seed=9, confidence=0.9)
+            out.append((r.low, r.high, r.standard_error))
+            r = bootstrap_ci(x, statistic="ratio", denominator=x + 1, method=method, n_resamples=777, seed=2**64 - 1)
+            out.append((r.low, r.high))
+        y = (rng.random(2500) < 0.5).astype(float)
+        p = paired_bootstrap(y, 1 - y, strata=labels, n_resamples=1234, seed=5)
+        out.append((p.low, p.high, p.pvalue))
+        s = bleu_stats(["a b c d e"] * 40 + ["a b x"] * 40, ["a b c d"] * 80, flavor="coco")
+        b = bootstrap_ci(s, statistic="bleu", n_resamples=999)
+        out.append((b.low, b.high))
+        print(repr(out))
+    """)
+    outs = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "RAYON_NUM_THREADS": threads},
+                       capture_output=True, text=True, check=True).stdout
+        for threads in ("1", "2", "5")
+    }
+    assert len(outs) == 1, outs
+    a = bootstrap_ci(np.arange(50.0), seed=1, n_resamples=300)
+    b = bootstrap_ci(np.arange(50.0), seed=2, n_resamples=300)
+    assert a.low != b.low or a.high != b.high
+
+
+def test_python_threads_calling_at_once_get_the_sequential_results(multi_ref_pairs: list[tuple[str, list[str]]]) -> None:
+    # Every entry point releases the GIL and shares rayon's pool; concurrent callers must not interfere.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from u2fast.scoring import rouge
+
+    hyps, refs = [h for h, _ in multi_ref_pairs[:800]], [r for _, r in multi_ref_pairs[:800]]
+    coco = bleu_stats(hyps, refs, flavor="coco")
+
+    def job(k: int) -> Any:
+        if k % 3 == 0:
+            return corpus_bleu(hyps, refs, lowercase=bool(k % 2)).score
+        if k % 3 == 1:
+            return rouge(hyps, refs, stemmer=True)["rougeLsum"].fmeasure
+        return bootstrap_ci(coco, statistic="bleu", n_resamples=300, seed=k).bca
+
+    sequential = [job(k) for k in range(9)]
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = list(pool.map(job, range(9)))
+    for one, other in zip(sequential, concurrent):
+        np.testing.assert_array_equal(one, other)
 
 
 def test_bad_input() -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import stats
 
-from u2fast.scoring.clinical import classification_summary, heterogeneity, measurement_summary, subgroup
+from u2fast.scoring.clinical import classification_summary, measurement_summary
 
 
 def test_classification_summary_keeps_unparsed_answers_and_unknown_truths() -> None:
@@ -21,17 +20,6 @@ def test_classification_summary_keeps_unparsed_answers_and_unknown_truths() -> N
     assert s.classes[0].sensitivity.value == 0.5 and s.classes[0].ppv.value == 0.5
     assert np.isnan(s.classes[1].ppv.value)  # never predicted: undefined, not 0
     assert s.quadratic_kappa is None and s.ordinal_labels == []
-
-
-def test_ordinal_scenarios_get_a_quadratic_kappa() -> None:
-    scale = ["1", "2", "3", "4"]
-    s = classification_summary(["1", "2", "3", "4"], ["1", "2", "4", None], scale, ordinal=scale)
-    assert s.ordinal_labels == scale
-    # the unparsed answer leaves the weighted κ; the rest: one off-by-one among three
-    t, a = [1, 2, 3], [1, 2, 4]
-    from sklearn.metrics import cohen_kappa_score
-
-    assert s.quadratic_kappa == pytest.approx(cohen_kappa_score(t, a, labels=[1, 2, 3, 4], weights="quadratic"))
 
 
 def test_tolerance_only_when_given() -> None:
@@ -44,18 +32,6 @@ def test_tolerance_only_when_given() -> None:
     empty = measurement_summary([], [], unit="mm", tolerance=1.0, tolerance_source="user")
     assert empty.n == 0 and np.isnan(empty.mae) and empty.within_tolerance is not None
     assert np.isnan(empty.within_tolerance.value)
-
-
-def test_heterogeneity_and_subgroups() -> None:
-    est = [0.2, 0.5, 0.8]
-    var = [0.01, 0.02, 0.015]
-    h = heterogeneity(est, var, "binomial")
-    w = 1 / np.array(var)
-    pooled = (w * est).sum() / w.sum()
-    q = (w * (np.array(est) - pooled) ** 2).sum()
-    assert h.q == pytest.approx(q) and h.pvalue == pytest.approx(stats.chi2.sf(q, 2)) and h.k == 3
-    g = subgroup("DD", "breast", [True, False, True, True])
-    assert g.value.value == 0.75 and g.n == 4 and g.value.low is not None and g.value.low < 0.75
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 import sacrebleu
 from sacrebleu.metrics.chrf import CHRF
+from text_pairs import EDGE_PAIRS, adversarial_pairs, generate_pairs
 
 from u2fast.scoring import chrf_stats, corpus_chrf, sentence_chrf
-
-from .conftest import EDGE_PAIRS, generate_pairs, qa_pairs
 
 Pairs = list[tuple[str, list[str]]]
 
@@ -86,7 +85,7 @@ OPTIONS = [
 
 @pytest.fixture(scope="module")
 def chrf_pairs() -> Pairs:
-    return ([(h, [r]) for h, r in EDGE_PAIRS] + generate_pairs(61, 1500, max_refs=3) + qa_pairs(62, 1500, max_refs=2)
+    return ([(h, [r]) for h, r in EDGE_PAIRS] + generate_pairs(61, 1500, max_refs=3) + adversarial_pairs(62, 1500, max_refs=2)
             + [("\ua7cb liver", ["\u0264 liver"]), ("ΣΑΣ.", ["σας."])])
 
 

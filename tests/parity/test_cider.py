@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pycocoevalcap.cider.cider import Cider
+from text_pairs import EDGE_PAIRS, adversarial_pairs, generate_pairs
 
 from u2fast.scoring import cider, sentence_bleu
-
-from .conftest import EDGE_PAIRS, generate_pairs, qa_pairs
 
 Pairs = list[tuple[str, list[str]]]
 
@@ -34,7 +33,7 @@ def test_cider_equals_pycocoevalcap_on_generated_pairs(max_refs: int) -> None:
 
 
 def test_cider_equals_pycocoevalcap_on_adversarial_unicode_text() -> None:
-    _assert_equal(qa_pairs(303, 2000, max_refs=4))
+    _assert_equal(adversarial_pairs(303, 2000, max_refs=4))
 
 
 @pytest.mark.parametrize("sigma", [0.5, 3.0, 10.0])

@@ -1,4 +1,4 @@
-"""u2fast.testing is public: its wire formats, rate limit, faults and record are what plugin tests rely on."""
+"""u2fast.testing.server is public: its wire formats, rate limit, faults and record are what plugin tests rely on."""
 
 from __future__ import annotations
 

@@ -1,10 +1,18 @@
-"""Generated text pairs and the docs/reference-metrics.md edge cases shared by the parity tests."""
+"""Generated text pairs for the text-metric tests (unit and parity), in two families, and the
+docs/reference-metrics.md edge cases.
+
+- ``generate_pairs``: report-like text (medical words, numbers, the 13a and Porter cases) where hypotheses
+  share most words with their reference, so matches of every n-gram order occur.
+- ``adversarial_pairs``: every branch of the tokenizers (Python-only whitespace, lowercasing that changes
+  length or script, combining marks, emoji sequences, entities, digit/punctuation rules).
+
+The fixtures of ``tests/conftest.py`` interleave both after the edge cases, so a test that takes the first
+N pairs meets both families.
+"""
 
 from __future__ import annotations
 
 import random
-
-import pytest
 
 _WORDS = ["the", "liver", "is", "normal", "in", "size", "and", "echotexture", "no", "focal", "lesion", "seen", "gallbladder", "wall", "thickened", "hypoechoic", "mass", "12.3×8.1", "mm", "x-ray", "T2-T4", "5-10", "U.S.A.", "1,000", "3.5.", ".5", "1.2.3", "60°", "µm", "–", "“quoted”", "patient's", "kidney", "KİDNEY", "Kelvin", "Σίσυφος", "ΟΔΟΣ", "café", "naïve", "ﬁbrosis", "ＦＵＬＬ", "cm,", "mm.", "(mild)", "[left]", "{right}", "a/b", "n=3;", "p<0.05", "&", "&amp;", "&amp;lt;", "&quot;x&quot;", "&lt;tag&gt;", "<skipped>", "hypo-\nechoic", "1-2", "-5", "--", "a-", ".", ",", ";", ":", "!", "?", "dying", "lying", "skies", "news", "generously", "running", "happiness", "relational", "conditional"]
 _SEPARATORS = (" ", " ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u001c", "\u001d", "\u001e", "\u001f",
@@ -63,28 +71,11 @@ def generate_pairs(seed: int, n: int, max_refs: int = 1) -> list[tuple[str, list
     return out
 
 
-@pytest.fixture(scope="session")
-def single_ref_pairs() -> list[tuple[str, list[str]]]:
-    return [(h, [r]) for h, r in EDGE_PAIRS] + generate_pairs(1, 3000)
-
-
-@pytest.fixture(scope="session")
-def multi_ref_pairs() -> list[tuple[str, list[str]]]:
-    return [(h, [r, r + " extra words"]) for h, r in EDGE_PAIRS] + generate_pairs(2, 2000, max_refs=3)
-
-
-@pytest.fixture(scope="session")
-def pair_generator() -> object:
-    """`generate_pairs(seed, n, max_refs=1)` for tests that need their own pairs."""
-    return generate_pairs
-
-
-# --- Adversarial text for the QA parity tests (test_qa_*.py) ---------------------------------------
 # Atoms chosen to hit every branch of the three tokenizers: Python-only whitespace (U+001C-1F, U+0085),
 # Unicode whitespace Python and Rust agree on, zero-width characters that are not whitespace, lowercasing
 # that changes length or script (İ, Kelvin sign, ẞ, final sigma, ligatures), combining marks, emoji
 # sequences, the 13a preprocessing (<skipped>, -\n, entities) and the digit/punctuation rules.
-_QA_ATOMS: tuple[str, ...] = (
+_ADVERSARIAL_ATOMS: tuple[str, ...] = (
     *"abcxyzABCXYZ0123456789",
     *".,-'\"!?;:()[]{}<>/\\|_^`~@#$%&*+=",
     "é", "ß", "ẞ", "İ", "ı", "\u212a", "Σ", "ς", "σ", "ﬁ", "ǅ", "Ω", "µ", "×", "°", "–", "“", "”", "…",
@@ -98,7 +89,7 @@ _QA_ATOMS: tuple[str, ...] = (
     " ", " ", " ", "  ", "   ",
 )
 #: Words around the Porter rules (and a few plain ones so that matches happen).
-QA_WORDS: tuple[str, ...] = (
+ADVERSARIAL_WORDS: tuple[str, ...] = (
     "the", "liver", "is", "normal", "lesion", "mass", "a", "b", "c",
     "generalizations", "oscillators", "happy", "dying", "skies", "feed", "agreed", "conditional", "rational",
     "valency", "hesitanci", "digitizer", "sensibility", "running", "caresses", "ponies", "ties", "abilities",
@@ -106,50 +97,59 @@ QA_WORDS: tuple[str, ...] = (
 )
 
 
-def qa_text(rng: random.Random, max_atoms: int = 30) -> str:
+def adversarial_text(rng: random.Random, max_atoms: int = 30) -> str:
     """One adversarial segment: words, atoms and words glued to atoms; sometimes empty or one word repeated."""
     r = rng.random()
     if r < 0.05:
         return ""
     if r < 0.08:
-        return (rng.choice(QA_WORDS) + " ") * rng.randint(5, 60)
+        return (rng.choice(ADVERSARIAL_WORDS) + " ") * rng.randint(5, 60)
     parts: list[str] = []
     for _ in range(rng.randint(0, max_atoms)):
         k = rng.random()
         if k < 0.45:
-            parts.append(rng.choice(QA_WORDS))
+            parts.append(rng.choice(ADVERSARIAL_WORDS))
         elif k < 0.9:
-            parts.append(rng.choice(_QA_ATOMS))
+            parts.append(rng.choice(_ADVERSARIAL_ATOMS))
         else:
-            parts.append(rng.choice(QA_WORDS) + rng.choice(_QA_ATOMS) + rng.choice(QA_WORDS))
+            parts.append(rng.choice(ADVERSARIAL_WORDS) + rng.choice(_ADVERSARIAL_ATOMS) + rng.choice(ADVERSARIAL_WORDS))
     return "".join(parts)
 
 
-def qa_variant(rng: random.Random, text: str) -> str:
+def adversarial_variant(rng: random.Random, text: str) -> str:
     """A hypothesis close to ``text``: words dropped, one inserted, rejoined with varied whitespace."""
     words = [w for w in text.split(" ") if rng.random() < 0.8]
     if words and rng.random() < 0.5:
-        words.insert(rng.randrange(len(words)), qa_text(rng, 3))
+        words.insert(rng.randrange(len(words)), adversarial_text(rng, 3))
     return rng.choice([" ", "  ", "\n", " \t"]).join(words)
 
 
-def qa_pairs(seed: int, n: int, max_refs: int = 1) -> list[tuple[str, list[str]]]:
+def adversarial_pairs(seed: int, n: int, max_refs: int = 1) -> list[tuple[str, list[str]]]:
     """``n`` seeded (hypothesis, references) pairs of adversarial text, 1..max_refs references each."""
     rng = random.Random(seed)
     out: list[tuple[str, list[str]]] = []
     for _ in range(n):
-        ref = qa_text(rng)
-        hyp = qa_variant(rng, ref) if rng.random() < 0.7 else qa_text(rng)
-        more = [qa_variant(rng, ref) if rng.random() < 0.5 else qa_text(rng) for _ in range(rng.randint(0, max_refs - 1))]
+        ref = adversarial_text(rng)
+        hyp = adversarial_variant(rng, ref) if rng.random() < 0.7 else adversarial_text(rng)
+        more = [adversarial_variant(rng, ref) if rng.random() < 0.5 else adversarial_text(rng) for _ in range(rng.randint(0, max_refs - 1))]
         out.append((hyp, [ref, *more]))
     return out
 
 
-@pytest.fixture(scope="session")
-def qa_single() -> list[tuple[str, list[str]]]:
-    return qa_pairs(101, 2000)
+def interleave(*families: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """The pairs of each family in turn (one of each, then the rest of the longer one)."""
+    out: list[tuple[str, list[str]]] = []
+    for k in range(max(len(f) for f in families)):
+        out += [f[k] for f in families if k < len(f)]
+    return out
 
 
-@pytest.fixture(scope="session")
-def qa_multi() -> list[tuple[str, list[str]]]:
-    return qa_pairs(202, 1500, max_refs=3)
+def single_ref_pairs() -> list[tuple[str, list[str]]]:
+    """The edge cases, then report-like and adversarial pairs with one reference each."""
+    return [(h, [r]) for h, r in EDGE_PAIRS] + interleave(generate_pairs(1, 3000), adversarial_pairs(101, 2000))
+
+
+def multi_ref_pairs() -> list[tuple[str, list[str]]]:
+    """The edge cases with a second reference, then pairs with one to three references."""
+    return [(h, [r, r + " extra words"]) for h, r in EDGE_PAIRS] + interleave(
+        generate_pairs(2, 2000, max_refs=3), adversarial_pairs(202, 1500, max_refs=3))

@@ -1,4 +1,4 @@
-"""The fake batch endpoints themselves: results out of order, counters, and a 429 on create."""
+"""u2fast.testing.batches, the fake batch endpoints themselves: results out of order, counters, and a 429 on create."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""u2fast.runner's surface (runner/__init__.py): the names the evaluation and the batch path import."""
+
 from __future__ import annotations
 
 import inspect
