@@ -6,7 +6,6 @@ Exit codes: :class:`u2fast.exit_codes.ExitCode`, explained in docs/exit-codes.md
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -370,10 +369,6 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     parser.error(f"unknown command {args.command}")
     return 2
-
-
-def _quote(argv: list[str]) -> str:
-    return " ".join(shlex.quote(a) for a in argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,15 +12,14 @@ import msgspec
 
 from .errors import ConfigError
 from .exit_codes import ExitCode
+from .runfolder.layout import JOURNAL, MANIFEST
 
 if TYPE_CHECKING:
-    from .batch.lifecycle import BatchOutcome
     from .preparation import EvalOptions, PreparedRun
     from .runner import ModelRun
-    from .runner.config import EvalConfig
 
-__all__ = ["BATCH_PENDING_EXIT", "add_batch_options", "add_batch_parsers", "batch_phase", "cmd_batch",
-           "load_run", "print_batch_estimates"]
+__all__ = ["BATCH_PENDING_EXIT", "add_batch_options", "add_batch_parsers", "cmd_batch", "load_run",
+           "print_batch_estimates"]
 
 #: ``eval --batch --no-wait`` (or a batch still running when polling stops): batches are submitted
 #: and recorded; run the same command (or ``eval --resume RUN``) later to collect them.
@@ -50,74 +48,11 @@ def add_batch_options(g: argparse._ArgumentGroup) -> None:
                         "new batch, or left as error records; always within --max-cost")
 
 
-def batch_models(model_runs: list[ModelRun], batch: bool | None, config: EvalConfig | None) -> list[ModelRun]:
-    """The models that go through batch mode: --batch for all, or ``batch = true`` in the config."""
-    if batch is False:
-        return []
-    chosen = [m for m in model_runs if batch or (config is not None and config.batch_for(m.name))]
-    from .batch.wire import batch_wire_of
-
-    unsupported = [m.name for m in chosen if batch_wire_of(m.adapter) is None]
-    if unsupported:
-        raise ConfigError(f"--batch: {', '.join(unsupported)} cannot be sent in batches (its adapter has no "
-                          "batch API); leave them out or set batch = true per provider in --config")
-    return chosen
-
-
-def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun],
-                options: EvalOptions) -> tuple[BatchOutcome | None, list[ModelRun]]:
-    """Run the batch phase; the models (with the requests) the sync run should still send."""
-    import dataclasses
-
-    from .batch.ledger import Ledger
-    from .batch.lifecycle import BatchOptions, run_batches
-    from .runner.engine import loop_factory
-
-    chosen = batch_models(model_runs, options.batch, options.config)
-    open_models = {s.model for s in Ledger(prepared.run_dir).open_shards()}
-    # --batch off on resume: batches already sent are still collected (never sent twice)
-    chosen_names = {m.name for m in chosen}
-    collect_only = [m for m in model_runs if m.name not in chosen_names and m.name in open_models]
-    if not chosen and not collect_only:
-        return None, model_runs
-    batch_options = BatchOptions(poll=options.poll, wait=options.batch_wait, fallback=options.batch_fallback,
-                                 quiet=options.quiet)
-    outcome: BatchOutcome | None = None
-    try:
-        with asyncio.Runner(loop_factory=loop_factory()) as runner:
-            if chosen:
-                outcome = runner.run(run_batches(chosen, prepared.run_dir, batch_options, max_cost=options.max_cost,
-                                                 max_side=options.max_side, seed=options.seed))
-            if collect_only:
-                collected = runner.run(run_batches(collect_only, prepared.run_dir,
-                                                   dataclasses.replace(batch_options, plan=False, wait=False),
-                                                   max_side=options.max_side, seed=options.seed))
-                outcome = collected if outcome is None else _merge(outcome, collected)
-    except KeyboardInterrupt:
-        sys.stderr.write(f"\ninterrupted: submitted batches keep running at the providers and are recorded in "
-                         f"{prepared.run_dir / 'batches.jsonl'}.\nCollect them with: u2fast eval --resume "
-                         f"{prepared.run_dir}\n")
-        raise
-    assert outcome is not None
-    busy = outcome.open_keys()
-    sync = [m for m in model_runs if m.name not in chosen_names or options.batch_fallback == "sync"]
-    sync = [dataclasses.replace(m, requests=[r for r in m.requests if r.key not in busy]) for m in sync]
-    return outcome, sync
-
-
-def _merge(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
-    a.waiting += b.waiting
-    a.over_budget += b.over_budget
-    a.stats.update(b.stats)
-    a.cost += b.cost
-    a.reserved += b.reserved
-    return a
-
-
 def print_batch_estimates(prepared: PreparedRun, model_runs: list[ModelRun], options: EvalOptions,
                           as_json: bool) -> None:
     """``--dry-run --batch``: shards, bytes and the worst-case cost at sync and at batch prices."""
     from .batch.dry_run import estimate_batches
+    from .batch.phase import batch_models
 
     rows = estimate_batches(batch_models(model_runs, options.batch, options.config), prepared.run_dir,
                             max_side=options.max_side)
@@ -183,7 +118,7 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.batch_command not in ("list", "cancel"):
         raise ConfigError("u2fast batch needs an action: list or cancel")
-    if not (args.run / "manifest.json").is_file():
+    if not (args.run / MANIFEST).is_file():
         raise ConfigError(f"{args.run}: not a run folder (no manifest.json)")
     ledger = Ledger(args.run)
     if args.batch_command == "list":
@@ -224,6 +159,6 @@ def cmd_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
     prepared, model_runs = load_run(args.run, parser, args.base_url)
     summary: dict[str, Any] = import_results(prepared.run_dir, model_runs, args.files)
-    print(f"imported {summary['ok']} answers and {summary['errors']} errors into {prepared.run_dir / 'journal.jsonl'}"
+    print(f"imported {summary['ok']} answers and {summary['errors']} errors into {prepared.run_dir / JOURNAL}"
           f"; score with: u2fast score {prepared.run_dir}")
     return 0

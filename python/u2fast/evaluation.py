@@ -91,20 +91,24 @@ def run_eval(options: EvalOptions, *, progress: Progress | None = None,
     Nothing is written into the run folder before its lock is held, so an eval refused because
     another process writes the folder leaves every file of it as it was.
     """
-    from .cli_batch import batch_phase
+    from .batch.phase import batch_phase
     from .folder_scoring import ScoringOptions, score_run
+    from .plugins import get_registry
     from .runfolder import JOURNAL, RunLock, repair_journal, start_run, write_manifest
     from .runner import RunOutcome
     from .runner import run as run_models
 
+    report = notes or (lambda text: sys.stderr.write(text + "\n"))
     prepared = prepare_run(options)
     for line in prepared.data_notes:  # what was wrong with the data, before anything is sent
-        (notes or (lambda text: sys.stderr.write(text + "\n")))(line)
+        report(line)
     model_runs = build_model_runs(prepared)
     _check_budget(model_runs, options.max_cost)
     run_dir = prepared.run_dir
+    registry = get_registry()  # the one prepare_run used
     with RunLock(run_dir):
         manifest, _ = start_run(run_dir, prepared.manifest, prepared.records)
+        registry.notify("u2fast_run_started", report, manifest=manifest)
         repaired = repair_journal(run_dir / JOURNAL) if options.repair_journal else 0
         batched, model_runs = batch_phase(prepared, model_runs, options)
         if batched is not None and batched.waiting:
@@ -129,6 +133,7 @@ def run_eval(options: EvalOptions, *, progress: Progress | None = None,
         manifest.status = "stopped" if outcome.stopped else "finished"
         manifest.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         write_manifest(run_dir, manifest)
+        registry.notify("u2fast_run_finished", report, manifest=manifest, scores=scores)
     return EvalResult(run_dir, manifest, scores, outcome, repaired)
 
 

@@ -11,6 +11,7 @@ import msgspec
 from .errors import ConfigError, RunError
 from .folder_clinical import clinical_summary
 from .plugins import Registry, get_registry
+from .prompt_ids import answer_kind
 from .runfolder import (
     JOURNAL,
     SCORES,
@@ -26,7 +27,7 @@ from .scoring import bleu_stats
 from .scoring.scores import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .served_model import is_same_model
 from .tasks.base import Parse
-from .tasks.coords import answer_kind, coordinate_parser, spatial_inputs
+from .tasks.coords import coordinate_parser, spatial_inputs
 from .types import Case, CaseScore, Completion, Prediction, RunManifest
 from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
@@ -180,7 +181,7 @@ def calibrate_run(run_dir: Path, manifest: RunManifest) -> dict[str, str]:
     from .tasks.coords import choose_convention
 
     records = read_cases(run_dir)
-    journal = read_journal(run_dir / "journal.jsonl")
+    journal = read_journal(run_dir / JOURNAL)
     registry = get_registry()
     chosen: dict[str, str] = {}
     for model, convention in manifest.coords.items():

@@ -1,19 +1,22 @@
 """pluggy hook specifications (project name and entry-point group ``u2fast``).
 
-Hooks are synchronous and called once at start-up; the objects they register do the (async) work.
-Nothing is called through pluggy per request. Built-in tasks and adapters use these same hooks.
+The ``register`` hooks are synchronous and called once at start-up; the objects they register do the
+(async) work. The two observers are called once per eval (``u2fast eval`` and ``u2fast.evaluate``),
+each plugin on its own: one that raises is reported on screen and the run goes on. Nothing is called
+through pluggy per request. Built-in tasks and adapters use these same hooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     from .adapters.base import AdapterInfo
     from .data.load_types import DatasetSource
+    from .scoring.scores import RunScores
     from .tasks.base import ParserInfo, TaskDefinition
     from .types import RunManifest
 
@@ -46,9 +49,12 @@ def u2fast_register_datasets(register: Callable[[DatasetSource], None]) -> None:
 
 @hookspec
 def u2fast_run_started(manifest: RunManifest) -> None:
-    """Called once when a run starts (observers only)."""
+    """Called once per eval when the run folder is locked and its manifest written (``status``
+    "running"), before any request is sent (observers only)."""
 
 
 @hookspec
-def u2fast_run_finished(manifest: RunManifest, scores: Any) -> None:
-    """Called once when a run has been scored (observers only)."""
+def u2fast_run_finished(manifest: RunManifest, scores: RunScores) -> None:
+    """Called once per eval after its answers are scored and the manifest records how it ended
+    (``status`` "finished" or "stopped"). Not called while batches are still pending (``--no-wait``)
+    or when the eval fails before scoring (observers only)."""

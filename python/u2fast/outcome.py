@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .exit_codes import ExitCode
-from .runfolder import JOURNAL
+from .runfolder import JOURNAL, is_being_written
 from .types import ApiError, RunManifest
 
 if TYPE_CHECKING:  # the report reads run_status without loading the runner
@@ -107,8 +107,6 @@ def run_status(run_dir: Path, manifest: RunManifest) -> str:
     """The manifest's status, except that a run recorded as ``running`` whose journal no live
     process holds was killed: it reads ``interrupted`` (its answered and not-sent counts are in its
     scores), not ``running`` forever."""
-    from .runner.journal import is_being_written
-
     if manifest.status != "running" or is_being_written(run_dir / JOURNAL):
         return manifest.status
     return "interrupted"

@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from . import hookspecs
+from .credentials import scrub_credentials
 from .errors import PluginError
 
 if TYPE_CHECKING:
@@ -112,6 +114,20 @@ class Registry:
 
     def dataset(self, name: str) -> DatasetSource | None:
         return self.datasets.get(name)
+
+    def notify(self, hook: str, report: Callable[[str], object], **kwargs: Any) -> None:
+        """Call the observer ``hook`` (``u2fast_run_started``/``u2fast_run_finished``) of every plugin.
+
+        Each plugin is called on its own: one that raises is reported through ``report`` (its name,
+        the hook and the error, credentials masked) and the others still hear of the run, which goes on.
+        """
+        caller = getattr(self.pm.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):  # registration order
+            try:
+                impl.function(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - an observer never stops a run; it is reported
+                report(f"u2fast: plugin {impl.plugin_name} failed in {hook}: "
+                       f"{type(exc).__name__}: {scrub_credentials(str(exc))}")
 
 
 def _disabled() -> tuple[bool, set[str]]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ..data.bbox import box_from_xyxy, point_from_xy
 from ..hookspecs import hookimpl
-from ..tasks.coords import coordinate_request
+from ..prompt_ids import coordinate_request
 from ..types import Request
 from ..u2bench.scenarios import scenario
 from ..u2bench.tasks import TEXT_TASKS

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..adapters.base import Reply
 from ..credentials import Redactor
+from ..runfolder.layout import JOURNAL
 from ..runner.completion import completion_of as runner_completion
 from ..runner.cost import ModelStats
 from ..runner.journal import JournalWriter, scan_journal
@@ -61,11 +62,11 @@ class Answers:
     """The run's journal as the batch engine keeps it: the best record and attempts per request key."""
 
     def __init__(self, run_dir: Path, requests: dict[str, Request], redactor: Redactor) -> None:
-        scan = scan_journal(run_dir / "journal.jsonl")
+        scan = scan_journal(run_dir / JOURNAL)
         self.requests = requests
         self.redactor = redactor
         self.best, self.attempts = dict(scan.best), dict(scan.attempts)
-        self.writer = JournalWriter(run_dir / "journal.jsonl")
+        self.writer = JournalWriter(run_dir / JOURNAL)
 
     def answered(self, key: str) -> Completion | None:
         return self.best.get(key)

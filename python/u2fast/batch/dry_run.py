@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..runfolder.layout import JOURNAL
 from ..runner.images import ImageEncoder
 from ..runner.journal import read_journal
 from ..runner.model_run import ModelRun
@@ -17,7 +18,7 @@ __all__ = ["estimate_batches"]
 def estimate_batches(models: list[ModelRun], run_dir: Path, *, max_side: int | None = None) -> list[dict[str, Any]]:
     """Per model: requests still to answer, shards, bytes, and the worst case (input at the adapter's
     estimate, output at max_tokens) at sync and at batch prices; nothing is written or sent."""
-    done = read_journal(run_dir / "journal.jsonl")
+    done = read_journal(run_dir / JOURNAL)
     rows = []
     for model in models:
         wire = batch_wire_of(model.adapter)

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from ..errors import ConfigError, DataError
+from ..runfolder.layout import JOURNAL
 from ..runner.images import ImageEncoder
 from ..runner.journal import JournalWriter, scan_journal
 from ..runner.model_run import ModelRun
@@ -41,7 +42,7 @@ def _openai_wire(model: ModelRun) -> BatchWire:
 def export_run(run_dir: Path, models: list[ModelRun], out: Path) -> list[tuple[Path, int]]:
     """One JSONL file per model (more when it exceeds OpenAI's batch limits) of the requests without
     an answer in the journal; returns (file, requests) for each file written."""
-    done = scan_journal(run_dir / "journal.jsonl").best
+    done = scan_journal(run_dir / JOURNAL).best
     written: list[tuple[Path, int]] = []
     out.mkdir(parents=True, exist_ok=True)
     for model in models:
@@ -71,7 +72,7 @@ def import_results(run_dir: Path, models: list[ModelRun], files: list[Path]) -> 
         wire = _openai_wire(model)
         for request in model.requests:
             owner[request.key] = (request, wire)
-    scan = scan_journal(run_dir / "journal.jsonl")
+    scan = scan_journal(run_dir / JOURNAL)
     completions: dict[str, Completion] = {}
     for path in files:
         try:
@@ -93,7 +94,7 @@ def import_results(run_dir: Path, models: list[ModelRun], files: list[Path]) -> 
             if custom_id in completions:
                 raise DataError(f"{path}: line {number}: custom_id {custom_id} answered twice")
             completions[custom_id] = completion_of(request, reply, scan.attempts.get(request.key, 0) + 1)
-    writer = JournalWriter(run_dir / "journal.jsonl")
+    writer = JournalWriter(run_dir / JOURNAL)
     writer.open()
     try:
         for completion in completions.values():

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..tasks.coords import answer_kind
+from ..prompt_ids import answer_kind
 from ..types import Case, Prompt, SectorTarget
 from .build import LoadedRun, ScoredModel, anatomy_of, outcome_of, truth_text
 from .schema import CaseView

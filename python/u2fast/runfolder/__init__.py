@@ -13,13 +13,12 @@ from .cases import (
     merge_records,
     read_cases,
     records_of,
-    reference_texts,
     write_cases,
 )
 from .endpoint import endpoint_of, recordable_options, same_endpoint
 from .journal import JournalScan, iter_journal, read_journal, repair_journal, scan_journal
 from .layout import CASES, JOURNAL, LOCK, MANIFEST, REJECTED, SCORES, write_json_atomic
-from .lock import RunLock
+from .lock import RunLock, is_being_written
 from .manifest import CURRENT_KEY_RECIPE, read_manifest, require_current, write_manifest
 from .naming import check_name, default_name
 from .reuse import RESUME_MAY_CHANGE, check_reuse
@@ -49,7 +48,6 @@ __all__ = [
     "read_manifest",
     "recordable_options",
     "records_of",
-    "reference_texts",
     "repair_journal",
     "require_current",
     "same_endpoint",
@@ -58,4 +56,5 @@ __all__ = [
     "write_cases",
     "write_json_atomic",
     "write_manifest",
+    "is_being_written",
 ]

@@ -13,11 +13,11 @@ from pathlib import Path
 import msgspec
 
 from ..errors import RunError
-from ..types import Case, Completion, TextTarget
+from ..types import Case, Completion
 from .layout import CASES
 
 __all__ = [
-    "CaseRecord", "completions_for", "merge_records", "read_cases", "records_of", "reference_texts", "write_cases",
+    "CaseRecord", "completions_for", "merge_records", "read_cases", "records_of", "write_cases",
 ]
 
 
@@ -64,10 +64,6 @@ def read_cases(run_dir: Path) -> list[CaseRecord]:
             except msgspec.DecodeError as exc:
                 raise RunError(f"{path}: line {lineno}: {exc}") from None
     return out
-
-
-def reference_texts(records: Sequence[CaseRecord]) -> dict[str, str]:
-    return {r.case.case_id: r.case.target.text for r in records if isinstance(r.case.target, TextTarget)}
 
 
 def records_of(records: Sequence[CaseRecord], model: str) -> list[CaseRecord]:

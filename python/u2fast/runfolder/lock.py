@@ -14,7 +14,7 @@ from types import TracebackType
 from ..errors import RunError
 from .layout import LOCK
 
-__all__ = ["RunLock", "lock_fd"]
+__all__ = ["RunLock", "is_being_written", "lock_fd"]
 
 
 def lock_fd(fd: int, path: Path) -> None:
@@ -31,6 +31,28 @@ def lock_fd(fd: int, path: Path) -> None:
         ) from None
     except OSError:  # a file system without locks (some network mounts): run unguarded, as before
         return
+
+
+def is_being_written(path: str | os.PathLike[str]) -> bool:
+    """Whether a live process holds the writer's lock on this journal (``lock_fd``, taken by the runner's
+    journal writer): how score and report tell a running eval from one that died (``outcome.run_status``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: cannot tell
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return False
 
 
 class RunLock:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..runfolder.layout import JOURNAL
 from ..types import Request
 from .cost import ExpectedOutput
 from .engine import ModelRun
@@ -34,7 +35,7 @@ def estimate_run(
     models: list[ModelRun], run_dir: str | os.PathLike[str] | None = None, *, max_side: int | None = None
 ) -> list[ModelEstimate]:
     """Estimate every model's share without sending anything (images are read to size them)."""
-    done = read_journal(Path(run_dir) / "journal.jsonl") if run_dir is not None else {}
+    done = read_journal(Path(run_dir) / JOURNAL) if run_dir is not None else {}
     encoder = ImageEncoder(max_side=max_side)
     todo: list[tuple[ModelRun, list[Request]]] = []
     for model in models:

@@ -44,11 +44,12 @@ def _std_b64(data: bytes) -> str:
 
 
 def _pick_b64() -> tuple[Callable[[bytes], str], bool]:
-    # SIMD base64 is ~30x faster than the standard library's on 64 KB images; optional.
+    # SIMD base64 is ~30x faster than the standard library's on 64 KB images. pybase64 is a dependency
+    # (pyproject); the fallback serves an install without its wheel and U2FAST_NO_PYBASE64=1 (benches).
     if os.environ.get("U2FAST_NO_PYBASE64"):
         return _std_b64, False
     try:
-        pybase64 = importlib.import_module("pybase64")  # optional: not a dependency
+        pybase64 = importlib.import_module("pybase64")
     except ImportError:
         return _std_b64, False
     return cast(Callable[[bytes], str], pybase64.b64encode_as_string), True

@@ -27,27 +27,6 @@ __all__ = ["JournalScan", "JournalWriter", "iter_journal", "read_journal", "scan
 _encoder = msgspec.json.Encoder()
 
 
-def is_being_written(path: str | os.PathLike[str]) -> bool:
-    """Whether a live process holds the writer's lock on this journal (see ``lock_fd``)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: cannot tell
-        return False
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # closing drops the probe's own lock
-    return False
-
-
 class JournalWriter:
     """Append-only writer. ``append`` never blocks on the disk."""
 

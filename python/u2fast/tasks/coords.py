@@ -19,6 +19,7 @@ import numpy as np
 
 from ..data.bbox import LAYOUTS, box_to_xyxy, check_layout, impossible_values, point_to_xy
 from ..data.images import scaled_size
+from ..prompt_ids import answer_kind
 from ..types import Case, CaseScore, Prediction, SectorTarget
 from .aliases import NOT_VISIBLE_PHRASES
 from .extract import Phrase, cached_phrases, find_mentions
@@ -30,11 +31,9 @@ __all__ = [
     "place",
     "sent_size",
     "coordinate_parser",
-    "answer_kind",
     "choose_convention",
     "spatial_inputs",
     "CALIBRATION_CASES",
-    "coordinate_request",
     "IMPOSSIBLE",
 ]
 
@@ -186,19 +185,6 @@ def coordinate_parser(kind: str, convention: str, max_side: int | None) -> Calla
         return Prediction(case.case_id, placed)
 
     return parse
-
-
-def coordinate_request(template: str, task: str) -> tuple[str, str | None] | None:
-    """``(kind, stated convention or None)`` when a prompt (by its template id) asks for coordinates."""
-    parts = template.split(":")
-    if len(parts) < 4 or parts[-2] not in ("box", "point"):
-        return None
-    return answer_kind(task, parts[-2]), None if parts[-1] == "own" else parts[-1]
-
-
-def answer_kind(task: str, answer_format: str) -> str:
-    """``box`` or ``point``: KD asks for a point (keypoints are points), LL/OD for what was chosen."""
-    return "point" if task == "KD" or answer_format == "point" else "box"
 
 
 def spatial_inputs(

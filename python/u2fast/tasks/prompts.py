@@ -22,6 +22,7 @@ import hashlib
 import re
 
 from ..errors import ConfigError
+from ..prompt_ids import answer_kind, template_id
 from ..types import SECTOR_LABELS, Case, LabelTarget, Prompt, SectorTarget, ValueTarget
 from ..u2bench.scenarios import Scenario, scenario
 from .base import PROMPT_VARIANTS, PromptOptions
@@ -47,12 +48,10 @@ __all__ = [
     "resolve_structure",
     "load_official_prompts",
     "validate_official_prompts",
-    "TEMPLATE_VERSION",
     "KD_FALLBACK_KEYPOINT",
 ]
 
 #: Bumped whenever u2fast's own wording changes, so that journal keys and manifests tell versions apart.
-TEMPLATE_VERSION = "u2fast/v1"
 #: What KD asks for when a case names no keypoint (the kit's fallback phrase, a fact).
 KD_FALLBACK_KEYPOINT = "heart valve location"
 
@@ -155,7 +154,7 @@ def _own_prompt(case: Case, sc: Scenario | None, popts: PromptOptions) -> Prompt
         )
         fmt = _INTEGER_FORMAT if sc is not None and sc.integer_labels else _CLA_FORMAT
     elif task in ("LL", "OD", "KD") and popts.answer_format != "sector":
-        from .coords import answer_kind, sent_size
+        from .coords import sent_size
 
         kind = answer_kind(task, popts.answer_format)
         sentence = COORD_TASK[task].format(subject=resolve_structure(case, sc))
@@ -188,9 +187,7 @@ def _own_prompt(case: Case, sc: Scenario | None, popts: PromptOptions) -> Prompt
         role=role,
         instruction=instruction,
         output_format=fmt,
-        template=f"{TEMPLATE_VERSION}:{task}/{ds}" + (
-            f":{popts.answer_format}:{popts.coords or 'own'}" if popts.answer_format != "sector" else ""
-        ),
+        template=template_id(task, ds, popts.answer_format, popts.coords),
         variant=variant,
     )
 

@@ -50,6 +50,7 @@ from ..adapters.base import AdapterInfo, AdapterSettings, EncodedImage, HttpAdap
 from ..errors import ConfigError
 from ..model_settings import SettingsSources, resolve_model
 from ..plugins import build_registry
+from ..runfolder.layout import CASES, JOURNAL, MANIFEST, SCORES
 from ..types import ErrorKind, GenerationParams, Request
 from .conformance_runs import cli_env, journal_records, run_against_fake, runner_requests
 from .requests import encoded_image, single_request
@@ -345,7 +346,7 @@ class ConformanceSuite:
         assert f"{plugin_under_test.name}:{plugin_under_test.model}" in outcome.stopped  # a rejected key stops it
         records = journal_records(tmp_path)
         assert records and all(r.error is not None and r.error.kind == "auth" for r in records)
-        assert KEY.encode() not in (tmp_path / "journal.jsonl").read_bytes()
+        assert KEY.encode() not in (tmp_path / JOURNAL).read_bytes()
 
     # ---- the real command
 
@@ -364,9 +365,9 @@ class ConformanceSuite:
             received = fake.received()
         assert proc.returncode == 0, proc.stderr
         run_dir = tmp_path / "conformance"
-        for name in ("manifest.json", "cases.jsonl", "journal.jsonl", "scores.json"):
+        for name in (MANIFEST, CASES, JOURNAL, SCORES):
             assert (run_dir / name).is_file(), name
-        assert json.loads((run_dir / "manifest.json").read_text())["models"] == [spec]
+        assert json.loads((run_dir / MANIFEST).read_text())["models"] == [spec]
         records = journal_records(run_dir)
         assert records and all(r.ok and r.text == "A" for r in records) and len(received) == len(records)
         for path in [*run_dir.rglob("*"), *(p for p in tmp_path.iterdir() if p.is_file())]:
@@ -382,5 +383,5 @@ class ConformanceSuite:
                               timeout=300)
         assert proc.returncode == ConfigError.exit_code, proc.stderr
         assert plugin_under_test.info.key_env[0] in proc.stderr and "Traceback" not in proc.stderr
-        assert not (tmp_path / "nokey" / "journal.jsonl").exists()
+        assert not (tmp_path / "nokey" / JOURNAL).exists()
 

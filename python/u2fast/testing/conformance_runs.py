@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from ..adapters.base import AdapterInfo, AdapterSettings
+from ..runfolder.layout import JOURNAL
 from ..types import Completion, GenerationParams, ImageRef, Prompt, Request
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def run_against_fake(
 
 def journal_records(run_dir: Path) -> list[Completion]:
     """Every line of ``run_dir/journal.jsonl``, in order (each attempt, not only the best per key)."""
-    raw = (run_dir / "journal.jsonl").read_bytes()
+    raw = (run_dir / JOURNAL).read_bytes()
     return [msgspec.json.decode(line, type=Completion) for line in raw.splitlines() if line.strip()]
 
 
