@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
-from ..runner.engine import loop_factory
+from ..runner.event_loop import loop_factory
 from .ledger import Ledger
 from .lifecycle import BatchOptions, BatchOutcome, run_batches
 from .wire import batch_wire_of

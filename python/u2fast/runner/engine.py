@@ -22,6 +22,7 @@ import aiohttp
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
 from ..data.images import ImageChanged
 from ..errors import DataError
+from ..runfolder.layout import JOURNAL
 from ..types import ApiError, Completion, Request
 from .attempt import call_http, call_local
 from .completion import completion_of, past_deadline
@@ -327,7 +328,7 @@ async def run_models(
     if len(set(names)) != len(names):
         raise ValueError(f"a model is listed twice: {names}")
     run_dir = Path(run_dir)
-    journal_path = run_dir / "journal.jsonl"
+    journal_path = run_dir / JOURNAL
     scan = scan_journal(journal_path)
     writer = JournalWriter(journal_path)
     writer.open()
@@ -385,7 +386,7 @@ def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:
             runner.run(main())
         return outcome[0]
     except KeyboardInterrupt:
-        journal = Path(run_dir) / "journal.jsonl"
+        journal = Path(run_dir) / JOURNAL
         print(
             f"\ninterrupted: every finished answer is saved in {journal}.\n"
             f"Run the same command again (or `u2fast eval --resume {run_dir}`) to send only what is missing.",

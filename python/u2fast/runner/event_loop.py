@@ -1,4 +1,4 @@
-"""The event loop a run goes on: uvloop when installed, and fewer garbage-collector passes."""
+"""The event loop a run goes on: uvloop (a dependency outside Windows), and fewer garbage-collector passes."""
 
 from __future__ import annotations
 
@@ -30,12 +30,14 @@ def fewer_gc_passes() -> Iterator[None]:
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's loop when it is installed (it roughly halves the runner's CPU per request), else
-    asyncio's default. ``U2FAST_NO_UVLOOP=1`` forces the default."""
+    """uvloop's loop (it roughly halves the runner's CPU per request), else asyncio's default.
+
+    uvloop is a dependency (pyproject) except on Windows, where it does not build; the default loop also
+    serves ``U2FAST_NO_UVLOOP=1`` (the benches' baseline)."""
     if os.environ.get("U2FAST_NO_UVLOOP"):
         return None
     try:
-        uvloop = importlib.import_module("uvloop")  # optional: not a dependency
+        uvloop = importlib.import_module("uvloop")
     except ImportError:
         return None
     return cast(Callable[[], asyncio.AbstractEventLoop], uvloop.new_event_loop)
