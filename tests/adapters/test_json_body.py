@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images
+from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images, json_or_none
 from u2fast.testing import ChatCompletionsAdapter
 from u2fast.types import ApiError, GenerationParams, Prompt, Request
 
@@ -111,3 +111,10 @@ def test_importing_the_adapter_helpers_does_not_import_an_http_client() -> None:
     code = "import sys, u2fast.adapters; print('aiohttp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("body", "doc"), [(b'{"error": {"code": 429}}', {"error": {"code": 429}}), (b"<html>502</html>", None), (b"", None)]
+)
+def test_json_or_none_reads_an_error_body_or_gives_none(body: bytes, doc: object) -> None:
+    assert json_or_none(body) == doc

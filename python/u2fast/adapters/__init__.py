@@ -12,7 +12,7 @@ wait, read by the runner with its clock; ``parse_duration`` for waits a body nam
 from __future__ import annotations
 
 from .base_url import check_base_url, is_local_url
-from .json_body import IMAGE_URL, answer_document, decode_json_object, encode_json_with_images
+from .json_body import IMAGE_URL, answer_document, decode_json_object, encode_json_with_images, json_or_none
 from .key_redaction import redact_key
 from .options import check_known_options
 from .provider import adapter_repr, http_provider
@@ -30,6 +30,7 @@ __all__ = [
     "encode_json_with_images",
     "http_provider",
     "is_local_url",
+    "json_or_none",
     "kind_for_status",
     "parse_duration",
     "parse_retry_after",

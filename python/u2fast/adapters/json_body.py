@@ -15,7 +15,16 @@ from ..types import ApiError
 from .base import EncodedImage
 from .key_redaction import redact_key
 
-__all__ = ["IMAGE_URL", "answer_document", "decode_json_object", "encode_json_with_images"]
+__all__ = ["IMAGE_URL", "answer_document", "decode_json_object", "encode_json_with_images", "json_or_none"]
+
+
+def json_or_none(body: bytes) -> Any:
+    """The JSON in an error ``body``, or None when it is not JSON (an HTML gateway page, nothing):
+    where every plugin's error classifier starts."""
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
 
 
 def decode_json_object(status: int, body: bytes) -> dict[str, Any] | ApiError:

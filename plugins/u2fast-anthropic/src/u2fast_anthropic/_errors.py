@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
+from u2fast.adapters.json_body import json_or_none
 from u2fast.adapters.status import kind_for_status
 from u2fast.types import ApiError, ErrorKind
 
@@ -36,10 +35,7 @@ _BILLING_PHRASES = ("credit balance is too low", "billing")
 
 def classify_error(status: int, body: bytes) -> ApiError:
     """The ApiError of a non-2xx response."""
-    try:
-        doc: Any = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        doc = None
+    doc = json_or_none(body)
     err: dict[str, Any] = doc["error"] if isinstance(doc, dict) and isinstance(doc.get("error"), dict) else {}
     err_type = str(err.get("type") or "")
     message = str(err.get("message") or "") or body[:200].decode("utf-8", "replace").strip() or f"HTTP {status}"

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, rfc3339_seconds
 from u2fast.types import ApiError, HttpRequest, Request
@@ -71,9 +71,7 @@ class AnthropicBatchWire:
         return HttpRequest(method="GET", url=f"{self.url}/{quote(batch_id)}", headers=dict(self._headers), body=b"")
 
     def parse_batch(self, status: int, headers: Mapping[str, str], body: bytes) -> BatchStatus | ApiError:
-        if not 200 <= status < 300:
-            return redact_key(classify_error(status, body), self.adapter._api_key)
-        doc = decode_json_object(status, body)
+        doc = answer_document(status, body, classify_error, self.adapter._api_key)
         if isinstance(doc, ApiError):
             return doc
         batch_id, state = doc.get("id"), doc.get("processing_status")

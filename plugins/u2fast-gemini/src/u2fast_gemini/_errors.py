@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import msgspec
-
+from u2fast.adapters.json_body import json_or_none
 from u2fast.adapters.retry_after import parse_duration
 from u2fast.adapters.status import kind_for_status
 from u2fast.types import ApiError, ErrorKind
@@ -59,10 +58,7 @@ def is_daily_quota(err: Mapping[str, Any]) -> bool:
 
 def classify_error(status: int, body: bytes) -> ApiError:
     """The ApiError of a non-2xx response."""
-    try:
-        doc: Any = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        doc = None
+    doc = json_or_none(body)
     # Some proxies wrap the error in a one-element list.
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]

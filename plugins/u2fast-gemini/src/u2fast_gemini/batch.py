@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.json_body import answer_document, decode_json_object
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.batch.wire import (
     BatchLimits,
@@ -102,9 +102,7 @@ class GeminiBatchWire:
         return HttpRequest(method="GET", url=f"{self.endpoint}/{quote(batch_id)}", headers=dict(self._headers), body=b"")
 
     def parse_batch(self, status: int, headers: Mapping[str, str], body: bytes) -> BatchStatus | ApiError:
-        if not 200 <= status < 300:
-            return redact_key(classify_error(status, body), self.adapter._api_key)
-        doc = decode_json_object(status, body)
+        doc = answer_document(status, body, classify_error, self.adapter._api_key)
         if isinstance(doc, ApiError):
             return doc
         return self._status(doc, status)
@@ -154,9 +152,7 @@ class GeminiBatchWire:
         return HttpRequest(method="GET", url=f"{self.endpoint}/batches?pageSize=100", headers=dict(self._headers), body=b"")
 
     def parse_list(self, status: int, headers: Mapping[str, str], body: bytes) -> list[BatchStatus] | ApiError:
-        if not 200 <= status < 300:
-            return redact_key(classify_error(status, body), self.adapter._api_key)
-        doc = decode_json_object(status, body)
+        doc = answer_document(status, body, classify_error, self.adapter._api_key)
         if isinstance(doc, ApiError):
             return doc
         return statuses(doc.get("operations") or doc.get("batches") or [], self._status)

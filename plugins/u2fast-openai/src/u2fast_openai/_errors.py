@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import msgspec
-
+from u2fast.adapters.json_body import json_or_none
 from u2fast.adapters.retry_after import parse_duration
 from u2fast.adapters.status import kind_for_status
 from u2fast.types import ApiError
@@ -56,10 +55,7 @@ def status_in_body(code: Any) -> int:
 
 def classify_error(status: int, body: bytes) -> ApiError:
     """The ApiError of a non-2xx response."""
-    try:
-        doc: Any = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        doc = None
+    doc = json_or_none(body)
     message, err_type, code = _error_fields(doc)
     if not message:
         message = body[:200].decode("utf-8", "replace").strip() or f"HTTP {status}"

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import msgspec
 
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import decode_json_object
+from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, statuses
 from u2fast.types import ApiError, HttpRequest, Request
@@ -153,6 +153,4 @@ class OpenAIBatchWire:
         return HttpRequest(method="DELETE", url=f"{self.base_url}/files/{quote(file_id)}", headers=dict(self._headers), body=b"")
 
     def _doc(self, status: int, headers: Mapping[str, str], body: bytes) -> dict[str, Any] | ApiError:
-        if not 200 <= status < 300:
-            return redact_key(classify_error(status, body), self.adapter._api_key)
-        return decode_json_object(status, body)
+        return answer_document(status, body, classify_error, self.adapter._api_key)
