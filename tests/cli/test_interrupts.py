@@ -61,6 +61,22 @@ def comparable_scores(run_dir: Path) -> dict:
     return doc["models"]
 
 
+def run_until_hits(
+    argv: list[str], env: dict[str, str], server: ScriptedServer, more: int, *, kill: bool = True
+) -> tuple[bool, int]:
+    """Start the CLI and wait until the server has seen ``more`` further requests (or the run ended);
+    then SIGKILL it when ``kill``. Whether it was killed mid-run, and its exit status."""
+    wanted = len(server.hits) + more
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(server.hits) < wanted and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    killed = kill and child.poll() is None
+    if killed:
+        child.send_signal(signal.SIGKILL)
+    return killed, child.wait(60)
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
     rng = random.Random(7)
@@ -70,16 +86,8 @@ def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
         journal = runs / "killed" / "journal.jsonl"
         kills = 0
         for _ in range(3):
-            hits_before = len(server.hits)
-            child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wanted = hits_before + rng.randint(3, 20)
-            deadline = time.monotonic() + 30
-            while len(server.hits) < wanted and child.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.005)
-            if child.poll() is None:
-                child.send_signal(signal.SIGKILL)
-                kills += 1
-            child.wait(10)
+            killed, _code = run_until_hits(argv, env, server, rng.randint(3, 20))
+            kills += killed
             time.sleep(0.1)  # answers to the dead client finish on the server
             done = ok_identities(journal)
             hits_at_kill = len(server.hits)
@@ -115,14 +123,8 @@ def test_kill_between_runs_resends_nothing_finished(runs: Path) -> None:
         for round_ in range(4):
             done_before = ok_identities(journal)
             start = len(server.hits)
-            child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wanted = start + rng.randint(5, 25)
-            deadline = time.monotonic() + 30
-            while len(server.hits) < wanted and child.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.005)
-            if round_ < 3:
-                child.send_signal(signal.SIGKILL)
-            assert child.wait(60) in (0, -signal.SIGKILL)
+            _killed, code = run_until_hits(argv, env, server, rng.randint(5, 25), kill=round_ < 3)
+            assert code in (0, -signal.SIGKILL)
             resent = [h for h in server.hits[start:] if h.identity[:24] in done_before]
             assert not resent, f"round {round_}: {len(resent)} finished requests sent again"
         final = ok_identities(journal)
