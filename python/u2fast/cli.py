@@ -221,7 +221,6 @@ def _print_json(obj: Any) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .folder_scoring import ScoringOptions, score_run
-    from .report.terminal import print_clinical, print_leaderboard
 
     if args.bootstrap < 0:
         raise ConfigError("--bootstrap must be >= 0")
@@ -232,6 +231,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(scores)
     else:
+        from .report.terminal import print_clinical, print_leaderboard  # late: rich is for the table only
+
         print_leaderboard(scores)
         print_clinical(scores)
     return 0

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.bbox import LAYOUTS, box_to_xyxy, check_layout, impossible_values, point_to_xy
-from ..data.images import scaled_size
 from ..prompt_ids import answer_kind
 from ..types import Case, CaseScore, Prediction, SectorTarget
 from .aliases import NOT_VISIBLE_PHRASES
@@ -149,6 +148,8 @@ def read_coordinates(text: str, kind: str) -> Reading:
 
 def sent_size(case: Case, max_side: int | None) -> tuple[float, float]:
     """Width and height of the image as the model saw it (after ``--max-side`` downscaling)."""
+    from ..data.images import scaled_size  # late: the image module loads PIL, which scoring rarely needs
+
     w, h = scaled_size(case.image.width or 0, case.image.height or 0, max_side)
     return float(w), float(h)
 
