@@ -65,6 +65,73 @@ fn ranks_of(scores: &[f64]) -> Vec<usize> {
     scores.iter().map(|s| 1 + scores.iter().filter(|o| *o > s).count()).collect()
 }
 
+/// One data set's cases packed for resampling every model at once: case-major, so that the
+/// `m` models' values of a drawn case lie side by side. For the case at position `p` of the data
+/// set and model `j`, `weight[p·m + j]` is 1 when the case counts for that model (else 0, with a
+/// value of 0), and `value[(p·m + j)·width ..]` holds what the data set's sum needs: the answer's
+/// correctness (accuracy tasks), its squared error (CVE) or its 10 BLEU statistics (text tasks).
+/// The sums come out exactly as `DatasetSums::add_case` makes them, in the same order.
+struct Packed {
+    task: u8,
+    len: u32,
+    width: usize,
+    weight: Vec<f64>,
+    value: Vec<f64>,
+}
+
+impl Packed {
+    fn new(cases: &[u32], task: u8, views: &[Cases<'_>], counted: &[&[bool]]) -> Self {
+        let width = if aggregate::is_text_task(task) { 10 } else { 1 };
+        let m = views.len();
+        let mut weight = Vec::with_capacity(cases.len() * m);
+        let mut value = Vec::with_capacity(cases.len() * m * width);
+        for &i in cases {
+            let i = i as usize;
+            for (view, counted) in views.iter().zip(counted) {
+                let counts = counted[i];
+                weight.push(if counts { 1.0 } else { 0.0 });
+                if !counts {
+                    value.extend(std::iter::repeat_n(0.0, width));
+                } else if aggregate::is_accuracy_task(task) {
+                    value.push(view.correct[i]);
+                } else if task == aggregate::TASK_CVE {
+                    value.push(view.error[i] * view.error[i]);
+                } else {
+                    value.extend(view.bleu[i * 10..i * 10 + 10].iter().map(|&v| v as f64));
+                }
+            }
+        }
+        Packed { task, len: cases.len() as u32, width, weight, value }
+    }
+
+    /// Draw the data set's cases once (`len` draws) and put each model's metric in `out` (length m).
+    fn resample(&self, rng: &mut Rng, n: &mut [f64], sums: &mut [f64], out: &mut [f64]) {
+        let (m, w) = (out.len(), self.width);
+        n.fill(0.0);
+        sums.fill(0.0);
+        for _ in 0..self.len {
+            let p = rng.below(self.len) as usize;
+            for (a, b) in n.iter_mut().zip(&self.weight[p * m..(p + 1) * m]) {
+                *a += b;
+            }
+            for (a, b) in sums.iter_mut().zip(&self.value[p * m * w..(p + 1) * m * w]) {
+                *a += b;
+            }
+        }
+        for (j, slot) in out.iter_mut().enumerate() {
+            let mut s = DatasetSums { n: n[j], ..DatasetSums::default() };
+            if aggregate::is_accuracy_task(self.task) {
+                s.correct = sums[j];
+            } else if self.task == aggregate::TASK_CVE {
+                s.err2 = sums[j];
+            } else {
+                s.bleu.copy_from_slice(&sums[j * w..(j + 1) * w]);
+            }
+            *slot = s.metric(self.task);
+        }
+    }
+}
+
 /// Rank `models` jointly. `dataset_index` (length n) is shared by all models.
 #[allow(clippy::too_many_arguments)]
 pub fn rank_bootstrap(
@@ -77,6 +144,21 @@ pub fn rank_bootstrap(
     seed: u64,
     confidence: f64,
 ) -> Ranks {
+    let (point, dist) =
+        joint_distribution(dataset_index, datasets, models, missing_cve_is_perfect, two_stage, n_resamples, seed);
+    summarize(&point, &dist, models.n_models, confidence)
+}
+
+/// Each model's U2 point estimate and its resampled U2s, resample-major `(n_resamples, m)`.
+fn joint_distribution(
+    dataset_index: &[i32],
+    datasets: &Datasets<'_>,
+    models: &ModelCases<'_>,
+    missing_cve_is_perfect: bool,
+    two_stage: bool,
+    n_resamples: usize,
+    seed: u64,
+) -> (Vec<f64>, Vec<f64>) {
     let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
     let views: Vec<Cases<'_>> = (0..m)
         .map(|j| Cases {
@@ -86,7 +168,7 @@ pub fn rank_bootstrap(
             bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
         })
         .collect();
-    let counted = |j: usize| &models.counted[j * n..(j + 1) * n];
+    let counted: Vec<&[bool]> = (0..m).map(|j| &models.counted[j * n..(j + 1) * n]).collect();
     let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
     for (i, &d) in dataset_index.iter().enumerate() {
         by_dataset[d as usize].push(i as u32);
@@ -100,59 +182,64 @@ pub fn rank_bootstrap(
     let all: Vec<(usize, Vec<u32>)> = by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
     let mut metric = vec![0.0; nd];
     let point: Vec<f64> =
-        (0..m).map(|j| u2_of(&views[j], counted(j), &all, datasets, missing_cve_is_perfect, &mut metric)).collect();
+        (0..m).map(|j| u2_of(&views[j], counted[j], &all, datasets, missing_cve_is_perfect, &mut metric)).collect();
+    let packed: Vec<Packed> =
+        by_dataset.iter().enumerate().map(|(d, cases)| Packed::new(cases, datasets.task[d], &views, &counted)).collect();
 
     let mut dist = vec![0.0; n_resamples * m];
     dist.par_chunks_mut(CHUNK * m.max(1)).enumerate().for_each(|(c, rows)| {
         let mut rng = Rng::for_chunk(seed ^ 0x7A4C_0001, c as u64);
+        let (mut drawn_n, mut sums) = (vec![0.0; m], vec![0.0; m * 10]);
+        let mut chosen: Vec<usize> = Vec::new();
+        // per chosen data set (a slot: one drawn twice fills two), each model's metric: slot-major
+        let mut slot_metric: Vec<f64> = Vec::new();
         let mut metric = vec![0.0; nd];
         for row in rows.chunks_mut(m.max(1)) {
             // Which data sets enter this resample: all, or each task's redrawn with replacement
-            // (a data set drawn twice enters twice, under a fresh slot).
-            let chosen: Vec<usize> = if two_stage {
-                let mut out = Vec::new();
+            // (a data set drawn twice enters twice, under a fresh slot). Then each one's cases, in
+            // that order: the random stream is consumed as before packing, so results are unchanged.
+            chosen.clear();
+            if two_stage {
                 for list in &members {
                     let len = list.len() as u32;
                     for _ in 0..len {
-                        out.push(list[rng.below(len) as usize]);
+                        chosen.push(list[rng.below(len) as usize]);
                     }
                 }
-                out
             } else {
-                all.iter().map(|(d, _)| *d).collect()
-            };
-            let drawn: Vec<(usize, Vec<u32>)> = chosen
-                .iter()
-                .map(|&d| {
-                    let src = &by_dataset[d];
-                    let len = src.len() as u32;
-                    (d, (0..len).map(|_| src[rng.below(len) as usize]).collect())
-                })
-                .collect();
-            for (j, slot) in row.iter_mut().enumerate() {
-                *slot = if two_stage {
-                    u2_two_stage(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect)
+                chosen.extend(all.iter().map(|(d, _)| *d));
+            }
+            slot_metric.resize(chosen.len() * m, 0.0);
+            for (slot, &d) in chosen.iter().enumerate() {
+                let per_dataset = &mut slot_metric[slot * m..(slot + 1) * m];
+                packed[d].resample(&mut rng, &mut drawn_n, &mut sums[..m * packed[d].width], per_dataset);
+            }
+            for (j, value) in row.iter_mut().enumerate() {
+                let of_model = slot_metric.iter().skip(j).step_by(m).copied();
+                *value = if two_stage {
+                    u2_two_stage(chosen.iter().copied().zip(of_model), datasets, missing_cve_is_perfect)
                 } else {
-                    u2_of(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect, &mut metric)
+                    metric.fill(f64::NAN);
+                    for (&d, v) in chosen.iter().zip(of_model) {
+                        metric[d] = v;
+                    }
+                    aggregate::task_metrics_and_u2(&metric, datasets, missing_cve_is_perfect).1
                 };
             }
         }
     });
-    summarize(&point, &dist, m, confidence)
+    (point, dist)
 }
 
 /// U2 when a data set may be drawn more than once: task metric = mean over the drawn slots.
 fn u2_two_stage(
-    model: &Cases<'_>,
-    counted: &[bool],
-    drawn: &[(usize, Vec<u32>)],
+    slots: impl Iterator<Item = (usize, f64)>,
     datasets: &Datasets<'_>,
     missing_cve_is_perfect: bool,
 ) -> f64 {
     let (mut sum, mut count) = ([0.0f64; 8], [0usize; 8]);
-    for (d, idx) in drawn {
-        let t = datasets.task[*d];
-        let v = dataset_metric(model, counted, idx, t);
+    for (d, v) in slots {
+        let t = datasets.task[d];
         if !v.is_nan() {
             sum[t as usize] += v;
             count[t as usize] += 1;
@@ -195,6 +282,105 @@ fn summarize(point: &[f64], dist: &[f64], m: usize, confidence: f64) -> Ranks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The resampling as first written (one index list per data set, every model summed from it
+    /// through `DatasetSums::add_case`): the packed version must give the same resamples bit for bit.
+    fn reference_distribution(
+        dataset_index: &[i32],
+        datasets: &Datasets<'_>,
+        models: &ModelCases<'_>,
+        missing_cve_is_perfect: bool,
+        two_stage: bool,
+        n_resamples: usize,
+        seed: u64,
+    ) -> Vec<f64> {
+        let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
+        let views: Vec<Cases<'_>> = (0..m)
+            .map(|j| Cases {
+                dataset_index,
+                correct: &models.correct[j * n..(j + 1) * n],
+                error: &models.error[j * n..(j + 1) * n],
+                bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
+            })
+            .collect();
+        let counted = |j: usize| &models.counted[j * n..(j + 1) * n];
+        let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
+        for (i, &d) in dataset_index.iter().enumerate() {
+            by_dataset[d as usize].push(i as u32);
+        }
+        let mut members: [Vec<usize>; 8] = Default::default();
+        for (d, &t) in datasets.task.iter().enumerate() {
+            if !by_dataset[d].is_empty() && datasets.in_u2[d] {
+                members[t as usize].push(d);
+            }
+        }
+        let all: Vec<usize> = (0..nd).filter(|&d| !by_dataset[d].is_empty()).collect();
+        let mut dist = vec![0.0; n_resamples * m];
+        dist.chunks_mut(CHUNK * m).enumerate().for_each(|(c, rows)| {
+            let mut rng = Rng::for_chunk(seed ^ 0x7A4C_0001, c as u64);
+            let mut metric = vec![0.0; nd];
+            for row in rows.chunks_mut(m) {
+                let chosen: Vec<usize> = if two_stage {
+                    let mut out = Vec::new();
+                    for list in &members {
+                        let len = list.len() as u32;
+                        for _ in 0..len {
+                            out.push(list[rng.below(len) as usize]);
+                        }
+                    }
+                    out
+                } else {
+                    all.clone()
+                };
+                let drawn: Vec<(usize, Vec<u32>)> = chosen
+                    .iter()
+                    .map(|&d| {
+                        let src = &by_dataset[d];
+                        let len = src.len() as u32;
+                        (d, (0..len).map(|_| src[rng.below(len) as usize]).collect())
+                    })
+                    .collect();
+                for (j, slot) in row.iter_mut().enumerate() {
+                    *slot = if two_stage {
+                        let slots = drawn
+                            .iter()
+                            .map(|(d, idx)| (*d, dataset_metric(&views[j], counted(j), idx, datasets.task[*d])));
+                        u2_two_stage(slots, datasets, missing_cve_is_perfect)
+                    } else {
+                        u2_of(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect, &mut metric)
+                    };
+                }
+            }
+        });
+        dist
+    }
+
+    #[test]
+    fn packed_resampling_equals_the_reference_bit_for_bit() {
+        // every task, several data sets per task, a data set out of U2, cases that do not count
+        let task: Vec<u8> = vec![0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 7];
+        let in_u2: Vec<bool> = task.iter().enumerate().map(|(d, _)| d != 8).collect();
+        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let n = 600;
+        let idx: Vec<i32> = (0..n).map(|i| ((i * 7 + i / 13) % task.len()) as i32).collect();
+        let m = 4;
+        let mut rng = Rng::new(11);
+        let correct: Vec<f64> = (0..m * n).map(|_| f64::from(rng.below(2))).collect();
+        let error: Vec<f64> = (0..m * n).map(|_| rng.uniform() - 0.5).collect();
+        let bleu: Vec<i64> = (0..m * n * 10).map(|_| i64::from(rng.below(9))).collect();
+        let counted: Vec<bool> = (0..m * n).map(|_| rng.below(10) != 0).collect();
+        let models = ModelCases { n_models: m, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
+        for two_stage in [false, true] {
+            for missing_cve_is_perfect in [false, true] {
+                let (_, packed) = joint_distribution(&idx, &ds, &models, missing_cve_is_perfect, two_stage, 300, 5);
+                let reference = reference_distribution(&idx, &ds, &models, missing_cve_is_perfect, two_stage, 300, 5);
+                assert_eq!(packed.len(), reference.len());
+                for (a, b) in packed.iter().zip(&reference) {
+                    assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{a} != {b}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_clear_winner_is_first_in_every_resample() {
