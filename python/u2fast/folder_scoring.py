@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import msgspec
 
+from . import __version__
 from .errors import ConfigError, RunError
 from .folder_clinical import clinical_summary
 from .plugins import Registry, get_registry
 from .prompt_ids import answer_kind
 from .runfolder import (
+    CASES,
     JOURNAL,
+    MANIFEST,
     SCORES,
+    SCORES_CACHE,
     CaseRecord,
     completions_for,
     read_cases,
@@ -32,7 +38,10 @@ from .types import Case, CaseScore, Completion, Prediction, RunManifest
 from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
 
-__all__ = ["score_run", "score_records", "ScoringOptions", "calibrate_run"]
+__all__ = [
+    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "score_records", "score_run", "scoring_basis",
+    "stored_scores",
+]
 
 
 class ScoringOptions(msgspec.Struct, frozen=True):
@@ -76,14 +85,15 @@ def _coordinate_parsers(model: str, options: ScoringOptions) -> dict[str, Parse]
     return {kind: coordinate_parser(kind, convention, options.max_side) for kind in ("box", "point")}
 
 
-def score_records(
+def judge_records(
     model: str,
     records: Sequence[CaseRecord],
     completions: Mapping[str, Completion],
     options: ScoringOptions,
     registry: Registry | None = None,
-) -> tuple[ModelScores, list[tuple[Prediction, CaseScore]]]:
-    """Judge and aggregate one model's completions; also returns the per-case judgements."""
+) -> tuple[list[tuple[Prediction, CaseScore]], Counter[str]]:
+    """Judge one model's completions (text tasks with their BLEU statistics); also returns how many
+    answers each other model gave (answers whose response named another model)."""
     from .tasks.judge import judge
 
     registry = registry or get_registry()
@@ -116,7 +126,21 @@ def score_records(
         for row, i in enumerate(text_rows):
             pred, cs = judged[i]
             judged[i] = (pred, msgspec.structs.replace(cs, bleu=tuple(int(x) for x in stats[row])))
+    return judged, other_models
 
+
+def score_records(
+    model: str,
+    records: Sequence[CaseRecord],
+    completions: Mapping[str, Completion],
+    options: ScoringOptions,
+    registry: Registry | None = None,
+) -> tuple[ModelScores, list[tuple[Prediction, CaseScore]]]:
+    """Judge and aggregate one model's completions; also returns the per-case judgements."""
+    judged, other_models = judge_records(model, records, completions, options, registry)
+    compat = options.mode == "compat"
+    exclude_others = not compat and not options.accept_other_models
+    coordinate = _coordinate_parsers(model, options)
     spatial = None
     if coordinate:
         spatial = spatial_inputs([rec.case for rec in records], [cs for _, cs in judged], options.answer_format)
@@ -144,8 +168,64 @@ def _answered_by_another(case: Case, model: str, served: str) -> tuple[Predictio
                       api_error=True))
 
 
+class _StoredScores(msgspec.Struct):
+    basis: str
+    scores: RunScores
+
+
+def folder_digest(run_dir: Path) -> str:
+    """sha256 of what scoring reads from a run folder: its manifest, cases and journal.
+
+    Take it before reading them: scores stored under a digest of newer files would pass for theirs.
+    """
+    h = hashlib.sha256()
+    for name in (MANIFEST, CASES, JOURNAL):
+        path = run_dir / name
+        h.update(f"{name}\0{path.stat().st_size if path.is_file() else -1}\0".encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def scoring_basis(digest: str, options: ScoringOptions) -> str | None:
+    """What scores depend on: the folder's files, the options and this version of u2fast; None when
+    a plugin parser is asked for (its code is not part of the basis, so such scores are never reused)."""
+    if options.parsers:
+        return None
+    h = hashlib.sha256(f"{SCORES_SCHEMA}\0{__version__}\0{digest}\0".encode())
+    h.update(msgspec.msgpack.encode(options))
+    return h.hexdigest()
+
+
+def stored_scores(run_dir: Path, basis: str | None) -> RunScores | None:
+    """The scores ``u2fast score`` stored for exactly this ``basis``, else None (they are recomputed).
+
+    ``scores.cache`` holds them in msgpack, whose floats come back bit for bit (NaN included, which
+    JSON writes as null); a missing, older or unreadable cache is simply not used.
+    """
+    path = run_dir / SCORES_CACHE
+    if basis is None or not path.is_file():
+        return None
+    try:
+        stored = msgspec.msgpack.decode(path.read_bytes(), type=_StoredScores)
+    except (OSError, msgspec.DecodeError):
+        return None
+    return stored.scores if stored.basis == basis else None
+
+
+def _store_scores(run_dir: Path, basis: str | None, scores: RunScores) -> None:
+    if basis is None:
+        (run_dir / SCORES_CACHE).unlink(missing_ok=True)  # stale: it would not match anyway
+        return
+    tmp = run_dir / (SCORES_CACHE + ".tmp")
+    tmp.write_bytes(msgspec.msgpack.encode(_StoredScores(basis, scores)))
+    os.replace(tmp, run_dir / SCORES_CACHE)
+
+
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
-    """Score every model of a run folder; writes ``scores.json`` unless ``write`` is False."""
+    """Score every model of a run folder; writes ``scores.json`` (and ``scores.cache``, which
+    ``u2fast report`` reuses) unless ``write`` is False."""
+    digest = folder_digest(run_dir)
     manifest = read_manifest(run_dir)
     options = options.for_run(manifest)
     registry = get_registry()
@@ -164,6 +244,7 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     )
     if write:
         write_json_atomic(run_dir / SCORES, result)
+        _store_scores(run_dir, scoring_basis(digest, options), result)
     return result
 
 

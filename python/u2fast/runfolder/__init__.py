@@ -17,7 +17,7 @@ from .cases import (
 )
 from .endpoint import endpoint_of, recordable_options, same_endpoint
 from .journal import JournalScan, iter_journal, read_journal, repair_journal, scan_journal
-from .layout import CASES, JOURNAL, LOCK, MANIFEST, REJECTED, SCORES, write_json_atomic
+from .layout import CASES, JOURNAL, LOCK, MANIFEST, REJECTED, SCORES, SCORES_CACHE, write_json_atomic
 from .lock import RunLock, is_being_written
 from .manifest import CURRENT_KEY_RECIPE, read_manifest, require_current, write_manifest
 from .naming import check_name, default_name
@@ -36,6 +36,7 @@ __all__ = [
     "RESUME_MAY_CHANGE",
     "RunLock",
     "SCORES",
+    "SCORES_CACHE",
     "check_name",
     "check_reuse",
     "completions_for",

@@ -8,6 +8,7 @@
         journal.jsonl           one record per finished attempt (the cache and the resume point)
         journal.rejected.jsonl  unreadable journal lines moved aside by --repair-journal
         scores.json             the last scoring
+        scores.cache            the last scoring with exact floats and what it was made from (report reuses it)
         .lock                   held by the one process writing the folder
 """
 
@@ -18,13 +19,14 @@ from pathlib import Path
 
 import msgspec
 
-__all__ = ["CASES", "JOURNAL", "LOCK", "MANIFEST", "REJECTED", "SCORES", "write_json_atomic"]
+__all__ = ["CASES", "JOURNAL", "LOCK", "MANIFEST", "REJECTED", "SCORES", "SCORES_CACHE", "write_json_atomic"]
 
 MANIFEST = "manifest.json"
 CASES = "cases.jsonl"
 JOURNAL = "journal.jsonl"
 REJECTED = "journal.rejected.jsonl"
 SCORES = "scores.json"
+SCORES_CACHE = "scores.cache"
 LOCK = ".lock"
 
 _encoder = msgspec.json.Encoder()
