@@ -113,12 +113,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .report.html import render_html
         from .report.html_clinical import measurement_points
 
-        views, thumbs = case_views(scored, args.max_cases or None, images=not args.no_images)
+        views, thumbs, unreadable = case_views(scored, args.max_cases or None, images=not args.no_images)
         _write(args.html, render_html(msgspec.structs.replace(report, cases=views), thumbs, measurement_points(scored)))
-        unshown = {v.image for v in views if v.image} - set(thumbs)
-        if unshown and not args.no_images:
-            sys.stderr.write(f"u2fast: {len(unshown)} image(s) shown as placeholders in {args.html}: they could not be "
-                             "read, or the data changed since the run (their sha256 no longer matches)\n")
+        if unreadable:
+            first = next(iter(unreadable.values()))
+            sys.stderr.write(f"u2fast: {len(unreadable)} image(s) shown as placeholders in {args.html}: they could "
+                             f"not be read, or the data changed since the run; first: {first}\n")
     if args.md is not None:
         _write(args.md, to_markdown(report))
     if args.csv is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,11 +18,18 @@ from .schema import CaseView
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["THUMBNAIL_SIDE", "case_views", "select_cases", "thumbnail_data_url"]
+__all__ = [
+    "THUMBNAIL_SIDE", "browser_data", "case_views", "make_thumbnails", "select_cases",
+    "thumbnail_data_url",
+]
 
-#: Longest side of a thumbnail in pixels: enough to recognise an ultrasound view, small enough that
-#: a few hundred cases stay a few megabytes.
-THUMBNAIL_SIDE = 192
+#: Longest side of a thumbnail in pixels, and its JPEG quality: enough to tell one ultrasound view
+#: from another, small enough that every case of the benchmark (7,241) fits in ~13 MB. The report
+#: stays one self-contained file, so there is no larger view to fetch.
+THUMBNAIL_SIDE = 80
+THUMBNAIL_QUALITY = 45
+#: From this many images on, thumbnails are made in worker processes (one per CPU core).
+_PARALLEL_FROM = 256
 
 
 def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
@@ -42,21 +50,54 @@ def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
     return sorted(chosen)
 
 
-def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
-    """A downscaled JPEG of the case's image as a data URL; None when the image cannot be read
-    (e.g. the original data moved), and the browser shows a placeholder."""
+def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE) -> str:
+    """A downscaled JPEG of the case's image as a data URL; raises what reading or decoding raised."""
     from ..data.images import open_image, read_image_bytes
 
-    try:
-        raw = read_image_bytes(case.image)
-        with open_image(raw) as opened:
-            opened.thumbnail((side, side))
-            small = _eight_bit(opened)
-            buf = io.BytesIO()
-            small.save(buf, format="JPEG", quality=72)
-    except Exception:  # noqa: BLE001 - any unreadable image degrades to a placeholder
-        return None
+    raw = read_image_bytes(case.image)
+    with open_image(raw) as opened:
+        opened.thumbnail((side, side))
+        small = _eight_bit(opened)
+        buf = io.BytesIO()
+        small.save(buf, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
+    """:func:`_thumbnail`, or None when the image cannot be read (e.g. the original data moved)."""
+    try:
+        return _thumbnail(case, side)
+    except Exception:  # noqa: BLE001 - callers that need the reason use make_thumbnails
+        return None
+
+
+def _thumbnail_or_reason(case: Case) -> tuple[str | None, str]:
+    try:
+        return _thumbnail(case), ""
+    except Exception as exc:  # noqa: BLE001 - any unreadable image becomes a placeholder, counted and named
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def make_thumbnails(cases: Sequence[Case]) -> tuple[dict[str, str], dict[str, str]]:
+    """Thumbnails of the cases' images, once per image (by sha256): ``(sha256 -> data URL, sha256 ->
+    why the image could not be read)``. Many images are made in worker processes."""
+    distinct = list({c.image.sha256: c for c in cases if c.image.sha256}.values())
+    workers = min(os.cpu_count() or 1, 8)
+    if len(distinct) >= _PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            made = list(pool.map(_thumbnail_or_reason, distinct, chunksize=64))
+    else:
+        made = [_thumbnail_or_reason(c) for c in distinct]
+    thumbs: dict[str, str] = {}
+    failed: dict[str, str] = {}
+    for case, (url, reason) in zip(distinct, made, strict=True):
+        if url is None:
+            failed[case.image.sha256] = f"{case.case_id}: {reason}"
+        else:
+            thumbs[case.image.sha256] = url
+    return thumbs, failed
 
 
 def _eight_bit(image: Image.Image) -> Image.Image:
@@ -116,12 +157,14 @@ def _prediction_text(value: str | float | tuple[float, ...] | None) -> str:
 
 def case_views(
     scored: Sequence[ScoredModel], limit_per_run: int | None, *, images: bool = True
-) -> tuple[list[CaseView], dict[str, str]]:
-    """Browser rows for every model and the thumbnails they refer to (sha256 -> data URL)."""
+) -> tuple[list[CaseView], dict[str, str], dict[str, str]]:
+    """Browser rows for every model, the thumbnails they refer to (sha256 -> data URL) and the
+    images that could not be read (sha256 -> case and reason; their rows show a placeholder).
+    Without ``images`` no row refers to an image."""
     views: list[CaseView] = []
-    thumbs: dict[str, str] = {}
     chosen: dict[str, list[int]] = {}
     prompts: dict[str, dict[int, str]] = {}
+    shown: list[Case] = []
     for sm in scored:
         run = sm.run
         key = str(run.path)
@@ -129,14 +172,14 @@ def case_views(
             chosen[key] = select_cases(run, limit_per_run)
             builder = _prompt_builder(run)
             prompts[key] = {i: _prompt_text(run, run.records[i].case, builder) for i in chosen[key]}
-        completions = {r.case.case_id: run.journal.get(r.keys.get(sm.model, ""), None) for r in run.records}
         judged = {cs.case_id: (pred, cs) for pred, cs in sm.judged}
         for i in chosen[key]:
-            case = run.records[i].case
+            rec = run.records[i]
+            case = rec.case
             if case.case_id not in judged:
                 continue  # a case of the folder that this model was not asked
             pred, cs = judged[case.case_id]
-            comp = completions.get(case.case_id)
+            comp = run.journal.get(rec.keys.get(sm.model, ""))
             if comp is None:
                 answer = "(no answer recorded)"
             elif comp.error is not None:
@@ -144,11 +187,8 @@ def case_views(
             else:
                 answer = comp.text or ""
             outcome, detail = outcome_of(cs, pred)
-            sha = case.image.sha256 or ""
-            if images and sha and sha not in thumbs:
-                url = thumbnail_data_url(case)
-                if url is not None:
-                    thumbs[sha] = url
+            if images:
+                shown.append(case)
             views.append(
                 CaseView(
                     label=sm.label,
@@ -156,7 +196,7 @@ def case_views(
                     task=case.task,
                     dataset_id=case.dataset_id,
                     anatomy=anatomy_of(case),
-                    image=sha,
+                    image=(case.image.sha256 or "") if images else "",
                     prompt=prompts[key][i],
                     answer=answer,
                     prediction=_prediction_text(pred.value),
@@ -166,7 +206,40 @@ def case_views(
                     **_geometry(case, cs.coords, run.manifest.answer_format),
                 )
             )
-    return views, thumbs
+    thumbs, failed = make_thumbnails(shown) if images else ({}, {})
+    return views, thumbs, failed
+
+
+#: Short keys of the browser data (``browser_data``); the four filter fields and the overlay shapes
+#: (present on coordinate runs only) keep their names.
+_SHORT = {
+    "case_id": "id", "anatomy": "an", "answer": "ans", "prediction": "pr", "truth": "tr", "detail": "d",
+    "truth_geometry": "truth_geometry", "answer_geometry": "answer_geometry",
+}
+_FILTERS = ("label", "task", "dataset_id", "outcome")
+
+
+def browser_data(cases: Sequence[CaseView], thumbnails: dict[str, str]) -> dict[str, object]:
+    """The case browser's data, compact: each distinct prompt and thumbnail stored once and referred
+    to by position (``p``, ``im``), short keys, empty fields left out; the page's script turns the
+    rows back into :class:`CaseView` fields. A row without ``im`` shows a placeholder."""
+    prompts: dict[str, int] = {}
+    images: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    for view in cases:
+        row: dict[str, object] = {name: getattr(view, name) for name in _FILTERS}
+        for name, short in _SHORT.items():
+            value = getattr(view, name)
+            if value:
+                row[short] = value
+        row["p"] = prompts.setdefault(view.prompt, len(prompts))
+        if view.image in thumbnails:
+            row["im"] = images.setdefault(view.image, len(images))
+        rows.append(row)
+    return {"cases": rows, "prompts": list(prompts), "images": [thumbnails[sha] for sha in images]}
+
+
+
 
 
 def _geometry(case: Case, coords: tuple[float, ...] | None, answer_format: str) -> dict[str, list[float]]:

@@ -17,6 +17,7 @@ import msgspec
 from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
+from .cases import browser_data
 from .html_assets import SCRIPT, STYLE
 from .html_clinical import MeasurementPoints, clinical_sections, usage_section
 from .localisation import localisation_html, localisation_rows
@@ -178,7 +179,10 @@ def _runs(report: Report) -> str:
     return f'<ul class="meta">{"".join(items)}</ul>'
 
 
-def _browser(report: Report) -> str:
+def _browser(report: Report, thumbnails: dict[str, str]) -> str:
+    unreadable = len({c.image for c in report.cases if c.image} - set(thumbnails))
+    note = (f'<p class="warn" id="image-warning">{unreadable} image(s) could not be read and show a placeholder '
+            "(the data moved or changed since the run)</p>" if unreadable else "")
     selects = "".join(
         f'<label>{name} <select id="filter-{name}"><option value="">all</option></select></label>'
         for name in ("model", "task", "dataset", "outcome")
@@ -186,7 +190,7 @@ def _browser(report: Report) -> str:
     if len({c.label for c in report.cases}) > 1:
         selects += ('<label title="one card per case with every model\'s answer beside the others">'
                     '<input type="checkbox" id="side-by-side"> same case across models</label>')
-    return (
+    return note + (
         f'<section id="case-browser"><div class="filters">{selects}<span id="case-count" class="meta"></span>'
         f'</div><div id="case-list"></div><button id="case-more" type="button">show more</button></section>'
     )
@@ -200,7 +204,7 @@ def render_html(report: Report, thumbnails: dict[str, str], points: MeasurementP
         if report.n_resamples
         else "no intervals"
     )
-    payload = script_json({"cases": report.cases, "images": thumbnails})
+    payload = script_json(browser_data(report.cases, thumbnails))
     n_cases = len({(c.label, c.case_id) for c in report.cases})
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -230,7 +234,7 @@ def render_html(report: Report, thumbnails: dict[str, str], points: MeasurementP
 {clinical_sections(report, points or {})}
 <h2>Cases</h2>
 <p class="meta">{n_cases} answers. Filter by model, task, dataset and outcome.</p>
-{_browser(report)}
+{_browser(report, thumbnails)}
 <script type="application/json" id="u2-data">{payload}</script>
 <script>{SCRIPT}</script>
 </body></html>

@@ -103,7 +103,14 @@ SCRIPT = r"""
   var browser = document.getElementById("case-browser");
   if (!dataNode || !browser) { return; }
   var data = JSON.parse(dataNode.textContent);
-  var cases = data.cases, images = data.images;
+  // compact rows (report/cases.py browser_data): short keys, prompts and thumbnails by position
+  var images = data.images;
+  var cases = data.cases.map(function (r) {
+    return {label: r.label, task: r.task, dataset_id: r.dataset_id, outcome: r.outcome, case_id: r.id,
+            anatomy: r.an || "", image: r.im === undefined ? "" : r.im, prompt: data.prompts[r.p],
+            answer: r.ans || "", prediction: r.pr || "", truth: r.tr || "", detail: r.d || "",
+            truth_geometry: r.truth_geometry || [], answer_geometry: r.answer_geometry || []};
+  });
   var list = document.getElementById("case-list");
   var count = document.getElementById("case-count");
   var more = document.getElementById("case-more");
