@@ -212,17 +212,9 @@ def _accuracy_interval(right: int, n: int, options: ScoringOptions) -> tuple[flo
 
 def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEntry]:
     groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    anatomy_by_scenario: dict[tuple[str, str], str] = {}
     for rec, (_, cs) in zip(records_of(sm.run.records, sm.model), sm.judged):
         if cs.task in CLASSIFICATION_TASKS and cs.counted and cs.correct is not None:
-            case = rec.case
-            if scenario(case.task, case.dataset_id) is None:
-                anatomy = anatomy_of(case)  # an unknown data set: the case's own word
-            else:
-                where = (case.task, case.dataset_id)
-                if where not in anatomy_by_scenario:
-                    anatomy_by_scenario[where] = anatomy_of(case)
-                anatomy = anatomy_by_scenario[where]
+            anatomy = anatomy_of(rec.case)
             for key in ((anatomy, cs.task), (anatomy, "all")):
                 tally = groups[key]
                 tally[0] += bool(cs.correct)
