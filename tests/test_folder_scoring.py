@@ -69,3 +69,29 @@ def test_an_unreadable_cache_is_not_used(run: Path) -> None:
     real = _report_u2(run)
     (run / SCORES_CACHE).write_bytes(b"\x00 not msgpack")
     assert _report_u2(run) == real
+
+
+def test_paused_gc_pauses_the_collector_and_restores_it_even_on_error() -> None:
+    import gc
+
+    from u2fast.folder_scoring import paused_gc
+
+    seen: list[bool] = []
+
+    @paused_gc()
+    def work(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("boom")
+
+    assert gc.isenabled()
+    work(False)
+    with pytest.raises(ValueError):
+        work(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        work(False)
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
@@ -39,8 +41,8 @@ from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
 
 __all__ = [
-    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "score_records", "score_run", "scoring_basis",
-    "stored_scores",
+    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "paused_gc", "score_records", "score_run",
+    "scoring_basis", "stored_scores",
 ]
 
 
@@ -168,6 +170,20 @@ def _answered_by_another(case: Case, model: str, served: str) -> tuple[Predictio
                       api_error=True))
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a run is read, judged and scored (also as a
+    decorator). A run makes a few objects per case and no cycles to free, yet each of the
+    collector's passes walks them all: they took ~20% of ``u2fast report`` over ten runs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _StoredScores(msgspec.Struct):
     basis: str
     scores: RunScores
@@ -222,6 +238,7 @@ def _store_scores(run_dir: Path, basis: str | None, scores: RunScores) -> None:
     os.replace(tmp, run_dir / SCORES_CACHE)
 
 
+@paused_gc()
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
     """Score every model of a run folder; writes ``scores.json`` (and ``scores.cache``, which
     ``u2fast report`` reuses) unless ``write`` is False."""

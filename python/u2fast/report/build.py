@@ -26,6 +26,7 @@ from ..folder_scoring import (
     ScoringOptions,
     folder_digest,
     judge_records,
+    paused_gc,
     score_records,
     scoring_basis,
     stored_scores,
@@ -88,6 +89,7 @@ class ScoredModel:
     judged: list[tuple[Prediction, CaseScore]] = field(default_factory=list)
 
 
+@paused_gc()
 def load_run(path: Path) -> LoadedRun:
     manifest = read_manifest(path)
     digest = folder_digest(path)  # before the cases and journal are read (see folder_digest)
@@ -122,6 +124,7 @@ def _labels(runs: Sequence[LoadedRun], models: Sequence[tuple[LoadedRun, str]]) 
     return [f"{r.path}/{m}" if lb in clashing else lb for lb, (r, m) in zip(labels, models)]
 
 
+@paused_gc()
 def score_run_models(
     runs: Sequence[LoadedRun], options: ScoringOptions, registry: Registry | None = None
 ) -> list[ScoredModel]:
@@ -231,6 +234,7 @@ def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEn
     return entries
 
 
+@paused_gc()
 def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], options: ScoringOptions) -> Report:
     """The leaderboard and breakdowns (no case rows; see :func:`u2fast.report.cases.case_views`)."""
     from collections import Counter
