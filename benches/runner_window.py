@@ -129,12 +129,15 @@ def client_aiohttp(url: str, root: Path, concurrency: int) -> dict[str, Any]:
     import msgspec
 
     from u2fast.data import LoadOptions, load
-    from u2fast.data.images import read_stored_base64
     from u2fast.runner.engine import loop_factory
 
     bodies = []
     for case in load(str(root), LoadOptions()).cases:
-        image = read_stored_base64(case.image)
+        ref = case.image
+        assert ref.path is not None and ref.base64
+        with open(ref.path, "rb") as fh:  # the image's base64 text as the TSV holds it
+            fh.seek(ref.offset)
+            image = fh.read(ref.length).decode("ascii")
         bodies.append(msgspec.json.encode({
             "model": "gpt-4.1", "max_tokens": 1024, "temperature": 0.0,
             "messages": [{"role": "user", "content": [
