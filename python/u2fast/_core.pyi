@@ -51,6 +51,9 @@ __all__ = [
     "rouge_tokens",
     "chrf_stats",
     "chrf_scores",
+    "ter_stats",
+    "ter_scores",
+    "ter_corpus_score",
 ]
 
 __version__: str
@@ -340,6 +343,22 @@ def chrf_scores(
     stats: npt.NDArray[np.int64], beta: float = 2.0, eps_smoothing: bool = False
 ) -> npt.NDArray[np.float64]:
     """sacreBLEU chrF (0-100) of every row of a 2-D statistics array."""
+
+def ter_stats(
+    hyps: list[str],
+    refs: list[list[str]],
+    normalized: bool = False,
+    no_punct: bool = False,
+    asian_support: bool = False,
+) -> npt.NDArray[np.float64]:
+    """Per-pair sacreBLEU TER statistics ``[fewest edits over the references, average reference length]``,
+    shape (n, 2); text already lowercased where wanted. Raises ValueError for a pair without references."""
+
+def ter_scores(stats: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """TER (0-100) of every row of an (n, 2) statistics array."""
+
+def ter_corpus_score(stats: npt.NDArray[np.float64]) -> tuple[float, float, float]:
+    """Corpus TER of the rows: (score 0-100, summed edits, summed reference lengths), summed in row order."""
 
 def two_stage_from_distribution(
     distribution: npt.NDArray[np.float64],

@@ -1,4 +1,4 @@
-"""u2fast's embeddable scorer: exact BLEU/ROUGE/CIDEr-D, bootstrap intervals, McNemar, clinical statistics and the U2-Score.
+"""u2fast's embeddable scorer: exact BLEU/chrF/TER/ROUGE/CIDEr-D, bootstrap intervals, McNemar, clinical statistics and the U2-Score.
 
 Importing this package loads numpy, the Rust core and the data model (msgspec), never the runner, the data
 loaders or the plugin machinery; the README names the third-party packages and a test holds it to that.
@@ -38,7 +38,9 @@ from u2fast.scoring._multiplicity import Heterogeneity, cochran_q, minimal_detec
 from u2fast.scoring._paired_run import PairedRunBootstrap, paired_run_bootstrap
 from u2fast.scoring._ranks import RankIntervals, rank_bootstrap
 from u2fast.scoring._rouge import RougeScores, porter_stem, rouge, rouge_tokenize
+from u2fast.scoring._signature import SentenceScores
 from u2fast.scoring._spatial import BOX_METRICS, POINT_METRICS, spatial_scores
+from u2fast.scoring._ter import TerResult, corpus_ter, sentence_ter, ter_stats
 from u2fast.scoring._u2 import U2_WEIGHTS, u2_score
 
 __all__ = [
@@ -78,6 +80,8 @@ __all__ = [
     "RougeScores",
     "RunAggregate",
     "RunIntervals",
+    "SentenceScores",
+    "TerResult",
     "aggregate_cases",
     "bleu_stats",
     "bootstrap_ci",
@@ -85,6 +89,7 @@ __all__ = [
     "cider",
     "corpus_bleu",
     "corpus_chrf",
+    "corpus_ter",
     "mcnemar",
     "paired_bootstrap",
     "paired_run_bootstrap",
@@ -94,6 +99,8 @@ __all__ = [
     "score_bleu_stats",
     "sentence_bleu",
     "sentence_chrf",
+    "sentence_ter",
     "spatial_scores",
+    "ter_stats",
     "u2_score",
 ]

@@ -10,15 +10,13 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
+from u2fast.scoring._signature import SentenceScores, bleu_signature, nrefs_of
 
 __all__ = ["BleuResult", "bleu_stats", "corpus_bleu", "sentence_bleu"]
 
 References = Sequence[str | Sequence[str]]
 
-#: The sacreBLEU release whose numbers the "sacrebleu" flavour reproduces (its signature's version).
-SACREBLEU_VERSION = "2.6.0"
 TOKENIZERS = ("13a", "intl", "zh", "char", "none")
-_SMOOTH_DEFAULTS: dict[str, float | None] = {"none": None, "floor": 0.1, "add-k": 1.0, "exp": None}
 
 
 @dataclass(frozen=True)
@@ -40,19 +38,9 @@ class BleuResult:
     signature: str = ""
 
 
-def bleu_signature(
-    nrefs: int | str, *, tokenize: str, lowercase: bool, smooth: str, smooth_value: float | None, effective_order: bool
-) -> str:
-    """sacreBLEU's ``BLEUSignature.format()`` for these options (``nrefs`` "var" when segments differ)."""
-    default = _SMOOTH_DEFAULTS.get(smooth)
-    smooth_str = smooth if default is None else f"{smooth}[{(default if smooth_value is None else smooth_value):.2f}]"
-    return (f"nrefs:{nrefs}|case:{'lc' if lowercase else 'mixed'}|eff:{'yes' if effective_order else 'no'}"
-            f"|tok:{tokenize}|smooth:{smooth_str}|version:{SACREBLEU_VERSION}")
-
-
-def _nrefs(refs: list[list[str]]) -> int | str:
-    counts = {len(r) for r in refs}
-    return counts.pop() if len(counts) == 1 else "var"
+def coco_bleu_signature(nrefs: int | str) -> str:
+    """The BLEU signature's keys, describing pycocoevalcap's computation."""
+    return f"nrefs:{nrefs}|case:mixed|eff:no|tok:split|smooth:coco|version:pycocoevalcap-1.2"
 
 
 def lowered(hyps: Sequence[str], refs: list[list[str]]) -> tuple[list[str], list[list[str]]]:
@@ -147,7 +135,7 @@ def corpus_bleu(
     total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * max_order, np.int64)
     return score_bleu_stats(total, flavor=flavor, smooth=smooth, smooth_value=smooth_value,
                             effective_order=effective_order, tokenize=tokenize, lowercase=lowercase,
-                            nrefs=_nrefs(_ref_lists(hyps, refs)) if len(hyps) else 1)
+                            nrefs=nrefs_of(_ref_lists(hyps, refs)))
 
 
 def score_bleu_stats(
@@ -177,7 +165,7 @@ def score_bleu_stats(
         precisions = tuple(100.0 * c / t if t else 0.0 for c, t in zip(counts, totals))
         if order != 4:
             raise ValueError(f"flavor 'coco' needs order-4 statistics, got order {order}")
-        signature = f"nrefs:{nrefs}|case:mixed|eff:no|tok:split|smooth:coco|version:pycocoevalcap-1.2"
+        signature = coco_bleu_signature(nrefs)
         return BleuResult(bleu_n[3], precisions, bp, int(total[0]), int(total[1]), counts, totals, bleu_n,
                           signature)
     if flavor != "sacrebleu":
@@ -201,14 +189,17 @@ def sentence_bleu(
     lowercase: bool = False,
     use_effective_order: bool = True,
     max_order: int = 4,
-) -> npt.NDArray[np.float64]:
+) -> SentenceScores:
     """One BLEU score (0-100) per pair: ``sacrebleu.sentence_bleu`` (effective order by default),
     or for ``flavor="coco"`` pycocoevalcap's per-segment BLEU-``max_order`` × 100 (1..4: the
-    ``bleu_list`` entries of ``Bleu(4).compute_score``)."""
+    ``bleu_list`` entries of ``Bleu(4).compute_score``). ``.signature`` is sacreBLEU's for these options."""
+    nrefs = nrefs_of(_ref_lists(hyps, refs))
     if flavor == "coco":
         if not 1 <= max_order <= 4:
             raise ValueError(f"flavor 'coco' gives BLEU-1..4; max_order={max_order}")
         stats = bleu_stats(hyps, refs, flavor=flavor, lowercase=lowercase)
-        return 100.0 * _core.coco_sentence_scores(stats)[:, max_order - 1]
+        return SentenceScores(100.0 * _core.coco_sentence_scores(stats)[:, max_order - 1], coco_bleu_signature(nrefs))
     stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
-    return _core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order)
+    signature = bleu_signature(nrefs, tokenize=tokenize, lowercase=lowercase, smooth=smooth,
+                               smooth_value=smooth_value, effective_order=use_effective_order)
+    return SentenceScores(_core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order), signature)

@@ -9,7 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import SACREBLEU_VERSION, References, _locate_bad_text, _nrefs, _ref_lists, lowered
+from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists, lowered
+from u2fast.scoring._signature import SentenceScores, chrf_signature, nrefs_of
 
 __all__ = ["ChrfResult", "chrf_stats", "corpus_chrf", "sentence_chrf"]
 
@@ -63,9 +64,8 @@ def corpus_chrf(
                        whitespace=whitespace, eps_smoothing=eps_smoothing)
     total = stats.sum(axis=0, keepdims=True) if len(stats) else np.zeros((1, stats.shape[1]), np.int64)
     score = float(_core.chrf_scores(total, float(beta), eps_smoothing)[0])
-    nrefs = _nrefs(_ref_lists(hyps, refs)) if len(hyps) else 1
-    signature = (f"nrefs:{nrefs}|case:{'lc' if lowercase else 'mixed'}|eff:{'no' if eps_smoothing else 'yes'}"
-                 f"|nc:{char_order}|nw:{word_order}|space:{'yes' if whitespace else 'no'}|version:{SACREBLEU_VERSION}")
+    signature = chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
+                               lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
     return ChrfResult(score, f"chrF{beta:g}" + "+" * word_order, signature)
 
 
@@ -79,8 +79,10 @@ def sentence_chrf(
     lowercase: bool = False,
     whitespace: bool = False,
     eps_smoothing: bool = False,
-) -> npt.NDArray[np.float64]:
-    """One ``sacrebleu.sentence_chrf`` score (0-100) per pair."""
+) -> SentenceScores:
+    """One ``sacrebleu.sentence_chrf`` score (0-100) per pair; ``.signature`` is sacreBLEU's for these options."""
     stats = chrf_stats(hyps, refs, char_order=char_order, word_order=word_order, beta=beta, lowercase=lowercase,
                        whitespace=whitespace, eps_smoothing=eps_smoothing)
-    return _core.chrf_scores(stats, float(beta), eps_smoothing)
+    signature = chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
+                               lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
+    return SentenceScores(_core.chrf_scores(stats, float(beta), eps_smoothing), signature)

@@ -21,6 +21,7 @@ mod mcnemar_py;
 mod rouge_py;
 mod statistics_py;
 mod spatial_py;
+mod ter_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -134,5 +135,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spatial_py::spatial_scores, m)?)?;
     m.add_function(wrap_pyfunction!(chrf_py::chrf_stats, m)?)?;
     m.add_function(wrap_pyfunction!(chrf_py::chrf_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(ter_py::ter_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(ter_py::ter_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(ter_py::ter_corpus_score, m)?)?;
     Ok(())
 }

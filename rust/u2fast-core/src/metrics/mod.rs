@@ -14,6 +14,8 @@ pub mod regression;
 pub mod rouge;
 pub mod sacrebleu_tokenize;
 pub mod spatial;
+pub mod ter;
+mod tercom_tokenize;
 pub mod text;
 mod unicode_classes;
 
