@@ -136,6 +136,13 @@ def adversarial_pairs(seed: int, n: int, max_refs: int = 1) -> list[tuple[str, l
     return out
 
 
+def sacrebleu_streams(pairs: list[tuple[str, list[str]]]) -> list[list[str | None]]:
+    """The pairs' references in sacreBLEU's layout: one stream per reference position, None where a pair has
+    fewer references."""
+    width = max(len(refs) for _, refs in pairs)
+    return [[refs[k] if k < len(refs) else None for _, refs in pairs] for k in range(width)]
+
+
 def interleave(*families: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """The pairs of each family in turn (one of each, then the rest of the longer one)."""
     out: list[tuple[str, list[str]]] = []

@@ -13,17 +13,11 @@ import regex
 import sacrebleu
 from pycocoevalcap.bleu.bleu import Bleu
 from sacrebleu.metrics.bleu import BLEU
-from text_pairs import adversarial_pairs
+from text_pairs import adversarial_pairs, sacrebleu_streams
 
 from u2fast.scoring import bleu_stats, corpus_bleu, sentence_bleu
 
 Pairs = list[tuple[str, list[str]]]
-
-
-def _streams(pairs: Pairs) -> list[list[str | None]]:
-    """sacreBLEU's reference streams; ``None`` where a segment has fewer references."""
-    width = max(len(refs) for _, refs in pairs)
-    return [[refs[k] if k < len(refs) else None for _, refs in pairs] for k in range(width)]
 
 
 def _assert_same(got: object, expect: object) -> None:
@@ -43,7 +37,7 @@ TOKENIZERS = ["13a", "intl", "zh", "char", "none"]
 
 def _expected_stats(pairs: Pairs, **options: object) -> np.ndarray:
     metric = BLEU(**options)  # type: ignore[arg-type]
-    return np.array(metric._extract_corpus_statistics([h for h, _ in pairs], _streams(pairs)), dtype=np.int64)
+    return np.array(metric._extract_corpus_statistics([h for h, _ in pairs], sacrebleu_streams(pairs)), dtype=np.int64)
 
 
 def _assert_stats(pairs: Pairs, tokenize: str, lowercase: bool = False, max_order: int = 4) -> None:
@@ -94,7 +88,7 @@ def test_corpus_bleu_equals_sacrebleu_for_every_smoothing(
 ) -> None:
     pairs: Pairs = request.getfixturevalue(which)
     hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
-    streams = _streams(pairs)
+    streams = sacrebleu_streams(pairs)
     for smooth, value in SMOOTHING:
         expect = sacrebleu.corpus_bleu(
             hyps, streams, smooth_method=smooth, smooth_value=value, lowercase=lowercase, tokenize=tokenize
@@ -195,7 +189,7 @@ def test_effective_order_on_corpus_bleu_equals_sacrebleu() -> None:
     for k in range(1, 6):
         for smooth in ("exp", "floor", "add-k", "none"):
             got = corpus_bleu(hyps[:k], refs[:k], effective_order=True, smooth=smooth)
-            expect = BLEU(effective_order=True, smooth_method=smooth).corpus_score(hyps[:k], _streams(pairs[:k]))
+            expect = BLEU(effective_order=True, smooth_method=smooth).corpus_score(hyps[:k], sacrebleu_streams(pairs[:k]))
             assert got.score == pytest.approx(expect.score, abs=1e-9), (k, smooth)
 
 
@@ -205,7 +199,7 @@ def test_any_max_order_equals_sacrebleu(multi_ref_pairs: Pairs, order: int) -> N
     hyps, refs = [h for h, _ in multi_ref_pairs], [r for _, r in multi_ref_pairs]
     for effective in (False, True):
         got = corpus_bleu(hyps, refs, max_order=order, effective_order=effective)
-        expect = BLEU(max_ngram_order=order, effective_order=effective).corpus_score(hyps, _streams(multi_ref_pairs))
+        expect = BLEU(max_ngram_order=order, effective_order=effective).corpus_score(hyps, sacrebleu_streams(multi_ref_pairs))
         assert got.score == pytest.approx(expect.score, abs=1e-9)
         np.testing.assert_allclose(got.precisions, expect.precisions, rtol=0, atol=1e-9)
         if not effective:
@@ -238,7 +232,7 @@ def test_closest_reference_length_ties_take_the_shorter_one() -> None:
         lengths = [len(r.split()) for r in rs]
         expect = min(lengths, key=lambda length: (abs(length - n), length))
         assert row[1] == expect and coco_row[1] == expect
-    _assert_same(corpus_bleu(hyps, refs), sacrebleu.corpus_bleu(hyps, _streams(pairs)))
+    _assert_same(corpus_bleu(hyps, refs), sacrebleu.corpus_bleu(hyps, sacrebleu_streams(pairs)))
     _assert_coco_equal(pairs)
 
 
@@ -251,7 +245,7 @@ def test_five_thousand_token_segments() -> None:
         hyp = " ".join(w for w in ref.split(" ") if rng.random() < 0.9)
         pairs.append((hyp, [ref, " ".join(rng.choice(vocab) for _ in range(4800))]))
     hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
-    _assert_same(corpus_bleu(hyps, refs), sacrebleu.corpus_bleu(hyps, _streams(pairs)))
+    _assert_same(corpus_bleu(hyps, refs), sacrebleu.corpus_bleu(hyps, sacrebleu_streams(pairs)))
     np.testing.assert_allclose(
         sentence_bleu(hyps, refs), [sacrebleu.sentence_bleu(h, r).score for h, r in pairs], rtol=0, atol=1e-9
     )
@@ -332,5 +326,5 @@ def test_signature_equals_sacrebleus(options: dict[str, object], refs: list[list
     got = corpus_bleu(hyps, refs, **options)  # type: ignore[arg-type]
     names = {"smooth": "smooth_method", "max_order": "max_ngram_order"}
     metric = BLEU(**{names.get(k, k): v for k, v in options.items()})  # type: ignore[arg-type]
-    metric.corpus_score(hyps, _streams([(h, r) for h, r in zip(hyps, refs)]))
+    metric.corpus_score(hyps, sacrebleu_streams([(h, r) for h, r in zip(hyps, refs)]))
     assert got.signature == str(metric.get_signature())

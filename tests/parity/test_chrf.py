@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sacrebleu
 from sacrebleu.metrics.chrf import CHRF
-from text_pairs import EDGE_PAIRS, adversarial_pairs, generate_pairs
+from text_pairs import EDGE_PAIRS, adversarial_pairs, generate_pairs, sacrebleu_streams
 
 from u2fast.scoring import chrf_stats, corpus_chrf, sentence_chrf
 
@@ -69,11 +69,6 @@ def test_chrf_vectors_sentence_level(hyp: str, refs: list[str], expected: float)
     assert abs(sentence_chrf([hyp], [refs], eps_smoothing=True)[0] - expected) < 1e-4
 
 
-def _streams(pairs: Pairs) -> list[list[str | None]]:
-    width = max(len(refs) for _, refs in pairs)
-    return [[refs[k] if k < len(refs) else None for _, refs in pairs] for k in range(width)]
-
-
 OPTIONS = [
     {},
     {"word_order": 2},
@@ -93,12 +88,12 @@ def chrf_pairs() -> Pairs:
 def test_chrf_equals_sacrebleu_on_generated_pairs(chrf_pairs: Pairs, options: dict[str, object]) -> None:
     hyps, refs = [h for h, _ in chrf_pairs], [r for _, r in chrf_pairs]
     metric = CHRF(**options)  # type: ignore[arg-type]
-    expect_stats = np.array(metric._extract_corpus_statistics(hyps, _streams(chrf_pairs)), dtype=np.int64)
+    expect_stats = np.array(metric._extract_corpus_statistics(hyps, sacrebleu_streams(chrf_pairs)), dtype=np.int64)
     got_stats = chrf_stats(hyps, refs, **options)  # type: ignore[arg-type]
     bad = np.flatnonzero((got_stats != expect_stats).any(axis=1))
     assert len(bad) == 0, [chrf_pairs[i] for i in bad[:3]]
     got = corpus_chrf(hyps, refs, **options)  # type: ignore[arg-type]
-    expect = metric.corpus_score(hyps, _streams(chrf_pairs))
+    expect = metric.corpus_score(hyps, sacrebleu_streams(chrf_pairs))
     assert got.score == pytest.approx(expect.score, abs=1e-9)
     assert got.signature == str(metric.get_signature())
     assert got.name == expect.name

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use u2fast_core::metrics::ter::{self, TercomOptions};
 
+use crate::args::check_pairs;
+
 /// Per-pair TER statistics `[fewest edits, average reference length]` (text already lowercased where wanted).
 #[pyfunction]
 #[pyo3(signature = (hyps, refs, normalized = false, no_punct = false, asian_support = false))]
@@ -18,16 +20,7 @@ pub(crate) fn ter_stats(
     no_punct: bool,
     asian_support: bool,
 ) -> PyResult<Bound<'_, PyArray2<f64>>> {
-    if hyps.len() != refs.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} hypotheses but {} reference lists",
-            hyps.len(),
-            refs.len()
-        )));
-    }
-    if let Some(i) = refs.iter().position(Vec::is_empty) {
-        return Err(PyValueError::new_err(format!("pair {i} has no reference")));
-    }
+    check_pairs(&hyps, &refs)?;
     let o = TercomOptions { normalized, no_punct, asian_support };
     let n = hyps.len();
     let flat = py.detach(|| ter::ter_stats(&hyps, &refs, o));
