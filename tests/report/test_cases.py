@@ -111,3 +111,12 @@ def test_unreadable_images_are_placeholders_that_the_report_counts(tmp_path: Pat
     assert all("im" not in rows[c.case_id] for c in broken.values())
     distinct = {r.case.image.sha256 for r in records}
     assert len(payload["images"]) == len(distinct) - len(broken)
+
+
+def test_a_large_sixteen_bit_image_gets_a_thumbnail() -> None:
+    # Pillow's reduce() (taken for shrink factors of 4 and more) refuses 16-bit images: such frames
+    # became placeholders before they were stretched to 8 bits first
+    buf = io.BytesIO()
+    Image.fromarray(np.tile(np.linspace(0, 60000, 1000), (800, 1)).astype(np.uint16)).save(buf, format="PNG")
+    url = thumbnail_data_url(_case(0, buf.getvalue(), "e" * 64))
+    assert url is not None and url.startswith("data:image/jpeg;base64,")
