@@ -56,7 +56,7 @@ from ..types import (
 )
 from ..u2bench.scenarios import CVE_TOLERANCE, reported_anatomy
 from ..u2bench.tasks import CLASSIFICATION_TASKS
-from .schema import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry
+from .schema import REPORT_SCHEMA, AnatomyEntry, DatasetEntry, ModelEntry, Report, RunInfo, TaskEntry, embed
 
 __all__ = [
     "LoadedRun",
@@ -245,63 +245,25 @@ def build_report(scored: Sequence[ScoredModel], runs: Sequence[LoadedRun], optio
     ranked = sorted(scored, key=lambda s: -_nan_last(s.scores.u2.value))
     ranks = joint_ranks(ranked, n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed,
                         compat=options.mode == "compat")
-    models, datasets, anatomy = [], [], []
+    models: list[ModelEntry] = []
+    datasets: list[DatasetEntry] = []
+    anatomy: list[AnatomyEntry] = []
     for rank, sm in enumerate(ranked, 1):
         s = sm.scores
-        tasks = {
-            t: TaskEntry(
-                metric=ts.metric,
-                value=ts.value,
-                u2_term=ts.u2_term,
-                n=ts.n,
-                datasets=ts.datasets,
-                parse_rate=ts.parse_rate,
-                error_rate=ts.error_rate,
-                extra=dict(ts.extra),
-            )
-            for t, ts in s.tasks.items()
-        }
         models.append(
-            ModelEntry(
-                label=sm.label,
-                run=sm.run.manifest.name,
-                model=sm.model,
-                rank=rank,
-                n=s.n,
-                answered=s.answered,
-                not_sent=s.not_sent,
-                u2=s.u2,
-                parse_rate=s.parse_rate,
-                error_rate=s.error_rate,
-                errors_by_kind=dict(s.errors_by_kind),
-                tasks=tasks,
-                u2_two_stage=s.u2_two_stage,
+            embed(
+                ModelEntry, s, tasks={t: embed(TaskEntry, ts) for t, ts in s.tasks.items()},
+                label=sm.label, run=sm.run.manifest.name, rank=rank,
                 parse_warning=not math.isnan(s.parse_rate) and s.parse_rate < PARSE_RATE_WARNING,
                 usage=usage_of(sm.run.manifest, sm.model, completions_for(sm.run.records, sm.model, sm.run.journal),
                                Counter(cs.task for _, cs in sm.judged if cs.counted)),
                 ranking=ranks.get(sm.label),
-                clinical=s.clinical,
             )
         )
-        for ds in s.datasets.values():
-            datasets.append(
-                DatasetEntry(
-                    label=sm.label,
-                    task=ds.task,
-                    dataset_id=ds.dataset_id,
-                    anatomy=reported_anatomy(ds.task, ds.dataset_id),
-                    metric=ds.metric,
-                    value=ds.value,
-                    n=ds.n,
-                    counted=ds.counted,
-                    parsed=ds.parsed,
-                    errors=ds.errors,
-                    in_u2=ds.in_u2,
-                    extra=dict(ds.extra),
-                    spatial=dict(ds.spatial),
-                    impossible=ds.impossible,
-                )
-            )
+        datasets.extend(
+            embed(DatasetEntry, ds, label=sm.label, anatomy=reported_anatomy(ds.task, ds.dataset_id))
+            for ds in s.datasets.values()
+        )
         anatomy.extend(_anatomy_entries(sm, options))
     datasets.sort(key=lambda d: (TASKS.index(d.task) if d.task in TASKS else 99, d.dataset_id))
     return Report(

@@ -7,10 +7,11 @@ missing interval) are ``null`` in JSON.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import msgspec
 
-from ..scoring.clinical import ClinicalSummary
-from ..scoring.estimate import Estimate
+from ..scoring.scores import DatasetScore, Estimate, ModelSummary, TaskScore
 from ..u2bench.tasks import TASK_SPECS
 from .ranking_entry import RankEntry
 from .usage import UsageEntry
@@ -27,6 +28,7 @@ __all__ = [
     "Report",
     "RunInfo",
     "TaskEntry",
+    "embed",
 ]
 
 #: Version of the report layout.
@@ -60,65 +62,48 @@ class RunInfo(msgspec.Struct, omit_defaults=True):
     answer_format: str = "sector"
 
 
-class TaskEntry(msgspec.Struct):
-    """A model's headline metric on one task (the unweighted mean over the task's U2 datasets)."""
+class TaskEntry(TaskScore, omit_defaults=False, kw_only=True):
+    """A model's headline metric on one task: the scoring's :class:`TaskScore` as it is, every field
+    written (the report has no "absent when default")."""
 
-    metric: str
-    value: Estimate
-    #: the clipped score that enters U2, before weighting
-    u2_term: float
-    n: int
-    datasets: int
-    parse_rate: float
-    error_rate: float
-    extra: dict[str, float]
+    #: a default so that a TaskEntry is built as before it embedded TaskScore (``embed`` fills it)
+    task: str = ""
 
 
-class ModelEntry(msgspec.Struct):
-    """One leaderboard row: a model of a run. ``label`` is unique within the report."""
+class ModelEntry(ModelSummary, omit_defaults=False, kw_only=True):
+    """One leaderboard row: a model of a run (the scoring's :class:`ModelSummary`, its ``tasks``
+    holding :class:`TaskEntry`) and what the report adds. ``label`` is unique within the report."""
 
     label: str
     run: str
-    model: str
     rank: int
-    n: int
-    u2: Estimate
-    parse_rate: float
-    error_rate: float
-    errors_by_kind: dict[str, int]
-    tasks: dict[str, TaskEntry]
-    #: cases answered, and cases whose request was never sent (a partial run when > 0)
+    #: a default, as the report's row had before it embedded ModelSummary (``embed`` fills it)
     answered: int = 0
-    not_sent: int = 0
-    #: U2 with the two-stage (data sets, then cases) interval; null without intervals
-    u2_two_stage: Estimate | None = None
     #: parse rate under ``usage.PARSE_RATE_WARNING``
     parse_warning: bool = False
     usage: UsageEntry | None = None
     #: joint rank interval among the models on the same data; null when alone or without intervals
     ranking: RankEntry | None = None
-    clinical: ClinicalSummary | None = None
 
 
-class DatasetEntry(msgspec.Struct):
-    """A model's metric on one scenario (``TASK/dataset``)."""
+class DatasetEntry(DatasetScore, omit_defaults=False, kw_only=True):
+    """A model's metric on one scenario (``TASK/dataset``): the scoring's :class:`DatasetScore` and the
+    model's label and the scenario's anatomy word."""
 
     label: str
-    task: str
-    dataset_id: str
     anatomy: str
-    metric: str
-    value: Estimate
-    n: int
-    counted: int
-    parsed: int
-    errors: int
-    in_u2: bool
-    extra: dict[str, float]
-    #: coordinate answers (LL/OD/KD): spatial metrics with intervals, and answers impossible under
-    #: the model's declared convention
-    spatial: dict[str, Estimate] = {}
-    impossible: int = 0
+
+
+_S = TypeVar("_S", bound=msgspec.Struct)
+
+
+def embed(entry: type[_S], scored: msgspec.Struct, **report_fields: Any) -> _S:
+    """``entry`` (a report structure that subclasses a scoring one) holding every field of ``scored``
+    it inherits, plus the report's own ``report_fields``: a field added in scoring reaches the
+    report without a copy here."""
+    own = set(entry.__struct_fields__)
+    values = {f: getattr(scored, f) for f in type(scored).__struct_fields__ if f in own}
+    return entry(**(values | report_fields))
 
 
 class AnatomyEntry(msgspec.Struct):

@@ -25,6 +25,7 @@ __all__ = [
     "DatasetScore",
     "TaskScore",
     "ModelScores",
+    "ModelSummary",
     "RunScores",
     "TASK_METRIC",
     "case_statistics",
@@ -78,11 +79,12 @@ class TaskScore(msgspec.Struct, omit_defaults=True):
     not_sent: int = 0
 
 
-class ModelScores(msgspec.Struct, omit_defaults=True):
+class ModelSummary(msgspec.Struct, omit_defaults=True):
+    """A model's scores without the per-dataset table: what a report's leaderboard row embeds."""
+
     model: str
     u2: Estimate
     tasks: dict[str, TaskScore]
-    datasets: dict[str, DatasetScore]
     n: int
     #: Cases with an answer (sent and not an API error); 0: every value above is null.
     answered: int
@@ -103,6 +105,12 @@ class ModelScores(msgspec.Struct, omit_defaults=True):
     @property
     def partial(self) -> bool:
         return self.not_sent > 0
+
+
+class ModelScores(ModelSummary, omit_defaults=True, kw_only=True):
+    """A model's scores with one entry per scenario (``TASK/dataset``)."""
+
+    datasets: dict[str, DatasetScore]
 
 
 class RunScores(msgspec.Struct, omit_defaults=True):
