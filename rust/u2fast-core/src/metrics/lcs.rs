@@ -109,17 +109,25 @@ impl BitTrace {
         if any_match == 0 {
             return; // no common token: the LCS is empty
         }
-        let (mut i, mut j) = (m, n);
-        while i > 0 && j > 0 {
-            if r[i - 1] == c[j - 1] {
-                hit[i - 1] = true;
-                i -= 1;
-                j -= 1;
-            } else if self.cell(i, j - 1) > self.cell(i - 1, j) {
-                j -= 1;
-            } else {
-                i -= 1;
-            }
+        backtrack(r, c, hit, |i, j| self.cell(i, j));
+    }
+}
+
+/// rouge-score's trace back from the bottom-right corner of an LCS table (`cell(i, j)`: the LCS
+/// length of `r[..i]` and `c[..j]`): on a mismatch it moves left only when the left cell is
+/// strictly greater than the upper one. Marks the indices of `r` on the path in `hit`.
+#[inline]
+fn backtrack(r: &[u32], c: &[u32], hit: &mut [bool], cell: impl Fn(usize, usize) -> usize) {
+    let (mut i, mut j) = (r.len(), c.len());
+    while i > 0 && j > 0 {
+        if r[i - 1] == c[j - 1] {
+            hit[i - 1] = true;
+            i -= 1;
+            j -= 1;
+        } else if cell(i, j - 1) > cell(i - 1, j) {
+            j -= 1;
+        } else {
+            i -= 1;
         }
     }
 }
@@ -144,18 +152,7 @@ pub fn mark_lcs_indices(r: &[u32], c: &[u32], table: &mut Vec<u32>, hit: &mut [b
             };
         }
     }
-    let (mut i, mut j) = (m, n);
-    while i > 0 && j > 0 {
-        if r[i - 1] == c[j - 1] {
-            hit[i - 1] = true;
-            i -= 1;
-            j -= 1;
-        } else if table[i * w + j - 1] > table[(i - 1) * w + j] {
-            j -= 1;
-        } else {
-            i -= 1;
-        }
-    }
+    backtrack(r, c, hit, |i, j| table[i * w + j] as usize);
 }
 
 #[cfg(test)]
