@@ -1,9 +1,11 @@
 """Scorer speed against the reference libraries, measured side by side in one run.
 
     python benches/bench_scoring.py [--pairs 100000] [--ref-pairs 100000] [--rouge-ref-pairs 5000]
+                                    [--ter-ref-pairs 1000] [--only bleu ter rouge bootstrap]
 
 Prints, for 100k report-like pairs: corpus BLEU vs sacreBLEU and vs pycocoevalcap (process CPU, all
-threads counted) and the sacreBLEU flavour against the coco flavour on the same corpus; ROUGE
+threads counted) and the sacreBLEU flavour against the coco flavour on the same corpus; corpus TER vs
+sacreBLEU's TER (process CPU, sacreBLEU on a prefix: --ter-ref-pairs); ROUGE
 1/2/L/Lsum vs rouge-score and vs rouge-score-rs (both sides single-threaded, in a child process
 with RAYON_NUM_THREADS=1); and 10,000-resample stratified BCa intervals for U2 and the eight task
 metrics over 7,241 cases vs scipy.stats.bootstrap on the U2 statistic. Slow references can run
@@ -135,6 +137,23 @@ def bench_bleu(hyps: list[str], refs: list[str], ref_pairs: int) -> None:
     single = json.loads(_child(["--bleu-child", "--pairs", str(len(hyps))]))
     line("sacreBLEU, ours single-threaded", single["sacrebleu"], c_ref, "sacrebleu", pairs)
     line("pycocoevalcap, ours single-threaded", single["coco"], c_pyc, "pycocoevalcap", pairs)
+
+
+def bench_ter(hyps: list[str], refs: list[str], ref_pairs: int) -> None:
+    from sacrebleu.metrics.ter import TER
+
+    from u2fast.scoring import corpus_ter, ter_stats
+
+    print(f"corpus TER, {len(hyps):,} pairs (default options: lowercased, no normalization)")
+    h, r = hyps[:ref_pairs], refs[:ref_pairs]
+    c_ours, ours = cpu_timed(lambda: corpus_ter(hyps, refs), repeat=3)
+    metric = TER()
+    c_ref, ref_stats = cpu_timed(lambda: metric._extract_corpus_statistics(h, [r]))
+    # Every pair's statistics equal sacreBLEU's, and so does the corpus score of the pairs both scored.
+    assert ter_stats(h, r).tolist() == [[float(e), float(n)] for e, n in ref_stats]
+    assert corpus_ter(h, r).score == metric._aggregate_and_compute(ref_stats).score
+    print(f"  TER = {ours.score:.4f} ({ours.signature})")
+    line("sacreBLEU TER, process CPU", c_ours, c_ref, "sacrebleu", (len(hyps), ref_pairs))
 
 
 def ref_signature(hyps: list[str], refs: list[str]) -> str:
@@ -299,8 +318,10 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=100_000)
     ap.add_argument("--ref-pairs", type=int, default=None, help="pairs for sacreBLEU/pycocoevalcap (default all)")
     ap.add_argument("--rouge-ref-pairs", type=int, default=5_000, help="pairs for pure-Python rouge-score")
+    ap.add_argument("--ter-ref-pairs", type=int, default=1_000, help="pairs for sacreBLEU's pure-Python TER")
     ap.add_argument("--skip-scipy", action="store_true")
-    ap.add_argument("--only", choices=["bleu", "rouge", "bootstrap"], default=None)
+    ap.add_argument("--only", nargs="+", choices=["bleu", "ter", "rouge", "bootstrap"], default=None,
+                    help="run only these parts (default all)")
     ap.add_argument("--rouge-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--bleu-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -311,12 +332,15 @@ def main() -> None:
         bench_bleu_child(a.pairs)
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    if a.only in (None, "bleu"):
+    if a.only is None or "bleu" in a.only:
         hyps, refs = report_pairs(a.pairs)
         bench_bleu(hyps, refs, a.ref_pairs or a.pairs)
-    if a.only in (None, "rouge"):
+    if a.only is None or "ter" in a.only:
+        hyps, refs = report_pairs(a.pairs)
+        bench_ter(hyps, refs, min(a.ter_ref_pairs, a.pairs))
+    if a.only is None or "rouge" in a.only:
         bench_rouge(a.pairs, min(a.rouge_ref_pairs, a.pairs))
-    if a.only in (None, "bootstrap"):
+    if a.only is None or "bootstrap" in a.only:
         bench_bootstrap(a.skip_scipy)
 
 
