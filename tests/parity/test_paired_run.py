@@ -25,7 +25,7 @@ def test_intervals_and_pvalue_follow_scipy_bootstrap_on_the_same_resamples(metho
     rng = np.random.default_rng(8)
     right_a, right_b = (rng.random(300) < 0.65).astype(float), (rng.random(300) < 0.55).astype(float)
     layout = (np.zeros(300, np.int32), np.array([0], np.int8), np.array([True]))
-    r = paired_run_bootstrap(*layout, right_a, None, None, right_b, None, None, missing_cve_is_perfect=False,
+    r = paired_run_bootstrap(*layout, (right_a, None, None), (right_b, None, None), missing_cve_is_perfect=False,
                              n_resamples=3000, seed=4, return_distribution=True)
     assert r.intervals.distribution is not None
     dist = r.intervals.distribution

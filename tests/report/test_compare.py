@@ -267,7 +267,7 @@ def test_compare_intervals_are_the_scoring_paired_run_bootstrap(runs: Runs) -> N
     side_a, side_b = [a for a, _ in pairs], [b for _, b in pairs]
     keys = dataset_keys(side_a)
     in_u2 = {k: (sc.in_u2 if (sc := scenario(*k.split("/", 1))) else True) for k in keys}
-    r = paired_run_bootstrap(*dataset_layout(side_a, keys, in_u2), *case_statistics(side_a), *case_statistics(side_b),
+    r = paired_run_bootstrap(*dataset_layout(side_a, keys, in_u2), case_statistics(side_a), case_statistics(side_b),
                              missing_cve_is_perfect=False, n_resamples=400, seed=7)
     rows = {d.name: d for d in c.bootstrap}
     assert (rows["U2"].low, rows["U2"].high, rows["U2"].pvalue) == (*r.intervals.u2_percentile, r.u2_pvalue)

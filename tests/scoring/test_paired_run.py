@@ -25,7 +25,7 @@ LAYOUT = (np.arange(150, dtype=np.int32) % 3, np.array([0, 5, 6], np.int8), np.a
 def test_paired_resamples_are_each_runs_own_bootstrap_with_that_seed() -> None:
     rng = np.random.default_rng(5)
     a, b = _run(rng, 150, 0.7, 0.1), _run(rng, 150, 0.5, 0.3)
-    paired = paired_run_bootstrap(*LAYOUT, *a, *b, n_resamples=500, seed=9, return_distribution=True)
+    paired = paired_run_bootstrap(*LAYOUT, a, b, n_resamples=500, seed=9, return_distribution=True)
     alone_a = aggregate_cases(*LAYOUT, *a, n_resamples=500, seed=9, return_distribution=True)
     alone_b = aggregate_cases(*LAYOUT, *b, n_resamples=500, seed=9, return_distribution=True)
     assert alone_a.intervals is not None and alone_b.intervals is not None
@@ -40,7 +40,7 @@ def test_paired_resamples_are_each_runs_own_bootstrap_with_that_seed() -> None:
 
 def test_identical_models_give_a_zero_interval_and_p_one() -> None:
     a = _run(np.random.default_rng(2), 150, 0.6, 0.2)
-    same = paired_run_bootstrap(*LAYOUT, *a, *a, n_resamples=200, seed=1)
+    same = paired_run_bootstrap(*LAYOUT, a, a, n_resamples=200, seed=1)
     assert same.u2_difference == 0.0 and same.u2_pvalue == 1.0
     assert same.intervals.u2_percentile == (0.0, 0.0)
     np.testing.assert_array_equal(same.dataset_pvalue, [1.0, 1.0, 1.0])

@@ -308,7 +308,7 @@ def _paired_bootstrap(
     boot: PairedRunBootstrap | None = None
     if options.n_resamples:
         boot = paired_run_bootstrap(
-            *layout, *case_statistics(side_a), *case_statistics(side_b), missing_cve_is_perfect=compat,
+            *layout, case_statistics(side_a), case_statistics(side_b), missing_cve_is_perfect=compat,
             n_resamples=options.n_resamples, confidence=options.confidence, seed=options.seed,
         )
         agg_a, agg_b = boot.a, boot.b

@@ -18,7 +18,7 @@ from u2fast import _core
 
 from ._aggregate import FloatArray, RunAggregate, RunIntervals, case_arrays, run_aggregate, run_intervals
 
-__all__ = ["PairedRunBootstrap", "paired_run_bootstrap"]
+__all__ = ["CaseStatistics", "PairedRunBootstrap", "paired_run_bootstrap"]
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,16 @@ class PairedRunBootstrap:
     intervals: RunIntervals
 
 
+#: One model's per-case ``(correct, error, bleu)``, as :func:`aggregate_cases` takes them.
+CaseStatistics = tuple[npt.ArrayLike | None, npt.ArrayLike | None, npt.ArrayLike | None]
+
+
 def paired_run_bootstrap(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
     dataset_in_u2: npt.ArrayLike,
-    correct_a: npt.ArrayLike | None,
-    error_a: npt.ArrayLike | None,
-    bleu_a: npt.ArrayLike | None,
-    correct_b: npt.ArrayLike | None,
-    error_b: npt.ArrayLike | None,
-    bleu_b: npt.ArrayLike | None,
+    a: CaseStatistics,
+    b: CaseStatistics,
     *,
     missing_cve_is_perfect: bool = True,
     tolerance: float = 0.1,
@@ -59,14 +59,13 @@ def paired_run_bootstrap(
     seed: int = 0,
     return_distribution: bool = False,
 ) -> PairedRunBootstrap:
-    """Paired bootstrap of two models' runs on the same cases (inputs as for :func:`aggregate_cases`,
-    one ``dataset_index`` for both: row ``i`` of A and of B is the same case)."""
+    """Paired bootstrap of two models on the same cases: ``a`` and ``b`` are each model's
+    ``(correct, error, bleu)`` and the layout arrays are shared (row ``i`` of both is the same case);
+    everything as for :func:`aggregate_cases`."""
     if not (np.isfinite(tolerance) and tolerance >= 0):
         raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
-    idx, tasks, in_u2, c_a, e_a, b_a = case_arrays(
-        dataset_index, dataset_task, dataset_in_u2, correct_a, error_a, bleu_a, seed
-    )
-    *_, c_b, e_b, b_b = case_arrays(idx, tasks, in_u2, correct_b, error_b, bleu_b, seed)
+    idx, tasks, in_u2, c_a, e_a, b_a = case_arrays(dataset_index, dataset_task, dataset_in_u2, *a, seed)
+    *_, c_b, e_b, b_b = case_arrays(idx, tasks, in_u2, *b, seed)
     out = _core.paired_aggregate_bootstrap(
         idx, tasks, in_u2, c_a, e_a, b_a, c_b, e_b, b_b,
         missing_cve_is_perfect=missing_cve_is_perfect, tolerance=float(tolerance), n_resamples=n_resamples,
