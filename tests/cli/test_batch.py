@@ -195,7 +195,8 @@ def test_batch_mode_per_provider_from_the_config_file(runs: Path, tmp_path: Path
 
 
 def test_ctrl_c_while_waiting_leaves_the_batch_running_and_resumable(runs: Path) -> None:
-    with FakeBatchProvider(answer=answer, processing_s=3.0) as fake:
+    # The batch runs until the interrupt has landed (however loaded the machine), then ends at once.
+    with FakeBatchProvider(answer=answer, processing_s=3600.0) as fake:
         child = subprocess.Popen(argv(runs, "i", "openai", fake.url, "--batch", *FAST), env=ENV,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
@@ -206,6 +207,7 @@ def test_ctrl_c_while_waiting_leaves_the_batch_running_and_resumable(runs: Path)
         assert child.returncode == 130, err
         assert "keep running" in err and f"eval --resume {runs / 'i'}" in err and "Traceback" not in err
         assert fake.batch_counts["cancels"] == 0
+        fake.processing_s = 0.0
         resumed = run_cli(argv(runs, "i", "openai", fake.url, "--batch", *FAST), ENV)
         assert resumed.returncode == 0, resumed.stderr
         assert fake.batch_counts["creates"] == 1 and fake.batch_counts["uploads"] == 1
