@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from process_timing import cached_bytecode_env, time_runs
 
 
 def reference_seconds(run_dir: Path) -> tuple[float, float]:
@@ -94,18 +93,10 @@ def main() -> None:
             shutil.copytree(source, target)
     paths = [str(copies / f"run{i}") for i in range(a.runs)]
     # bytecode cached as in an installed package (PYTHONDONTWRITEBYTECODE recompiles every module)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(a.workdir / "pycache")
+    env = cached_bytecode_env(a.workdir / "pycache")
     cmd = [sys.executable, "-m", "u2fast.cli", "report", *paths, "--bootstrap", str(a.bootstrap), "--format", "json"]
-    walls, cpus = [], []
-    for _ in range(a.repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        assert '"ranking"' in out.stdout
+    walls, cpus, out = time_runs(cmd, a.repeat, env)
+    assert '"ranking"' in out.stdout
     wall = statistics.median(walls)
     verdict = "OK" if wall <= 5 else "MISSED"
     print(f"u2fast report, {a.runs} runs x 7,241 cases, {a.bootstrap:,} resamples with joint ranks: median "

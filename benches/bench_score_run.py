@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench_report_runs import reference_seconds
+from process_timing import cached_bytecode_env, time_runs
 
 
 def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
@@ -51,18 +51,10 @@ def main() -> None:
         t0 = time.perf_counter()
         run([*cli, "eval", "--data", str(data), "--runs-dir", str(runs), "--name", "bench", "--quiet"])
         print(f"random-baseline run: {time.perf_counter() - t0:.1f} s")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env = cached_bytecode_env(work / "pycache")
     cmd = [*cli, "score", str(run_dir), "--bootstrap", str(a.bootstrap), "--json"]
     subprocess.run(cmd, capture_output=True, check=True, env=env)  # warm: bytecode written, files cached
-    walls, cpus = [], []
-    for _ in range(a.repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    walls, cpus, out = time_runs(cmd, a.repeat, env)
     assert out.stdout.strip(), "score printed nothing"
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import u2fast.cli"], check=True, env=env)
