@@ -13,7 +13,14 @@ import msgspec
 import pytest
 
 from u2fast.adapters.base import EncodedImage
-from u2fast.adapters.json_body import IMAGE_URL, decode_json_object, encode_json_with_images, json_or_none
+from u2fast.adapters.json_body import (
+    IMAGE_BASE64,
+    IMAGE_BASE64_URLSAFE,
+    IMAGE_URL,
+    decode_json_object,
+    encode_json_with_images,
+    json_or_none,
+)
 from u2fast.testing import ChatCompletionsAdapter
 from u2fast.types import ApiError, GenerationParams, Prompt, Request
 
@@ -40,6 +47,38 @@ def test_spliced_body_is_byte_identical_to_encoding_the_data_urls(b64: str, mime
     images = [_image(b64, mime), _image(_B64[0])]
     expected = msgspec.json.encode(_body([i.data_url for i in images]))
     assert encode_json_with_images(_body([IMAGE_URL, IMAGE_URL]), images) == expected
+
+
+@pytest.mark.parametrize("b64", _B64 + [t for t in _ODD if t.isascii()])
+def test_bytes_and_checked_bytes_splice_the_same_as_the_text(b64: str) -> None:
+    given = [_image(b64), EncodedImage(mime="image/png", base64=b64.encode(), sha256="0" * 64, width=8, height=8)]
+    if b64 in _B64:  # only text known to be base64 is marked checked
+        given.append(EncodedImage.checked("image/png", b64.encode(), "0" * 64, 8, 8))
+    expected = msgspec.json.encode(_body([_image(b64).data_url]))
+    for image in given:
+        assert encode_json_with_images(_body([IMAGE_URL]), [image]) == expected
+
+
+def test_checked_bytes_are_spliced_as_given_without_a_scan() -> None:
+    # the contract of EncodedImage.checked: its bytes are not scanned again, so a quote put there
+    # by mistake goes out as it is (where an unchecked image's quote is escaped)
+    odd = b'QU"JD'
+    checked = encode_json_with_images(_body([IMAGE_URL]), [EncodedImage.checked("image/png", odd, "0" * 64)])
+    assert b'base64,QU"JD"' in checked
+    unchecked = encode_json_with_images(_body([IMAGE_URL]), [_image(odd.decode())])
+    assert unchecked == msgspec.json.encode(_body(['data:image/png;base64,QU"JD']))
+
+
+@pytest.mark.parametrize("b64", _B64 + _ODD)
+def test_base64_slots_splice_the_plain_and_url_safe_text(b64: str) -> None:
+    urlsafe = b64.replace("+", "-").replace("/", "_")
+    forms = [_image(b64)]
+    if b64 in _B64:
+        forms.append(EncodedImage.checked("image/png", b64.encode(), "0" * 64, 8, 8))
+    for image in forms:
+        body = {"a": [IMAGE_BASE64, "\x01\x02", {"b": IMAGE_BASE64_URLSAFE}, IMAGE_URL], "z": 1}
+        expected = msgspec.json.encode({"a": [b64, "\x01\x02", {"b": urlsafe}, image.data_url], "z": 1})
+        assert encode_json_with_images(body, [image, image, image]) == expected
 
 
 def test_a_nul_character_in_the_text_is_not_mistaken_for_an_image_slot() -> None:

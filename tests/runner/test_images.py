@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
 import pytest
 from PIL import Image
 from runner_support import MODEL, image_ref, make_requests
@@ -106,6 +107,18 @@ def test_base64_kept_in_a_table_is_sent_as_stored_without_decoding(
         encoder.close()
     assert encoded.base64 == text.decode() and encoded.sha256 == ref.sha256
     assert (encoded.width, encoded.height, encoded.mime) == (16, 16, "image/png")
+
+
+def test_only_stored_text_with_a_recorded_hash_is_spliced_without_a_scan(tmp_path: Path) -> None:
+    # the stored hash proves the text is the one the loader validated strictly; an older ref was
+    # checked through a lenient decode, so the body encoder still scans its text
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    assert encode_image(ref).spliceable_bytes == base64.b64encode(data)
+    old = msgspec.structs.replace(ref, stored_sha256=None)
+    assert encode_image(old).spliceable_bytes is None and encode_image(old) == encode_image(ref)
+    in_memory = image_ref(data)
+    assert encode_image(in_memory).spliceable_bytes == base64.b64encode(data)  # our own encoder's output
 
 
 def test_line_wrapped_base64_is_sent_without_its_line_breaks(tmp_path: Path) -> None:

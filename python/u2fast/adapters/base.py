@@ -16,6 +16,7 @@ import msgspec
 
 from ..credentials import redact_url
 from ..types import ApiError, HttpRequest, Request, Usage
+from .encoded_image import EncodedImage
 
 __all__ = [
     "AdapterInfo",
@@ -31,20 +32,6 @@ __all__ = [
 
 #: The coordinate convention of an adapter that declares none: corners as fractions of the image.
 DEFAULT_COORDS = "xyxy-norm"
-
-
-class EncodedImage(msgspec.Struct, frozen=True):
-    """An image ready for the wire: original bytes base64-encoded once, shared by every model."""
-
-    mime: str
-    base64: str
-    sha256: str
-    width: int = 0
-    height: int = 0
-
-    @property
-    def data_url(self) -> str:
-        return f"data:{self.mime};base64,{self.base64}"
 
 
 class Reply(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -6,6 +6,8 @@ Only the standard library, msgspec and u2fast's own types are imported: no HTTP 
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,7 +17,15 @@ from ..types import ApiError
 from .base import EncodedImage
 from .key_redaction import redact_key
 
-__all__ = ["IMAGE_URL", "answer_document", "decode_json_object", "encode_json_with_images", "json_or_none"]
+__all__ = [
+    "IMAGE_BASE64",
+    "IMAGE_BASE64_URLSAFE",
+    "IMAGE_URL",
+    "answer_document",
+    "decode_json_object",
+    "encode_json_with_images",
+    "json_or_none",
+]
 
 
 def json_or_none(body: bytes) -> Any:
@@ -50,50 +60,82 @@ def answer_document(
     return decode_json_object(status, body)
 
 
-#: Stands for an image's data URL in a body given to ``encode_json_with_images``. msgspec writes a
-#: Raw as it is, and a NUL byte appears nowhere else in its JSON output (it escapes control
-#: characters inside strings), so the places to splice are found by splitting on it.
+#: Stand for an image in a body given to ``encode_json_with_images``: its data URL, its base64 text,
+#: or its base64 text in the URL-safe alphabet (``-_`` for ``+/``), each as a JSON string. msgspec
+#: writes a Raw as it is, and bytes 0x00-0x02 appear nowhere else in its JSON output (it escapes
+#: control characters inside strings), so the places to splice are found by splitting on them.
 IMAGE_URL = msgspec.Raw(b"\x00")
+IMAGE_BASE64 = msgspec.Raw(b"\x01")
+IMAGE_BASE64_URLSAFE = msgspec.Raw(b"\x02")
+
+_SLOTS = re.compile(b"([\x00-\x02])")
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
-def _data_url_json(image: EncodedImage) -> list[bytes]:
-    """The pieces of ``msgspec.json.encode(image.data_url)``, without scanning the base64 for
-    characters to escape and with one copy of it fewer.
+@functools.lru_cache(maxsize=64)
+def _data_url_head(mime: str) -> bytes:
+    """``"data:<mime>;base64,`` as msgspec writes it (the opening quote, no closing one)."""
+    return msgspec.json.encode(f"data:{mime};base64,")[:-1]
+
+
+def _plain_base64(image: EncodedImage) -> bytes | None:
+    """The base64 bytes of ``image`` when they need no JSON escaping, else None. Bytes known to be
+    base64 (``EncodedImage.checked``) are taken as they are; any other text is scanned once."""
+    raw = image.spliceable_bytes
+    if raw is not None or not image.base64_length:
+        return raw
+    try:
+        raw = image.base64_bytes
+    except UnicodeEncodeError:  # not ASCII: msgspec escapes it
+        return None
+    import numpy  # a dependency already; its min() checks 87 KB in microseconds
+
+    # 0x23 is the first character after the quote; below it are the control characters
+    if int(numpy.frombuffer(raw, numpy.uint8).min()) > 0x22 and b"\\" not in raw and raw.isascii():
+        return raw
+    return None
+
+
+def _image_json(image: EncodedImage, slot: bytes) -> tuple[bytes, ...]:
+    """The pieces of the JSON string that ``slot`` stands for, the same bytes as msgspec writes.
 
     A base64 text (``A-Z a-z 0-9 + / =``) holds no character JSON escapes, so its bytes go into the
-    string as they are; anything else (a quote, a backslash, a control or non-ASCII character)
-    takes msgspec's own encoding, so the output is the same either way.
+    string as they are, with no ``str`` made of them; anything else (a quote, a backslash, a control
+    or non-ASCII character) takes msgspec's own encoding, so the output is the same either way.
     """
-    b64 = image.base64
-    if b64 and b64.isascii():
-        import numpy  # a dependency already; its min() checks 87 KB in microseconds
-
-        raw = b64.encode("ascii")
-        # 0x23 is the first character after the quote; below it are the control characters
-        if int(numpy.frombuffer(raw, numpy.uint8).min()) > 0x22 and b"\\" not in raw:
-            return [msgspec.json.encode(f"data:{image.mime};base64,")[:-1], raw, b'"']
-    return [msgspec.json.encode(image.data_url)]
+    raw = _plain_base64(image)
+    if slot == b"\x00":
+        if raw is None:
+            return (msgspec.json.encode(image.data_url),)
+        return (_data_url_head(image.mime), raw, b'"')
+    if slot == b"\x02":
+        if raw is None:
+            return (msgspec.json.encode(image.base64.replace("+", "-").replace("/", "_")),)
+        raw = raw.translate(_URLSAFE)
+    elif raw is None:
+        return (msgspec.json.encode(image.base64),)
+    return (b'"', raw, b'"')
 
 
 def encode_json_with_images(body: Any, images: Sequence[EncodedImage]) -> bytes:
-    """``msgspec.json.encode(body)`` where the n-th ``IMAGE_URL`` in ``body`` (in the order msgspec
-    writes it) stands for ``images[n].data_url``; the bytes are the same as with the data URLs in
-    place.
+    """``msgspec.json.encode(body)`` where the n-th image slot in ``body`` (``IMAGE_URL``,
+    ``IMAGE_BASE64`` or ``IMAGE_BASE64_URLSAFE``, in the order msgspec writes them) stands for that
+    form of ``images[n]``; the bytes are the same as with the strings in place.
 
     Encoding a body that holds a large base64 string scans and copies it several times; encoding the
-    small rest once and splicing each image's JSON string in costs a fraction of that per request.
-    ValueError when the number of ``IMAGE_URL`` in ``body`` is not ``len(images)``.
+    small rest once and splicing each image's JSON string in costs a fraction of that per request:
+    the body is made by one join, and base64 bytes known to be base64 are not scanned again.
+    ValueError when the number of slots in ``body`` is not ``len(images)``.
     """
     head = msgspec.json.encode(body)
+    parts = _SLOTS.split(head)  # text, slot, text, slot, ..., text
+    slots = len(parts) // 2
+    if slots != len(images):
+        raise ValueError(f"the body has {slots} image slot(s) for {len(images)} image(s)")
     if not images:
-        if b"\x00" in head:
-            raise ValueError("the body has an image URL slot but no image was given")
         return head
-    parts = head.split(b"\x00")
-    if len(parts) != len(images) + 1:
-        raise ValueError(f"the body has {len(parts) - 1} image URL slot(s) for {len(images)} image(s)")
     out = [parts[0]]
-    for image, part in zip(images, parts[1:]):
-        out.extend(_data_url_json(image))
-        out.append(part)
+    for n, image in enumerate(images):
+        out.extend(_image_json(image, parts[2 * n + 1]))
+        out.append(parts[2 * n + 2])
     return b"".join(out)

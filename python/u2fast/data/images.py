@@ -167,14 +167,16 @@ def read_image_bytes(ref: ImageRef) -> bytes:
 _BASE64_SPACE = b" \t\r\n"
 
 
-def read_stored_base64(ref: ImageRef, fd: int | None = None) -> str:
-    """The base64 text of a ``base64`` ref as it lies in its file, ready to send as it is.
+def read_stored_base64(ref: ImageRef, fd: int | None = None) -> bytes:
+    """The base64 text of a ``base64`` ref as it lies in its file (ASCII bytes), ready to send as it is.
 
     The loader decoded and checked this text once (``decode_base64`` then ``inspect_image``), and the
     hash of the text recorded then is checked again here (ImageChanged when it differs), so the text
     is the one that was checked and nothing is decoded or re-encoded. Line breaks of MIME-style
     base64 are removed (the loader accepted them). A ref recorded before stored hashes existed is
-    decoded once to check the image's own hash. ``fd``: the file already open (see ``_read_stored``).
+    decoded once to check the image's own hash; its text was decoded leniently, so only the text of
+    a ref with ``stored_sha256`` is known to be base64 characters alone. ``fd``: the file already
+    open (see ``_read_stored``).
     """
     if not ref.base64 or ref.path is None:
         raise ValueError("read_stored_base64 needs a ref to base64 text in a file")
@@ -187,14 +189,13 @@ def read_stored_base64(ref: ImageRef, fd: int | None = None) -> str:
         now = sha256_hex(_decode_stored(ref, raw))
         if now != ref.sha256:
             raise _changed(ref, now)
+        if not raw.isascii():
+            raise DataError(f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: not ASCII")
     # the loader's rule (decode_base64): a text without these had no white space at all, since it
     # then passed a strict decode
     if b"\n" in raw or b" " in raw or b"\r" in raw:
         raw = raw.translate(None, _BASE64_SPACE)
-    try:
-        return raw.decode("ascii")
-    except UnicodeDecodeError as exc:  # only an old ref (no stored hash) can get here
-        raise DataError(f"{ref.path}: bytes {ref.offset}..{ref.offset + ref.length}: bad base64: {exc}") from None
+    return raw
 
 
 def decode_base64(text: bytes | str) -> bytes:

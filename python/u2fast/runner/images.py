@@ -39,20 +39,16 @@ HEAVY_PIXELS = 4_000_000
 _OPEN_FILES = 64
 
 
-def _std_b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _pick_b64() -> tuple[Callable[[bytes], str], bool]:
+def _pick_b64() -> tuple[Callable[[bytes], bytes], bool]:
     # SIMD base64 is ~30x faster than the standard library's on 64 KB images. pybase64 is a dependency
     # (pyproject); the fallback serves an install without its wheel and U2FAST_NO_PYBASE64=1 (benches).
     if os.environ.get("U2FAST_NO_PYBASE64"):
-        return _std_b64, False
+        return base64.b64encode, False
     try:
         pybase64 = importlib.import_module("pybase64")
     except ImportError:
-        return _std_b64, False
-    return cast(Callable[[bytes], str], pybase64.b64encode_as_string), True
+        return base64.b64encode, False
+    return cast(Callable[[bytes], bytes], pybase64.b64encode), True
 
 
 _b64, FAST_BASE64 = _pick_b64()
@@ -104,7 +100,9 @@ def encode_image(ref: ImageRef, max_side: int | None = None, fd: int | None = No
     its file already open."""
     if ref.base64 and ref.path is not None and not needs_resize(ref, max_side):
         text = read_stored_base64(ref, fd)
-        return EncodedImage(mime=ref.mime, base64=text, sha256=ref.sha256, width=ref.width, height=ref.height)
+        if ref.stored_sha256 is None:  # decoded leniently to check it: the body encoder scans it
+            return EncodedImage(mime=ref.mime, base64=text, sha256=ref.sha256, width=ref.width, height=ref.height)
+        return EncodedImage.checked(ref.mime, text, ref.sha256, ref.width, ref.height)
     data = read_image_bytes(ref)
     mime, width, height = ref.mime, ref.width, ref.height
     sha = ref.sha256
@@ -119,7 +117,7 @@ def encode_image(ref: ImageRef, max_side: int | None = None, fd: int | None = No
             data, sha = shrunk, hashlib.sha256(shrunk).hexdigest()
     elif not (width and height):
         width, height = _dimensions(data)
-    return EncodedImage(mime=mime, base64=_b64(data), sha256=sha, width=width, height=height)
+    return EncodedImage.checked(mime, _b64(data), sha, width, height)
 
 
 class ImageEncoder:
@@ -198,10 +196,10 @@ class ImageEncoder:
         self.encoded += 1
         if self._uses[ref.sha256] > 1:  # someone else will want it
             self._cache[ref.sha256] = encoded
-            self._bytes += len(encoded.base64)
+            self._bytes += encoded.base64_length
             while self._bytes > self.max_bytes and self._cache:
                 _, dropped = self._cache.popitem(last=False)
-                self._bytes -= len(dropped.base64)
+                self._bytes -= dropped.base64_length
 
     def _fd(self, ref: ImageRef) -> int | None:
         """The open file of an image kept by offset in a table (a release TSV), else None."""
@@ -230,7 +228,7 @@ class ImageEncoder:
             self._uses.pop(ref.sha256, None)
             dropped = self._cache.pop(ref.sha256, None)
             if dropped is not None:
-                self._bytes -= len(dropped.base64)
+                self._bytes -= dropped.base64_length
 
     @property
     def cached_bytes(self) -> int:

@@ -13,10 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import answer_document
+from u2fast.adapters.json_body import IMAGE_BASE64, answer_document, encode_json_with_images
 from u2fast.adapters.key_redaction import redact_key
 from u2fast.adapters.provider import adapter_repr
 from u2fast.types import ApiError, HttpRequest, Request, Usage
@@ -103,8 +101,12 @@ class AnthropicAdapter:
 
     def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
         """The JSON body, keys in the order the official SDK sends them (alphabetical)."""
+        return self._body(request, images, [i.base64 for i in images])
+
+    def _body(self, request: Request, images: Sequence[EncodedImage], data: Sequence[Any]) -> dict[str, Any]:
         content: list[dict[str, Any]] = [
-            {"type": "image", "source": {"type": "base64", "media_type": i.mime, "data": i.base64}} for i in images
+            {"type": "image", "source": {"type": "base64", "media_type": i.mime, "data": d}}
+            for i, d in zip(images, data)
         ]
         content.append({"type": "text", "text": request.prompt.text})
         body: dict[str, Any] = {
@@ -123,7 +125,8 @@ class AnthropicAdapter:
         return body
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
-        body = msgspec.json.encode(self.build_body(request, images))
+        # the base64 spliced into the encoded rest: the same bytes, a fraction of the CPU
+        body = encode_json_with_images(self._body(request, images, [IMAGE_BASE64] * len(images)), images)
         return HttpRequest(method="POST", url=self.url, headers=dict(self._headers), body=body)
 
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:

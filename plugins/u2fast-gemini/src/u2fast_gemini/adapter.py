@@ -14,10 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-import msgspec
-
 from u2fast.adapters.base import EncodedImage, Reply
-from u2fast.adapters.json_body import answer_document
+from u2fast.adapters.json_body import IMAGE_BASE64_URLSAFE, answer_document, encode_json_with_images
 from u2fast.adapters.provider import adapter_repr
 from u2fast.types import ApiError, HttpRequest, Request, Usage
 
@@ -117,7 +115,10 @@ class GeminiAdapter:
 
     def build_body(self, request: Request, images: Sequence[EncodedImage]) -> dict[str, Any]:
         """The JSON body, keys in the order the official SDK sends them."""
-        parts: list[dict[str, Any]] = [{"inlineData": {"data": _urlsafe(i.base64), "mime_type": i.mime}} for i in images]
+        return self._body(request, images, [_urlsafe(i.base64) for i in images])
+
+    def _body(self, request: Request, images: Sequence[EncodedImage], data: Sequence[Any]) -> dict[str, Any]:
+        parts: list[dict[str, Any]] = [{"inlineData": {"data": d, "mime_type": i.mime}} for i, d in zip(images, data)]
         parts.append({"text": request.prompt.text})
         params = request.params
         config: dict[str, Any] = {"temperature": params.temperature}
@@ -137,7 +138,8 @@ class GeminiAdapter:
 
     def build_request(self, request: Request, images: Sequence[EncodedImage]) -> HttpRequest:
         url = f"{self.endpoint}/models/{quote(self.model, safe='-._~')}:generateContent"
-        body = msgspec.json.encode(self.build_body(request, images))
+        # the URL-safe base64 spliced into the encoded rest: the same bytes, a fraction of the CPU
+        body = encode_json_with_images(self._body(request, images, [IMAGE_BASE64_URLSAFE] * len(images)), images)
         return HttpRequest(method="POST", url=url, headers=dict(self._headers), body=body)
 
     def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
