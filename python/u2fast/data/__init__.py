@@ -11,8 +11,9 @@ pay for the loaders, the hub client and the phantom generator (~0.3 s) on every 
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from u2fast._lazy import load_attribute
 
 if TYPE_CHECKING:
     from .bbox import BBOX_FORMATS
@@ -33,21 +34,16 @@ __all__ = [
 
 #: public name -> the module that defines it
 _HOMES = {
-    "BBOX_FORMATS": ".bbox",
-    "DatasetSource": ".load_types",
-    "LoadOptions": ".load_types",
-    "LoadResult": ".load_types",
-    "describe": ".loader",
-    "fingerprint": ".loader",
-    "load": ".loader",
-    "write_sample": ".sample",
+    "BBOX_FORMATS": "bbox",
+    "DatasetSource": "load_types",
+    "LoadOptions": "load_types",
+    "LoadResult": "load_types",
+    "describe": "loader",
+    "fingerprint": "loader",
+    "load": "loader",
+    "write_sample": "sample",
 }
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+    return load_attribute(__name__, _HOMES, name, globals())

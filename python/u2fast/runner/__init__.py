@@ -16,8 +16,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from u2fast._lazy import load_attribute
 
 if TYPE_CHECKING:
     from .config import EvalConfig, ModelConfig, load_config
@@ -47,12 +48,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+    return load_attribute(__name__, _WHERE, name, globals())
 
 
 def __dir__() -> list[str]:
