@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .sectors import SECTOR_LABELS
 from .tasks import TaskName
 
-__all__ = ["Scenario", "SCENARIOS", "scenario", "scenarios_for", "DATASET_IDS", "CVE_TOLERANCE", "ORDINAL_SCENARIOS"]
+__all__ = ["Scenario", "SCENARIOS", "scenario", "scenarios_for", "DATASET_IDS", "CVE_TOLERANCE", "ORDINAL_SCENARIOS", "reported_anatomy"]
 
 #: Normalized error within which a CVE answer counts as "within tolerance" (%tol column).
 CVE_TOLERANCE = 0.1
