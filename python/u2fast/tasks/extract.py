@@ -104,9 +104,12 @@ def clean_answer(text: str) -> str:
     return " ".join(s.split())
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def loose_key(text: str) -> str:
     """Lower case with every non-alphanumeric character removed: "Upper-Left" == "upper left"."""
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ RMSE undefined). RG/CG leave
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import msgspec
 
@@ -78,12 +79,17 @@ def robust_label(case: Case) -> str:
     comparison of the whole dict string (docs/u2bench.md 4.1 item 7, A3).
     """
     assert isinstance(case.target, LabelTarget)
-    label = case.target.label
+    return _canonical_label(case.target.label, tuple(case_options(case)))
+
+
+@lru_cache(maxsize=4096)
+def _canonical_label(label: str, options: tuple[str, ...]) -> str:
+    # memoized: a run asks every case of a scenario with the same labels and options, and the
+    # loose comparison with each option was ~20% of judging a run
     candidates = [label]
     shaped = re.fullmatch(r"\s*\{\s*['\"]?[^:'\"]+['\"]?\s*:\s*['\"]?([^'\"}]*)['\"]?\s*\}\s*", label)
     if shaped:
         candidates.append(shaped.group(1))
-    options = case_options(case)
     for candidate in candidates:
         key = loose_key(candidate.replace("[", "").replace("]", "").replace("'", ""))
         found = next((opt for opt in options if loose_key(opt) == key), None)
