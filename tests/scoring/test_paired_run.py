@@ -4,6 +4,7 @@ models (its intervals against scipy: tests/parity/test_paired_run.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from u2fast.scoring import aggregate_cases, paired_run_bootstrap
 
@@ -44,3 +45,12 @@ def test_identical_models_give_a_zero_interval_and_p_one() -> None:
     assert same.u2_difference == 0.0 and same.u2_pvalue == 1.0
     assert same.intervals.u2_percentile == (0.0, 0.0)
     np.testing.assert_array_equal(same.dataset_pvalue, [1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -0.1])
+def test_both_entry_points_reject_a_tolerance_that_is_not_finite_and_non_negative(tolerance: float) -> None:
+    a = _run(np.random.default_rng(3), 150, 0.6, 0.2)
+    with pytest.raises(ValueError, match="tolerance must be a finite non-negative number"):
+        aggregate_cases(*LAYOUT, *a, tolerance=tolerance)
+    with pytest.raises(ValueError, match="tolerance must be a finite non-negative number"):
+        paired_run_bootstrap(*LAYOUT, a, a, tolerance=tolerance, n_resamples=10)

@@ -88,6 +88,13 @@ def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
     return out
 
 
+def checked_tolerance(tolerance: float) -> float:
+    """The CVE tolerance as a float; ``ValueError`` unless it is finite and non-negative."""
+    if not (np.isfinite(tolerance) and tolerance >= 0):
+        raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
+    return float(tolerance)
+
+
 def case_arrays(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
@@ -144,8 +151,7 @@ def aggregate_cases(
     within their dataset (seeded, the same whatever the thread count) and every dataset metric,
     task metric and U2 is recomputed from the resampled sums; BCa uses the jackknife on the sums.
     """
-    if not (np.isfinite(tolerance) and tolerance >= 0):
-        raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
+    tolerance = checked_tolerance(tolerance)
     out = _core.aggregate_cases(
         *case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
         missing_cve_is_perfect=missing_cve_is_perfect,

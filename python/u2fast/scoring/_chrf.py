@@ -47,6 +47,12 @@ def chrf_stats(
         raise _locate_bad_text(hyps, ref_lists, err) from None
 
 
+def _signature(hyps: Sequence[str], refs: References, char_order: int, word_order: int, lowercase: bool,
+               whitespace: bool, eps_smoothing: bool) -> str:
+    return chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
+                          lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
+
+
 def corpus_chrf(
     hyps: Sequence[str],
     refs: References,
@@ -64,8 +70,7 @@ def corpus_chrf(
                        whitespace=whitespace, eps_smoothing=eps_smoothing)
     total = stats.sum(axis=0, keepdims=True) if len(stats) else np.zeros((1, stats.shape[1]), np.int64)
     score = float(_core.chrf_scores(total, float(beta), eps_smoothing)[0])
-    signature = chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
-                               lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
+    signature = _signature(hyps, refs, char_order, word_order, lowercase, whitespace, eps_smoothing)
     return ChrfResult(score, f"chrF{beta:g}" + "+" * word_order, signature)
 
 
@@ -83,6 +88,5 @@ def sentence_chrf(
     """One ``sacrebleu.sentence_chrf`` score (0-100) per pair; ``.signature`` is sacreBLEU's for these options."""
     stats = chrf_stats(hyps, refs, char_order=char_order, word_order=word_order, beta=beta, lowercase=lowercase,
                        whitespace=whitespace, eps_smoothing=eps_smoothing)
-    signature = chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
-                               lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
+    signature = _signature(hyps, refs, char_order, word_order, lowercase, whitespace, eps_smoothing)
     return SentenceScores(_core.chrf_scores(stats, float(beta), eps_smoothing), signature)

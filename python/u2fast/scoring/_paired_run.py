@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
 
-from ._aggregate import FloatArray, RunAggregate, RunIntervals, case_arrays, run_aggregate, run_intervals
+from ._aggregate import (
+    FloatArray,
+    RunAggregate,
+    RunIntervals,
+    case_arrays,
+    checked_tolerance,
+    run_aggregate,
+    run_intervals,
+)
 
 __all__ = ["CaseStatistics", "PairedRunBootstrap", "paired_run_bootstrap"]
 
@@ -62,8 +69,7 @@ def paired_run_bootstrap(
     """Paired bootstrap of two models on the same cases: ``a`` and ``b`` are each model's
     ``(correct, error, bleu)`` and the layout arrays are shared (row ``i`` of both is the same case);
     everything as for :func:`aggregate_cases`."""
-    if not (np.isfinite(tolerance) and tolerance >= 0):
-        raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
+    tolerance = checked_tolerance(tolerance)
     idx, tasks, in_u2, c_a, e_a, b_a = case_arrays(dataset_index, dataset_task, dataset_in_u2, *a, seed)
     *_, c_b, e_b, b_b = case_arrays(idx, tasks, in_u2, *b, seed)
     out = _core.paired_aggregate_bootstrap(
