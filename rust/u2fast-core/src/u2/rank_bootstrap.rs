@@ -149,6 +149,52 @@ pub fn rank_bootstrap(
     summarize(&point, &dist, models.n_models, confidence)
 }
 
+/// The joint sample seen per model and per data set: each model's cases, which of them count,
+/// each data set's case positions, and each task's U2 data sets that have cases.
+struct Layout<'a> {
+    views: Vec<Cases<'a>>,
+    counted: Vec<&'a [bool]>,
+    by_dataset: Vec<Vec<u32>>,
+    members: [Vec<usize>; 8],
+}
+
+impl<'a> Layout<'a> {
+    fn new(dataset_index: &'a [i32], datasets: &Datasets<'_>, models: &ModelCases<'a>) -> Self {
+        let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
+        let views: Vec<Cases<'a>> = (0..m)
+            .map(|j| Cases {
+                dataset_index,
+                correct: &models.correct[j * n..(j + 1) * n],
+                error: &models.error[j * n..(j + 1) * n],
+                bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
+            })
+            .collect();
+        let counted: Vec<&'a [bool]> = (0..m).map(|j| &models.counted[j * n..(j + 1) * n]).collect();
+        let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
+        for (i, &d) in dataset_index.iter().enumerate() {
+            by_dataset[d as usize].push(i as u32);
+        }
+        let mut members: [Vec<usize>; 8] = Default::default();
+        for (d, &t) in datasets.task.iter().enumerate() {
+            if !by_dataset[d].is_empty() && datasets.in_u2[d] {
+                members[t as usize].push(d);
+            }
+        }
+        Layout { views, counted, by_dataset, members }
+    }
+}
+
+/// The first stage of the two-stage design: each task's data sets redrawn with replacement, in
+/// task order, appended to `chosen` (a data set drawn twice appears twice).
+fn redraw_datasets(members: &[Vec<usize>; 8], rng: &mut Rng, chosen: &mut Vec<usize>) {
+    for list in members {
+        let len = list.len() as u32;
+        for _ in 0..len {
+            chosen.push(list[rng.below(len) as usize]);
+        }
+    }
+}
+
 /// Each model's U2 point estimate and its resampled U2s, resample-major `(n_resamples, m)`.
 fn joint_distribution(
     dataset_index: &[i32],
@@ -159,26 +205,8 @@ fn joint_distribution(
     n_resamples: usize,
     seed: u64,
 ) -> (Vec<f64>, Vec<f64>) {
-    let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
-    let views: Vec<Cases<'_>> = (0..m)
-        .map(|j| Cases {
-            dataset_index,
-            correct: &models.correct[j * n..(j + 1) * n],
-            error: &models.error[j * n..(j + 1) * n],
-            bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
-        })
-        .collect();
-    let counted: Vec<&[bool]> = (0..m).map(|j| &models.counted[j * n..(j + 1) * n]).collect();
-    let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
-    for (i, &d) in dataset_index.iter().enumerate() {
-        by_dataset[d as usize].push(i as u32);
-    }
-    let mut members: [Vec<usize>; 8] = Default::default();
-    for (d, &t) in datasets.task.iter().enumerate() {
-        if !by_dataset[d].is_empty() && datasets.in_u2[d] {
-            members[t as usize].push(d);
-        }
-    }
+    let (m, nd) = (models.n_models, datasets.task.len());
+    let Layout { views, counted, by_dataset, members } = Layout::new(dataset_index, datasets, models);
     let all: Vec<(usize, Vec<u32>)> = by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
     let mut metric = vec![0.0; nd];
     let point: Vec<f64> =
@@ -200,12 +228,7 @@ fn joint_distribution(
             // that order: the random stream is consumed as before packing, so results are unchanged.
             chosen.clear();
             if two_stage {
-                for list in &members {
-                    let len = list.len() as u32;
-                    for _ in 0..len {
-                        chosen.push(list[rng.below(len) as usize]);
-                    }
-                }
+                redraw_datasets(&members, &mut rng, &mut chosen);
             } else {
                 chosen.extend(all.iter().map(|(d, _)| *d));
             }
@@ -294,26 +317,8 @@ mod tests {
         n_resamples: usize,
         seed: u64,
     ) -> Vec<f64> {
-        let (n, m, nd) = (dataset_index.len(), models.n_models, datasets.task.len());
-        let views: Vec<Cases<'_>> = (0..m)
-            .map(|j| Cases {
-                dataset_index,
-                correct: &models.correct[j * n..(j + 1) * n],
-                error: &models.error[j * n..(j + 1) * n],
-                bleu: &models.bleu[j * n * 10..(j + 1) * n * 10],
-            })
-            .collect();
-        let counted = |j: usize| &models.counted[j * n..(j + 1) * n];
-        let mut by_dataset: Vec<Vec<u32>> = vec![Vec::new(); nd];
-        for (i, &d) in dataset_index.iter().enumerate() {
-            by_dataset[d as usize].push(i as u32);
-        }
-        let mut members: [Vec<usize>; 8] = Default::default();
-        for (d, &t) in datasets.task.iter().enumerate() {
-            if !by_dataset[d].is_empty() && datasets.in_u2[d] {
-                members[t as usize].push(d);
-            }
-        }
+        let (m, nd) = (models.n_models, datasets.task.len());
+        let Layout { views, counted, by_dataset, members } = Layout::new(dataset_index, datasets, models);
         let all: Vec<usize> = (0..nd).filter(|&d| !by_dataset[d].is_empty()).collect();
         let mut dist = vec![0.0; n_resamples * m];
         dist.chunks_mut(CHUNK * m).enumerate().for_each(|(c, rows)| {
@@ -322,12 +327,7 @@ mod tests {
             for row in rows.chunks_mut(m) {
                 let chosen: Vec<usize> = if two_stage {
                     let mut out = Vec::new();
-                    for list in &members {
-                        let len = list.len() as u32;
-                        for _ in 0..len {
-                            out.push(list[rng.below(len) as usize]);
-                        }
-                    }
+                    redraw_datasets(&members, &mut rng, &mut out);
                     out
                 } else {
                     all.clone()
@@ -344,10 +344,10 @@ mod tests {
                     *slot = if two_stage {
                         let slots = drawn
                             .iter()
-                            .map(|(d, idx)| (*d, dataset_metric(&views[j], counted(j), idx, datasets.task[*d])));
+                            .map(|(d, idx)| (*d, dataset_metric(&views[j], counted[j], idx, datasets.task[*d])));
                         u2_two_stage(slots, datasets, missing_cve_is_perfect)
                     } else {
-                        u2_of(&views[j], counted(j), &drawn, datasets, missing_cve_is_perfect, &mut metric)
+                        u2_of(&views[j], counted[j], &drawn, datasets, missing_cve_is_perfect, &mut metric)
                     };
                 }
             }
