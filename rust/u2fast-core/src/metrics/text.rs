@@ -373,58 +373,37 @@ mod tests {
         out
     }
 
-    /// Rule B as one `re.sub` pass: a match is a non-digit followed by `.`/`,`; it consumes both, so
-    /// the next match starts after the punctuation mark.
+    /// Rule B as one `re.sub` pass: a non-digit followed by `.`/`,`.
     fn rule_b(input: &[u8]) -> Vec<u8> {
+        sub_pairs(input, |a, b| !a.is_ascii_digit() && is_point_or_comma(b), |a, b| [a, b' ', b, b' '])
+    }
+
+    /// Rule C as one `re.sub` pass: `.`/`,` followed by a non-digit.
+    fn rule_c(input: &[u8]) -> Vec<u8> {
+        sub_pairs(input, |a, b| is_point_or_comma(a) && !b.is_ascii_digit(), |a, b| [b' ', a, b' ', b])
+    }
+
+    /// Rule D as one `re.sub` pass: a digit followed by `-`.
+    fn rule_d(input: &[u8]) -> Vec<u8> {
+        sub_pairs(input, |a, b| a.is_ascii_digit() && b == b'-', |a, b| [a, b' ', b, b' '])
+    }
+
+    /// One `re.sub` pass of a two-byte pattern, left to right: a match consumes both bytes (so
+    /// matches never overlap) and is replaced by `replace(a, b)`. Only ASCII is matched or
+    /// inserted, so a UTF-8 input stays UTF-8.
+    fn sub_pairs(input: &[u8], matches: impl Fn(u8, u8) -> bool, replace: impl Fn(u8, u8) -> [u8; 4]) -> Vec<u8> {
         let mut out = Vec::with_capacity(input.len() + input.len() / 4);
         let mut pos = 0; // first byte not yet copied
-        let mut p = 1;
-        while p < input.len() {
-            if is_point_or_comma(input[p]) && p > pos && !input[p - 1].is_ascii_digit() {
-                out.extend_from_slice(&input[pos..p]);
-                out.extend_from_slice(&[b' ', input[p], b' ']);
-                pos = p + 1;
-                p += 2;
+        let mut q = 0;
+        while q + 1 < input.len() {
+            let (a, b) = (input[q], input[q + 1]);
+            if matches(a, b) {
+                out.extend_from_slice(&input[pos..q]);
+                out.extend_from_slice(&replace(a, b));
+                pos = q + 2;
+                q += 2;
             } else {
-                p += 1;
-            }
-        }
-        out.extend_from_slice(&input[pos.min(input.len())..]);
-        out
-    }
-
-    /// Rule C as one `re.sub` pass: `.`/`,` followed by a non-digit; both are consumed.
-    fn rule_c(input: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(input.len() + input.len() / 4);
-        let mut pos = 0;
-        let mut p = 0;
-        while p + 1 < input.len() {
-            if is_point_or_comma(input[p]) && !input[p + 1].is_ascii_digit() {
-                out.extend_from_slice(&input[pos..p]);
-                out.extend_from_slice(&[b' ', input[p], b' ', input[p + 1]]);
-                pos = p + 2;
-                p += 2;
-            } else {
-                p += 1;
-            }
-        }
-        out.extend_from_slice(&input[pos.min(input.len())..]);
-        out
-    }
-
-    /// Rule D as one `re.sub` pass: a digit followed by `-`; both are consumed.
-    fn rule_d(input: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(input.len() + 16);
-        let mut pos = 0;
-        let mut p = 0;
-        while p + 1 < input.len() {
-            if input[p].is_ascii_digit() && input[p + 1] == b'-' {
-                out.extend_from_slice(&input[pos..=p]);
-                out.extend_from_slice(b" - ");
-                pos = p + 2;
-                p += 2;
-            } else {
-                p += 1;
+                q += 1;
             }
         }
         out.extend_from_slice(&input[pos.min(input.len())..]);
