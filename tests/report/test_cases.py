@@ -3,6 +3,7 @@ cannot be read becomes a placeholder that the report counts and names."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -120,3 +121,16 @@ def test_a_large_sixteen_bit_image_gets_a_thumbnail() -> None:
     Image.fromarray(np.tile(np.linspace(0, 60000, 1000), (800, 1)).astype(np.uint16)).save(buf, format="PNG")
     url = thumbnail_data_url(_case(0, buf.getvalue(), "e" * 64))
     assert url is not None and url.startswith("data:image/jpeg;base64,")
+
+
+def test_few_images_get_readable_thumbnails_many_get_small_ones() -> None:
+    from u2fast.report.cases import LARGE_THUMBNAIL_SIDE, LARGE_THUMBNAILS_UP_TO, THUMBNAIL_SIDE, thumbnail_side
+
+    assert thumbnail_side(1) == thumbnail_side(LARGE_THUMBNAILS_UP_TO) == LARGE_THUMBNAIL_SIDE
+    assert thumbnail_side(LARGE_THUMBNAILS_UP_TO + 1) == THUMBNAIL_SIDE == 72  # the full benchmark: ~11 MB
+    buf = io.BytesIO()
+    Image.fromarray(np.full((400, 600), 90, dtype=np.uint8)).save(buf, format="PNG")
+    thumbs, failed = make_thumbnails([_case(0, buf.getvalue(), "a" * 64)])
+    assert not failed
+    shown = Image.open(io.BytesIO(base64.b64decode(thumbs["a" * 64].split(",", 1)[1])))
+    assert max(shown.size) == LARGE_THUMBNAIL_SIDE

@@ -28,6 +28,15 @@ __all__ = [
 #: stays one self-contained file, so there is no larger view to fetch.
 THUMBNAIL_SIDE = 72
 THUMBNAIL_QUALITY = 45
+#: A report of at most this many distinct images gets thumbnails of LARGE_THUMBNAIL_SIDE instead
+#: (about 6 MB at the most): a sample or a subset can afford a frame one can read.
+LARGE_THUMBNAILS_UP_TO = 1_000
+LARGE_THUMBNAIL_SIDE = 192
+
+
+def thumbnail_side(images: int) -> int:
+    """The thumbnail side for a report of ``images`` distinct images."""
+    return LARGE_THUMBNAIL_SIDE if images <= LARGE_THUMBNAILS_UP_TO else THUMBNAIL_SIDE
 #: From this many images on, thumbnails are made in worker processes (one per CPU core).
 _PARALLEL_FROM = 256
 
@@ -74,25 +83,27 @@ def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
         return None
 
 
-def _thumbnail_or_reason(case: Case) -> tuple[str | None, str]:
+def _thumbnail_or_reason(case: Case, side: int = THUMBNAIL_SIDE) -> tuple[str | None, str]:
     try:
-        return _thumbnail(case), ""
+        return _thumbnail(case, side), ""
     except Exception as exc:  # noqa: BLE001 - any unreadable image becomes a placeholder, counted and named
         return None, f"{type(exc).__name__}: {exc}"
 
 
 def make_thumbnails(cases: Sequence[Case]) -> tuple[dict[str, str], dict[str, str]]:
     """Thumbnails of the cases' images, once per image (by sha256): ``(sha256 -> data URL, sha256 ->
-    why the image could not be read)``. Many images are made in worker processes."""
+    why the image could not be read)``. Many images are made in worker processes; few get larger
+    thumbnails (:func:`thumbnail_side`)."""
     distinct = list({c.image.sha256: c for c in cases if c.image.sha256}.values())
+    side = thumbnail_side(len(distinct))
     workers = min(os.cpu_count() or 1, 8)
     if len(distinct) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            made = list(pool.map(_thumbnail_or_reason, distinct, chunksize=64))
+            made = list(pool.map(_thumbnail_or_reason, distinct, [side] * len(distinct), chunksize=64))
     else:
-        made = [_thumbnail_or_reason(c) for c in distinct]
+        made = [_thumbnail_or_reason(c, side) for c in distinct]
     thumbs: dict[str, str] = {}
     failed: dict[str, str] = {}
     for case, (url, reason) in zip(distinct, made, strict=True):

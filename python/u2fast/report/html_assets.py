@@ -42,7 +42,8 @@ details.scenario>summary,details.forest-model>summary{cursor:pointer;font-weight
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:8px 0}
 .filters label{font-size:13px;color:#3a4350;max-width:100%}.filters select{max-width:100%;text-overflow:ellipsis}
 .case{display:grid;grid-template-columns:200px minmax(0,1fr);gap:12px;border:1px solid #e1e6ec;border-radius:6px;padding:10px;margin:8px 0}
-.case img,.case .noimg{width:192px;height:auto;border-radius:4px;background:#0c0c0c}
+.case img,.case .noimg{height:auto;border-radius:4px;background:#0c0c0c}
+.case img{max-width:192px}.case .noimg{width:192px}
 .case .thumb{position:relative;display:inline-block;line-height:0}
 .case svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
 .overlay rect,.overlay circle{fill:none;stroke-width:2px;vector-effect:non-scaling-stroke}
