@@ -45,14 +45,9 @@ pub fn u2_score(metrics: &[f64; 8], weights: &[f64; 8], missing_cve_is_perfect: 
 }
 
 /// Unweighted mean of per-dataset values, skipping `NaN` (a dataset with no valid rows);
-/// `NaN` when nothing is left.
+/// `NaN` when nothing is left: the generic macro mean, under the name U2 scoring speaks of.
 pub fn mean_over_datasets(values: &[f64]) -> f64 {
-    let (sum, n) = values.iter().filter(|v| !v.is_nan()).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 {
-        f64::NAN
-    } else {
-        sum / n as f64
-    }
+    crate::statistics::confusion::macro_mean(values)
 }
 
 #[cfg(test)]
