@@ -9,7 +9,9 @@ use pyo3::types::PyDict;
 use u2fast_core::u2::aggregate::{self, RunPoint};
 use u2fast_core::u2::{paired_bootstrap, stratified_bootstrap};
 
-use crate::args::{check_confidence, check_resamples, set_distribution, set_intervals, CaseArrays, DatasetArrays};
+use crate::args::{
+    aggregate_then, check_confidence, check_resamples, set_distribution, set_intervals, CaseArrays, DatasetArrays,
+};
 
 fn set_point(out: &Bound<'_, PyDict>, point: RunPoint) -> PyResult<()> {
     let py = out.py();
@@ -57,14 +59,12 @@ pub(crate) fn aggregate_cases<'py>(
     }
     let cases = CaseArrays::new(&dataset_index, &correct, &error, &bleu)?;
     let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
-    let (point, intervals) = py
-        .detach(|| {
-            let (cases, datasets) = (cases.view(), datasets.view());
-            let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, tolerance)?;
-            let intervals = (n_resamples > 0).then(|| {
+    let (point, intervals) =
+        aggregate_then(py, &cases, &datasets, missing_cve_is_perfect, tolerance, |cases, datasets, point| {
+            (n_resamples > 0).then(|| {
                 stratified_bootstrap::bootstrap_run(
-                    &cases,
-                    &datasets,
+                    cases,
+                    datasets,
                     &point.dataset_metric,
                     missing_cve_is_perfect,
                     tolerance,
@@ -73,10 +73,8 @@ pub(crate) fn aggregate_cases<'py>(
                     confidence,
                     return_distribution,
                 )
-            });
-            Ok::<_, String>((point, intervals))
-        })
-        .map_err(PyValueError::new_err)?;
+            })
+        })?;
     let out = PyDict::new(py);
     set_point(&out, point)?;
     if let Some(r) = intervals {

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyDict;
 use u2fast_core::statistics::intervals::{Interval, Intervals};
-use u2fast_core::u2::aggregate::{Cases, Datasets};
+use u2fast_core::u2::aggregate::{self, Cases, Datasets, RunPoint};
 
 pub(crate) fn check_confidence(confidence: f64) -> PyResult<()> {
     if confidence > 0.0 && confidence < 1.0 {
@@ -108,6 +108,25 @@ impl CaseArrays {
     pub(crate) fn view(&self) -> Cases<'_> {
         Cases { dataset_index: &self.dataset_index, correct: &self.correct, error: &self.error, bleu: &self.bleu }
     }
+}
+
+/// One model's point estimates and what `then` derives from them, without the GIL; the core's
+/// refusal (a case outside the data sets, an unknown task) becomes a `ValueError`.
+pub(crate) fn aggregate_then<R: Send>(
+    py: Python<'_>,
+    cases: &CaseArrays,
+    datasets: &DatasetArrays,
+    missing_cve_is_perfect: bool,
+    tolerance: f64,
+    then: impl FnOnce(&Cases<'_>, &Datasets<'_>, &RunPoint) -> R + Send,
+) -> PyResult<(RunPoint, R)> {
+    py.detach(|| {
+        let (cases, datasets) = (cases.view(), datasets.view());
+        let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, tolerance)?;
+        let derived = then(&cases, &datasets, &point);
+        Ok::<_, String>((point, derived))
+    })
+    .map_err(PyValueError::new_err)
 }
 
 /// `(columns, 2)` low/high table of one kind of interval.

@@ -6,11 +6,10 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::u2::aggregate;
 use u2fast_core::u2::cluster_bootstrap as cluster;
 use u2fast_core::u2::rank_bootstrap as ranks;
 
-use crate::args::{check_confidence, check_resamples, set_intervals, CaseArrays, DatasetArrays};
+use crate::args::{aggregate_then, check_confidence, check_resamples, set_intervals, CaseArrays, DatasetArrays};
 
 fn check(confidence: f64, n_resamples: usize) -> PyResult<()> {
     check_confidence(confidence)?;
@@ -38,24 +37,19 @@ pub(crate) fn two_stage_bootstrap<'py>(
     check(confidence, n_resamples)?;
     let cases = CaseArrays::new(&dataset_index, &correct, &error, &bleu)?;
     let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
-    let (point, r) = py
-        .detach(|| {
-            let (cases, datasets) = (cases.view(), datasets.view());
-            let point = aggregate::aggregate(&cases, &datasets, missing_cve_is_perfect, 0.0)?;
-            let r = cluster::two_stage_bootstrap(
-                &cases,
-                &datasets,
-                &point.task_metric,
-                point.u2,
-                missing_cve_is_perfect,
-                n_resamples,
-                seed,
-                confidence,
-                false,
-            );
-            Ok::<_, String>((point, r))
-        })
-        .map_err(PyValueError::new_err)?;
+    let (point, r) = aggregate_then(py, &cases, &datasets, missing_cve_is_perfect, 0.0, |cases, datasets, point| {
+        cluster::two_stage_bootstrap(
+            cases,
+            datasets,
+            &point.task_metric,
+            point.u2,
+            missing_cve_is_perfect,
+            n_resamples,
+            seed,
+            confidence,
+            false,
+        )
+    })?;
     let out = PyDict::new(py);
     out.set_item("task_metric", point.task_metric.to_vec().into_pyarray(py))?;
     out.set_item("u2", point.u2)?;
