@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..runner.event_loop import loop_factory
-from .ledger import Ledger
+from .ledger import LEDGER_NAME, Ledger
 from .lifecycle import BatchOptions, BatchOutcome, run_batches
 from .wire import batch_wire_of
 
@@ -62,7 +62,7 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun],
                 outcome = collected if outcome is None else _merge(outcome, collected)
     except KeyboardInterrupt:
         sys.stderr.write(f"\ninterrupted: submitted batches keep running at the providers and are recorded in "
-                         f"{prepared.run_dir / 'batches.jsonl'}.\nCollect them with: u2fast eval --resume "
+                         f"{prepared.run_dir / LEDGER_NAME}.\nCollect them with: u2fast eval --resume "
                          f"{prepared.run_dir}\n")
         raise
     assert outcome is not None
