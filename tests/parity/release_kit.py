@@ -18,7 +18,7 @@ import base64
 import io
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,19 +29,20 @@ from PIL import Image
 
 __all__ = ["Release", "Truth", "image_bytes", "sector_of", "write_kit_outputs", "write_release"]
 
-SECTORS = (
-    "upper left",
-    "upper center",
-    "upper right",
-    "middle left",
-    "center",
-    "middle right",
-    "lower left",
-    "lower center",
-    "lower right",
-    "not visible",
-)
+#: The kit's words for the three bands down and across an image.
+_ROWS, _COLS = ("upper", "middle", "lower"), ("left", "center", "right")
 FAILURES = ("API调用失败: 500", "多次API调用尝试失败", "调用API时发生错误: timeout")
+#: The release folder of each task's tables.
+_FOLDERS = {
+    "DD": "disease_diagnosis",
+    "VRA": "view_recognition_and_assessment",
+    "LL": "lesion_localisation",
+    "OD": "organ_detection",
+    "KD": "keypoint_detection",
+    "CVE": "clinical_value_estimation",
+    "RG": "report_generation",
+    "CG": "caption_generation",
+}
 
 
 def sector_of(cx: float, cy: float) -> str:
@@ -50,10 +51,15 @@ def sector_of(cx: float, cy: float) -> str:
     def band(v: float) -> int:
         return 0 if v < 0.45 else (1 if v < 0.55 else 2)
 
-    row, col = band(cy), band(cx)
-    if (row, col) == (1, 1):
-        return "center"
-    return f"{('upper', 'middle', 'lower')[row]} {('left', 'center', 'right')[col]}"
+    return _sector_name(band(cy), band(cx))
+
+
+def _sector_name(row: int, col: int) -> str:
+    return "center" if (row, col) == (1, 1) else f"{_ROWS[row]} {_COLS[col]}"
+
+
+#: The ten answers of a sector question, in the kit's order: the nine bands row by row, then "not visible".
+SECTORS = (*(_sector_name(row, col) for row in range(3) for col in range(3)), "not visible")
 
 
 def image_bytes(width: int, height: int, fmt: str, seed: int) -> bytes:
@@ -123,40 +129,52 @@ class _Builder:
         fmt = "JPEG" if self.image_seed % 3 == 0 else "PNG"
         return _b64(image_bytes(w, h, fmt, self.image_seed)), f"image/{fmt.lower()}"
 
+    def table(
+        self,
+        task: str,
+        stem: str,
+        index: list[int] | None,
+        images: list[str],
+        columns: dict[str, list[Any]],
+        *,
+        pandas_index: bool,
+    ) -> Path:
+        """Write one TSV of the task's folder: an ``index`` column when given, ``img_data``, then ``columns``."""
+        data: dict[str, list[Any]] = {} if index is None else {"index": index}
+        data.update({"img_data": images, **columns})
+        path = self.release.root / _FOLDERS[task] / f"{stem}.tsv"
+        _write(pd.DataFrame(data), path, pandas_index=pandas_index)
+        return path
+
     # ------------------------------------------------------------------ cla
 
     def cla(
         self,
-        folder: str,
         stem: str,
         task: str,
         ds: str,
-        out_ds: str,
         column: str,
-        labels: list[Any],
-        cells: list[Any],
+        choices: Sequence[Any],
+        n: int,
         *,
+        cell: Callable[[Any], Any] = lambda choice: choice,
         index: list[int] | None = None,
         pandas_index: bool = False,
         extra: dict[str, list[Any]] | None = None,
         refs: dict[int, int] | None = None,
     ) -> None:
-        """``labels[i]`` the option meant; ``cells[i]`` what the TSV holds. ``refs``: row -> row it points at."""
-        n = len(labels)
+        """``n`` rows, each a draw from ``choices``: ``str(choice)`` the option meant, ``cell(choice)``
+        what the TSV holds. ``refs``: row -> row it points at."""
+        drawn = [self.rng.choice(choices) for _ in range(n)]
+        labels, cells = [str(x) for x in drawn], [cell(x) for x in drawn]
         ids = index if index is not None else list(range(n))
         images, mimes = zip(*(self.image() for _ in range(n)))
         images, mimes = list(images), list(mimes)
         for row, target_row in (refs or {}).items():
             images[row] = str(ids[target_row])
             mimes[row] = mimes[target_row]
-        data: dict[str, list[Any]] = {}
-        if index is not None:
-            data["index"] = ids
-        data.update({"img_data": images, column: cells})
-        data.update(extra or {})
-        df = pd.DataFrame(data)
-        _write(df, self.release.root / folder / f"{stem}.tsv", pandas_index=pandas_index)
-        parsed = pd.read_csv(self.release.root / folder / f"{stem}.tsv", sep="\t")
+        path = self.table(task, stem, index, images, {column: cells, **(extra or {})}, pandas_index=pandas_index)
+        parsed = pd.read_csv(path, sep="\t")
         for i in range(n):
             target_row = (refs or {}).get(i)
             same = None if target_row is None else f"{task}/{ds}/{ids[target_row]}"
@@ -166,7 +184,7 @@ class _Builder:
                     ds,
                     str(ids[i]),
                     "cla",
-                    out_ds,
+                    ds,
                     parsed[column][i],
                     labels[i],
                     mime=mimes[i],
@@ -178,26 +196,22 @@ class _Builder:
 
     def seg(
         self,
-        folder: str,
         stem: str,
         task: str,
         ds: str,
         column: str,
         cells: list[Any],
         centres: list[tuple[float, float] | None],
-        sizes: list[tuple[int, int]],
+        sizes: list[tuple[int, int]] | None = None,
         extra: dict[str, list[Any]] | None = None,
         index: list[int] | None = None,
     ) -> None:
+        """``sizes``: each image's (width, height), the builder's default size when not given."""
         n = len(cells)
         ids = index if index is not None else list(range(n))
-        imgs = [self.image(w, h) for w, h in sizes]
-        data: dict[str, list[Any]] = {}
-        if index is not None:
-            data["index"] = ids
-        data.update({"img_data": [b for b, _ in imgs], column: cells})
-        data.update(extra or {})
-        _write(pd.DataFrame(data), self.release.root / folder / f"{stem}.tsv", pandas_index=index is None)
+        imgs = [self.image() for _ in range(n)] if sizes is None else [self.image(w, h) for w, h in sizes]
+        columns = {column: cells, **(extra or {})}
+        self.table(task, stem, index, [b for b, _ in imgs], columns, pandas_index=index is None)
         for i in range(n):
             c = centres[i]
             target = "not visible" if c is None else sector_of(*c)
@@ -210,30 +224,20 @@ class _Builder:
     def cve(self, stem: str, ds: str, cells: list[Any], values: list[float | None]) -> None:
         n = len(cells)
         imgs = [self.image() for _ in range(n)]
-        df = pd.DataFrame(
-            {"img_data": [b for b, _ in imgs], "measurement": cells, "anatomy_location": ["heart"] * n}
-        )
-        _write(df, self.release.root / "clinical_value_estimation" / f"{stem}.tsv", pandas_index=True)
+        columns = {"measurement": cells, "anatomy_location": ["heart"] * n}
+        self.table("CVE", stem, None, [b for b, _ in imgs], columns, pandas_index=True)
         for i in range(n):
             self.release.truths.append(
                 Truth("CVE", ds, str(i), "measurement", ds, cells[i], values[i], mime=imgs[i][1])
             )
             if values[i] is None:
-                self.release.bad_rows.append((f"clinical_value_estimation/{stem}.tsv", i, "measurement"))
+                self.release.bad_rows.append((f"{_FOLDERS['CVE']}/{stem}.tsv", i, "measurement"))
 
     def text(self, task: str, stem: str, ds: str, column: str, refs: list[str], anatomy: list[Any]) -> None:
         n = len(refs)
         imgs = [self.image() for _ in range(n)]
-        folder = "report_generation" if task == "RG" else "caption_generation"
-        df = pd.DataFrame(
-            {
-                "index": list(range(n)),
-                "img_data": [b for b, _ in imgs],
-                column: refs,
-                "anatomy_location": anatomy,
-            }
-        )
-        _write(df, self.release.root / folder / f"{stem}.tsv", pandas_index=False)
+        columns = {column: refs, "anatomy_location": anatomy}
+        self.table(task, stem, list(range(n)), [b for b, _ in imgs], columns, pandas_index=False)
         for i in range(n):
             self.release.truths.append(
                 Truth(task, ds, str(i), "report", ds, refs[i], refs[i], mime=imgs[i][1])
@@ -277,6 +281,35 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(n))
 
 
+#: The options the kit offers for each classification question; where a data set's cells hold the
+#: option text itself, its cases' labels are drawn from the same list.
+OPTIONS = {
+    ("DD", "40"): ["2", "3", "4a", "4b", "4c", "5"],
+    ("DD", "57"): ["0", "1"],
+    ("DD", "44"): ["0", "1", "2", "3"],
+    ("DD", "74is_normal"): ["Appears abnormal", "Appears normal"],
+    ("DD", "21"): ["benign", "malignant"],
+    ("VRA", "anatomy"): [
+        "fetal",
+        "thyroid",
+        "heart",
+        "lung",
+        "liver",
+        "carotid",
+        "kidney",
+        "prostate",
+        "breast",
+        "other",
+    ],
+    ("VRA", "28_class"): [
+        "left lateral longitudinal",
+        "right medial longitudinal",
+        "left medial longitudinal",
+    ],
+    ("VRA", "18"): ["2CH", "4CH"],
+}
+
+
 def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     """Write a release folder under ``root``; ``n`` cases per scenario (a few scenarios differ)."""
     b = _Builder(root, seed)
@@ -288,101 +321,40 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
             "explanation": ["[100,200,300,400]", "[[150,250],[200,300]]", '{"length":10.5}'],
         }
     )
-    for folder in (root, root / "disease_diagnosis"):
+    for folder in (root, root / _FOLDERS["DD"]):
         folder.mkdir(parents=True, exist_ok=True)
         explanation.to_csv(folder / "an_explanation_of_the_columns.tsv", sep="\t", index=False)
-    dd, vra = "disease_diagnosis", "view_recognition_and_assessment"
 
     # DD/40: list-string labels in `classes`, an explicit non-sequential index column.
     birads = ["2", "3", "4A", "4B", "4C", "5"]
-    labels = [rng.choice(birads) for _ in range(n)]
-    b.cla(
-        dd,
-        "40_birads",
-        "DD",
-        "40",
-        "40",
-        "classes",
-        labels,
-        [f"['{x}']" for x in labels],
-        index=[100 + 3 * i for i in range(n)],
-    )
+    b.cla("40_birads", "DD", "40", "classes", birads, n, cell=lambda x: f"['{x}']",
+          index=[100 + 3 * i for i in range(n)])
     # DD/57: integer labels 0/1 in `class`, pandas' own index column.
-    labels = [rng.choice([0, 1]) for _ in range(n)]
-    b.cla(
-        dd,
-        "57_1.Liver_Ultrasound_Segmentation_Dataset",
-        "DD",
-        "57",
-        "57",
-        "class",
-        [str(x) for x in labels],
-        labels,
-        pandas_index=True,
-    )
+    b.cla("57_1.Liver_Ultrasound_Segmentation_Dataset", "DD", "57", "class", [0, 1], n, pandas_index=True)
     # DD/44: integer labels 0-3 in `class_label`.
-    labels = [rng.choice([0, 1, 2, 3]) for _ in range(n)]
-    b.cla(
-        dd,
-        "44.COVID-BLUES-frames",
-        "DD",
-        "44",
-        "44",
-        "class_label",
-        [str(x) for x in labels],
-        labels,
-        index=list(range(n)),
-    )
+    b.cla("44.COVID-BLUES-frames", "DD", "44", "class_label", [0, 1, 2, 3], n, index=list(range(n)))
     # DD/74is_normal: plain strings; DD/21 with img_data references to an earlier row's index.
-    labels = [rng.choice(["Appears abnormal", "Appears normal"]) for _ in range(n)]
+    b.cla("74_is_normal", "DD", "74is_normal", "class_label", OPTIONS[("DD", "74is_normal")], n, index=list(range(n)))
     b.cla(
-        dd,
-        "74_is_normal",
-        "DD",
-        "74is_normal",
-        "74is_normal",
-        "class_label",
-        labels,
-        labels,
-        index=list(range(n)),
-    )
-    labels = [rng.choice(["benign", "malignant"]) for _ in range(n)]
-    b.cla(
-        dd,
         "21.Breast_Ultrasound_Segmentation_Dataset",
         "DD",
         "21",
-        "21",
         "classes",
-        labels,
-        labels,
+        OPTIONS[("DD", "21")],
+        n,
         index=[7 * i + 1 for i in range(n)],
         refs={3: 0, 4: 0, 9: 2, 1: 12},
         extra={"anatomy_location": ["breast"] * n},
     )
     # VRA/anatomy: dict labels; VRA/28_class: the knee view file; VRA/18: a `_view` stem.
-    organs = [
-        "fetal",
-        "thyroid",
-        "heart",
-        "lung",
-        "liver",
-        "carotid",
-        "kidney",
-        "prostate",
-        "breast",
-        "other",
-    ]
-    labels = [rng.choice(organs) for _ in range(n)]
     b.cla(
-        vra,
         "anatomy",
         "VRA",
         "anatomy",
-        "anatomy",
         "class_label",
-        labels,
-        [f"{{'Anatomy': '{x}'}}" for x in labels],
+        OPTIONS[("VRA", "anatomy")],
+        n,
+        cell=lambda x: f"{{'Anatomy': '{x}'}}",
         index=list(range(n)),
     )
     views = [
@@ -390,30 +362,9 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         "right medial longitudinal",
         "left anterior suprapatellar transverse in 30 degrees flexion",
     ]
-    labels = [rng.choice(views) for _ in range(n)]
-    b.cla(
-        vra,
-        "28.Knee_Classification",
-        "VRA",
-        "28_class",
-        "28_class",
-        "class",
-        labels,
-        labels,
-        pandas_index=True,
-    )
-    labels = [rng.choice(["2CH", "4CH"]) for _ in range(n)]
-    b.cla(
-        vra,
-        "18_1.Ultrasound_Heart_Segmentation_Dataset_view",
-        "VRA",
-        "18",
-        "18",
-        "class_label",
-        labels,
-        labels,
-        index=list(range(n)),
-    )
+    b.cla("28.Knee_Classification", "VRA", "28_class", "class", views, n, pandas_index=True)
+    b.cla("18_1.Ultrasound_Heart_Segmentation_Dataset_view", "VRA", "18", "class_label", OPTIONS[("VRA", "18")], n,
+          index=list(range(n)))
 
     # LL/04: normalized {'lesion': [cx, cy, w, h]} with NaN cells (not visible).
     centres: list[tuple[float, float] | None] = []
@@ -426,17 +377,7 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         cx, cy = round(rng.uniform(0.1, 0.9), 2), round(rng.uniform(0.1, 0.9), 2)
         centres.append((cx, cy))
         cells.append(f"{{'lesion': [{cx}, {cy}, 0.1, 0.2]}}")
-    b.seg(
-        "lesion_localisation",
-        "04",
-        "LL",
-        "04",
-        "gt_bbox",
-        cells,
-        centres,
-        [(48, 36)] * n,
-        extra={"anatomy_location": ["thyroid"] * n},
-    )
+    b.seg("04", "LL", "04", "gt_bbox", cells, centres, extra={"anatomy_location": ["thyroid"] * n})
     # LL/64: lists of dicts, anatomy nan; the first structure counts.
     centres, cells = [], []
     for _ in range(n):
@@ -444,14 +385,12 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         centres.append((cx, cy))
         cells.append(f"[{{'lesion_1': [{cx}, {cy}, 0.05, 0.05]}}, {{'lesion_2': [0.5, 0.5, 0.1, 0.1]}}]")
     b.seg(
-        "lesion_localisation",
         "64.BrEaST-Lesions_USG-images_and_masks",
         "LL",
         "64",
         "gt_bbox",
         cells,
         centres,
-        [(48, 36)] * n,
         extra={"anatomy_location": [float("nan")] * n},
     )
     # OD/37: pixel boxes [x1, y1, x2, y2] on non-square images of several sizes.
@@ -466,7 +405,6 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         centres.append(((x1 + x2) / 2 / w, (y1 + y2) / 2 / h))
         cells.append(f"{{'thyroid': [{x1}, {y1}, {x2}, {y2}]}}")
     b.seg(
-        "organ_detection",
         "37",
         "OD",
         "37",
@@ -484,14 +422,12 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         centres.append((cx, cy))
         cells.append(f"{{'stomach': [{cx}, {cy}, 0.08, 0.08]}}")
     b.seg(
-        "organ_detection",
         "13",
         "OD",
         "13",
         "gt_bbox",
         cells,
         centres,
-        [(48, 36)] * n,
         extra={"seg_channel_name": ["['stomach']"] * n, "anatomy_location": ["fetal abdomen"] * n},
         index=list(range(n)),
     )
@@ -507,7 +443,7 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
         cx, cy = round(rng.uniform(0.1, 0.9), 2), round(rng.uniform(0.1, 0.9), 2)
         centres.append((cx, cy))
         cells.append(f"{{'{names[i % 2]}': [{cx}, {cy}]}}")
-    b.seg("keypoint_detection", "48", "KD", "48", "keypoints", cells, centres, [(48, 36)] * n)
+    b.seg("48", "KD", "48", "keypoints", cells, centres)
 
     # CVE: the four scored datasets and HC (out of U2); one NaN measurement (skipped by the kit).
     ef = [round(rng.uniform(20, 70), 1) for _ in range(n)]
@@ -618,33 +554,6 @@ def _text_answer(rng: random.Random, t: Truth, k: int) -> str:
         "  ".join(keep) + "\n",
     ]
     return forms[k % len(forms)]
-
-
-OPTIONS = {
-    ("DD", "40"): ["2", "3", "4a", "4b", "4c", "5"],
-    ("DD", "57"): ["0", "1"],
-    ("DD", "44"): ["0", "1", "2", "3"],
-    ("DD", "74is_normal"): ["Appears abnormal", "Appears normal"],
-    ("DD", "21"): ["benign", "malignant"],
-    ("VRA", "anatomy"): [
-        "fetal",
-        "thyroid",
-        "heart",
-        "lung",
-        "liver",
-        "carotid",
-        "kidney",
-        "prostate",
-        "breast",
-        "other",
-    ],
-    ("VRA", "28_class"): [
-        "left lateral longitudinal",
-        "right medial longitudinal",
-        "left medial longitudinal",
-    ],
-    ("VRA", "18"): ["2CH", "4CH"],
-}
 
 
 def write_kit_outputs(
