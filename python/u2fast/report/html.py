@@ -18,7 +18,7 @@ from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .cases import browser_data
-from .html_assets import SCRIPT, STYLE
+from .html_assets import SCRIPT, STYLE, scroll_table
 from .html_clinical import MeasurementPoints, clinical_sections, usage_section
 from .localisation import localisation_html, localisation_rows
 from .schema import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
@@ -102,10 +102,7 @@ def _leaderboard(report: Report) -> str:
     partial = partial_warning(report)
     if partial:
         note += f'<p class="warn" id="partial-warning">{escape(partial)}</p>'
-    return (
-        f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
-    )
+    return scroll_table("leaderboard", ths, "".join(rows), sortable=True) + note
 
 
 def _datasets_table(report: Report) -> str:
@@ -133,10 +130,7 @@ def _datasets_table(report: Report) -> str:
             digits = 2 if metric == "bleu4" else 4
             cells.append(_num_cell(entry.value if entry else None, digits, metric in LOWER_IS_BETTER))
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f'<div class="scroll"><table id="datasets" class="sortable"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    return scroll_table("datasets", ths, "".join(rows), sortable=True)
 
 
 def _anatomy_table(report: Report) -> str:
@@ -155,10 +149,7 @@ def _anatomy_table(report: Report) -> str:
                 cell = cell.replace("</td>", f'<span class="ci">{cell_entry.counted} cases</span></td>')
             cells.append(cell)
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f'<div class="scroll"><table id="anatomy" class="sortable"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    return scroll_table("anatomy", ths, "".join(rows), sortable=True)
 
 
 def _status(status: str) -> str:

@@ -1,4 +1,5 @@
-"""The inline stylesheet and script of the HTML report (kept apart from the markup builder).
+"""The inline stylesheet and script of the HTML report (kept apart from the markup builder), and the
+table wrapper whose classes they style and sort.
 
 The script never uses innerHTML with data: every model text reaches the page through textContent,
 so an answer containing markup shows as text.
@@ -6,7 +7,7 @@ so an answer containing markup shows as text.
 
 from __future__ import annotations
 
-__all__ = ["SCRIPT", "STYLE"]
+__all__ = ["SCRIPT", "STYLE", "scroll_table"]
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1320px;padding:16px 24px;color:#1d2430}
@@ -257,3 +258,11 @@ SCRIPT = r"""
   render();
 })();
 """
+
+
+def scroll_table(element_id: str, ths: str, body: str, *, sortable: bool = False) -> str:
+    """A table of rendered heading cells ``ths`` and rows ``body`` in a box that scrolls sideways
+    (``.scroll``); a ``sortable`` one is sorted by the script when a heading is clicked."""
+    cls = ' class="sortable"' if sortable else ""
+    return (f'<div class="scroll"><table id="{element_id}"{cls}><thead><tr>{ths}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")

@@ -8,16 +8,19 @@ Every string from the data (labels, model names, anatomy words, tolerance source
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from typing import TypeVar
 
 from ..folder_clinical import measurement_pairs
 from ..runfolder import records_of
+from ..scoring.clinical import ClassificationSummary, MeasurementSummary
 from ..scoring.estimate import Estimate
 from ..u2bench.scenarios import scenario
 from .build import ScoredModel
 from .charts import bland_altman_svg, confusion_svg, forest_svg, rank_intervals_svg
-from .schema import Report
+from .html_assets import scroll_table
+from .schema import ModelEntry, Report
 from .text import parse_warning
 from .text_clinical import by_scenario
 
@@ -25,6 +28,7 @@ __all__ = ["MeasurementPoints", "clinical_sections", "measurement_points", "usag
 
 #: label -> scenario key -> (estimate, truth) of each parsed CVE answer, for the Bland–Altman plots
 MeasurementPoints = Mapping[str, Mapping[str, Sequence[tuple[float, float]]]]
+T = TypeVar("T")
 
 
 def measurement_points(scored: Sequence[ScoredModel]) -> dict[str, dict[str, list[tuple[float, float]]]]:
@@ -48,8 +52,7 @@ def _table(element_id: str, head: Sequence[str], rows: Sequence[Sequence[str]], 
     ths = "".join(f'<th scope="col"{" class=t" if i < left else ""}>{escape(h)}</th>' for i, h in enumerate(head))
     body = "".join("<tr>" + "".join(f'<td{" class=t" if i < left else ""}>{c}</td>' for i, c in enumerate(r)) + "</tr>"
                    for r in rows)
-    return (f'<div class="scroll"><table id="{element_id}"><thead><tr>{ths}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return scroll_table(element_id, ths, body)
 
 
 def usage_section(report: Report) -> str:
@@ -99,51 +102,62 @@ def _scenario_block(key: str, charts: Sequence[str], first: bool) -> str:
             f'<summary>{escape(_subject(key))}</summary><div class="chart-row">{"".join(charts)}</div></details>')
 
 
-def _classification(report: Report) -> str:
-    scenarios = by_scenario(report, lambda c: c.classification)
+def _scenario_section(
+    scenarios: Sequence[tuple[str, Sequence[tuple[ModelEntry, T]]]],
+    empty: str,
+    element_id: str,
+    head: Sequence[str],
+    note: str,
+    view: Callable[[str, ModelEntry, T], tuple[list[str], str]],
+) -> str:
+    """A statistics table (a row per scenario and model), a note, then each scenario's charts:
+    ``view(key, model, summary)`` is one model's row and chart of one scenario."""
     if not scenarios:
-        return '<p class="empty">No classification or sector cases.</p>'
+        return f'<p class="empty">{empty}</p>'
     rows, blocks = [], []
     for n, (key, entries) in enumerate(scenarios):
         charts = []
-        for m, c in entries:
-            rows.append([escape(key), escape(m.label), str(sum(map(sum, c.counts))), _est(c.accuracy),
-                         _num(c.balanced_accuracy), _num(c.kappa), _num(c.quadratic_kappa) if c.ordinal_labels else "-",
-                         _num(c.macro.f1), str(sum(r[-1] for r in c.counts))])
-            charts.append(f'<div class="scroll">{confusion_svg(c, f"{key} · {m.label}")}</div>')
+        for m, summary in entries:
+            row, chart = view(key, m, summary)
+            rows.append(row)
+            charts.append(f'<div class="scroll">{chart}</div>')
         blocks.append(_scenario_block(key, charts, first=n == 0))
+    return _table(element_id, head, rows, left=2) + f'<p class="meta">{note}</p>' + "".join(blocks)
+
+
+def _classification_view(key: str, m: ModelEntry, c: ClassificationSummary) -> tuple[list[str], str]:
+    row = [escape(key), escape(m.label), str(sum(map(sum, c.counts))), _est(c.accuracy), _num(c.balanced_accuracy),
+           _num(c.kappa), _num(c.quadratic_kappa) if c.ordinal_labels else "-", _num(c.macro.f1),
+           str(sum(r[-1] for r in c.counts))]
+    return row, confusion_svg(c, f"{key} · {m.label}")
+
+
+def _classification(report: Report) -> str:
     head = ["scenario", "model", "n", "accuracy [Wilson]", "balanced accuracy", "κ", "quadratic κ", "macro F1",
             "unparsed/refused"]
-    return (_table("classification-stats", head, rows, left=2)
-            + '<p class="meta">Confusion matrices: truth in rows, the answer in columns, the last (orange) column '
-            "for answers naming no label; cells are shaded by their share of the row. Open a scenario to see it.</p>"
-            + "".join(blocks))
+    note = ("Confusion matrices: truth in rows, the answer in columns, the last (orange) column for answers naming "
+            "no label; cells are shaded by their share of the row. Open a scenario to see it.")
+    return _scenario_section(by_scenario(report, lambda c: c.classification), "No classification or sector cases.",
+                             "classification-stats", head, note, _classification_view)
 
 
 def _measurements(report: Report, points: MeasurementPoints) -> str:
-    scenarios = by_scenario(report, lambda c: c.measurements)
-    if not scenarios:
-        return '<p class="empty">No measurement (CVE) cases.</p>'
-    rows, blocks = [], []
-    for n, (key, entries) in enumerate(scenarios):
-        charts = []
-        for m, v in entries:
-            tol = "-"
-            if v.within_tolerance is not None and v.tolerance is not None:
-                tol = (f'{_est(v.within_tolerance)} <span class="ci">±{v.tolerance:g} {escape(v.unit)}, '
-                       f"{escape(v.tolerance_source.split(':')[0])}</span>")
-            rows.append([escape(key), escape(m.label), escape(v.unit) or "-", str(v.n), _num(v.mae), _num(v.rmse),
-                         _est(v.bland_altman_bias), _est(v.lower_limit), _est(v.upper_limit), _est(v.icc),
-                         _num(v.ccc), tol])
-            pairs = points.get(m.label, {}).get(key, [])
-            charts.append(f'<div class="scroll">{bland_altman_svg(pairs, v, f"{_subject(key)} · {m.label}")}</div>')
-        blocks.append(_scenario_block(key, charts, first=n == 0))
+    def view(key: str, m: ModelEntry, v: MeasurementSummary) -> tuple[list[str], str]:
+        tol = "-"
+        if v.within_tolerance is not None and v.tolerance is not None:
+            tol = (f'{_est(v.within_tolerance)} <span class="ci">±{v.tolerance:g} {escape(v.unit)}, '
+                   f"{escape(v.tolerance_source.split(':')[0])}</span>")
+        row = [escape(key), escape(m.label), escape(v.unit) or "-", str(v.n), _num(v.mae), _num(v.rmse),
+               _est(v.bland_altman_bias), _est(v.lower_limit), _est(v.upper_limit), _est(v.icc), _num(v.ccc), tol]
+        pairs = points.get(m.label, {}).get(key, [])
+        return row, bland_altman_svg(pairs, v, f"{_subject(key)} · {m.label}")
+
     head = ["scenario", "model", "unit", "n", "MAE", "RMSE", "bias [CI]", "lower LoA [CI]", "upper LoA [CI]",
             "ICC(3,1) [CI]", "CCC", "within tolerance"]
-    return (_table("measurement-stats", head, rows, left=2)
-            + '<p class="meta">Bland–Altman: each parsed estimate\'s mean with the truth against its difference '
-            "(native units); lines: bias and 95% limits of agreement (LoA), bands: their intervals.</p>"
-            + "".join(blocks))
+    note = ("Bland–Altman: each parsed estimate's mean with the truth against its difference (native units); "
+            "lines: bias and 95% limits of agreement (LoA), bands: their intervals.")
+    return _scenario_section(by_scenario(report, lambda c: c.measurements), "No measurement (CVE) cases.",
+                             "measurement-stats", head, note, view)
 
 
 def _subgroups(report: Report) -> str:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..scoring.estimate import Estimate
 from ..u2bench.tasks import SECTOR_TASKS
+from .html_assets import scroll_table
 from .schema import ModelEntry, Report
 
 __all__ = ["LocalisationRow", "localisation_rows", "localisation_table", "localisation_html"]
@@ -108,6 +109,5 @@ def localisation_html(rows: list[LocalisationRow]) -> str:
     return (
         '<h2>Sector named vs sector from coordinates</h2><p class="meta">The same models asked for a sector '
         "name and for coordinates; the coordinates' sector follows the 0.45/0.55 rule.</p>"
-        f'<div class="scroll"><table id="localisation"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-        "</table></div>"
+        + scroll_table("localisation", head, body)
     )

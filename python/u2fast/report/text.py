@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterable, Sequence
 
 import msgspec
 
@@ -116,6 +117,15 @@ def _md_code(text: str) -> str:
     return "`" + " ".join(strip_controls(text).split()).replace("`", "'") + "`"
 
 
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md_head(columns: Sequence[str]) -> list[str]:
+    """A Markdown table's heading row and the rule under it."""
+    return [_md_row(columns), "|" + "---|" * len(columns)]
+
+
 def _pct(x: float) -> str:
     return "-" if math.isnan(x) else f"{100 * x:.1f}%"
 
@@ -134,7 +144,7 @@ def to_markdown(report: Report) -> str:
         )
     lines += ["", "## Leaderboard", ""]
     head = ["#", "model", "U2", *(TASK_LABELS[t] for t in TASKS), "answered", "parsed", "API errors"]
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += _md_head(head)
     for m in report.models:
         cells = [str(m.rank), _md_cell(m.label), _md_estimate(m.u2)]
         cells += [
@@ -142,19 +152,13 @@ def to_markdown(report: Report) -> str:
             for t in TASKS
         ]
         cells += [answered_text(m), _pct(m.parse_rate), _pct(m.error_rate)]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(_md_row(cells))
     for warning in (error_warning(report), partial_warning(report)):
         if warning:
             lines += ["", f"**Note:** {_md_cell(warning)}"]  # names in it are user text
     lines += ["", *usage_markdown(report)]
     labels = [m.label for m in report.models]
-    lines += [
-        "",
-        "## Per dataset",
-        "",
-        "| scenario | anatomy | metric | " + " | ".join(map(_md_cell, labels)) + " |",
-        "|" + "---|" * (3 + len(labels)),
-    ]
+    lines += ["", "## Per dataset", "", *_md_head(["scenario", "anatomy", "metric", *map(_md_cell, labels)])]
     grid: dict[tuple[str, str], dict[str, Estimate]] = {}
     meta: dict[tuple[str, str], tuple[str, str]] = {}
     for d in report.datasets:
@@ -162,27 +166,16 @@ def to_markdown(report: Report) -> str:
         meta[(d.task, d.dataset_id)] = (d.anatomy, d.metric)
     for key, per in grid.items():
         anatomy, metric = meta[key]
-        lines.append(
-            f"| {key[0]}/{key[1]} | {_md_cell(anatomy)} | {metric} | "
-            + " | ".join(_md_estimate(per.get(lb), 2 if metric == "bleu4" else 4) for lb in labels)
-            + " |"
-        )
-    lines += [
-        "",
-        "## By anatomy (accuracy, classification and sector tasks)",
-        "",
-        "| anatomy | task | " + " | ".join(map(_md_cell, labels)) + " |",
-        "|" + "---|" * (2 + len(labels)),
-    ]
+        digits = 2 if metric == "bleu4" else 4
+        lines.append(_md_row([f"{key[0]}/{key[1]}", _md_cell(anatomy), metric,
+                              *(_md_estimate(per.get(lb), digits) for lb in labels)]))
+    lines += ["", "## By anatomy (accuracy, classification and sector tasks)", "",
+              *_md_head(["anatomy", "task", *map(_md_cell, labels)])]
     agrid: dict[tuple[str, str], dict[str, Estimate]] = {}
     for a in report.anatomy:
         agrid.setdefault((a.anatomy, a.task), {})[a.label] = a.value
     for (anatomy, task), per in agrid.items():
-        lines.append(
-            f"| {_md_cell(anatomy)} | {task} | "
-            + " | ".join(_md_estimate(per.get(lb), 3) for lb in labels)
-            + " |"
-        )
+        lines.append(_md_row([_md_cell(anatomy), task, *(_md_estimate(per.get(lb), 3) for lb in labels)]))
     from .text_clinical import clinical_markdown
 
     clinical = clinical_markdown(report)
@@ -270,8 +263,7 @@ def usage_markdown(report: Report) -> list[str]:
             "output tokens", "cost (USD)", "latency median / p95 (s)", "errors by class", "cases per task", "parsed"]
     note = ("Ranks come from a joint bootstrap of all models on the same data (resampled on their common cases); "
             "cost uses the prices recorded in each run's manifest.")
-    lines = ["## Ranks, usage and cost", "", note, "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["## Ranks, usage and cost", "", note, "", *_md_head(head)]
     for m in report.models:
         rank, first = _rank_text(m)
         u = m.usage
@@ -287,7 +279,7 @@ def usage_markdown(report: Report) -> list[str]:
             per_task = ", ".join(f"{t} {n}" for t, n in u.cases_per_task.items()) or "-"
             cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency, errors, per_task]
         cells.append(_pct(m.parse_rate) + (" ⚠" if m.parse_warning else ""))
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(_md_row(cells))
     warning = parse_warning(report)
     if warning:
         lines += ["", f"**Warning:** {_md_cell(warning)}"]

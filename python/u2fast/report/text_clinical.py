@@ -14,7 +14,7 @@ from ..scoring.clinical import UNPARSED_COLUMN, ClassificationSummary, ClinicalS
 from ..scoring.estimate import Estimate
 from ..types import TASKS
 from .schema import ModelEntry, Report
-from .text import _exact, _md_cell, _md_estimate, _num
+from .text import _exact, _md_cell, _md_estimate, _md_head, _md_row, _num
 
 __all__ = ["by_scenario", "clinical_csv_rows", "clinical_markdown"]
 
@@ -59,21 +59,17 @@ def _classification_md(report: Report) -> list[str]:
 
 
 def _md_table(title: str, note: str, head: list[str], rows: list[list[str]]) -> list[str]:
-    return [title, "", note, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
-            *("| " + " | ".join(r) + " |" for r in rows)]
+    return [title, "", note, "", *_md_head(head), *map(_md_row, rows)]
 
 
 def _confusion_md(key: str, m: ModelEntry, c: ClassificationSummary) -> list[str]:
     cols = [*c.labels, UNPARSED_COLUMN]
-    lines = ["", f"### {key}, {_md_cell(m.label)}", "",
-             "| truth \\\\ predicted | " + " | ".join(map(_md_cell, cols)) + " |", "|" + "---|" * (len(cols) + 1)]
-    lines += ["| " + _md_cell(name) + " | " + " | ".join(map(str, row)) + " |"
-              for name, row in zip(c.labels, c.counts, strict=True)]
-    head = ["class", "support", "sensitivity", "specificity", "PPV", "NPV", "F1"]
-    lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join([_md_cell(r.label), str(r.support), _md_estimate(r.sensitivity, 3),
-                                 _md_estimate(r.specificity, 3), _md_estimate(r.ppv, 3), _md_estimate(r.npv, 3),
-                                 _opt(r.f1, 3)]) + " |" for r in c.classes]
+    lines = ["", f"### {key}, {_md_cell(m.label)}", "", *_md_head(["truth \\\\ predicted", *map(_md_cell, cols)])]
+    lines += [_md_row([_md_cell(name), *map(str, row)]) for name, row in zip(c.labels, c.counts, strict=True)]
+    lines += ["", *_md_head(["class", "support", "sensitivity", "specificity", "PPV", "NPV", "F1"])]
+    lines += [_md_row([_md_cell(r.label), str(r.support), _md_estimate(r.sensitivity, 3),
+                       _md_estimate(r.specificity, 3), _md_estimate(r.ppv, 3), _md_estimate(r.npv, 3), _opt(r.f1, 3)])
+              for r in c.classes]
     return lines
 
 
@@ -104,12 +100,12 @@ def _groups_md(report: Report) -> list[str]:
     het = [(m, t, h) for m in report.models if m.clinical for t, h in m.clinical.heterogeneity.items()]
     lines: list[str] = []
     if rows:
-        lines += ["## Worst groups", "", "| model | task | by | group | metric | value | n |", "|---|---|---|---|---|---|---|"]
+        lines += ["## Worst groups", "", *_md_head(["model", "task", "by", "group", "metric", "value", "n"])]
         lines += [f"| {_md_cell(m.label)} | {w.task} | {w.by} | {_md_cell(w.group)} | {w.metric} | "
                   f"{_md_estimate(w.value, 3)} | {w.n} |" for m, w in rows]
     if het:
         lines += ["", "## Heterogeneity across data sets (classification and sector tasks)", "",
-                  "| model | task | data sets | Cochran's Q | df | p | I² |", "|---|---|---|---|---|---|---|"]
+                  *_md_head(["model", "task", "data sets", "Cochran's Q", "df", "p", "I²"])]
         lines += [f"| {_md_cell(m.label)} | {t} | {h.k} | {_opt(h.q, 3)} | {_opt(h.df, 0)} | {_opt(h.pvalue, 4)} | "
                   f"{_opt(h.i_squared, 3)} |" for m, t, h in het]
     return lines
