@@ -5,18 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from public_surface import assert_public_surface
+
 import u2fast
 
 
 def test_all_is_sorted_and_exact() -> None:
     assert u2fast.__all__ == sorted(u2fast.__all__)
-    assert set(u2fast.__all__) == {
+    assert_public_surface(u2fast, [
         "__version__", "ApiError", "Case", "CaseScore", "Completion", "ConfigError", "DataError", "EvalResult",
         "GenerationParams", "PluginError", "Prediction", "Prompt", "ProviderError", "Request", "RowError",
         "RunError", "RunManifest", "SECTOR_LABELS", "TASKS", "U2fastError", "Usage", "evaluate",
-    }
-    for name in u2fast.__all__:
-        assert hasattr(u2fast, name), name
+    ])
 
 
 def test_exception_tree() -> None:

@@ -189,11 +189,7 @@ class ScriptedServer:
             while action.hold is not None and not action.hold.is_set():
                 await asyncio.sleep(0.01)
             if action.stall_after is not None:
-                response = web.StreamResponse(status=action.status, headers=action.headers)
-                response.content_type = action.content_type
-                response.content_length = len(action.body)
-                await response.prepare(request)
-                await response.write(action.body[: action.stall_after])
+                response = await self._first_bytes(request, action, action.stall_after)
                 await asyncio.sleep(action.delay)
                 await response.write(action.body[action.stall_after :])
                 return response
@@ -203,11 +199,7 @@ class ScriptedServer:
                 self._reset(request)
                 return web.Response(status=500)  # never reaches the client
             if action.reset_after is not None:
-                response = web.StreamResponse(status=action.status, headers=action.headers)
-                response.content_type = action.content_type
-                response.content_length = len(action.body)
-                await response.prepare(request)
-                await response.write(action.body[: action.reset_after])
+                response = await self._first_bytes(request, action, action.reset_after)
                 self._reset(request)
                 return response
             return web.Response(
@@ -217,6 +209,16 @@ class ScriptedServer:
             with self._lock:
                 self.in_flight -= 1
                 self.in_flight_by_model[model] -= 1
+
+    @staticmethod
+    async def _first_bytes(request: web.Request, action: Action, count: int) -> web.StreamResponse:
+        """Send the headers (announcing the whole body's length) and the first ``count`` bytes of the body."""
+        response = web.StreamResponse(status=action.status, headers=action.headers)
+        response.content_type = action.content_type
+        response.content_length = len(action.body)
+        await response.prepare(request)
+        await response.write(action.body[:count])
+        return response
 
     @staticmethod
     def _reset(request: web.Request) -> None:

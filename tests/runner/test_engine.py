@@ -15,6 +15,7 @@ from runner_support import MODEL, FakeClock, image_ref, make_requests, png
 
 from u2fast.adapters.base import EncodedImage, Price, Reply
 from u2fast.runner import Limits, ModelRun, Progress, estimate_run, iter_journal, run_models
+from u2fast.runner.progress import ProgressMode
 from u2fast.testing import ChatCompletionsAdapter, FakeProvider
 from u2fast.types import ApiError, GenerationParams, Request, Usage
 
@@ -147,32 +148,26 @@ def test_dry_run_counts_what_would_be_sent(tmp_path: Path) -> None:
     run([ModelRun(MODEL.replace("fakeopenai", "echo"), EchoLocal(), [])], tmp_path)  # nothing to do is fine
 
 
-def test_plain_progress_reports_each_model(tmp_path: Path) -> None:
+def progress_of_echo_run(run_dir: Path, mode: ProgressMode) -> str:
+    """What ``Progress(mode)`` writes while three echo requests run."""
     stream = io.StringIO()
     run(
         [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
-        tmp_path,
-        progress=Progress("plain", stream=stream),
+        run_dir,
+        progress=Progress(mode, stream=stream),
     )
-    text = stream.getvalue()
+    return stream.getvalue()
+
+
+def test_plain_progress_reports_each_model(tmp_path: Path) -> None:
+    text = progress_of_echo_run(tmp_path, "plain")
     assert "echo:echo: 3/3 done, 3 ok" in text and "tokens 300+30" in text
-    quiet = io.StringIO()
-    run(
-        [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
-        tmp_path,
-        progress=Progress("quiet", stream=quiet),
-    )
-    assert quiet.getvalue() == ""
+    assert progress_of_echo_run(tmp_path, "quiet") == ""
 
 
 def test_rich_progress_renders_to_its_stream(tmp_path: Path) -> None:
-    stream = io.StringIO()
-    run(
-        [ModelRun("echo:echo", EchoLocal(), make_requests(3, "echo:echo"))],
-        tmp_path,
-        progress=Progress("rich", stream=stream),
-    )
-    assert "echo:echo" in stream.getvalue() and "3/3" in stream.getvalue()
+    text = progress_of_echo_run(tmp_path, "rich")
+    assert "echo:echo" in text and "3/3" in text
 
 
 def test_image_cache_holds_only_images_still_wanted_and_stays_under_its_cap() -> None:

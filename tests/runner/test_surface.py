@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import inspect
 
+from public_surface import assert_public_surface
+
 from u2fast import runner
 
 
 def test_runner_surface_is_locked() -> None:
-    assert sorted(runner.__all__) == sorted(
+    assert_public_surface(
+        runner,
         [
             "Limits",
             "ModelRun",
@@ -32,10 +35,8 @@ def test_runner_surface_is_locked() -> None:
             "EvalConfig",
             "ModelConfig",
             "endpoint_group",
-        ]
+        ],
     )
-    for name in runner.__all__:
-        assert hasattr(runner, name)
 
 
 def test_run_models_keywords_the_eval_command_uses() -> None:
