@@ -13,7 +13,8 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,16 @@ def argv_for(runs: Path, name: str, server: ScriptedServer, *extra: str) -> list
     i = argv.index("--tasks")
     del argv[i : i + 4]
     return argv + SELECTION
+
+
+@contextmanager
+def traced_eval(runs: Path, name: str, seed: int, latency: tuple[float, float],
+                concurrency: int) -> Iterator[tuple[ScriptedServer, dict[str, str], list[str], Path]]:
+    """A tracing server answering after ``latency`` seconds (drawn with ``seed``), and the environment, command
+    line and journal of the eval ``name`` against it: ``(server, env, argv, journal)``."""
+    with ScriptedServer(tracing_script(random.Random(seed), latency)) as server:
+        argv = argv_for(runs, name, server, "--concurrency", str(concurrency))
+        yield server, cli_env(OPENAI_API_KEY=KEY), argv, runs / name / "journal.jsonl"
 
 
 def ok_identities(journal: Path) -> dict[str, int]:
@@ -80,10 +91,7 @@ def run_until_hits(
 @pytest.mark.slow
 def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
     rng = random.Random(7)
-    with ScriptedServer(tracing_script(random.Random(1), (0.01, 0.06))) as server:
-        env = cli_env(OPENAI_API_KEY=KEY)
-        argv = argv_for(runs, "killed", server, "--concurrency", "8")
-        journal = runs / "killed" / "journal.jsonl"
+    with traced_eval(runs, "killed", 1, (0.01, 0.06), 8) as (server, env, argv, journal):
         kills = 0
         for _ in range(3):
             killed, _code = run_until_hits(argv, env, server, rng.randint(3, 20))
@@ -116,10 +124,7 @@ def test_kill_9_at_random_points_then_resume(runs: Path) -> None:
 def test_kill_between_runs_resends_nothing_finished(runs: Path) -> None:
     """Each restart of a killed run: the requests finished by earlier processes never go out again."""
     rng = random.Random(11)
-    with ScriptedServer(tracing_script(random.Random(2), (0.02, 0.08))) as server:
-        env = cli_env(OPENAI_API_KEY=KEY)
-        argv = argv_for(runs, "k", server, "--concurrency", "6")
-        journal = runs / "k" / "journal.jsonl"
+    with traced_eval(runs, "k", 2, (0.02, 0.08), 6) as (server, env, argv, journal):
         for round_ in range(4):
             done_before = ok_identities(journal)
             start = len(server.hits)
@@ -133,9 +138,7 @@ def test_kill_between_runs_resends_nothing_finished(runs: Path) -> None:
 
 
 def test_ctrl_c_exits_130_with_the_journal_flushed_and_a_resume_hint(runs: Path) -> None:
-    with ScriptedServer(tracing_script(random.Random(3), (0.2, 0.3))) as server:
-        env = cli_env(OPENAI_API_KEY=KEY)
-        argv = argv_for(runs, "ctrlc", server, "--concurrency", "4")
+    with traced_eval(runs, "ctrlc", 3, (0.2, 0.3), 4) as (server, env, argv, journal):
         child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
         while len(server.hits) < 12 and time.monotonic() < deadline:
@@ -146,28 +149,25 @@ def test_ctrl_c_exits_130_with_the_journal_flushed_and_a_resume_hint(runs: Path)
         assert child.returncode == 130, err
         assert "--resume" in err and str(runs / "ctrlc") in err
         assert "Traceback" not in err
-        data = (runs / "ctrlc" / "journal.jsonl").read_bytes()
-        assert data.endswith(b"\n")
-        records = list(iter_journal(runs / "ctrlc" / "journal.jsonl"))
+        assert journal.read_bytes().endswith(b"\n")
+        records = list(iter_journal(journal))
         # every answer the client had received before the signal is in the journal
         assert len(records) >= answered_before - 4 and records
         # and the hint works: the same command (same endpoint: it is part of each request's key)
         # finishes the run without resending those
-        done = ok_identities(runs / "ctrlc" / "journal.jsonl")
+        done = ok_identities(journal)
         start = len(server.hits)
         proc = run_cli(argv_for(runs, "ctrlc", server, "--concurrency", "8"), env)
         later = server.hits[start:]
     assert proc.returncode == 0, proc.stderr
     assert later and not [h for h in later if h.identity[:24] in done]
-    assert len(ok_identities(runs / "ctrlc" / "journal.jsonl")) == len(
+    assert len(ok_identities(journal)) == len(
         (runs / "ctrlc" / "cases.jsonl").read_text().splitlines()
     )
 
 
 def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path) -> None:
-    with ScriptedServer(tracing_script(random.Random(5), (0.02, 0.05))) as server:
-        env = cli_env(OPENAI_API_KEY=KEY)
-        argv = argv_for(runs, "res", server, "--concurrency", "4")
+    with traced_eval(runs, "res", 5, (0.02, 0.05), 4) as (server, env, argv, journal):
         child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while len(server.hits) < 10 and time.monotonic() < deadline:
@@ -175,14 +175,14 @@ def test_resume_flag_finishes_a_killed_run_with_its_recorded_options(runs: Path)
         child.send_signal(signal.SIGKILL)
         child.wait(10)
         time.sleep(0.1)
-        done = ok_identities(runs / "res" / "journal.jsonl")
+        done = ok_identities(journal)
         start = len(server.hits)
         proc = run_cli([argv[0], "-m", "u2fast.cli", "eval", "--resume", str(runs / "res"), "--quiet"], env)
         assert proc.returncode == 0, proc.stderr
         later = server.hits[start:]
     assert later, "--resume sent nothing: it did not reach the recorded server"
     assert not [h for h in later if h.identity[:24] in done]
-    final = ok_identities(runs / "res" / "journal.jsonl")
+    final = ok_identities(journal)
     assert len(final) == 84 and all(n == 1 for n in final.values())
 
 
