@@ -65,6 +65,12 @@ def test_bad_input_names_file_and_line(tmp_path: Path) -> None:
     f.write_text('{"case_id": "DD/21/0", "text": "benign"}\n{not json\n', encoding="utf-8")
     with pytest.raises(DataError, match=r"x.jsonl: line 2"):
         load_replay(f)
+    f.write_text('{"case_id": "DD/21/0", "text": "benign"}\n\n["DD/21/1", "malignant"]\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"x.jsonl: line 3: not a JSON object"):
+        load_replay(f)
+    f.write_bytes(b'{"case_id": "DD/21/0", "text": "b\xe9nin"}\n')  # not UTF-8
+    with pytest.raises(DataError, match=r"x.jsonl: line 1"):
+        load_replay(f)
     conflict = _write(tmp_path / "c.jsonl", [{"case_id": "DD/21/0", "text": "benign"}, {"case_id": "DD/21/0", "text": "malignant"}])
     with pytest.raises(DataError, match="appears twice"):
         load_replay(conflict)

@@ -19,12 +19,14 @@ kit's scorers did. A case with no row gets a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import msgspec
+
 from ..errors import ConfigError, DataError
 from ..hookspecs import hookimpl
+from ..jsonl import decode_lines
 from ..types import ApiError, Request
 from ..u2bench.scenarios import SCENARIOS
 from ..u2bench.tasks import task_spec
@@ -52,20 +54,15 @@ def _official_reply(response: object) -> Reply:
     return Reply(text=response)
 
 
+_row_decoder = msgspec.json.Decoder(dict[str, object])
+
+
 def _read_jsonl(path: Path) -> list[tuple[int, dict[str, object]]]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}: line {lineno}: not valid JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise DataError(f"{path}: line {lineno}: expected a JSON object")
-            rows.append((lineno, obj))
-    return rows
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the replayed answers: {exc}") from exc
+    return list(decode_lines(data, _row_decoder, path, "a JSON object", DataError))
 
 
 def _add(table: dict[str, Reply], case_id: str, reply: Reply, where: str) -> None:

@@ -20,6 +20,7 @@ from typing import Literal
 import msgspec
 
 from ..errors import RunError
+from ..jsonl import decode_lines
 
 __all__ = ["LEDGER_NAME", "STEPS", "BatchEvent", "Ledger", "ShardState"]
 
@@ -130,16 +131,7 @@ class Ledger:
             return
         except OSError as exc:
             raise RunError(f"{self.path}: cannot read the batch ledger: {exc}") from exc
-        lines = data.split(b"\n")
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                event = _decoder.decode(line)
-            except msgspec.DecodeError as exc:
-                if number == len(lines) and not data.endswith(b"\n"):
-                    break  # a write cut short by a kill: the step did not happen
-                raise RunError(f"{self.path}: line {number}: not a batch ledger record: {exc}") from exc
+        for _number, event in decode_lines(data, _decoder, self.path, "a batch ledger record", RunError, torn_end=True):
             self._fold(event)
 
     def _fold(self, event: BatchEvent) -> None:
