@@ -16,7 +16,7 @@ import u2fast_openai
 
 from u2fast.adapters.base import AdapterSettings, HttpAdapter, Reply
 from u2fast.environment import first_env
-from u2fast.testing import single_request
+from u2fast.testing import encoded_image, single_request
 from u2fast.testing.conformance import KEY, ConformanceSuite, PluginUnderTest
 
 SUITE = ConformanceSuite()
@@ -69,3 +69,49 @@ def test_a_plugin_leaking_an_echoed_key_fails() -> None:
         SUITE.test_a_key_echoed_in_an_error_is_redacted(leaky)
     SUITE.test_a_key_echoed_in_an_error_is_redacted(_plugin(u2fast_openai.create))
     assert KEY.startswith("sk-")
+
+
+def _capture(path: str, headers: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+    return {"method": "POST", "path": path, "headers": headers, "body": body}
+
+
+def test_a_capture_is_read_as_the_fake_provider_reads_its_wire() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBO"}}
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": [image, {"type": "text", "text": "Which?"}]}]}
+    plugin = dataclasses.replace(_plugin(u2fast_openai.create), capture_options={"detail": "high"})
+    capture = _capture("/v1/chat/completions", {"Authorization": "Bearer sk-cap"}, body)
+    settings = plugin.settings_of_capture(capture)
+    assert (settings.model, settings.api_key, settings.options) == ("gpt-4o", "sk-cap", {"detail": "high"})
+    assert settings.base_url is not None and settings.base_url.endswith("/v1")
+    assert plugin.image_of_capture(capture) == ("image/png", "iVBO")
+    gemini = dataclasses.replace(plugin, wire="gemini", key_header="x-goog-api-key", key_format="{key}")
+    parts = {"contents": [{"parts": [{"text": "Which?"}], "role": "user"}]}
+    got = gemini.settings_of_capture(_capture("/v1/models/gemini-2.5-pro:generateContent", {"x-goog-api-key": "g"}, parts))
+    assert (got.model, got.api_key) == ("gemini-2.5-pro", "g")
+    with pytest.raises(AssertionError, match="carries no image"):
+        gemini.image_of_capture(_capture("/v1/models/g:generateContent", {}, parts))
+
+
+def test_a_capture_whose_key_header_is_not_the_key_format_fails() -> None:
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Which?"}]}
+    with pytest.raises(AssertionError, match="authorization 'sk-raw' is not 'Bearer {key}'"):
+        _plugin(u2fast_openai.create).settings_of_capture(_capture("/v1/chat/completions", {"authorization": "sk-raw"}, body))
+
+
+def test_the_estimate_check_holds_a_plugin_to_its_image_rule() -> None:
+    import io
+
+    from PIL import Image  # the kit's jpeg fixture, made the same way
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 40, 40)).save(buffer, format="JPEG")
+    jpeg = encoded_image(buffer.getvalue(), "image/jpeg", 640, 480)
+    wrong = dataclasses.replace(_plugin(u2fast_openai.create), jpeg_tokens=1)
+    with pytest.raises(AssertionError):
+        SUITE.test_estimated_tokens_count_text_and_images(wrong, jpeg, _make_request_with_images)
+    right = dataclasses.replace(wrong, jpeg_tokens=u2fast_openai.image_tokens("gpt-4.1", 640, 480, None))
+    SUITE.test_estimated_tokens_count_text_and_images(right, jpeg, _make_request_with_images)
+
+
+def _make_request_with_images(text: str = "Which option?", *, n_images: int = 1, **_: Any) -> Any:
+    return single_request(text, model="openai:gpt-4.1", n_images=n_images)

@@ -4,26 +4,13 @@ capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import u2fast_anthropic
 
-from u2fast.adapters.base import AdapterSettings
 from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
 
 __all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
-
-
-def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
-    key = capture["headers"]["authorization"].removeprefix("Bearer ")
-    return AdapterSettings(model=capture["body"]["model"], api_key=key, base_url="http://127.0.0.1:9100")
-
-
-def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
-    source = capture["body"]["messages"][0]["content"][0]["source"]
-    return source["media_type"], source["data"]
-
 
 PLUGIN = PluginUnderTest(
     module=u2fast_anthropic,
@@ -33,8 +20,7 @@ PLUGIN = PluginUnderTest(
     key_header="authorization",
     key_format="Bearer {key}",
     capture=capture_path(Path(__file__).parent, "anthropic-messages.json"),
-    capture_settings=_capture_settings,
-    capture_image=_capture_image,
+    jpeg_tokens=410,
     bad_options=({"auth": "basic"}, {"temperature": 1.5}, {"temperature": "0"}, {"top_p": -1},
                  {"thinking_budget": 100}, {"thinking": "always"}),
     error_samples=(

@@ -14,15 +14,14 @@ from u2fast_anthropic.batch import AnthropicBatchWire
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
 from u2fast.testing.batches import FakeBatchProvider, captured_results, send_request
-from u2fast.testing.conformance import capture_path
+from u2fast.testing.conformance import batch_wire, capture_path
 
 KEY = "sk-ant-batch-sdk-01"
 CAPTURE = capture_path(Path(__file__).parent, "anthropic-batch.json")
 
 
 def _wire(url: str, model: str = "claude-3-7-sonnet-20250219") -> AnthropicBatchWire:
-    adapter = u2fast_anthropic.create(AdapterSettings(model=model, api_key=KEY, base_url=url))
-    return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
+    return batch_wire(u2fast_anthropic.create, AdapterSettings(model=model, api_key=KEY, base_url=url), AnthropicBatchWire)
 
 
 def test_params_are_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:

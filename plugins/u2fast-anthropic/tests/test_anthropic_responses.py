@@ -8,16 +8,12 @@ from typing import Any
 import pytest
 import u2fast_anthropic
 
-from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.testing.conformance import assert_error_reply
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import assert_answer_reply, assert_error_reply, response_parser
 from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_anthropic.create(AdapterSettings(model="claude-sonnet-5-5", api_key="sk-ant-secret"))
-
-
-def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ADAPTER.parse_response(status, headers or {}, raw)
+parse = response_parser(ADAPTER)
 
 
 def message(content: list[dict[str, Any]], stop: str = "end_turn", usage: dict[str, int] | None = None) -> dict[str, Any]:
@@ -41,11 +37,7 @@ def test_success_text_usage_and_model() -> None:
             usage={"input_tokens": 20, "cache_read_input_tokens": 280, "cache_creation_input_tokens": 0, "output_tokens": 3},
         ),
     )
-    assert reply.error is None
-    assert reply.text == "benign"
-    assert reply.usage == Usage(input_tokens=300, output_tokens=3)
-    assert reply.response_model == "claude-sonnet-5-5-20261001"
-    assert reply.finish_reason == "end_turn"
+    assert_answer_reply(reply, "benign", Usage(input_tokens=300, output_tokens=3), "claude-sonnet-5-5-20261001", "end_turn")
 
 
 def test_thinking_blocks_are_not_the_answer() -> None:

@@ -4,26 +4,13 @@ capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import u2fast_gemini
 
-from u2fast.adapters.base import AdapterSettings
 from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
 
 __all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
-
-
-def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
-    return AdapterSettings(model="gemini-2.5-pro", api_key=capture["headers"]["x-goog-api-key"],
-                           base_url="http://127.0.0.1:9000")
-
-
-def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
-    inline = capture["body"]["contents"][0]["parts"][0]["inlineData"]
-    return inline["mime_type"], inline["data"]
-
 
 PLUGIN = PluginUnderTest(
     module=u2fast_gemini,
@@ -32,8 +19,7 @@ PLUGIN = PluginUnderTest(
     model="gemini-2.5-flash",
     key_header="x-goog-api-key",
     capture=capture_path(Path(__file__).parent, "gemini-generate-content.json"),
-    capture_settings=_capture_settings,
-    capture_image=_capture_image,
+    jpeg_tokens=258,
     bad_options=({"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"thinking_level": "max"},
                  {"media_resolution": "ultra"}, {"thinking_budget": 10, "thinking_level": "LOW"}),
     error_samples=(

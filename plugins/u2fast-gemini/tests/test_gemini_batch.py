@@ -15,7 +15,7 @@ from u2fast_gemini.batch import GeminiBatchWire
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
 from u2fast.testing.batches import FakeBatchProvider, captured_results, send_request
-from u2fast.testing.conformance import capture_path
+from u2fast.testing.conformance import batch_wire, capture_path
 from u2fast.types import HttpRequest
 
 KEY = "g-batch-sdk-0001"
@@ -23,8 +23,7 @@ CAPTURE = capture_path(Path(__file__).parent, "gemini-batch.json")
 
 
 def _wire(url: str, model: str = "gemini-2.5-pro") -> GeminiBatchWire:
-    adapter = u2fast_gemini.create(AdapterSettings(model=model, api_key=KEY, base_url=url))
-    return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
+    return batch_wire(u2fast_gemini.create, AdapterSettings(model=model, api_key=KEY, base_url=url), GeminiBatchWire)
 
 
 def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:

@@ -8,16 +8,12 @@ from typing import Any
 import pytest
 import u2fast_gemini
 
-from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.testing.conformance import assert_error_reply
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import assert_answer_reply, assert_error_reply, response_parser
 from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_gemini.create(AdapterSettings(model="gemini-2.5-pro", api_key="AIza-secret-key"))
-
-
-def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ADAPTER.parse_response(status, headers or {}, raw)
+parse = response_parser(ADAPTER)
 
 
 def candidate(parts: list[dict[str, Any]], finish: str = "STOP") -> dict[str, Any]:
@@ -33,12 +29,7 @@ SUCCESS = {
 
 
 def test_success_joins_parts_and_counts_thinking_as_output() -> None:
-    reply = parse(200, SUCCESS)
-    assert reply.error is None
-    assert reply.text == "middle left"
-    assert reply.usage == Usage(input_tokens=271, output_tokens=42)
-    assert reply.response_model == "gemini-2.5-pro"
-    assert reply.finish_reason == "STOP"
+    assert_answer_reply(parse(200, SUCCESS), "middle left", Usage(input_tokens=271, output_tokens=42), "gemini-2.5-pro", "STOP")
 
 
 def test_thought_parts_are_not_the_answer() -> None:

@@ -4,28 +4,15 @@ capture, the 8x8 PNG it carries, a JPEG and a request factory."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import u2fast_openai
+from u2fast_openai import image_tokens
 
-from u2fast.adapters.base import AdapterSettings
 from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
 from u2fast.types import GenerationParams
 
 __all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
-
-
-def _capture_settings(capture: dict[str, Any]) -> AdapterSettings:
-    key = capture["headers"]["authorization"].removeprefix("Bearer ")
-    return AdapterSettings(model=capture["body"]["model"], api_key=key, base_url="http://127.0.0.1:8000/v1",
-                           options={"detail": "high"})
-
-
-def _capture_image(capture: dict[str, Any]) -> tuple[str, str]:
-    mime, b64 = capture["body"]["messages"][0]["content"][0]["image_url"]["url"].removeprefix("data:").split(";base64,")
-    return mime, b64
-
 
 PLUGIN = PluginUnderTest(
     module=u2fast_openai,
@@ -36,9 +23,9 @@ PLUGIN = PluginUnderTest(
     key_format="Bearer {key}",
     base_path="/v1",
     capture=capture_path(Path(__file__).parent, "openai-chat-completions.json"),
-    capture_settings=_capture_settings,
-    capture_image=_capture_image,
     capture_params=GenerationParams(temperature=0, max_tokens=64, seed=1),
+    capture_options={"detail": "high"},
+    jpeg_tokens=image_tokens("gpt-4.1", 640, 480, None),
     bad_options=({"detail": 3}, {"max_tokens_param": "tokens"}, {"send_temperature": "yes"}, {"extra_body": [1]}),
     error_samples=(
         (402, b'{"error": {"message": "Payment required", "type": "billing"}}', "quota_exhausted"),

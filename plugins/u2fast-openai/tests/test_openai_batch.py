@@ -14,14 +14,14 @@ from u2fast_openai.batch import OpenAIBatchWire
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
 from u2fast.testing.batches import FakeBatchProvider, captured_results, multipart_parts, send_request
-from u2fast.testing.conformance import capture_path
+from u2fast.testing.conformance import batch_wire, capture_path
 
 KEY = "sk-batch-sdk-0001"
 
 
 def _wire(url: str, model: str = "gpt-4o", **options: Any) -> OpenAIBatchWire:
-    adapter = u2fast_openai.create(AdapterSettings(model=model, api_key=KEY, base_url=f"{url}/v1", options=options))
-    return adapter.batch_wire()  # type: ignore[attr-defined,no-any-return]
+    settings = AdapterSettings(model=model, api_key=KEY, base_url=f"{url}/v1", options=options)
+    return batch_wire(u2fast_openai.create, settings, OpenAIBatchWire)
 
 
 def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:

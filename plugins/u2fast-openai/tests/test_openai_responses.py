@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 import u2fast_openai
 
-from u2fast.adapters.base import AdapterSettings, Reply
-from u2fast.testing.conformance import assert_error_reply
+from u2fast.adapters.base import AdapterSettings
+from u2fast.testing.conformance import assert_answer_reply, assert_error_reply, response_parser
 from u2fast.types import ErrorKind, Usage
 
 ADAPTER = u2fast_openai.create(AdapterSettings(model="gpt-4.1", api_key="sk-secret-123"))
-
-
-def parse(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ADAPTER.parse_response(status, headers or {}, raw)
+parse = response_parser(ADAPTER)
 
 
 OPENAI_SUCCESS = {
@@ -34,13 +29,8 @@ OPENAI_SUCCESS = {
 
 
 def test_success_records_text_usage_model_and_fingerprint() -> None:
-    reply = parse(200, OPENAI_SUCCESS)
-    assert reply.error is None
-    assert reply.text == "B. benign"
-    assert reply.usage == Usage(input_tokens=812, output_tokens=4)
-    assert reply.response_model == "gpt-4.1-2025-04-14"
-    assert reply.fingerprint == "fp_abc123"
-    assert reply.finish_reason == "stop"
+    usage = Usage(input_tokens=812, output_tokens=4)
+    assert_answer_reply(parse(200, OPENAI_SUCCESS), "B. benign", usage, "gpt-4.1-2025-04-14", "stop", "fp_abc123")
 
 
 def test_vllm_reply_without_usage_and_with_reasoning_content() -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "result_lines",
     "rfc3339_seconds",
     "statuses",
+    "sync_body_line",
 ]
 
 #: Anthropic's pattern, the strictest of the three; a request key (32 hex digits) always fits it.
@@ -134,6 +135,22 @@ def batch_wire_of(adapter: object) -> BatchWire | None:
         return None
     make = getattr(adapter, "batch_wire", None)
     return make() if callable(make) else None
+
+
+def sync_body_line(
+    adapter: HttpAdapter,
+    request: Request,
+    images: tuple[EncodedImage, ...],
+    custom_id: tuple[str, str],
+    body_field: str,
+    fields: Mapping[str, Any] | None = None,
+) -> bytes:
+    """One request as a line of a batch input: a JSON object of the custom id (``(field, id)``,
+    checked), the provider's other ``fields``, and last ``body_field``: the body the adapter's
+    ``build_request`` makes, spliced in verbatim, so that the batch sends the bytes the sync path sends."""
+    id_field, value = custom_id
+    head = msgspec.json.encode({id_field: check_custom_id(value), **(fields or {})})
+    return head[:-1] + b',"' + body_field.encode() + b'":' + adapter.build_request(request, images).body + b"}"
 
 
 def result_lines(body: bytes, id_field: str) -> Iterator[tuple[str, dict[str, Any]]]:

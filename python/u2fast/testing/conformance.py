@@ -26,7 +26,9 @@ The three plugins in ``plugins/`` prove themselves this way, and so does a third
     class TestConformance(ConformanceSuite):
         '''u2fast's conformance suite, run against this plugin.'''
 
-pytest is imported here only: a test-time dependency of the kit, never of u2fast.
+The description and the checks a plugin's own tests share with the suite (``assert_error_reply``,
+``assert_answer_reply``, ``response_parser``, ``batch_wire``) live in ``conformance_plugin`` and are
+importable from here. pytest is imported here only: a test-time dependency of the kit, never of u2fast.
 """
 
 from __future__ import annotations
@@ -37,28 +39,35 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from ..adapters.base import AdapterInfo, AdapterSettings, EncodedImage, HttpAdapter, Reply
+from ..adapters.base import AdapterInfo, EncodedImage
 from ..errors import ConfigError
 from ..model_settings import SettingsSources, resolve_model
 from ..plugins import build_registry
 from ..runfolder.layout import CASES, JOURNAL, MANIFEST, SCORES
 from ..types import ErrorKind, GenerationParams, Request
+from .conformance_plugin import (
+    PluginUnderTest,
+    assert_answer_reply,
+    assert_error_reply,
+    batch_wire,
+    capture_path,
+    response_parser,
+)
 from .conformance_runs import cli_env, journal_records, run_against_fake, runner_requests
 from .requests import encoded_image, single_request
 from .wire import answer_body, error_body, filtered_body
 
 __all__ = [
-    "ConformanceSuite", "PluginUnderTest", "assert_error_reply", "capture", "capture_png", "capture_path", "jpeg",
-    "make_request",
+    "ConformanceSuite", "PluginUnderTest", "assert_answer_reply", "assert_error_reply", "batch_wire", "capture",
+    "capture_png",
+    "capture_path", "jpeg", "make_request", "response_parser",
 ]  # fmt: skip
 
 KEY = "sk-conformance-secret-0001"
@@ -67,65 +76,6 @@ FAULT_KINDS: dict[str, ErrorKind] = {
     "rate_limited": "rate_limited", "quota": "quota_exhausted", "server_error": "server",
     "unavailable": "overloaded", "overloaded": "overloaded", "auth": "auth", "bad_request": "bad_request",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PluginUnderTest:
-    """What the kit needs to know about a plugin; everything else it reads from ``module.INFO``."""
-
-    module: ModuleType  # holds INFO, create and the hook implementation
-    distribution: str  # the package name, as its entry point reports it
-    wire: str  # the FakeProvider format it speaks: "openai", "gemini" or "anthropic"
-    model: str  # a model to send requests for
-    key_header: str  # the request header the key travels in
-    key_format: str = "{key}"  # that header's value ("Bearer {key}")
-    base_path: str = ""  # what follows the fake server's URL in a base URL ("/v1")
-    #: the provider SDK's request for a one-image call (method, path, headers, body), when there is one
-    capture: Path | None = None
-    #: the adapter settings that reproduce the capture, read from it (key, model, options)
-    capture_settings: Callable[[dict[str, Any]], AdapterSettings] | None = None
-    #: (mime, base64) of the image the capture carries
-    capture_image: Callable[[dict[str, Any]], tuple[str, str]] | None = None
-    capture_params: GenerationParams = field(default_factory=lambda: GenerationParams(temperature=0.0, max_tokens=64))
-    #: options that must be refused (a ConfigError naming the adapter)
-    bad_options: tuple[Mapping[str, Any], ...] = ()
-    #: provider-specific (status, body, kind) samples beyond the fake provider's faults
-    error_samples: tuple[tuple[int, bytes, ErrorKind], ...] = ()
-
-    @property
-    def info(self) -> AdapterInfo:
-        info: AdapterInfo = self.module.INFO
-        return info
-
-    @property
-    def name(self) -> str:
-        return self.info.name
-
-    def adapter(self, settings: AdapterSettings) -> HttpAdapter:
-        """``INFO.create(settings)``, which must be an HTTP adapter."""
-        adapter = self.info.create(settings)
-        assert isinstance(adapter, HttpAdapter), f"{self.name}: create() gave {adapter!r}, not an HttpAdapter"
-        return adapter
-
-    def create(self, **settings: Any) -> HttpAdapter:
-        """An adapter for the plugin's model with ``settings`` (api_key, base_url, options)."""
-        return self.adapter(AdapterSettings(**{"model": self.model, **settings}))
-
-
-def capture_path(tests_dir: Path, name: str) -> Path:
-    """The SDK capture ``name`` for the plugin whose tests are in ``tests_dir``: the u2fast project's
-    ``shared/wire/`` beside the repository when present (refreshed when an SDK moves), else the copy
-    kept with the tests (``tests_dir/wire/name``)."""
-    shared = tests_dir.resolve().parents[2].parent / "shared" / "wire" / name
-    return shared if shared.is_file() else tests_dir / "wire" / name
-
-
-def assert_error_reply(reply: Reply, status: int, kind: ErrorKind) -> None:
-    """A provider error as every adapter must give it: no text, the class ``kind``, the HTTP
-    ``status`` kept, and a message (the provider's own words, or what was missing)."""
-    assert reply.text is None and reply.error is not None, reply
-    assert (reply.error.kind, reply.error.status) == (kind, status), reply.error
-    assert reply.error.message, reply.error
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -144,8 +94,7 @@ def capture(plugin_under_test: PluginUnderTest) -> dict[str, Any]:
 @pytest.fixture
 def capture_png(plugin_under_test: PluginUnderTest, capture: dict[str, Any]) -> EncodedImage:
     """The 8x8 PNG the SDK sent, byte for byte."""
-    assert plugin_under_test.capture_image is not None, "capture_image tells the kit where the image is"
-    mime, b64 = plugin_under_test.capture_image(capture)
+    mime, b64 = plugin_under_test.image_of_capture(capture)
     raw = base64.b64decode(b64.replace("-", "+").replace("_", "/"))  # either base64 alphabet
     return encoded_image(raw, mime, 8, 8)
 
@@ -263,8 +212,7 @@ class ConformanceSuite:
     def test_the_request_is_the_one_the_sdk_sends(
         self, plugin_under_test: PluginUnderTest, capture: dict[str, Any], capture_png: EncodedImage, make_request: Any
     ) -> None:
-        assert plugin_under_test.capture_settings is not None, "capture_settings reproduce the capture"
-        adapter = plugin_under_test.adapter(plugin_under_test.capture_settings(capture))
+        adapter = plugin_under_test.adapter(plugin_under_test.settings_of_capture(capture))
         http = adapter.build_request(make_request(), [capture_png])
         assert http.method == capture["method"] and urlsplit(http.url).path == capture["path"]
         assert http.headers == capture["headers"]
@@ -276,7 +224,10 @@ class ConformanceSuite:
     ) -> None:
         adapter = plugin_under_test.create(api_key=KEY)
         text_only = adapter.estimate_tokens(make_request(n_images=0), [])
-        assert 0 < text_only < adapter.estimate_tokens(make_request(), [jpeg])
+        with_image = adapter.estimate_tokens(make_request(), [jpeg])
+        assert 0 < text_only < with_image
+        if plugin_under_test.jpeg_tokens is not None:
+            assert with_image - text_only == plugin_under_test.jpeg_tokens
 
     # ---- responses
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from u2fast.adapters.answer import answer_reply, reported_tokens
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import IMAGE_BASE64, answer_document, encode_json_with_images
 from u2fast.adapters.key_redaction import redact_key
@@ -45,18 +46,14 @@ def image_tokens(width: int, height: int) -> int:
     return max(1, math.ceil(width * scale * height * scale / 750))
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) else 0
-
-
 def _usage(doc: Mapping[str, Any]) -> Usage:
     usage = doc.get("usage")
     if not isinstance(usage, dict):
         return Usage()
     # Cached prompt tokens are still prompt tokens (billed at other rates).
-    prompt = _int(usage.get("input_tokens")) + _int(usage.get("cache_creation_input_tokens"))
-    prompt += _int(usage.get("cache_read_input_tokens"))
-    return Usage(input_tokens=prompt, output_tokens=_int(usage.get("output_tokens")))
+    prompt = reported_tokens(usage.get("input_tokens")) + reported_tokens(usage.get("cache_creation_input_tokens"))
+    prompt += reported_tokens(usage.get("cache_read_input_tokens"))
+    return Usage(input_tokens=prompt, output_tokens=reported_tokens(usage.get("output_tokens")))
 
 
 class AnthropicAdapter:
@@ -153,21 +150,14 @@ class AnthropicAdapter:
             return Reply(error=ApiError(kind="malformed_response", message="response has no content list", status=status))
         stop = doc.get("stop_reason") if isinstance(doc.get("stop_reason"), str) else None
         model = doc.get("model") if isinstance(doc.get("model"), str) else None
-        meta: dict[str, Any] = {"usage": _usage(doc), "response_model": model, "finish_reason": stop}
         if stop == "refusal":
             return Reply(
                 error=ApiError(kind="content_filtered", message="the model declined to answer (stop_reason refusal)", status=status),
-                **meta,
-            )
+                usage=_usage(doc), response_model=model, finish_reason=stop,
+            )  # fmt: skip
         # Thinking blocks are not the answer; only text blocks are.
         text = "".join(
             b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
         )
-        if not text:
-            if stop in _TRUNCATED:
-                return Reply(text="", **meta)
-            return Reply(
-                error=ApiError(kind="malformed_response", message=f"empty answer (stop_reason={stop})", status=status),
-                **meta,
-            )
-        return Reply(text=text, **meta)
+        return answer_reply(text, status=status, finish_reason=stop, cut_off=_TRUNCATED, finish_field="stop_reason",
+                            usage=_usage(doc), response_model=model)

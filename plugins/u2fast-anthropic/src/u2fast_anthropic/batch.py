@@ -19,7 +19,7 @@ import msgspec
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, rfc3339_seconds
+from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, result_lines, rfc3339_seconds, sync_body_line
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -51,8 +51,7 @@ class AnthropicBatchWire:
         self._headers["accept"] = "application/json"
 
     def line(self, custom_id: str, request: Request, images: tuple[EncodedImage, ...]) -> bytes:
-        body = self.adapter.build_request(request, images).body
-        return b'{"custom_id":' + _encode(check_custom_id(custom_id)) + b',"params":' + body + b"}"
+        return sync_body_line(self.adapter, request, images, ("custom_id", custom_id), "params")
 
     def upload(self, data: bytes, display_name: str) -> HttpRequest:
         raise TypeError("Anthropic batches take their requests in the create body; nothing is uploaded")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from u2fast.adapters.answer import answer_reply, reported_tokens
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import IMAGE_BASE64_URLSAFE, answer_document, encode_json_with_images
 from u2fast.adapters.provider import adapter_repr
@@ -65,17 +66,13 @@ def _urlsafe(standard_b64: str) -> str:
     return standard_b64.replace("+", "-").replace("/", "_")
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) else 0
-
-
 def _usage(doc: Mapping[str, Any]) -> Usage:
     meta = doc.get("usageMetadata")
     if not isinstance(meta, dict):
         return Usage()
     # Thinking tokens are billed as output; report them with the answer's tokens.
-    output = _int(meta.get("candidatesTokenCount")) + _int(meta.get("thoughtsTokenCount"))
-    return Usage(input_tokens=_int(meta.get("promptTokenCount")), output_tokens=output)
+    output = reported_tokens(meta.get("candidatesTokenCount")) + reported_tokens(meta.get("thoughtsTokenCount"))
+    return Usage(input_tokens=reported_tokens(meta.get("promptTokenCount")), output_tokens=output)
 
 
 class GeminiAdapter:
@@ -187,13 +184,6 @@ class GeminiAdapter:
             for p in (parts if isinstance(parts, list) else [])
             if isinstance(p, dict) and isinstance(p.get("text"), str) and not p.get("thought")
         ]
-        text = "".join(texts)
-        if not text:
-            if finish in _TRUNCATED:
-                # Out of tokens (thinking counts against maxOutputTokens on 2.5 models): empty, not broken.
-                return Reply(text="", **meta)
-            return Reply(
-                error=ApiError(kind="malformed_response", message=f"empty answer (finishReason={finish})", status=status),
-                **meta,
-            )
-        return Reply(text=text, **meta)
+        # Out of tokens (thinking counts against maxOutputTokens on 2.5 models): empty, not broken.
+        return answer_reply("".join(texts), status=status, finish_reason=finish, cut_off=_TRUNCATED,
+                            finish_field="finishReason", usage=usage, response_model=model)

@@ -22,10 +22,10 @@ from u2fast.batch.wire import (
     BatchLimits,
     BatchStatus,
     Outcome,
-    check_custom_id,
     result_lines,
     rfc3339_seconds,
     statuses,
+    sync_body_line,
 )
 from u2fast.types import ApiError, HttpRequest, Request
 
@@ -63,8 +63,7 @@ class GeminiBatchWire:
         self._headers = dict(adapter._headers)
 
     def line(self, custom_id: str, request: Request, images: tuple[EncodedImage, ...]) -> bytes:
-        body = self.adapter.build_request(request, images).body
-        return b'{"key":' + _encode(check_custom_id(custom_id)) + b',"request":' + body + b"}"
+        return sync_body_line(self.adapter, request, images, ("key", custom_id), "request")
 
     def upload(self, data: bytes, display_name: str) -> HttpRequest:
         headers = {**self._headers, "x-goog-upload-protocol": "resumable", "x-goog-upload-command": "start",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from u2fast.adapters.answer import answer_reply, reported_tokens
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import IMAGE_URL, answer_document, encode_json_with_images
 from u2fast.adapters.key_redaction import redact_key
@@ -87,7 +88,7 @@ def _usage(doc: Mapping[str, Any]) -> Usage:
         return Usage()  # vLLM and Ollama may leave it out; an unknown count is not an error
     inp = usage.get("prompt_tokens", usage.get("input_tokens", 0))
     out = usage.get("completion_tokens", usage.get("output_tokens", 0))
-    return Usage(input_tokens=inp if isinstance(inp, int) else 0, output_tokens=out if isinstance(out, int) else 0)
+    return Usage(input_tokens=reported_tokens(inp), output_tokens=reported_tokens(out))
 
 
 class OpenAIAdapter:
@@ -208,12 +209,6 @@ class OpenAIAdapter:
         if finish == "content_filter" or (not text and isinstance(refusal, str) and refusal):
             reason = refusal if isinstance(refusal, str) and refusal else "the provider's content filter stopped the answer"
             return Reply(error=ApiError(kind="content_filtered", message=reason[:500], status=status), **meta)
-        if not text:
-            if finish in _TRUNCATED:
-                # Out of tokens before any answer (often spent on reasoning): an empty answer, not an error.
-                return Reply(text="", **meta)
-            return Reply(
-                error=ApiError(kind="malformed_response", message=f"empty answer (finish_reason={finish})", status=status),
-                **meta,
-            )
-        return Reply(text=text, **meta)
+        # Out of tokens before any answer (often spent on reasoning): an empty answer, not an error.
+        return answer_reply(text, status=status, finish_reason=finish, cut_off=_TRUNCATED, finish_field="finish_reason",
+                            usage=usage, response_model=model, fingerprint=fingerprint)

@@ -18,7 +18,7 @@ import msgspec
 from u2fast.adapters.base import EncodedImage, Reply
 from u2fast.adapters.json_body import answer_document
 from u2fast.adapters.key_redaction import redact_key
-from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, check_custom_id, result_lines, statuses
+from u2fast.batch.wire import BatchLimits, BatchStatus, Outcome, result_lines, statuses, sync_body_line
 from u2fast.types import ApiError, HttpRequest, Request
 
 from ._errors import classify_error
@@ -51,9 +51,8 @@ class OpenAIBatchWire:
         self._headers["accept"] = "application/json"
 
     def line(self, custom_id: str, request: Request, images: tuple[EncodedImage, ...]) -> bytes:
-        body = self.adapter.build_request(request, images).body
-        head = _encode({"custom_id": check_custom_id(custom_id), "method": "POST", "url": self.endpoint})
-        return head[:-1] + b',"body":' + body + b"}"
+        fields = {"method": "POST", "url": self.endpoint}
+        return sync_body_line(self.adapter, request, images, ("custom_id", custom_id), "body", fields)
 
     # ------------------------------------------------------------------ upload and create
 
