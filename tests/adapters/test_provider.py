@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
 from u2fast.adapters.base import AdapterSettings
-from u2fast.adapters.provider import adapter_repr, http_provider
+from u2fast.adapters.provider import PROVIDER_MODULE_NAMES, adapter_repr, http_provider
 from u2fast.errors import ConfigError
 
 
@@ -64,3 +65,13 @@ def test_repr_says_whether_a_key_is_set_never_the_key_or_url_credentials() -> No
     assert "sk-very-secret" not in text and "hunter2" not in text
     assert text.startswith("_Adapter(model='m'") and "api_key=<set>" in text
     assert "api_key=<unset>" in repr(_Adapter("m", None, "http://h:1"))
+
+
+@pytest.mark.parametrize("plugin", ["u2fast_openai", "u2fast_gemini", "u2fast_anthropic"])
+def test_a_provider_module_exports_its_facts_and_they_are_its_info(plugin: str) -> None:
+    module = importlib.import_module(plugin)
+    assert set(PROVIDER_MODULE_NAMES) <= set(module.__all__)
+    assert all(hasattr(module, name) for name in module.__all__)
+    info = module.INFO
+    facts = (module.DEFAULT_MODEL, module.KEY_ENV, module.BASE_URL_ENV, module.MODELS, module.PRICES, module.create)
+    assert facts == (info.default_model, info.key_env, info.base_url_env, info.models, info.prices, info.create)

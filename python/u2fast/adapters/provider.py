@@ -15,7 +15,14 @@ from ..credentials import redact_url
 from .base import AdapterInfo, AdapterSettings, HttpAdapter, Price
 from .base_url import check_base_url
 
-__all__ = ["adapter_repr", "http_provider"]
+__all__ = ["PROVIDER_MODULE_NAMES", "adapter_repr", "http_provider"]
+
+#: What a plugin module built on ``http_provider`` exports, beside its adapter: its provider facts
+#: (default model, key and base-URL variables, prices, listed models), the AdapterInfo, its ``create``
+#: and the hook that registers it. The three plugins in ``plugins/`` start their ``__all__`` with it.
+PROVIDER_MODULE_NAMES = (
+    "BASE_URL_ENV", "DEFAULT_MODEL", "INFO", "KEY_ENV", "MODELS", "PRICES", "create", "u2fast_register_adapters",
+)  # fmt: skip
 
 
 def http_provider(

@@ -20,25 +20,13 @@ from typing import Any
 
 from u2fast.adapters.base import AdapterInfo, Price
 from u2fast.adapters.options import check_known_options
-from u2fast.adapters.provider import http_provider
+from u2fast.adapters.provider import PROVIDER_MODULE_NAMES, http_provider
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
 from .adapter import API_VERSION, DEFAULT_BASE_URL, AnthropicAdapter, image_tokens
 
-__all__ = [
-    "API_VERSION",
-    "BASE_URL_ENV",
-    "DEFAULT_MODEL",
-    "INFO",
-    "KEY_ENV",
-    "MODELS",
-    "PRICES",
-    "AnthropicAdapter",
-    "create",
-    "image_tokens",
-    "u2fast_register_adapters",
-]
+__all__ = [*PROVIDER_MODULE_NAMES, "API_VERSION", "AnthropicAdapter", "image_tokens"]
 
 #: The newest Sonnet the current SDK names (claude-sonnet-4-5 reaches end of life on 2026-11-30).
 DEFAULT_MODEL = "claude-sonnet-5-5"

@@ -21,24 +21,13 @@ from typing import Any
 
 from u2fast.adapters.base import AdapterInfo, Price
 from u2fast.adapters.options import check_known_options
-from u2fast.adapters.provider import http_provider
+from u2fast.adapters.provider import PROVIDER_MODULE_NAMES, http_provider
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
 from .adapter import DEFAULT_API_VERSION, DEFAULT_BASE_URL, GeminiAdapter, image_tokens
 
-__all__ = [
-    "BASE_URL_ENV",
-    "DEFAULT_MODEL",
-    "INFO",
-    "KEY_ENV",
-    "MODELS",
-    "PRICES",
-    "GeminiAdapter",
-    "create",
-    "image_tokens",
-    "u2fast_register_adapters",
-]
+__all__ = [*PROVIDER_MODULE_NAMES, "GeminiAdapter", "image_tokens"]
 
 DEFAULT_MODEL = "gemini-2.5-pro"
 #: The google-genai SDK prefers GOOGLE_API_KEY when both are set; so do we.

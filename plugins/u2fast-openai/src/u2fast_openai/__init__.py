@@ -21,26 +21,14 @@ from urllib.parse import urlsplit
 
 from u2fast.adapters.base import AdapterInfo, Price
 from u2fast.adapters.options import check_known_options
-from u2fast.adapters.provider import http_provider
+from u2fast.adapters.provider import PROVIDER_MODULE_NAMES, http_provider
 from u2fast.environment import first_env
 from u2fast.errors import ConfigError
 from u2fast.hookspecs import hookimpl
 
 from .adapter import DEFAULT_BASE_URL, OpenAIAdapter, image_tokens, is_reasoning_model
 
-__all__ = [
-    "BASE_URL_ENV",
-    "DEFAULT_MODEL",
-    "INFO",
-    "KEY_ENV",
-    "MODELS",
-    "PRICES",
-    "OpenAIAdapter",
-    "create",
-    "image_tokens",
-    "is_reasoning_model",
-    "u2fast_register_adapters",
-]
+__all__ = [*PROVIDER_MODULE_NAMES, "OpenAIAdapter", "image_tokens", "is_reasoning_model"]
 
 DEFAULT_MODEL = "gpt-4.1"
 KEY_ENV = ("OPENAI_API_KEY",)
