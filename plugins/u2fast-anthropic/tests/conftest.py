@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 import u2fast_anthropic
+from u2fast_anthropic.batch import AnthropicBatchWire
 
 from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
+from u2fast.types import Usage
 
 __all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
@@ -21,6 +23,11 @@ PLUGIN = PluginUnderTest(
     key_format="Bearer {key}",
     capture=capture_path(Path(__file__).parent, "anthropic-messages.json"),
     jpeg_tokens=410,
+    batch_wire_type=AnthropicBatchWire,
+    batch_line=(b'{"custom_id":"item-0001","params":', b"}"),
+    batch_capture=capture_path(Path(__file__).parent, "anthropic-batch.json"),
+    batch_answers={"item-0001": ("B", Usage(input_tokens=37, output_tokens=4))},
+    batch_errors={"item-0002": "bad_request", "item-0003": "cancelled", "item-0004": "batch_expired"},
     bad_options=({"auth": "basic"}, {"temperature": 1.5}, {"temperature": "0"}, {"top_p": -1},
                  {"thinking_budget": 100}, {"thinking": "always"}),
     error_samples=(

@@ -1,10 +1,10 @@
-"""The Anthropic batch wire: the sync body as each request's params, results joined by id, and
-each request against what the official SDK sends for the same batch call (against the fake)."""
+"""The Anthropic batch wire beyond the conformance suite's batch checks (line envelope, results):
+the create body that carries the lines, and each request against what the official SDK sends for
+the same batch call (against the fake)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,33 +13,22 @@ from u2fast_anthropic.batch import AnthropicBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, captured_results, send_request
-from u2fast.testing.conformance import batch_wire, capture_path
+from u2fast.testing.batches import FakeBatchProvider, send_request
+from u2fast.testing.conformance import batch_wire
 
 KEY = "sk-ant-batch-sdk-01"
-CAPTURE = capture_path(Path(__file__).parent, "anthropic-batch.json")
 
 
 def _wire(url: str, model: str = "claude-3-7-sonnet-20250219") -> AnthropicBatchWire:
     return batch_wire(u2fast_anthropic.create, AdapterSettings(model=model, api_key=KEY, base_url=url), AnthropicBatchWire)
 
 
-def test_params_are_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
+def test_the_create_body_carries_the_shards_lines(make_request: Any, capture_png: EncodedImage) -> None:
+    # each line is the sync body in its envelope (the conformance suite's batch_line check)
     wire = _wire("http://127.0.0.1:1")
-    request = make_request("Which option?")
-    body = wire.adapter.build_request(request, (capture_png,)).body
-    line = wire.line("item-0001", request, (capture_png,))
-    assert line == b'{"custom_id":"item-0001","params":' + body + b"}"
+    line = wire.line("item-0001", make_request("Which option?"), (capture_png,))
     create = wire.create(line + b"\n" + line + b"\n", "tag")
     assert create.body == b'{"requests":[' + line + b"," + line + b"]}"
-
-
-def test_results_of_the_capture_are_joined_by_id_and_classified() -> None:
-    capture = json.loads(CAPTURE.read_text())
-    replies = dict(_wire("http://127.0.0.1:1").parse_results(captured_results(capture, reverse=True)))
-    assert replies["item-0001"].text == "B"
-    kinds = {k: r.error.kind for k, r in replies.items() if r.error is not None}
-    assert kinds == {"item-0002": "bad_request", "item-0003": "cancelled", "item-0004": "batch_expired"}
 
 
 def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png: EncodedImage) -> None:

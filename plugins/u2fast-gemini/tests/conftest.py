@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 import u2fast_gemini
+from u2fast_gemini.batch import GeminiBatchWire
 
 from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
+from u2fast.types import Usage
 
 __all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
@@ -20,6 +22,11 @@ PLUGIN = PluginUnderTest(
     key_header="x-goog-api-key",
     capture=capture_path(Path(__file__).parent, "gemini-generate-content.json"),
     jpeg_tokens=258,
+    batch_wire_type=GeminiBatchWire,
+    batch_line=(b'{"key":"item-0001","request":', b"}"),
+    batch_capture=capture_path(Path(__file__).parent, "gemini-batch.json"),
+    batch_answers={"item-0001": ("B", Usage(input_tokens=263, output_tokens=1))},
+    batch_errors={"item-0002": "bad_request"},
     bad_options=({"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"thinking_level": "max"},
                  {"media_resolution": "ultra"}, {"thinking_budget": 10, "thinking_level": "LOW"}),
     error_samples=(

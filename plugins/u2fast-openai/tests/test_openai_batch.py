@@ -1,10 +1,10 @@
-"""The OpenAI batch wire: the sync body in every line, results joined by id, and each request
-against what the official SDK sends for the same batch call (driven against the fake batch server)."""
+"""The OpenAI batch wire beyond the conformance suite's batch checks (line envelope, results): each
+request against what the official SDK sends for the same batch call (driven against the fake batch
+server)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +13,8 @@ from u2fast_openai.batch import OpenAIBatchWire
 
 from u2fast.adapters.base import AdapterSettings, EncodedImage
 from u2fast.batch.wire import BatchStatus
-from u2fast.testing.batches import FakeBatchProvider, captured_results, multipart_parts, send_request
-from u2fast.testing.conformance import batch_wire, capture_path
+from u2fast.testing.batches import FakeBatchProvider, multipart_parts, send_request
+from u2fast.testing.conformance import batch_wire
 
 KEY = "sk-batch-sdk-0001"
 
@@ -22,24 +22,6 @@ KEY = "sk-batch-sdk-0001"
 def _wire(url: str, model: str = "gpt-4o", **options: Any) -> OpenAIBatchWire:
     settings = AdapterSettings(model=model, api_key=KEY, base_url=f"{url}/v1", options=options)
     return batch_wire(u2fast_openai.create, settings, OpenAIBatchWire)
-
-
-def test_a_line_carries_the_sync_body_byte_for_byte(make_request: Any, capture_png: EncodedImage) -> None:
-    wire = _wire("http://127.0.0.1:1", detail="high")
-    request = make_request("Which option?")
-    line = wire.line("k" * 32, request, (capture_png,))
-    body = wire.adapter.build_request(request, (capture_png,)).body
-    assert line == b'{"custom_id":"' + b"k" * 32 + b'","method":"POST","url":"/v1/chat/completions","body":' + body + b"}"
-    with pytest.raises(ValueError, match="custom id"):
-        wire.line("has space", request, (capture_png,))
-
-
-def test_results_are_joined_by_id_and_classified() -> None:
-    capture = json.loads(capture_path(Path(__file__).parent, "openai-batch.json").read_text())
-    replies = dict(_wire("http://127.0.0.1:1").parse_results(captured_results(capture)))
-    assert replies["item-0001"].text == "B" and replies["item-0001"].usage.input_tokens == 278
-    assert replies["item-0002"].error is not None and replies["item-0002"].error.kind == "bad_request"
-    assert replies["item-0003"].error is not None and replies["item-0003"].error.kind == "batch_expired"
 
 
 def test_every_step_is_the_request_the_sdk_sends(make_request: Any, capture_png: EncodedImage) -> None:

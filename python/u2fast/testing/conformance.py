@@ -257,6 +257,32 @@ class ConformanceSuite:
             reply = adapter.parse_response(200, {}, body)
             assert reply.error is not None and reply.error.kind == "malformed_response", body
 
+    # ---- batch mode
+
+    def test_a_batch_line_carries_the_sync_body_byte_for_byte(
+        self, plugin_under_test: PluginUnderTest, jpeg: EncodedImage, make_request: Any
+    ) -> None:
+        if plugin_under_test.batch_line is None:
+            pytest.skip(f"{plugin_under_test.name} names no batch_line")
+        adapter, wire = plugin_under_test.batch_adapter()
+        request = make_request()
+        head, tail = plugin_under_test.batch_line
+        assert wire.line("item-0001", request, (jpeg,)) == head + adapter.build_request(request, (jpeg,)).body + tail
+        with pytest.raises(ValueError, match="custom id"):
+            wire.line("has space", request, (jpeg,))
+
+    def test_batch_results_are_joined_by_custom_id_and_read(self, plugin_under_test: PluginUnderTest) -> None:
+        path = plugin_under_test.batch_capture
+        if path is None or not path.is_file():
+            pytest.skip(f"no batch capture for {plugin_under_test.name} (looked for {path})")
+        from .batches import captured_results
+
+        wire = plugin_under_test.batch_adapter()[1]
+        capture = json.loads(path.read_text(encoding="utf-8"))
+        replies = dict(wire.parse_results(captured_results(capture, reverse=True)))  # joined by id, not by order
+        assert {k: (r.text, r.usage) for k, r in replies.items() if r.error is None} == plugin_under_test.batch_answers
+        assert {k: r.error.kind for k, r in replies.items() if r.error is not None} == plugin_under_test.batch_errors
+
     # ---- the runner, end to end against the fake provider
 
     def test_the_runner_retries_a_rate_limit_and_journals_every_answer(

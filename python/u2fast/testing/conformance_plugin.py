@@ -58,6 +58,16 @@ class PluginUnderTest:
     error_samples: tuple[tuple[int, bytes, ErrorKind], ...] = ()
     #: the input tokens the plugin estimates for the kit's 640x480 JPEG (``jpeg``), when it pins its rule
     jpeg_tokens: int | None = None
+    #: batch mode (``u2fast eval --batch``), when the adapter has a ``batch_wire()``: the wire's class;
+    #: the bytes a batch line holds before and after the sync body, for the custom id ``item-0001``
+    #: and the base URL ``http://127.0.0.1:1`` + ``base_path``; the provider's batch capture (its
+    #: results file, ``u2fast.testing.batches.captured_results``) and what its results read as, by
+    #: custom id: (text, usage) of each answer, the kind of each error
+    batch_wire_type: type | None = None
+    batch_line: tuple[bytes, bytes] | None = None
+    batch_capture: Path | None = None
+    batch_answers: Mapping[str, tuple[str, Usage]] = field(default_factory=dict)
+    batch_errors: Mapping[str, ErrorKind] = field(default_factory=dict)
 
     @property
     def info(self) -> AdapterInfo:
@@ -77,6 +87,13 @@ class PluginUnderTest:
     def create(self, **settings: Any) -> HttpAdapter:
         """An adapter for the plugin's model with ``settings`` (api_key, base_url, options)."""
         return self.adapter(AdapterSettings(**{"model": self.model, **settings}))
+
+    def batch_adapter(self) -> tuple[HttpAdapter, Any]:
+        """An adapter for the plugin's model (the kit's key, base URL ``http://127.0.0.1:1`` + ``base_path``)
+        and its batch wire, which must be a ``batch_wire_type``."""
+        assert self.batch_wire_type is not None, f"{self.name}: batch checks need batch_wire_type"
+        adapter = self.create(api_key="sk-conformance-batch", base_url="http://127.0.0.1:1" + self.base_path)
+        return adapter, wire_of(adapter, self.batch_wire_type)
 
     def capture_request(self, capture: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
         """(model, prompt, [(mime, base64)]) of the captured request, read as ``FakeProvider`` reads one."""
@@ -114,7 +131,11 @@ def capture_path(tests_dir: Path, name: str) -> Path:
 
 def batch_wire(create: Callable[[AdapterSettings], object], settings: AdapterSettings, kind: type[W]) -> W:
     """The batch wire of the adapter ``create(settings)`` makes, which must have one of type ``kind``."""
-    adapter = create(settings)
+    return wire_of(create(settings), kind)
+
+
+def wire_of(adapter: object, kind: type[W]) -> W:
+    """``adapter``'s batch wire, which must be of type ``kind``."""
     wire = batch_wire_of(adapter)
     assert isinstance(wire, kind), f"{adapter!r} has no batch wire of type {kind.__name__}: {wire!r}"
     return wire
