@@ -11,16 +11,14 @@ ten scored runs are. The target for the report is 5 s; the median of ``--repeat`
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-from process_timing import cached_bytecode_env, time_runs
+from process_timing import cached_bytecode_env, time_runs, timing_line
 
 
 def reference_seconds(run_dir: Path) -> tuple[float, float]:
@@ -76,6 +74,13 @@ def reference_seconds(run_dir: Path) -> tuple[float, float]:
     return ours, reference
 
 
+def reference_line(which: str, run_dir: Path) -> str:
+    """The :func:`reference_seconds` of ``run_dir`` as the benches print them."""
+    ours, reference = reference_seconds(run_dir)
+    return (f"clinical statistics of {which} (confusion, class statistics, Wilson, kappa, ICC): u2fast {ours:.3f} s, "
+            f"scikit-learn + statsmodels + pingouin {reference:.3f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", type=Path, required=True)
@@ -97,14 +102,9 @@ def main() -> None:
     cmd = [sys.executable, "-m", "u2fast.cli", "report", *paths, "--bootstrap", str(a.bootstrap), "--format", "json"]
     walls, cpus, out = time_runs(cmd, a.repeat, env)
     assert '"ranking"' in out.stdout
-    wall = statistics.median(walls)
-    verdict = "OK" if wall <= 5 else "MISSED"
-    print(f"u2fast report, {a.runs} runs x 7,241 cases, {a.bootstrap:,} resamples with joint ranks: median "
-          f"{wall:.2f} s wall (best {min(walls):.2f} s, {statistics.median(cpus):.2f} s CPU) over {a.repeat} runs; "
-          f"target <= 5 s: {verdict}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    ours, reference = reference_seconds(source)
-    print(f"clinical statistics of one run (confusion, class statistics, Wilson, kappa, ICC): u2fast {ours:.3f} s, "
-          f"scikit-learn + statsmodels + pingouin {reference:.3f} s")
+    what = f"u2fast report, {a.runs} runs x 7,241 cases, {a.bootstrap:,} resamples with joint ranks"
+    print(timing_line(what, walls, cpus, 5))
+    print(reference_line("one run", source))
 
 
 if __name__ == "__main__":

@@ -1,17 +1,19 @@
 """Timing a ``u2fast`` command as a user meets it: a fresh process each run, bytecode cached as an
 installed package has it (PYTHONDONTWRITEBYTECODE would make every start compile ~100 modules again),
-the wall time and the CPU of the process and its children (worker processes included)."""
+the wall time and the CPU of the process and its children (worker processes included), and the line
+that reports them against a bench's target."""
 
 from __future__ import annotations
 
 import os
 import resource
+import statistics
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["cached_bytecode_env", "time_runs"]
+__all__ = ["cached_bytecode_env", "time_runs", "timing_line"]
 
 
 def cached_bytecode_env(cache_dir: Path) -> dict[str, str]:
@@ -39,3 +41,13 @@ def time_runs(
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     assert out is not None, "repeat must be at least 1"
     return walls, cpus, out
+
+
+def timing_line(what: str, walls: list[float], cpus: list[float], target_s: float, detail: str = "") -> str:
+    """``what``: the median wall time of the runs against ``target_s`` (OK or MISSED), with the best
+    run, the median CPU (``detail`` appended inside the brackets) and the load of the shared machine."""
+    wall = statistics.median(walls)
+    verdict = "OK" if wall <= target_s else "MISSED"
+    return (f"{what}: median {wall:.2f} s wall (best {min(walls):.2f} s, {statistics.median(cpus):.2f} s CPU{detail}) "
+            f"over {len(walls)} runs; target <= {target_s:g} s: {verdict}; load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores")
