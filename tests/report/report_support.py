@@ -74,6 +74,12 @@ class Runs:
     partial_run: Path
     model_errors: str
 
+    @property
+    def ablation(self) -> list[str]:
+        """``u2fast compare`` arguments of the prompt ablation: model A of the default run against the
+        ablation run's only model (B, the same answers asked with the no-anatomy prompt)."""
+        return [str(self.default_run), str(self.ablation_run), "--model-a", self.model_a]
+
 
 def _errors_rows(path: Path, answers: dict[str, str]) -> None:
     with path.open("w", encoding="utf-8") as fh:

@@ -44,7 +44,7 @@ def _check_against_statsmodels(entry: dict, b: int, c: int, n11: int, n22: int) 
 def test_ablation_mcnemar_pooled_and_per_task_match_the_constructed_answers(
     runs: Runs, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    out = _compare_json(capsys, *runs.ablation)
     assert out["schema"] == "u2fast.compare/1"
     assert out["a"]["prompt_variant"] == "default" and out["b"]["prompt_variant"] == "no-anatomy"
     assert out["b"]["model"] == runs.model_b  # the ablation run's only model
@@ -77,7 +77,7 @@ def test_ablation_mcnemar_pooled_and_per_task_match_the_constructed_answers(
 
 
 def test_paired_bootstrap_differences_and_intervals(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
-    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    out = _compare_json(capsys, *runs.ablation)
     by_name = {d["name"]: d for d in out["bootstrap"] if d["level"] != "dataset"}
     assert set(by_name) == {"U2", "DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"}
     # CVE answers are identical (both exact): a zero difference with a degenerate interval and p = 1
@@ -132,20 +132,7 @@ def test_terminal_output_shows_discordant_counts_and_ablation(
     runs: Runs, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert (
-        main(
-            [
-                "compare",
-                str(runs.default_run),
-                str(runs.ablation_run),
-                "--model-a",
-                runs.model_a,
-                "--bootstrap",
-                "100",
-            ]
-        )
-        == 0
-    )
+    assert main(["compare", *runs.ablation, "--bootstrap", "100"]) == 0
     text = " ".join(capsys.readouterr().out.split())  # rich wraps at the console width
     assert "McNemar" in text and "prompt ablation default vs no-anatomy" in text
     assert "b = 22, c = 5" in text
@@ -218,7 +205,7 @@ def test_bad_input_is_reported(runs: Runs, tmp_path, capsys: pytest.CaptureFixtu
 def test_pvalues_are_adjusted_per_family_and_carry_the_detectable_difference(
     runs: Runs, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = _compare_json(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    out = _compare_json(capsys, *runs.ablation)
     rows = out["bootstrap"]
     datasets = [d for d in rows if d["level"] == "dataset"]
     assert {d["name"].split("/")[0] for d in datasets} >= set(CLASSIFICATION)
@@ -242,8 +229,8 @@ def test_pvalues_are_adjusted_per_family_and_carry_the_detectable_difference(
     expected = (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * d.std(ddof=1) / math.sqrt(n)
     assert pooled["mdd"] == pytest.approx(expected, rel=1e-12)
     text = subprocess.run(
-        [sys.executable, "-m", "u2fast.cli", "compare", str(runs.default_run), str(runs.ablation_run),
-         "--model-a", runs.model_a, "--bootstrap", "200"], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "u2fast.cli", "compare", *runs.ablation, "--bootstrap", "200"],
+        capture_output=True, text=True, timeout=300,
     )
     assert text.returncode == 0, text.stderr
     assert "p Holm" in text.stdout and "p BH" in text.stdout and "MDD" in text.stdout

@@ -58,7 +58,7 @@ def test_mcnemar_equals_statsmodels_on_the_table_built_from_the_journals(
     runs: Runs, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A (default prompt) against B (no-anatomy prompt): the ablation pair
-    out = _compare(capsys, str(runs.default_run), str(runs.ablation_run), "--model-a", runs.model_a)
+    out = _compare(capsys, *runs.ablation)
     a = _right_or_wrong(runs.default_run, runs.model_a)
     b = _right_or_wrong(runs.ablation_run, runs.model_b)
     common = set(a) & set(b)

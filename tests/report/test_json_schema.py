@@ -124,17 +124,7 @@ def test_report_json_without_intervals_leaves_interval_ends_out(runs: Runs, caps
 def test_compare_json_matches_the_documented_schema(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
     objects = documented_objects("### JSON: `u2fast.compare/1`")
     seen: set[str] = set()
-    ablation = _stdout_json(
-        capsys,
-        "compare",
-        str(runs.default_run),
-        str(runs.ablation_run),
-        "--model-a",
-        runs.model_a,
-        "--bootstrap",
-        "50",
-        "--json",
-    )
+    ablation = _stdout_json(capsys, "compare", *runs.ablation, "--bootstrap", "50", "--json")
     check_object(ablation, "comparison", objects, "compare", seen)
     assert ablation["ablation"] is not None
     # the same answers in two runs: b = c = 0, statsmodels' infinite and NaN statistics print as null
