@@ -100,7 +100,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .report.build import build_report, load_run, score_run_models
     from .report.text import to_csv, to_json, to_markdown
-    from .scoring.scores import SCORES_SCHEMA, RunScores
 
     if args.max_cases < 0:
         raise ConfigError("--max-cases must be >= 0")
@@ -126,22 +125,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(to_json(report))
         return 0
+    from .folder_scoring import run_scores
     from .report.tables import print_breakdowns
     from .report.terminal import print_leaderboard
 
     console = Console()
     if not console.is_terminal:
         console = Console(width=140)
-    merged = RunScores(
-        schema=SCORES_SCHEMA,
-        mode=options.mode,
-        confidence=options.confidence,
-        n_resamples=options.n_resamples,
-        seed=options.seed,
-        interval_method=options.method,
-        models={s.label: msgspec.structs.replace(s.scores, model=s.label) for s in scored},
-    )
-    print_leaderboard(merged, console)
+    # one leaderboard of every run's models, under the labels the report gives them
+    print_leaderboard(run_scores(options, {s.label: msgspec.structs.replace(s.scores, model=s.label) for s in scored}),
+                      console)
     from .report.text import error_warning
 
     warning = error_warning(report)

@@ -41,8 +41,8 @@ from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
 
 __all__ = [
-    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "paused_gc", "score_records", "score_run",
-    "scoring_basis", "stored_scores",
+    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "paused_gc", "run_scores", "score_records",
+    "score_run", "scoring_basis", "stored_scores",
 ]
 
 
@@ -238,6 +238,16 @@ def _store_scores(run_dir: Path, basis: str | None, scores: RunScores) -> None:
     os.replace(tmp, run_dir / SCORES_CACHE)
 
 
+def run_scores(options: ScoringOptions, models: dict[str, ModelScores]) -> RunScores:
+    """``models`` under the settings they were scored with: the header of ``scores.json`` and of the
+    leaderboard ``u2fast report`` prints."""
+    return RunScores(
+        schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
+        seed=options.seed, models=models, interval_method=options.method,
+        interval_design="stratified" if options.n_resamples else "",
+    )
+
+
 @paused_gc()
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
     """Score every model of a run folder; writes ``scores.json`` (and ``scores.cache``, which
@@ -254,11 +264,7 @@ def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> 
     for model in manifest.models:
         asked = records_of(records, model)
         models[model], _ = score_records(model, asked, completions_for(asked, model, journal), options, registry)
-    result = RunScores(
-        schema=SCORES_SCHEMA, mode=options.mode, confidence=options.confidence, n_resamples=options.n_resamples,
-        seed=options.seed, models=models, interval_method=options.method,
-        interval_design="stratified" if options.n_resamples else "",
-    )
+    result = run_scores(options, models)
     if write:
         write_json_atomic(run_dir / SCORES, result)
         _store_scores(run_dir, scoring_basis(digest, options), result)

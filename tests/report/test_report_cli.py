@@ -111,6 +111,19 @@ def test_markdown_and_csv_files(runs: Runs, tmp_path: Path, capsys: pytest.Captu
     assert len(u2) == 1 and float(u2[0]["low"]) <= float(u2[0]["value"]) <= float(u2[0]["high"])
 
 
+def test_terminal_leaderboard_names_the_interval_design(runs: Runs) -> None:
+    """The real command's leaderboard title says how the intervals were resampled, as ``u2fast score``'s
+    does (it once printed an empty design: "( bootstrap: ...)")."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "u2fast.cli", "report", str(runs.random_run), "--bootstrap", "20"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())  # rich wraps and centres the title
+    assert "95% BCa CI (stratified bootstrap: cases within data sets)" in text
+
+
 def test_compat_mode_is_recorded(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
     out = _report_json(capsys, str(runs.random_run), "--mode", "compat", "--bootstrap", "0")
     assert out["mode"] == "compat" and out["n_resamples"] == 0
