@@ -90,6 +90,10 @@ def test_a_capture_is_read_as_the_fake_provider_reads_its_wire() -> None:
     assert (got.model, got.api_key) == ("gemini-2.5-pro", "g")
     with pytest.raises(AssertionError, match="carries no image"):
         gemini.image_of_capture(_capture("/v1/models/g:generateContent", {}, parts))
+    given = dataclasses.replace(plugin, capture_settings=lambda c: AdapterSettings(model="from-plugin"),
+                                capture_image=lambda c: ("image/jpeg", "AAAA"))
+    assert given.settings_of_capture(capture).model == "from-plugin"  # a plugin's own reading wins
+    assert given.image_of_capture(capture) == ("image/jpeg", "AAAA")
 
 
 def test_a_capture_whose_key_header_is_not_the_key_format_fails() -> None:
@@ -115,3 +119,31 @@ def test_the_estimate_check_holds_a_plugin_to_its_image_rule() -> None:
 
 def _make_request_with_images(text: str = "Which option?", *, n_images: int = 1, **_: Any) -> Any:
     return single_request(text, model="openai:gpt-4.1", n_images=n_images)
+
+
+def test_the_batch_checks_hold_a_plugin_to_its_envelope_and_results() -> None:
+    from pathlib import Path
+
+    from u2fast_openai.batch import OpenAIBatchWire
+
+    from u2fast.testing.conformance import capture_path
+    from u2fast.types import Usage
+
+    tests_dir = Path(__file__).resolve().parents[2] / "plugins" / "u2fast-openai" / "tests"
+    head = b'{"custom_id":"item-0001","method":"POST","url":"/v1/chat/completions","body":'
+    plugin = dataclasses.replace(
+        _plugin(u2fast_openai.create), batch_wire_type=OpenAIBatchWire, batch_line=(head, b"}"),
+        batch_capture=capture_path(tests_dir, "openai-batch.json"),
+        batch_answers={"item-0001": ("B", Usage(input_tokens=278, output_tokens=1))},
+        batch_errors={"item-0002": "bad_request", "item-0003": "batch_expired"},
+    )  # fmt: skip
+    jpeg = encoded_image(b"\xff\xd8\xff-not-really", "image/jpeg", 640, 480)
+    SUITE.test_a_batch_line_carries_the_sync_body_byte_for_byte(plugin, jpeg, _make_request_with_images)
+    SUITE.test_batch_results_are_joined_by_custom_id_and_read(plugin)
+    with pytest.raises(AssertionError):
+        SUITE.test_a_batch_line_carries_the_sync_body_byte_for_byte(
+            dataclasses.replace(plugin, batch_line=(head.replace(b"custom_id", b"key"), b"}")), jpeg,
+            _make_request_with_images)
+    with pytest.raises(AssertionError):
+        SUITE.test_batch_results_are_joined_by_custom_id_and_read(
+            dataclasses.replace(plugin, batch_errors={"item-0002": "bad_request"}))
