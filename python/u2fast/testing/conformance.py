@@ -66,8 +66,7 @@ from .wire import answer_body, error_body, filtered_body
 
 __all__ = [
     "ConformanceSuite", "PluginUnderTest", "assert_answer_reply", "assert_error_reply", "batch_wire", "capture",
-    "capture_png",
-    "capture_path", "jpeg", "make_request", "response_parser",
+    "capture_png", "capture_path", "jpeg", "make_request", "response_parser",
 ]  # fmt: skip
 
 KEY = "sk-conformance-secret-0001"

@@ -93,7 +93,7 @@ class PluginUnderTest:
         and its batch wire, which must be a ``batch_wire_type``."""
         assert self.batch_wire_type is not None, f"{self.name}: batch checks need batch_wire_type"
         adapter = self.create(api_key="sk-conformance-batch", base_url="http://127.0.0.1:1" + self.base_path)
-        return adapter, wire_of(adapter, self.batch_wire_type)
+        return adapter, _wire_of(adapter, self.batch_wire_type)
 
     def capture_request(self, capture: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
         """(model, prompt, [(mime, base64)]) of the captured request, read as ``FakeProvider`` reads one."""
@@ -131,10 +131,10 @@ def capture_path(tests_dir: Path, name: str) -> Path:
 
 def batch_wire(create: Callable[[AdapterSettings], object], settings: AdapterSettings, kind: type[W]) -> W:
     """The batch wire of the adapter ``create(settings)`` makes, which must have one of type ``kind``."""
-    return wire_of(create(settings), kind)
+    return _wire_of(create(settings), kind)
 
 
-def wire_of(adapter: object, kind: type[W]) -> W:
+def _wire_of(adapter: object, kind: type[W]) -> W:
     """``adapter``'s batch wire, which must be of type ``kind``."""
     wire = batch_wire_of(adapter)
     assert isinstance(wire, kind), f"{adapter!r} has no batch wire of type {kind.__name__}: {wire!r}"
