@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -41,8 +42,8 @@ from .u2bench.scenarios import SCENARIOS
 from .u2bench.tasks import SECTOR_TASKS, TEXT_TASKS
 
 __all__ = [
-    "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "paused_gc", "run_scores", "score_records",
-    "score_run", "scoring_basis", "stored_scores",
+    "LoadedRun", "ScoringOptions", "calibrate_run", "folder_digest", "judge_records", "load_run", "paused_gc",
+    "run_scores", "score_records", "score_run", "scoring_basis", "stored_scores",
 ]
 
 
@@ -184,6 +185,30 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class LoadedRun:
+    """What scoring reads from a run folder, read once."""
+
+    path: Path
+    manifest: RunManifest
+    records: list[CaseRecord]
+    journal: dict[str, Completion]
+    #: :func:`folder_digest` of the files as read (empty: never reuse stored scores)
+    digest: str = ""
+
+    def answers(self, model: str) -> tuple[list[CaseRecord], dict[str, Completion]]:
+        """The cases ``model`` was asked and its completion of each (by request key)."""
+        asked = records_of(self.records, model)
+        return asked, completions_for(asked, model, self.journal)
+
+
+@paused_gc()
+def load_run(path: Path) -> LoadedRun:
+    manifest = read_manifest(path)
+    digest = folder_digest(path)  # before the cases and journal are read (see folder_digest)
+    return LoadedRun(path, manifest, read_cases(path), read_journal(path / JOURNAL), digest)
+
+
 class _StoredScores(msgspec.Struct):
     basis: str
     scores: RunScores
@@ -252,22 +277,18 @@ def run_scores(options: ScoringOptions, models: dict[str, ModelScores]) -> RunSc
 def score_run(run_dir: Path, options: ScoringOptions, *, write: bool = True) -> RunScores:
     """Score every model of a run folder; writes ``scores.json`` (and ``scores.cache``, which
     ``u2fast report`` reuses) unless ``write`` is False."""
-    digest = folder_digest(run_dir)
-    manifest = read_manifest(run_dir)
-    options = options.for_run(manifest)
+    run = load_run(run_dir)
+    options = options.for_run(run.manifest)
     registry = get_registry()
     for task, name in options.parsers.items():
-        registry.parser(task, name)  # an unknown parser is a PluginError before any work
-    records = read_cases(run_dir)
-    journal = read_journal(run_dir / JOURNAL)
+        registry.parser(task, name)  # an unknown parser is a PluginError before any scoring
     models = {}
-    for model in manifest.models:
-        asked = records_of(records, model)
-        models[model], _ = score_records(model, asked, completions_for(asked, model, journal), options, registry)
+    for model in run.manifest.models:
+        models[model], _ = score_records(model, *run.answers(model), options, registry)
     result = run_scores(options, models)
     if write:
         write_json_atomic(run_dir / SCORES, result)
-        _store_scores(run_dir, scoring_basis(digest, options), result)
+        _store_scores(run_dir, scoring_basis(run.digest, options), result)
     return result
 
 

@@ -23,9 +23,10 @@ import numpy.typing as npt
 from .. import __version__
 from ..errors import ConfigError
 from ..folder_scoring import (
+    LoadedRun,
     ScoringOptions,
-    folder_digest,
     judge_records,
+    load_run,
     paused_gc,
     score_records,
     scoring_basis,
@@ -33,24 +34,14 @@ from ..folder_scoring import (
 )
 from ..outcome import run_status
 from ..plugins import Registry, get_registry
-from ..runfolder import (
-    JOURNAL,
-    CaseRecord,
-    completions_for,
-    read_cases,
-    read_journal,
-    read_manifest,
-    records_of,
-)
+from ..runfolder import completions_for, records_of
 from ..scoring.scores import Estimate, ModelScores, RunScores
 from ..types import (
     TASKS,
     Case,
     CaseScore,
-    Completion,
     LabelTarget,
     Prediction,
-    RunManifest,
     SectorTarget,
     ValueTarget,
 )
@@ -69,16 +60,6 @@ __all__ = [
 ]
 
 @dataclass
-class LoadedRun:
-    path: Path
-    manifest: RunManifest
-    records: list[CaseRecord]
-    journal: dict[str, Completion]
-    #: ``folder_scoring.folder_digest`` of the files as read (empty: never reuse stored scores)
-    digest: str = ""
-
-
-@dataclass
 class ScoredModel:
     """One model of one run with its per-case judgements (in the run's case order)."""
 
@@ -87,13 +68,6 @@ class ScoredModel:
     model: str
     scores: ModelScores
     judged: list[tuple[Prediction, CaseScore]] = field(default_factory=list)
-
-
-@paused_gc()
-def load_run(path: Path) -> LoadedRun:
-    manifest = read_manifest(path)
-    digest = folder_digest(path)  # before the cases and journal are read (see folder_digest)
-    return LoadedRun(path, manifest, read_cases(path), read_journal(path / JOURNAL), digest)
 
 
 
@@ -143,8 +117,7 @@ def score_run_models(
     out = []
     stored: dict[Path, RunScores | None] = {}
     for label, (run, model) in zip(_labels(runs, pairs), pairs):
-        asked = records_of(run.records, model)
-        completions = completions_for(asked, model, run.journal)
+        asked, completions = run.answers(model)
         run_options = options.for_run(run.manifest)
         if run.path not in stored:
             basis = scoring_basis(run.digest, run_options) if run.digest else None
