@@ -277,6 +277,17 @@ _WORDS = (
 )
 
 
+def _centres(
+    rng: random.Random, n: int, low: float, high: float, digits: int, missing: Callable[[int], bool] = lambda i: False
+) -> list[Any]:
+    """``n`` normalized centres (cx, cy), each drawn in [low, high] and rounded to ``digits``; None (not
+    visible, nothing drawn) in the rows ``missing`` names."""
+    return [
+        None if missing(i) else (round(rng.uniform(low, high), digits), round(rng.uniform(low, high), digits))
+        for i in range(n)
+    ]
+
+
 def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(n))
 
@@ -367,23 +378,12 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
           index=list(range(n)))
 
     # LL/04: normalized {'lesion': [cx, cy, w, h]} with NaN cells (not visible).
-    centres: list[tuple[float, float] | None] = []
-    cells: list[Any] = []
-    for i in range(n):
-        if i % 5 == 4:
-            centres.append(None)
-            cells.append(float("nan"))
-            continue
-        cx, cy = round(rng.uniform(0.1, 0.9), 2), round(rng.uniform(0.1, 0.9), 2)
-        centres.append((cx, cy))
-        cells.append(f"{{'lesion': [{cx}, {cy}, 0.1, 0.2]}}")
+    centres = _centres(rng, n, 0.1, 0.9, 2, missing=lambda i: i % 5 == 4)
+    cells: list[Any] = [float("nan") if c is None else f"{{'lesion': [{c[0]}, {c[1]}, 0.1, 0.2]}}" for c in centres]
     b.seg("04", "LL", "04", "gt_bbox", cells, centres, extra={"anatomy_location": ["thyroid"] * n})
     # LL/64: lists of dicts, anatomy nan; the first structure counts.
-    centres, cells = [], []
-    for _ in range(n):
-        cx, cy = round(rng.uniform(0.1, 0.9), 3), round(rng.uniform(0.1, 0.9), 3)
-        centres.append((cx, cy))
-        cells.append(f"[{{'lesion_1': [{cx}, {cy}, 0.05, 0.05]}}, {{'lesion_2': [0.5, 0.5, 0.1, 0.1]}}]")
+    centres = _centres(rng, n, 0.1, 0.9, 3)
+    cells = [f"[{{'lesion_1': [{cx}, {cy}, 0.05, 0.05]}}, {{'lesion_2': [0.5, 0.5, 0.1, 0.1]}}]" for cx, cy in centres]
     b.seg(
         "64.BrEaST-Lesions_USG-images_and_masks",
         "LL",
@@ -416,11 +416,8 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     )
     b.release.layouts["OD/37"] = "xyxy-px"
     # OD/13: normalized, seg_channel_name list-strings.
-    centres, cells = [], []
-    for _ in range(n):
-        cx, cy = round(rng.uniform(0.05, 0.95), 2), round(rng.uniform(0.05, 0.95), 2)
-        centres.append((cx, cy))
-        cells.append(f"{{'stomach': [{cx}, {cy}, 0.08, 0.08]}}")
+    centres = _centres(rng, n, 0.05, 0.95, 2)
+    cells = [f"{{'stomach': [{cx}, {cy}, 0.08, 0.08]}}" for cx, cy in centres]
     b.seg(
         "13",
         "OD",
@@ -434,15 +431,8 @@ def write_release(root: Path, seed: int = 7, n: int = 14) -> Release:
     b.release.layouts["OD/13"] = "cxcywh-norm"
     # KD/48: keypoint dicts; a missing one is "not visible".
     names = ("endocardial point of the left ventricular apex", "anterior hinge point of the mitral valve")
-    centres, cells = [], []
-    for i in range(n):
-        if i == 5:
-            centres.append(None)
-            cells.append("")
-            continue
-        cx, cy = round(rng.uniform(0.1, 0.9), 2), round(rng.uniform(0.1, 0.9), 2)
-        centres.append((cx, cy))
-        cells.append(f"{{'{names[i % 2]}': [{cx}, {cy}]}}")
+    centres = _centres(rng, n, 0.1, 0.9, 2, missing=lambda i: i == 5)
+    cells = ["" if c is None else f"{{'{names[i % 2]}': [{c[0]}, {c[1]}]}}" for i, c in enumerate(centres)]
     b.seg("48", "KD", "48", "keypoints", cells, centres)
 
     # CVE: the four scored datasets and HC (out of U2); one NaN measurement (skipped by the kit).

@@ -9,6 +9,7 @@ import pytest
 from u2fast.errors import ConfigError
 from u2fast.tasks.judge import judge
 from u2fast.types import ApiError, Case, Completion, LabelTarget, Prediction, SectorTarget, ValueTarget
+from u2fast.u2bench.scenarios import scenario
 
 MakeCase = Callable[..., Case]
 
@@ -197,20 +198,11 @@ def test_scores_carry_case_identity(make_case: MakeCase) -> None:
 
 
 def test_dict_shaped_anatomy_label(make_case: MakeCase) -> None:
-    # The raw release label of the anatomy set; compat keeps the kit's defect (never matches).
-    options = (
-        "fetal",
-        "thyroid",
-        "heart",
-        "lung",
-        "liver",
-        "carotid",
-        "kidney",
-        "prostate",
-        "breast",
-        "other",
-    )
-    case = make_case("VRA", "anatomy", target=LabelTarget("{'Anatomy': 'liver'}", options))
+    # The raw release label of the anatomy set (its options as the benchmark facts list them); compat
+    # keeps the kit's defect (never matches).
+    anatomy_set = scenario("VRA", "anatomy")
+    assert anatomy_set is not None
+    case = make_case("VRA", "anatomy", target=LabelTarget("{'Anatomy': 'liver'}", anatomy_set.options))
     _, robust = judge(case, done("Liver"), "robust")
     assert (robust.correct, robust.truth) == (True, "liver")
     _, compat = judge(case, done("liver"), "compat")
