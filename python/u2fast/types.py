@@ -24,6 +24,7 @@ __all__ = [
     "TextTarget",
     "Target",
     "ImageRef",
+    "CaseIdentity",
     "Case",
     "Prompt",
     "GenerationParams",
@@ -126,12 +127,23 @@ class ImageRef(msgspec.Struct, frozen=True):
     stored_sha256: str | None = None
 
 
-class Case(msgspec.Struct, frozen=True):
-    """One benchmark item, built once by a loader and never mutated."""
+class CaseIdentity(msgspec.Struct, frozen=True):
+    """Which case: its id, and the dataset and task that make its scenario. The leading fields of
+    ``Case`` and ``CaseScore``; ``Request`` spells them after its ``key`` (its field order is public)."""
 
     case_id: str
     dataset_id: str
     task: TaskName
+
+    @property
+    def scenario(self) -> str:
+        """``TASK/dataset`` - the unit the official tables report."""
+        return f"{self.task}/{self.dataset_id}"
+
+
+class Case(CaseIdentity, frozen=True):
+    """One benchmark item, built once by a loader and never mutated."""
+
     target: Target
     image: ImageRef
     anatomy: str | None = None
@@ -142,11 +154,6 @@ class Case(msgspec.Struct, frozen=True):
     #: LL/OD: normalized corners (x1, y1, x2, y2) of the ground-truth box the sector comes from, for
     #: box answers. Not in the data fingerprint: its centre already is (``SectorTarget.cx``/``cy``).
     box: tuple[float, float, float, float] | None = None
-
-    @property
-    def scenario(self) -> str:
-        """``TASK/dataset`` - the unit the official tables report."""
-        return f"{self.task}/{self.dataset_id}"
 
 
 # --------------------------------------------------------------------------- prompts and requests
@@ -260,12 +267,9 @@ class Prediction(msgspec.Struct, frozen=True, omit_defaults=True):
     reason: str | None = None
 
 
-class CaseScore(msgspec.Struct, frozen=True, omit_defaults=True):
+class CaseScore(CaseIdentity, frozen=True, omit_defaults=True):
     """Per-case sufficient statistics; every aggregate and bootstrap works from these."""
 
-    case_id: str
-    dataset_id: str
-    task: TaskName
     #: False when the case is left out of the metric's denominator (compat exclusions, API errors
     #: in robust mode). Still counted in parse and error rates.
     counted: bool = True
