@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -32,7 +31,10 @@ STEPS: tuple[Step, ...] = ("planned", "uploaded", "create_sent", "created", "pol
                            "cleaned", "abandoned")
 
 
-class BatchEvent(msgspec.Struct, frozen=True, omit_defaults=True):
+class BatchEvent(msgspec.Struct, omit_defaults=True):
+    """One line of the ledger: a step of one shard and what it recorded (not frozen: ``ShardState``
+    extends it with the same fields, updated step by step)."""
+
     step: Step
     shard: str
     at: float
@@ -57,32 +59,15 @@ class BatchEvent(msgspec.Struct, frozen=True, omit_defaults=True):
     message: str = ""
 
 
-@dataclass
-class ShardState:
-    """Everything the ledger says about one shard, folded from its events."""
+class ShardState(BatchEvent, kw_only=True):
+    """Everything the ledger says about one shard: its events folded into one, each field holding the
+    latest value a step recorded (``step``: the step the shard has reached, ``at``: when the last
+    step was recorded)."""
 
-    shard: str
-    model: str
-    provider: str
-    path: str
-    keys: list[str]
-    bytes: int
-    max_cost: float | None
-    round: int
     step: Step = "planned"
+    at: float = 0.0
     planned_at: float = 0.0
     created_at: float | None = None
-    file_id: str | None = None
-    batch_id: str | None = None
-    expires_at: float | None = None
-    state: str | None = None
-    outcome: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-    results: list[str] = field(default_factory=list)
-    ok: int = 0
-    errors: int = 0
-    cost: float = 0.0
-    message: str = ""
     cleaned: bool = False
 
     @property
@@ -91,6 +76,7 @@ class ShardState:
         return self.step not in ("ingested", "cleaned", "abandoned")
 
     def apply(self, event: BatchEvent) -> None:
+        self.at = event.at
         if event.step == "cleaned":
             self.cleaned = True
         elif event.step != "polled" or self.step in ("created", "polled"):
@@ -136,9 +122,8 @@ class Ledger:
 
     def _fold(self, event: BatchEvent) -> None:
         if event.step == "planned":
-            self.shards[event.shard] = ShardState(
-                shard=event.shard, model=event.model, provider=event.provider, path=event.path, keys=list(event.keys),
-                bytes=event.bytes, max_cost=event.max_cost, round=event.round, planned_at=event.at)
+            planned = msgspec.structs.asdict(event) | {"keys": list(event.keys), "planned_at": event.at}
+            self.shards[event.shard] = ShardState(**planned)
             return
         shard = self.shards.get(event.shard)
         if shard is None:
