@@ -84,17 +84,18 @@ pub fn groups(n: usize, strata: &[u32]) -> Vec<Vec<u32>> {
     g
 }
 
-/// Draw `n_resamples` stratified resamples and evaluate `f` on each, in parallel chunks.
-///
-/// `f(rng, out)` fills one chunk of the output from its own RNG stream.
-pub fn resample_chunks<F>(n_resamples: usize, seed: u64, f: F) -> Vec<f64>
+/// Draw `n_resamples` resamples of `width` values each (row-major), in parallel chunks of [`CHUNK`]
+/// resamples: `f(rng, rows)` fills one chunk's rows from that chunk's own RNG stream, so the result
+/// is the same whatever the number of threads. Every bootstrap of the crate draws through here.
+pub fn resample_rows<F>(n_resamples: usize, width: usize, seed: u64, f: F) -> Vec<f64>
 where
     F: Fn(&mut Rng, &mut [f64]) + Sync,
 {
-    let mut out = vec![0.0; n_resamples];
-    out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
+    let mut out = vec![0.0; n_resamples * width];
+    // a width of 0 leaves nothing to fill; `max(1)` only keeps the chunk size legal
+    out.par_chunks_mut(CHUNK * width.max(1)).enumerate().for_each(|(c, rows)| {
         let mut rng = Rng::for_chunk(seed, c as u64);
-        f(&mut rng, chunk);
+        f(&mut rng, rows);
     });
     out
 }
@@ -113,7 +114,7 @@ pub fn bootstrap(
     let totals = column_sums(data, k);
     let estimate = stat.eval(&totals, n as f64);
     let groups = groups(n, strata);
-    let distribution = resample_chunks(n_resamples, seed, |rng, chunk| {
+    let distribution = resample_rows(n_resamples, 1, seed, |rng, chunk| {
         let mut sums = vec![0.0; k];
         for slot in chunk {
             sums.fill(0.0);

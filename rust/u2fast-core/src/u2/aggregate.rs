@@ -142,26 +142,47 @@ pub fn dataset_sums(cases: &Cases<'_>, datasets: &Datasets<'_>, tolerance: f64) 
     sums
 }
 
+/// A task metric is the unweighted mean of its data sets' metrics, `NaN` ones skipped: the sums and
+/// counts of the eight means, filled data set by data set (every design adds in its own order).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TaskMeans {
+    pub sum: [f64; 8],
+    pub count: [usize; 8],
+}
+
+impl TaskMeans {
+    /// The means of the U2 data sets' metrics (`datasets.in_u2`), in data set order.
+    pub(crate) fn of_u2_datasets(dataset_metric: &[f64], datasets: &Datasets<'_>) -> Self {
+        let mut means = TaskMeans::default();
+        for ((&m, &t), &inc) in dataset_metric.iter().zip(datasets.task).zip(datasets.in_u2) {
+            if inc {
+                means.add(t, m);
+            }
+        }
+        means
+    }
+
+    #[inline]
+    pub(crate) fn add(&mut self, task: u8, metric: f64) {
+        if !metric.is_nan() {
+            self.sum[task as usize] += metric;
+            self.count[task as usize] += 1;
+        }
+    }
+
+    /// The eight task metrics; `NaN` for a task without a (non-`NaN`) data set.
+    pub(crate) fn means(&self) -> [f64; 8] {
+        std::array::from_fn(|t| if self.count[t] == 0 { f64::NAN } else { self.sum[t] / self.count[t] as f64 })
+    }
+}
+
 /// Per-task metrics (unweighted mean over the task's `in_u2` datasets, skipping `NaN`) and U2.
 pub fn task_metrics_and_u2(
     dataset_metric: &[f64],
     datasets: &Datasets<'_>,
     missing_cve_is_perfect: bool,
 ) -> ([f64; 8], f64) {
-    let mut sum = [0.0f64; 8];
-    let mut count = [0usize; 8];
-    for ((&m, &t), &inc) in dataset_metric.iter().zip(datasets.task).zip(datasets.in_u2) {
-        if inc && !m.is_nan() {
-            sum[t as usize] += m;
-            count[t as usize] += 1;
-        }
-    }
-    let mut task = [f64::NAN; 8];
-    for t in 0..8 {
-        if count[t] > 0 {
-            task[t] = sum[t] / count[t] as f64;
-        }
-    }
+    let task = TaskMeans::of_u2_datasets(dataset_metric, datasets).means();
     let score = score::u2_score(&task, &score::WEIGHTS, missing_cve_is_perfect);
     (task, score)
 }
@@ -253,18 +274,14 @@ pub fn aggregate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::u2::test_fixtures::Run;
 
     #[test]
     fn two_accuracy_datasets_and_a_cve_dataset() {
-        let task = [0u8, 0, 5];
-        let in_u2 = [true, true, true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx = [0, 0, 1, 2, 2];
-        let correct = [1.0, 0.0, 1.0, 0.0, 0.0];
-        let error = [0.0, 0.0, 0.0, 0.3, -0.4];
-        let bleu = [0i64; 50];
-        let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
-        let r = aggregate(&cases, &ds, true, 0.1).unwrap();
+        let mut run = Run::new(&[0, 0, 5], vec![0, 0, 1, 2, 2]);
+        run.correct = vec![1.0, 0.0, 1.0, 0.0, 0.0];
+        run.error = vec![0.0, 0.0, 0.0, 0.3, -0.4];
+        let r = aggregate(&run.cases(), &run.datasets(), true, 0.1).unwrap();
         assert_eq!(r.dataset_n, [2, 1, 2]);
         assert!((r.dataset_metric[0] - 0.5).abs() < 1e-15);
         assert!((r.task_metric[0] - 0.75).abs() < 1e-15);
@@ -279,11 +296,8 @@ mod tests {
 
     #[test]
     fn bad_index_is_reported() {
-        let task = [0u8];
-        let in_u2 = [true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let cases = Cases { dataset_index: &[3], correct: &[1.0], error: &[0.0], bleu: &[0; 10] };
-        let e = aggregate(&cases, &ds, true, 0.1).unwrap_err();
+        let run = Run::new(&[0], vec![3]).correct_when(|_| true);
+        let e = aggregate(&run.cases(), &run.datasets(), true, 0.1).unwrap_err();
         assert!(e.contains("dataset_index[0]"), "{e}");
     }
 }

@@ -8,12 +8,10 @@
 //! 1997, section 3.8; Field & Welsh 2007). Data sets outside U2 are left out. Percentile
 //! intervals only: BCa's jackknife has no clean two-stage analogue.
 
-use rayon::prelude::*;
-
-use super::aggregate::{Cases, Datasets};
+use super::aggregate::{Cases, Datasets, TaskMeans};
 use super::score;
 use super::stratified_bootstrap::{pack, resampled_metric};
-use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::bootstrap;
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Percentile intervals (and standard errors) of the 8 task metrics and U2 (columns `0..9`).
@@ -95,34 +93,22 @@ where
     F: Fn(usize, &mut Rng) -> f64 + Sync,
 {
     let width = 9;
-    let mut dist = vec![0.0; n_resamples * width];
-    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed, c as u64);
+    bootstrap::resample_rows(n_resamples, width, seed, |rng, rows| {
         for row in rows.chunks_mut(width) {
-            let mut tasks = [f64::NAN; 8];
-            for (t, list) in members.iter().enumerate() {
-                if list.is_empty() {
-                    continue;
-                }
+            // a data set drawn twice counts twice in its task's mean
+            let mut means = TaskMeans::default();
+            for (t, list) in (0u8..).zip(members) {
                 let len = list.len() as u32;
-                let (mut sum, mut count) = (0.0, 0usize);
                 for _ in 0..len {
                     let d = list[rng.below(len) as usize];
-                    let m = metric(d, &mut rng);
-                    if !m.is_nan() {
-                        sum += m;
-                        count += 1;
-                    }
-                }
-                if count > 0 {
-                    tasks[t] = sum / count as f64;
+                    means.add(t, metric(d, rng));
                 }
             }
+            let tasks = means.means();
             row[..8].copy_from_slice(&tasks);
             row[8] = score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect);
         }
-    });
-    dist
+    })
 }
 
 fn task_and_u2_intervals(dist: &[f64], task_metric: &[f64; 8], u2: f64, confidence: f64) -> Vec<Intervals> {
@@ -134,22 +120,15 @@ fn task_and_u2_intervals(dist: &[f64], task_metric: &[f64; 8], u2: f64, confiden
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::u2::aggregate;
+    use crate::u2::test_fixtures::Run;
 
     #[test]
     fn between_dataset_spread_widens_the_interval() {
         // Two DD data sets at 20% and 80%: stratified resampling keeps both, two-stage may draw
         // the same one twice, so its U2 interval must be much wider.
-        let task = [0u8, 0];
-        let in_u2 = [true, true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx: Vec<i32> = (0..400).map(|i| i32::from(i >= 200)).collect();
-        let correct: Vec<f64> =
-            (0..400).map(|i| f64::from(u8::from(if i < 200 { i % 5 == 0 } else { i % 5 != 0 }))).collect();
-        let error = vec![0.0; 400];
-        let bleu = vec![0i64; 4000];
-        let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
-        let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
+        let run = Run::new(&[0, 0], (0..400).map(|i| i32::from(i >= 200)).collect())
+            .correct_when(|i| if i < 200 { i % 5 == 0 } else { i % 5 != 0 });
+        let (cases, ds, point) = (run.cases(), run.datasets(), run.point());
         let two = two_stage_bootstrap(&cases, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95, false);
         let strat = crate::u2::stratified_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
         let w2 = two.intervals[8].percentile.high - two.intervals[8].percentile.low;

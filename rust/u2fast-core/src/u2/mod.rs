@@ -8,3 +8,5 @@ pub mod paired_bootstrap;
 pub mod rank_bootstrap;
 pub mod score;
 pub mod stratified_bootstrap;
+#[cfg(test)]
+mod test_fixtures;

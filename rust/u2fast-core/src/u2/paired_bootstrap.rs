@@ -8,12 +8,10 @@
 //! the paired distribution. The BCa acceleration comes from the case-by-case differences of the
 //! two jackknifes. The p-value is the shift method of [`bootstrap::paired_p_value`].
 
-use rayon::prelude::*;
-
 use super::aggregate::{Cases, Datasets, TASK_CVE};
 use super::stratified_bootstrap::{accelerations, columns, fill_task_and_u2, jackknife, pack, Stratum};
 use crate::metrics::bleu;
-use crate::statistics::bootstrap::{self, CHUNK};
+use crate::statistics::bootstrap;
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Columns `[dataset metrics..., 8 task metrics, U2]` of A, of B and of A − B.
@@ -87,13 +85,11 @@ pub fn paired_bootstrap_run(
     let nd = datasets.task.len();
     let width = nd + 9;
     let (strata_a, strata_b) = (pack(a, datasets), pack(b, datasets));
-    let mut dist = vec![0.0; n_resamples * width];
-    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed, c as u64);
+    let dist = bootstrap::resample_rows(n_resamples, width, seed, |rng, rows| {
         let mut row_b = vec![0.0; width];
         for row in rows.chunks_mut(width) {
             for d in 0..nd {
-                (row[d], row_b[d]) = paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], &mut rng);
+                (row[d], row_b[d]) = paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], rng);
             }
             fill_task_and_u2(row, datasets, missing_cve_is_perfect);
             fill_task_and_u2(&mut row_b, datasets, missing_cve_is_perfect);
@@ -130,25 +126,21 @@ pub fn paired_bootstrap_run(
 #[allow(clippy::float_cmp)] // the pairing makes the differences exact
 mod tests {
     use super::*;
-    use crate::u2::aggregate;
     use crate::u2::stratified_bootstrap::bootstrap_run;
+    use crate::u2::test_fixtures::Run;
 
     #[test]
     fn differences_are_the_two_stratified_bootstraps_subtracted() {
-        let task = [0u8, 5, 6];
-        let in_u2 = [true, true, true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx: Vec<i32> = (0..240).map(|i| i % 3).collect();
-        let correct_a: Vec<f64> = (0..240).map(|i| f64::from(u8::from(i % 7 < 4))).collect();
-        let correct_b: Vec<f64> = (0..240).map(|i| f64::from(u8::from(i % 5 < 2))).collect();
-        let error_a: Vec<f64> = (0..240).map(|i| f64::from(i % 11) / 30.0).collect();
-        let error_b: Vec<f64> = (0..240).map(|i| f64::from(i % 13) / 20.0).collect();
-        let bleu_a: Vec<i64> = (0..2400).map(|i| [9, 9, 8, 7, 6, 5, 8, 7, 6, 5][i % 10]).collect();
-        let bleu_b: Vec<i64> = (0..2400).map(|i| [9, 9, 5, 3, 1, 0, 8, 7, 6, 5][i % 10]).collect();
-        let a = Cases { dataset_index: &idx, correct: &correct_a, error: &error_a, bleu: &bleu_a };
-        let b = Cases { dataset_index: &idx, correct: &correct_b, error: &error_b, bleu: &bleu_b };
-        let pa = aggregate::aggregate(&a, &ds, true, 0.1).unwrap();
-        let pb = aggregate::aggregate(&b, &ds, true, 0.1).unwrap();
+        let run_a = Run::round_robin(&[0, 5, 6], 240)
+            .correct_when(|i| i % 7 < 4)
+            .errors(|i| (i % 11) as f64 / 30.0)
+            .bleu_row([9, 9, 8, 7, 6, 5, 8, 7, 6, 5]);
+        let run_b = Run::round_robin(&[0, 5, 6], 240)
+            .correct_when(|i| i % 5 < 2)
+            .errors(|i| (i % 13) as f64 / 20.0)
+            .bleu_row([9, 9, 5, 3, 1, 0, 8, 7, 6, 5]);
+        let (a, b, ds) = (run_a.cases(), run_b.cases(), run_a.datasets());
+        let (pa, pb) = (run_a.point(), run_b.point());
         let r =
             paired_bootstrap_run(&a, &b, &ds, &pa.dataset_metric, &pb.dataset_metric, true, 0.1, 300, 4, 0.95, true);
         let ra = bootstrap_run(&a, &ds, &pa.dataset_metric, true, 0.1, 300, 4, 0.95, true);
@@ -167,14 +159,9 @@ mod tests {
 
     #[test]
     fn identical_models_give_zero_differences_and_p_one() {
-        let task = [1u8];
-        let in_u2 = [true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx = vec![0i32; 50];
-        let correct: Vec<f64> = (0..50).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
-        let (error, bleu) = (vec![f64::NAN; 50], vec![0i64; 500]);
-        let a = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
-        let p = aggregate::aggregate(&a, &ds, true, 0.1).unwrap();
+        // an accuracy task: the (NaN) errors are never read
+        let run = Run::new(&[1], vec![0; 50]).correct_when(|i| i % 3 == 0).errors(|_| f64::NAN);
+        let (a, ds, p) = (run.cases(), run.datasets(), run.point());
         let r = paired_bootstrap_run(&a, &a, &ds, &p.dataset_metric, &p.dataset_metric, true, 0.1, 200, 1, 0.95, false);
         assert_eq!(r.intervals[0].percentile, intervals::Interval { low: 0.0, high: 0.0 });
         assert_eq!(r.pvalue[0], 1.0);

@@ -5,11 +5,9 @@
 //! cases, so the models' scores move together and the rank of each model in each resample shows
 //! which leaderboard gaps survive resampling (Hall & Miller 2009 for bootstrap rank intervals).
 
-use rayon::prelude::*;
-
-use super::aggregate::{self, Cases, DatasetSums, Datasets};
+use super::aggregate::{self, Cases, DatasetSums, Datasets, TaskMeans};
 use super::score;
-use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::bootstrap;
 use crate::statistics::intervals::{self, Rng};
 
 /// Mixed into the caller's seed so that the rank bootstrap's stream differs from the other
@@ -148,9 +146,20 @@ pub fn rank_bootstrap(
     seed: u64,
     confidence: f64,
 ) -> Ranks {
-    let (point, dist) =
-        joint_distribution(dataset_index, datasets, models, missing_cve_is_perfect, two_stage, n_resamples, seed);
+    let design = Design { missing_cve_is_perfect, two_stage, n_resamples, seed };
+    let (point, dist) = joint_distribution(dataset_index, datasets, models, design);
     summarize(&point, &dist, models.n_models, confidence)
+}
+
+/// How the joint resamples are drawn and scored.
+#[derive(Clone, Copy)]
+struct Design {
+    missing_cve_is_perfect: bool,
+    /// Redraw each task's data sets before their cases (`redraw_datasets`).
+    two_stage: bool,
+    n_resamples: usize,
+    /// The caller's seed, before `SEED_SALT`.
+    seed: u64,
 }
 
 /// The joint sample seen per model and per data set: each model's cases, which of them count,
@@ -204,11 +213,9 @@ fn joint_distribution(
     dataset_index: &[i32],
     datasets: &Datasets<'_>,
     models: &ModelCases<'_>,
-    missing_cve_is_perfect: bool,
-    two_stage: bool,
-    n_resamples: usize,
-    seed: u64,
+    design: Design,
 ) -> (Vec<f64>, Vec<f64>) {
+    let Design { missing_cve_is_perfect, two_stage, n_resamples, seed } = design;
     let (m, nd) = (models.n_models, datasets.task.len());
     let Layout { views, counted, by_dataset, members } = Layout::new(dataset_index, datasets, models);
     let all: Vec<(usize, Vec<u32>)> = by_dataset.iter().cloned().enumerate().filter(|(_, v)| !v.is_empty()).collect();
@@ -218,9 +225,7 @@ fn joint_distribution(
     let packed: Vec<Packed> =
         by_dataset.iter().enumerate().map(|(d, cases)| Packed::new(cases, datasets.task[d], &views, &counted)).collect();
 
-    let mut dist = vec![0.0; n_resamples * m];
-    dist.par_chunks_mut(CHUNK * m.max(1)).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed ^ SEED_SALT, c as u64);
+    let dist = bootstrap::resample_rows(n_resamples, m, seed ^ SEED_SALT, |rng, rows| {
         let (mut drawn_n, mut sums) = (vec![0.0; m], vec![0.0; m * 10]);
         let mut chosen: Vec<usize> = Vec::new();
         // per chosen data set (a slot: one drawn twice fills two), each model's metric: slot-major
@@ -232,14 +237,14 @@ fn joint_distribution(
             // that order: the random stream is consumed as before packing, so results are unchanged.
             chosen.clear();
             if two_stage {
-                redraw_datasets(&members, &mut rng, &mut chosen);
+                redraw_datasets(&members, rng, &mut chosen);
             } else {
                 chosen.extend(all.iter().map(|(d, _)| *d));
             }
             slot_metric.resize(chosen.len() * m, 0.0);
             for (slot, &d) in chosen.iter().enumerate() {
                 let per_dataset = &mut slot_metric[slot * m..(slot + 1) * m];
-                packed[d].resample(&mut rng, &mut drawn_n, &mut sums[..m * packed[d].width], per_dataset);
+                packed[d].resample(rng, &mut drawn_n, &mut sums[..m * packed[d].width], per_dataset);
             }
             for (j, value) in row.iter_mut().enumerate() {
                 let of_model = slot_metric.iter().skip(j).step_by(m).copied();
@@ -264,15 +269,11 @@ fn u2_two_stage(
     datasets: &Datasets<'_>,
     missing_cve_is_perfect: bool,
 ) -> f64 {
-    let (mut sum, mut count) = ([0.0f64; 8], [0usize; 8]);
+    let mut means = TaskMeans::default();
     for (d, v) in slots {
-        let t = datasets.task[d];
-        if !v.is_nan() {
-            sum[t as usize] += v;
-            count[t as usize] += 1;
-        }
+        means.add(datasets.task[d], v);
     }
-    let tasks: [f64; 8] = std::array::from_fn(|t| if count[t] == 0 { f64::NAN } else { sum[t] / count[t] as f64 });
+    let tasks = means.means();
     score::u2_score(&tasks, &score::WEIGHTS, missing_cve_is_perfect)
 }
 
@@ -309,6 +310,7 @@ fn summarize(point: &[f64], dist: &[f64], m: usize, confidence: f64) -> Ranks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::u2::test_fixtures::Run;
 
     /// The resampling as first written (one index list per data set, every model summed from it
     /// through `DatasetSums::add_case`): the packed version must give the same resamples bit for bit.
@@ -316,22 +318,18 @@ mod tests {
         dataset_index: &[i32],
         datasets: &Datasets<'_>,
         models: &ModelCases<'_>,
-        missing_cve_is_perfect: bool,
-        two_stage: bool,
-        n_resamples: usize,
-        seed: u64,
+        design: Design,
     ) -> Vec<f64> {
+        let Design { missing_cve_is_perfect, two_stage, n_resamples, seed } = design;
         let (m, nd) = (models.n_models, datasets.task.len());
         let Layout { views, counted, by_dataset, members } = Layout::new(dataset_index, datasets, models);
         let all: Vec<usize> = (0..nd).filter(|&d| !by_dataset[d].is_empty()).collect();
-        let mut dist = vec![0.0; n_resamples * m];
-        dist.chunks_mut(CHUNK * m).enumerate().for_each(|(c, rows)| {
-            let mut rng = Rng::for_chunk(seed ^ SEED_SALT, c as u64);
+        bootstrap::resample_rows(n_resamples, m, seed ^ SEED_SALT, |rng, rows| {
             let mut metric = vec![0.0; nd];
             for row in rows.chunks_mut(m) {
                 let chosen: Vec<usize> = if two_stage {
                     let mut out = Vec::new();
-                    redraw_datasets(&members, &mut rng, &mut out);
+                    redraw_datasets(&members, rng, &mut out);
                     out
                 } else {
                     all.clone()
@@ -355,18 +353,17 @@ mod tests {
                     };
                 }
             }
-        });
-        dist
+        })
     }
 
     #[test]
     fn packed_resampling_equals_the_reference_bit_for_bit() {
         // every task, several data sets per task, a data set out of U2, cases that do not count
-        let task: Vec<u8> = vec![0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 7];
-        let in_u2: Vec<bool> = task.iter().enumerate().map(|(d, _)| d != 8).collect();
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
+        let task = [0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 7];
         let n = 600;
-        let idx: Vec<i32> = (0..n).map(|i| ((i * 7 + i / 13) % task.len()) as i32).collect();
+        let mut run = Run::new(&task, (0..n).map(|i| ((i * 7 + i / 13) % task.len()) as i32).collect());
+        run.in_u2[8] = false;
+        let (idx, ds) = (&run.dataset_index, run.datasets());
         let m = 4;
         let mut rng = Rng::new(11);
         let correct: Vec<f64> = (0..m * n).map(|_| f64::from(rng.below(2))).collect();
@@ -376,8 +373,9 @@ mod tests {
         let models = ModelCases { n_models: m, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
         for two_stage in [false, true] {
             for missing_cve_is_perfect in [false, true] {
-                let (_, packed) = joint_distribution(&idx, &ds, &models, missing_cve_is_perfect, two_stage, 300, 5);
-                let reference = reference_distribution(&idx, &ds, &models, missing_cve_is_perfect, two_stage, 300, 5);
+                let design = Design { missing_cve_is_perfect, two_stage, n_resamples: 300, seed: 5 };
+                let (_, packed) = joint_distribution(idx, &ds, &models, design);
+                let reference = reference_distribution(idx, &ds, &models, design);
                 assert_eq!(packed.len(), reference.len());
                 for (a, b) in packed.iter().zip(&reference) {
                     assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{a} != {b}");
@@ -388,10 +386,7 @@ mod tests {
 
     #[test]
     fn a_clear_winner_is_first_in_every_resample() {
-        let task = [0u8];
-        let in_u2 = [true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx = vec![0i32; 200];
+        let run = Run::new(&[0], vec![0; 200]);
         // model 0: 90% right, model 1: 50%, model 2: model 1 less one right answer. Resampled
         // jointly, model 2 never beats model 1 (it ties when case 0 is not drawn), so model 1's
         // rank is always 2; resampled separately the two would swap places half the time.
@@ -406,7 +401,7 @@ mod tests {
         let bleu = vec![0i64; 6000];
         let counted = vec![true; 600];
         let models = ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
-        let r = rank_bootstrap(&idx, &ds, &models, true, false, 1000, 3, 0.95);
+        let r = rank_bootstrap(&run.dataset_index, &run.datasets(), &models, true, false, 1000, 3, 0.95);
         assert_eq!(r.rank, vec![1, 2, 3]);
         assert!((r.p_first[0] - 1.0).abs() < 1e-15);
         assert_eq!(r.rank_interval[0], (1, 1));

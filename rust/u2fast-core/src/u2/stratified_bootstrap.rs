@@ -6,12 +6,10 @@
 //! those sums exactly as for the point estimate. The BCa acceleration of every column comes from
 //! the jackknife over all cases, which only touches the left-out case's dataset, task and U2.
 
-use rayon::prelude::*;
-
-use super::aggregate::{self, Cases, DatasetSums, Datasets, TASK_CVE};
+use super::aggregate::{self, Cases, DatasetSums, Datasets, TaskMeans, TASK_CVE};
 use super::score;
 use crate::metrics::bleu;
-use crate::statistics::bootstrap::CHUNK;
+use crate::statistics::bootstrap;
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Intervals for the columns `[dataset metrics..., 8 task metrics, U2]`.
@@ -118,12 +116,10 @@ pub fn bootstrap_run(
     let nd = datasets.task.len();
     let width = nd + 9;
     let strata = pack(cases, datasets);
-    let mut dist = vec![0.0; n_resamples * width];
-    dist.par_chunks_mut(CHUNK * width).enumerate().for_each(|(c, rows)| {
-        let mut rng = Rng::for_chunk(seed, c as u64);
+    let dist = bootstrap::resample_rows(n_resamples, width, seed, |rng, rows| {
         for row in rows.chunks_mut(width) {
             for d in 0..nd {
-                row[d] = resampled_metric(&strata[d], datasets.task[d], &mut rng);
+                row[d] = resampled_metric(&strata[d], datasets.task[d], rng);
             }
             fill_task_and_u2(row, datasets, missing_cve_is_perfect);
         }
@@ -178,14 +174,7 @@ pub(crate) fn jackknife(
     let sums = aggregate::dataset_sums(cases, datasets, tolerance);
     let (task_point, _) = aggregate::task_metrics_and_u2(dataset_metric, datasets, missing_cve_is_perfect);
     // Per task: Σ and count of the non-NaN in-U2 dataset metrics, to replace one in O(1).
-    let mut task_sum = [0.0f64; 8];
-    let mut task_count = [0usize; 8];
-    for ((&m, &t), &inc) in dataset_metric.iter().zip(datasets.task).zip(datasets.in_u2) {
-        if inc && !m.is_nan() {
-            task_sum[t as usize] += m;
-            task_count[t as usize] += 1;
-        }
-    }
+    let TaskMeans { sum: task_sum, count: task_count } = TaskMeans::of_u2_datasets(dataset_metric, datasets);
     let mut jack = Jackknife { dataset: vec![0.0; n], task: vec![0.0; n], u2: vec![0.0; n] };
     for (i, &d) in cases.dataset_index.iter().enumerate() {
         let d = d as usize;
@@ -247,18 +236,13 @@ pub(crate) fn accelerations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::u2::test_fixtures::Run;
 
     #[test]
     fn intervals_cover_the_point_and_are_reproducible() {
-        let task = [0u8, 3, 5];
-        let in_u2 = [true, true, true];
-        let ds = Datasets { task: &task, in_u2: &in_u2 };
-        let idx: Vec<i32> = (0..300).map(|i| i % 3).collect();
-        let correct: Vec<f64> = (0..300).map(|i| f64::from(u8::from(i % 7 < 3))).collect();
-        let error: Vec<f64> = (0..300).map(|i| f64::from(i % 11) / 20.0 - 0.25).collect();
-        let bleu = vec![0i64; 3000];
-        let cases = Cases { dataset_index: &idx, correct: &correct, error: &error, bleu: &bleu };
-        let point = aggregate::aggregate(&cases, &ds, true, 0.1).unwrap();
+        let run =
+            Run::round_robin(&[0, 3, 5], 300).correct_when(|i| i % 7 < 3).errors(|i| (i % 11) as f64 / 20.0 - 0.25);
+        let (cases, ds, point) = (run.cases(), run.datasets(), run.point());
         let r = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, true);
         let again = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, false);
         assert_eq!(format!("{:?}", r.intervals), format!("{:?}", again.intervals));
