@@ -278,9 +278,9 @@ mod tests {
 
     #[test]
     fn two_accuracy_datasets_and_a_cve_dataset() {
-        let mut run = Run::new(&[0, 0, 5], vec![0, 0, 1, 2, 2]);
-        run.correct = vec![1.0, 0.0, 1.0, 0.0, 0.0];
-        run.error = vec![0.0, 0.0, 0.0, 0.3, -0.4];
+        let run = Run::new(&[0, 0, 5], vec![0, 0, 1, 2, 2])
+            .correct_when(|i| i == 0 || i == 2)
+            .errors(|i| [0.0, 0.0, 0.0, 0.3, -0.4][i]);
         let r = aggregate(&run.cases(), &run.datasets(), true, 0.1).unwrap();
         assert_eq!(r.dataset_n, [2, 1, 2]);
         assert!((r.dataset_metric[0] - 0.5).abs() < 1e-15);

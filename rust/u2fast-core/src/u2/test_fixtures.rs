@@ -5,14 +5,15 @@
 use super::aggregate::{self, Cases, Datasets, RunPoint};
 
 /// Data sets of the given tasks, all in U2, and one case per `dataset_index` entry. Answers start
-/// wrong, errors at 0 and BLEU statistics at 0 until a test sets them (fields or builder methods).
+/// wrong, errors at 0 and BLEU statistics at 0 until a builder method sets them; tests read the run
+/// through its views only.
 pub(crate) struct Run {
-    pub task: Vec<u8>,
-    pub in_u2: Vec<bool>,
-    pub dataset_index: Vec<i32>,
-    pub correct: Vec<f64>,
-    pub error: Vec<f64>,
-    pub bleu: Vec<i64>,
+    task: Vec<u8>,
+    in_u2: Vec<bool>,
+    dataset_index: Vec<i32>,
+    correct: Vec<f64>,
+    error: Vec<f64>,
+    bleu: Vec<i64>,
 }
 
 impl Run {
@@ -43,6 +44,12 @@ impl Run {
     /// Case `i`'s signed error is `error(i)`.
     pub(crate) fn errors(mut self, error: impl Fn(usize) -> f64) -> Self {
         self.error = (0..self.dataset_index.len()).map(error).collect();
+        self
+    }
+
+    /// Data set `d` stays out of its task's mean and U2.
+    pub(crate) fn out_of_u2(mut self, d: usize) -> Self {
+        self.in_u2[d] = false;
         self
     }
 
