@@ -27,3 +27,12 @@ pub(crate) fn test_draws(mut state: u64) -> impl FnMut(u64) -> u32 {
         ((state >> 33) % k) as u32
     }
 }
+
+/// Check a text function against worked examples `(input, expected output)`, naming the input
+/// that fails.
+#[cfg(test)]
+pub(crate) fn assert_examples(f: impl Fn(&str) -> String, examples: &[(&str, &str)]) {
+    for &(input, expected) in examples {
+        assert_eq!(f(input), expected, "input {input:?}");
+    }
+}

@@ -164,25 +164,36 @@ pub(crate) fn join_tokens(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::assert_examples;
 
     #[test]
     fn zh_pads_chinese_characters_and_keeps_numbers_at_the_edges() {
-        assert_eq!(tokenize_zh(" 美众院公布 test. "), "美 众 院 公 布 test .");
-        // No padding of the line: a trailing number's point stays attached (13a would split it).
-        assert_eq!(tokenize_zh("3.5."), "3.5.");
-        assert_eq!(tokenize_zh("a\u{2010}b\u{2a6e}"), "a \u{2010} b\u{2a6e}");
-        assert_eq!(tokenize_zh("\u{20000}"), "\u{20000}");
+        assert_examples(
+            tokenize_zh,
+            &[
+                (" 美众院公布 test. ", "美 众 院 公 布 test ."),
+                // No padding of the line: a trailing number's point stays attached (13a would split it).
+                ("3.5.", "3.5."),
+                ("a\u{2010}b\u{2a6e}", "a \u{2010} b\u{2a6e}"),
+                ("\u{20000}", "\u{20000}"),
+            ],
+        );
     }
 
     #[test]
     fn intl_splits_punctuation_except_between_digits() {
-        assert_eq!(tokenize_intl("Hello, world! 1,000.5 $5"), "Hello , world ! 1,000.5 $ 5");
-        assert_eq!(tokenize_intl("year 2019."), "year 2019.");
-        assert_eq!(tokenize_intl("«quoted»"), "« quoted »");
+        assert_examples(
+            tokenize_intl,
+            &[
+                ("Hello, world! 1,000.5 $5", "Hello , world ! 1,000.5 $ 5"),
+                ("year 2019.", "year 2019."),
+                ("«quoted»", "« quoted »"),
+            ],
+        );
     }
 
     #[test]
     fn char_drops_whitespace() {
-        assert_eq!(tokenize_char("ab c\u{1c}d"), "a b c d");
+        assert_examples(tokenize_char, &[("ab c\u{1c}d", "a b c d")]);
     }
 }

@@ -126,36 +126,46 @@ pub fn tercom_words(text: &str, o: TercomOptions) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn tok(s: &str, normalized: bool, no_punct: bool, asian_support: bool) -> String {
-        tercom_words(s, TercomOptions { normalized, no_punct, asian_support }).join(" ")
+    /// The words of each example under `o`, joined by spaces.
+    fn assert_words(o: TercomOptions, examples: &[(&str, &str)]) {
+        crate::metrics::assert_examples(|s| tercom_words(s, o).join(" "), examples);
     }
+
+    const NO_PUNCT: TercomOptions = TercomOptions { normalized: false, no_punct: true, asian_support: false };
+    const NORMALIZED: TercomOptions =
+        TercomOptions { normalized: true, no_punct: false, asian_support: false };
 
     #[test]
     fn default_only_strips_and_splits() {
-        assert_eq!(tok("  a b\tc d.  ", false, false, false), "a b c d.");
-        assert_eq!(tok("", false, false, false), "");
+        assert_words(TercomOptions::default(), &[("  a b\tc d.  ", "a b c d."), ("", "")]);
     }
 
     #[test]
     fn no_punct_removes_nine_marks() {
-        assert_eq!(tok("a ; b ) c : d.", false, true, false), "a b c d");
-        assert_eq!(tok("it's-a-test", false, true, false), "it's-a-test");
+        assert_words(NO_PUNCT, &[("a ; b ) c : d.", "a b c d"), ("it's-a-test", "it's-a-test")]);
     }
 
     #[test]
     fn normalized_splits_punctuation_possessives_and_numbers() {
-        assert_eq!(tok("a b (c) d.", true, false, false), "a b ( c ) d .");
-        assert_eq!(tok("jim's car.", true, false, false), "jim 's car .");
-        assert_eq!(tok("4.2", true, false, false), "4.2");
-        assert_eq!(tok("3-4 &amp;lt;x&gt;", true, false, false), "3 - 4 < x >");
-        assert_eq!(tok("line\n-break\nnext", true, false, false), "linebreak next");
+        assert_words(
+            NORMALIZED,
+            &[
+                ("a b (c) d.", "a b ( c ) d ."),
+                ("jim's car.", "jim 's car ."),
+                ("4.2", "4.2"),
+                ("3-4 &amp;lt;x&gt;", "3 - 4 < x >"),
+                ("line\n-break\nnext", "linebreak next"),
+            ],
+        );
     }
 
     #[test]
     fn asian_support_splits_ideographs_not_kana() {
-        assert_eq!(tok("美众院公布对特", true, false, true), "美 众 院 公 布 对 特");
-        assert_eq!(tok("りの拳銃を持", true, false, true), "りの 拳 銃 を 持");
-        assert_eq!(tok("a。b，c", false, true, true), "abc");
-        assert_eq!(tok("a。b，c", false, true, false), "a。b，c");
+        assert_words(
+            TercomOptions { asian_support: true, ..NORMALIZED },
+            &[("美众院公布对特", "美 众 院 公 布 对 特"), ("りの拳銃を持", "りの 拳 銃 を 持")],
+        );
+        assert_words(TercomOptions { asian_support: true, ..NO_PUNCT }, &[("a。b，c", "abc")]);
+        assert_words(NO_PUNCT, &[("a。b，c", "a。b，c")]);
     }
 }

@@ -449,16 +449,21 @@ mod tests {
 
     #[test]
     fn tokenize_13a_examples_from_metrics_md() {
-        assert_eq!(tokenize_13a("hypo-\nechoic"), "hypoechoic");
-        assert_eq!(tokenize_13a("&amp;lt;"), "<");
-        assert_eq!(tokenize_13a("12.3×8.1 mm"), "12.3×8.1 mm");
-        assert_eq!(tokenize_13a("3.5."), "3.5 .");
-        assert_eq!(tokenize_13a(".5"), ". 5");
-        assert_eq!(tokenize_13a("U.S.A."), "U . S . A .");
-        assert_eq!(tokenize_13a("1.2.3"), "1.2.3");
-        assert_eq!(tokenize_13a("5-10 T2-T4 x-ray -5"), "5 - 10 T2 - T4 x-ray -5");
-        assert_eq!(tokenize_13a("1,000 (a)"), "1,000 ( a )");
-        assert_eq!(tokenize_13a("it's 60°"), "it's 60°");
+        crate::metrics::assert_examples(
+            tokenize_13a,
+            &[
+                ("hypo-\nechoic", "hypoechoic"),
+                ("&amp;lt;", "<"),
+                ("12.3×8.1 mm", "12.3×8.1 mm"),
+                ("3.5.", "3.5 ."),
+                (".5", ". 5"),
+                ("U.S.A.", "U . S . A ."),
+                ("1.2.3", "1.2.3"),
+                ("5-10 T2-T4 x-ray -5", "5 - 10 T2 - T4 x-ray -5"),
+                ("1,000 (a)", "1,000 ( a )"),
+                ("it's 60°", "it's 60°"),
+            ],
+        );
     }
 
     #[test]

@@ -172,7 +172,10 @@ impl TaskMeans {
 
     /// The eight task metrics; `NaN` for a task without a (non-`NaN`) data set.
     pub(crate) fn means(&self) -> [f64; 8] {
-        std::array::from_fn(|t| if self.count[t] == 0 { f64::NAN } else { self.sum[t] / self.count[t] as f64 })
+        std::array::from_fn(|t| match self.count[t] {
+            0 => f64::NAN,
+            c => self.sum[t] / c as f64,
+        })
     }
 }
 

@@ -89,7 +89,8 @@ pub fn paired_bootstrap_run(
         let mut row_b = vec![0.0; width];
         for row in rows.chunks_mut(width) {
             for d in 0..nd {
-                (row[d], row_b[d]) = paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], rng);
+                (row[d], row_b[d]) =
+                    paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], rng);
             }
             fill_task_and_u2(row, datasets, missing_cve_is_perfect);
             fill_task_and_u2(&mut row_b, datasets, missing_cve_is_perfect);

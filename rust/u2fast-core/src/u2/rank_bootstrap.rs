@@ -361,7 +361,8 @@ mod tests {
         // every task, several data sets per task, a data set out of U2, cases that do not count
         let task = [0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 7];
         let n = 600;
-        let run = Run::new(&task, (0..n).map(|i| ((i * 7 + i / 13) % task.len()) as i32).collect()).out_of_u2(8);
+        let run =
+            Run::new(&task, (0..n).map(|i| ((i * 7 + i / 13) % task.len()) as i32).collect()).out_of_u2(8);
         let (idx, ds) = (run.cases().dataset_index, run.datasets());
         let m = 4;
         let mut rng = Rng::new(11);
@@ -400,7 +401,8 @@ mod tests {
         let bleu = vec![0i64; 6000];
         let counted = vec![true; 600];
         let models = ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
-        let r = rank_bootstrap(run.cases().dataset_index, &run.datasets(), &models, true, false, 1000, 3, 0.95);
+        let (idx, ds) = (run.cases().dataset_index, run.datasets());
+        let r = rank_bootstrap(idx, &ds, &models, true, false, 1000, 3, 0.95);
         assert_eq!(r.rank, vec![1, 2, 3]);
         assert!((r.p_first[0] - 1.0).abs() < 1e-15);
         assert_eq!(r.rank_interval[0], (1, 1));

@@ -240,8 +240,9 @@ mod tests {
 
     #[test]
     fn intervals_cover_the_point_and_are_reproducible() {
-        let run =
-            Run::round_robin(&[0, 3, 5], 300).correct_when(|i| i % 7 < 3).errors(|i| (i % 11) as f64 / 20.0 - 0.25);
+        let run = Run::round_robin(&[0, 3, 5], 300)
+            .correct_when(|i| i % 7 < 3)
+            .errors(|i| (i % 11) as f64 / 20.0 - 0.25);
         let (cases, ds, point) = (run.cases(), run.datasets(), run.point());
         let r = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, true);
         let again = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, false);

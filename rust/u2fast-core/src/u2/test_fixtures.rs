@@ -64,7 +64,8 @@ impl Run {
     }
 
     pub(crate) fn cases(&self) -> Cases<'_> {
-        Cases { dataset_index: &self.dataset_index, correct: &self.correct, error: &self.error, bleu: &self.bleu }
+        let (correct, error, bleu) = (&self.correct, &self.error, &self.bleu);
+        Cases { dataset_index: &self.dataset_index, correct, error, bleu }
     }
 
     /// The point estimates the bootstraps resample around: a missing CVE counts as perfect, CVE
