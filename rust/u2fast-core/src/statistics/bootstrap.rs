@@ -100,6 +100,14 @@ where
     out
 }
 
+/// [`resample_rows`] of one value per resample (the crate's earlier public name, kept for callers).
+pub fn resample_chunks<F>(n_resamples: usize, seed: u64, f: F) -> Vec<f64>
+where
+    F: Fn(&mut Rng, &mut [f64]) + Sync,
+{
+    resample_rows(n_resamples, 1, seed, f)
+}
+
 /// Bootstrap a sum statistic over row-major `(n, k)` data.
 pub fn bootstrap(
     data: &[f64],
@@ -114,7 +122,7 @@ pub fn bootstrap(
     let totals = column_sums(data, k);
     let estimate = stat.eval(&totals, n as f64);
     let groups = groups(n, strata);
-    let distribution = resample_rows(n_resamples, 1, seed, |rng, chunk| {
+    let distribution = resample_chunks(n_resamples, seed, |rng, chunk| {
         let mut sums = vec![0.0; k];
         for slot in chunk {
             sums.fill(0.0);
