@@ -3,6 +3,7 @@ fsynced one by one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ def test_steps_fold_into_the_shard_state_and_read_back(tmp_path: Path) -> None:
     (shard,) = Ledger(tmp_path).open_shards()
     assert (shard.step, shard.file_id, shard.batch_id, shard.state) == ("polled", "file-1", "batch_1", "in_progress")
     assert shard.counts == {"total": 2} and shard.keys == ["k1", "k2"] and shard.created_at is not None
+    lines = (tmp_path / LEDGER_NAME).read_text().splitlines()
+    assert shard.planned_at == json.loads(lines[0])["at"] and shard.at == json.loads(lines[-1])["at"]
     again = Ledger(tmp_path)
     again.record("collected", "u2f-a", outcome="expired", results=["file-2"])
     again.record("ingested", "u2f-a", ok=1, errors=1, cost=0.1)
