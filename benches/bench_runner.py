@@ -122,12 +122,12 @@ def client_async(
         )
         wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     stats = outcome.stats[model]
-    latencies = sorted(c.latency_s for c in outcome.completions.values())
+    latencies = sorted(x for c in outcome.completions.values() if (x := c.measured_latency) is not None)
     finished = [c.finished_at for c in outcome.completions.values()]
     return {
         "steady_rps": _steady_rate(finished),
-        "latency_mean": sum(latencies) / max(1, len(latencies)),
-        "latency_p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
+        "latency_mean": sum(latencies) / len(latencies) if latencies else None,
+        "latency_p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
         "n": n,
         "wall": wall,
         "cpu": cpu,

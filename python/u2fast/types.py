@@ -5,6 +5,7 @@ Every type is a frozen msgspec Struct so that it can be journalled and read back
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import msgspec
@@ -239,7 +240,9 @@ class Completion(msgspec.Struct, frozen=True, omit_defaults=True):
     text: str | None = None
     error: ApiError | None = None
     usage: Usage = Usage()
-    latency_s: float = 0.0
+    #: Seconds from sending to the answer; null when none was measured (a batch or imported answer, a
+    #: request never sent). Journals of earlier versions hold 0 there for batch answers.
+    latency_s: float | None = None
     attempt: int = 1
     finished_at: float = 0.0
     #: What the provider says it ran (``model`` field, ``system_fingerprint``).
@@ -250,6 +253,12 @@ class Completion(msgspec.Struct, frozen=True, omit_defaults=True):
     @property
     def ok(self) -> bool:
         return self.error is None and self.text is not None
+
+    @property
+    def measured_latency(self) -> float | None:
+        """``latency_s`` if one was measured; the 0 that older journals hold for batch answers is not."""
+        seconds = self.latency_s
+        return seconds if seconds is not None and seconds > 0 and math.isfinite(seconds) else None
 
 
 # --------------------------------------------------------------------------- predictions and scores

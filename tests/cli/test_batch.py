@@ -44,6 +44,22 @@ def test_a_batch_run_scores_as_the_sync_run_does(runs: Path, provider: str) -> N
     assert "ingested" in ledger_steps(runs / "batch")
 
 
+def test_batch_answers_record_no_latency_and_the_report_shows_none(runs: Path) -> None:
+    with FakeBatchProvider(answer=answer, processing_s=0.3) as fake:
+        proc = run_cli(argv(runs, "lat", "openai", fake.url, "--batch", *FAST), ENV)
+        assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in (runs / "lat" / "journal.jsonl").read_text().splitlines()]
+    assert lines and all(line.get("latency_s") is None for line in lines)  # not measured, never 0
+    report = [sys.executable, "-m", "u2fast.cli", "report", str(runs / "lat"), "--bootstrap", "0"]
+    as_json = run_cli([*report, "--format", "json"], ENV)
+    assert as_json.returncode == 0, as_json.stderr
+    (model,) = json.loads(as_json.stdout)["models"]
+    assert model["usage"]["latency_median_s"] is None and model["usage"]["latency_p95_s"] is None
+    table = run_cli(report, {**ENV, "COLUMNS": "250"})
+    row = next(line for line in table.stdout.splitlines() if "openai:gpt-4.1" in line and "%" in line)
+    assert "n/a" in row and "0.000" not in row
+
+
 STEPS = ["planned", "uploaded", "create_sent", "create_answered", "created", "polled", "collected", "ingested"]
 
 

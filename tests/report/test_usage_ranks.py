@@ -34,6 +34,17 @@ def test_cost_uses_the_price_recorded_in_the_manifest() -> None:
     assert usage_of(_manifest({}), "p:m", {}, {}).latency_median_s is None
 
 
+def test_latency_is_over_measured_answers_only_and_null_when_none_was_measured() -> None:
+    batch = {  # a batch answer has no latency; older journals hold 0 for it
+        "a": Completion(key="k1", case_id="a", model="p:m", text="x", latency_s=None),
+        "b": Completion(key="k2", case_id="b", model="p:m", text="y", latency_s=0.0),
+    }
+    u = usage_of(_manifest({}), "p:m", batch, {})
+    assert u.requests == 2 and u.latency_median_s is None and u.latency_p95_s is None
+    mixed = {**batch, "c": Completion(key="k3", case_id="c", model="p:m", text="z", latency_s=4.0)}
+    assert usage_of(_manifest({}), "p:m", mixed, {}).latency_median_s == 4.0  # the sync fallback's answer alone
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "u2fast.cli", *args], capture_output=True, text=True, timeout=300)
 

@@ -32,10 +32,10 @@ _MISSING: dict[str, tuple[ErrorKind, str]] = {
 
 class _Collected:
     """The clock of a collected batch: its answers were made long before they are read, so no
-    latency is measured (0, as for every batch record); the wall clock stamps them."""
+    latency is measured (null, as for every batch record); the wall clock stamps them."""
 
     def now(self) -> float:
-        return 0.0
+        raise RuntimeError("a collected batch's answers are not timed")
 
     def wall(self) -> float:
         return time.time()
@@ -47,7 +47,7 @@ class _Collected:
 def completion_of(request: Request, reply: Reply, attempt: int, redactor: Redactor | None = None) -> Completion:
     """The journal record of ``reply`` by the runner's one rule (``runner.completion``); ``redactor``
     scrubs what the requests carried out of it."""
-    return runner_completion(request, reply, attempt, 0.0, _Collected(), redactor or Redactor())
+    return runner_completion(request, reply, attempt, None, _Collected(), redactor or Redactor())
 
 
 def missing_reply(outcome: str | None, message: str | None) -> Reply:

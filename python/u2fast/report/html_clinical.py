@@ -23,6 +23,7 @@ from .html_assets import scroll_table
 from .schema import ModelEntry, Report
 from .text import parse_warning
 from .text_clinical import by_scenario
+from .usage import latency_cell
 
 __all__ = ["MeasurementPoints", "clinical_sections", "measurement_points", "usage_section"]
 
@@ -74,7 +75,7 @@ def usage_section(report: Report) -> str:
             "-" if u is None else f"{u.input_tokens:,}",
             "-" if u is None else f"{u.output_tokens:,}",
             "-" if u is None or u.cost_usd is None else f"${u.cost_usd:.4f}",
-            "-" if u is None else f"{_num(u.latency_median_s, 2)} / {_num(u.latency_p95_s, 2)}",
+            "-" if u is None else latency_cell(u, 2),
             errors,
             parsed,
             "-" if u is None else ", ".join(f"{escape(t)} {n}" for t, n in u.cases_per_task.items()) or "-",

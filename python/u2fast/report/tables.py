@@ -14,6 +14,7 @@ from ..scoring.estimate import Estimate
 from .compare_schema import Comparison
 from .schema import Report
 from .terminal import format_estimate
+from .usage import latency_cell
 
 __all__ = ["anatomy_table", "datasets_table", "print_breakdowns", "print_comparison"]
 
@@ -79,7 +80,7 @@ def usage_table(report: Report) -> Table:
             "-" if u is None else str(u.input_tokens),
             "-" if u is None else str(u.output_tokens),
             "-" if u is None or u.cost_usd is None else f"{u.cost_usd:.4f}",
-            "-" if u is None else f"{_g(u.latency_median_s, 3)} / {_g(u.latency_p95_s, 3)}",
+            "-" if u is None else latency_cell(u, 3),
             ("-" if math.isnan(m.parse_rate) else f"{100 * m.parse_rate:.1f}%") + (" (low)" if m.parse_warning else ""),
         )
     return table

@@ -14,7 +14,7 @@ from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .schema import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
-from .usage import PARSE_RATE_WARNING
+from .usage import PARSE_RATE_WARNING, latency_cell
 
 __all__ = ["CSV_COLUMNS", "error_warning", "parse_warning", "to_csv", "to_json", "to_markdown"]
 
@@ -275,9 +275,8 @@ def usage_markdown(report: Report) -> list[str]:
             cells += ["-"] * 5 + [errors, "-"]
         else:
             cost = "-" if u.cost_usd is None else f"{u.cost_usd:.4f}"
-            latency = f"{_num(u.latency_median_s, 3) or '-'} / {_num(u.latency_p95_s, 3) or '-'}"
             per_task = ", ".join(f"{t} {n}" for t, n in u.cases_per_task.items()) or "-"
-            cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency, errors, per_task]
+            cells += [str(u.requests), str(u.input_tokens), str(u.output_tokens), cost, latency_cell(u, 3), errors, per_task]
         cells.append(_pct(m.parse_rate) + (" ⚠" if m.parse_warning else ""))
         lines.append(_md_row(cells))
     warning = parse_warning(report)

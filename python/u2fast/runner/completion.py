@@ -13,10 +13,11 @@ __all__ = ["completion_of", "past_deadline"]
 
 
 def completion_of(
-    request: Request, reply: Reply, attempt: int, started: float, clock: Clock, redactor: Redactor
+    request: Request, reply: Reply, attempt: int, started: float | None, clock: Clock, redactor: Redactor
 ) -> Completion:
     """The journal record of one attempt: a reply with neither text nor error is malformed, error
-    messages are scrubbed of credentials and cut to 2,000 characters, answers scrubbed of them."""
+    messages are scrubbed of credentials and cut to 2,000 characters, answers scrubbed of them.
+    ``started`` is None when the attempt was not timed (a batch's answers): its latency is null."""
     error = reply.error
     text = reply.text
     if error is None and text is None:
@@ -39,7 +40,7 @@ def completion_of(
         text=text,
         error=error,
         usage=reply.usage,
-        latency_s=round(clock.now() - started, 6),
+        latency_s=None if started is None else round(clock.now() - started, 6),
         attempt=attempt,
         finished_at=round(clock.wall(), 3),
         response_model=reply.response_model,
