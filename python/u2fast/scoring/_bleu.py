@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
+from u2fast.scoring._options import keyword_options
+from u2fast.scoring._segments import References, checked_refs, core_segments, naming_bad_text
 from u2fast.scoring._signature import SentenceScores, bleu_signature, nrefs_of
 
 __all__ = ["BleuResult", "bleu_stats", "corpus_bleu", "sentence_bleu"]
-
-References = Sequence[str | Sequence[str]]
 
 TOKENIZERS = ("13a", "intl", "zh", "char", "none")
 
@@ -43,55 +43,47 @@ def coco_bleu_signature(nrefs: int | str) -> str:
     return f"nrefs:{nrefs}|case:mixed|eff:no|tok:split|smooth:coco|version:pycocoevalcap-1.2"
 
 
-def lowered(hyps: Sequence[str], refs: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """Both sides through the running Python's ``str.lower()``, as the reference libraries lowercase (the
-    Rust core's Unicode tables are newer and pair letters Python does not, e.g. U+A7CB and U+0264)."""
-    try:
-        return [h.lower() for h in hyps], [[r.lower() for r in rs] for rs in refs]
-    except AttributeError as err:
-        raise _locate_bad_text(hyps, refs, err) from None
+@dataclass(frozen=True, kw_only=True)
+class BleuStatsOptions:
+    """How the statistics are made: the keywords of :func:`bleu_stats`, and the first of the scores'."""
+
+    flavor: str = "sacrebleu"
+    tokenize: str = "13a"
+    lowercase: bool = False
+    max_order: int = 4
+
+    def stats(self, hyps: Sequence[str], refs: References) -> npt.NDArray[np.int64]:
+        hyp_list, ref_lists = core_segments(hyps, refs, lowercase=self.lowercase)
+        if self.lowercase and self.flavor == "coco":
+            raise ValueError("flavor 'coco' is case-sensitive; lowercase is not available")
+        with naming_bad_text(hyps, ref_lists):
+            return _core.bleu_stats(hyp_list, ref_lists, self.flavor, tokenize=self.tokenize, max_order=self.max_order)
 
 
-def _ref_lists(hyps: Sequence[str], refs: References) -> list[list[str]]:
-    if isinstance(hyps, str) or isinstance(refs, str):
-        raise TypeError("hyps and refs must be sequences of segments, not one string")
-    if len(hyps) != len(refs):
-        raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
-    try:
-        return [[r] if isinstance(r, str) else list(r) for r in refs]
-    except TypeError:
-        bad = next((i for i, r in enumerate(refs) if not isinstance(r, str) and not hasattr(r, "__iter__")), None)
-        if bad is None:
-            raise
-        raise TypeError(f"refs[{bad}] is {type(refs[bad]).__name__}, not a str or a list of str") from None
+@dataclass(frozen=True, kw_only=True)
+class SmoothedBleuOptions(BleuStatsOptions):
+    """The statistics' options and the smoothing of the score, which corpus and sentence BLEU share."""
+
+    smooth: str = "exp"
+    smooth_value: float | None = None
 
 
-def _locate_bad_text(hyps: Sequence[str], refs: list[list[str]], err: Exception) -> Exception:
-    """Name the segment behind a conversion error from the core (found only after one occurred, so the
-    common path pays nothing): a non-string (e.g. sacreBLEU's ``None`` padding, a NaN response), or a
-    lone surrogate from text decoded with ``errors="surrogateescape"``, which UTF-8 Rust strings cannot hold."""
-    for i, hyp in enumerate(hyps):
-        for name, text in [(f"hyps[{i}]", hyp)] + [(f"refs[{i}][{k}]", r) for k, r in enumerate(refs[i])]:
-            if not isinstance(text, str):
-                hint = "; give each hypothesis only the references it has" if text is None and "refs" in name else ""
-                return TypeError(f"{name} is {type(text).__name__}, not str{hint}")
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as bad:
-                return ValueError(f"{name} contains a lone surrogate U+{ord(text[bad.start]):04X} at position "
-                                  f"{bad.start}; decode the text with errors='replace' before scoring")
-    return err
+@dataclass(frozen=True, kw_only=True)
+class CorpusBleuOptions(SmoothedBleuOptions):
+    """The keywords of :func:`corpus_bleu` (``effective_order`` is ``BLEU(effective_order=)``)."""
+
+    effective_order: bool = False
 
 
-def bleu_stats(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    flavor: str = "sacrebleu",
-    tokenize: str = "13a",
-    lowercase: bool = False,
-    max_order: int = 4,
-) -> npt.NDArray[np.int64]:
+@dataclass(frozen=True, kw_only=True)
+class SentenceBleuOptions(SmoothedBleuOptions):
+    """The keywords of :func:`sentence_bleu` (sacreBLEU's name and default: effective order on)."""
+
+    use_effective_order: bool = True
+
+
+@keyword_options(BleuStatsOptions)
+def bleu_stats(hyps: Sequence[str], refs: References, options: BleuStatsOptions) -> npt.NDArray[np.int64]:
     """Per-pair sufficient statistics ``[hyp_len, ref_len, correct_1..N, total_1..N]``.
 
     ``tokenize`` is one of sacreBLEU's "13a", "intl", "zh", "char", "none"; ``max_order`` any positive
@@ -100,30 +92,11 @@ def bleu_stats(
     Summing rows and scoring the sum gives the corpus score; resampling rows gives bootstrap
     scores without tokenizing again.
     """
-    ref_lists = _ref_lists(hyps, refs)
-    if lowercase and flavor == "coco":
-        raise ValueError("flavor 'coco' is case-sensitive; lowercase is not available")
-    hyp_list = list(hyps)
-    if lowercase:
-        hyp_list, ref_lists = lowered(hyp_list, ref_lists)
-    try:
-        return _core.bleu_stats(hyp_list, ref_lists, flavor, tokenize=tokenize, max_order=max_order)
-    except (TypeError, UnicodeEncodeError) as err:
-        raise _locate_bad_text(hyps, ref_lists, err) from None
+    return options.stats(hyps, refs)
 
 
-def corpus_bleu(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    flavor: str = "sacrebleu",
-    tokenize: str = "13a",
-    smooth: str = "exp",
-    smooth_value: float | None = None,
-    lowercase: bool = False,
-    max_order: int = 4,
-    effective_order: bool = False,
-) -> BleuResult:
+@keyword_options(CorpusBleuOptions)
+def corpus_bleu(hyps: Sequence[str], refs: References, options: CorpusBleuOptions) -> BleuResult:
     """Corpus BLEU. ``refs[i]`` is the reference (str) or references (list of str) of ``hyps[i]``.
 
     ``flavor="sacrebleu"`` equals ``sacrebleu.corpus_bleu(hyps, streams)`` with the same options
@@ -131,11 +104,11 @@ def corpus_bleu(
     ``flavor="coco"`` equals pycocoevalcap ``Bleu(4)`` (whitespace tokens, 'closest' reference
     length), with ``score`` = BLEU-4 × 100.
     """
-    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
-    total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * max_order, np.int64)
-    return score_bleu_stats(total, flavor=flavor, smooth=smooth, smooth_value=smooth_value,
-                            effective_order=effective_order, tokenize=tokenize, lowercase=lowercase,
-                            nrefs=nrefs_of(_ref_lists(hyps, refs)))
+    stats = options.stats(hyps, refs)
+    total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * options.max_order, np.int64)
+    return score_bleu_stats(total, flavor=options.flavor, smooth=options.smooth, smooth_value=options.smooth_value,
+                            effective_order=options.effective_order, tokenize=options.tokenize,
+                            lowercase=options.lowercase, nrefs=nrefs_of(checked_refs(hyps, refs)))
 
 
 def score_bleu_stats(
@@ -178,28 +151,20 @@ def score_bleu_stats(
     return BleuResult(score, tuple(prec), bp, sys_len, ref_len, tuple(cnt), tuple(tot), signature=signature)
 
 
-def sentence_bleu(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    flavor: str = "sacrebleu",
-    tokenize: str = "13a",
-    smooth: str = "exp",
-    smooth_value: float | None = None,
-    lowercase: bool = False,
-    use_effective_order: bool = True,
-    max_order: int = 4,
-) -> SentenceScores:
+@keyword_options(SentenceBleuOptions)
+def sentence_bleu(hyps: Sequence[str], refs: References, options: SentenceBleuOptions) -> SentenceScores:
     """One BLEU score (0-100) per pair: ``sacrebleu.sentence_bleu`` (effective order by default),
     or for ``flavor="coco"`` pycocoevalcap's per-segment BLEU-``max_order`` × 100 (1..4: the
     ``bleu_list`` entries of ``Bleu(4).compute_score``). ``.signature`` is sacreBLEU's for these options."""
-    nrefs = nrefs_of(_ref_lists(hyps, refs))
-    if flavor == "coco":
-        if not 1 <= max_order <= 4:
-            raise ValueError(f"flavor 'coco' gives BLEU-1..4; max_order={max_order}")
-        stats = bleu_stats(hyps, refs, flavor=flavor, lowercase=lowercase)
-        return SentenceScores(100.0 * _core.coco_sentence_scores(stats)[:, max_order - 1], coco_bleu_signature(nrefs))
-    stats = bleu_stats(hyps, refs, flavor=flavor, tokenize=tokenize, lowercase=lowercase, max_order=max_order)
-    signature = bleu_signature(nrefs, tokenize=tokenize, lowercase=lowercase, smooth=smooth,
-                               smooth_value=smooth_value, effective_order=use_effective_order)
-    return SentenceScores(_core.sacrebleu_sentence_scores(stats, smooth, smooth_value, use_effective_order), signature)
+    nrefs = nrefs_of(checked_refs(hyps, refs))
+    if options.flavor == "coco":
+        if not 1 <= options.max_order <= 4:
+            raise ValueError(f"flavor 'coco' gives BLEU-1..4; max_order={options.max_order}")
+        stats = BleuStatsOptions(flavor="coco", lowercase=options.lowercase).stats(hyps, refs)
+        scores = 100.0 * _core.coco_sentence_scores(stats)[:, options.max_order - 1]
+        return SentenceScores(scores, coco_bleu_signature(nrefs))
+    signature = bleu_signature(nrefs, tokenize=options.tokenize, lowercase=options.lowercase, smooth=options.smooth,
+                               smooth_value=options.smooth_value, effective_order=options.use_effective_order)
+    scores = _core.sacrebleu_sentence_scores(options.stats(hyps, refs), options.smooth, options.smooth_value,
+                                             options.use_effective_order)
+    return SentenceScores(scores, signature)

@@ -9,7 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists, lowered
+from u2fast.scoring._options import keyword_options
+from u2fast.scoring._segments import References, checked_refs, core_segments, naming_bad_text
 from u2fast.scoring._signature import SentenceScores, chrf_signature, nrefs_of
 
 __all__ = ["ChrfResult", "chrf_stats", "corpus_chrf", "sentence_chrf"]
@@ -24,69 +25,50 @@ class ChrfResult:
     signature: str
 
 
-def chrf_stats(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    char_order: int = 6,
-    word_order: int = 0,
-    beta: float = 2,
-    lowercase: bool = False,
-    whitespace: bool = False,
-    eps_smoothing: bool = False,
-) -> npt.NDArray[np.int64]:
+@dataclass(frozen=True, kw_only=True)
+class ChrfOptions:
+    """``CHRF(...)``'s options, the keywords of :func:`chrf_stats`, :func:`corpus_chrf` and :func:`sentence_chrf`."""
+
+    char_order: int = 6
+    #: 2 is chrF++.
+    word_order: int = 0
+    beta: float = 2
+    lowercase: bool = False
+    whitespace: bool = False
+    eps_smoothing: bool = False
+
+    def stats(self, hyps: Sequence[str], refs: References) -> npt.NDArray[np.int64]:
+        hyp_list, ref_lists = core_segments(hyps, refs, lowercase=self.lowercase)
+        with naming_bad_text(hyps, ref_lists):
+            return _core.chrf_stats(hyp_list, ref_lists, self.char_order, self.word_order, float(self.beta),
+                                    self.whitespace, self.eps_smoothing)
+
+    def signature(self, hyps: Sequence[str], refs: References) -> str:
+        return chrf_signature(nrefs_of(checked_refs(hyps, refs)), char_order=self.char_order,
+                              word_order=self.word_order, lowercase=self.lowercase, whitespace=self.whitespace,
+                              eps_smoothing=self.eps_smoothing)
+
+
+@keyword_options(ChrfOptions)
+def chrf_stats(hyps: Sequence[str], refs: References, options: ChrfOptions) -> npt.NDArray[np.int64]:
     """Per-pair statistics ``[hyp, ref, match]`` per order (character orders, then word orders), from the
     reference with the best segment chrF; summed rows give the corpus score."""
-    ref_lists = _ref_lists(hyps, refs)
-    hyp_list = list(hyps)
-    if lowercase:
-        hyp_list, ref_lists = lowered(hyp_list, ref_lists)
-    try:
-        return _core.chrf_stats(hyp_list, ref_lists, char_order, word_order, float(beta), whitespace, eps_smoothing)
-    except (TypeError, UnicodeEncodeError) as err:
-        raise _locate_bad_text(hyps, ref_lists, err) from None
+    return options.stats(hyps, refs)
 
 
-def _signature(hyps: Sequence[str], refs: References, char_order: int, word_order: int, lowercase: bool,
-               whitespace: bool, eps_smoothing: bool) -> str:
-    return chrf_signature(nrefs_of(_ref_lists(hyps, refs)), char_order=char_order, word_order=word_order,
-                          lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing)
-
-
-def corpus_chrf(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    char_order: int = 6,
-    word_order: int = 0,
-    beta: float = 2,
-    lowercase: bool = False,
-    whitespace: bool = False,
-    eps_smoothing: bool = False,
-) -> ChrfResult:
+@keyword_options(ChrfOptions)
+def corpus_chrf(hyps: Sequence[str], refs: References, options: ChrfOptions) -> ChrfResult:
     """``sacrebleu.corpus_chrf`` / ``CHRF(...).corpus_score``: chrF over the summed statistics
     (``word_order=2`` is chrF++). ``refs[i]`` is the reference or references of ``hyps[i]``."""
-    stats = chrf_stats(hyps, refs, char_order=char_order, word_order=word_order, beta=beta, lowercase=lowercase,
-                       whitespace=whitespace, eps_smoothing=eps_smoothing)
+    stats = options.stats(hyps, refs)
     total = stats.sum(axis=0, keepdims=True) if len(stats) else np.zeros((1, stats.shape[1]), np.int64)
-    score = float(_core.chrf_scores(total, float(beta), eps_smoothing)[0])
-    signature = _signature(hyps, refs, char_order, word_order, lowercase, whitespace, eps_smoothing)
-    return ChrfResult(score, f"chrF{beta:g}" + "+" * word_order, signature)
+    score = float(_core.chrf_scores(total, float(options.beta), options.eps_smoothing)[0])
+    name = f"chrF{options.beta:g}" + "+" * options.word_order
+    return ChrfResult(score, name, options.signature(hyps, refs))
 
 
-def sentence_chrf(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    char_order: int = 6,
-    word_order: int = 0,
-    beta: float = 2,
-    lowercase: bool = False,
-    whitespace: bool = False,
-    eps_smoothing: bool = False,
-) -> SentenceScores:
+@keyword_options(ChrfOptions)
+def sentence_chrf(hyps: Sequence[str], refs: References, options: ChrfOptions) -> SentenceScores:
     """One ``sacrebleu.sentence_chrf`` score (0-100) per pair; ``.signature`` is sacreBLEU's for these options."""
-    stats = chrf_stats(hyps, refs, char_order=char_order, word_order=word_order, beta=beta, lowercase=lowercase,
-                       whitespace=whitespace, eps_smoothing=eps_smoothing)
-    signature = _signature(hyps, refs, char_order, word_order, lowercase, whitespace, eps_smoothing)
-    return SentenceScores(_core.chrf_scores(stats, float(beta), eps_smoothing), signature)
+    scores = _core.chrf_scores(options.stats(hyps, refs), float(options.beta), options.eps_smoothing)
+    return SentenceScores(scores, options.signature(hyps, refs))

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists
+from u2fast.scoring._segments import References, checked_refs, naming_bad_text
 
 __all__ = ["CiderResult", "cider"]
 
@@ -31,11 +31,9 @@ def cider(hyps: Sequence[str], refs: References, *, sigma: float = 6.0) -> Cider
     the others; idf = ln(len(hyps)) − ln(max(1, df)). n-grams are orders 1-4, as pycocoevalcap always
     extracts them; ``sigma`` is the length penalty's Gaussian width.
     """
-    ref_lists = _ref_lists(hyps, refs)
+    ref_lists = checked_refs(hyps, refs)
     if not len(hyps):
         raise ValueError("CIDEr-D needs at least one pair")
-    try:
+    with naming_bad_text(hyps, ref_lists):
         scores = _core.cider_d(list(hyps), ref_lists, sigma)
-    except (TypeError, UnicodeEncodeError) as err:
-        raise _locate_bad_text(hyps, ref_lists, err) from None
     return CiderResult(float(np.mean(scores)), scores)

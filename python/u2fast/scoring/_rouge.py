@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists
+from u2fast.scoring._segments import References, checked_refs, naming_bad_text
 
 __all__ = ["RougeScores", "porter_stem", "rouge", "rouge_tokenize"]
 
@@ -46,7 +46,7 @@ def rouge(
     ``nltk.sent_tokenize``'s (nltk and its ``punkt_tab`` data are needed then, and only then) instead
     of the lines of the text. nltk itself is called, so the split is always the installed nltk's.
     """
-    ref_lists = _ref_lists(hyps, refs)
+    ref_lists = checked_refs(hyps, refs)
     if isinstance(types, str):
         raise TypeError("types must be a sequence of ROUGE type names, not one string")
     if flavor == "coco":
@@ -56,23 +56,19 @@ def rouge(
             raise ValueError("pycocoevalcap's ROUGE-L has no stemmer")
         if tuple(types) not in (DEFAULT_TYPES, ("rougeL",)):
             raise ValueError("flavor 'coco' computes rougeL only")
-        try:
+        with naming_bad_text(hyps, ref_lists):
             out = _core.coco_rouge_l(list(hyps), ref_lists)
-        except (TypeError, UnicodeEncodeError) as err:
-            raise _locate_bad_text(hyps, ref_lists, err) from None
         return {"rougeL": RougeScores(out[:, 0].copy(), out[:, 1].copy(), out[:, 2].copy())}
     if flavor != "rouge-score":
         raise ValueError(f"unknown ROUGE flavor {flavor!r} (expected 'rouge-score' or 'coco')")
     names = list(types)
     split = split_summaries and "rougeLsum" in names
-    try:
+    with naming_bad_text(hyps, ref_lists):
         scores = _core.rouge_scores(list(hyps), ref_lists, names, stemmer)
         if split:
             hyp_lines, ref_lines = _sentence_lines(hyps), [_sentence_lines(rs) for rs in ref_lists]
             k = names.index("rougeLsum")
             scores[:, k, :] = _core.rouge_scores(hyp_lines, ref_lines, ["rougeLsum"], stemmer)[:, 0, :]
-    except (TypeError, UnicodeEncodeError) as err:
-        raise _locate_bad_text(hyps, ref_lists, err) from None
     return {
         name: RougeScores(scores[:, k, 0].copy(), scores[:, k, 1].copy(), scores[:, k, 2].copy())
         for k, name in enumerate(names)

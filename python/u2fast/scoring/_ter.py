@@ -9,7 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from u2fast import _core
-from u2fast.scoring._bleu import References, _locate_bad_text, _ref_lists, lowered
+from u2fast.scoring._options import keyword_options
+from u2fast.scoring._segments import References, checked_refs, core_segments, naming_bad_text
 from u2fast.scoring._signature import SentenceScores, nrefs_of, ter_signature
 
 __all__ = ["TerResult", "corpus_ter", "sentence_ter", "ter_stats"]
@@ -27,63 +28,42 @@ class TerResult:
     signature: str
 
 
-def ter_stats(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    normalized: bool = False,
-    no_punct: bool = False,
-    asian_support: bool = False,
-    case_sensitive: bool = False,
-) -> npt.NDArray[np.float64]:
+@dataclass(frozen=True, kw_only=True)
+class TerOptions:
+    """``TER(...)``'s options, the keywords of :func:`ter_stats`, :func:`corpus_ter` and :func:`sentence_ter`."""
+
+    normalized: bool = False
+    no_punct: bool = False
+    asian_support: bool = False
+    case_sensitive: bool = False
+
+    def stats(self, hyps: Sequence[str], refs: References) -> npt.NDArray[np.float64]:
+        hyp_list, ref_lists = core_segments(hyps, refs, lowercase=not self.case_sensitive)
+        with naming_bad_text(hyps, ref_lists):
+            return _core.ter_stats(hyp_list, ref_lists, self.normalized, self.no_punct, self.asian_support)
+
+    def signature(self, hyps: Sequence[str], refs: References) -> str:
+        return ter_signature(nrefs_of(checked_refs(hyps, refs)), normalized=self.normalized, no_punct=self.no_punct,
+                             asian_support=self.asian_support, case_sensitive=self.case_sensitive)
+
+
+@keyword_options(TerOptions)
+def ter_stats(hyps: Sequence[str], refs: References, options: TerOptions) -> npt.NDArray[np.float64]:
     """Per-pair statistics ``[fewest edits over the references, average reference length]``, shape (n, 2);
     the corpus score is the summed edits over the summed lengths."""
-    ref_lists = _ref_lists(hyps, refs)
-    hyp_list = list(hyps)
-    if not case_sensitive:
-        hyp_list, ref_lists = lowered(hyp_list, ref_lists)
-    try:
-        return _core.ter_stats(hyp_list, ref_lists, normalized, no_punct, asian_support)
-    except (TypeError, UnicodeEncodeError) as err:
-        raise _locate_bad_text(hyps, ref_lists, err) from None
+    return options.stats(hyps, refs)
 
 
-def _signature(refs: References, hyps: Sequence[str], normalized: bool, no_punct: bool, asian_support: bool,
-               case_sensitive: bool) -> str:
-    return ter_signature(nrefs_of(_ref_lists(hyps, refs)), normalized=normalized, no_punct=no_punct,
-                         asian_support=asian_support, case_sensitive=case_sensitive)
-
-
-def corpus_ter(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    normalized: bool = False,
-    no_punct: bool = False,
-    asian_support: bool = False,
-    case_sensitive: bool = False,
-) -> TerResult:
+@keyword_options(TerOptions)
+def corpus_ter(hyps: Sequence[str], refs: References, options: TerOptions) -> TerResult:
     """``sacrebleu.corpus_ter`` / ``TER(...).corpus_score``. ``refs[i]`` is the reference or references of
     ``hyps[i]``. Text is lowercased unless ``case_sensitive``; ``normalized`` applies Tercom's tokenization,
     ``no_punct`` removes punctuation, ``asian_support`` extends both to CJK text."""
-    stats = ter_stats(hyps, refs, normalized=normalized, no_punct=no_punct, asian_support=asian_support,
-                      case_sensitive=case_sensitive)
-    score, edits, length = _core.ter_corpus_score(stats)
-    return TerResult(score, int(edits), length,
-                     _signature(refs, hyps, normalized, no_punct, asian_support, case_sensitive))
+    score, edits, length = _core.ter_corpus_score(options.stats(hyps, refs))
+    return TerResult(score, int(edits), length, options.signature(hyps, refs))
 
 
-def sentence_ter(
-    hyps: Sequence[str],
-    refs: References,
-    *,
-    normalized: bool = False,
-    no_punct: bool = False,
-    asian_support: bool = False,
-    case_sensitive: bool = False,
-) -> SentenceScores:
+@keyword_options(TerOptions)
+def sentence_ter(hyps: Sequence[str], refs: References, options: TerOptions) -> SentenceScores:
     """One ``sacrebleu.sentence_ter`` score (0-100) per pair; ``.signature`` is sacreBLEU's for these options."""
-    stats = ter_stats(hyps, refs, normalized=normalized, no_punct=no_punct, asian_support=asian_support,
-                      case_sensitive=case_sensitive)
-    return SentenceScores(_core.ter_scores(stats),
-                          _signature(refs, hyps, normalized, no_punct, asian_support, case_sensitive))
+    return SentenceScores(_core.ter_scores(options.stats(hyps, refs)), options.signature(hyps, refs))
