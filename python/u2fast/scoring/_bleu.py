@@ -45,7 +45,7 @@ def coco_bleu_signature(nrefs: int | str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class BleuStatsOptions:
-    """How the statistics are made: the keywords of :func:`bleu_stats`, and the first of the scores'."""
+    """How the statistics are made (the keywords of :func:`bleu_stats`); corpus and sentence BLEU take them too."""
 
     flavor: str = "sacrebleu"
     tokenize: str = "13a"
