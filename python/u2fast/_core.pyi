@@ -4,7 +4,7 @@ Every function releases the GIL while it computes. Array arguments must already 
 shown (the Python wrappers in ``u2fast.scoring`` convert); results are new numpy arrays.
 """
 
-from typing import Any
+from typing import Any, Final, final
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +13,9 @@ __all__ = [
     "__version__",
     "U2_TASKS",
     "U2_WEIGHTS",
+    "RunLayout",
+    "CaseColumns",
+    "Resampling",
     "accuracy",
     "macro_f1",
     "regression_summary",
@@ -27,7 +30,6 @@ __all__ = [
     "aggregate_cases",
     "paired_aggregate_bootstrap",
     "bootstrap_sums",
-    "paired_bootstrap_sums",
     "mcnemar_many",
     "spatial_scores",
     "rouge_scores",
@@ -44,7 +46,6 @@ __all__ = [
     "adjust_pvalues",
     "cochran_q",
     "minimal_detectable_difference",
-    "two_stage_bootstrap",
     "rank_bootstrap",
     "two_stage_from_distribution",
     "cider_d",
@@ -61,6 +62,49 @@ __version__: str
 U2_TASKS: list[str]
 #: Published U2 weights in ``U2_TASKS`` order.
 U2_WEIGHTS: list[float]
+
+@final
+class RunLayout:
+    """Which data set each case belongs to (``dataset_index``), each data set's task code 0..7 and U2
+    membership, and the run's scoring rules; checked and copied once, shared by the aggregation
+    functions and by both models of a paired bootstrap."""
+
+    missing_cve_is_perfect: Final[bool]
+    tolerance: Final[float]
+    n_cases: Final[int]
+    n_datasets: Final[int]
+
+    def __new__(
+        cls,
+        dataset_index: npt.NDArray[np.int32],
+        dataset_task: npt.NDArray[np.int8],
+        dataset_in_u2: npt.NDArray[np.bool_],
+        *,
+        missing_cve_is_perfect: bool = True,
+        tolerance: float = 0.1,
+    ) -> RunLayout: ...
+
+@final
+class CaseColumns:
+    """One model's per-case ``correct``, ``error`` and ``bleu`` (n, 10), rows as in its layout."""
+
+    n_cases: Final[int]
+
+    def __new__(
+        cls, correct: npt.NDArray[np.float64], error: npt.NDArray[np.float64], bleu: npt.NDArray[np.int64]
+    ) -> CaseColumns: ...
+
+@final
+class Resampling:
+    """Bootstrap settings: ``n_resamples`` (0: none; otherwise at least 2), a non-negative 64-bit
+    ``seed``, ``confidence`` in (0, 1) and whether results carry the resampled ``distribution``."""
+
+    n_resamples: Final[int]
+    seed: Final[int]
+    confidence: Final[float]
+    return_distribution: Final[bool]
+
+    def __new__(cls, n_resamples: int, seed: int, confidence: float, return_distribution: bool) -> Resampling: ...
 
 def accuracy(correct: npt.NDArray[np.bool_]) -> float:
     """Share of true values (NaN when empty)."""
@@ -123,47 +167,22 @@ def sacrebleu_sentence_scores(
     """sacreBLEU score of every row of a 2-D statistics array."""
 
 def aggregate_cases(
-    dataset_index: npt.NDArray[np.int32],
-    dataset_task: npt.NDArray[np.int8],
-    dataset_in_u2: npt.NDArray[np.bool_],
-    correct: npt.NDArray[np.float64],
-    error: npt.NDArray[np.float64],
-    bleu: npt.NDArray[np.int64],
-    *,
-    missing_cve_is_perfect: bool = True,
-    tolerance: float = 0.1,
-    n_resamples: int = 0,
-    seed: int = 0,
-    confidence: float = 0.95,
-    return_distribution: bool = False,
+    layout: RunLayout, cases: CaseColumns, resampling: Resampling, *, two_stage: bool = False
 ) -> dict[str, Any]:
-    """Run-level point estimates (and stratified bootstrap intervals when ``n_resamples`` > 0).
+    """Run-level point estimates, with bootstrap intervals when ``resampling`` draws any.
 
     Keys: dataset_n, dataset_metric, dataset_mae, dataset_std, dataset_within_tolerance,
-    dataset_bleu_n (d, 4), task_metric (8,), u2; with intervals also interval_percentile and
-    interval_bca ((d + 9, 2): datasets, tasks, U2), standard_error, acceleration and, if asked,
-    distribution (n_resamples, d + 9).
+    dataset_bleu_n (d, 4), task_metric (8,), u2. Stratified intervals (cases within their data set)
+    add interval_percentile and interval_bca ((d + 9, 2): datasets, tasks, U2), standard_error,
+    acceleration and, if asked, distribution (n_resamples, d + 9). With ``two_stage`` (data sets,
+    then cases) they are interval_percentile (9, 2) and standard_error (9,) of the tasks and U2,
+    and, if asked, distribution (n_resamples, 9).
     """
 
 def paired_aggregate_bootstrap(
-    dataset_index: npt.NDArray[np.int32],
-    dataset_task: npt.NDArray[np.int8],
-    dataset_in_u2: npt.NDArray[np.bool_],
-    correct_a: npt.NDArray[np.float64],
-    error_a: npt.NDArray[np.float64],
-    bleu_a: npt.NDArray[np.int64],
-    correct_b: npt.NDArray[np.float64],
-    error_b: npt.NDArray[np.float64],
-    bleu_b: npt.NDArray[np.int64],
-    *,
-    missing_cve_is_perfect: bool = True,
-    tolerance: float = 0.1,
-    n_resamples: int = 1000,
-    seed: int = 0,
-    confidence: float = 0.95,
-    return_distribution: bool = False,
+    layout: RunLayout, a: CaseColumns, b: CaseColumns, resampling: Resampling
 ) -> dict[str, Any]:
-    """Paired stratified bootstrap of A − B on the same cases (one ``dataset_index``).
+    """Paired stratified bootstrap of A − B on the same cases (one layout).
 
     Keys: a and b (dicts of point estimates, keys as ``aggregate_cases`` without intervals),
     difference (d + 9,), interval_percentile and interval_bca ((d + 9, 2)), standard_error,
@@ -173,34 +192,18 @@ def paired_aggregate_bootstrap(
 def bootstrap_sums(
     data: npt.NDArray[np.float64],
     statistic_name: str,
+    resampling: Resampling,
     *,
+    baseline: npt.NDArray[np.float64] | None = None,
     strata: npt.NDArray[np.uint32] | None = None,
-    n_resamples: int = 10000,
-    seed: int = 0,
-    confidence: float = 0.95,
     smooth_method: str = "exp",
     smooth_value: float | None = None,
     effective_order: bool = False,
-    return_distribution: bool = False,
 ) -> dict[str, Any]:
     """Bootstrap of a sum statistic ("mean", "ratio", "rms", "coco_bleu", "sacrebleu") of rows
-    (n, k): estimate, acceleration, percentile, bca, standard_error[, distribution]."""
-
-def paired_bootstrap_sums(
-    a: npt.NDArray[np.float64],
-    b: npt.NDArray[np.float64],
-    statistic_name: str,
-    *,
-    strata: npt.NDArray[np.uint32] | None = None,
-    n_resamples: int = 10000,
-    seed: int = 0,
-    confidence: float = 0.95,
-    smooth_method: str = "exp",
-    smooth_value: float | None = None,
-    effective_order: bool = False,
-    return_distribution: bool = False,
-) -> dict[str, Any]:
-    """Paired bootstrap of statistic(a) − statistic(b); the keys of ``bootstrap_sums`` plus pvalue."""
+    (n, k): estimate, acceleration, percentile, bca, standard_error[, distribution]. With a
+    ``baseline`` of the same shape (another system on the same cases), of statistic(data) −
+    statistic(baseline), resampled with the same indices, plus the shift-method pvalue."""
 
 def mcnemar_many(
     b: npt.NDArray[np.float64],
@@ -286,38 +289,18 @@ def minimal_detectable_difference(
 ) -> float:
     """``(z_{1-alpha/2} + z_power) * sd(d) / sqrt(n)`` of paired differences."""
 
-def two_stage_bootstrap(
-    dataset_index: npt.NDArray[np.int32],
-    dataset_task: npt.NDArray[np.int8],
-    dataset_in_u2: npt.NDArray[np.bool_],
-    correct: npt.NDArray[np.float64],
-    error: npt.NDArray[np.float64],
-    bleu: npt.NDArray[np.int64],
-    *,
-    missing_cve_is_perfect: bool = True,
-    n_resamples: int = 1000,
-    seed: int = 0,
-    confidence: float = 0.95,
-) -> dict[str, Any]:
-    """Data sets, then cases: keys task_metric (8,), u2, interval_percentile (9, 2), standard_error (9,)."""
-
 def rank_bootstrap(
-    dataset_index: npt.NDArray[np.int32],
-    dataset_task: npt.NDArray[np.int8],
-    dataset_in_u2: npt.NDArray[np.bool_],
+    layout: RunLayout,
     correct: npt.NDArray[np.float64],
     error: npt.NDArray[np.float64],
     bleu: npt.NDArray[np.int64],
     counted: npt.NDArray[np.bool_],
+    resampling: Resampling,
     *,
-    missing_cve_is_perfect: bool = True,
     two_stage: bool = False,
-    n_resamples: int = 1000,
-    seed: int = 0,
-    confidence: float = 0.95,
 ) -> dict[str, Any]:
-    """Joint ranks of m models: keys u2 (m,), u2_interval (m, 2), rank (m,), rank_interval (m, 2),
-    p_first (m,), mean_rank (m,)."""
+    """Joint ranks of m models (correct, error, counted (m, n), bleu (m, n, 10)): keys u2 (m,),
+    u2_interval (m, 2), rank (m,), rank_interval (m, 2), p_first (m,), mean_rank (m,)."""
 
 def cider_d(hyps: list[str], refs: list[list[str]], sigma: float = 6.0) -> npt.NDArray[np.float64]:
     """pycocoevalcap ``Cider(sigma=sigma)`` per-segment CIDEr-D (corpus-level document frequencies), shape (n,).
@@ -361,16 +344,7 @@ def ter_corpus_score(stats: npt.NDArray[np.float64]) -> tuple[float, float, floa
     """Corpus TER of the rows: (score 0-100, summed edits, summed reference lengths), summed in row order."""
 
 def two_stage_from_distribution(
-    distribution: npt.NDArray[np.float64],
-    dataset_task: npt.NDArray[np.int8],
-    dataset_in_u2: npt.NDArray[np.bool_],
-    task_metric: list[float],
-    u2: float,
-    *,
-    missing_cve_is_perfect: bool = True,
-    n_resamples: int = 1000,
-    seed: int = 0,
-    confidence: float = 0.95,
+    layout: RunLayout, distribution: npt.NDArray[np.float64], task_metric: list[float], u2: float, resampling: Resampling
 ) -> dict[str, Any]:
     """Two-stage intervals whose second stage draws from a stratified distribution (resamples, d + 9):
     keys interval_percentile (9, 2), standard_error (9,)."""

@@ -18,8 +18,12 @@ STUB = Path(u2fast.__file__).parent / "_core.pyi"
 
 
 def _stub_items() -> tuple[dict[str, ast.FunctionDef], set[str]]:
+    """Module functions, and each class's ``__new__`` under the class name (it is what calling the class runs)."""
     tree = ast.parse(STUB.read_text())
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        new = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__new__")
+        functions[cls.name] = new
     names = {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
     return functions, names
 
@@ -36,7 +40,7 @@ def test_stub_signatures_match_the_module() -> None:
     for name, node in functions.items():
         real = inspect.signature(getattr(_core, name))
         args = node.args
-        stub_params = [(a.arg, "positional") for a in args.posonlyargs + args.args]
+        stub_params = [(a.arg, "positional") for a in args.posonlyargs + args.args if a.arg != "cls"]
         stub_params += [(a.arg, "keyword") for a in args.kwonlyargs]
         real_params = [
             (p.name, "keyword" if p.kind is inspect.Parameter.KEYWORD_ONLY else "positional")

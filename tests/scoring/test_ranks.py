@@ -82,6 +82,18 @@ def test_bad_shapes_are_reported() -> None:
         two_stage_bootstrap(r["index"], r["tasks"], r["in_u2"], r["correct"], r["error"], r["bleu"], n_resamples=1)
 
 
+def test_a_fractional_dataset_index_or_a_negative_seed_is_refused() -> None:
+    r = _run(np.random.default_rng(6), 1.0)
+    n = len(r["index"])
+    per_model = (np.zeros((1, n)), np.zeros((1, n)), np.zeros((1, n, 10), np.int64), np.ones((1, n), bool))
+    index = r["index"].astype(np.float64)
+    index[3] += 0.5
+    with pytest.raises(ValueError, match=r"dataset_index\[3\] is not a whole number"):
+        rank_bootstrap(index, r["tasks"], r["in_u2"], *per_model)
+    with pytest.raises(ValueError, match="seed must be a non-negative 64-bit integer"):
+        rank_bootstrap(r["index"], r["tasks"], r["in_u2"], *per_model, seed=-1)
+
+
 def test_two_stage_from_the_stratified_resamples_matches_the_direct_one() -> None:
     r = _run(np.random.default_rng(9), 1.0)
     args = (r["index"], r["tasks"], r["in_u2"], r["correct"], r["error"], r["bleu"])

@@ -55,3 +55,37 @@ def test_regression_summary_unclipped() -> None:
     assert tol == pytest.approx(50.0)
     with pytest.raises(ValueError):
         _core.regression_summary(np.array([1.0]), np.array([1.0]), 5.0, 5.0)
+
+
+def test_run_inputs_are_checked_where_they_are_built() -> None:
+    idx, tasks, in_u2 = np.array([0, 1], np.int32), np.array([0, 5], np.int8), np.array([True, True])
+    layout = _core.RunLayout(idx, tasks, in_u2, missing_cve_is_perfect=False, tolerance=0.2)
+    assert (layout.n_cases, layout.n_datasets, layout.missing_cve_is_perfect, layout.tolerance) == (2, 2, False, 0.2)
+    with pytest.raises(ValueError, match=r"dataset_task\[1\] = -3 is not a task code"):  # as given, not as u8
+        _core.RunLayout(idx, np.array([0, -3], np.int8), in_u2)
+    with pytest.raises(ValueError, match=r"dataset_index\[1\] = 2 is outside 0..2"):
+        _core.RunLayout(np.array([0, 2], np.int32), tasks, in_u2)
+    with pytest.raises(ValueError, match="tolerance must be a finite non-negative number"):
+        _core.RunLayout(idx, tasks, in_u2, tolerance=-0.1)
+    with pytest.raises(ValueError, match="bleu must have 10 columns"):
+        _core.CaseColumns(np.ones(2), np.zeros(2), np.zeros((2, 4), np.int64))
+    with pytest.raises(ValueError, match="per-case arrays differ in length: correct 2, error 3"):
+        _core.CaseColumns(np.ones(2), np.zeros(3), np.zeros((2, 10), np.int64))
+    refused = [((1, 0, 0.95, False), r"0 \(no intervals\) or at least 2"), ((10, -1, 0.95, False), "seed"),
+               ((10, 2**64, 0.95, False), "seed"), ((10, 0, 1.0, False), "confidence")]
+    for args, message in refused:
+        with pytest.raises(ValueError, match=message):
+            _core.Resampling(*args)
+
+
+def test_one_layout_serves_every_aggregation() -> None:
+    layout = _core.RunLayout(np.array([0, 1], np.int32), np.array([0, 5], np.int8), np.array([True, True]))
+    cases = _core.CaseColumns(np.array([1.0, np.nan]), np.array([np.nan, 0.1]), np.zeros((2, 10), np.int64))
+    point_only = _core.Resampling(0, 0, 0.95, False)
+    out = _core.aggregate_cases(layout, cases, point_only)
+    assert out["dataset_metric"][0] == 1.0 and "interval_percentile" not in out
+    with pytest.raises(ValueError, match="n_resamples must be at least 2, got 0"):
+        _core.aggregate_cases(layout, cases, point_only, two_stage=True)
+    short = _core.CaseColumns(np.ones(1), np.zeros(1), np.zeros((1, 10), np.int64))
+    with pytest.raises(ValueError, match="B: per-case arrays differ in length"):
+        _core.paired_aggregate_bootstrap(layout, cases, short, _core.Resampling(10, 0, 0.95, False))

@@ -88,35 +88,30 @@ def _as(array: Any, dtype: type, name: str, ndim: int) -> npt.NDArray[Any]:
     return out
 
 
-def checked_tolerance(tolerance: float) -> float:
-    """The CVE tolerance as a float; ``ValueError`` unless it is finite and non-negative."""
-    if not (np.isfinite(tolerance) and tolerance >= 0):
-        raise ValueError(f"tolerance must be a finite non-negative number, got {tolerance}")
-    return float(tolerance)
-
-
-def case_arrays(
+def run_layout(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
     dataset_in_u2: npt.ArrayLike,
-    correct: npt.ArrayLike | None,
-    error: npt.ArrayLike | None,
-    bleu: npt.ArrayLike | None,
-    seed: int,
-) -> tuple[npt.NDArray[Any], ...]:
-    """The six per-case and per-dataset arrays in the dtypes the core takes, checked."""
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
-    tasks = _as(dataset_task, np.int8, "dataset_task", 1)
-    bad_task = np.flatnonzero((tasks < 0) | (tasks > 7))
-    if len(bad_task):  # checked here too: the core reads int8 as u8 and would report -1 as 255
-        raise ValueError(f"dataset_task[{bad_task[0]}] = {tasks[bad_task[0]]} is not a task code 0..7")
-    idx = _as(dataset_index, np.int32, "dataset_index", 1)
-    n = idx.shape[0]
-    return (
-        idx,
-        tasks,
+    *,
+    missing_cve_is_perfect: bool = True,
+    tolerance: float = 0.1,
+) -> _core.RunLayout:
+    """The run's layout in the dtypes the core takes; the core checks the codes, indices and tolerance."""
+    return _core.RunLayout(
+        _as(dataset_index, np.int32, "dataset_index", 1),
+        _as(dataset_task, np.int8, "dataset_task", 1),
         _as(dataset_in_u2, np.bool_, "dataset_in_u2", 1),
+        missing_cve_is_perfect=missing_cve_is_perfect,
+        tolerance=float(tolerance),
+    )
+
+
+def case_columns(
+    layout: _core.RunLayout, correct: npt.ArrayLike | None, error: npt.ArrayLike | None, bleu: npt.ArrayLike | None
+) -> _core.CaseColumns:
+    """One model's per-case statistics on ``layout``; ``None`` where the run has no case that reads them."""
+    n = layout.n_cases
+    return _core.CaseColumns(
         _as(np.full(n, np.nan) if correct is None else correct, np.float64, "correct", 1),
         _as(np.full(n, np.nan) if error is None else error, np.float64, "error", 1),
         _as(np.zeros((n, 10), np.int64) if bleu is None else bleu, np.int64, "bleu", 2),
@@ -151,19 +146,14 @@ def aggregate_cases(
     within their dataset (seeded, the same whatever the thread count) and every dataset metric,
     task metric and U2 is recomputed from the resampled sums; BCa uses the jackknife on the sums.
     """
-    tolerance = checked_tolerance(tolerance)
-    out = _core.aggregate_cases(
-        *case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed),
-        missing_cve_is_perfect=missing_cve_is_perfect,
-        tolerance=float(tolerance),
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=float(confidence),
-        return_distribution=return_distribution,
+    layout = run_layout(
+        dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect, tolerance=tolerance
     )
+    resampling = _core.Resampling(n_resamples, seed, float(confidence), return_distribution)
+    out = _core.aggregate_cases(layout, case_columns(layout, correct, error, bleu), resampling)
     intervals = None
     if n_resamples:
-        intervals = run_intervals(out, out["dataset_metric"].shape[0], n_resamples, float(confidence), seed)
+        intervals = run_intervals(out, layout.n_datasets, n_resamples, float(confidence), seed)
     return run_aggregate(out, intervals)
 
 
@@ -241,22 +231,17 @@ def two_stage_bootstrap(
     stratified case resamples instead of resampling the cases again: the same design at the cost of
     the data sets, not the cases.
     """
-    arrays = case_arrays(dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, seed)
+    layout = run_layout(dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect)
+    cases = case_columns(layout, correct, error, bleu)
+    resampling = _core.Resampling(n_resamples, seed, float(confidence), False)
     iv = None if stratified is None else stratified.intervals
-    if iv is not None and iv.distribution is not None and stratified is not None:
+    if stratified is not None and iv is not None and iv.distribution is not None:
+        task_metric = [float(x) for x in stratified.task_metric]
         out = _core.two_stage_from_distribution(
-            np.ascontiguousarray(iv.distribution), arrays[1], arrays[2], [float(x) for x in stratified.task_metric],
-            float(stratified.u2), missing_cve_is_perfect=missing_cve_is_perfect, n_resamples=n_resamples,
-            seed=seed, confidence=float(confidence),
+            layout, np.ascontiguousarray(iv.distribution), task_metric, float(stratified.u2), resampling
         )
-        return _two_stage(out, n_resamples, float(confidence), seed)
-    out = _core.two_stage_bootstrap(
-        *arrays,
-        missing_cve_is_perfect=missing_cve_is_perfect,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=float(confidence),
-    )
+    else:
+        out = _core.aggregate_cases(layout, cases, resampling, two_stage=True)
     return _two_stage(out, n_resamples, float(confidence), seed)
 
 

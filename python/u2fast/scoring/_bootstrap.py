@@ -97,11 +97,9 @@ def _strata(strata: npt.ArrayLike | None, n: int) -> npt.NDArray[np.uint32] | No
     return np.ascontiguousarray(inverse, dtype=np.uint32)
 
 
-def _check(method: str, seed: int) -> None:
+def _check_method(method: str) -> None:
     if method not in ("percentile", "bca"):
         raise ValueError(f"method must be 'percentile' or 'bca', got {method!r}")
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
 
 
 def bootstrap_ci(
@@ -124,12 +122,11 @@ def bootstrap_ci(
     acceleration comes from the jackknife over all cases either way (O(n), from the sums).
     ``low``/``high`` are the ``method`` interval; both intervals are in ``percentile`` and ``bca``.
     """
-    _check(method, seed)
+    _check_method(method)
     rows, name = _rows(data, statistic, denominator)
+    resampling = _core.Resampling(n_resamples, seed, confidence, return_distribution)
     out = _core.bootstrap_sums(
-        rows, name, strata=_strata(strata, rows.shape[0]), n_resamples=n_resamples, seed=seed,
-        confidence=confidence, smooth_method=smooth, smooth_value=smooth_value,
-        return_distribution=return_distribution,
+        rows, name, resampling, strata=_strata(strata, rows.shape[0]), smooth_method=smooth, smooth_value=smooth_value
     )
     low, high = out[method]
     return BootstrapResult(
@@ -158,15 +155,15 @@ def paired_bootstrap(
     ``statistic`` is "accuracy" (0/1 per case), "rmse" (errors), "bleu" (coco statistics),
     "sacrebleu" or "mean"; both systems' rows are resampled with the same indices.
     """
-    _check(method, seed)
+    _check_method(method)
     if statistic == "ratio":
         raise ValueError("paired_bootstrap supports mean, accuracy, rmse, bleu and sacrebleu")
     rows_a, name = _rows(a, statistic, None)
     rows_b, _ = _rows(b, statistic, None)
-    out = _core.paired_bootstrap_sums(
-        rows_a, rows_b, name, strata=_strata(strata, rows_a.shape[0]), n_resamples=n_resamples, seed=seed,
-        confidence=confidence, smooth_method=smooth, smooth_value=smooth_value,
-        return_distribution=return_distribution,
+    resampling = _core.Resampling(n_resamples, seed, confidence, return_distribution)
+    out = _core.bootstrap_sums(
+        rows_a, name, resampling, baseline=rows_b, strata=_strata(strata, rows_a.shape[0]), smooth_method=smooth,
+        smooth_value=smooth_value,
     )
     low, high = out[method]
     return PairedBootstrapResult(

@@ -15,15 +15,7 @@ import numpy.typing as npt
 
 from u2fast import _core
 
-from ._aggregate import (
-    FloatArray,
-    RunAggregate,
-    RunIntervals,
-    case_arrays,
-    checked_tolerance,
-    run_aggregate,
-    run_intervals,
-)
+from ._aggregate import FloatArray, RunAggregate, RunIntervals, case_columns, run_aggregate, run_intervals, run_layout
 
 __all__ = ["CaseStatistics", "PairedRunBootstrap", "paired_run_bootstrap"]
 
@@ -69,15 +61,12 @@ def paired_run_bootstrap(
     """Paired bootstrap of two models on the same cases: ``a`` and ``b`` are each model's
     ``(correct, error, bleu)`` and the layout arrays are shared (row ``i`` of both is the same case);
     everything as for :func:`aggregate_cases`."""
-    tolerance = checked_tolerance(tolerance)
-    idx, tasks, in_u2, c_a, e_a, b_a = case_arrays(dataset_index, dataset_task, dataset_in_u2, *a, seed)
-    *_, c_b, e_b, b_b = case_arrays(idx, tasks, in_u2, *b, seed)
-    out = _core.paired_aggregate_bootstrap(
-        idx, tasks, in_u2, c_a, e_a, b_a, c_b, e_b, b_b,
-        missing_cve_is_perfect=missing_cve_is_perfect, tolerance=float(tolerance), n_resamples=n_resamples,
-        seed=seed, confidence=float(confidence), return_distribution=return_distribution,
+    layout = run_layout(
+        dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect, tolerance=tolerance
     )
-    nd = tasks.shape[0]
+    resampling = _core.Resampling(n_resamples, seed, float(confidence), return_distribution)
+    out = _core.paired_aggregate_bootstrap(layout, case_columns(layout, *a), case_columns(layout, *b), resampling)
+    nd = layout.n_datasets
     diff, p = out["difference"], out["pvalue"]
     return PairedRunBootstrap(
         a=run_aggregate(out["a"], None),

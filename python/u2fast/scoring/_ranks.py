@@ -9,6 +9,8 @@ import numpy.typing as npt
 
 from u2fast import _core
 
+from ._aggregate import run_layout
+
 __all__ = ["RankIntervals", "rank_bootstrap"]
 
 
@@ -53,21 +55,15 @@ def rank_bootstrap(
     denominators. Each resample draws one set of cases within each data set (and, with
     ``two_stage``, first redraws each task's data sets) and scores every model on it.
     """
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a non-negative 64-bit integer, got {seed}")
+    layout = run_layout(dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect)
     out = _core.rank_bootstrap(
-        np.ascontiguousarray(dataset_index, np.int32),
-        np.ascontiguousarray(dataset_task, np.int8),
-        np.ascontiguousarray(dataset_in_u2, np.bool_),
+        layout,
         np.ascontiguousarray(correct, np.float64),
         np.ascontiguousarray(error, np.float64),
         np.ascontiguousarray(bleu, np.int64),
         np.ascontiguousarray(counted, np.bool_),
-        missing_cve_is_perfect=missing_cve_is_perfect,
+        _core.Resampling(n_resamples, seed, float(confidence), False),
         two_stage=two_stage,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=float(confidence),
     )
     return RankIntervals(
         n_resamples=n_resamples, confidence=float(confidence), seed=seed, two_stage=two_stage,

@@ -1,17 +1,18 @@
-//! Run-level aggregation bindings: per-case arrays in, a dict of numpy arrays out; one model
-//! (`aggregate_cases`) or two on the same cases (`paired_aggregate_bootstrap`).
+//! Run-level aggregation bindings: a run's layout and case columns in, a dict of numpy arrays out;
+//! one model (`aggregate_cases`, stratified or two-stage intervals) or two on the same cases
+//! (`paired_aggregate_bootstrap`).
 
 use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::IntoPyArray;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use u2fast_core::u2::aggregate::{self, RunPoint};
+use u2fast_core::u2::aggregate::RunPoint;
+use u2fast_core::u2::cluster_bootstrap as cluster;
 use u2fast_core::u2::{paired_bootstrap, stratified_bootstrap};
 
-use crate::args::{
-    aggregate_then, check_confidence, check_resamples, set_distribution, set_intervals, CaseArrays, DatasetArrays,
-};
+use crate::args::set_resampled;
+use crate::run_inputs::{CaseColumns, Resampling, RunLayout};
 
 fn set_point(out: &Bound<'_, PyDict>, point: RunPoint) -> PyResult<()> {
     let py = out.py();
@@ -32,110 +33,88 @@ fn set_point(out: &Bound<'_, PyDict>, point: RunPoint) -> PyResult<()> {
     Ok(())
 }
 
-/// Per-dataset, per-task and U2 point estimates from per-case statistics.
+/// Per-dataset, per-task and U2 point estimates of one model's cases and, when `resampling` draws
+/// any, intervals by one of two designs: stratified (cases within their data set; every data set,
+/// task and U2, with BCa) or, with `two_stage`, data sets then cases (the 8 tasks and U2).
 #[pyfunction]
-#[pyo3(signature = (dataset_index, dataset_task, dataset_in_u2, correct, error, bleu, *,
-                    missing_cve_is_perfect = true, tolerance = 0.1, n_resamples = 0, seed = 0,
-                    confidence = 0.95, return_distribution = false))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (layout, cases, resampling, *, two_stage = false))]
 pub(crate) fn aggregate_cases<'py>(
     py: Python<'py>,
-    dataset_index: PyReadonlyArray1<'py, i32>,
-    dataset_task: PyReadonlyArray1<'py, i8>,
-    dataset_in_u2: PyReadonlyArray1<'py, bool>,
-    correct: PyReadonlyArray1<'py, f64>,
-    error: PyReadonlyArray1<'py, f64>,
-    bleu: PyReadonlyArray2<'py, i64>,
-    missing_cve_is_perfect: bool,
-    tolerance: f64,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
-    return_distribution: bool,
+    layout: &RunLayout,
+    cases: &CaseColumns,
+    resampling: &Resampling,
+    two_stage: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    check_confidence(confidence)?;
-    if n_resamples == 1 {
-        return Err(PyValueError::new_err("n_resamples must be 0 (no intervals) or at least 2"));
+    if two_stage {
+        resampling.draws()?;
     }
-    let cases = CaseArrays::new(&dataset_index, &correct, &error, &bleu)?;
-    let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
-    let (point, intervals) =
-        aggregate_then(py, &cases, &datasets, missing_cve_is_perfect, tolerance, |cases, datasets, point| {
-            (n_resamples > 0).then(|| {
-                stratified_bootstrap::bootstrap_run(
-                    cases,
-                    datasets,
-                    &point.dataset_metric,
-                    missing_cve_is_perfect,
-                    tolerance,
-                    n_resamples,
-                    seed,
-                    confidence,
-                    return_distribution,
-                )
-            })
-        })?;
+    let (point, resampled) = layout.aggregate_then(py, cases, |point| {
+        let (columns, datasets) = (layout.cases(cases), layout.datasets());
+        if two_stage {
+            let r = cluster::two_stage_bootstrap(
+                &columns,
+                &datasets,
+                &point.task_metric,
+                point.u2,
+                layout.missing_cve_is_perfect,
+                resampling.n_resamples,
+                resampling.seed,
+                resampling.confidence,
+                resampling.return_distribution,
+            );
+            return Some((r.intervals, None, r.distribution));
+        }
+        (resampling.n_resamples > 0).then(|| {
+            let r = stratified_bootstrap::bootstrap_run(
+                &columns,
+                &datasets,
+                &point.dataset_metric,
+                layout.missing_cve_is_perfect,
+                layout.tolerance,
+                resampling.n_resamples,
+                resampling.seed,
+                resampling.confidence,
+                resampling.return_distribution,
+            );
+            (r.intervals, Some(r.acceleration), r.distribution)
+        })
+    })?;
     let out = PyDict::new(py);
     set_point(&out, point)?;
-    if let Some(r) = intervals {
-        let w = r.intervals.len();
-        set_intervals(&out, &r.intervals, true)?;
-        out.set_item("acceleration", r.acceleration.into_pyarray(py))?;
-        if let Some(dist) = r.distribution {
-            set_distribution(&out, dist, w)?;
-        }
+    if let Some((intervals, acceleration, distribution)) = resampled {
+        set_resampled(&out, &intervals, acceleration, distribution)?;
     }
     Ok(out)
 }
 
-/// Paired stratified bootstrap of A − B on the same cases (one `dataset_index` for both): the
-/// point estimates of each side (`a`, `b`: dicts as `aggregate_cases` without intervals), the
+/// Paired stratified bootstrap of A − B on the same cases (one layout for both): the point
+/// estimates of each side (`a`, `b`: dicts as `aggregate_cases` without intervals), the
 /// `difference` columns `[datasets..., 8 tasks, U2]`, their intervals and shift-method `pvalue`.
 #[pyfunction]
-#[pyo3(signature = (dataset_index, dataset_task, dataset_in_u2, correct_a, error_a, bleu_a, correct_b, error_b,
-                    bleu_b, *, missing_cve_is_perfect = true, tolerance = 0.1, n_resamples = 1000, seed = 0,
-                    confidence = 0.95, return_distribution = false))]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn paired_aggregate_bootstrap<'py>(
     py: Python<'py>,
-    dataset_index: PyReadonlyArray1<'py, i32>,
-    dataset_task: PyReadonlyArray1<'py, i8>,
-    dataset_in_u2: PyReadonlyArray1<'py, bool>,
-    correct_a: PyReadonlyArray1<'py, f64>,
-    error_a: PyReadonlyArray1<'py, f64>,
-    bleu_a: PyReadonlyArray2<'py, i64>,
-    correct_b: PyReadonlyArray1<'py, f64>,
-    error_b: PyReadonlyArray1<'py, f64>,
-    bleu_b: PyReadonlyArray2<'py, i64>,
-    missing_cve_is_perfect: bool,
-    tolerance: f64,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
-    return_distribution: bool,
+    layout: &RunLayout,
+    a: &CaseColumns,
+    b: &CaseColumns,
+    resampling: &Resampling,
 ) -> PyResult<Bound<'py, PyDict>> {
-    check_confidence(confidence)?;
-    check_resamples(n_resamples)?;
-    let a = CaseArrays::new(&dataset_index, &correct_a, &error_a, &bleu_a)?;
-    let b = CaseArrays::new(&dataset_index, &correct_b, &error_b, &bleu_b)?;
-    let datasets = DatasetArrays::new(&dataset_task, &dataset_in_u2);
+    let n_resamples = resampling.draws()?;
     let (point_a, point_b, r) = py
         .detach(|| {
-            let (a, b, datasets) = (a.view(), b.view(), datasets.view());
-            let pa = aggregate::aggregate(&a, &datasets, missing_cve_is_perfect, tolerance).map_err(|e| format!("A: {e}"))?;
-            let pb = aggregate::aggregate(&b, &datasets, missing_cve_is_perfect, tolerance).map_err(|e| format!("B: {e}"))?;
+            let pa = layout.aggregate(a).map_err(|e| format!("A: {e}"))?;
+            let pb = layout.aggregate(b).map_err(|e| format!("B: {e}"))?;
             let r = paired_bootstrap::paired_bootstrap_run(
-                &a,
-                &b,
-                &datasets,
+                &layout.cases(a),
+                &layout.cases(b),
+                &layout.datasets(),
                 &pa.dataset_metric,
                 &pb.dataset_metric,
-                missing_cve_is_perfect,
-                tolerance,
+                layout.missing_cve_is_perfect,
+                layout.tolerance,
                 n_resamples,
-                seed,
-                confidence,
-                return_distribution,
+                resampling.seed,
+                resampling.confidence,
+                resampling.return_distribution,
             );
             Ok::<_, String>((pa, pb, r))
         })
@@ -146,13 +125,8 @@ pub(crate) fn paired_aggregate_bootstrap<'py>(
         set_point(&side, point)?;
         out.set_item(key, side)?;
     }
-    let w = r.intervals.len();
     out.set_item("difference", r.difference.into_pyarray(py))?;
-    set_intervals(&out, &r.intervals, true)?;
-    out.set_item("acceleration", r.acceleration.into_pyarray(py))?;
     out.set_item("pvalue", r.pvalue.into_pyarray(py))?;
-    if let Some(dist) = r.distribution {
-        set_distribution(&out, dist, w)?;
-    }
+    set_resampled(&out, &r.intervals, Some(r.acceleration), r.distribution)?;
     Ok(out)
 }

@@ -1,14 +1,14 @@
-//! Bootstrap bindings: one statistic (`bootstrap_sums`), two paired systems (`paired_bootstrap_sums`).
+//! Bootstrap binding of a sum statistic of per-case rows, of one system or of two paired ones.
 
-use numpy::ndarray::Array2;
+use numpy::ndarray::{s, Array2};
 use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use u2fast_core::statistics::bootstrap::{self, SumStatistic};
 
-use crate::args::{check_confidence, check_resamples};
 use crate::bleu_py::smooth;
+use crate::run_inputs::Resampling;
 
 fn statistic(
     name: &str,
@@ -37,17 +37,11 @@ fn statistic(
     Ok(stat)
 }
 
-fn check_common(
-    n: usize,
-    strata: Option<&PyReadonlyArray1<'_, u32>>,
-    n_resamples: usize,
-    confidence: f64,
-) -> PyResult<Vec<u32>> {
+/// The case count and strata of `n` rows (one label each, or none).
+fn checked_strata(n: usize, strata: Option<&PyReadonlyArray1<'_, u32>>) -> PyResult<Vec<u32>> {
     if n < 2 {
         return Err(PyValueError::new_err(format!("the bootstrap needs at least 2 cases, got {n}")));
     }
-    check_resamples(n_resamples)?;
-    check_confidence(confidence)?;
     let s = strata.map(|a| a.as_array().to_vec()).unwrap_or_default();
     if !s.is_empty() && s.len() != n {
         return Err(PyValueError::new_err(format!("strata has {} labels for {n} cases", s.len())));
@@ -70,74 +64,54 @@ fn result_dict(py: Python<'_>, r: bootstrap::Bootstrap, keep: bool) -> PyResult<
 }
 
 /// Bootstrap a statistic of per-case rows `data` (n, k): `mean`, `ratio`, `rms`, `coco_bleu`, `sacrebleu`.
+/// Given a `baseline` (the other system's rows on the same cases), the statistic is
+/// `stat(data) − stat(baseline)`, both resampled with the same indices, and the shift-method
+/// `pvalue` is added.
 #[pyfunction]
-#[pyo3(signature = (data, statistic_name, *, strata = None, n_resamples = 10_000, seed = 0, confidence = 0.95,
-                    smooth_method = "exp", smooth_value = None, effective_order = false, return_distribution = false))]
+#[pyo3(signature = (data, statistic_name, resampling, *, baseline = None, strata = None, smooth_method = "exp",
+                    smooth_value = None, effective_order = false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn bootstrap_sums<'py>(
     py: Python<'py>,
     data: PyReadonlyArray2<'py, f64>,
     statistic_name: &str,
+    resampling: &Resampling,
+    baseline: Option<PyReadonlyArray2<'py, f64>>,
     strata: Option<PyReadonlyArray1<'py, u32>>,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
     smooth_method: &str,
     smooth_value: Option<f64>,
     effective_order: bool,
-    return_distribution: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let a = data.as_array();
-    let (n, k) = (a.nrows(), a.ncols());
-    let stat = statistic(statistic_name, k, smooth_method, smooth_value, effective_order)?;
-    let strata = check_common(n, strata.as_ref(), n_resamples, confidence)?;
-    let flat: Vec<f64> = a.iter().copied().collect();
-    let r = py.detach(|| bootstrap::bootstrap(&flat, k, &stat, &strata, n_resamples, seed, confidence));
-    result_dict(py, r, return_distribution)
-}
-
-/// Paired bootstrap of `stat(a) − stat(b)` on the same cases; adds the shift-method `pvalue`.
-#[pyfunction]
-#[pyo3(signature = (a, b, statistic_name, *, strata = None, n_resamples = 10_000, seed = 0, confidence = 0.95,
-                    smooth_method = "exp", smooth_value = None, effective_order = false, return_distribution = false))]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn paired_bootstrap_sums<'py>(
-    py: Python<'py>,
-    a: PyReadonlyArray2<'py, f64>,
-    b: PyReadonlyArray2<'py, f64>,
-    statistic_name: &str,
-    strata: Option<PyReadonlyArray1<'py, u32>>,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
-    smooth_method: &str,
-    smooth_value: Option<f64>,
-    effective_order: bool,
-    return_distribution: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (a.as_array(), b.as_array());
-    if a.shape() != b.shape() {
-        return Err(PyValueError::new_err(format!(
-            "the two systems' statistics differ in shape: {:?} vs {:?}",
-            a.shape(),
-            b.shape()
-        )));
-    }
-    let (n, k) = (a.nrows(), a.ncols());
-    let inner = statistic(statistic_name, k, smooth_method, smooth_value, effective_order)?;
-    let strata = check_common(n, strata.as_ref(), n_resamples, confidence)?;
-    let mut both = Array2::<f64>::zeros((n, 2 * k));
-    for i in 0..n {
-        for j in 0..k {
-            both[[i, j]] = a[[i, j]];
-            both[[i, k + j]] = b[[i, j]];
+    if let Some(b) = &baseline {
+        if a.shape() != b.as_array().shape() {
+            return Err(PyValueError::new_err(format!(
+                "the two systems' statistics differ in shape: {:?} vs {:?}",
+                a.shape(),
+                b.as_array().shape()
+            )));
         }
     }
-    let flat: Vec<f64> = both.iter().copied().collect();
-    let stat = SumStatistic::Difference(Box::new(inner));
-    let r = py.detach(|| bootstrap::bootstrap(&flat, 2 * k, &stat, &strata, n_resamples, seed, confidence));
-    let p = bootstrap::paired_p_value(&r.distribution, r.estimate);
-    let out = result_dict(py, r, return_distribution)?;
-    out.set_item("pvalue", p)?;
+    let (n, k) = (a.nrows(), a.ncols());
+    let stat = statistic(statistic_name, k, smooth_method, smooth_value, effective_order)?;
+    let strata = checked_strata(n, strata.as_ref())?;
+    let n_resamples = resampling.draws()?;
+    let (seed, confidence) = (resampling.seed, resampling.confidence);
+    let (flat, width, stat) = match &baseline {
+        None => (a.iter().copied().collect::<Vec<f64>>(), k, stat),
+        Some(b) => {
+            // Row i holds both systems' case i, so one index draw resamples both.
+            let mut both = Array2::<f64>::zeros((n, 2 * k));
+            both.slice_mut(s![.., ..k]).assign(&a);
+            both.slice_mut(s![.., k..]).assign(&b.as_array());
+            (both.iter().copied().collect(), 2 * k, SumStatistic::Difference(Box::new(stat)))
+        }
+    };
+    let r = py.detach(|| bootstrap::bootstrap(&flat, width, &stat, &strata, n_resamples, seed, confidence));
+    let p = baseline.is_some().then(|| bootstrap::paired_p_value(&r.distribution, r.estimate));
+    let out = result_dict(py, r, resampling.return_distribution)?;
+    if let Some(p) = p {
+        out.set_item("pvalue", p)?;
+    }
     Ok(out)
 }

@@ -19,6 +19,7 @@ mod cluster_py;
 mod cider_py;
 mod mcnemar_py;
 mod rouge_py;
+mod run_inputs;
 mod statistics_py;
 mod spatial_py;
 mod ter_py;
@@ -97,6 +98,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("U2_TASKS", score::TASKS.to_vec())?;
     m.add("U2_WEIGHTS", score::WEIGHTS.to_vec())?;
+    m.add_class::<run_inputs::RunLayout>()?;
+    m.add_class::<run_inputs::CaseColumns>()?;
+    m.add_class::<run_inputs::Resampling>()?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
     m.add_function(wrap_pyfunction!(macro_f1, m)?)?;
     m.add_function(wrap_pyfunction!(regression_summary, m)?)?;
@@ -111,7 +115,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aggregate_py::aggregate_cases, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_py::paired_aggregate_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(bootstrap_py::bootstrap_sums, m)?)?;
-    m.add_function(wrap_pyfunction!(bootstrap_py::paired_bootstrap_sums, m)?)?;
     m.add_function(wrap_pyfunction!(mcnemar_py::mcnemar_many, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::rouge_scores, m)?)?;
     m.add_function(wrap_pyfunction!(rouge_py::coco_rouge_l, m)?)?;
@@ -127,7 +130,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(statistics_py::adjust_pvalues, m)?)?;
     m.add_function(wrap_pyfunction!(statistics_py::cochran_q, m)?)?;
     m.add_function(wrap_pyfunction!(statistics_py::minimal_detectable_difference, m)?)?;
-    m.add_function(wrap_pyfunction!(cluster_py::two_stage_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::rank_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_py::two_stage_from_distribution, m)?)?;
     m.add_function(wrap_pyfunction!(cider_py::cider_d, m)?)?;
