@@ -4,6 +4,8 @@ report`` takes them instead of bootstrapping the run again only for those very f
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +19,13 @@ from u2fast.runfolder import JOURNAL, SCORES_CACHE, read_manifest
 MARK = 0.123456789
 
 
-def _u2fast(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "u2fast.cli", *args], capture_output=True, text=True, check=True)
+def _u2fast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "u2fast.cli", *args], capture_output=True, text=True, check=True,
+                          env=env)
 
 
-def _report_u2(run: Path, *flags: str) -> float:
-    out = json.loads(_u2fast("report", str(run), "--bootstrap", "0", "--format", "json", *flags).stdout)
+def _report_u2(run: Path, *flags: str, env: dict[str, str] | None = None) -> float:
+    out = json.loads(_u2fast("report", str(run), "--bootstrap", "0", "--format", "json", *flags, env=env).stdout)
     return float(out["models"][0]["u2"]["value"])
 
 
@@ -62,6 +65,35 @@ def test_report_reuses_stored_scores_only_for_the_same_files_and_options(run: Pa
     lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
     journal.write_text("".join(reversed(lines)), encoding="utf-8")  # the same answers, other bytes
     assert _report_u2(run) == real
+
+
+def test_stored_scores_are_reused_only_under_the_same_scorer_build(run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import u2fast.folder_scoring as folder_scoring
+
+    _u2fast("score", str(run), "--bootstrap", "0", "--json")
+    options = ScoringOptions(n_resamples=0).for_run(read_manifest(run))
+    assert stored_scores(run, scoring_basis(folder_digest(run), options)) is not None  # the build that stored them
+    monkeypatch.setattr(folder_scoring, "scorer_fingerprint", lambda: "another build")
+    assert stored_scores(run, scoring_basis(folder_digest(run), options)) is None
+    monkeypatch.setattr(folder_scoring, "scorer_fingerprint", lambda: None)  # a build that could not be read
+    assert scoring_basis(folder_digest(run), options) is None
+
+
+def test_report_scores_again_after_the_scorer_changed_without_a_version_bump(run: Path, tmp_path: Path) -> None:
+    """An editable checkout: the same package copied elsewhere reuses the stored scores (same build);
+    once a scoring source is edited, the report scores again."""
+    import u2fast
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(Path(u2fast.__file__).parent, checkout / "u2fast", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), os.environ.get("PYTHONPATH", "")])}
+    _u2fast("score", str(run), "--bootstrap", "0", "--json")
+    real = _report_u2(run)
+    _mark_stored_u2(run)
+    assert _report_u2(run, env=env) == MARK  # byte-identical sources and core: the same build
+    source = checkout / "u2fast" / "scoring" / "scores.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# edited in place, version unchanged\n", encoding="utf-8")
+    assert _report_u2(run, env=env) == real
 
 
 def test_an_unreadable_cache_is_not_used(run: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import msgspec
 
-from . import __version__
 from .errors import ConfigError, RunError
 from .folder_clinical import clinical_summary
 from .plugins import Registry, get_registry
@@ -32,6 +31,7 @@ from .runfolder import (
     records_of,
     write_json_atomic,
 )
+from .scorer_build import scorer_fingerprint
 from .scoring import bleu_stats
 from .scoring.scores import SCORES_SCHEMA, ModelScores, RunScores, score_model
 from .served_model import is_same_model
@@ -229,11 +229,13 @@ def folder_digest(run_dir: Path) -> str:
 
 
 def scoring_basis(digest: str, options: ScoringOptions) -> str | None:
-    """What scores depend on: the folder's files, the options and this version of u2fast; None when
-    a plugin parser is asked for (its code is not part of the basis, so such scores are never reused)."""
-    if options.parsers:
+    """What scores depend on: the folder's files, the options and the scorer's build (``scorer_build``:
+    version, core and sources); None when a plugin parser is asked for (its code is not part of the
+    basis, so such scores are never reused) or the build could not be fingerprinted."""
+    build = scorer_fingerprint()
+    if options.parsers or build is None:
         return None
-    h = hashlib.sha256(f"{SCORES_SCHEMA}\0{__version__}\0{digest}\0".encode())
+    h = hashlib.sha256(f"{SCORES_SCHEMA}\0{build}\0{digest}\0".encode())
     h.update(msgspec.msgpack.encode(options))
     return h.hexdigest()
 
