@@ -160,12 +160,18 @@ pub(crate) struct Resampling {
 #[pymethods]
 impl Resampling {
     #[new]
-    fn new(n_resamples: usize, seed: i128, confidence: f64, return_distribution: bool) -> PyResult<Self> {
-        let seed = u64::try_from(seed)
+    fn new(
+        n_resamples: usize,
+        seed: &Bound<'_, PyAny>,
+        confidence: f64,
+        return_distribution: bool,
+    ) -> PyResult<Self> {
+        let seed = seed
+            .extract::<u64>()
             .map_err(|_| PyValueError::new_err(format!("seed must be a non-negative 64-bit integer, got {seed}")))?;
         check_confidence(confidence)?;
         if n_resamples == 1 {
-            return Err(PyValueError::new_err("n_resamples must be 0 (no intervals) or at least 2, got 1"));
+            return Err(PyValueError::new_err("n_resamples must be at least 2, got 1"));
         }
         Ok(Resampling { n_resamples, seed, confidence, return_distribution })
     }
