@@ -124,6 +124,28 @@ def test_fallback_sync_answers_the_rest_within_the_budget(runs: Path) -> None:
     assert len(best) == n and all(best.values())
 
 
+def _sync_progress_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("openai:gpt-4.1: ") and " done, " in line]
+
+
+def test_the_sync_progress_line_shows_only_when_the_sync_path_sends_something(runs: Path) -> None:
+    plain = [a for a in argv(runs, "all", "openai", "", "--batch", *FAST) if a != "--json"]  # progress in a pipe
+    with FakeBatchProvider(answer=answer, processing_s=0.3) as fake:
+        plain[plain.index("--base-url") + 1] = f"{fake.url}/v1"
+        answered = run_cli(plain, ENV)
+        assert answered.returncode == 0, answered.stderr
+        assert fake.counts["requests"] == 0 and "ingested" in answered.stderr
+    assert _sync_progress_lines(answered.stderr) == []  # the batch answered everything: no sync phase to show
+    with FakeBatchProvider(answer=answer, expire=True, expire_done=0.5) as fake:
+        plain[plain.index("--base-url") + 1] = f"{fake.url}/v1"
+        plain[plain.index("--name") + 1] = "half"
+        fallback = run_cli(plain, ENV)
+        assert fallback.returncode == 0, fallback.stderr
+        sent = fake.counts["requests"]
+    lines = _sync_progress_lines(fallback.stderr)
+    assert sent > 0 and lines and f"{sent} ok, 0 failed" in lines[-1]  # the fallback's own line
+
+
 def test_fallback_rebatch_sends_the_failures_in_a_second_batch(runs: Path) -> None:
     with FakeBatchProvider(answer=answer, expire=True, expire_done=0.5) as fake:
         proc = run_cli(argv(runs, "r", "openai", fake.url, "--batch", "--batch-fallback", "rebatch", *FAST), ENV)

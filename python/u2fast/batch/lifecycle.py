@@ -77,6 +77,8 @@ class BatchOutcome:
     cost: float = 0.0
     #: Worst-case cost of the shards still running (reserved against ``--max-cost``).
     reserved: float = 0.0
+    #: Request keys with an answer in the journal when the batches returned (nothing left to send).
+    answered: set[str] = field(default_factory=set)
 
     def open_keys(self) -> set[str]:
         return {k for s in (*self.waiting, *self.over_budget) for k in s.keys}
@@ -349,6 +351,7 @@ class _Runner:
             finally:
                 self.answers.writer.close()
                 self.ledger.close()
+        self.outcome.answered = {key for key, best in self.answers.best.items() if best.ok}
         return self.outcome
 
 

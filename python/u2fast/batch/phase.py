@@ -69,6 +69,9 @@ def batch_phase(prepared: PreparedRun, model_runs: list[ModelRun],
     busy = outcome.open_keys()
     sync = [m for m in model_runs if m.name not in chosen_names or options.batch_fallback == "sync"]
     sync = [dataclasses.replace(m, requests=[r for r in m.requests if r.key not in busy]) for m in sync]
+    # a batch model whose batches answered every request has nothing for the sync path: it is left out
+    # of the sync run (no progress line saying "0 ok" about requests that were never sent there)
+    sync = [m for m in sync if m.name not in chosen_names or any(r.key not in outcome.answered for r in m.requests)]
     return outcome, sync
 
 
@@ -78,4 +81,5 @@ def _merge(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
     a.stats.update(b.stats)
     a.cost += b.cost
     a.reserved += b.reserved
+    a.answered |= b.answered
     return a
