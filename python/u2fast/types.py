@@ -229,6 +229,9 @@ class ApiError(msgspec.Struct, frozen=True, omit_defaults=True):
     status: int | None = None
     #: Seconds the provider asked us to wait (Retry-After or x-ratelimit-reset-*).
     retry_after: float | None = None
+    #: A transport failure's exception class (``ClientConnectorError``, ``TimeoutError``, ...), recorded
+    #: where the exception is caught; None for an error the provider answered.
+    exception: str | None = None
 
 
 class Completion(msgspec.Struct, frozen=True, omit_defaults=True):

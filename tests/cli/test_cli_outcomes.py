@@ -76,6 +76,10 @@ def test_a_refused_port_stops_early_scores_null_and_exits_nothing_answered(runs:
     assert scores["u2"]["value"] is None and "low" not in scores["u2"]
     assert all(t["value"]["value"] is None for t in scores["tasks"].values())
     assert scores["answered"] == 0
+    # the exception's class is a field of its own in the journal (what the early stop reads)
+    errors = [json.loads(line)["error"] for line in (runs / "refused" / "journal.jsonl").read_text().splitlines()]
+    assert errors and {e["kind"] for e in errors} == {"connection"}
+    assert {e.get("exception") for e in errors} == {"ClientConnectorError"}
 
 
 def test_every_request_refused_as_bad_request_stops_after_five_with_the_provider_message(runs: Path) -> None:

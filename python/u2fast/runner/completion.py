@@ -28,9 +28,7 @@ def completion_of(
         text = None
         message = redactor.scrub(error.message)[:2000]
         if message != error.message:
-            error = ApiError(
-                kind=error.kind, message=message, status=error.status, retry_after=error.retry_after
-            )
+            error = msgspec.structs.replace(error, message=message)
     elif text is not None:
         text = redactor.scrub_exact(text)
     return Completion(

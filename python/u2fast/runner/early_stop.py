@@ -17,16 +17,16 @@ __all__ = ["OPENING_FAILURES", "OpeningWatch", "is_lasting"]
 #: Attempts in a row, before any answer, that stop a model.
 OPENING_FAILURES = 5
 
-#: aiohttp's exceptions for a connection that could not be made at all (refused, no such host);
-#: classify_exception puts the exception's name first in the message.
-_CANNOT_CONNECT = ("ClientConnectorError", "ClientConnectorDNSError", "ConnectionRefusedError", "gaierror")
+#: The exceptions of a connection that could not be made at all (refused, no such host), by the
+#: class name ``classify_exception`` records in ``ApiError.exception``.
+_CANNOT_CONNECT = frozenset({"ClientConnectorError", "ClientConnectorDNSError", "ConnectionRefusedError", "gaierror"})
 
 
 def is_lasting(error: ApiError) -> bool:
     """Whether the same request would fail the same way a minute later."""
     if error.kind in ("auth", "bad_request"):
         return True
-    return error.kind == "connection" and error.message.startswith(_CANNOT_CONNECT)
+    return error.kind == "connection" and error.exception in _CANNOT_CONNECT
 
 
 class OpeningWatch:

@@ -59,9 +59,9 @@ def classify_exception(exc: BaseException) -> ApiError:
     if refused_locally or isinstance(exc, aiohttp.InvalidURL):
         # Refused by the HTTP client before anything was sent (a malformed URL, credentials in
         # the URL beside an Authorization header): every retry would fail the same way.
-        return ApiError(kind="bad_request", message=f"{name}: {detail}")
+        return ApiError(kind="bad_request", message=f"{name}: {detail}", exception=name)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError, TimeoutError)):
-        return ApiError(kind="timeout", message=f"{name}: {detail}")
+        return ApiError(kind="timeout", message=f"{name}: {detail}", exception=name)
     if isinstance(exc, (aiohttp.ClientError, ConnectionError, OSError)):
-        return ApiError(kind="connection", message=f"{name}: {detail}")
-    return ApiError(kind="server", message=f"{name}: {detail}")
+        return ApiError(kind="connection", message=f"{name}: {detail}", exception=name)
+    return ApiError(kind="server", message=f"{name}: {detail}", exception=name)
