@@ -55,6 +55,7 @@ __all__ = [
     "ter_stats",
     "ter_scores",
     "ter_corpus_score",
+    "png_thumbnail_jpeg",
 ]
 
 __version__: str
@@ -348,3 +349,9 @@ def two_stage_from_distribution(
 ) -> dict[str, Any]:
     """Two-stage intervals whose second stage draws from a stratified distribution (resamples, d + 9):
     keys interval_percentile (9, 2), standard_error (9,)."""
+
+def png_thumbnail_jpeg(data: bytes, side: int, quality: int, max_pixels: int, base64: bool = False) -> bytes | None:
+    """JPEG thumbnail (longest side at most ``side``, Pillow's size rule and bicubic filter) of an 8-bit
+    grey or RGB PNG (``data`` its bytes, or with ``base64`` their standard base64 text), made without
+    the GIL; None for any other image, one over ``max_pixels`` pixels or one that does not decode here
+    (the caller falls back to Pillow)."""

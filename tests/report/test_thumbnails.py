@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,3 +50,103 @@ def test_unreadable_image_gives_no_thumbnail() -> None:
     target = LabelTarget(label="benign", options=["benign", "malignant"])
     ref = ImageRef(sha256="1" * 64, mime="image/png", data=b"not an image")
     assert thumbnail_data_url(Case("DD/21/1", "21", "DD", target, ref)) is None
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _smooth(height: int, width: int, channels: int, seed: int) -> np.ndarray:
+    """A frame with structure at several scales, as an ultrasound frame has (not flat, not pure noise)."""
+    rng = np.random.default_rng(seed)
+    coarse = rng.random((8, 8, channels)) * 255
+    up = np.asarray(Image.fromarray(coarse.astype(np.uint8).squeeze()).resize((width, height), Image.Resampling.BICUBIC))
+    return np.clip(up.astype(np.int16) + rng.integers(-12, 12, up.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "channels", "side"),
+    [(128, 128, 1, 72), (600, 800, 3, 72), (700, 100, 1, 72), (97, 130, 3, 72), (300, 400, 1, 192), (50, 70, 3, 72)],
+)
+def test_extension_thumbnail_matches_pillows(height: int, width: int, channels: int, side: int) -> None:
+    from u2fast._core import png_thumbnail_jpeg
+    from u2fast.report.cases import THUMBNAIL_QUALITY, _pillow_thumbnail
+
+    frame = _smooth(height, width, channels, seed=height + width)
+    raw = _png(frame)
+    ours = png_thumbnail_jpeg(raw, side, THUMBNAIL_QUALITY, 50_000_000)
+    assert ours is not None
+    mine, pillows = Image.open(io.BytesIO(ours)), Image.open(io.BytesIO(_pillow_thumbnail(raw, side)))
+    assert (mine.format, mine.mode, mine.size) == (pillows.format, pillows.mode, pillows.size)
+    shrunk = Image.fromarray(frame)
+    shrunk.thumbnail((side, side))
+    exact = np.asarray(shrunk, dtype=np.float64)
+
+    def error(image: Image.Image) -> float:
+        return float(np.abs(np.asarray(image, dtype=np.float64) - exact).mean())
+
+    # as faithful to the exact shrink as Pillow's JPEG (the same size rule and filter; what differs is
+    # JPEG rounding, and Pillow's pre-reduction beyond 4x)
+    assert error(mine) < 1.1 * error(pillows) + 0.5
+    assert 0.85 < len(ours) / len(_pillow_thumbnail(raw, side)) < 1.15
+
+
+def test_extension_declines_what_it_does_not_read() -> None:
+    from u2fast._core import png_thumbnail_jpeg
+
+    grey = _png(np.zeros((100, 100), dtype=np.uint8))
+    assert png_thumbnail_jpeg(grey, 72, 45, 100 * 100 - 1) is None  # over the pixel limit
+    assert png_thumbnail_jpeg(_png(np.zeros((100, 100), dtype=np.uint16)), 72, 45, 10**8) is None  # 16-bit
+    assert png_thumbnail_jpeg(grey[:-20], 72, 45, 10**8) is None  # cut short
+    assert png_thumbnail_jpeg(b"GIF89a", 72, 45, 10**8) is None
+
+
+def test_eight_bit_pngs_are_made_by_the_extension_others_by_pillow(monkeypatch: pytest.MonkeyPatch) -> None:
+    from u2fast.report import cases
+
+    def refuse(raw: bytes, side: int) -> bytes:
+        raise RuntimeError("Pillow was asked")
+
+    monkeypatch.setattr(cases, "_pillow_thumbnail", refuse)
+    assert thumbnail_data_url(_case(Image.fromarray(_smooth(90, 120, 3, 1)))) is not None
+    wide = Image.fromarray(np.full((40, 40), 3000, dtype=np.uint16))
+    assert thumbnail_data_url(_case(wide)) is None
+
+
+def test_many_thumbnails_on_threads_equal_one_at_a_time_and_name_failures() -> None:
+    from u2fast.report.cases import make_thumbnails
+
+    target = LabelTarget(label="benign", options=["benign", "malignant"])
+    cases = []
+    for i in range(40):
+        raw = _png(_smooth(60 + i, 80, 1 + 2 * (i % 2), seed=i)) if i != 7 else b"\x89PNG\r\n\x1a\nbroken"
+        ref = ImageRef(sha256=f"{i:064x}", mime="image/png", data=raw)
+        cases.append(Case(case_id=f"DD/21/{i}", dataset_id="21", task="DD", target=target, image=ref))
+    thumbs, failed = make_thumbnails(cases)
+    assert list(failed) == [f"{7:064x}"] and failed[f"{7:064x}"].startswith("DD/21/7: ")
+    assert len(thumbs) == 39
+    for case in cases[:5]:
+        assert thumbs[case.image.sha256] == thumbnail_data_url(case, 192)
+
+
+def test_tsv_base64_png_is_checked_then_decoded_by_the_extension(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from u2fast.data.images import sha256_hex
+    from u2fast.report import cases
+
+    png = _png(_smooth(100, 100, 1, seed=5))
+    text = base64.b64encode(png)
+    table = tmp_path / "d.tsv"
+    head = b"index\timg_data\n0\t"
+    table.write_bytes(head + text + b"\n")
+    ref = ImageRef(sha256=sha256_hex(png), mime="image/png", path=str(table), offset=len(head), length=len(text),
+                   base64=True, stored_sha256=sha256_hex(text))
+    case = Case("DD/21/2", "21", "DD", LabelTarget(label="benign", options=["benign", "malignant"]), ref)
+    monkeypatch.setattr(cases, "_pillow_thumbnail", lambda raw, side: (_ for _ in ()).throw(RuntimeError("Pillow")))
+    assert thumbnail_data_url(case) is not None
+    table.write_bytes(head + text[:-8] + b"AAAAAAAA\n")  # regenerated in place
+    thumbs, failed = cases.make_thumbnails([case])
+    assert thumbs == {} and "changed since the cases were loaded" in failed[ref.sha256]

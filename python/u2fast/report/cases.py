@@ -37,7 +37,7 @@ LARGE_THUMBNAIL_SIDE = 192
 def thumbnail_side(images: int) -> int:
     """The thumbnail side for a report of ``images`` distinct images."""
     return LARGE_THUMBNAIL_SIDE if images <= LARGE_THUMBNAILS_UP_TO else THUMBNAIL_SIDE
-#: From this many images on, thumbnails are made in worker processes (one per CPU core).
+#: From this many images that are not PNGs on, thumbnails are made in worker processes (one per CPU core).
 _PARALLEL_FROM = 256
 
 
@@ -60,10 +60,32 @@ def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
 
 
 def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE) -> str:
-    """A downscaled JPEG of the case's image as a data URL; raises what reading or decoding raised."""
-    from ..data.images import open_image, read_image_bytes
+    """A downscaled JPEG of the case's image as a data URL; raises what reading or decoding raised.
+    8-bit grey and RGB PNGs are made by the extension (``png_thumbnail_jpeg``: Pillow's size rule and
+    filter, without the GIL, a few times cheaper); every other image, and any PNG it declines, by Pillow."""
+    from .._core import png_thumbnail_jpeg
+    from ..data.images import MAX_IMAGE_PIXELS, read_image_bytes, read_stored_base64
 
-    raw = read_image_bytes(case.image)
+    ref = case.image
+    jpeg = None
+    if ref.mime == "image/png" and ref.base64 and ref.path is not None:
+        # a release TSV's base64 text, checked against its recorded hash, decoded with the rest
+        jpeg = png_thumbnail_jpeg(read_stored_base64(ref), side, THUMBNAIL_QUALITY, MAX_IMAGE_PIXELS, base64=True)
+    raw = b"" if jpeg is not None else read_image_bytes(ref)
+    if jpeg is None and raw.startswith(_PNG):
+        jpeg = png_thumbnail_jpeg(raw, side, THUMBNAIL_QUALITY, MAX_IMAGE_PIXELS)
+    if jpeg is None:
+        jpeg = _pillow_thumbnail(raw, side)
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _pillow_thumbnail(raw: bytes, side: int) -> bytes:
+    """The JPEG thumbnail of any image Pillow reads (16-bit and float frames stretched to 8 bits)."""
+    from ..data.images import open_image
+
     with open_image(raw) as opened:
         image = opened
         if opened.mode in _WIDE_MODES:  # Pillow's reduce() refuses these: stretch to 8 bits first
@@ -72,7 +94,7 @@ def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE) -> str:
         small = _eight_bit(image)
         buf = io.BytesIO()
         small.save(buf, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
 
 
 def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
@@ -90,23 +112,43 @@ def _thumbnail_or_reason(case: Case, side: int = THUMBNAIL_SIDE) -> tuple[str | 
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def _thumbnails_or_reasons(cases: Sequence[Case], side: int) -> list[tuple[str | None, str]]:
+    return [_thumbnail_or_reason(c, side) for c in cases]
+
+
 def make_thumbnails(cases: Sequence[Case]) -> tuple[dict[str, str], dict[str, str]]:
     """Thumbnails of the cases' images, once per image (by sha256): ``(sha256 -> data URL, sha256 ->
-    why the image could not be read)``. Many images are made in worker processes; few get larger
-    thumbnails (:func:`thumbnail_side`)."""
+    why the image could not be read)``. Few images get larger thumbnails (:func:`thumbnail_side`).
+    PNGs are made on a thread per core (the extension's work releases the GIL); many images of other
+    kinds, made by Pillow under the GIL, in worker processes."""
     distinct = list({c.image.sha256: c for c in cases if c.image.sha256}.values())
     side = thumbnail_side(len(distinct))
     workers = min(os.cpu_count() or 1, 8)
-    if len(distinct) >= _PARALLEL_FROM and workers > 1:
+    pngs = [c for c in distinct if c.image.mime == "image/png"]
+    others = [c for c in distinct if c.image.mime != "image/png"]
+    made: dict[str, tuple[str | None, str]] = {}
+    if pngs:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # chunks of a few dozen: a future per image would cost more than the extension's thumbnail
+        step = max(1, min(64, -(-len(pngs) // workers)))
+        chunks = [pngs[i : i + step] for i in range(0, len(pngs), step)]
+        with ThreadPoolExecutor(workers) as threads:
+            for chunk, results in zip(chunks, threads.map(_thumbnails_or_reasons, chunks, [side] * len(chunks)),
+                                      strict=True):
+                made.update((c.image.sha256, r) for c, r in zip(chunk, results, strict=True))
+    if len(others) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            made = list(pool.map(_thumbnail_or_reason, distinct, [side] * len(distinct), chunksize=64))
+            results = list(pool.map(_thumbnail_or_reason, others, [side] * len(others), chunksize=64))
     else:
-        made = [_thumbnail_or_reason(c, side) for c in distinct]
+        results = [_thumbnail_or_reason(c, side) for c in others]
+    made.update((c.image.sha256, r) for c, r in zip(others, results, strict=True))
     thumbs: dict[str, str] = {}
     failed: dict[str, str] = {}
-    for case, (url, reason) in zip(distinct, made, strict=True):
+    for case in distinct:
+        url, reason = made[case.image.sha256]
         if url is None:
             failed[case.image.sha256] = f"{case.case_id}: {reason}"
         else:

@@ -17,12 +17,14 @@ mod bootstrap_py;
 mod chrf_py;
 mod cluster_py;
 mod cider_py;
+mod jpeg;
 mod mcnemar_py;
 mod rouge_py;
 mod run_inputs;
 mod statistics_py;
 mod spatial_py;
 mod ter_py;
+mod thumbnail_py;
 
 /// Share of true values in a boolean array (NaN when empty).
 #[pyfunction]
@@ -140,5 +142,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ter_py::ter_stats, m)?)?;
     m.add_function(wrap_pyfunction!(ter_py::ter_scores, m)?)?;
     m.add_function(wrap_pyfunction!(ter_py::ter_corpus_score, m)?)?;
+    m.add_function(wrap_pyfunction!(thumbnail_py::png_thumbnail_jpeg, m)?)?;
     Ok(())
 }
