@@ -42,48 +42,30 @@ pub fn png_thumbnail_jpeg(
 
 /// Standard base64 (padding optional, nothing else allowed), or None.
 fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
-    const INVALID: u8 = 0xFF;
-    const TABLE: [u8; 256] = {
-        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut table = [INVALID; 256];
-        let mut i = 0;
-        while i < 64 {
-            table[alphabet[i] as usize] = i as u8;
-            i += 1;
-        }
-        table
-    };
     let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
     if body.len() % 4 == 1 {
         return None;
     }
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
-    let mut quads = body.chunks_exact(4);
-    for quad in &mut quads {
-        let mut n = 0u32;
-        for &c in quad {
-            let v = TABLE[usize::from(c)];
-            if v == INVALID {
-                return None;
-            }
-            n = (n << 6) | u32::from(v);
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..]);
-    }
-    let rest = quads.remainder();
-    if !rest.is_empty() {
-        let mut n = 0u32;
-        for &c in rest {
-            let v = TABLE[usize::from(c)];
-            if v == INVALID {
-                return None;
-            }
-            n = (n << 6) | u32::from(v);
-        }
-        n <<= 6 * (4 - rest.len() as u32);
-        out.extend_from_slice(&n.to_be_bytes()[1..rest.len()]);
+    // four characters give three bytes; a last group of two or three gives one or two
+    for group in body.chunks(4) {
+        let bits = group.iter().try_fold(0u32, |bits, &c| Some((bits << 6) | u32::from(sextet(c)?)))?;
+        let aligned = bits << (6 * (4 - group.len() as u32));
+        out.extend_from_slice(&aligned.to_be_bytes()[1..group.len()]);
     }
     Some(out)
+}
+
+/// The value of one base64 character.
+fn sextet(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
 }
 
 /// An image as rows of interleaved 8-bit channels.
