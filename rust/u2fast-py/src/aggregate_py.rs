@@ -49,33 +49,16 @@ pub(crate) fn aggregate_cases<'py>(
         resampling.draws()?;
     }
     let (point, resampled) = layout.aggregate_then(py, cases, |point| {
-        let (columns, datasets) = (layout.cases(cases), layout.datasets());
+        let (columns, view, settings) = (layout.cases(cases), layout.view(), resampling.settings());
+        let keep = resampling.return_distribution;
         if two_stage {
-            let r = cluster::two_stage_bootstrap(
-                &columns,
-                &datasets,
-                &point.task_metric,
-                point.u2,
-                layout.missing_cve_is_perfect,
-                resampling.n_resamples,
-                resampling.seed,
-                resampling.confidence,
-                resampling.return_distribution,
-            );
+            let r =
+                cluster::two_stage_bootstrap(&columns, &view, &point.task_metric, point.u2, settings, keep);
             return Some((r.intervals, None, r.distribution));
         }
         (resampling.n_resamples > 0).then(|| {
-            let r = stratified_bootstrap::bootstrap_run(
-                &columns,
-                &datasets,
-                &point.dataset_metric,
-                layout.missing_cve_is_perfect,
-                layout.tolerance,
-                resampling.n_resamples,
-                resampling.seed,
-                resampling.confidence,
-                resampling.return_distribution,
-            );
+            let r =
+                stratified_bootstrap::bootstrap_run(&columns, &view, &point.dataset_metric, settings, keep);
             (r.intervals, Some(r.acceleration), r.distribution)
         })
     })?;
@@ -98,7 +81,7 @@ pub(crate) fn paired_aggregate_bootstrap<'py>(
     b: &CaseColumns,
     resampling: &Resampling,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let n_resamples = resampling.draws()?;
+    let settings = resampling.draws()?;
     let (point_a, point_b, r) = py
         .detach(|| {
             let pa = layout.aggregate(a).map_err(|e| format!("A: {e}"))?;
@@ -106,14 +89,10 @@ pub(crate) fn paired_aggregate_bootstrap<'py>(
             let r = paired_bootstrap::paired_bootstrap_run(
                 &layout.cases(a),
                 &layout.cases(b),
-                &layout.datasets(),
+                &layout.view(),
                 &pa.dataset_metric,
                 &pb.dataset_metric,
-                layout.missing_cve_is_perfect,
-                layout.tolerance,
-                n_resamples,
-                resampling.seed,
-                resampling.confidence,
+                settings,
                 resampling.return_distribution,
             );
             Ok::<_, String>((pa, pb, r))

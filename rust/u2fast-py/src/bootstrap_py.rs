@@ -95,8 +95,7 @@ pub(crate) fn bootstrap_sums<'py>(
     let (n, k) = (a.nrows(), a.ncols());
     let stat = statistic(statistic_name, k, smooth_method, smooth_value, effective_order)?;
     let strata = checked_strata(n, strata.as_ref())?;
-    let n_resamples = resampling.draws()?;
-    let (seed, confidence) = (resampling.seed, resampling.confidence);
+    let settings = resampling.draws()?;
     let (flat, width, stat) = match &baseline {
         None => (a.iter().copied().collect::<Vec<f64>>(), k, stat),
         Some(b) => {
@@ -107,7 +106,7 @@ pub(crate) fn bootstrap_sums<'py>(
             (both.iter().copied().collect(), 2 * k, SumStatistic::Difference(Box::new(stat)))
         }
     };
-    let r = py.detach(|| bootstrap::bootstrap(&flat, width, &stat, &strata, n_resamples, seed, confidence));
+    let r = py.detach(|| bootstrap::bootstrap(&flat, width, &stat, &strata, settings));
     let p = baseline.is_some().then(|| bootstrap::paired_p_value(&r.distribution, r.estimate));
     let out = result_dict(py, r, resampling.return_distribution)?;
     if let Some(p) = p {

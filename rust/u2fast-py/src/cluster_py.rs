@@ -27,7 +27,7 @@ pub(crate) fn rank_bootstrap<'py>(
     resampling: &Resampling,
     two_stage: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let n_resamples = resampling.draws()?;
+    let settings = resampling.draws()?;
     let n = layout.dataset_index().len();
     let (m, nc) = correct.as_array().dim();
     let shapes_ok = nc == n
@@ -51,16 +51,7 @@ pub(crate) fn rank_bootstrap<'py>(
     let r = py.detach(|| {
         let models =
             ranks::ModelCases { n_models: m, correct: &corr, error: &err, bleu: &bl, counted: &cnt };
-        ranks::rank_bootstrap(
-            layout.dataset_index(),
-            &layout.datasets(),
-            &models,
-            layout.missing_cve_is_perfect,
-            two_stage,
-            n_resamples,
-            resampling.seed,
-            resampling.confidence,
-        )
+        ranks::rank_bootstrap(layout.dataset_index(), &layout.view(), &models, two_stage, settings)
     });
     let out = PyDict::new(py);
     out.set_item("u2", r.u2.into_pyarray(py))?;
@@ -89,7 +80,7 @@ pub(crate) fn two_stage_from_distribution<'py>(
     u2: f64,
     resampling: &Resampling,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let n_resamples = resampling.draws()?;
+    let settings = resampling.draws()?;
     let nd = layout.datasets().task.len();
     let (rows, width) = distribution.as_array().dim();
     if width != nd + 9 || rows == 0 {
@@ -98,19 +89,8 @@ pub(crate) fn two_stage_from_distribution<'py>(
         )));
     }
     let dist: Vec<f64> = distribution.as_array().iter().copied().collect();
-    let r = py.detach(|| {
-        cluster::two_stage_from_strata(
-            &dist,
-            width,
-            &layout.datasets(),
-            &task_metric,
-            u2,
-            layout.missing_cve_is_perfect,
-            n_resamples,
-            resampling.seed,
-            resampling.confidence,
-        )
-    });
+    let view = layout.view();
+    let r = py.detach(|| cluster::two_stage_from_strata(&dist, width, &view, &task_metric, u2, settings));
     let out = PyDict::new(py);
     set_resampled(&out, &r.intervals, None, None)?;
     Ok(out)

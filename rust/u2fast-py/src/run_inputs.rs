@@ -6,6 +6,7 @@
 use numpy::{PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use u2fast_core::statistics::bootstrap;
 use u2fast_core::u2::aggregate::{self, Cases, Datasets, RunPoint};
 
 use crate::args::check_confidence;
@@ -75,6 +76,15 @@ impl RunLayout {
 
     pub(crate) fn datasets(&self) -> Datasets<'_> {
         Datasets { task: &self.task, in_u2: &self.in_u2 }
+    }
+
+    /// The data sets and rules as the core's resampling designs read them.
+    pub(crate) fn view(&self) -> aggregate::RunLayout<'_> {
+        aggregate::RunLayout {
+            datasets: self.datasets(),
+            missing_cve_is_perfect: self.missing_cve_is_perfect,
+            tolerance: self.tolerance,
+        }
     }
 
     /// One model's cases on this layout, as the core reads them.
@@ -178,11 +188,16 @@ impl Resampling {
 }
 
 impl Resampling {
-    /// `n_resamples` of a bootstrap that must resample (`0` is refused: an interval needs resamples).
-    pub(crate) fn draws(&self) -> PyResult<usize> {
+    /// The settings of a bootstrap that must resample (`0` is refused: an interval needs resamples).
+    pub(crate) fn draws(&self) -> PyResult<bootstrap::Resampling> {
         if self.n_resamples == 0 {
             return Err(PyValueError::new_err("n_resamples must be at least 2, got 0"));
         }
-        Ok(self.n_resamples)
+        Ok(self.settings())
+    }
+
+    /// The settings as the core's bootstraps read them (`return_distribution` stays with the caller).
+    pub(crate) fn settings(&self) -> bootstrap::Resampling {
+        bootstrap::Resampling { n_resamples: self.n_resamples, seed: self.seed, confidence: self.confidence }
     }
 }

@@ -14,6 +14,15 @@ use crate::metrics::bleu::{self, Smooth};
 /// Resamples per RNG stream.
 pub const CHUNK: usize = 64;
 
+/// How a bootstrap draws and what interval it gives: `n_resamples` draws, the `seed` of its random
+/// streams and the intervals' `confidence`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resampling {
+    pub n_resamples: usize,
+    pub seed: u64,
+    pub confidence: f64,
+}
+
 /// A statistic computed from column sums of per-case rows and the case count.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SumStatistic {
@@ -114,10 +123,9 @@ pub fn bootstrap(
     k: usize,
     stat: &SumStatistic,
     strata: &[u32],
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
 ) -> Bootstrap {
+    let Resampling { n_resamples, seed, confidence } = resampling;
     let n = data.len() / k;
     let totals = column_sums(data, k);
     let estimate = stat.eval(&totals, n as f64);
@@ -188,10 +196,11 @@ mod tests {
     #[test]
     fn same_seed_same_distribution_any_thread_count() {
         let data: Vec<f64> = (0..500).map(|i| f64::from(i % 7)).collect();
+        let settings = Resampling { n_resamples: 1000, seed: 3, confidence: 0.95 };
         let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let a = one.install(|| bootstrap(&data, 1, &SumStatistic::Mean, &[], 1000, 3, 0.95));
+        let a = one.install(|| bootstrap(&data, 1, &SumStatistic::Mean, &[], settings));
         let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
-        let b = four.install(|| bootstrap(&data, 1, &SumStatistic::Mean, &[], 1000, 3, 0.95));
+        let b = four.install(|| bootstrap(&data, 1, &SumStatistic::Mean, &[], settings));
         assert_eq!(a.distribution, b.distribution);
         assert_eq!(a.intervals, b.intervals);
     }
@@ -201,16 +210,18 @@ mod tests {
         // Stratum 0 is all zeros, stratum 1 all ones: every stratified resample has mean exactly 0.25.
         let data: Vec<f64> = (0..40).map(|i| if i < 30 { 0.0 } else { 1.0 }).collect();
         let strata: Vec<u32> = (0..40).map(|i| u32::from(i >= 30)).collect();
-        let r = bootstrap(&data, 1, &SumStatistic::Mean, &strata, 200, 1, 0.95);
+        let settings = Resampling { n_resamples: 200, seed: 1, confidence: 0.95 };
+        let r = bootstrap(&data, 1, &SumStatistic::Mean, &strata, settings);
         assert!(r.distribution.iter().all(|&v| (v - 0.25).abs() < 1e-15));
-        let free = bootstrap(&data, 1, &SumStatistic::Mean, &[], 200, 1, 0.95);
+        let free = bootstrap(&data, 1, &SumStatistic::Mean, &[], settings);
         assert!(free.distribution.iter().any(|&v| (v - 0.25).abs() > 1e-3));
     }
 
     #[test]
     fn mean_interval_is_sensible() {
         let data: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
-        let r = bootstrap(&data, 1, &SumStatistic::Mean, &[], 2000, 5, 0.95);
+        let settings = Resampling { n_resamples: 2000, seed: 5, confidence: 0.95 };
+        let r = bootstrap(&data, 1, &SumStatistic::Mean, &[], settings);
         // mean 4.5, sd 2.87, se ≈ 0.091.
         assert!((r.intervals.standard_error - 0.0908).abs() < 0.01, "{:?}", r.intervals);
         assert!(r.intervals.bca.low < 4.5 && r.intervals.bca.high > 4.5);

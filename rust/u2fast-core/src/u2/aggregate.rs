@@ -37,11 +37,23 @@ pub struct Cases<'a> {
 }
 
 /// Per-dataset description.
+#[derive(Clone, Copy)]
 pub struct Datasets<'a> {
     /// Task code 0..=7 of each dataset.
     pub task: &'a [u8],
     /// Whether the dataset enters its task's mean (and so U2).
     pub in_u2: &'a [bool],
+}
+
+/// A run's data sets with the two scoring rules that hold for the whole run: what every resampling
+/// design reads besides the cases and the point estimates.
+#[derive(Clone, Copy)]
+pub struct RunLayout<'a> {
+    pub datasets: Datasets<'a>,
+    /// A missing CVE metric scores as 0 error in U2 rather than 0 (the official script's quirk).
+    pub missing_cve_is_perfect: bool,
+    /// The normalized absolute CVE error that still counts as within tolerance.
+    pub tolerance: f64,
 }
 
 /// Sufficient statistics of one dataset; all sums are of `f64` so that they can be weighted.

@@ -8,10 +8,10 @@
 //! 1997, section 3.8; Field & Welsh 2007). Data sets outside U2 are left out. Percentile
 //! intervals only: BCa's jackknife has no clean two-stage analogue.
 
-use super::aggregate::{Cases, Datasets, TaskMeans};
+use super::aggregate::{Cases, Datasets, RunLayout, TaskMeans};
 use super::score;
 use super::stratified_bootstrap::{pack, resampled_metric};
-use crate::statistics::bootstrap;
+use crate::statistics::bootstrap::{self, Resampling};
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Percentile intervals (and standard errors) of the 8 task metrics and U2 (columns `0..9`).
@@ -22,24 +22,23 @@ pub struct TwoStage {
     pub distribution: Option<Vec<f64>>,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn two_stage_bootstrap(
     cases: &Cases<'_>,
-    datasets: &Datasets<'_>,
+    layout: &RunLayout<'_>,
     point_task_metric: &[f64; 8],
     point_u2: f64,
-    missing_cve_is_perfect: bool,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
     keep_distribution: bool,
 ) -> TwoStage {
+    let datasets = &layout.datasets;
     let strata = pack(cases, datasets);
     let members = task_members(datasets, |d| strata[d].len() > 0);
-    let dist = two_stage_rows(&members, n_resamples, seed ^ 0x2C1A_57E2, missing_cve_is_perfect, |d, rng| {
-        resampled_metric(&strata[d], datasets.task[d], rng)
-    });
-    let intervals = task_and_u2_intervals(&dist, point_task_metric, point_u2, confidence);
+    let seed = resampling.seed ^ 0x2C1A_57E2;
+    let dist =
+        two_stage_rows(&members, resampling.n_resamples, seed, layout.missing_cve_is_perfect, |d, rng| {
+            resampled_metric(&strata[d], datasets.task[d], rng)
+        });
+    let intervals = task_and_u2_intervals(&dist, point_task_metric, point_u2, resampling.confidence);
     TwoStage { intervals, distribution: keep_distribution.then_some(dist) }
 }
 
@@ -48,24 +47,22 @@ pub fn two_stage_bootstrap(
 /// redrawn data set takes that data set's metric from a stratified resample chosen at random, i.e.
 /// the second stage draws from the `b` case resamples already made. O(resamples · data sets)
 /// instead of O(resamples · cases), so a run's two intervals cost one pass over the cases.
-#[allow(clippy::too_many_arguments)]
 pub fn two_stage_from_strata(
     dist: &[f64],
     width: usize,
-    datasets: &Datasets<'_>,
+    layout: &RunLayout<'_>,
     point_task_metric: &[f64; 8],
     point_u2: f64,
-    missing_cve_is_perfect: bool,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
 ) -> TwoStage {
     let b = dist.len() / width.max(1);
-    let members = task_members(datasets, |d| (0..b).any(|r| !dist[r * width + d].is_nan()));
-    let out = two_stage_rows(&members, n_resamples, seed ^ 0x2C1A_57E3, missing_cve_is_perfect, |d, rng| {
-        dist[rng.below(b as u32) as usize * width + d]
-    });
-    let intervals = task_and_u2_intervals(&out, point_task_metric, point_u2, confidence);
+    let members = task_members(&layout.datasets, |d| (0..b).any(|r| !dist[r * width + d].is_nan()));
+    let seed = resampling.seed ^ 0x2C1A_57E3;
+    let out =
+        two_stage_rows(&members, resampling.n_resamples, seed, layout.missing_cve_is_perfect, |d, rng| {
+            dist[rng.below(b as u32) as usize * width + d]
+        });
+    let intervals = task_and_u2_intervals(&out, point_task_metric, point_u2, resampling.confidence);
     TwoStage { intervals, distribution: None }
 }
 
@@ -120,25 +117,31 @@ fn task_and_u2_intervals(dist: &[f64], task_metric: &[f64; 8], u2: f64, confiden
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::u2::stratified_bootstrap::bootstrap_run;
     use crate::u2::test_fixtures::Run;
 
     #[test]
     fn between_dataset_spread_widens_the_interval() {
         // Two DD data sets at 20% and 80%: stratified resampling keeps both, two-stage may draw
         // the same one twice, so its U2 interval must be much wider.
-        let run = Run::new(&[0, 0], (0..400).map(|i| i32::from(i >= 200)).collect())
-            .correct_when(|i| if i < 200 { i % 5 == 0 } else { i % 5 != 0 });
-        let (cases, ds, point) = (run.cases(), run.datasets(), run.point());
-        let two = two_stage_bootstrap(&cases, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95, false);
-        let strat = crate::u2::stratified_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, false);
+        let run = Run::new(&[0, 0], (0..400).map(|i| i32::from(i >= 200)).collect()).correct_when(|i| {
+            if i < 200 {
+                i % 5 == 0
+            } else {
+                i % 5 != 0
+            }
+        });
+        let (cases, layout, point) = (run.cases(), run.layout(), run.point());
+        let resampling = Resampling { n_resamples: 2000, seed: 1, confidence: 0.95 };
+        let two = two_stage_bootstrap(&cases, &layout, &point.task_metric, point.u2, resampling, false);
+        let strat = bootstrap_run(&cases, &layout, &point.dataset_metric, resampling, false);
         let w2 = two.intervals[8].percentile.high - two.intervals[8].percentile.low;
         let ws = strat.intervals[2 + 8].percentile.high - strat.intervals[2 + 8].percentile.low;
         assert!(w2 > 3.0 * ws, "two-stage {w2} vs stratified {ws}");
         // built from the stratified resamples: the same design, so about the same width
-        let strat = crate::u2::stratified_bootstrap::bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 1, 0.95, true);
-        let fast = two_stage_from_strata(
-            strat.distribution.as_deref().unwrap(), 2 + 9, &ds, &point.task_metric, point.u2, true, 2000, 1, 0.95,
-        );
+        let strat = bootstrap_run(&cases, &layout, &point.dataset_metric, resampling, true);
+        let dist = strat.distribution.as_deref().unwrap();
+        let fast = two_stage_from_strata(dist, 2 + 9, &layout, &point.task_metric, point.u2, resampling);
         let wf = fast.intervals[8].percentile.high - fast.intervals[8].percentile.low;
         assert!((wf / w2 - 1.0).abs() < 0.15, "from strata {wf} vs direct {w2}");
         assert!(two.intervals[1].percentile.low.is_nan());

@@ -8,10 +8,10 @@
 //! the paired distribution. The BCa acceleration comes from the case-by-case differences of the
 //! two jackknifes. The p-value is the shift method of [`bootstrap::paired_p_value`].
 
-use super::aggregate::{Cases, Datasets, TASK_CVE};
+use super::aggregate::{Cases, RunLayout, TASK_CVE};
 use super::stratified_bootstrap::{accelerations, columns, fill_task_and_u2, jackknife, pack, Stratum};
 use crate::metrics::bleu;
-use crate::statistics::bootstrap;
+use crate::statistics::bootstrap::{self, Resampling};
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Columns `[dataset metrics..., 8 task metrics, U2]` of A, of B and of A − B.
@@ -67,45 +67,42 @@ fn paired_resampled_metric(a: &Stratum, b: &Stratum, task: u8, rng: &mut Rng) ->
 
 /// Bootstrap A − B. `a` and `b` share `dataset_index` (the same cases, in the same order);
 /// `point_a`/`point_b` are the dataset metrics of [`super::aggregate::aggregate`] on each.
-#[allow(clippy::too_many_arguments)]
 pub fn paired_bootstrap_run(
     a: &Cases<'_>,
     b: &Cases<'_>,
-    datasets: &Datasets<'_>,
+    layout: &RunLayout<'_>,
     point_a: &[f64],
     point_b: &[f64],
-    missing_cve_is_perfect: bool,
-    tolerance: f64,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
     keep_distribution: bool,
 ) -> PairedRun {
     assert_eq!(a.dataset_index, b.dataset_index, "a paired bootstrap needs the same cases on both sides");
+    let RunLayout { datasets, missing_cve_is_perfect, .. } = *layout;
     let nd = datasets.task.len();
     let width = nd + 9;
-    let (strata_a, strata_b) = (pack(a, datasets), pack(b, datasets));
-    let dist = bootstrap::resample_rows(n_resamples, width, seed, |rng, rows| {
+    let (strata_a, strata_b) = (pack(a, &datasets), pack(b, &datasets));
+    let dist = bootstrap::resample_rows(resampling.n_resamples, width, resampling.seed, |rng, rows| {
         let mut row_b = vec![0.0; width];
         for row in rows.chunks_mut(width) {
             for d in 0..nd {
                 (row[d], row_b[d]) =
                     paired_resampled_metric(&strata_a[d], &strata_b[d], datasets.task[d], rng);
             }
-            fill_task_and_u2(row, datasets, missing_cve_is_perfect);
-            fill_task_and_u2(&mut row_b, datasets, missing_cve_is_perfect);
+            fill_task_and_u2(row, &datasets, missing_cve_is_perfect);
+            fill_task_and_u2(&mut row_b, &datasets, missing_cve_is_perfect);
             for (x, y) in row.iter_mut().zip(&row_b) {
                 *x -= y;
             }
         }
     });
-    let estimate_a = columns(point_a, datasets, missing_cve_is_perfect);
-    let estimate_b = columns(point_b, datasets, missing_cve_is_perfect);
+    let estimate_a = columns(point_a, &datasets, missing_cve_is_perfect);
+    let estimate_b = columns(point_b, &datasets, missing_cve_is_perfect);
     let difference: Vec<f64> = estimate_a.iter().zip(&estimate_b).map(|(x, y)| x - y).collect();
-    let jack_a = jackknife(a, datasets, point_a, missing_cve_is_perfect, tolerance);
-    let jack_b = jackknife(b, datasets, point_b, missing_cve_is_perfect, tolerance);
-    let acceleration = accelerations(a.dataset_index, datasets, &difference, &jack_a.minus(&jack_b));
-    let intervals = intervals::column_intervals(&dist, width, &difference, &acceleration, confidence);
+    let jack_a = jackknife(a, layout, point_a);
+    let jack_b = jackknife(b, layout, point_b);
+    let acceleration = accelerations(a.dataset_index, &datasets, &difference, &jack_a.minus(&jack_b));
+    let intervals =
+        intervals::column_intervals(&dist, width, &difference, &acceleration, resampling.confidence);
     let pvalue = (0..width)
         .map(|col| {
             let values: Vec<f64> = dist.iter().skip(col).step_by(width).copied().collect();
@@ -140,12 +137,13 @@ mod tests {
             .correct_when(|i| i % 5 < 2)
             .errors(|i| (i % 13) as f64 / 20.0)
             .bleu_row([9, 9, 5, 3, 1, 0, 8, 7, 6, 5]);
-        let (a, b, ds) = (run_a.cases(), run_b.cases(), run_a.datasets());
+        let (a, b, layout) = (run_a.cases(), run_b.cases(), run_a.layout());
         let (pa, pb) = (run_a.point(), run_b.point());
+        let resampling = Resampling { n_resamples: 300, seed: 4, confidence: 0.95 };
         let r =
-            paired_bootstrap_run(&a, &b, &ds, &pa.dataset_metric, &pb.dataset_metric, true, 0.1, 300, 4, 0.95, true);
-        let ra = bootstrap_run(&a, &ds, &pa.dataset_metric, true, 0.1, 300, 4, 0.95, true);
-        let rb = bootstrap_run(&b, &ds, &pb.dataset_metric, true, 0.1, 300, 4, 0.95, true);
+            paired_bootstrap_run(&a, &b, &layout, &pa.dataset_metric, &pb.dataset_metric, resampling, true);
+        let ra = bootstrap_run(&a, &layout, &pa.dataset_metric, resampling, true);
+        let rb = bootstrap_run(&b, &layout, &pb.dataset_metric, resampling, true);
         let (da, db) = (ra.distribution.unwrap(), rb.distribution.unwrap());
         let expected: Vec<f64> = da.iter().zip(&db).map(|(x, y)| x - y).collect();
         let got = r.distribution.unwrap();
@@ -162,8 +160,10 @@ mod tests {
     fn identical_models_give_zero_differences_and_p_one() {
         // an accuracy task: the (NaN) errors are never read
         let run = Run::new(&[1], vec![0; 50]).correct_when(|i| i % 3 == 0).errors(|_| f64::NAN);
-        let (a, ds, p) = (run.cases(), run.datasets(), run.point());
-        let r = paired_bootstrap_run(&a, &a, &ds, &p.dataset_metric, &p.dataset_metric, true, 0.1, 200, 1, 0.95, false);
+        let (a, layout, p) = (run.cases(), run.layout(), run.point());
+        let resampling = Resampling { n_resamples: 200, seed: 1, confidence: 0.95 };
+        let r =
+            paired_bootstrap_run(&a, &a, &layout, &p.dataset_metric, &p.dataset_metric, resampling, false);
         assert_eq!(r.intervals[0].percentile, intervals::Interval { low: 0.0, high: 0.0 });
         assert_eq!(r.pvalue[0], 1.0);
     }

@@ -5,9 +5,9 @@
 //! cases, so the models' scores move together and the rank of each model in each resample shows
 //! which leaderboard gaps survive resampling (Hall & Miller 2009 for bootstrap rank intervals).
 
-use super::aggregate::{self, Cases, DatasetSums, Datasets, TaskMeans};
+use super::aggregate::{self, Cases, DatasetSums, Datasets, RunLayout, TaskMeans};
 use super::score;
-use crate::statistics::bootstrap;
+use crate::statistics::bootstrap::{self, Resampling};
 use crate::statistics::intervals::{self, Rng};
 
 /// Mixed into the caller's seed so that the rank bootstrap's stream differs from the other
@@ -135,19 +135,17 @@ impl Packed {
 }
 
 /// Rank `models` jointly. `dataset_index` (length n) is shared by all models.
-#[allow(clippy::too_many_arguments)]
 pub fn rank_bootstrap(
     dataset_index: &[i32],
-    datasets: &Datasets<'_>,
+    layout: &RunLayout<'_>,
     models: &ModelCases<'_>,
-    missing_cve_is_perfect: bool,
     two_stage: bool,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
 ) -> Ranks {
+    let Resampling { n_resamples, seed, confidence } = resampling;
+    let missing_cve_is_perfect = layout.missing_cve_is_perfect;
     let design = Design { missing_cve_is_perfect, two_stage, n_resamples, seed };
-    let (point, dist) = joint_distribution(dataset_index, datasets, models, design);
+    let (point, dist) = joint_distribution(dataset_index, &layout.datasets, models, design);
     summarize(&point, &dist, models.n_models, confidence)
 }
 
@@ -401,8 +399,9 @@ mod tests {
         let bleu = vec![0i64; 6000];
         let counted = vec![true; 600];
         let models = ModelCases { n_models: 3, correct: &correct, error: &error, bleu: &bleu, counted: &counted };
-        let (idx, ds) = (run.cases().dataset_index, run.datasets());
-        let r = rank_bootstrap(idx, &ds, &models, true, false, 1000, 3, 0.95);
+        let (idx, layout) = (run.cases().dataset_index, run.layout());
+        let resampling = Resampling { n_resamples: 1000, seed: 3, confidence: 0.95 };
+        let r = rank_bootstrap(idx, &layout, &models, false, resampling);
         assert_eq!(r.rank, vec![1, 2, 3]);
         assert!((r.p_first[0] - 1.0).abs() < 1e-15);
         assert_eq!(r.rank_interval[0], (1, 1));

@@ -6,10 +6,10 @@
 //! those sums exactly as for the point estimate. The BCa acceleration of every column comes from
 //! the jackknife over all cases, which only touches the left-out case's dataset, task and U2.
 
-use super::aggregate::{self, Cases, DatasetSums, Datasets, TaskMeans, TASK_CVE};
+use super::aggregate::{self, Cases, DatasetSums, Datasets, RunLayout, TaskMeans, TASK_CVE};
 use super::score;
 use crate::metrics::bleu;
-use crate::statistics::bootstrap;
+use crate::statistics::bootstrap::{self, Resampling};
 use crate::statistics::intervals::{self, Intervals, Rng};
 
 /// Intervals for the columns `[dataset metrics..., 8 task metrics, U2]`.
@@ -101,33 +101,30 @@ pub(crate) fn resampled_metric(stratum: &Stratum, task: u8, rng: &mut Rng) -> f6
 }
 
 /// Bootstrap a run. `point` must be the dataset metrics of [`aggregate::aggregate`] on the same input.
-#[allow(clippy::too_many_arguments)]
 pub fn bootstrap_run(
     cases: &Cases<'_>,
-    datasets: &Datasets<'_>,
+    layout: &RunLayout<'_>,
     point_dataset_metric: &[f64],
-    missing_cve_is_perfect: bool,
-    tolerance: f64,
-    n_resamples: usize,
-    seed: u64,
-    confidence: f64,
+    resampling: Resampling,
     keep_distribution: bool,
 ) -> RunIntervals {
+    let RunLayout { datasets, missing_cve_is_perfect, .. } = *layout;
     let nd = datasets.task.len();
     let width = nd + 9;
-    let strata = pack(cases, datasets);
-    let dist = bootstrap::resample_rows(n_resamples, width, seed, |rng, rows| {
+    let strata = pack(cases, &datasets);
+    let dist = bootstrap::resample_rows(resampling.n_resamples, width, resampling.seed, |rng, rows| {
         for row in rows.chunks_mut(width) {
             for d in 0..nd {
                 row[d] = resampled_metric(&strata[d], datasets.task[d], rng);
             }
-            fill_task_and_u2(row, datasets, missing_cve_is_perfect);
+            fill_task_and_u2(row, &datasets, missing_cve_is_perfect);
         }
     });
-    let estimate = columns(point_dataset_metric, datasets, missing_cve_is_perfect);
-    let jack = jackknife(cases, datasets, point_dataset_metric, missing_cve_is_perfect, tolerance);
-    let acceleration = accelerations(cases.dataset_index, datasets, &estimate, &jack);
-    let intervals = intervals::column_intervals(&dist, width, &estimate, &acceleration, confidence);
+    let estimate = columns(point_dataset_metric, &datasets, missing_cve_is_perfect);
+    let jack = jackknife(cases, layout, point_dataset_metric);
+    let acceleration = accelerations(cases.dataset_index, &datasets, &estimate, &jack);
+    let intervals =
+        intervals::column_intervals(&dist, width, &estimate, &acceleration, resampling.confidence);
     RunIntervals { n_datasets: nd, intervals, acceleration, distribution: keep_distribution.then_some(dist) }
 }
 
@@ -140,7 +137,11 @@ pub(crate) fn fill_task_and_u2(row: &mut [f64], datasets: &Datasets<'_>, missing
 }
 
 /// The columns `[dataset metrics..., 8 task metrics, U2]` of one set of dataset metrics.
-pub(crate) fn columns(dataset_metric: &[f64], datasets: &Datasets<'_>, missing_cve_is_perfect: bool) -> Vec<f64> {
+pub(crate) fn columns(
+    dataset_metric: &[f64],
+    datasets: &Datasets<'_>,
+    missing_cve_is_perfect: bool,
+) -> Vec<f64> {
     let mut row = dataset_metric.to_vec();
     row.resize(dataset_metric.len() + 9, 0.0);
     fill_task_and_u2(&mut row, datasets, missing_cve_is_perfect);
@@ -158,23 +159,22 @@ impl Jackknife {
     /// `self − other`, case by case (two models on the same cases).
     pub(crate) fn minus(&self, other: &Jackknife) -> Jackknife {
         let sub = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x - y).collect();
-        Jackknife { dataset: sub(&self.dataset, &other.dataset), task: sub(&self.task, &other.task), u2: sub(&self.u2, &other.u2) }
+        Jackknife {
+            dataset: sub(&self.dataset, &other.dataset),
+            task: sub(&self.task, &other.task),
+            u2: sub(&self.u2, &other.u2),
+        }
     }
 }
 
 /// Leave-one-out values of every case, O(1) work per case from the dataset sums.
-pub(crate) fn jackknife(
-    cases: &Cases<'_>,
-    datasets: &Datasets<'_>,
-    dataset_metric: &[f64],
-    missing_cve_is_perfect: bool,
-    tolerance: f64,
-) -> Jackknife {
+pub(crate) fn jackknife(cases: &Cases<'_>, layout: &RunLayout<'_>, dataset_metric: &[f64]) -> Jackknife {
+    let RunLayout { datasets, missing_cve_is_perfect, tolerance } = *layout;
     let n = cases.dataset_index.len();
-    let sums = aggregate::dataset_sums(cases, datasets, tolerance);
-    let (task_point, _) = aggregate::task_metrics_and_u2(dataset_metric, datasets, missing_cve_is_perfect);
+    let sums = aggregate::dataset_sums(cases, &datasets, tolerance);
+    let (task_point, _) = aggregate::task_metrics_and_u2(dataset_metric, &datasets, missing_cve_is_perfect);
     // Per task: Σ and count of the non-NaN in-U2 dataset metrics, to replace one in O(1).
-    let TaskMeans { sum: task_sum, count: task_count } = TaskMeans::of_u2_datasets(dataset_metric, datasets);
+    let TaskMeans { sum: task_sum, count: task_count } = TaskMeans::of_u2_datasets(dataset_metric, &datasets);
     let mut jack = Jackknife { dataset: vec![0.0; n], task: vec![0.0; n], u2: vec![0.0; n] };
     for (i, &d) in cases.dataset_index.iter().enumerate() {
         let d = d as usize;
@@ -225,7 +225,8 @@ pub(crate) fn accelerations(
     }
     for t in 0..8u8 {
         for (i, &di) in dataset_index.iter().enumerate() {
-            column[i] = if datasets.task[di as usize] == t { jack.task[i] } else { estimate[nd + t as usize] };
+            column[i] =
+                if datasets.task[di as usize] == t { jack.task[i] } else { estimate[nd + t as usize] };
         }
         out.push(intervals::acceleration(&column));
     }
@@ -243,9 +244,10 @@ mod tests {
         let run = Run::round_robin(&[0, 3, 5], 300)
             .correct_when(|i| i % 7 < 3)
             .errors(|i| (i % 11) as f64 / 20.0 - 0.25);
-        let (cases, ds, point) = (run.cases(), run.datasets(), run.point());
-        let r = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, true);
-        let again = bootstrap_run(&cases, &ds, &point.dataset_metric, true, 0.1, 2000, 9, 0.95, false);
+        let (cases, layout, point) = (run.cases(), run.layout(), run.point());
+        let resampling = Resampling { n_resamples: 2000, seed: 9, confidence: 0.95 };
+        let r = bootstrap_run(&cases, &layout, &point.dataset_metric, resampling, true);
+        let again = bootstrap_run(&cases, &layout, &point.dataset_metric, resampling, false);
         assert_eq!(format!("{:?}", r.intervals), format!("{:?}", again.intervals));
         let u2_iv = r.intervals[3 + 8];
         assert!(u2_iv.percentile.low < point.u2 && point.u2 < u2_iv.percentile.high);

@@ -1,8 +1,8 @@
 //! Test-only runs for the aggregation and bootstrap tests of this folder: owned per-data-set and
-//! per-case arrays, lent out as the `Datasets` and `Cases` views the code under test reads, so a
-//! test states only what its run is made of (tasks, case placement, answers).
+//! per-case arrays, lent out as the `Datasets`, `RunLayout` and `Cases` views the code under test
+//! reads, so a test states only what its run is made of (tasks, case placement, answers).
 
-use super::aggregate::{self, Cases, Datasets, RunPoint};
+use super::aggregate::{self, Cases, Datasets, RunLayout, RunPoint};
 
 /// Data sets of the given tasks, all in U2, and one case per `dataset_index` entry. Answers start
 /// wrong, errors at 0 and BLEU statistics at 0 until a builder method sets them; tests read the run
@@ -63,14 +63,21 @@ impl Run {
         Datasets { task: &self.task, in_u2: &self.in_u2 }
     }
 
+    /// The data sets under the rules the tests score with: a missing CVE counts as perfect, CVE
+    /// tolerance 0.1.
+    pub(crate) fn layout(&self) -> RunLayout<'_> {
+        RunLayout { datasets: self.datasets(), missing_cve_is_perfect: true, tolerance: 0.1 }
+    }
+
     pub(crate) fn cases(&self) -> Cases<'_> {
         let (correct, error, bleu) = (&self.correct, &self.error, &self.bleu);
         Cases { dataset_index: &self.dataset_index, correct, error, bleu }
     }
 
-    /// The point estimates the bootstraps resample around: a missing CVE counts as perfect, CVE
-    /// tolerance 0.1.
+    /// The point estimates the bootstraps resample around, under [`Run::layout`]'s rules.
     pub(crate) fn point(&self) -> RunPoint {
-        aggregate::aggregate(&self.cases(), &self.datasets(), true, 0.1).unwrap()
+        let layout = self.layout();
+        aggregate::aggregate(&self.cases(), &layout.datasets, layout.missing_cve_is_perfect, layout.tolerance)
+            .unwrap()
     }
 }
