@@ -11,6 +11,7 @@ import numpy.typing as npt
 from u2fast import _core
 
 from ..u2bench.tasks import TASKS
+from ._options import options_as_keywords
 
 __all__ = ["TASK_CODES", "RunAggregate", "RunIntervals", "TwoStageIntervals", "aggregate_cases", "two_stage_bootstrap"]
 
@@ -118,6 +119,44 @@ def case_columns(
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RunResampling:
+    """The keywords every bootstrap of a run takes: how the official kit's CVE rule reads it, how to resample."""
+
+    missing_cve_is_perfect: bool = True
+    n_resamples: int = 1000
+    confidence: float = 0.95
+    seed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StratifiedResampling(RunResampling):
+    """:func:`paired_run_bootstrap`'s keywords (cases resampled within their dataset)."""
+
+    tolerance: float = 0.1
+    return_distribution: bool = False
+
+    def layout(
+        self, dataset_index: npt.ArrayLike, dataset_task: npt.ArrayLike, dataset_in_u2: npt.ArrayLike
+    ) -> _core.RunLayout:
+        return run_layout(dataset_index, dataset_task, dataset_in_u2,
+                          missing_cve_is_perfect=self.missing_cve_is_perfect, tolerance=self.tolerance)
+
+    def resampling(self) -> _core.Resampling:
+        return _core.Resampling(self.n_resamples, self.seed, float(self.confidence), self.return_distribution)
+
+    def intervals(self, out: dict[str, Any], nd: int) -> RunIntervals:
+        return run_intervals(out, nd, self.n_resamples, float(self.confidence), self.seed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AggregateOptions(StratifiedResampling):
+    """:func:`aggregate_cases`'s keywords: point estimates alone unless ``n_resamples`` is given."""
+
+    n_resamples: int = 0
+
+
+@options_as_keywords(AggregateOptions)
 def aggregate_cases(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
@@ -125,13 +164,7 @@ def aggregate_cases(
     correct: npt.ArrayLike | None,
     error: npt.ArrayLike | None,
     bleu: npt.ArrayLike | None,
-    *,
-    missing_cve_is_perfect: bool = True,
-    tolerance: float = 0.1,
-    n_resamples: int = 0,
-    confidence: float = 0.95,
-    seed: int = 0,
-    return_distribution: bool = False,
+    options: AggregateOptions,
 ) -> RunAggregate:
     """Turn per-case statistics into per-dataset, per-task and U2 point estimates.
 
@@ -146,15 +179,9 @@ def aggregate_cases(
     within their dataset (seeded, the same whatever the thread count) and every dataset metric,
     task metric and U2 is recomputed from the resampled sums; BCa uses the jackknife on the sums.
     """
-    layout = run_layout(
-        dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect, tolerance=tolerance
-    )
-    resampling = _core.Resampling(n_resamples, seed, float(confidence), return_distribution)
-    out = _core.aggregate_cases(layout, case_columns(layout, correct, error, bleu), resampling)
-    intervals = None
-    if n_resamples:
-        intervals = run_intervals(out, layout.n_datasets, n_resamples, float(confidence), seed)
-    return run_aggregate(out, intervals)
+    layout = options.layout(dataset_index, dataset_task, dataset_in_u2)
+    out = _core.aggregate_cases(layout, case_columns(layout, correct, error, bleu), options.resampling())
+    return run_aggregate(out, options.intervals(out, layout.n_datasets) if options.n_resamples else None)
 
 
 def run_aggregate(out: dict[str, Any], intervals: RunIntervals | None) -> RunAggregate:
@@ -210,6 +237,14 @@ class TwoStageIntervals:
     u2_standard_error: float
 
 
+@dataclass(frozen=True, kw_only=True)
+class TwoStageResampling(RunResampling):
+    """:func:`two_stage_bootstrap`'s keywords."""
+
+    stratified: RunAggregate | None = None
+
+
+@options_as_keywords(TwoStageResampling)
 def two_stage_bootstrap(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
@@ -217,12 +252,7 @@ def two_stage_bootstrap(
     correct: npt.ArrayLike | None,
     error: npt.ArrayLike | None,
     bleu: npt.ArrayLike | None,
-    *,
-    missing_cve_is_perfect: bool = True,
-    n_resamples: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-    stratified: RunAggregate | None = None,
+    options: TwoStageResampling,
 ) -> TwoStageIntervals:
     """Two-stage bootstrap of a run (inputs as for :func:`aggregate_cases`).
 
@@ -231,9 +261,11 @@ def two_stage_bootstrap(
     stratified case resamples instead of resampling the cases again: the same design at the cost of
     the data sets, not the cases.
     """
-    layout = run_layout(dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect)
+    layout = run_layout(dataset_index, dataset_task, dataset_in_u2,
+                        missing_cve_is_perfect=options.missing_cve_is_perfect)
     cases = case_columns(layout, correct, error, bleu)
-    resampling = _core.Resampling(n_resamples, seed, float(confidence), False)
+    resampling = _core.Resampling(options.n_resamples, options.seed, float(options.confidence), False)
+    stratified = options.stratified
     iv = None if stratified is None else stratified.intervals
     if stratified is not None and iv is not None and iv.distribution is not None:
         task_metric = [float(x) for x in stratified.task_metric]
@@ -242,7 +274,7 @@ def two_stage_bootstrap(
         )
     else:
         out = _core.aggregate_cases(layout, cases, resampling, two_stage=True)
-    return _two_stage(out, n_resamples, float(confidence), seed)
+    return _two_stage(out, options.n_resamples, float(options.confidence), options.seed)
 
 
 def _two_stage(out: dict[str, Any], n_resamples: int, confidence: float, seed: int) -> TwoStageIntervals:

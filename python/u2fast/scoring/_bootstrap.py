@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from u2fast import _core
 
+from ._options import options_as_keywords
+
 __all__ = ["STATISTICS", "BootstrapResult", "PairedBootstrapResult", "bootstrap_ci", "paired_bootstrap"]
 
 #: Built-in statistics and the per-case data each expects.
@@ -97,77 +99,82 @@ def _strata(strata: npt.ArrayLike | None, n: int) -> npt.NDArray[np.uint32] | No
     return np.ascontiguousarray(inverse, dtype=np.uint32)
 
 
-def _check_method(method: str) -> None:
-    if method not in ("percentile", "bca"):
-        raise ValueError(f"method must be 'percentile' or 'bca', got {method!r}")
+@dataclass(frozen=True, kw_only=True)
+class Resampled:
+    """The keywords of :func:`bootstrap_ci` and :func:`paired_bootstrap` that say how to resample and which
+    interval to report, and the core call both make with them."""
+
+    method: str = "bca"
+    confidence: float = 0.95
+    n_resamples: int = 10_000
+    seed: int = 0
+    strata: npt.ArrayLike | None = None
+    smooth: str = "exp"
+    smooth_value: float | None = None
+    return_distribution: bool = False
+
+    def __post_init__(self) -> None:  # before the data are read, as a written-out signature's first line did
+        if self.method not in ("percentile", "bca"):
+            raise ValueError(f"method must be 'percentile' or 'bca', got {self.method!r}")
+
+    def sums(self, rows: npt.NDArray[Any], name: str, baseline: npt.NDArray[Any] | None = None) -> dict[str, Any]:
+        """``_core.bootstrap_sums`` of ``rows`` (minus ``baseline``'s, paired), with ``low``/``high`` added."""
+        resampling = _core.Resampling(self.n_resamples, self.seed, self.confidence, self.return_distribution)
+        out = _core.bootstrap_sums(
+            rows, name, resampling, baseline=baseline, strata=_strata(self.strata, rows.shape[0]),
+            smooth_method=self.smooth, smooth_value=self.smooth_value,
+        )
+        out["low"], out["high"] = out[self.method]
+        return out
 
 
-def bootstrap_ci(
-    data: npt.ArrayLike,
-    *,
-    statistic: str = "mean",
-    denominator: npt.ArrayLike | None = None,
-    method: str = "bca",
-    confidence: float = 0.95,
-    n_resamples: int = 10_000,
-    seed: int = 0,
-    strata: npt.ArrayLike | None = None,
-    smooth: str = "exp",
-    smooth_value: float | None = None,
-    return_distribution: bool = False,
-) -> BootstrapResult:
+@dataclass(frozen=True, kw_only=True)
+class OneSample(Resampled):
+    """:func:`bootstrap_ci`'s keywords."""
+
+    statistic: str = "mean"
+    denominator: npt.ArrayLike | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Paired(Resampled):
+    """:func:`paired_bootstrap`'s keywords."""
+
+    statistic: str = "accuracy"
+
+
+@options_as_keywords(OneSample)
+def bootstrap_ci(data: npt.ArrayLike, options: OneSample) -> BootstrapResult:
     """Case-level bootstrap interval of a built-in statistic (see :data:`STATISTICS`).
 
     ``strata`` (one label per case) resamples within each label, e.g. within each dataset; the BCa
     acceleration comes from the jackknife over all cases either way (O(n), from the sums).
     ``low``/``high`` are the ``method`` interval; both intervals are in ``percentile`` and ``bca``.
     """
-    _check_method(method)
-    rows, name = _rows(data, statistic, denominator)
-    resampling = _core.Resampling(n_resamples, seed, confidence, return_distribution)
-    out = _core.bootstrap_sums(
-        rows, name, resampling, strata=_strata(strata, rows.shape[0]), smooth_method=smooth, smooth_value=smooth_value
-    )
-    low, high = out[method]
+    rows, name = _rows(data, options.statistic, options.denominator)
+    out = options.sums(rows, name)
     return BootstrapResult(
-        estimate=out["estimate"], low=low, high=high, method=method, confidence=confidence,
-        n_resamples=n_resamples, standard_error=out["standard_error"], percentile=out["percentile"],
-        bca=out["bca"], acceleration=out["acceleration"], distribution=out.get("distribution"),
+        estimate=out["estimate"], low=out["low"], high=out["high"], method=options.method,
+        confidence=options.confidence, n_resamples=options.n_resamples, standard_error=out["standard_error"],
+        percentile=out["percentile"], bca=out["bca"], acceleration=out["acceleration"],
+        distribution=out.get("distribution"),
     )
 
 
-def paired_bootstrap(
-    a: npt.ArrayLike,
-    b: npt.ArrayLike,
-    *,
-    statistic: str = "accuracy",
-    method: str = "bca",
-    confidence: float = 0.95,
-    n_resamples: int = 10_000,
-    seed: int = 0,
-    strata: npt.ArrayLike | None = None,
-    smooth: str = "exp",
-    smooth_value: float | None = None,
-    return_distribution: bool = False,
-) -> PairedBootstrapResult:
+@options_as_keywords(Paired)
+def paired_bootstrap(a: npt.ArrayLike, b: npt.ArrayLike, options: Paired) -> PairedBootstrapResult:
     """Compare two systems on the same cases: interval and p-value of statistic(a) − statistic(b).
 
     ``statistic`` is "accuracy" (0/1 per case), "rmse" (errors), "bleu" (coco statistics),
     "sacrebleu" or "mean"; both systems' rows are resampled with the same indices.
     """
-    _check_method(method)
-    if statistic == "ratio":
+    if options.statistic == "ratio":
         raise ValueError("paired_bootstrap supports mean, accuracy, rmse, bleu and sacrebleu")
-    rows_a, name = _rows(a, statistic, None)
-    rows_b, _ = _rows(b, statistic, None)
-    resampling = _core.Resampling(n_resamples, seed, confidence, return_distribution)
-    out = _core.bootstrap_sums(
-        rows_a, name, resampling, baseline=rows_b, strata=_strata(strata, rows_a.shape[0]), smooth_method=smooth,
-        smooth_value=smooth_value,
-    )
-    low, high = out[method]
+    rows_a, name = _rows(a, options.statistic, None)
+    rows_b, _ = _rows(b, options.statistic, None)
+    out = options.sums(rows_a, name, baseline=rows_b)
     return PairedBootstrapResult(
-        difference=out["estimate"], low=low, high=high, pvalue=out["pvalue"], method=method,
-        confidence=confidence, n_resamples=n_resamples, standard_error=out["standard_error"],
+        difference=out["estimate"], low=out["low"], high=out["high"], pvalue=out["pvalue"], method=options.method,
+        confidence=options.confidence, n_resamples=options.n_resamples, standard_error=out["standard_error"],
         percentile=out["percentile"], bca=out["bca"], distribution=out.get("distribution"),
     )

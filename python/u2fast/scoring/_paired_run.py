@@ -15,7 +15,8 @@ import numpy.typing as npt
 
 from u2fast import _core
 
-from ._aggregate import FloatArray, RunAggregate, RunIntervals, case_columns, run_aggregate, run_intervals, run_layout
+from ._aggregate import FloatArray, RunAggregate, RunIntervals, StratifiedResampling, case_columns, run_aggregate
+from ._options import options_as_keywords
 
 __all__ = ["CaseStatistics", "PairedRunBootstrap", "paired_run_bootstrap"]
 
@@ -44,28 +45,22 @@ class PairedRunBootstrap:
 CaseStatistics = tuple[npt.ArrayLike | None, npt.ArrayLike | None, npt.ArrayLike | None]
 
 
+@options_as_keywords(StratifiedResampling)
 def paired_run_bootstrap(
     dataset_index: npt.ArrayLike,
     dataset_task: npt.ArrayLike,
     dataset_in_u2: npt.ArrayLike,
     a: CaseStatistics,
     b: CaseStatistics,
-    *,
-    missing_cve_is_perfect: bool = True,
-    tolerance: float = 0.1,
-    n_resamples: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-    return_distribution: bool = False,
+    options: StratifiedResampling,
 ) -> PairedRunBootstrap:
     """Paired bootstrap of two models on the same cases: ``a`` and ``b`` are each model's
     ``(correct, error, bleu)`` and the layout arrays are shared (row ``i`` of both is the same case);
     everything as for :func:`aggregate_cases`."""
-    layout = run_layout(
-        dataset_index, dataset_task, dataset_in_u2, missing_cve_is_perfect=missing_cve_is_perfect, tolerance=tolerance
+    layout = options.layout(dataset_index, dataset_task, dataset_in_u2)
+    out = _core.paired_aggregate_bootstrap(
+        layout, case_columns(layout, *a), case_columns(layout, *b), options.resampling()
     )
-    resampling = _core.Resampling(n_resamples, seed, float(confidence), return_distribution)
-    out = _core.paired_aggregate_bootstrap(layout, case_columns(layout, *a), case_columns(layout, *b), resampling)
     nd = layout.n_datasets
     diff, p = out["difference"], out["pvalue"]
     return PairedRunBootstrap(
@@ -73,5 +68,5 @@ def paired_run_bootstrap(
         b=run_aggregate(out["b"], None),
         dataset_difference=diff[:nd], task_difference=diff[nd : nd + 8], u2_difference=float(diff[nd + 8]),
         dataset_pvalue=p[:nd], task_pvalue=p[nd : nd + 8], u2_pvalue=float(p[nd + 8]),
-        intervals=run_intervals(out, nd, n_resamples, float(confidence), seed),
+        intervals=options.intervals(out, nd),
     )
