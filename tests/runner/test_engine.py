@@ -136,6 +136,34 @@ def test_max_cost_stops_spending(tmp_path: Path) -> None:
     assert 3 <= sent < 40
 
 
+class CountingEstimates(ChatCompletionsAdapter):
+    """Counts the token estimates the engine asks for."""
+
+    estimates = 0
+
+    def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
+        self.estimates += 1
+        return int(super().estimate_tokens(request, images))
+
+
+@pytest.mark.parametrize(("max_cost", "tpm", "expected"), [(None, None, 0), (100.0, None, 6), (None, 1e9, 6)])
+def test_requests_are_estimated_only_for_a_budget_or_a_token_rate(
+    tmp_path: Path, max_cost: float | None, tpm: float | None, expected: int
+) -> None:
+    async def go() -> CountingEstimates:
+        async with FakeProvider() as fake:
+            adapter = CountingEstimates(fake.url)
+            run_ = ModelRun(MODEL, adapter, make_requests(6), Limits(concurrency=2, tpm=tpm),
+                            price=Price(input=2.0, output=8.0))
+            outcome = await run_models([run_], tmp_path, clock=FakeClock(), max_cost=max_cost)
+            assert outcome.stats[MODEL].ok == 6
+            assert (outcome.stats[MODEL].estimated_input_tokens > 0) == bool(expected)
+        return adapter
+
+    # a price alone (no --max-cost) holds nothing back: no estimate per request
+    assert asyncio.run(go()).estimates == expected
+
+
 def test_dry_run_counts_what_would_be_sent(tmp_path: Path) -> None:
     adapter = ChatCompletionsAdapter("http://127.0.0.1:9")
     requests = make_requests(4)

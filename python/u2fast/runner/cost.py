@@ -78,6 +78,8 @@ class ModelStats:
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float = 0.0
+    #: Input tokens the adapter estimated for the requests sent; estimated only where a token rate
+    #: limit or ``--max-cost`` needs the estimate (0 otherwise).
     estimated_input_tokens: int = 0
     errors: dict[ErrorKind, int] = field(default_factory=dict)  # attempts that failed, by class
     #: The first few distinct failures (class and provider message, credentials already scrubbed).

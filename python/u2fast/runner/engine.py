@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -87,7 +88,7 @@ class _Engine:
                 if run.needs_images:
                     self.encoder.plan(request.images)
             self.states.append(ModelState(run, pending, stats, clock))
-        share_limits(self.states, clock)
+        share_limits(self.states, clock, budgeted=max_cost is not None)
         self.sessions = Sessions(self.states, session_factory)
 
     # ------------------------------------------------------------------ plumbing
@@ -119,14 +120,16 @@ class _Engine:
 
     # ------------------------------------------------------------------ one attempt
 
-    async def _call(
+    def _call(
         self, state: ModelState, request: Request, images: tuple[EncodedImage, ...], deadline: float | None
-    ) -> Reply:
+    ) -> Coroutine[Any, Any, Reply]:
+        """The attempt's coroutine, returned rather than awaited here: one coroutine frame fewer for
+        every resumption of the call (each read of an answer passes through every frame awaiting it)."""
         limits = state.run.limits
         # an attempt ends by the request's deadline too: the per-attempt limit is cut to what is left
         left = limits.request_deadline if deadline is None else max(0.001, deadline - self.clock.now())
         if not state.is_http:
-            return await call_local(
+            return call_local(
                 cast(LocalAdapter, state.run.adapter), request, images, min(limits.total_timeout, left)
             )
         timeout = state.timeout
@@ -134,7 +137,7 @@ class _Engine:
             timeout = aiohttp.ClientTimeout(total=left, connect=timeout.connect, sock_connect=timeout.sock_connect,
                                             sock_read=timeout.sock_read)
         # is_http was checked once per model: Protocol isinstance checks are slow
-        return await call_http(
+        return call_http(
             self.sessions.of(state),
             cast(HttpAdapter, state.run.adapter),
             request,

@@ -21,8 +21,10 @@ def _tighter(mine: float | None, shared: float | None) -> bool:
     return mine is not None and (shared is None or mine < shared)
 
 
-def share_limits(states: Sequence[ModelState], clock: Clock) -> None:
-    """Give every model its group's limiter, its own tighter buckets, and what it must estimate."""
+def share_limits(states: Sequence[ModelState], clock: Clock, *, budgeted: bool = True) -> None:
+    """Give every model its group's limiter, its own tighter buckets, and what it must estimate: the
+    input tokens of each request where a token rate counts them, and its expected cost where a price
+    feeds a budget (``budgeted``: ``--max-cost``); otherwise nothing is estimated per request."""
     groups: dict[str, list[ModelState]] = {}
     for state in states:
         key = state.run.endpoint_group
@@ -41,4 +43,4 @@ def share_limits(states: Sequence[ModelState], clock: Clock) -> None:
                 # a static bucket: AIMD acts on the endpoint's rate, which this one sits under
                 state.own_rates = ModelLimiter(Limits(rpm=rpm, tpm=tpm, burst_s=mine.burst_s), clock)
             state.counts_tokens = limits.tpm is not None or tpm is not None
-            state.needs_estimate = state.counts_tokens or state.run.price is not None
+            state.needs_estimate = state.counts_tokens or (budgeted and state.run.price is not None)

@@ -60,7 +60,7 @@ class ModelState:
         await wait_unless_stopped(self, seconds)
 
     def estimate(self, request: Request, images: tuple[EncodedImage, ...]) -> tuple[int, float]:
-        """Input tokens and expected cost of ``request`` (zeros when no token limit or price needs them);
+        """Input tokens and expected cost of ``request`` (zeros when no token rate or budget needs them);
         the expected input grows when the provider has counted more tokens than the adapter guessed."""
         if not self.needs_estimate:
             return 0, 0.0
