@@ -19,6 +19,7 @@ from PIL import Image
 from runner_support import MODEL, image_ref, make_requests
 
 from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.adapters.encoded_image import StoredImage
 from u2fast.data import images as data_images
 from u2fast.data.images import ImageChanged
 from u2fast.runner import ModelRun, run_models
@@ -158,6 +159,69 @@ def test_the_server_receives_the_stored_text_byte_for_byte(tmp_path: Path) -> No
             return [b64 for r in fake.received() for _, b64 in r.images]
 
     assert asyncio.run(go()) == [text.decode()]
+
+
+def test_an_image_one_request_wants_is_read_when_its_body_is_built_and_not_held(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    encoder = ImageEncoder()
+    encoder.plan((ref,))
+    image = asyncio.run(encoder.acquire_async((ref,), stored=True))[0]
+    assert isinstance(image, StoredImage) and image == encode_image(ref)
+    assert image.spliceable_bytes == base64.b64encode(data) and image.base64_length == len(base64.b64encode(data))
+    assert ref.path is not None
+    table = Path(ref.path).read_bytes()
+    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+    with pytest.raises(ImageChanged):  # each use reads the file again and checks it
+        image.spliceable_bytes  # noqa: B018
+    encoder.close()
+
+
+def test_an_image_two_requests_want_is_read_once_and_shared(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    encoder = ImageEncoder()
+    encoder.plan((ref, ref))
+    first, second = asyncio.run(encoder.acquire_async((ref, ref), stored=True))
+    assert not isinstance(first, StoredImage) and first is second and encoder.encoded == 1
+    encoder.close()
+
+
+def test_a_stored_image_changed_in_place_stops_the_run_before_anything_is_sent(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    assert ref.path is not None
+    table = Path(ref.path).read_bytes()
+    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+
+    async def go() -> int:
+        async with FakeProvider() as fake:
+            run_ = ModelRun(MODEL, ChatCompletionsAdapter(fake.url), make_requests(1, images=[ref]))
+            with pytest.raises(ImageChanged, match="changed since the cases were loaded"):
+                await run_models([run_], tmp_path / "run")
+            return len(fake.received())
+
+    assert asyncio.run(go()) == 0
+
+
+def test_a_stored_image_that_cannot_be_read_fails_its_request_without_sending_it(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    assert ref.path is not None
+    Path(ref.path).unlink()
+
+    async def go() -> tuple[object, int]:
+        async with FakeProvider() as fake:
+            run_ = ModelRun(MODEL, ChatCompletionsAdapter(fake.url), make_requests(1, images=[ref]))
+            outcome = await run_models([run_], tmp_path / "run")
+            return outcome, len(fake.received())
+
+    outcome, sent = asyncio.run(go())
+    assert sent == 0
+    (record,) = outcome.completions.values()  # type: ignore[attr-defined]
+    assert record.error.kind == "bad_request" and record.error.message.startswith("image: ")
+    assert "cannot read image" in record.error.message and record.attempt == 1
+    assert outcome.stats[MODEL].failed == 1  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- heavy images off the event loop

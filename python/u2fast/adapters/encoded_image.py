@@ -9,9 +9,10 @@ made on each read, so a plugin that needs speed reads ``base64_bytes`` instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["EncodedImage"]
+__all__ = ["EncodedImage", "StoredImage"]
 
 
 class EncodedImage:
@@ -107,6 +108,58 @@ class EncodedImage:
             f"EncodedImage(mime={self.mime!r}, base64=<{self.base64_length} characters>, sha256={self.sha256!r}, "
             f"width={self.width}, height={self.height})"
         )
+
+
+class StoredImage(EncodedImage):
+    """An image whose checked base64 text is read from its file whenever it is used, and not held.
+
+    The runner makes one for a request that alone wants an image kept as base64 text in a release
+    TSV: the text is read (its hash checked) while the request body is built and is dropped with the
+    spliced copy made, so nothing of the image is held while the request is in flight (at C = 512
+    that is 512 x 87 KB of memory fresh from the kernel, whose page faults cost more than the read).
+    ``read()`` returns the text as ASCII bytes known to be base64 characters alone, or raises the
+    reader's error (``u2fast.errors.DataError``; ``ImageChanged`` when the bytes are not the ones
+    loaded); every accessor of the text calls it, so each use reads and checks again.
+    """
+
+    __slots__ = ("_length", "_read")
+
+    _read: Callable[[], bytes]
+    _length: int
+
+    def __init__(
+        self, mime: str, sha256: str, width: int, height: int, length: int, read: Callable[[], bytes]
+    ) -> None:
+        super().__init__(mime, b"", sha256, width, height)
+        object.__setattr__(self, "_read", read)
+        object.__setattr__(self, "_length", length)
+
+    def read(self) -> bytes:
+        return self._read()
+
+    @property
+    def base64(self) -> str:
+        return self._read().decode("ascii")
+
+    @property
+    def base64_bytes(self) -> bytes:
+        return self._read()
+
+    @property
+    def base64_length(self) -> int:
+        """The stored text's length (without reading it): at most the characters of ``base64``, which
+        drops the line breaks of MIME-style base64."""
+        return self._length
+
+    @property
+    def spliceable_bytes(self) -> bytes | None:
+        return self._read()
+
+    def _key(self) -> tuple[str, bytes | str, str, int, int]:
+        return (self.mime, self._read(), self.sha256, self.width, self.height)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a copy holds the text: a reader does not pickle
+        return (_restore, (self.mime, self._read(), self.sha256, self.width, self.height, True))
 
 
 def _restore(mime: str, text: str | bytes, sha256: str, width: int, height: int, checked: bool) -> EncodedImage:

@@ -1,7 +1,8 @@
 """One attempt: a request sent (or generated locally) and its answer read back as a Reply.
 
 Nothing escapes as an exception: a transport failure, an adapter that cannot build or parse, a
-local adapter that raises - each becomes a Reply carrying a classified ApiError.
+local adapter that raises - each becomes a Reply carrying a classified ApiError. The one exception is
+an image read while the body is built (``StoredImage``): its DataError is the engine's to report.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yarl
 from ..adapters.base import EncodedImage, HttpAdapter, LocalAdapter, Reply
 from ..adapters.retry_after import parse_retry_after
 from ..credentials import Redactor
+from ..errors import DataError
 from ..types import ApiError, Request
 from .retry import classify_exception
 
@@ -63,6 +65,8 @@ async def call_http(
 ) -> Reply:
     try:
         http = adapter.build_request(request, images)
+    except DataError:
+        raise  # a StoredImage that could not be read, or changed on disk: the engine reports it
     except Exception as exc:  # noqa: BLE001 - the adapter cannot express this request
         return Reply(error=ApiError(kind="bad_request", message=f"cannot build request: {exc!r}"[:500]))
     redactor.learn(http.headers, http.url)

@@ -118,6 +118,20 @@ class _Engine:
         if self.progress is not None:
             self.progress.refresh()
 
+    def _image_failed(self, state: ModelState, request: Request, exc: DataError, attempt: int) -> None:
+        """A request whose image cannot be read: recorded as a bad request, not sent, not retried."""
+        completion = Completion(
+            key=request.key,
+            case_id=request.case_id,
+            model=request.model,
+            error=ApiError(kind="bad_request", message=f"image: {exc}"),
+            attempt=self.prior_attempts.get(request.key, 0) + attempt,
+            finished_at=self.clock.wall(),
+        )
+        self._record(state, completion, 0.0)
+        state.stats.done += 1
+        state.stats.failed += 1
+
     # ------------------------------------------------------------------ one attempt
 
     def _call(
@@ -155,21 +169,12 @@ class _Engine:
         limits = state.run.limits
         needs_images = state.run.needs_images
         try:
-            images = await self.encoder.acquire_async(request.images) if needs_images else ()
+            # an HTTP model's adapter splices the image into its body: a StoredImage is read then
+            images = await self.encoder.acquire_async(request.images, stored=state.is_http) if needs_images else ()
         except ImageChanged:
             raise  # the case would be sent with another image: stop the run, loudly
         except DataError as exc:
-            completion = Completion(
-                key=request.key,
-                case_id=request.case_id,
-                model=request.model,
-                error=ApiError(kind="bad_request", message=f"image: {exc}"),
-                attempt=self.prior_attempts.get(request.key, 0) + 1,
-                finished_at=self.clock.wall(),
-            )
-            self._record(state, completion, 0.0)
-            state.stats.done += 1
-            state.stats.failed += 1
+            self._image_failed(state, request, exc, 1)
             if needs_images:
                 self.encoder.release(request.images)
             return
@@ -183,7 +188,14 @@ class _Engine:
                     return
                 if not await self._reserve(state, estimate):
                     return
-                sent = await self._send(state, request, images, tokens, estimate, deadline)
+                try:
+                    sent = await self._send(state, request, images, tokens, estimate, deadline)
+                except ImageChanged:
+                    raise
+                except DataError as exc:  # a StoredImage, read as the body was built
+                    self.budget.settle(estimate, 0.0)
+                    self._image_failed(state, request, exc, attempt)
+                    return
                 if sent is None:
                     return
                 reply, started = sent

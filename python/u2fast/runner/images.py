@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import cast
 
 from ..adapters.base import EncodedImage
+from ..adapters.encoded_image import StoredImage
 from ..data.images import open_image, read_image_bytes, read_stored_base64, scaled_size
 from ..errors import DataError
 from ..types import ImageRef
@@ -147,15 +148,19 @@ class ImageEncoder:
         """Every image of a request, prepared on this thread (batch files, dry runs)."""
         return tuple(self._get(ref) for ref in refs)
 
-    async def acquire_async(self, refs: tuple[ImageRef, ...]) -> tuple[EncodedImage, ...]:
+    async def acquire_async(self, refs: tuple[ImageRef, ...], *, stored: bool = False) -> tuple[EncodedImage, ...]:
         """Every image of a request; a heavy one (``is_heavy``) is prepared in a worker thread while
-        the event loop goes on. Two requests waiting for the same image share one preparation."""
+        the event loop goes on. Two requests waiting for the same image share one preparation.
+
+        ``stored``: an image kept as base64 text in a table that no other request wants is given as
+        a ``StoredImage``, read and checked when the request body is built and not held meanwhile
+        (for callers whose adapters splice images into bodies: the engine's HTTP models)."""
         if len(refs) == 1 and not self.is_heavy(refs[0]):  # the common case, without a generator
-            return (self._get(refs[0]),)
+            return (self._inline(refs[0], stored),)
         out = []
         for ref in refs:
             if not self.is_heavy(ref) or ref.sha256 in self._cache:
-                out.append(self._get(ref))
+                out.append(self._inline(ref, stored))
                 continue
             running = self._running.get(ref.sha256)
             if running is None:
@@ -177,6 +182,23 @@ class ImageEncoder:
         if ref.length >= 0:
             return ref.length >= HEAVY_BYTES
         return ref.width * ref.height >= HEAVY_PIXELS or not (ref.width and ref.height)
+
+    def _inline(self, ref: ImageRef, stored: bool) -> EncodedImage:
+        lazy = self._stored(ref) if stored else None
+        return lazy if lazy is not None else self._get(ref)
+
+    def _stored(self, ref: ImageRef) -> StoredImage | None:
+        """``ref`` as a StoredImage when it is base64 text in a table whose hash was recorded, sent as
+        stored and wanted by this request alone; else None (it is read now, and cached if shared)."""
+        if not (ref.base64 and ref.path is not None and ref.length >= 0 and ref.stored_sha256 is not None):
+            return None
+        if self._uses[ref.sha256] > 1 or ref.sha256 in self._cache or needs_resize(ref, self.max_side):
+            return None
+        return StoredImage(ref.mime, ref.sha256, ref.width, ref.height, ref.length,
+                           functools.partial(self._read_stored, ref))
+
+    def _read_stored(self, ref: ImageRef) -> bytes:
+        return read_stored_base64(ref, self._fd(ref))  # the file looked up at each read: it may have been closed
 
     def _get(self, ref: ImageRef) -> EncodedImage:
         cached = self._cache.get(ref.sha256)
