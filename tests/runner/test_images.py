@@ -86,6 +86,13 @@ def _stored(tmp_path: Path, text: bytes, data: bytes, width: int, height: int) -
                     stored_sha256=hashlib.sha256(text).hexdigest())
 
 
+def _change_in_place(ref: ImageRef, data: bytes) -> None:
+    """Rewrite the first characters of ``ref``'s stored text in its table (the data regenerated in place)."""
+    assert ref.path is not None
+    table = Path(ref.path).read_bytes()
+    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+
+
 def _no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> bytes:
         raise AssertionError("the image was decoded or re-encoded")
@@ -132,9 +139,7 @@ def test_line_wrapped_base64_is_sent_without_its_line_breaks(tmp_path: Path) -> 
 def test_base64_changed_in_place_is_refused_before_it_is_sent(tmp_path: Path) -> None:
     data = _png(16)
     ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
-    assert ref.path is not None
-    table = Path(ref.path).read_bytes()
-    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+    _change_in_place(ref, data)
     with pytest.raises(ImageChanged, match="changed since the cases were loaded"):
         encode_image(ref)
 
@@ -169,9 +174,7 @@ def test_an_image_one_request_wants_is_read_when_its_body_is_built_and_not_held(
     image = asyncio.run(encoder.acquire_async((ref,), stored=True))[0]
     assert isinstance(image, StoredImage) and image == encode_image(ref)
     assert image.spliceable_bytes == base64.b64encode(data) and image.base64_length == len(base64.b64encode(data))
-    assert ref.path is not None
-    table = Path(ref.path).read_bytes()
-    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+    _change_in_place(ref, data)
     with pytest.raises(ImageChanged):  # each use reads the file again and checks it
         image.spliceable_bytes  # noqa: B018
     encoder.close()
@@ -190,9 +193,7 @@ def test_an_image_two_requests_want_is_read_once_and_shared(tmp_path: Path) -> N
 def test_a_stored_image_changed_in_place_stops_the_run_before_anything_is_sent(tmp_path: Path) -> None:
     data = _png(16)
     ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
-    assert ref.path is not None
-    table = Path(ref.path).read_bytes()
-    Path(ref.path).write_bytes(table.replace(b"\t" + base64.b64encode(data)[:4], b"\tAAAA", 1))
+    _change_in_place(ref, data)
 
     async def go() -> int:
         async with FakeProvider() as fake:
