@@ -6,6 +6,8 @@ Builds the data once (the generated sample in the release layout at its default 
 which is what the thumbnails are made from) and the random-baseline run over it, then times the
 report as a fresh process and prints the median wall time, the HTML size and how it divides
 between thumbnails, case data and the rest. Targets: <= 15 MB and <= 2 s (before: 47.8 MB, 4-5 s).
+Beside it, the reference in the same run: CPU per thumbnail of the extension's path and of Pillow's
+(the path every image took before, and other images still take) on the same images.
 """
 
 from __future__ import annotations
@@ -37,6 +39,25 @@ def split_sizes(html: str) -> tuple[int, int, int]:
     images = sum(len(v) for v in (thumbs.values() if isinstance(thumbs, dict) else thumbs))
     data = len(found.group(1).encode()) - images
     return images, data, len(html.encode()) - len(found.group(1).encode())
+
+
+def thumbnail_cpu(run_dir: Path, images: int = 1500) -> tuple[float, float]:
+    """CPU microseconds per thumbnail (72 px) of the extension's path and of Pillow's, on the same
+    ``images`` images of the run, each read and hash-checked as the report reads them."""
+    from u2fast.data.images import read_image_bytes
+    from u2fast.report.build import load_run
+    from u2fast.report.cases import _pillow_thumbnail, _thumbnail
+
+    cases = list({r.case.image.sha256: r.case for r in load_run(run_dir).records}.values())[:images]
+    t0 = time.process_time()
+    for case in cases:
+        _thumbnail(case, 72)
+    ours = time.process_time() - t0
+    t0 = time.process_time()
+    for case in cases:
+        _pillow_thumbnail(read_image_bytes(case.image), 72)
+    pillows = time.process_time() - t0
+    return ours / len(cases) * 1e6, pillows / len(cases) * 1e6
 
 
 def main() -> None:
@@ -81,6 +102,9 @@ def main() -> None:
           f"case data {cases / mb:.1f} MB, rest {rest / mb:.2f} MB), median {wall:.2f} s wall (best {min(walls):.2f} s, "
           f"{statistics.median(cpus):.2f} s CPU, all processes) over {a.repeat} runs; target <= 15 MB and <= 2 s "
           f"(main before: 48.1 MB, 6.3 s): {verdict}; load average {load:.1f} on {os.cpu_count()} cores")
+    ours, pillows = thumbnail_cpu(run_dir)
+    print(f"CPU per thumbnail, same images, this run: extension {ours:.0f} us, Pillow {pillows:.0f} us "
+          f"({pillows / ours:.1f}x)")
     if a.workdir is None:
         print(f"(run folder left in {work})")
 
