@@ -8,20 +8,20 @@ use std::collections::BinaryHeap;
 
 /// Annex K.1 luminance and chrominance quantisation tables, in natural (row-major) order.
 const LUMA_Q: [u16; 64] = [
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
-    87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
-    72, 92, 95, 98, 112, 100, 103, 99,
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17,
+    22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78,
+    87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 const CHROMA_Q: [u16; 64] = [
-    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99,
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
 ];
 /// Position in natural order of the k-th coefficient in zig-zag order.
 const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
-    28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61,
-    54, 47, 55, 62, 63,
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7,
+    14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39,
+    46, 53, 60, 61, 54, 47, 55, 62, 63,
 ];
 
 type Block = [i16; 64];
@@ -286,7 +286,8 @@ pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quali
         dc[*comp] = i32::from(block[0]);
     }
     let used = if grey { 1 } else { 2 };
-    let fitted: Vec<[Table; 2]> = (0..used).map(|t| [Table::fit(&freq[t][0]), Table::fit(&freq[t][1])]).collect();
+    let fitted: Vec<[Table; 2]> =
+        (0..used).map(|t| [Table::fit(&freq[t][0]), Table::fit(&freq[t][1])]).collect();
 
     let mut out = vec![0xFF, 0xD8];
     segment(&mut out, 0xE0, b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00");
@@ -295,7 +296,8 @@ pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quali
         body.extend(ZIGZAG.iter().map(|&p| table[p] as u8));
         segment(&mut out, 0xDB, &body);
     }
-    let components: &[(u8, u8, u8)] = if grey { &[(1, 0x11, 0)] } else { &[(1, 0x22, 0), (2, 0x11, 1), (3, 0x11, 1)] };
+    let components: &[(u8, u8, u8)] =
+        if grey { &[(1, 0x11, 0)] } else { &[(1, 0x22, 0), (2, 0x11, 1), (3, 0x11, 1)] };
     let mut sof = vec![8];
     sof.extend_from_slice(&(height as u16).to_be_bytes());
     sof.extend_from_slice(&(width as u16).to_be_bytes());
@@ -354,7 +356,10 @@ fn ycbcr_420(pixels: &[u8], width: usize, height: usize) -> Vec<Plane> {
             for cx in 0..cw {
                 let (x0, y0) = (cx * 2, cy * 2);
                 let (x1, y1) = ((x0 + 1).min(width - 1), (y0 + 1).min(height - 1));
-                let sum = full[y0 * width + x0] + full[y0 * width + x1] + full[y1 * width + x0] + full[y1 * width + x1];
+                let sum = full[y0 * width + x0]
+                    + full[y0 * width + x1]
+                    + full[y1 * width + x0]
+                    + full[y1 * width + x1];
                 out.push((sum / 4.0).round().clamp(0.0, 255.0) as u8);
             }
         }

@@ -8,7 +8,10 @@
 //! that this path convolves the whole image, which is Pillow's result without the shortcut. The
 //! JPEG is written by `jpeg.rs`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Cursor;
+use std::rc::Rc;
 
 use png::{BitDepth, ColorType as PngColor, Decoder, Transformations};
 use pyo3::prelude::*;
@@ -42,6 +45,17 @@ pub fn png_thumbnail_jpeg(
 
 /// Standard base64 (padding optional, nothing else allowed), or None.
 fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    /// Each character's six bits; 0xFF (high bit set) for a character that is not base64.
+    const SEXTETS: [u8; 256] = {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut table = [0xFF; 256];
+        let mut i = 0;
+        while i < 64 {
+            table[alphabet[i] as usize] = i as u8;
+            i += 1;
+        }
+        table
+    };
     let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
     if body.len() % 4 == 1 {
         return None;
@@ -49,23 +63,19 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
     // four characters give three bytes; a last group of two or three gives one or two
     for group in body.chunks(4) {
-        let bits = group.iter().try_fold(0u32, |bits, &c| Some((bits << 6) | u32::from(sextet(c)?)))?;
+        let (mut bits, mut seen) = (0u32, 0u8);
+        for &c in group {
+            let v = SEXTETS[usize::from(c)];
+            seen |= v;
+            bits = (bits << 6) | u32::from(v & 0x3F);
+        }
+        if seen & 0x80 != 0 {
+            return None;
+        }
         let aligned = bits << (6 * (4 - group.len() as u32));
         out.extend_from_slice(&aligned.to_be_bytes()[1..group.len()]);
     }
     Some(out)
-}
-
-/// The value of one base64 character.
-fn sextet(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
 }
 
 /// An image as rows of interleaved 8-bit channels.
@@ -95,7 +105,10 @@ fn decode_png(data: &[u8], max_pixels: u64) -> Option<Pixels> {
         _ => return None,
     };
     let (width, height) = (info.width as usize, info.height as usize);
-    if (width as u64) * (height as u64) > max_pixels || width > usize::from(u16::MAX) || height > usize::from(u16::MAX) {
+    if (width as u64) * (height as u64) > max_pixels
+        || width > usize::from(u16::MAX)
+        || height > usize::from(u16::MAX)
+    {
         return None;
     }
     let mut buf = vec![0; reader.output_buffer_size()];
@@ -142,9 +155,29 @@ fn bicubic(x: f64) -> f64 {
     }
 }
 
-/// For each output position: its first input position, and fixed-point weights of the inputs from
-/// there (Pillow's `precompute_coeffs` and `normalize_coeffs_8bpc`, operation for operation).
-fn coefficients(in_size: usize, out_size: usize) -> Vec<(usize, Vec<i32>)> {
+/// Per output position: its first input position and the fixed-point weights of the inputs from there.
+type Coefficients = Vec<(usize, Vec<i32>)>;
+
+thread_local! {
+    /// Coefficients by (input size, output size), made once per thread: a data set's frames share a
+    /// few sizes, and making them cost as much as a small frame's vertical pass.
+    static COEFFICIENTS: RefCell<HashMap<(usize, usize), Rc<Coefficients>>> = RefCell::new(HashMap::new());
+}
+
+fn cached_coefficients(in_size: usize, out_size: usize) -> Rc<Coefficients> {
+    COEFFICIENTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 256 {
+            cache.clear(); // frames of many sizes: keep the memory bounded
+        }
+        Rc::clone(
+            cache.entry((in_size, out_size)).or_insert_with(|| Rc::new(coefficients(in_size, out_size))),
+        )
+    })
+}
+
+/// Pillow's `precompute_coeffs` and `normalize_coeffs_8bpc`, operation for operation.
+fn coefficients(in_size: usize, out_size: usize) -> Coefficients {
     let scale = in_size as f64 / out_size as f64;
     let filterscale = scale.max(1.0);
     let support = 2.0 * filterscale;
@@ -182,7 +215,13 @@ fn clip8(sum: i32) -> u8 {
 }
 
 /// The horizontal pass over rows of `C`-channel pixels (`C` a constant, so the loops unroll).
-fn horizontal<const C: usize>(src: &[u8], dst: &mut [u8], in_width: usize, width: usize, coeffs: &[(usize, Vec<i32>)]) {
+fn horizontal<const C: usize>(
+    src: &[u8],
+    dst: &mut [u8],
+    in_width: usize,
+    width: usize,
+    coeffs: &[(usize, Vec<i32>)],
+) {
     for (src, dst) in src.chunks_exact(in_width * C).zip(dst.chunks_exact_mut(width * C)) {
         for ((first, weights), pixel) in coeffs.iter().zip(dst.chunks_exact_mut(C)) {
             let window = &src[first * C..(first + weights.len()) * C];
@@ -205,7 +244,7 @@ fn resize(image: &Pixels, width: usize, height: usize) -> Pixels {
     let c = image.channels;
     let mut rows = image.data.clone();
     if width != image.width {
-        let coeffs = coefficients(image.width, width);
+        let coeffs = cached_coefficients(image.width, width);
         let mut out = vec![0u8; width * image.height * c];
         if c == 1 {
             horizontal::<1>(&image.data, &mut out, image.width, width, &coeffs);
@@ -216,10 +255,10 @@ fn resize(image: &Pixels, width: usize, height: usize) -> Pixels {
     }
     if height != image.height {
         let stride = width * c;
-        let coeffs = coefficients(image.height, height);
+        let coeffs = cached_coefficients(image.height, height);
         let mut out = vec![0u8; stride * height];
         let mut sums = vec![0i32; stride];
-        for (dst, (first, weights)) in out.chunks_exact_mut(stride).zip(&coeffs) {
+        for (dst, (first, weights)) in out.chunks_exact_mut(stride).zip(coeffs.iter()) {
             sums.fill(1 << (PRECISION_BITS - 1));
             for (i, &w) in weights.iter().enumerate() {
                 let src = &rows[(first + i) * stride..(first + i + 1) * stride];
