@@ -105,6 +105,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ConfigError("--max-cases must be >= 0")
     options = _options(args)
     runs = [load_run(path) for path in args.runs]
+    early = None
+    if args.html is not None and not args.no_images:
+        from .report.cases import EarlyThumbnails
+
+        early = EarlyThumbnails(runs, args.max_cases or None)  # made while the runs are scored
     scored = score_run_models(runs, options)
     report = build_report(scored, runs, options)
     if args.html is not None:
@@ -112,7 +117,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .report.html import render_html
         from .report.html_clinical import measurement_points
 
-        views, thumbs, unreadable = case_views(scored, args.max_cases or None, images=not args.no_images)
+        views, thumbs, unreadable = case_views(scored, args.max_cases or None, images=not args.no_images,
+                                               early=early)
         _write(args.html, render_html(msgspec.structs.replace(report, cases=views), thumbs, measurement_points(scored)))
         if unreadable:
             first = next(iter(unreadable.values()))

@@ -150,3 +150,32 @@ def test_tsv_base64_png_is_checked_then_decoded_by_the_extension(
     table.write_bytes(head + text[:-8] + b"AAAAAAAA\n")  # regenerated in place
     thumbs, failed = cases.make_thumbnails([case])
     assert thumbs == {} and "changed since the cases were loaded" in failed[ref.sha256]
+
+
+def _png_cases(n: int) -> list[Case]:
+    target = LabelTarget(label="benign", options=["benign", "malignant"])
+    refs = [ImageRef(sha256=f"{i:064x}", mime="image/png", data=_png(_smooth(40, 50, 1, seed=i))) for i in range(n)]
+    return [Case(case_id=f"DD/21/{i}", dataset_id="21", task="DD", target=target, image=ref) for i, ref in enumerate(refs)]
+
+
+def test_thumbnails_started_before_scoring_are_taken_when_they_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from u2fast.report import cases as rc
+
+    cases = _png_cases(30)
+    run = SimpleNamespace(records=[SimpleNamespace(case=c) for c in cases])
+    early = rc.EarlyThumbnails([run], None)  # type: ignore[list-item]
+    assert len(early.made()) == 30
+    made_again: list[int] = []
+    real = rc._png_thumbnails
+    monkeypatch.setattr(rc, "_png_thumbnails", lambda pngs, side: made_again.append(len(pngs)) or real(pngs, side))
+    thumbs, failed = rc.make_thumbnails(cases[:20], early)
+    assert made_again == [] and failed == {}
+    assert thumbs == {c.image.sha256: early.made()[c.image.sha256][0] for c in cases[:20]}
+    # 20 images get larger thumbnails than 30 would: those made early do not fit and are made again
+    monkeypatch.setattr(rc, "LARGE_THUMBNAILS_UP_TO", 25)
+    small = rc.EarlyThumbnails([run], None)  # type: ignore[list-item]
+    assert small.side == rc.THUMBNAIL_SIDE
+    thumbs, _ = rc.make_thumbnails(cases[:20], small)
+    assert made_again == [30, 20] and len(thumbs) == 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 __all__ = [
-    "THUMBNAIL_SIDE", "browser_data", "case_views", "make_thumbnails", "select_cases",
+    "THUMBNAIL_SIDE", "EarlyThumbnails", "browser_data", "case_views", "make_thumbnails", "select_cases",
     "thumbnail_data_url",
 ]
 
@@ -116,27 +117,78 @@ def _thumbnails_or_reasons(cases: Sequence[Case], side: int) -> list[tuple[str |
     return [_thumbnail_or_reason(c, side) for c in cases]
 
 
-def make_thumbnails(cases: Sequence[Case]) -> tuple[dict[str, str], dict[str, str]]:
+def _png_thumbnails(pngs: Sequence[Case], side: int) -> dict[str, tuple[str | None, str]]:
+    """Thumbnail or reason per image (sha256) of distinct PNG cases, made on a thread per core (the
+    extension's work releases the GIL). Daemon threads: a report that fails or is interrupted
+    exits without waiting for them."""
+    workers = min(os.cpu_count() or 1, 8)
+    # chunks of a few dozen: handing out one image at a time would cost more than its thumbnail
+    step = max(1, min(64, -(-len(pngs) // workers)))
+    chunks = [pngs[i : i + step] for i in range(0, len(pngs), step)]
+    results: list[list[tuple[str | None, str]]] = [[] for _ in chunks]
+    order = iter(range(len(chunks)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = next(order, None)
+            if i is None:
+                return
+            results[i] = _thumbnails_or_reasons(chunks[i], side)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(chunks)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {c.image.sha256: r for chunk, made in zip(chunks, results, strict=True)
+            for c, r in zip(chunk, made, strict=True)}
+
+
+class EarlyThumbnails:
+    """The PNG thumbnails of every case the browser may show (:func:`select_cases` of each run),
+    started as soon as the runs are loaded so that they are made while the runs are scored;
+    :func:`case_views` takes them (``early=``)."""
+
+    def __init__(self, runs: Sequence[LoadedRun], limit_per_run: int | None) -> None:
+        distinct = _distinct([run.records[i].case for run in runs for i in select_cases(run, limit_per_run)])
+        self.side = thumbnail_side(len(distinct))
+        pngs = [c for c in distinct if c.image.mime == "image/png"]
+        self.images = {c.image.sha256 for c in pngs}
+        self._made: dict[str, tuple[str | None, str]] = {}
+        self._thread = threading.Thread(target=self._make, args=(pngs,), daemon=True)
+        self._thread.start()
+
+    def _make(self, pngs: list[Case]) -> None:
+        self._made = _png_thumbnails(pngs, self.side)
+
+    def made(self) -> dict[str, tuple[str | None, str]]:
+        """Thumbnail or reason per image; waits for the last ones."""
+        self._thread.join()
+        return self._made
+
+
+def _distinct(cases: Sequence[Case]) -> list[Case]:
+    return list({c.image.sha256: c for c in cases if c.image.sha256}.values())
+
+
+def make_thumbnails(
+    cases: Sequence[Case], early: EarlyThumbnails | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """Thumbnails of the cases' images, once per image (by sha256): ``(sha256 -> data URL, sha256 ->
     why the image could not be read)``. Few images get larger thumbnails (:func:`thumbnail_side`).
-    PNGs are made on a thread per core (the extension's work releases the GIL); many images of other
-    kinds, made by Pillow under the GIL, in worker processes."""
-    distinct = list({c.image.sha256: c for c in cases if c.image.sha256}.values())
+    PNGs are made on a thread per core (taken from ``early`` when it made them at the same size);
+    many images of other kinds, made by Pillow under the GIL, in worker processes."""
+    distinct = _distinct(cases)
     side = thumbnail_side(len(distinct))
     workers = min(os.cpu_count() or 1, 8)
     pngs = [c for c in distinct if c.image.mime == "image/png"]
     others = [c for c in distinct if c.image.mime != "image/png"]
-    made: dict[str, tuple[str | None, str]] = {}
-    if pngs:
-        from concurrent.futures import ThreadPoolExecutor
-
-        # chunks of a few dozen: a future per image would cost more than the extension's thumbnail
-        step = max(1, min(64, -(-len(pngs) // workers)))
-        chunks = [pngs[i : i + step] for i in range(0, len(pngs), step)]
-        with ThreadPoolExecutor(workers) as threads:
-            for chunk, results in zip(chunks, threads.map(_thumbnails_or_reasons, chunks, [side] * len(chunks)),
-                                      strict=True):
-                made.update((c.image.sha256, r) for c, r in zip(chunk, results, strict=True))
+    if early is not None and early.side == side and {c.image.sha256 for c in pngs} <= early.images:
+        made = dict(early.made())
+    else:
+        made = _png_thumbnails(pngs, side)
     if len(others) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -216,11 +268,12 @@ def _prediction_text(value: str | float | tuple[float, ...] | None) -> str:
 
 
 def case_views(
-    scored: Sequence[ScoredModel], limit_per_run: int | None, *, images: bool = True
+    scored: Sequence[ScoredModel], limit_per_run: int | None, *, images: bool = True,
+    early: EarlyThumbnails | None = None,
 ) -> tuple[list[CaseView], dict[str, str], dict[str, str]]:
     """Browser rows for every model, the thumbnails they refer to (sha256 -> data URL) and the
     images that could not be read (sha256 -> case and reason; their rows show a placeholder).
-    Without ``images`` no row refers to an image."""
+    Without ``images`` no row refers to an image; ``early``: thumbnails started before scoring."""
     views: list[CaseView] = []
     chosen: dict[str, list[int]] = {}
     prompts: dict[str, dict[int, str]] = {}
@@ -266,7 +319,7 @@ def case_views(
                     **_geometry(case, cs.coords, run.manifest.answer_format),
                 )
             )
-    thumbs, failed = make_thumbnails(shown) if images else ({}, {})
+    thumbs, failed = make_thumbnails(shown, early) if images else ({}, {})
     return views, thumbs, failed
 
 
