@@ -136,21 +136,27 @@ class Redactor:
         self._secrets: set[str] = set()
         self._longest_first: tuple[str, ...] = ()
         self._seen_headers: tuple[str, ...] | None = None
+        self._last_headers: dict[str, str] | None = None
         self._seen_urls: set[str] = set()
 
     def learn(self, headers: Mapping[str, str], url: str) -> None:
+        if headers != self._last_headers:  # the common case: the same headers on every request
+            self._last_headers = dict(headers)
+            self._learn_headers(headers)
+        if ("?" in url or "@" in url) and url not in self._seen_urls:
+            if len(self._seen_urls) < 1024:
+                self._seen_urls.add(url)
+            self.learn_url(url)
+
+    def _learn_headers(self, headers: Mapping[str, str]) -> None:
         values = tuple(v for k, v in headers.items() if k.lower() in SECRET_HEADERS)
-        if values != self._seen_headers:  # the common case: the same key on every request
+        if values != self._seen_headers:
             self._seen_headers = values
             for value in values:
                 self.add(value)
                 scheme, _, token = value.partition(" ")
                 if token and scheme.lower() in ("bearer", "basic", "token"):
                     self.add(token.strip())
-        if ("?" in url or "@" in url) and url not in self._seen_urls:
-            if len(self._seen_urls) < 1024:
-                self._seen_urls.add(url)
-            self.learn_url(url)
 
     def learn_url(self, url: str) -> None:
         """The credentials a base URL carries: its user and password (and the Basic token a client
