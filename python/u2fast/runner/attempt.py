@@ -44,7 +44,8 @@ async def read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes
         return None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.content.iter_any():
+    content = response.content
+    while chunk := await content.readany():  # iter_any() without its iterator: b"" is the end
         size += len(chunk)
         if size > max_bytes:
             return None
