@@ -12,11 +12,11 @@ for ``SAMPLE_CASES`` cases, seed 0 and the pydicom wheel's frames only.
 from __future__ import annotations
 
 import base64
-import functools
+import itertools
 import os
 import shutil
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -153,20 +153,26 @@ def _rows_for(
     return rows
 
 
-_Job = tuple[str, int, int, int, int, int]
+#: One scenario's file: (scenario key, cases, seed, image size, path, its real-frame rows).
+_FileJob = tuple[str, int, int, int, str, list[dict[str, str]]]
 
 
-def _rows_job(job: _Job) -> list[dict[str, str]]:
-    """A chunk of phantom rows, for a worker process (real frames are made in the parent)."""
-    key, start, stop, offset, seed, size = job
-    return _rows_for(_SCENARIO_OF[key], range(start, stop), seed, size, [], offset)
+def _write_file(job: _FileJob) -> int:
+    """Write one scenario's TSV (its real-frame rows first, then phantom cases numbered from 0 after
+    them); the number of cases written. Run by a worker process, which writes the file itself: the
+    rows (~16 KB of base64 each) then never travel back to the parent."""
+    key, count, seed, size, path, first = job
+    rows = first + _rows_for(_SCENARIO_OF[key], range(len(first), count), seed, size, [], len(first))
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(_tsv_text(rows), encoding="utf-8", newline="")
+    return count
 
 
 _SCENARIO_OF = {s.key: s for s in SCENARIOS}
 #: The scenario whose first cases are real frames (dicom_frames: a header can only name the organ).
 _REAL_FRAMES_SCENARIO = "VRA/anatomy"
-#: Cases per job handed to a worker process, and the sample size from which workers pay off.
-_CHUNK = 128
+#: The sample size from which worker processes pay off.
 _PARALLEL_FROM = 1000
 
 
@@ -185,8 +191,8 @@ def write_sample(
     Real frames (see ``dicom_frames``) are the first cases of ``VRA/anatomy``;
     ``include_pydicom_data=None`` uses ``pydicom-data`` when it is installed, False never does.
     ``out_dir`` must be empty or absent (ConfigError otherwise) unless ``overwrite`` is set, which
-    replaces its task folders. ``progress(done, total)`` is called as cases are made; samples of
-    1,000 cases or more are made by worker processes, one per core.
+    replaces its task folders. ``progress(done, total)`` is called as each file is written; samples of
+    1,000 cases or more are made by worker processes, one per core, each writing whole files.
     """
     if not 32 <= size <= 1024:
         raise ValueError("size must be between 32 and 1024 pixels")
@@ -209,41 +215,33 @@ def write_sample(
     if workers > 1:
         warm_speckle(size)  # made once here, inherited by the forked workers instead of made in each
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
-
-    def chunks(key: str, first: int) -> list[tuple[int, Callable[[], list[dict[str, str]]]]]:
-        """The phantom rows of a scenario from row ``first`` on, as (cases, result) per chunk."""
-        jobs = [(key, start, min(counts[key], start + _CHUNK), first, seed, size)
-                for start in range(first, counts[key], _CHUNK)]
-        if pool is None:
-            return [(job[2] - job[1], functools.partial(_rows_job, job)) for job in jobs]
-        return [(job[2] - job[1], pool.submit(_rows_job, job).result) for job in jobs]
-
+    # Largest files first, so that the workers finish together. Each case depends only on
+    # (scenario, number, seed, size), so no order of work changes a byte of the output.
+    jobs: list[_FileJob] = [(key, counts[key], seed, size, str(path_of[key]), [])
+            for key in sorted(path_of, key=lambda k: -counts[k]) if key != _REAL_FRAMES_SCENARIO]
     try:
-        # Every scenario but the anatomy set goes to the workers before the real frames are read
-        # (importing pydicom and decoding take a few tenths of a second). Each case depends only on
-        # (scenario, number, seed, size), so no order of work changes a byte of the output.
-        pending = {key: chunks(key, 0) for key in path_of if key != _REAL_FRAMES_SCENARIO}
+        # Every file but the anatomy set's goes to the workers before the real frames are read
+        # (importing pydicom and decoding take a few tenths of a second).
+        pending = [pool.submit(_write_file, job) for job in jobs] if pool is not None else []
         frames = real_frames(include_pydicom_data)
-        rows_of: dict[str, list[dict[str, str]]] = {}
-        if _REAL_FRAMES_SCENARIO in path_of:
-            first = min(counts[_REAL_FRAMES_SCENARIO], len(frames))
-            sc = _SCENARIO_OF[_REAL_FRAMES_SCENARIO]
-            rows_of[sc.key] = _rows_for(sc, range(first), seed, size, frames[:first])
-            # Its phantom cases are numbered from 0 after the real frames.
-            pending[sc.key] = chunks(sc.key, first)
-        done = sum(len(rows) for rows in rows_of.values())
+        done = 0
         if progress:
             progress(done, total)
-        # A file is written as soon as its last chunk is in, so writing overlaps the workers' drawing.
-        for key, parts in pending.items():
-            rows = rows_of.pop(key, [])
-            for n, result in parts:
-                rows.extend(result())
-                done += n
-                if progress:
-                    progress(done, total)
-            path_of[key].parent.mkdir(parents=True, exist_ok=True)
-            path_of[key].write_text(_tsv_text(rows), encoding="utf-8", newline="")
+        if _REAL_FRAMES_SCENARIO in path_of:
+            # the parent writes this one file itself while the workers write the others
+            first = min(counts[_REAL_FRAMES_SCENARIO], len(frames))
+            sc = _SCENARIO_OF[_REAL_FRAMES_SCENARIO]
+            jobs.append((sc.key, counts[sc.key], seed, size, str(path_of[sc.key]),
+                         _rows_for(sc, range(first), seed, size, frames[:first])))
+        finished: Iterable[int] = (
+            (f.result() for f in as_completed(pending)) if pool is not None else map(_write_file, jobs)
+        )
+        if pool is not None and _REAL_FRAMES_SCENARIO in path_of:
+            finished = itertools.chain([_write_file(jobs[-1])], finished)
+        for cases_written in finished:
+            done += cases_written
+            if progress:
+                progress(done, total)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
