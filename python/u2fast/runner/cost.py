@@ -79,8 +79,8 @@ class ModelStats:
     output_tokens: int = 0
     cost: float = 0.0
     #: Input tokens the adapter estimated for the requests sent; estimated only where a token rate
-    #: limit or ``--max-cost`` needs the estimate (0 otherwise).
-    estimated_input_tokens: int = 0
+    #: limit or ``--max-cost`` needs the estimate (None otherwise: not estimated, not zero).
+    estimated_input_tokens: int | None = None
     errors: dict[ErrorKind, int] = field(default_factory=dict)  # attempts that failed, by class
     #: The first few distinct failures (class and provider message, credentials already scrubbed).
     first_errors: list[ApiError] = field(default_factory=list)

@@ -180,7 +180,8 @@ class _Engine:
             return
         try:
             tokens, estimate = state.estimate(request, images)
-            state.stats.estimated_input_tokens += tokens
+            if state.needs_estimate:
+                state.stats.estimated_input_tokens = (state.stats.estimated_input_tokens or 0) + tokens
             prior = self.prior_attempts.get(request.key, 0)
             deadline: float | None = None  # --request-deadline, counted from the first send
             for attempt in range(1, limits.max_attempts + 1):
