@@ -1,31 +1,25 @@
-"""This plugin as u2fast's conformance kit sees it (``PLUGIN``), and the kit's fixtures: the SDK wire
-capture, the 8x8 PNG it carries, a JPEG and a request factory."""
+"""u2fast_anthropic as u2fast's conformance kit sees it (``PLUGIN``), with the kit's fixtures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import u2fast_anthropic
-from u2fast_anthropic.batch import AnthropicBatchWire
 
-from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
+from u2fast.testing.conformance import PluginUnderTest, plugin_fixture
+from u2fast.testing.conformance_fixtures import *  # noqa: F403  (the kit's fixtures)
 from u2fast.types import Usage
-
-__all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
 PLUGIN = PluginUnderTest(
     module=u2fast_anthropic,
-    distribution="u2fast-anthropic",
-    wire="anthropic",
+    tests_dir=Path(__file__).parent,
     model="claude-sonnet-4-5",
     key_header="authorization",
     key_format="Bearer {key}",
-    capture=capture_path(Path(__file__).parent, "anthropic-messages.json"),
+    capture="anthropic-messages.json",
     jpeg_tokens=410,
-    batch_wire_type=AnthropicBatchWire,
     batch_line=(b'{"custom_id":"item-0001","params":', b"}"),
-    batch_capture=capture_path(Path(__file__).parent, "anthropic-batch.json"),
+    batch_capture="anthropic-batch.json",
     batch_answers={"item-0001": ("B", Usage(input_tokens=37, output_tokens=4))},
     batch_errors={"item-0002": "bad_request", "item-0003": "cancelled", "item-0004": "batch_expired"},
     bad_options=({"auth": "basic"}, {"temperature": 1.5}, {"temperature": "0"}, {"top_p": -1},
@@ -38,7 +32,4 @@ PLUGIN = PluginUnderTest(
     ),
 )
 
-
-@pytest.fixture
-def plugin_under_test() -> PluginUnderTest:
-    return PLUGIN
+plugin_under_test = plugin_fixture(PLUGIN)

@@ -1,30 +1,24 @@
-"""This plugin as u2fast's conformance kit sees it (``PLUGIN``), and the kit's fixtures: the SDK wire
-capture, the 8x8 PNG it carries, a JPEG and a request factory."""
+"""u2fast_gemini as u2fast's conformance kit sees it (``PLUGIN``), with the kit's fixtures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import u2fast_gemini
-from u2fast_gemini.batch import GeminiBatchWire
 
-from u2fast.testing.conformance import PluginUnderTest, capture, capture_path, capture_png, jpeg, make_request
+from u2fast.testing.conformance import PluginUnderTest, plugin_fixture
+from u2fast.testing.conformance_fixtures import *  # noqa: F403  (the kit's fixtures)
 from u2fast.types import Usage
-
-__all__ = ["PLUGIN", "capture", "capture_png", "jpeg", "make_request"]
 
 PLUGIN = PluginUnderTest(
     module=u2fast_gemini,
-    distribution="u2fast-gemini",
-    wire="gemini",
+    tests_dir=Path(__file__).parent,
     model="gemini-2.5-flash",
     key_header="x-goog-api-key",
-    capture=capture_path(Path(__file__).parent, "gemini-generate-content.json"),
+    capture="gemini-generate-content.json",
     jpeg_tokens=258,
-    batch_wire_type=GeminiBatchWire,
     batch_line=(b'{"key":"item-0001","request":', b"}"),
-    batch_capture=capture_path(Path(__file__).parent, "gemini-batch.json"),
+    batch_capture="gemini-batch.json",
     batch_answers={"item-0001": ("B", Usage(input_tokens=263, output_tokens=1))},
     batch_errors={"item-0002": "bad_request"},
     bad_options=({"api_version": "1"}, {"thinking_budget": "lots"}, {"thinking_budget": True}, {"thinking_level": "max"},
@@ -36,7 +30,4 @@ PLUGIN = PluginUnderTest(
     ),
 )
 
-
-@pytest.fixture
-def plugin_under_test() -> PluginUnderTest:
-    return PLUGIN
+plugin_under_test = plugin_fixture(PLUGIN)

@@ -7,18 +7,13 @@ classification, the runner end to end against ``FakeProvider`` and the real ``u2
 The three plugins in ``plugins/`` prove themselves this way, and so does a third-party one::
 
     # tests/conftest.py of the plugin
-    import pytest
-    from u2fast.testing.conformance import PluginUnderTest, capture, capture_png, jpeg, make_request
+    from u2fast.testing.conformance import PluginUnderTest, plugin_fixture
+    from u2fast.testing.conformance_fixtures import *  # noqa: F403  (the kit's fixtures)
     import u2fast_acme
 
-    __all__ = ["capture", "capture_png", "jpeg", "make_request"]   # the kit's fixtures
-    PLUGIN = PluginUnderTest(module=u2fast_acme, distribution="u2fast-acme", wire="openai",
-                             model="acme-1", key_header="authorization", key_format="Bearer {key}",
-                             base_path="/v1")
-
-    @pytest.fixture
-    def plugin_under_test() -> PluginUnderTest:
-        return PLUGIN
+    PLUGIN = PluginUnderTest(module=u2fast_acme, wire="openai", model="acme-1", key_header="authorization",
+                             key_format="Bearer {key}", base_path="/v1")
+    plugin_under_test = plugin_fixture(PLUGIN)
 
     # tests/test_acme_conformance.py
     from u2fast.testing.conformance import ConformanceSuite
@@ -66,7 +61,7 @@ from .wire import answer_body, error_body, filtered_body
 
 __all__ = [
     "ConformanceSuite", "PluginUnderTest", "assert_answer_reply", "assert_error_reply", "batch_wire", "capture",
-    "capture_png", "capture_path", "jpeg", "make_request", "response_parser",
+    "capture_png", "capture_path", "jpeg", "make_request", "plugin_fixture", "response_parser",
 ]  # fmt: skip
 
 KEY = "sk-conformance-secret-0001"
@@ -83,7 +78,7 @@ FAULT_KINDS: dict[str, ErrorKind] = {
 @pytest.fixture
 def capture(plugin_under_test: PluginUnderTest) -> dict[str, Any]:
     """The SDK capture the plugin names (skipped, saying where it looked, when it is absent)."""
-    path = plugin_under_test.capture
+    path = plugin_under_test.capture_file
     if path is None or not path.is_file():
         pytest.skip(f"no SDK wire capture for {plugin_under_test.name} (looked for {path})")
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -117,6 +112,17 @@ def make_request(plugin_under_test: PluginUnderTest) -> Callable[..., Request]:
                               params=params or plugin_under_test.capture_params, n_images=n_images)
 
     return build
+
+
+def plugin_fixture(plugin: PluginUnderTest) -> Any:
+    """The ``plugin_under_test`` fixture every check asks for, giving ``plugin``; a conftest binds it
+    (``plugin_under_test = plugin_fixture(PLUGIN)``) so pytest finds it there."""
+
+    @pytest.fixture(name="plugin_under_test")
+    def plugin_under_test() -> PluginUnderTest:
+        return plugin
+
+    return plugin_under_test
 
 
 # --------------------------------------------------------------------------- the suite
@@ -271,7 +277,7 @@ class ConformanceSuite:
             wire.line("has space", request, (jpeg,))
 
     def test_batch_results_are_joined_by_custom_id_and_read(self, plugin_under_test: PluginUnderTest) -> None:
-        path = plugin_under_test.batch_capture
+        path = plugin_under_test.batch_capture_file
         if path is None or not path.is_file():
             pytest.skip(f"no batch capture for {plugin_under_test.name} (looked for {path})")
         from .batches import captured_results

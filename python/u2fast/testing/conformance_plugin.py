@@ -2,13 +2,16 @@
 tests share with the kit: an error reply, an answer reply, a recorded response parsed, a batch wire.
 
 ``PluginUnderTest`` is the plugin's description: its module, package, wire format, key header and
-SDK capture. What a capture means (which settings reproduce it, which image it carries) is read
+SDK capture. What the module already says is not repeated: the package is the distribution that
+installs the module, the wire format is the adapter's name when that is one of the fake provider's
+formats, the model its default model, the batch wire whatever its adapter's ``batch_wire()`` gives; and capture files may be named relative to ``tests_dir`` (``capture_path`` locates them). What a capture means (which settings reproduce it, which image it carries) is read
 from the capture the way ``FakeProvider`` reads a request of the same wire, so a plugin states only
 what the capture itself cannot say (its adapter options, say).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +22,7 @@ from typing import Any, TypeVar
 from ..adapters.base import AdapterInfo, AdapterSettings, HttpAdapter, Reply
 from ..batch.wire import batch_wire_of
 from ..types import ErrorKind, GenerationParams, Usage
-from .wire import parse_request
+from .wire import WIRES, parse_request
 
 __all__ = [
     "PluginUnderTest", "assert_answer_reply", "assert_error_reply", "batch_wire", "capture_path", "response_parser",
@@ -31,19 +34,24 @@ W = TypeVar("W")
 _CAPTURE_HOST = "http://127.0.0.1:8000"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PluginUnderTest:
     """What the kit needs to know about a plugin; everything else it reads from ``module.INFO``."""
 
     module: ModuleType  # holds INFO, create and the hook implementation
-    distribution: str  # the package name, as its entry point reports it
-    wire: str  # the FakeProvider format it speaks: "openai", "gemini" or "anthropic"
-    model: str  # a model to send requests for
+    #: the package name, as its entry point reports it; empty: the one installed distribution holding ``module``
+    distribution: str = ""
+    #: the FakeProvider format it speaks ("openai", "gemini" or "anthropic"); empty: the adapter's name
+    wire: str = ""
+    model: str = ""  # a model to send requests for; empty: the adapter's ``default_model``
     key_header: str  # the request header the key travels in
     key_format: str = "{key}"  # that header's value ("Bearer {key}")
     base_path: str = ""  # what follows the fake server's URL in a base URL ("/v1")
-    #: the provider SDK's request for a one-image call (method, path, headers, body), when there is one
-    capture: Path | None = None
+    #: the folder of the plugin's tests, against which a capture given as a file name is located
+    tests_dir: Path | None = None
+    #: the provider SDK's request for a one-image call (method, path, headers, body), when there is one:
+    #: a path, or a file name located by ``capture_path(tests_dir, name)`` (``capture_file``)
+    capture: Path | str | None = None
     #: the adapter settings that reproduce the capture, read from it; when None: the capture's model
     #: and key (as ``wire`` and ``key_header`` place them) with ``capture_options``
     capture_settings: Callable[[dict[str, Any]], AdapterSettings] | None = None
@@ -58,16 +66,43 @@ class PluginUnderTest:
     error_samples: tuple[tuple[int, bytes, ErrorKind], ...] = ()
     #: the input tokens the plugin estimates for the kit's 640x480 JPEG (``jpeg``), when it pins its rule
     jpeg_tokens: int | None = None
-    #: batch mode (``u2fast eval --batch``), when the adapter has a ``batch_wire()``: the wire's class;
+    #: batch mode (``u2fast eval --batch``), when the adapter has a ``batch_wire()``: the wire's class
+    #: (None: whatever ``batch_wire()`` gives, which must not be None);
     #: the bytes a batch line holds before and after the sync body, for the custom id ``item-0001``
     #: and the base URL ``http://127.0.0.1:1`` + ``base_path``; the provider's batch capture (its
     #: results file, ``u2fast.testing.batches.captured_results``) and what its results read as, by
     #: custom id: (text, usage) of each answer, the kind of each error
     batch_wire_type: type | None = None
     batch_line: tuple[bytes, bytes] | None = None
-    batch_capture: Path | None = None
+    batch_capture: Path | str | None = None  # a path, or a file name as for ``capture``
     batch_answers: Mapping[str, tuple[str, Usage]] = field(default_factory=dict)
     batch_errors: Mapping[str, ErrorKind] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.distribution:
+            object.__setattr__(self, "distribution", _distribution_of(self.module))
+        if not self.wire:
+            name = self.name
+            assert name in WIRES, f"{name}: its adapter name is no fake provider format {WIRES}; pass wire="
+            object.__setattr__(self, "wire", name)
+        if not self.model:
+            object.__setattr__(self, "model", self.info.default_model)
+
+    @property
+    def capture_file(self) -> Path | None:
+        """The SDK capture's path (``capture``, a file name located in ``tests_dir``)."""
+        return self._located(self.capture)
+
+    @property
+    def batch_capture_file(self) -> Path | None:
+        """The batch capture's path (``batch_capture``, a file name located in ``tests_dir``)."""
+        return self._located(self.batch_capture)
+
+    def _located(self, capture: Path | str | None) -> Path | None:
+        if capture is None or isinstance(capture, Path):
+            return capture
+        assert self.tests_dir is not None, f"{self.name}: the capture {capture!r} is a file name; pass tests_dir="
+        return capture_path(self.tests_dir, capture)
 
     @property
     def info(self) -> AdapterInfo:
@@ -90,10 +125,9 @@ class PluginUnderTest:
 
     def batch_adapter(self) -> tuple[HttpAdapter, Any]:
         """An adapter for the plugin's model (the kit's key, base URL ``http://127.0.0.1:1`` + ``base_path``)
-        and its batch wire, which must be a ``batch_wire_type``."""
-        assert self.batch_wire_type is not None, f"{self.name}: batch checks need batch_wire_type"
+        and its batch wire, which must be a ``batch_wire_type`` (when None: any, but there must be one)."""
         adapter = self.create(api_key="sk-conformance-batch", base_url="http://127.0.0.1:1" + self.base_path)
-        return adapter, _wire_of(adapter, self.batch_wire_type)
+        return adapter, _wire_of(adapter, self.batch_wire_type or object)
 
     def capture_request(self, capture: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
         """(model, prompt, [(mime, base64)]) of the captured request, read as ``FakeProvider`` reads one."""
@@ -129,6 +163,14 @@ def capture_path(tests_dir: Path, name: str) -> Path:
     return shared if shared.is_file() else tests_dir / "wire" / name
 
 
+def _distribution_of(module: ModuleType) -> str:
+    """The one installed distribution that holds ``module``'s top-level package."""
+    top = module.__name__.partition(".")[0]
+    found = sorted(set(importlib.metadata.packages_distributions().get(top, ())))
+    assert len(found) == 1, f"{top}: installed by {found or 'no distribution'}, not one; pass distribution="
+    return found[0]
+
+
 def batch_wire(create: Callable[[AdapterSettings], object], settings: AdapterSettings, kind: type[W]) -> W:
     """The batch wire of the adapter ``create(settings)`` makes, which must have one of type ``kind``."""
     return _wire_of(create(settings), kind)
@@ -137,7 +179,7 @@ def batch_wire(create: Callable[[AdapterSettings], object], settings: AdapterSet
 def _wire_of(adapter: object, kind: type[W]) -> W:
     """``adapter``'s batch wire, which must be of type ``kind``."""
     wire = batch_wire_of(adapter)
-    assert isinstance(wire, kind), f"{adapter!r} has no batch wire of type {kind.__name__}: {wire!r}"
+    assert wire is not None and isinstance(wire, kind), f"{adapter!r} has no batch wire of type {kind.__name__}: {wire!r}"
     return wire
 
 
