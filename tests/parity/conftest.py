@@ -73,16 +73,22 @@ def score_json(run: Path, mode: str) -> dict[str, Any]:
     return scores
 
 
+@dataclass(frozen=True)
+class KitModel:
+    """One replayed model: its name in the run (``replay:<folder>``) and the kit's own rows for it."""
+
+    spec: str
+    rows: dict[str, Any]
+
+
 @dataclass
 class KitRun:
     release: Release
     run: Path
-    gpt: str
-    mute: str
-    gpt_rows: dict[str, Any]
-    mute_rows: dict[str, Any]
-    compat: dict[str, Any]
-    robust: dict[str, Any]
+    gpt: KitModel
+    mute: KitModel
+    #: ``u2fast score --json`` of the run, by scoring mode.
+    scores: dict[str, dict[str, Any]]
 
     def truth(self, case_id: str) -> Truth:
         return next(t for t in self.release.truths if t.case_id == case_id)
@@ -92,13 +98,10 @@ class KitRun:
 def kit(tmp_path_factory: pytest.TempPathFactory) -> KitRun:
     root = tmp_path_factory.mktemp("kit")
     release = write_release(root / "release")
-    gpt_rows = write_kit_outputs(release, root / "gpt")
-    mute_rows = write_kit_outputs(
-        release, root / "mute", model="mute", drop_every=0, answer=lambda t, k: "null"
+    gpt = KitModel(f"replay:{root / 'gpt'}", write_kit_outputs(release, root / "gpt"))
+    mute = KitModel(
+        f"replay:{root / 'mute'}",
+        write_kit_outputs(release, root / "mute", model="mute", drop_every=0, answer=lambda t, k: "null"),
     )
     run = eval_replay(release.root, root / "runs", "kit", root / "gpt", root / "mute")
-    compat = score_json(run, "compat")
-    robust = score_json(run, "robust")
-    return KitRun(
-        release, run, f"replay:{root / 'gpt'}", f"replay:{root / 'mute'}", gpt_rows, mute_rows, compat, robust
-    )
+    return KitRun(release, run, gpt, mute, {mode: score_json(run, mode) for mode in ("compat", "robust")})

@@ -56,17 +56,17 @@ def _mismatches(scores: dict[str, Any], reference: dict[str, dict[str, float]]) 
 
 @pytest.mark.parametrize("model", ["gpt", "mute"])
 def test_every_dataset_metric_matches_the_kit(kit: KitRun, model: str) -> None:
-    rows = kit.gpt_rows if model == "gpt" else kit.mute_rows
+    rows = getattr(kit, model).rows
     reference = dataset_metrics(kit.release.truths, rows)
-    scores = _model(kit.compat, getattr(kit, model))
+    scores = _model(kit.scores["compat"], getattr(kit, model).spec)
     assert _mismatches(scores, reference) == []
 
 
 @pytest.mark.parametrize("model", ["gpt", "mute"])
 def test_task_metrics_and_u2_match_the_kit(kit: KitRun, model: str) -> None:
-    rows = kit.gpt_rows if model == "gpt" else kit.mute_rows
+    rows = getattr(kit, model).rows
     u2, task_values = u2_from(dataset_metrics(kit.release.truths, rows))
-    scores = _model(kit.compat, getattr(kit, model))
+    scores = _model(kit.scores["compat"], getattr(kit, model).spec)
     for task, value in task_values.items():
         got = _num(scores["tasks"][task]["value"]["value"])
         if math.isnan(got):  # the kit writes 0.0 for a task with no value; u2fast says "undefined"
@@ -77,18 +77,18 @@ def test_task_metrics_and_u2_match_the_kit(kit: KitRun, model: str) -> None:
 
 
 def test_nothing_parses_gives_full_cve_credit_in_compat_only(kit: KitRun) -> None:
-    compat = _model(kit.compat, kit.mute)["tasks"]["CVE"]
+    compat = _model(kit.scores["compat"], kit.mute.spec)["tasks"]["CVE"]
     assert math.isnan(_num(compat["value"]["value"]))
     assert compat["u2_term"] == 1.0  # docs/u2bench.md 6.2: 1 - 0
-    robust = _model(kit.robust, kit.mute)["tasks"]["CVE"]
+    robust = _model(kit.scores["robust"], kit.mute.spec)["tasks"]["CVE"]
     assert robust["u2_term"] < 0.7  # "null" is the worst in-range guess, not a free point
     # every CVE dataset is NaN in compat (no parsed value), so each is left out of the mean
     for key in ("CVE/18", "CVE/27", "CVE/50", "CVE/57"):
-        assert _model(kit.compat, kit.mute)["datasets"][key]["counted"] == 0
+        assert _model(kit.scores["compat"], kit.mute.spec)["datasets"][key]["counted"] == 0
 
 
 def test_hc_and_lung_captions_are_reported_but_not_in_u2(kit: KitRun) -> None:
-    scores = _model(kit.compat, kit.gpt)
+    scores = _model(kit.scores["compat"], kit.gpt.spec)
     ds = scores["datasets"]
     assert ds["CVE/31"]["in_u2"] is False and ds["CG/44"]["in_u2"] is False
     assert ds["CG/44"]["counted"] > 0
@@ -108,9 +108,9 @@ def judged(kit: KitRun) -> dict[str, dict[str, CaseScore]]:
     out: dict[str, dict[str, CaseScore]] = {}
     for mode in ("compat", "robust"):
         _, pairs = score_records(
-            kit.gpt,
+            kit.gpt.spec,
             records,
-            completions_for(records, kit.gpt, journal),
+            completions_for(records, kit.gpt.spec, journal),
             ScoringOptions(mode=mode, n_resamples=0),
         )
         out[mode] = {cs.case_id: cs for _, cs in pairs}
@@ -118,7 +118,7 @@ def judged(kit: KitRun) -> dict[str, dict[str, CaseScore]]:
 
 
 def _cases_answered(kit: KitRun, predicate: Any) -> list[str]:
-    found = [cid for cid, r in kit.gpt_rows.items() if predicate(cid, r)]
+    found = [cid for cid, r in kit.gpt.rows.items() if predicate(cid, r)]
     assert found, "the generator no longer produces this answer form"
     return found
 
@@ -159,26 +159,26 @@ def test_compat_answer_forms_follow_the_kit(kit: KitRun, judged: dict[str, dict[
 
 def test_missing_rows_are_in_no_denominator(kit: KitRun, judged: dict[str, dict[str, CaseScore]]) -> None:
     missing = [
-        t.case_id for t in kit.release.truths if t.target is not None and t.case_id not in kit.gpt_rows
+        t.case_id for t in kit.release.truths if t.target is not None and t.case_id not in kit.gpt.rows
     ]
     assert len(missing) >= 20
     assert {m.split("/")[0] for m in missing} >= {"DD", "VRA", "LL", "OD", "KD", "CVE", "RG", "CG"}
     for cid in missing:
         assert judged["compat"][cid].counted is False, cid
         assert judged["robust"][cid].counted is False, cid
-    errors = _model(kit.compat, kit.gpt)["errors_by_kind"]
+    errors = _model(kit.scores["compat"], kit.gpt.spec)["errors_by_kind"]
     assert errors["missing_answer"] == len(missing) + sum(
-        1 for t in kit.release.truths if t.family == "seg" and kit.gpt_rows.get(t.case_id, 0) is None
+        1 for t in kit.release.truths if t.family == "seg" and kit.gpt.rows.get(t.case_id, 0) is None
     )
 
 
 def test_anatomy_labels_are_read_with_the_intern_fix(kit: KitRun) -> None:
     """docs/u2bench.md 4.1 item 7 / A3: the official script compares ``{anatomy: liver}`` and scores 0; u2fast
     compat reads the dict's value (the 27 May fix, probably what the leaderboard used)."""
-    rows = kit.gpt_rows
+    rows = kit.gpt.rows
     fixed = dataset_metrics(kit.release.truths, rows, anatomy_fix=True)["VRA/anatomy"]["accuracy"]
     literal = dataset_metrics(kit.release.truths, rows, anatomy_fix=False)["VRA/anatomy"]["accuracy"]
-    got = kit.compat["models"][kit.gpt]["datasets"]["VRA/anatomy"]["value"]["value"]
+    got = kit.scores["compat"]["models"][kit.gpt.spec]["datasets"]["VRA/anatomy"]["value"]["value"]
     assert literal == 0.0 and fixed > 0.0
     assert got == pytest.approx(fixed)
 
@@ -190,9 +190,9 @@ def test_a_subset_of_tasks_scores_as_the_kit_would(kit: KitRun, tmp_path: Path) 
         kit.release.root, tmp_path, "subset", out, extra=("--max-attempts", "1", "--tasks", "DD,LL")
     )
     truths = [t for t in kit.release.truths if t.task in ("DD", "LL")]
-    u2, _ = u2_from(dataset_metrics(truths, kit.gpt_rows))
-    compat = score_json(run, "compat")["models"][kit.gpt]
+    u2, _ = u2_from(dataset_metrics(truths, kit.gpt.rows))
+    compat = score_json(run, "compat")["models"][kit.gpt.spec]
     assert compat["u2"]["value"] == pytest.approx(u2, rel=1e-12)
     assert compat["tasks"]["CVE"]["u2_term"] == 1.0 and compat["tasks"]["OD"]["u2_term"] == 0.0
-    robust = score_json(run, "robust")["models"][kit.gpt]
+    robust = score_json(run, "robust")["models"][kit.gpt.spec]
     assert robust["tasks"]["CVE"]["u2_term"] == 0.0

@@ -55,9 +55,9 @@ def test_a_replayed_kit_failure_is_final(tmp_path: Path) -> None:
 
 
 def test_compat_bleu_scores_the_kit_failure_text(kit: KitRun) -> None:
-    reference = dataset_metrics(kit.release.truths, kit.gpt_rows)
+    reference = dataset_metrics(kit.release.truths, kit.gpt.rows)
     u2, _ = u2_from(reference)
-    scores = kit.compat["models"][kit.gpt]
+    scores = kit.scores["compat"]["models"][kit.gpt.spec]
     for key in ("RG/39", "CG/10", "CG/44"):
         assert scores["datasets"][key]["value"]["value"] == pytest.approx(
             reference[key]["bleu4"], rel=1e-12
@@ -92,8 +92,8 @@ def test_replay_of_a_folder_with_two_models_says_which_models(tmp_path: Path) ->
 
 
 def test_compat_f1_counts_each_failure_text_as_a_class(kit: KitRun) -> None:
-    reference = dataset_metrics(kit.release.truths, kit.gpt_rows)
-    scores = kit.compat["models"][kit.gpt]["datasets"]
+    reference = dataset_metrics(kit.release.truths, kit.gpt.rows)
+    scores = kit.scores["compat"]["models"][kit.gpt.spec]["datasets"]
     for key, ref in reference.items():
         if "f1" in ref:
             assert scores[key]["extra"]["f1"] == pytest.approx(ref["f1"], rel=1e-12), key

@@ -68,8 +68,8 @@ def _robust_metrics(truths: list[Truth], rows: dict[str, Any]) -> dict[str, floa
 
 
 def test_robust_dataset_metrics_follow_the_documented_rules(kit: KitRun) -> None:
-    reference = _robust_metrics(kit.release.truths, kit.gpt_rows)
-    got = kit.robust["models"][kit.gpt]["datasets"]
+    reference = _robust_metrics(kit.release.truths, kit.gpt.rows)
+    got = kit.scores["robust"]["models"][kit.gpt.spec]["datasets"]
     bad = [
         (k, got[k]["value"]["value"], v)
         for k, v in sorted(reference.items())
@@ -79,22 +79,22 @@ def test_robust_dataset_metrics_follow_the_documented_rules(kit: KitRun) -> None
 
 
 def test_robust_keeps_failures_out_of_every_denominator(kit: KitRun) -> None:
-    datasets = kit.robust["models"][kit.gpt]["datasets"]
+    datasets = kit.scores["robust"]["models"][kit.gpt.spec]["datasets"]
     for key, d in datasets.items():
         group = [t for t in kit.release.truths if f"{t.task}/{t.dataset_id}" == key and t.target is not None]
         answered = [
             t
             for t in group
-            if isinstance(kit.gpt_rows.get(t.case_id), str) and kit.gpt_rows[t.case_id] not in FAILURES
+            if isinstance(kit.gpt.rows.get(t.case_id), str) and kit.gpt.rows[t.case_id] not in FAILURES
         ]
         assert d["counted"] == len(answered), key
-        failures = sum(kit.gpt_rows.get(t.case_id) in FAILURES for t in group)
+        failures = sum(kit.gpt.rows.get(t.case_id) in FAILURES for t in group)
         assert d["errors"] >= failures, key
 
 
 def test_robust_differs_from_compat_where_documented(kit: KitRun) -> None:
-    compat = kit.compat["models"][kit.gpt]["datasets"]
-    robust = kit.robust["models"][kit.gpt]["datasets"]
+    compat = kit.scores["compat"]["models"][kit.gpt.spec]["datasets"]
+    robust = kit.scores["robust"]["models"][kit.gpt.spec]["datasets"]
     # string labels: "benign " and "The answer is benign" are right in robust, wrong in compat
     for key in ("DD/40", "DD/74is_normal", "VRA/28_class", "VRA/anatomy", "LL/04", "OD/13"):
         assert robust[key]["value"]["value"] > compat[key]["value"]["value"], key
@@ -104,7 +104,7 @@ def test_robust_differs_from_compat_where_documented(kit: KitRun) -> None:
 
 
 def test_robust_gives_no_cve_credit_when_nothing_parses(kit: KitRun) -> None:
-    mute = kit.robust["models"][kit.mute]
+    mute = kit.scores["robust"]["models"][kit.mute.spec]
     expected = []
     for ds, (low, high) in CVE_RANGES.items():
         ys = [
