@@ -179,3 +179,47 @@ def test_thumbnails_started_before_scoring_are_taken_when_they_fit(monkeypatch: 
     assert small.side == rc.THUMBNAIL_SIDE
     thumbs, _ = rc.make_thumbnails(cases[:20], small)
     assert made_again == [30, 20] and len(thumbs) == 20
+
+
+def _png_with_filters(pixels: np.ndarray, chunked: bool) -> bytes:
+    """A PNG of 8-bit grey or RGB ``pixels`` whose rows use filters None, Sub, Up, Average and Paeth
+    in turn (Pillow's writer picks its own), its data split over several IDAT chunks if ``chunked``."""
+    import struct
+    import zlib
+
+    height, width = pixels.shape[:2]
+    bpp = 1 if pixels.ndim == 2 else 3
+    rows = pixels.reshape(height, width * bpp).astype(np.int32)
+    raw = bytearray()
+    for y, row in enumerate(rows):
+        up = rows[y - 1] if y else np.zeros_like(row)
+        left = np.concatenate([np.zeros(bpp, np.int32), row[:-bpp]])
+        corner = np.concatenate([np.zeros(bpp, np.int32), up[:-bpp]])
+        p = left + up - corner
+        pa, pb, pc = np.abs(p - left), np.abs(p - up), np.abs(p - corner)
+        paeth = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, corner))
+        kind = y % 5
+        predicted = [np.zeros_like(row), left, up, (left + up) // 2, paeth][kind]
+        raw += bytes([kind]) + ((row - predicted) % 256).astype(np.uint8).tobytes()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    data = zlib.compress(bytes(raw))
+    parts = [data[i : i + 500] for i in range(0, len(data), 500)] if chunked else [data]
+    header = struct.pack(">IIBBBBB", width, height, 8, 0 if bpp == 1 else 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + b"".join(chunk(b"IDAT", p) for p in parts) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("channels", "chunked"), [(1, False), (3, True)])
+def test_extension_reads_every_png_row_filter(channels: int, chunked: bool) -> None:
+    from u2fast._core import png_thumbnail_jpeg
+
+    frame = _smooth(90, 110, channels, seed=channels)
+    filtered = _png_with_filters(frame, chunked)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(filtered))), frame)  # Pillow reads it as written
+    ours = png_thumbnail_jpeg(filtered, 72, 45, 10**8)
+    assert ours is not None and ours == png_thumbnail_jpeg(_png(frame), 72, 45, 10**8)
+    broken = bytearray(filtered)
+    broken[40] ^= 1  # inside the first IDAT: its CRC no longer matches
+    assert png_thumbnail_jpeg(bytes(broken), 72, 45, 10**8) is None

@@ -3,6 +3,10 @@
 //! Pillow writes with `quality=q, optimize=True`. Written here because the thumbnails are tiny
 //! (a 72-px frame is 81 blocks): a general encoder's per-image set-up cost more than the blocks.
 
+// `#[inline(always)]` here marks what must be inlined into `thumbnail_avx2` to be compiled for AVX2
+#![allow(clippy::inline_always)]
+
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -42,8 +46,35 @@ fn reciprocals(table: &[u16; 64]) -> [f32; 64] {
     std::array::from_fn(|i| (1.0 / (f64::from(table[i]) * AAN_SCALE[i / 8] * AAN_SCALE[i % 8] * 8.0)) as f32)
 }
 
-/// The Arai-Agui-Nakajima 8-point forward DCT in place, its scale left to the quantiser.
-fn aan(d: &mut [f32; 8]) {
+/// Eight values handled alike: the DCT below runs on eight rows (or columns) at once, each lane
+/// with the very operations of a one-row DCT, so the compiler makes it vector arithmetic.
+#[derive(Clone, Copy)]
+struct Lanes([f32; 8]);
+
+impl std::ops::Add for Lanes {
+    type Output = Lanes;
+    fn add(self, o: Lanes) -> Lanes {
+        Lanes(std::array::from_fn(|i| self.0[i] + o.0[i]))
+    }
+}
+
+impl std::ops::Sub for Lanes {
+    type Output = Lanes;
+    fn sub(self, o: Lanes) -> Lanes {
+        Lanes(std::array::from_fn(|i| self.0[i] - o.0[i]))
+    }
+}
+
+impl std::ops::Mul<f32> for Lanes {
+    type Output = Lanes;
+    fn mul(self, k: f32) -> Lanes {
+        Lanes(self.0.map(|v| v * k))
+    }
+}
+
+/// The Arai-Agui-Nakajima 8-point forward DCT in place, of each lane, its scale left to the quantiser.
+#[inline(always)]
+fn aan(d: &mut [Lanes; 8]) {
     let (t0, t7) = (d[0] + d[7], d[0] - d[7]);
     let (t1, t6) = (d[1] + d[6], d[1] - d[6]);
     let (t2, t5) = (d[2] + d[5], d[2] - d[5]);
@@ -56,8 +87,8 @@ fn aan(d: &mut [f32; 8]) {
     d[6] = t13 - z1;
     let (t10, t11, t12) = (t4 + t5, t5 + t6, t6 + t7);
     let z5 = (t10 - t12) * 0.382_683_43;
-    let z2 = 0.541_196_1 * t10 + z5;
-    let z4 = 1.306_563 * t12 + z5;
+    let z2 = t10 * 0.541_196_1 + z5;
+    let z4 = t12 * 1.306_563 + z5;
     let z3 = t11 * 0.707_106_77;
     let (z11, z13) = (t7 + z3, t7 - z3);
     d[5] = z13 + z2;
@@ -66,30 +97,44 @@ fn aan(d: &mut [f32; 8]) {
     d[7] = z11 - z4;
 }
 
-/// One component's samples (level-shifted later), padded to whole blocks by repeating edges.
-struct Plane {
-    width: usize,
-    height: usize,
-    samples: Vec<u8>,
+/// The lanes of `d` swapped with its index: `out[i].0[j] == d[j].0[i]`.
+#[inline(always)]
+fn transpose(d: &[Lanes; 8]) -> [Lanes; 8] {
+    std::array::from_fn(|i| Lanes(std::array::from_fn(|j| d[j].0[i])))
 }
 
-impl Plane {
+/// One component's samples (level-shifted later), padded to whole blocks by repeating edges.
+struct Plane<'a> {
+    width: usize,
+    height: usize,
+    samples: Cow<'a, [u8]>,
+}
+
+impl Plane<'_> {
     /// Quantised block at block coordinates (bx, by), in natural order.
+    #[inline(always)]
     fn block(&self, bx: usize, by: usize, scale: &[f32; 64]) -> Block {
-        let mut rows = [[0f32; 8]; 8];
-        for (r, row) in rows.iter_mut().enumerate() {
+        // samples by column: lane r of columns[c] is row r (edges repeated past the plane)
+        let mut columns = [Lanes([0.0; 8]); 8];
+        for r in 0..8 {
             let y = (by * 8 + r).min(self.height - 1);
             let line = &self.samples[y * self.width..(y + 1) * self.width];
-            for (c, v) in row.iter_mut().enumerate() {
-                *v = f32::from(line[(bx * 8 + c).min(self.width - 1)]) - 128.0;
+            if bx * 8 + 8 <= self.width {
+                for (column, &v) in columns.iter_mut().zip(&line[bx * 8..bx * 8 + 8]) {
+                    column.0[r] = f32::from(v) - 128.0;
+                }
+            } else {
+                for (c, column) in columns.iter_mut().enumerate() {
+                    column.0[r] = f32::from(line[(bx * 8 + c).min(self.width - 1)]) - 128.0;
+                }
             }
-            aan(row);
         }
+        aan(&mut columns); // every row's DCT: lane r of columns[u] is row r's coefficient u
+        let mut rows = transpose(&columns);
+        aan(&mut rows); // then every column's: lane u of rows[v] is F(v, u)
         let mut out = [0i16; 64];
-        for u in 0..8 {
-            let mut column: [f32; 8] = std::array::from_fn(|r| rows[r][u]);
-            aan(&mut column);
-            for (v, &f) in column.iter().enumerate() {
+        for (v, row) in rows.iter().enumerate() {
+            for (u, &f) in row.0.iter().enumerate() {
                 // libjpeg's rounding (half away from zero would call libm for each coefficient)
                 out[v * 8 + u] = ((f * scale[v * 8 + u] + 16384.5) as i32 - 16384) as i16;
             }
@@ -164,10 +209,10 @@ impl Table {
             longest -= 1;
         }
         bits[longest] -= 1; // drop the reserved symbol's code
-        let mut values = Vec::new();
-        for len in 1..=32 {
-            values.extend((0..256).filter(|&s| codesize[s] == len).map(|s| s as u8));
-        }
+        // symbols by code length, then by value
+        let mut coded: Vec<usize> = (0..256).filter(|&s| codesize[s] > 0).collect();
+        coded.sort_by_key(|&s| codesize[s]);
+        let values: Vec<u8> = coded.iter().map(|&s| s as u8).collect();
         let mut table = Table { bits: [0; 16], values, code: [0; 256], size: [0; 256] };
         for (i, b) in table.bits.iter_mut().enumerate() {
             *b = bits[i + 1] as u8;
@@ -195,9 +240,9 @@ struct BitWriter {
 }
 
 impl BitWriter {
-    /// Append the low `size` bits of `code` (at most 16 at a time: a code or a magnitude).
+    /// Append the low `size` bits of `code` (at most 32 at a time: a code and its magnitude bits).
     fn put(&mut self, code: u32, size: u32) {
-        self.acc = (self.acc << size) | u64::from(code & ((1 << size) - 1));
+        self.acc = (self.acc << size) | (u64::from(code) & ((1u64 << size) - 1));
         self.count += size;
         while self.count >= 8 {
             self.count -= 8;
@@ -218,26 +263,29 @@ impl BitWriter {
 }
 
 /// Symbols of one block after DC prediction: (is AC, symbol, extra bits, their count).
+#[inline(always)]
 fn block_symbols(block: &Block, previous_dc: i32, mut emit: impl FnMut(bool, u8, u32, u32)) {
     let diff = i32::from(block[0]) - previous_dc;
     let n = category(diff);
     emit(false, n as u8, (if diff < 0 { diff - 1 } else { diff }) as u32 & ((1 << n) - 1), n);
-    let mut run = 0u8;
-    for &pos in &ZIGZAG[1..] {
-        let v = i32::from(block[pos]);
-        if v == 0 {
-            run += 1;
-            continue;
-        }
+    let zigzag: [i16; 64] = ZIGZAG.map(|p| block[p]);
+    // the AC positions that are not zero, as bits: runs of zeros are the gaps between them
+    let nonzero = zigzag.iter().enumerate().skip(1).fold(0u64, |m, (k, &v)| m | (u64::from(v != 0) << k));
+    let (mut rest, mut last) = (nonzero, 0);
+    while rest != 0 {
+        let k = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let mut run = k - last - 1;
         while run >= 16 {
             emit(true, 0xF0, 0, 0);
             run -= 16;
         }
+        let v = i32::from(zigzag[k]);
         let n = category(v);
-        emit(true, (run << 4) | n as u8, (if v < 0 { v - 1 } else { v }) as u32 & ((1 << n) - 1), n);
-        run = 0;
+        emit(true, ((run as u8) << 4) | n as u8, (if v < 0 { v - 1 } else { v }) as u32 & ((1 << n) - 1), n);
+        last = k;
     }
-    if run > 0 {
+    if last < 63 {
         emit(true, 0x00, 0, 0);
     }
 }
@@ -248,13 +296,15 @@ fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
     out.extend_from_slice(body);
 }
 
-/// Baseline JPEG of interleaved 8-bit pixels (`channels` 1: grey, 3: RGB) at `quality`.
+/// Baseline JPEG of interleaved 8-bit pixels (`channels` 1: grey, 3: RGB) at `quality`. Inlined
+/// so that the thumbnail's AVX2 build (`thumbnail_py.rs`) covers the DCT too.
+#[inline(always)]
 pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quality: u8) -> Vec<u8> {
     let grey = channels == 1;
     let tables = [scaled_table(&LUMA_Q, quality), scaled_table(&CHROMA_Q, quality)];
     let scales = tables.map(|t| reciprocals(&t));
     let planes = if grey {
-        vec![Plane { width, height, samples: pixels.to_vec() }]
+        vec![Plane { width, height, samples: pixels.into() }]
     } else {
         ycbcr_420(pixels, width, height)
     };
@@ -277,12 +327,17 @@ pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quali
             }
         }
     }
-    // table index: 0 luma, 1 chroma; counts per (table, DC/AC)
+    // table index: 0 luma, 1 chroma; counts per (table, DC/AC), and the symbols in scan order
+    // (table, is AC, symbol, extra bits, their count) to write once the tables are fitted
     let mut freq = [[[0u32; 256]; 2]; 2];
+    let mut symbols: Vec<(u8, u8, u16, u8)> = Vec::with_capacity(blocks.len() * 16);
     let mut dc = [0i32; 3];
     for (comp, block) in &blocks {
         let t = usize::from(*comp > 0);
-        block_symbols(block, dc[*comp], |ac, s, _, _| freq[t][usize::from(ac)][usize::from(s)] += 1);
+        block_symbols(block, dc[*comp], |ac, s, extra, n| {
+            freq[t][usize::from(ac)][usize::from(s)] += 1;
+            symbols.push(((t as u8) << 1 | u8::from(ac), s, extra as u16, n as u8));
+        });
         dc[*comp] = i32::from(block[0]);
     }
     let used = if grey { 1 } else { 2 };
@@ -322,15 +377,10 @@ pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quali
     segment(&mut out, 0xDA, &sos);
 
     let mut writer = BitWriter { out, acc: 0, count: 0 };
-    let mut dc = [0i32; 3];
-    for (comp, block) in &blocks {
-        let pair = &fitted[usize::from(*comp > 0)];
-        block_symbols(block, dc[*comp], |ac, s, extra, n| {
-            let table = &pair[usize::from(ac)];
-            writer.put(u32::from(table.code[usize::from(s)]), u32::from(table.size[usize::from(s)]));
-            writer.put(extra, n);
-        });
-        dc[*comp] = i32::from(block[0]);
+    for &(which, s, extra, n) in &symbols {
+        let table = &fitted[usize::from(which >> 1)][usize::from(which & 1)];
+        let size = u32::from(table.size[usize::from(s)]);
+        writer.put((u32::from(table.code[usize::from(s)]) << n) | u32::from(extra), size + u32::from(n));
     }
     writer.flush();
     let mut out = writer.out;
@@ -339,7 +389,7 @@ pub fn encode(pixels: &[u8], width: usize, height: usize, channels: usize, quali
 }
 
 /// JFIF Y, Cb and Cr planes of RGB pixels, Cb and Cr averaged over 2x2 pixels.
-fn ycbcr_420(pixels: &[u8], width: usize, height: usize) -> Vec<Plane> {
+fn ycbcr_420(pixels: &[u8], width: usize, height: usize) -> Vec<Plane<'static>> {
     let mut y = Vec::with_capacity(width * height);
     let mut cb = vec![0f32; width * height];
     let mut cr = vec![0f32; width * height];
@@ -366,9 +416,9 @@ fn ycbcr_420(pixels: &[u8], width: usize, height: usize) -> Vec<Plane> {
         out
     };
     vec![
-        Plane { width, height, samples: y },
-        Plane { width: cw, height: ch, samples: half(&cb) },
-        Plane { width: cw, height: ch, samples: half(&cr) },
+        Plane { width, height, samples: y.into() },
+        Plane { width: cw, height: ch, samples: half(&cb).into() },
+        Plane { width: cw, height: ch, samples: half(&cr).into() },
     ]
 }
 

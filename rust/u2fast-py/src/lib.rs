@@ -19,6 +19,7 @@ mod cluster_py;
 mod cider_py;
 mod jpeg;
 mod mcnemar_py;
+mod png_frame;
 mod rouge_py;
 mod run_inputs;
 mod statistics_py;

@@ -8,16 +8,18 @@
 //! that this path convolves the whole image, which is Pillow's result without the shortcut. The
 //! JPEG is written by `jpeg.rs`.
 
+// `#[inline(always)]` here marks what must be inlined into `thumbnail_avx2` to be compiled for AVX2
+#![allow(clippy::inline_always)]
+
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::rc::Rc;
 
-use png::{BitDepth, ColorType as PngColor, Decoder, Transformations};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::jpeg;
+use crate::png_frame::{self, Pixels};
 
 /// Bits of the fixed-point resampling coefficients (Pillow's `PRECISION_BITS` for 8-bit images).
 const PRECISION_BITS: u32 = 32 - 8 - 2;
@@ -45,80 +47,71 @@ pub fn png_thumbnail_jpeg(
 
 /// Standard base64 (padding optional, nothing else allowed), or None.
 fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
-    /// Each character's six bits; 0xFF (high bit set) for a character that is not base64.
-    const SEXTETS: [u8; 256] = {
+    /// Each character's six bits shifted to its place in a group of four (`SEXTETS[i]` for the
+    /// i-th), so a group's 24 bits are four lookups OR-ed; bit 31 marks a character outside base64.
+    const SEXTETS: [[u32; 256]; 4] = {
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut table = [0xFF; 256];
-        let mut i = 0;
-        while i < 64 {
-            table[alphabet[i] as usize] = i as u8;
-            i += 1;
+        let mut tables = [[1u32 << 31; 256]; 4];
+        let mut place = 0;
+        while place < 4 {
+            let mut i = 0;
+            while i < 64 {
+                tables[place][alphabet[i] as usize] = (i as u32) << (18 - 6 * place);
+                i += 1;
+            }
+            place += 1;
         }
-        table
+        tables
+    };
+    let group = |chars: &[u8]| -> u32 {
+        chars.iter().zip(&SEXTETS).fold(0, |bits, (&c, table)| bits | table[usize::from(c)])
     };
     let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
     if body.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
-    // four characters give three bytes; a last group of two or three gives one or two
-    for group in body.chunks(4) {
-        let (mut bits, mut seen) = (0u32, 0u8);
-        for &c in group {
-            let v = SEXTETS[usize::from(c)];
-            seen |= v;
-            bits = (bits << 6) | u32::from(v & 0x3F);
-        }
-        if seen & 0x80 != 0 {
-            return None;
-        }
-        let aligned = bits << (6 * (4 - group.len() as u32));
-        out.extend_from_slice(&aligned.to_be_bytes()[1..group.len()]);
+    let whole = body.len() / 4;
+    let tail = body.len() % 4;
+    let mut out = vec![0u8; whole * 3 + tail.saturating_sub(1)];
+    let mut invalid = 0u32;
+    for (chars, bytes) in body.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let bits = group(chars);
+        invalid |= bits;
+        bytes.copy_from_slice(&bits.to_be_bytes()[1..]);
     }
-    Some(out)
-}
-
-/// An image as rows of interleaved 8-bit channels.
-struct Pixels {
-    width: usize,
-    height: usize,
-    channels: usize,
-    data: Vec<u8>,
+    // a last group of two or three characters gives one or two bytes
+    if tail > 0 {
+        let bits = group(&body[whole * 4..]);
+        invalid |= bits;
+        out[whole * 3..].copy_from_slice(&bits.to_be_bytes()[1..tail]);
+    }
+    (invalid >> 31 == 0).then_some(out)
 }
 
 fn thumbnail(data: &[u8], side: u32, quality: u8, max_pixels: u64) -> Option<Vec<u8>> {
-    let image = decode_png(data, max_pixels)?;
-    let (width, height) = thumbnail_size(image.width as u32, image.height as u32, side)
-        .unwrap_or((image.width as u32, image.height as u32));
-    let small = resize(&image, width as usize, height as usize);
-    Some(jpeg::encode(&small.data, small.width, small.height, small.channels, quality))
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been seen to support AVX2, all that `thumbnail_avx2` requires
+        return unsafe { thumbnail_avx2(data, side, quality, max_pixels) };
+    }
+    thumbnail_inlined(data, side, quality, max_pixels)
 }
 
-fn decode_png(data: &[u8], max_pixels: u64) -> Option<Pixels> {
-    let mut decoder = Decoder::new(Cursor::new(data));
-    decoder.set_transformations(Transformations::IDENTITY);
-    let mut reader = decoder.read_info().ok()?;
-    let info = reader.info();
-    let channels = match (info.color_type, info.bit_depth) {
-        (PngColor::Grayscale, BitDepth::Eight) => 1,
-        (PngColor::Rgb, BitDepth::Eight) => 3,
-        _ => return None,
-    };
-    let (width, height) = (info.width as usize, info.height as usize);
-    if (width as u64) * (height as u64) > max_pixels
-        || width > usize::from(u16::MAX)
-        || height > usize::from(u16::MAX)
-    {
-        return None;
-    }
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buf).ok()?;
-    let stride = width * channels;
-    if frame.line_size != stride {
-        return None;
-    }
-    buf.truncate(stride * height);
-    Some(Pixels { width, height, channels, data: buf })
+/// [`thumbnail`] compiled for AVX2 (the resampling sums and the DCT are 8 lanes wide), for CPUs
+/// that have it; the extension itself is built for any x86-64.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn thumbnail_avx2(data: &[u8], side: u32, quality: u8, max_pixels: u64) -> Option<Vec<u8>> {
+    thumbnail_inlined(data, side, quality, max_pixels)
+}
+
+#[inline(always)]
+fn thumbnail_inlined(data: &[u8], side: u32, quality: u8, max_pixels: u64) -> Option<Vec<u8>> {
+    let image = png_frame::decode(data, max_pixels)?;
+    let (width, height) = thumbnail_size(image.width as u32, image.height as u32, side)
+        .unwrap_or((image.width as u32, image.height as u32));
+    let small = resize(image, width as usize, height as usize);
+    Some(jpeg::encode(&small.data, small.width, small.height, small.channels, quality))
 }
 
 /// Pillow's `Image.thumbnail((side, side))` size: None when the image already fits, else the side
@@ -155,8 +148,15 @@ fn bicubic(x: f64) -> f64 {
     }
 }
 
-/// Per output position: its first input position and the fixed-point weights of the inputs from there.
-type Coefficients = Vec<(usize, Vec<i32>)>;
+/// Per output position its first input position and `taps` fixed-point weights of the inputs from
+/// there: every output reads the same number of inputs (zero weights past its filter's window, the
+/// window moved left at the right edge), so the loops over them have one length known to the
+/// compiler (see `resize`) and are unrolled and vectorised. Zero weights leave the sums exact.
+struct Coefficients {
+    taps: usize,
+    first: Vec<usize>,
+    weights: Vec<i32>,
+}
 
 thread_local! {
     /// Coefficients by (input size, output size), made once per thread: a data set's frames share a
@@ -176,13 +176,14 @@ fn cached_coefficients(in_size: usize, out_size: usize) -> Rc<Coefficients> {
     })
 }
 
-/// Pillow's `precompute_coeffs` and `normalize_coeffs_8bpc`, operation for operation.
+/// Pillow's `precompute_coeffs` and `normalize_coeffs_8bpc`, operation for operation, laid out as
+/// [`Coefficients`] with the tap count rounded up to a multiple of 4 where the input is that long.
 fn coefficients(in_size: usize, out_size: usize) -> Coefficients {
     let scale = in_size as f64 / out_size as f64;
     let filterscale = scale.max(1.0);
     let support = 2.0 * filterscale;
     let ss = 1.0 / filterscale;
-    (0..out_size)
+    let windows: Vec<(usize, Vec<i32>)> = (0..out_size)
         .map(|xx| {
             let center = (xx as f64 + 0.5) * scale;
             // C's (int) truncation, as Pillow rounds these bounds
@@ -201,7 +202,18 @@ fn coefficients(in_size: usize, out_size: usize) -> Coefficients {
                 .collect();
             (xmin as usize, fixed)
         })
-        .collect()
+        .collect();
+    let longest = windows.iter().map(|(_, w)| w.len()).max().unwrap_or(0);
+    let rounded = longest.div_ceil(4) * 4;
+    let taps = if rounded <= in_size { rounded } else { longest };
+    let mut first = Vec::with_capacity(out_size);
+    let mut weights = vec![0; taps * out_size];
+    for ((start, fixed), padded) in windows.iter().zip(weights.chunks_exact_mut(taps.max(1))) {
+        let moved = (*start).min(in_size - taps);
+        padded[start - moved..start - moved + fixed.len()].copy_from_slice(fixed);
+        first.push(moved);
+    }
+    Coefficients { taps, first, weights }
 }
 
 fn clip8(sum: i32) -> u8 {
@@ -214,17 +226,41 @@ fn clip8(sum: i32) -> u8 {
     }
 }
 
-/// The horizontal pass over rows of `C`-channel pixels (`C` a constant, so the loops unroll).
-fn horizontal<const C: usize>(
-    src: &[u8],
-    dst: &mut [u8],
-    in_width: usize,
-    width: usize,
-    coeffs: &[(usize, Vec<i32>)],
-) {
+/// `$body` with `$t` bound to the tap count, as a constant for the common counts, so that the
+/// inlined pass is compiled once per count with loops of that fixed length.
+macro_rules! with_fixed_taps {
+    ($taps:expr, |$t:ident| $body:expr) => {
+        match $taps {
+            4 => {
+                let $t = 4;
+                $body
+            }
+            8 => {
+                let $t = 8;
+                $body
+            }
+            12 => {
+                let $t = 12;
+                $body
+            }
+            16 => {
+                let $t = 16;
+                $body
+            }
+            $t => $body,
+        }
+    };
+}
+
+/// The horizontal pass over rows of `C`-channel pixels.
+#[inline(always)]
+fn horizontal<const C: usize>(src: &[u8], dst: &mut [u8], in_width: usize, co: &Coefficients, taps: usize) {
+    let width = co.first.len();
     for (src, dst) in src.chunks_exact(in_width * C).zip(dst.chunks_exact_mut(width * C)) {
-        for ((first, weights), pixel) in coeffs.iter().zip(dst.chunks_exact_mut(C)) {
-            let window = &src[first * C..(first + weights.len()) * C];
+        for ((&first, weights), pixel) in
+            co.first.iter().zip(co.weights.chunks_exact(taps)).zip(dst.chunks_exact_mut(C))
+        {
+            let window = &src[first * C..][..taps * C];
             let mut sums = [1i32 << (PRECISION_BITS - 1); C];
             for (&w, px) in weights.iter().zip(window.chunks_exact(C)) {
                 for (sum, &p) in sums.iter_mut().zip(px) {
@@ -238,38 +274,45 @@ fn horizontal<const C: usize>(
     }
 }
 
+/// The vertical pass: each output row from `taps` input rows, one output byte at a time across the
+/// row (all taps of a byte summed at once, so the row is read once per tap and written once).
+#[inline(always)]
+fn vertical(rows: &[u8], dst: &mut [u8], stride: usize, co: &Coefficients, taps: usize) {
+    for (dst, (&first, weights)) in
+        dst.chunks_exact_mut(stride).zip(co.first.iter().zip(co.weights.chunks_exact(taps)))
+    {
+        let window = &rows[first * stride..][..taps * stride];
+        for (i, d) in dst.iter_mut().enumerate() {
+            let mut sum = 1i32 << (PRECISION_BITS - 1);
+            for (k, &w) in weights.iter().enumerate() {
+                sum += i32::from(window[k * stride + i]) * w;
+            }
+            *d = clip8(sum);
+        }
+    }
+}
+
 /// Resample to `width` x `height`: a horizontal pass then a vertical one, each skipped when that
 /// side keeps its size (as Pillow does).
-fn resize(image: &Pixels, width: usize, height: usize) -> Pixels {
+#[inline(always)]
+fn resize(image: Pixels, width: usize, height: usize) -> Pixels {
     let c = image.channels;
-    let mut rows = image.data.clone();
+    let mut rows = image.data;
     if width != image.width {
-        let coeffs = cached_coefficients(image.width, width);
+        let co = cached_coefficients(image.width, width);
         let mut out = vec![0u8; width * image.height * c];
         if c == 1 {
-            horizontal::<1>(&image.data, &mut out, image.width, width, &coeffs);
+            with_fixed_taps!(co.taps, |taps| horizontal::<1>(&rows, &mut out, image.width, &co, taps));
         } else {
-            horizontal::<3>(&image.data, &mut out, image.width, width, &coeffs);
+            with_fixed_taps!(co.taps, |taps| horizontal::<3>(&rows, &mut out, image.width, &co, taps));
         }
         rows = out;
     }
     if height != image.height {
         let stride = width * c;
-        let coeffs = cached_coefficients(image.height, height);
+        let co = cached_coefficients(image.height, height);
         let mut out = vec![0u8; stride * height];
-        let mut sums = vec![0i32; stride];
-        for (dst, (first, weights)) in out.chunks_exact_mut(stride).zip(coeffs.iter()) {
-            sums.fill(1 << (PRECISION_BITS - 1));
-            for (i, &w) in weights.iter().enumerate() {
-                let src = &rows[(first + i) * stride..(first + i + 1) * stride];
-                for (sum, &p) in sums.iter_mut().zip(src) {
-                    *sum += i32::from(p) * w;
-                }
-            }
-            for (d, &sum) in dst.iter_mut().zip(&sums) {
-                *d = clip8(sum);
-            }
-        }
+        with_fixed_taps!(co.taps, |taps| vertical(&rows, &mut out, stride, &co, taps));
         rows = out;
     }
     Pixels { width, height, channels: c, data: rows }
@@ -301,7 +344,7 @@ mod tests {
     #[test]
     fn constant_image_stays_constant() {
         let image = Pixels { width: 100, height: 50, channels: 1, data: vec![77; 5000] };
-        let small = resize(&image, 40, 20);
+        let small = resize(image, 40, 20);
         assert!(small.data.iter().all(|&p| p == 77));
     }
 }
