@@ -230,23 +230,14 @@ fn clip8(sum: i32) -> u8 {
 /// inlined pass is compiled once per count with loops of that fixed length.
 macro_rules! with_fixed_taps {
     ($taps:expr, |$t:ident| $body:expr) => {
+        with_fixed_taps!($taps, [4, 8, 12, 16], |$t| $body)
+    };
+    ($taps:expr, [$($n:literal),*], |$t:ident| $body:expr) => {
         match $taps {
-            4 => {
-                let $t = 4;
+            $($n => {
+                let $t = $n;
                 $body
-            }
-            8 => {
-                let $t = 8;
-                $body
-            }
-            12 => {
-                let $t = 12;
-                $body
-            }
-            16 => {
-                let $t = 16;
-                $body
-            }
+            })*
             $t => $body,
         }
     };
