@@ -348,18 +348,8 @@ async def run_models(
     scan = scan_journal(journal_path)
     writer = JournalWriter(journal_path)
     writer.open()
-    engine = _Engine(
-        models,
-        writer,
-        dict(scan.best),
-        scan.attempts,
-        clock or SystemClock(),
-        session_factory or default_session,
-        progress,
-        max_cost,
-        random.Random(seed),
-        max_side,
-    )
+    engine = _Engine(models, writer, dict(scan.best), scan.attempts, clock or SystemClock(),
+                     session_factory or default_session, progress, max_cost, random.Random(seed), max_side)
     if progress is not None:
         progress.start({s.run.name: s.stats for s in engine.states})
     try:
@@ -381,9 +371,7 @@ async def run_models(
                 completions[request.key] = record
     stopped = {s.run.name: s.stopped for s in engine.states if s.stopped is not None}
     stats = {s.run.name: s.stats for s in engine.states}
-    return RunOutcome(
-        completions=completions, stopped=stopped, stats=stats, cost=sum(s.cost for s in stats.values())
-    )
+    return RunOutcome(completions=completions, stopped=stopped, stats=stats, cost=sum(s.cost for s in stats.values()))
 
 
 def run(models: list[ModelRun], run_dir: Path, **kw: Any) -> RunOutcome:
