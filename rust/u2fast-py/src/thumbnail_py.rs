@@ -283,6 +283,44 @@ fn vertical(rows: &[u8], dst: &mut [u8], stride: usize, co: &Coefficients, taps:
     }
 }
 
+/// Eight bytes at the start of `bytes`, little-endian.
+fn load8(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(word)
+}
+
+/// A grey frame of `width` x `height` with rows and columns swapped; tiles of 8 x 8 are swapped
+/// as eight words (three rounds of masked swaps), the ragged edges byte by byte.
+fn transposed(src: &[u8], width: usize, height: usize) -> Vec<u8> {
+    const ROUNDS: [(usize, u32, u64); 3] =
+        [(1, 8, 0x00FF_00FF_00FF_00FF), (2, 16, 0x0000_FFFF_0000_FFFF), (4, 32, 0x0000_0000_FFFF_FFFF)];
+    let mut out = vec![0u8; width * height];
+    let (w8, h8) = (width / 8 * 8, height / 8 * 8);
+    for y0 in (0..h8).step_by(8) {
+        for x0 in (0..w8).step_by(8) {
+            let mut a: [u64; 8] = std::array::from_fn(|i| load8(&src[(y0 + i) * width + x0..]));
+            // round (d, bits): rows i and i + d swap their blocks of d bytes that are off the diagonal
+            for (d, bits, mask) in ROUNDS {
+                for i in (0..8).filter(|i| i & d == 0) {
+                    let t = ((a[i] >> bits) ^ a[i + d]) & mask;
+                    a[i + d] ^= t;
+                    a[i] ^= t << bits;
+                }
+            }
+            for (j, word) in a.iter().enumerate() {
+                out[(x0 + j) * height + y0..][..8].copy_from_slice(&word.to_le_bytes());
+            }
+        }
+    }
+    for y in 0..height {
+        for x in (if y < h8 { w8 } else { 0 })..width {
+            out[x * height + y] = src[y * width + x];
+        }
+    }
+    out
+}
+
 /// Resample to `width` x `height`: a horizontal pass then a vertical one, each skipped when that
 /// side keeps its size (as Pillow does).
 #[inline(always)]
@@ -293,7 +331,12 @@ fn resize(image: Pixels, width: usize, height: usize) -> Pixels {
         let co = cached_coefficients(image.width, width);
         let mut out = vec![0u8; width * image.height * c];
         if c == 1 {
-            with_fixed_taps!(co.taps, |taps| horizontal::<1>(&rows, &mut out, image.width, &co, taps));
+            // grey: the columns' pass as a pass over the rows of the transposed frame, whose sums
+            // run along the rows 8 or more at a time (a row's own sums could not)
+            let columns = transposed(&rows, image.width, image.height);
+            let mut shrunk = vec![0u8; width * image.height];
+            with_fixed_taps!(co.taps, |taps| vertical(&columns, &mut shrunk, image.height, &co, taps));
+            out = transposed(&shrunk, image.height, width);
         } else {
             with_fixed_taps!(co.taps, |taps| horizontal::<3>(&rows, &mut out, image.width, &co, taps));
         }
@@ -330,6 +373,19 @@ mod tests {
         assert_eq!(decode_base64(b"aGVsbG8h"), Some(b"hello!".to_vec()));
         assert_eq!(decode_base64(b"aGV\nsbG8="), None);
         assert_eq!(decode_base64(b"a"), None);
+    }
+
+    #[test]
+    fn transposed_swaps_rows_and_columns() {
+        for (width, height) in [(16, 8), (19, 13), (5, 3), (128, 72)] {
+            let src: Vec<u8> = (0..width * height).map(|i| (i * 7 % 251) as u8).collect();
+            let out = transposed(&src, width, height);
+            for y in 0..height {
+                for x in 0..width {
+                    assert_eq!(out[x * height + y], src[y * width + x], "{width}x{height} at ({x}, {y})");
+                }
+            }
+        }
     }
 
     #[test]
