@@ -223,3 +223,26 @@ def test_extension_reads_every_png_row_filter(channels: int, chunked: bool) -> N
     broken = bytearray(filtered)
     broken[40] ^= 1  # inside the first IDAT: its CRC no longer matches
     assert png_thumbnail_jpeg(bytes(broken), 72, 45, 10**8) is None
+
+
+def test_tsv_images_read_through_one_open_file_and_a_missing_file_is_named(tmp_path: Path) -> None:
+    from u2fast.data.images import sha256_hex
+    from u2fast.report.cases import make_thumbnails
+
+    target = LabelTarget(label="benign", options=["benign", "malignant"])
+    texts = [base64.b64encode(_png(_smooth(70 + 10 * i, 90, 1, seed=i))) for i in range(3)]
+    table = tmp_path / "d.tsv"
+    body, cases = b"index\timg_data\n", []
+    for i, text in enumerate(texts):
+        body += f"{i}\t".encode()
+        path = table if i < 2 else tmp_path / "gone.tsv"
+        ref = ImageRef(sha256=sha256_hex(base64.b64decode(text)), mime="image/png", path=str(path), offset=len(body),
+                       length=len(text), base64=True, stored_sha256=sha256_hex(text))
+        cases.append(Case(f"DD/21/{i}", "21", "DD", target, ref))
+        body += text + b"\n"
+    table.write_bytes(body)
+    thumbs, failed = make_thumbnails(cases)
+    assert list(failed) == [cases[2].image.sha256] and "gone.tsv" in failed[cases[2].image.sha256]
+    for case, text in zip(cases[:2], texts, strict=False):
+        alone = ImageRef(sha256=case.image.sha256, mime="image/png", data=base64.b64decode(text))
+        assert thumbs[case.image.sha256] == thumbnail_data_url(Case(case.case_id, "21", "DD", target, alone), 192)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import threading
@@ -60,10 +61,11 @@ def select_cases(run: LoadedRun, limit: int | None) -> list[int]:
     return sorted(chosen)
 
 
-def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE) -> str:
+def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE, fd: int | None = None) -> str:
     """A downscaled JPEG of the case's image as a data URL; raises what reading or decoding raised.
     8-bit grey and RGB PNGs are made by the extension (``png_thumbnail_jpeg``: Pillow's size rule and
-    filter, without the GIL, a few times cheaper); every other image, and any PNG it declines, by Pillow."""
+    filter, without the GIL, a few times cheaper); every other image, and any PNG it declines, by Pillow.
+    ``fd``: the case's file already open (see ``read_stored_base64``)."""
     from .._core import png_thumbnail_jpeg
     from ..data.images import MAX_IMAGE_PIXELS, read_image_bytes, read_stored_base64
 
@@ -71,7 +73,7 @@ def _thumbnail(case: Case, side: int = THUMBNAIL_SIDE) -> str:
     jpeg = None
     if ref.mime == "image/png" and ref.base64 and ref.path is not None:
         # a release TSV's base64 text, checked against its recorded hash, decoded with the rest
-        jpeg = png_thumbnail_jpeg(read_stored_base64(ref), side, THUMBNAIL_QUALITY, MAX_IMAGE_PIXELS, base64=True)
+        jpeg = png_thumbnail_jpeg(read_stored_base64(ref, fd), side, THUMBNAIL_QUALITY, MAX_IMAGE_PIXELS, base64=True)
     raw = b"" if jpeg is not None else read_image_bytes(ref)
     if jpeg is None and raw.startswith(_PNG):
         jpeg = png_thumbnail_jpeg(raw, side, THUMBNAIL_QUALITY, MAX_IMAGE_PIXELS)
@@ -106,15 +108,26 @@ def thumbnail_data_url(case: Case, side: int = THUMBNAIL_SIDE) -> str | None:
         return None
 
 
-def _thumbnail_or_reason(case: Case, side: int = THUMBNAIL_SIDE) -> tuple[str | None, str]:
+def _thumbnail_or_reason(case: Case, side: int = THUMBNAIL_SIDE, fd: int | None = None) -> tuple[str | None, str]:
     try:
-        return _thumbnail(case, side), ""
+        return _thumbnail(case, side, fd), ""
     except Exception as exc:  # noqa: BLE001 - any unreadable image becomes a placeholder, counted and named
         return None, f"{type(exc).__name__}: {exc}"
 
 
 def _thumbnails_or_reasons(cases: Sequence[Case], side: int) -> list[tuple[str | None, str]]:
-    return [_thumbnail_or_reason(c, side) for c in cases]
+    """Each case's thumbnail or reason, the TSVs holding their base64 text opened once each (an open
+    per image cost a fifth of its thumbnail); a file that cannot be opened here is left to
+    ``_thumbnail``, which names it."""
+    fds: dict[str, int] = {}
+    try:
+        for path in {c.image.path for c in cases if c.image.base64 and c.image.path is not None}:
+            with contextlib.suppress(OSError):  # not silent: _thumbnail opens it again and names it
+                fds[path] = os.open(path, os.O_RDONLY)
+        return [_thumbnail_or_reason(c, side, fds.get(c.image.path or "")) for c in cases]
+    finally:
+        for fd in fds.values():
+            os.close(fd)
 
 
 def _png_thumbnails(pngs: Sequence[Case], side: int) -> dict[str, tuple[str | None, str]]:
