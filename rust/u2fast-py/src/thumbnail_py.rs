@@ -265,19 +265,21 @@ fn horizontal<const C: usize>(src: &[u8], dst: &mut [u8], in_width: usize, co: &
     }
 }
 
-/// The vertical pass: each output row from `taps` input rows, one output byte at a time across the
-/// row (all taps of a byte summed at once, so the row is read once per tap and written once).
+/// The vertical pass: each output row from `taps` input rows, their weighted bytes added across the
+/// row one input row at a time (sums along a row vectorise; a byte's taps, a row apart, would not).
 #[inline(always)]
 fn vertical(rows: &[u8], dst: &mut [u8], stride: usize, co: &Coefficients, taps: usize) {
+    let mut sums = vec![0i32; stride];
     for (dst, (&first, weights)) in
         dst.chunks_exact_mut(stride).zip(co.first.iter().zip(co.weights.chunks_exact(taps)))
     {
-        let window = &rows[first * stride..][..taps * stride];
-        for (i, d) in dst.iter_mut().enumerate() {
-            let mut sum = 1i32 << (PRECISION_BITS - 1);
-            for (k, &w) in weights.iter().enumerate() {
-                sum += i32::from(window[k * stride + i]) * w;
+        sums.fill(1 << (PRECISION_BITS - 1));
+        for (row, &w) in rows[first * stride..].chunks_exact(stride).zip(weights) {
+            for (sum, &p) in sums.iter_mut().zip(row) {
+                *sum += i32::from(p) * w;
             }
+        }
+        for (d, &sum) in dst.iter_mut().zip(&sums) {
             *d = clip8(sum);
         }
     }
