@@ -204,8 +204,8 @@ class LoadedRun:
 
 @paused_gc()
 def load_run(path: Path) -> LoadedRun:
+    digest = folder_digest(path)  # before the manifest, cases and journal are read (see folder_digest)
     manifest = read_manifest(path)
-    digest = folder_digest(path)  # before the cases and journal are read (see folder_digest)
     return LoadedRun(path, manifest, read_cases(path), read_journal(path / JOURNAL), digest)
 
 
