@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from runner_support import MODEL, image_ref, make_requests
 
-from u2fast.adapters.base import EncodedImage, Reply
+from u2fast.adapters.base import EncodedImage, Price, Reply
 from u2fast.adapters.encoded_image import StoredImage
 from u2fast.data import images as data_images
 from u2fast.data.images import ImageChanged
@@ -222,6 +222,35 @@ def test_a_stored_image_that_cannot_be_read_fails_its_request_without_sending_it
     (record,) = outcome.completions.values()  # type: ignore[attr-defined]
     assert record.error.kind == "bad_request" and record.error.message.startswith("image: ")
     assert "cannot read image" in record.error.message and record.attempt == 1
+    assert outcome.stats[MODEL].failed == 1  # type: ignore[attr-defined]
+
+
+
+class _EstimateReadsTheImage(ChatCompletionsAdapter):
+    """An adapter whose token estimate reads the image text (allowed by the adapter contract)."""
+
+    def estimate_tokens(self, request: Request, images: Sequence[EncodedImage]) -> int:
+        return sum(len(i.base64) for i in images) // 4
+
+
+def test_a_stored_image_an_estimate_cannot_read_fails_its_request_without_sending_it(tmp_path: Path) -> None:
+    data = _png(16)
+    ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
+    assert ref.path is not None
+
+    async def go() -> tuple[object, int]:
+        async with FakeProvider() as fake:
+            adapter = _EstimateReadsTheImage(fake.url)
+            requests = make_requests(1, images=[ref])
+            run_ = ModelRun(MODEL, adapter, requests, price=Price(input=1.0, output=1.0))  # a price: estimated
+            Path(str(ref.path)).unlink()  # gone after the cases were loaded: the estimate's read fails
+            outcome = await run_models([run_], tmp_path / "run", max_cost=10.0)
+            return outcome, len(fake.received())
+
+    outcome, sent = asyncio.run(go())
+    assert sent == 0
+    (record,) = outcome.completions.values()  # type: ignore[attr-defined]
+    assert record.error.kind == "bad_request" and "cannot read image" in record.error.message
     assert outcome.stats[MODEL].failed == 1  # type: ignore[attr-defined]
 
 

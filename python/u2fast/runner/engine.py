@@ -171,6 +171,7 @@ class _Engine:
         try:
             # an HTTP model's adapter splices the image into its body: a StoredImage is read then
             images = await self.encoder.acquire_async(request.images, stored=state.is_http) if needs_images else ()
+            tokens, estimate = state.estimate(request, images)  # an adapter's estimate may read a StoredImage
         except ImageChanged:
             raise  # the case would be sent with another image: stop the run, loudly
         except DataError as exc:
@@ -179,7 +180,6 @@ class _Engine:
                 self.encoder.release(request.images)
             return
         try:
-            tokens, estimate = state.estimate(request, images)
             if state.needs_estimate:
                 state.stats.estimated_input_tokens = (state.stats.estimated_input_tokens or 0) + tokens
             prior = self.prior_attempts.get(request.key, 0)
