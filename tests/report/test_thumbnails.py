@@ -131,6 +131,24 @@ def test_many_thumbnails_on_threads_equal_one_at_a_time_and_name_failures() -> N
         assert thumbs[case.image.sha256] == thumbnail_data_url(case, 192)
 
 
+
+def test_a_thumbnail_thread_that_dies_is_reported_naming_the_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    from u2fast.report import cases as rc
+
+    class Died(BaseException):  # what escapes `except Exception`, as a Rust panic would
+        pass
+
+    def die(chunk: object, side: int) -> object:
+        raise Died("decoder panicked")
+
+    monkeypatch.setattr(rc, "_thumbnails_or_reasons", die)
+    target = LabelTarget(label="benign", options=["benign", "malignant"])
+    ref = ImageRef(sha256=f"{1:064x}", mime="image/png", data=_png(_smooth(20, 20, 1, seed=1)))
+    case = Case(case_id="DD/21/1", dataset_id="21", task="DD", target=target, image=ref)
+    with pytest.raises(RuntimeError, match="case DD/21/1 on failed: Died") as err:
+        rc.make_thumbnails([case])
+    assert isinstance(err.value.__cause__, Died)
+
 def test_tsv_base64_png_is_checked_then_decoded_by_the_extension(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

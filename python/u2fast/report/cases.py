@@ -142,19 +142,28 @@ def _png_thumbnails(pngs: Sequence[Case], side: int) -> dict[str, tuple[str | No
     order = iter(range(len(chunks)))
     lock = threading.Lock()
 
+    failures: list[tuple[str, BaseException]] = []
+
     def work() -> None:
         while True:
             with lock:
                 i = next(order, None)
             if i is None:
                 return
-            results[i] = _thumbnails_or_reasons(chunks[i], side)
+            try:
+                results[i] = _thumbnails_or_reasons(chunks[i], side)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller, naming where
+                failures.append((chunks[i][0].case_id, exc))
+                return
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(chunks)))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        case_id, exc = failures[0]
+        raise RuntimeError(f"thumbnails of the images from case {case_id} on failed: {exc!r}") from exc
     return {c.image.sha256: r for chunk, made in zip(chunks, results, strict=True)
             for c, r in zip(chunk, made, strict=True)}
 
@@ -170,15 +179,21 @@ class EarlyThumbnails:
         pngs = [c for c in distinct if c.image.mime == "image/png"]
         self.images = {c.image.sha256 for c in pngs}
         self._made: dict[str, tuple[str | None, str]] = {}
+        self._failed: BaseException | None = None
         self._thread = threading.Thread(target=self._make, args=(pngs,), daemon=True)
         self._thread.start()
 
     def _make(self, pngs: list[Case]) -> None:
-        self._made = _png_thumbnails(pngs, self.side)
+        try:
+            self._made = _png_thumbnails(pngs, self.side)
+        except BaseException as exc:  # noqa: BLE001 - raised again by made(), in the report thread
+            self._failed = exc
 
     def made(self) -> dict[str, tuple[str | None, str]]:
         """Thumbnail or reason per image; waits for the last ones."""
         self._thread.join()
+        if self._failed is not None:
+            raise self._failed
         return self._made
 
 
