@@ -147,7 +147,7 @@ class StoredImage(EncodedImage):
 
     @property
     def base64_length(self) -> int:
-        """The stored text's length (without reading it): at most the characters of ``base64``, which
+        """The stored text's length (without reading it): at least the characters of ``base64``, which
         drops the line breaks of MIME-style base64."""
         return self._length
 

@@ -4,8 +4,9 @@
 //! budget is a few dozen microseconds: that reader moves its window of decompressed rows down
 //! after each row (a copy of the rest of the frame per row) and reads through two more buffers.
 //! Here the image data is inflated in one call into one buffer and unfiltered in place. Checked as
-//! strictly as before: signature, chunk lengths, CRCs of the chunks read, header fields, the zlib
-//! stream (its Adler-32 when it ends) and the exact amount of image data.
+//! strictly as the pixels need: signature, chunk lengths, CRCs of the chunks read, header fields,
+//! the zlib stream up to the end of the image data and its exact amount. What may follow the last
+//! pixel (the stream's Adler-32, later chunks, IEND) is not required: only complete pixels are used.
 
 /// An image as rows of interleaved 8-bit channels.
 pub struct Pixels {
@@ -30,7 +31,7 @@ fn chunks(data: &[u8]) -> impl Iterator<Item = Option<([u8; 4], &[u8])>> {
             return Some(None);
         };
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        if after.len() < len + 4 {
+        if len.checked_add(4).is_none_or(|needed| after.len() < needed) {
             rest = None;
             return Some(None);
         }
