@@ -72,7 +72,8 @@ def test_run_inputs_are_checked_where_they_are_built() -> None:
     with pytest.raises(ValueError, match="per-case arrays differ in length: correct 2, error 3"):
         _core.CaseColumns(np.ones(2), np.zeros(3), np.zeros((2, 10), np.int64))
     refused = [((1, 0, 0.95, False), "n_resamples must be at least 2, got 1"), ((10, -1, 0.95, False), "seed"),
-               ((10, 2**200, 0.95, False), "seed"), ((10, 0, 1.0, False), "confidence")]
+               ((10, 2**200, 0.95, False), "seed"), ((10, 0, 1.0, False), "confidence"),
+               ((-5, 0, 0.95, False), "n_resamples must be a non-negative integer, got -5")]
     for args, message in refused:
         with pytest.raises(ValueError, match=message):
             _core.Resampling(*args)

@@ -171,11 +171,14 @@ pub(crate) struct Resampling {
 impl Resampling {
     #[new]
     fn new(
-        n_resamples: usize,
+        n_resamples: &Bound<'_, PyAny>,
         seed: &Bound<'_, PyAny>,
         confidence: f64,
         return_distribution: bool,
     ) -> PyResult<Self> {
+        let n_resamples = n_resamples.extract::<usize>().map_err(|_| {
+            PyValueError::new_err(format!("n_resamples must be a non-negative integer, got {n_resamples}"))
+        })?;
         let seed = seed
             .extract::<u64>()
             .map_err(|_| PyValueError::new_err(format!("seed must be a non-negative 64-bit integer, got {seed}")))?;
