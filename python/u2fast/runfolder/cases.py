@@ -13,6 +13,7 @@ from pathlib import Path
 import msgspec
 
 from ..errors import RunError
+from ..jsonl import decode_lines
 from ..types import Case, Completion
 from .layout import CASES
 
@@ -49,21 +50,14 @@ def write_cases(run_dir: Path, records: Iterable[CaseRecord]) -> None:
     os.replace(tmp, run_dir / CASES)
 
 
+_case_decoder = msgspec.json.Decoder(CaseRecord)
+
+
 def read_cases(run_dir: Path) -> list[CaseRecord]:
     path = run_dir / CASES
     if not path.is_file():
         raise RunError(f"{run_dir}: {CASES} is missing")
-    decoder = msgspec.json.Decoder(CaseRecord)
-    out = []
-    with path.open("rb") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(decoder.decode(line))
-            except msgspec.DecodeError as exc:
-                raise RunError(f"{path}: line {lineno}: {exc}") from None
-    return out
+    return [record for _, record in decode_lines(path.read_bytes(), _case_decoder, path, "a case record", RunError)]
 
 
 def records_of(records: Sequence[CaseRecord], model: str) -> list[CaseRecord]:
