@@ -20,7 +20,7 @@ def test_the_identity_fields_lead_the_stored_records() -> None:
     assert msgspec.json.encode(case) == (
         b'{"case_id":"DD/21/7","dataset_id":"21","task":"DD","target":{"type":"label","label":"benign",'
         b'"options":["benign","malignant"]},"image":{"sha256":"ab","mime":"image/png","path":null,"offset":0,'
-        b'"length":-1,"base64":false,"data":null,"width":0,"height":0,"stored_sha256":null},"anatomy":null,'
+        b'"length":-1,"base64":false,"data":null,"width":0,"height":0,"stored_sha256":null,"stored_blake3":null},"anatomy":null,'
         b'"hint":null,"source":"","row":7,"box":null}'
     )
     # CaseScore leaves its defaults out

@@ -56,6 +56,7 @@ __all__ = [
     "ter_scores",
     "ter_corpus_score",
     "png_thumbnail_jpeg",
+    "blake3_hex",
 ]
 
 __version__: str
@@ -355,3 +356,7 @@ def png_thumbnail_jpeg(data: bytes, side: int, quality: int, max_pixels: int, ba
     grey or RGB PNG (``data`` its bytes, or with ``base64`` their standard base64 text), made without
     the GIL; None for any other image, one over ``max_pixels`` pixels or one that does not decode here
     (the caller falls back to Pillow)."""
+
+def blake3_hex(data: bytes) -> str:
+    """BLAKE3 digest (32 bytes) of ``data`` as 64 lowercase hex characters; inputs of 1 MiB or more are
+    hashed without the GIL. The re-read check of stored image text (``ImageRef.stored_blake3``)."""

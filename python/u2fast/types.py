@@ -123,9 +123,18 @@ class ImageRef(msgspec.Struct, frozen=True):
     data: bytes | None = None
     width: int = 0
     height: int = 0
-    #: sha256 of the stored base64 text (``base64`` refs): checked whenever the image is read
-    #: again, so a data folder regenerated in place is noticed without decoding anything.
+    #: SHA-256 of the stored base64 text (``base64`` refs), as u2fast recorded it before
+    #: ``stored_blake3``: still checked when a folder's cases carry it; null in what u2fast records now.
     stored_sha256: str | None = None
+    #: BLAKE3 of the stored base64 text (``base64`` refs; ``u2fast.data.images.text_digest``):
+    #: checked whenever the image is read again, so a data folder regenerated in place is noticed
+    #: without decoding anything.
+    stored_blake3: str | None = None
+
+    @property
+    def stored_digest(self) -> str | None:
+        """The recorded digest of the stored text, whichever hash made it; None when there is none."""
+        return self.stored_blake3 or self.stored_sha256
 
 
 class CaseIdentity(msgspec.Struct, frozen=True):

@@ -24,6 +24,7 @@ def _as_written_before(run_dir: Path) -> None:
     for line in (run_dir / "cases.jsonl").read_text().splitlines():
         record = json.loads(line)
         record["case"]["image"].pop("stored_sha256", None)
+        record["case"]["image"].pop("stored_blake3", None)
         lines.append(json.dumps(record))
     (run_dir / "cases.jsonl").write_text("\n".join(lines) + "\n")
 

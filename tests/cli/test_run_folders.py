@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from cli_support import cli_env, run_cli
 
+from u2fast.data.images import text_digest
 from u2fast.testing import FakeProvider, ReceivedRequest
 
 
@@ -232,7 +232,7 @@ def test_data_regenerated_in_place_shows_placeholders_and_is_refused_on_eval(run
         image = json.loads(line)["case"]["image"]
         with open(image["path"], "rb") as fh:
             fh.seek(image["offset"])
-            if hashlib.sha256(fh.read(image["length"])).hexdigest() != image["stored_sha256"]:
+            if text_digest(fh.read(image["length"])) != image["stored_blake3"]:
                 changed.add(image["sha256"])
     assert changed  # the regenerated data holds other images at the recorded places
     assert f"{len(changed)} image(s) shown as placeholders" in report.stderr  # never another case's image

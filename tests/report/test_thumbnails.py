@@ -152,7 +152,7 @@ def test_a_thumbnail_thread_that_dies_is_reported_naming_the_case(monkeypatch: p
 def test_tsv_base64_png_is_checked_then_decoded_by_the_extension(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from u2fast.data.images import sha256_hex
+    from u2fast.data.images import sha256_hex, text_digest
     from u2fast.report import cases
 
     png = _png(_smooth(100, 100, 1, seed=5))
@@ -161,7 +161,7 @@ def test_tsv_base64_png_is_checked_then_decoded_by_the_extension(
     head = b"index\timg_data\n0\t"
     table.write_bytes(head + text + b"\n")
     ref = ImageRef(sha256=sha256_hex(png), mime="image/png", path=str(table), offset=len(head), length=len(text),
-                   base64=True, stored_sha256=sha256_hex(text))
+                   base64=True, stored_blake3=text_digest(text))
     case = Case("DD/21/2", "21", "DD", LabelTarget(label="benign", options=["benign", "malignant"]), ref)
     monkeypatch.setattr(cases, "_pillow_thumbnail", lambda raw, side: (_ for _ in ()).throw(RuntimeError("Pillow")))
     assert thumbnail_data_url(case) is not None
@@ -244,7 +244,7 @@ def test_extension_reads_every_png_row_filter(channels: int, chunked: bool) -> N
 
 
 def test_tsv_images_read_through_one_open_file_and_a_missing_file_is_named(tmp_path: Path) -> None:
-    from u2fast.data.images import sha256_hex
+    from u2fast.data.images import sha256_hex, text_digest
     from u2fast.report.cases import make_thumbnails
 
     target = LabelTarget(label="benign", options=["benign", "malignant"])
@@ -255,7 +255,7 @@ def test_tsv_images_read_through_one_open_file_and_a_missing_file_is_named(tmp_p
         body += f"{i}\t".encode()
         path = table if i < 2 else tmp_path / "gone.tsv"
         ref = ImageRef(sha256=sha256_hex(base64.b64decode(text)), mime="image/png", path=str(path), offset=len(body),
-                       length=len(text), base64=True, stored_sha256=sha256_hex(text))
+                       length=len(text), base64=True, stored_blake3=text_digest(text))
         cases.append(Case(f"DD/21/{i}", "21", "DD", target, ref))
         body += text + b"\n"
     table.write_bytes(body)

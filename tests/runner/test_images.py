@@ -83,7 +83,7 @@ def _stored(tmp_path: Path, text: bytes, data: bytes, width: int, height: int) -
     path.write_bytes(head + text + b"\tmore\n")
     return ImageRef(sha256=hashlib.sha256(data).hexdigest(), mime="image/png", path=str(path), offset=len(head),
                     length=len(text), base64=True, width=width, height=height,
-                    stored_sha256=hashlib.sha256(text).hexdigest())
+                    stored_blake3=data_images.text_digest(text))
 
 
 def _change_in_place(ref: ImageRef, data: bytes) -> None:
@@ -123,7 +123,7 @@ def test_only_stored_text_with_a_recorded_hash_is_spliced_without_a_scan(tmp_pat
     data = _png(16)
     ref = _stored(tmp_path, base64.b64encode(data), data, 16, 16)
     assert encode_image(ref).spliceable_bytes == base64.b64encode(data)
-    old = msgspec.structs.replace(ref, stored_sha256=None)
+    old = msgspec.structs.replace(ref, stored_blake3=None)
     assert encode_image(old).spliceable_bytes is None and encode_image(old) == encode_image(ref)
     in_memory = image_ref(data)
     assert encode_image(in_memory).spliceable_bytes == base64.b64encode(data)  # our own encoder's output
@@ -142,6 +142,29 @@ def test_base64_changed_in_place_is_refused_before_it_is_sent(tmp_path: Path) ->
     _change_in_place(ref, data)
     with pytest.raises(ImageChanged, match="changed since the cases were loaded"):
         encode_image(ref)
+
+
+def test_a_stored_sha256_recorded_by_an_older_u2fast_is_still_checked(tmp_path: Path) -> None:
+    # cases.jsonl written before BLAKE3 carry SHA-256 of the text: resumed and reported, their
+    # images are still sent as stored, and refused once changed in place
+    data = _png(16)
+    text = base64.b64encode(data)
+    ref = msgspec.structs.replace(_stored(tmp_path, text, data, 16, 16), stored_blake3=None,
+                                  stored_sha256=hashlib.sha256(text).hexdigest())
+    assert ref.stored_digest == hashlib.sha256(text).hexdigest()
+    assert encode_image(ref).spliceable_bytes == text
+    assert data_images.read_image_bytes(ref) == data
+    _change_in_place(ref, data)
+    with pytest.raises(ImageChanged, match="changed since the cases were loaded"):
+        encode_image(ref)
+    with pytest.raises(ImageChanged, match=f"recorded {ref.stored_sha256[:12]}"):
+        data_images.read_image_bytes(ref)
+
+
+def test_the_stored_text_digest_is_blake3() -> None:
+    blake3 = pytest.importorskip("blake3")  # the reference implementation (test-only dependency)
+    for text in (b"", b"abc", base64.b64encode(_png(16)), bytes(range(256)) * 5000):
+        assert data_images.text_digest(text) == blake3.blake3(text).hexdigest()
 
 
 def test_max_side_still_resizes_base64_kept_in_a_table(tmp_path: Path) -> None:

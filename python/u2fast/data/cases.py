@@ -19,7 +19,7 @@ from ..u2bench.sectors import NOT_VISIBLE, sector_of_point
 from ..u2bench.tasks import TEXT_TASKS
 from . import columns as col
 from .bbox import Annotation, box_of, centre_of, detect_format
-from .images import decode_base64, inspect_image, sha256_hex
+from .images import decode_base64, inspect_image, sha256_hex, text_digest
 from .load_types import LoadOptions, LoadResult
 from .raw_rows import ImageB64, ImageFile, RawRow
 from .targets import Bad, label_target, sector_annotation, value_target
@@ -250,7 +250,7 @@ class CaseBuilder:
                 base64=True,
                 width=width,
                 height=height,
-                stored_sha256=sha256_hex(text),
+                stored_blake3=text_digest(text),
             )
         elif isinstance(source, ImageFile):
             ref = ImageRef(digest, mime, path=source.path, width=width, height=height)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from PIL import Image
 
+from .. import _core
 from ..errors import DataError
 from ..types import ImageRef
 
@@ -30,6 +31,7 @@ __all__ = [
     "read_stored_base64",
     "sha256_hex",
     "sniff_mime",
+    "text_digest",
 ]
 
 #: The largest image u2fast decodes, in pixels (50 megapixels: 150 MB as RGB). Ultrasound frames are
@@ -98,15 +100,36 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def text_digest(text: bytes) -> str:
+    """The digest recorded of an image's stored base64 text (``ImageRef.stored_blake3``), BLAKE3 in
+    hex: it is checked again on every read of the text, once per request sent, where it costs a
+    fifth of SHA-256. The image's identity (``ImageRef.sha256``) stays SHA-256 of its bytes."""
+    return _core.blake3_hex(text)
+
+
+def _check_stored_text(ref: ImageRef, raw: bytes) -> bool:
+    """Check ``raw`` against the digest recorded of ``ref``'s stored text (ImageChanged when it
+    differs); False when none was recorded (a folder older than stored digests)."""
+    if ref.stored_blake3 is not None:
+        now, recorded = text_digest(raw), ref.stored_blake3
+    elif ref.stored_sha256 is not None:  # recorded by u2fast before BLAKE3 (run folders stay readable)
+        now, recorded = sha256_hex(raw), ref.stored_sha256
+    else:
+        return False
+    if now != recorded:
+        raise _changed(ref, now, recorded)
+    return True
+
+
 class ImageChanged(DataError):
     """The bytes at an image's recorded place are not the image the case was loaded with."""
 
 
-def _changed(ref: ImageRef, now: str) -> ImageChanged:
+def _changed(ref: ImageRef, now: str, recorded: str | None = None) -> ImageChanged:
     where = f"{ref.path}" + (f" bytes {ref.offset}..{ref.offset + ref.length}" if ref.length >= 0 else "")
     return ImageChanged(
-        f"{where}: the image there changed since the cases were loaded (sha256 {now[:12]}, recorded "
-        f"{(ref.stored_sha256 or ref.sha256)[:12]}): the data was modified or regenerated in place; "
+        f"{where}: the image there changed since the cases were loaded (digest {now[:12]}, recorded "
+        f"{(recorded or ref.sha256)[:12]}): the data was modified or regenerated in place; "
         "load it again (a new eval) rather than reuse the recorded cases"
     )
 
@@ -152,12 +175,9 @@ def read_image_bytes(ref: ImageRef) -> bytes:
         if now != ref.sha256:
             raise _changed(ref, now)
         return raw
-    if ref.stored_sha256 is not None:
-        now = sha256_hex(raw)
-        if now != ref.stored_sha256:
-            raise _changed(ref, now)
+    checked = _check_stored_text(ref, raw)
     data = _decode_stored(ref, raw)
-    if ref.stored_sha256 is None:  # recorded before stored hashes existed: check the decoded image
+    if not checked:  # recorded before stored digests existed: check the decoded image
         now = sha256_hex(data)
         if now != ref.sha256:
             raise _changed(ref, now)
@@ -171,21 +191,17 @@ def read_stored_base64(ref: ImageRef, fd: int | None = None) -> bytes:
     """The base64 text of a ``base64`` ref as it lies in its file (ASCII bytes), ready to send as it is.
 
     The loader decoded and checked this text once (``decode_base64`` then ``inspect_image``), and the
-    hash of the text recorded then is checked again here (ImageChanged when it differs), so the text
+    digest of the text recorded then is checked again here (ImageChanged when it differs), so the text
     is the one that was checked and nothing is decoded or re-encoded. Line breaks of MIME-style
-    base64 are removed (the loader accepted them). A ref recorded before stored hashes existed is
+    base64 are removed (the loader accepted them). A ref recorded before stored digests existed is
     decoded once to check the image's own hash; its text was decoded leniently, so only the text of
-    a ref with ``stored_sha256`` is known to be base64 characters alone. ``fd``: the file already
+    a ref with a stored digest (``ImageRef.stored_digest``) is known to be base64 characters alone. ``fd``: the file already
     open (see ``_read_stored``).
     """
     if not ref.base64 or ref.path is None:
         raise ValueError("read_stored_base64 needs a ref to base64 text in a file")
     raw = _read_stored(ref, fd)
-    if ref.stored_sha256 is not None:
-        now = sha256_hex(raw)
-        if now != ref.stored_sha256:
-            raise _changed(ref, now)
-    else:
+    if not _check_stored_text(ref, raw):
         now = sha256_hex(_decode_stored(ref, raw))
         if now != ref.sha256:
             raise _changed(ref, now)

@@ -101,7 +101,7 @@ def encode_image(ref: ImageRef, max_side: int | None = None, fd: int | None = No
     its file already open."""
     if ref.base64 and ref.path is not None and not needs_resize(ref, max_side):
         text = read_stored_base64(ref, fd)
-        if ref.stored_sha256 is None:  # decoded leniently to check it: the body encoder scans it
+        if ref.stored_digest is None:  # decoded leniently to check it: the body encoder scans it
             return EncodedImage(mime=ref.mime, base64=text, sha256=ref.sha256, width=ref.width, height=ref.height)
         return EncodedImage.checked(ref.mime, text, ref.sha256, ref.width, ref.height)
     data = read_image_bytes(ref)
@@ -190,7 +190,7 @@ class ImageEncoder:
     def _stored(self, ref: ImageRef) -> StoredImage | None:
         """``ref`` as a StoredImage when it is base64 text in a table whose hash was recorded, sent as
         stored and wanted by this request alone; else None (it is read now, and cached if shared)."""
-        if not (ref.base64 and ref.path is not None and ref.length >= 0 and ref.stored_sha256 is not None):
+        if not (ref.base64 and ref.path is not None and ref.length >= 0 and ref.stored_digest is not None):
             return None
         if self._uses[ref.sha256] > 1 or ref.sha256 in self._cache or needs_resize(ref, self.max_side):
             return None

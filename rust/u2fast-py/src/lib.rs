@@ -17,6 +17,7 @@ mod bootstrap_py;
 mod chrf_py;
 mod cluster_py;
 mod cider_py;
+mod digest_py;
 mod jpeg;
 mod mcnemar_py;
 mod png_frame;
@@ -144,5 +145,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ter_py::ter_scores, m)?)?;
     m.add_function(wrap_pyfunction!(ter_py::ter_corpus_score, m)?)?;
     m.add_function(wrap_pyfunction!(thumbnail_py::png_thumbnail_jpeg, m)?)?;
+    m.add_function(wrap_pyfunction!(digest_py::blake3_hex, m)?)?;
     Ok(())
 }
