@@ -27,6 +27,20 @@ def test_plain_lines_when_not_a_terminal(runs: Path) -> None:
     assert lines and "13/13 done, 13 ok, 0 failed" in lines[-1]
 
 
+
+def test_a_resumed_run_counts_the_answers_it_already_held(runs: Path) -> None:
+    with ScriptedServer(slow) as server:
+        argv = eval_argv(runs, "again", "openai:gpt-4.1", base_url=server.url + "/v1")
+        first = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+        assert first.returncode == 0, first.stderr
+        sent = len(server.hits)
+        again = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+        assert len(server.hits) == sent  # everything was answered: nothing is sent again
+    assert again.returncode == 0, again.stderr
+    lines = [line for line in again.stderr.splitlines() if line.startswith("openai:gpt-4.1:")]
+    # not "13/13 done, 0 ok": the 13 answers are there, from the first run
+    assert lines and "13/13 done, 13 ok (13 answered before this run), 0 failed" in lines[-1]
+
 def test_quiet_prints_no_progress(runs: Path) -> None:
     with ScriptedServer(slow) as server:
         argv = eval_argv(runs, "q", "openai:gpt-4.1", base_url=server.url + "/v1", extra=["--quiet"])

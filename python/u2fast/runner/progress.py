@@ -35,8 +35,13 @@ def format_model_line(name: str, stats: ModelStats, elapsed: float) -> str:
     """One plain line about one model."""
     finished = stats.already_done + stats.done
     rate = stats.done / elapsed if elapsed > 0 else 0.0
+    # "ok" counts every answer the run holds: a resumed run whose cases were answered before would
+    # otherwise read "N/N done, 0 ok", as if nothing had been answered
+    ok = f"{stats.already_done + stats.ok} ok"
+    if stats.already_done:
+        ok += f" ({stats.already_done} answered before this run)"
     return (
-        f"{strip_controls(name)}: {finished}/{stats.total} done, {stats.ok} ok, {stats.failed} failed, {rate:.1f} req/s, "
+        f"{strip_controls(name)}: {finished}/{stats.total} done, {ok}, {stats.failed} failed, {rate:.1f} req/s, "
         f"tokens {stats.input_tokens}+{stats.output_tokens}, ${stats.cost:.4f}, errors {_errors(stats)}, "
         f"eta {_eta(stats, elapsed)}"
     )
