@@ -39,6 +39,10 @@ def clinical_summary(
     """``tolerances`` (scenario key -> native units) are the user's, overriding the published ones."""
     from .tasks.judge import compat_label
 
+    if scores.answered == 0:
+        # compat counts API errors as wrong answers; with no answer at all, sensitivities, kappas and
+        # anatomy accuracies of 0 would read as results (the scores themselves are null)
+        return ClinicalSummary()
     form = compat_label if compat else (lambda label: label)
     labelled: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for cs in (cs for _, cs in judged):
@@ -117,5 +121,7 @@ def _heterogeneity(scores: ModelScores) -> dict[str, HeterogeneityEntry]:
             continue
         est = [d.value.value for d in members]
         var = [p * (1 - p) / d.counted for p, d in zip(est, members, strict=True)]
-        out[task] = heterogeneity(est, var, "binomial")
+        entry = heterogeneity(est, var, "binomial")
+        if entry.k >= 2:  # fewer data sets with a usable variance (all right or all wrong) leave nothing to test
+            out[task] = entry
     return out

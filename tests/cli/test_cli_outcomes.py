@@ -7,6 +7,7 @@ import json
 import random
 import socket
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,27 @@ def test_a_refused_port_stops_early_scores_null_and_exits_nothing_answered(runs:
     assert errors and {e["kind"] for e in errors} == {"connection"}
     assert {e.get("exception") for e in errors} == {"ClientConnectorError"}
 
+
+
+def test_nothing_answered_in_compat_mode_shows_no_clinical_or_anatomy_zeros(runs: Path, tmp_path: Path) -> None:
+    with FakeProvider(faults=FailFirst("server_error", times=999)) as fake:
+        argv = eval_argv(runs, "down", "openai:gpt-4.1", base_url=fake.url + "/v1",
+                         extra=["--quiet", "--max-attempts", "1", "--mode", "compat"])
+        proc = run_cli(argv, cli_env(OPENAI_API_KEY=KEY))
+    assert proc.returncode == ExitCode.NOTHING_ANSWERED, proc.stderr
+    scores = _model_scores(runs / "down")
+    # compat counts an API error as a wrong answer, yet with no answer at all nothing reads 0
+    assert scores["answered"] == 0 and scores["clinical"] == {}
+    assert all(v is None for d in scores["datasets"].values() for v in d.get("extra", {}).values())
+    shown = run_cli([sys.executable, "-m", "u2fast.cli", "score", str(runs / "down"), "--mode", "compat"], cli_env())
+    assert shown.returncode == 0, shown.stderr
+    assert "0.00" not in shown.stdout and "worst" not in shown.stdout and "Cochran" not in shown.stdout
+    md = tmp_path / "r.md"
+    report = run_cli([sys.executable, "-m", "u2fast.cli", "report", str(runs / "down"), "--mode", "compat",
+                      "--bootstrap", "0", "--md", str(md), "--format", "json"], cli_env())
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["anatomy"] == []
+    assert "| 0.000 |" not in md.read_text()
 
 def test_every_request_refused_as_bad_request_stops_after_five_with_the_provider_message(runs: Path) -> None:
     with FakeProvider(faults=FailFirst("bad_request", times=99)) as fake:

@@ -72,3 +72,24 @@ def test_score_writes_and_prints_the_clinical_statistics(tmp_path: Path) -> None
 
     bad = _cli("score", str(run), "--tolerance", "DD/40=1")
     assert bad.returncode == 2 and "--tolerance" in bad.stderr and "CVE scenario" in bad.stderr
+
+
+def test_no_heterogeneity_line_when_no_two_data_sets_have_a_variance(tmp_path: Path) -> None:
+    r = _cli("eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "cases", "--bootstrap", "0",
+             "--model", "random:a", "--tasks", "DD", "--limit", "1")
+    assert r.returncode == 0, r.stderr
+    ids = [json.loads(line)["case"]["case_id"] for line in (tmp_path / "cases" / "cases.jsonl").read_text().splitlines()]
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("".join(json.dumps({"case_id": i, "text": "no idea"}) + "\n" for i in ids))
+    r = _cli("eval", "--quiet", "--runs-dir", str(tmp_path), "--name", "wrong", "--bootstrap", "0",
+             "--model", f"replay:{answers}", "--tasks", "DD", "--limit", "1")
+    assert r.returncode == 0, r.stderr
+    r = _cli("score", str(tmp_path / "wrong"), "--bootstrap", "0", "--json")
+    assert r.returncode == 0, r.stderr
+    m = next(iter(json.loads(r.stdout)["models"].values()))
+    # every data set answered all wrong: no variance, so Cochran's Q has nothing to test ("on nan df")
+    assert m["answered"] == len(ids) and m["tasks"]["DD"]["value"]["value"] == 0.0
+    assert "heterogeneity" not in m["clinical"] and len(m["clinical"]["classification"]) >= 2
+    text = _cli("score", str(tmp_path / "wrong"), "--bootstrap", "0")
+    assert text.returncode == 0, text.stderr
+    assert "Cochran" not in text.stdout and "nan" not in text.stdout

@@ -86,3 +86,17 @@ def test_nothing_answered_is_null_not_zero_and_unsent_cases_are_not_errors() -> 
     assert math.isnan(m.u2.value) and m.u2.low is None
     assert all(math.isnan(t.value.value) for t in m.tasks.values())
     assert (m.answered, m.not_sent, m.error_rate) == (0, 2, 1.0)
+
+
+def test_nothing_answered_in_compat_leaves_the_side_metrics_null_too() -> None:
+    # compat counts an API error as a wrong answer: with no answer at all the F1 and BLEU-n beside the
+    # null accuracy/BLEU-4 must not read 0
+    failed = [CaseScore(case_id=f"DD/21/{i}", dataset_id="21", task="DD", counted=True, parsed=False, api_error=True,
+                        truth="benign", correct=False) for i in range(3)]
+    failed += [CaseScore(case_id=f"RG/9/{i}", dataset_id="9", task="RG", counted=True, parsed=False, api_error=True,
+                         bleu=(0,) * 10) for i in range(2)]
+    m = score_model("m", failed, in_u2={}, compat=True)
+    extras = [*m.datasets["DD/21"].extra.values(), *m.datasets["RG/9"].extra.values(), *m.tasks["DD"].extra.values(),
+              *m.tasks["RG"].extra.values()]
+    assert "f1" in m.datasets["DD/21"].extra and "bleu1" in m.datasets["RG/9"].extra
+    assert extras and all(math.isnan(v) for v in extras)

@@ -187,6 +187,8 @@ def _accuracy_interval(right: int, n: int, options: ScoringOptions) -> tuple[flo
 
 
 def _anatomy_entries(sm: ScoredModel, options: ScoringOptions) -> list[AnatomyEntry]:
+    if sm.scores.answered == 0:
+        return []  # compat counts API errors as wrong: with no answer, accuracies of 0 would read as results
     groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for rec, (_, cs) in zip(records_of(sm.run.records, sm.model), sm.judged):
         if cs.task in CLASSIFICATION_TASKS and cs.counted and cs.correct is not None:

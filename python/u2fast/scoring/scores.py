@@ -322,13 +322,22 @@ def score_model(
     if answered == 0:
         # Nothing to score: a U2 of 0 (or compat's full CVE credit) would read as a result.
         u2 = _NOT_COMPUTED
-        tasks = {t: msgspec.structs.replace(ts, value=_NOT_COMPUTED, u2_term=float("nan")) for t, ts in tasks.items()}
-        datasets = {k: msgspec.structs.replace(d, value=_NOT_COMPUTED) for k, d in datasets.items()}
+        # the side metrics too (F1, BLEU-n, MAE, ...): compat counts API errors as wrong answers, which
+        # would otherwise print an F1 of 0 beside a null accuracy
+        tasks = {t: msgspec.structs.replace(ts, value=_NOT_COMPUTED, u2_term=float("nan"), extra=_nan_values(ts.extra))
+                 for t, ts in tasks.items()}
+        datasets = {k: msgspec.structs.replace(d, value=_NOT_COMPUTED, extra=_nan_values(d.extra))
+                    for k, d in datasets.items()}
     return ModelScores(
         model=model, u2=u2, tasks=tasks, datasets=datasets, n=n_all, answered=answered,
         parse_rate=_rate(sum(s.parsed and not s.api_error for s in scores), answered),
         error_rate=_rate(n_err, n_sent), not_sent=n_all - n_sent, u2_two_stage=two_stage if answered else None,
     )
+
+
+
+def _nan_values(extra: Mapping[str, float]) -> dict[str, float]:
+    return dict.fromkeys(extra, float("nan"))
 
 
 def _macro_f1(truth: list[str], answer: list[str]) -> float:
