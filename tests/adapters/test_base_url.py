@@ -24,6 +24,10 @@ def test_check_base_url_returns_a_usable_url_unchanged(url: str) -> None:
         ("http://[::1/v1", "acme: bad base URL 'http://[::1/v1'"),
         ("http:///v1", "acme: bad base URL 'http:///v1': no host, or a space in it"),
         ("http://exa mple.com", "no host, or a space in it"),
+        # the path the adapter appends would land inside the query; the key is shown redacted
+        ("http://127.0.0.1:8000/v1?key=AIza-secret-1", "acme: bad base URL 'http://127.0.0.1:8000/v1?key=REDACTED': a query"),
+        ("http://127.0.0.1:8000/v1?api-version=2024", "a query (?...) or fragment (#...) cannot be part"),
+        ("http://127.0.0.1:8000/v1#top", "a query (?...) or fragment (#...) cannot be part"),
     ],
 )
 def test_check_base_url_names_the_adapter_and_the_url(url: str, reason: str) -> None:

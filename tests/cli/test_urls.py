@@ -35,6 +35,19 @@ def test_malformed_base_url_is_a_config_error_naming_it(runs: Path, url: str, mo
     assert not (runs / "bad" / "journal.jsonl").exists()
 
 
+
+@pytest.mark.parametrize("model", ["openai:gpt-4.1", "gemini:gemini-2.5-flash", "anthropic:claude-sonnet-4-5"])
+def test_a_base_url_with_a_query_is_refused_before_sending(runs: Path, model: str) -> None:
+    # the adapter appends its API path to the base URL: after "?key=..." every request went to the
+    # wrong path (the path became part of the query)
+    with ScriptedServer() as server:
+        url = f"{server.url}/v1?key=AIza-query-secret-77"
+        proc = run_cli(eval_argv(runs, "query", model, base_url=url, extra=["--quiet"]), cli_env(**ENV))
+        sent = len(server.hits)
+    assert proc.returncode == ConfigError.exit_code, proc.stderr
+    assert sent == 0 and not (runs / "query" / "journal.jsonl").exists()
+    assert "a query (?...) or fragment" in proc.stderr and "AIza-query-secret-77" not in proc.stderr + proc.stdout
+
 def test_credentials_in_the_url_beside_a_key_are_refused_before_sending(runs: Path) -> None:
     password = "Pr0xyPassw0rd-secret"
     with ScriptedServer() as server:

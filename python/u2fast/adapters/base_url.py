@@ -20,7 +20,7 @@ def check_base_url(adapter: str, base_url: str) -> str:
     """``base_url`` unchanged when an HTTP client can use it, else ConfigError naming ``adapter``.
 
     The scheme must be http or https, the URL must parse with a host and a port in range, and it
-    must hold no whitespace.
+    must hold no whitespace, query or fragment.
     """
     shown = redact_url(base_url)  # the message must not carry a password the URL holds
     if not base_url.startswith(("http://", "https://")):
@@ -32,6 +32,13 @@ def check_base_url(adapter: str, base_url: str) -> str:
         raise ConfigError(f"{adapter}: bad base URL {shown!r}: {redact_url(str(exc))}") from None
     if not parts.hostname or any(c.isspace() for c in base_url):
         raise ConfigError(f"{adapter}: bad base URL {shown!r}: no host, or a space in it")
+    if parts.query or parts.fragment or base_url.rstrip("/").endswith(("?", "#")):
+        # adapters append their API path (/chat/completions, /models/...) to the base URL; after a
+        # query it would land inside the query and every request would go to the wrong path
+        raise ConfigError(
+            f"{adapter}: bad base URL {shown!r}: a query (?...) or fragment (#...) cannot be part of a base URL; "
+            "give the key through the adapter's key variable or the config's api_key"
+        )
     return base_url
 
 
