@@ -257,9 +257,11 @@ def test_single_pair_and_empty_corpus() -> None:
     _assert_same(corpus_bleu(["the liver &amp;lt; 3.5."], ["the liver < 3.5 ."]), sacrebleu.corpus_bleu(
         ["the liver &amp;lt; 3.5."], [["the liver < 3.5 ."]]))
     _assert_coco_equal(one)
-    # sacreBLEU raises IndexError on an empty corpus; ours scores it 0 with empty lengths.
-    empty = corpus_bleu([], [])
-    assert (empty.score, empty.sys_len, empty.ref_len) == (0.0, 0, 0)
+    # sacreBLEU raises IndexError on an empty corpus; ours says why there is no score (never 0).
+    with pytest.raises(IndexError):
+        sacrebleu.corpus_bleu([], [[]])
+    with pytest.raises(ValueError, match="at least one pair"):
+        corpus_bleu([], [])
     assert sentence_bleu([], []).shape == (0,)
     assert bleu_stats([], [], flavor="coco").shape == (0, 10)
 

@@ -73,3 +73,55 @@ def test_unknown_tokenizer_and_order_zero_are_refused() -> None:
         corpus_bleu(["a"], ["a"], tokenize="ja-mecab")
     with pytest.raises(ValueError, match="max_order must be a positive integer"):
         corpus_bleu(["a"], ["a"], max_order=0)
+
+
+@pytest.mark.parametrize("max_order", [-1, 2.5, "4", True])
+def test_any_order_that_is_not_a_positive_integer_is_named(max_order: object) -> None:
+    # a negative order once overflowed inside the core (OverflowError) instead of naming the option
+    with pytest.raises(ValueError, match=r"max_order must be a positive integer, got"):
+        corpus_bleu(["a"], ["a"], max_order=max_order)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"max_order must be a positive integer, got"):
+        sentence_bleu(["a"], ["a"], max_order=max_order)  # type: ignore[arg-type]
+    assert corpus_bleu(["a b"], ["a b"], max_order=np.int64(2)).score == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("value", [-1.0, float("nan"), float("inf")])
+def test_a_smoothing_value_that_gives_no_meaningful_score_is_refused(value: float) -> None:
+    # sacreBLEU returns 0 or NaN for these; a silent 0 would read as a real score
+    with pytest.raises(ValueError, match="smooth_value must be a finite number >= 0"):
+        corpus_bleu(["a b"], ["a c"], smooth="add-k", smooth_value=value)
+    with pytest.raises(ValueError, match="smooth_value must be a finite number >= 0"):
+        sentence_bleu(["a b"], ["a c"], smooth="floor", smooth_value=value)
+    assert corpus_bleu(["a b"], ["a c"], smooth="floor", smooth_value=0).score == 0.0
+
+
+def test_options_flavor_coco_does_not_use_are_refused_not_ignored() -> None:
+    with pytest.raises(ValueError, match="tokenize='intl' is not available"):
+        corpus_bleu(["a"], ["a"], flavor="coco", tokenize="intl")
+    with pytest.raises(ValueError, match="tokenize='char' is not available"):
+        bleu_stats(["a"], ["a"], flavor="coco", tokenize="char")
+    with pytest.raises(ValueError, match="smooth and smooth_value are not available"):
+        corpus_bleu(["a"], ["a"], flavor="coco", smooth="floor")
+    with pytest.raises(ValueError, match="smooth and smooth_value are not available"):
+        sentence_bleu(["a"], ["a"], flavor="coco", smooth_value=0.5)
+    with pytest.raises(ValueError, match="effective_order is not available"):
+        corpus_bleu(["a"], ["a"], flavor="coco", effective_order=True)
+
+
+def test_no_pairs_and_negative_statistics_have_no_score() -> None:
+    with pytest.raises(ValueError, match="corpus BLEU needs at least one pair"):
+        corpus_bleu([], [], flavor="coco")
+    with pytest.raises(ValueError, match="no rows"):
+        score_bleu_stats(np.zeros((0, 10), np.int64))
+    with pytest.raises(ValueError, match="counts >= 0"):
+        score_bleu_stats([1, 1, -1, 1])
+    # one all-zero row is sacreBLEU's degenerate case (empty hypothesis and reference): 0, as it says
+    assert score_bleu_stats(np.zeros(10, np.int64)).score == 0.0
+
+
+@pytest.mark.parametrize("given", [None, 3, iter(["a"])])
+def test_hyps_or_refs_that_are_not_sequences_are_named(given: object) -> None:
+    with pytest.raises(TypeError, match=r"hyps is \w+, not a sequence of segments"):
+        corpus_bleu(given, ["a"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"refs is \w+, not a sequence of segments"):
+        sentence_bleu(["a"], given)  # type: ignore[arg-type]

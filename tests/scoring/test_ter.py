@@ -25,9 +25,10 @@ def test_case_is_ignored_unless_asked() -> None:
 
 
 def test_empty_corpus_and_empty_text() -> None:
-    empty = corpus_ter([], [])
-    assert (empty.score, empty.num_edits, empty.ref_length) == (0.0, 0, 0.0)
-    assert empty.signature.startswith("nrefs:1|")
+    # An empty corpus has no TER (sacreBLEU fails on it too): an error, never a score of 0.
+    with pytest.raises(ValueError, match="corpus TER needs at least one pair"):
+        corpus_ter([], [])
+    assert sentence_ter([], []).signature.startswith("nrefs:1|")
     # No reference words: 100 when the hypothesis has words, 0 when it has none.
     assert sentence_ter(["a b", ""], ["", " "]).tolist() == [100.0, 0.0]
     assert ter_stats(["a b"], [["", "x y z"]]).tolist() == [[2.0, 1.5]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,13 @@ class BleuStatsOptions:
     lowercase: bool = False
     max_order: int = 4
 
+    def __post_init__(self) -> None:
+        # checked here, not in the core, so a negative or non-integer order is named rather than overflowing
+        if isinstance(self.max_order, bool) or not isinstance(self.max_order, numbers.Integral) or self.max_order < 1:
+            raise ValueError(f"max_order must be a positive integer, got {self.max_order!r}")
+        if self.flavor == "coco" and self.tokenize != "13a":
+            raise ValueError(f"flavor 'coco' splits on whitespace; tokenize={self.tokenize!r} is not available")
+
     def stats(self, hyps: Sequence[str], refs: References) -> npt.NDArray[np.int64]:
         hyp_list, ref_lists = core_segments(hyps, refs, lowercase=self.lowercase)
         if self.lowercase and self.flavor == "coco":
@@ -67,12 +75,26 @@ class SmoothedBleuOptions(BleuStatsOptions):
     smooth: str = "exp"
     smooth_value: float | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        value = self.smooth_value
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                                  or not math.isfinite(value) or value < 0):
+            raise ValueError(f"smooth_value must be a finite number >= 0 or None, got {value!r}")
+        if self.flavor == "coco" and (self.smooth != "exp" or value is not None):
+            raise ValueError("flavor 'coco' has pycocoevalcap's own smoothing; smooth and smooth_value are not available")
+
 
 @dataclass(frozen=True, kw_only=True)
 class CorpusBleuOptions(SmoothedBleuOptions):
     """The keywords of :func:`corpus_bleu` (``effective_order`` is ``BLEU(effective_order=)``)."""
 
     effective_order: bool = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.flavor == "coco" and self.effective_order:
+            raise ValueError("flavor 'coco' always averages the four orders; effective_order is not available")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,8 +127,9 @@ def corpus_bleu(hyps: Sequence[str], refs: References, options: CorpusBleuOption
     length), with ``score`` = BLEU-4 × 100.
     """
     stats = options.stats(hyps, refs)
-    total = stats.sum(axis=0) if len(stats) else np.zeros(2 + 2 * options.max_order, np.int64)
-    return score_bleu_stats(total, flavor=options.flavor, smooth=options.smooth, smooth_value=options.smooth_value,
+    if not len(stats):
+        raise ValueError("corpus BLEU needs at least one pair (an empty corpus has no score)")
+    return score_bleu_stats(stats.sum(axis=0), flavor=options.flavor, smooth=options.smooth, smooth_value=options.smooth_value,
                             effective_order=options.effective_order, tokenize=options.tokenize,
                             lowercase=options.lowercase, nrefs=nrefs_of(checked_refs(hyps, refs)))
 
@@ -127,6 +150,10 @@ def score_bleu_stats(
     ``tokenize``, ``lowercase`` and ``nrefs`` say how the statistics were made; they only enter the
     signature."""
     arr = np.ascontiguousarray(stats, dtype=np.int64)
+    if arr.ndim == 2 and not len(arr):
+        raise ValueError("BLEU statistics have no rows (an empty corpus has no score)")
+    if (arr < 0).any():
+        raise ValueError("BLEU statistics must be counts >= 0")
     total = arr.sum(axis=0) if arr.ndim == 2 else arr
     order = (total.shape[0] - 2) // 2
     counts = tuple(float(c) for c in total[2 : 2 + order])

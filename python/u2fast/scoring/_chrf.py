@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +39,15 @@ class ChrfOptions:
     whitespace: bool = False
     eps_smoothing: bool = False
 
+    def __post_init__(self) -> None:
+        # checked here so a negative order is named instead of overflowing in the core
+        for name in ("char_order", "word_order"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+        if isinstance(self.beta, bool) or not isinstance(self.beta, numbers.Real) or not math.isfinite(self.beta):
+            raise ValueError(f"beta must be a finite number, got {self.beta!r}")
+
     def stats(self, hyps: Sequence[str], refs: References) -> npt.NDArray[np.int64]:
         hyp_list, ref_lists = core_segments(hyps, refs, lowercase=self.lowercase)
         with naming_bad_text(hyps, ref_lists):
@@ -61,9 +72,12 @@ def corpus_chrf(hyps: Sequence[str], refs: References, options: ChrfOptions) -> 
     """``sacrebleu.corpus_chrf`` / ``CHRF(...).corpus_score``: chrF over the summed statistics
     (``word_order=2`` is chrF++). ``refs[i]`` is the reference or references of ``hyps[i]``."""
     stats = options.stats(hyps, refs)
-    total = stats.sum(axis=0, keepdims=True) if len(stats) else np.zeros((1, stats.shape[1]), np.int64)
+    if not len(stats):
+        raise ValueError("corpus chrF needs at least one pair (an empty corpus has no score)")
+    total = stats.sum(axis=0, keepdims=True)
     score = float(_core.chrf_scores(total, float(options.beta), options.eps_smoothing)[0])
-    name = f"chrF{options.beta:g}" + "+" * options.word_order
+    # sacreBLEU writes beta as Python prints it: chrF2 for 2, chrF2.0 for 2.0
+    name = f"chrF{options.beta}" + "+" * options.word_order
     return ChrfResult(score, name, options.signature(hyps, refs))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ def cider(hyps: Sequence[str], refs: References, *, sigma: float = 6.0) -> Cider
     extracts them; ``sigma`` is the length penalty's Gaussian width.
     """
     ref_lists = checked_refs(hyps, refs)
+    if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not math.isfinite(sigma) or sigma <= 0:
+        raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}")
     if not len(hyps):
         raise ValueError("CIDEr-D needs at least one pair")
     with naming_bad_text(hyps, ref_lists):

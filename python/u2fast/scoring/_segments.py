@@ -25,6 +25,9 @@ def checked_refs(hyps: Sequence[str], refs: References) -> list[list[str]]:
     """Each hypothesis's references as a list; ``TypeError``/``ValueError`` naming what does not fit."""
     if isinstance(hyps, str) or isinstance(refs, str):
         raise TypeError("hyps and refs must be sequences of segments, not one string")
+    for name, given in (("hyps", hyps), ("refs", refs)):
+        if not hasattr(given, "__len__"):
+            raise TypeError(f"{name} is {type(given).__name__}, not a sequence of segments")
     if len(hyps) != len(refs):
         raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
     try:

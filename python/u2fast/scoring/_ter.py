@@ -59,7 +59,10 @@ def corpus_ter(hyps: Sequence[str], refs: References, options: TerOptions) -> Te
     """``sacrebleu.corpus_ter`` / ``TER(...).corpus_score``. ``refs[i]`` is the reference or references of
     ``hyps[i]``. Text is lowercased unless ``case_sensitive``; ``normalized`` applies Tercom's tokenization,
     ``no_punct`` removes punctuation, ``asian_support`` extends both to CJK text."""
-    score, edits, length = _core.ter_corpus_score(options.stats(hyps, refs))
+    stats = options.stats(hyps, refs)
+    if not len(stats):
+        raise ValueError("corpus TER needs at least one pair (an empty corpus has no score)")
+    score, edits, length = _core.ter_corpus_score(stats)
     return TerResult(score, int(edits), length, options.signature(hyps, refs))
 
 
