@@ -202,6 +202,26 @@ def test_bad_input_is_reported(runs: Runs, tmp_path, capsys: pytest.CaptureFixtu
     assert "with itself" in capsys.readouterr().err
 
 
+
+@pytest.mark.parametrize("mode", ["compat", "robust"])
+def test_a_model_that_answered_nothing_is_not_compared(tmp_path, mode: str) -> None:
+    def u2fast(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "u2fast.cli", *args], capture_output=True, text=True, timeout=300)
+
+    common = ["--runs-dir", str(tmp_path), "--bootstrap", "0", "--quiet", "--tasks", "DD,CVE", "--limit", "1"]
+    assert u2fast("eval", "--name", "answered", "--model", "random:a", *common).returncode == 0
+    ids = [json.loads(line)["case"]["case_id"] for line in (tmp_path / "answered" / "cases.jsonl").read_text().splitlines()]
+    failures = tmp_path / "failures.jsonl"
+    failures.write_text("".join(json.dumps({"case_id": i, "error": "HTTP 500"}) + "\n" for i in ids))
+    assert u2fast("eval", "--name", "failed", "--model", f"replay:{failures}", *common).returncode == 8
+    # compat pairs API errors as wrong answers: it showed U2 differences (with compat's full CVE
+    # credit) for a model whose own scores are null
+    proc = u2fast("compare", str(tmp_path / "answered"), str(tmp_path / "failed"), "--mode", mode, "--json")
+    assert proc.returncode == 6, proc.stdout
+    assert "nothing to compare" in proc.stderr and proc.stdout == ""
+    # robust leaves API errors uncounted (nothing is paired); compat names the model that answered nothing
+    assert ("got no answer" if mode == "compat" else "none is counted for both") in proc.stderr
+
 def test_pvalues_are_adjusted_per_family_and_carry_the_detectable_difference(
     runs: Runs, capsys: pytest.CaptureFixture[str]
 ) -> None:

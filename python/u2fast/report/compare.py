@@ -243,6 +243,14 @@ def compare_runs(
             f"({counted_a} for {ma}, {counted_b} for {mb}; API errors and compat-mode exclusions are "
             "not counted): there is nothing to compare"
         )
+    for scored in (sa, sb):
+        if scored.scores.answered == 0:
+            # its scores are null; compat counts API errors, so they would be paired as wrong answers
+            # (with compat's full CVE credit), showing differences of a model that answered nothing
+            raise RunError(
+                f"{scored.model} of {scored.run.path} got no answer ({scored.scores.n} cases: every request failed "
+                "or was never sent): its scores are null and there is nothing to compare"
+            )
     if len(paired) < len(pairs):
         notes.append(
             f"{len(pairs) - len(paired)} joined cases are left out: not counted for one of the models "
