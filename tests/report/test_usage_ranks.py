@@ -81,3 +81,22 @@ def test_report_ranks_models_jointly_and_shows_usage(tmp_path: Path) -> None:
     md = tmp_path / "r.md"
     assert _cli("report", str(tmp_path / "one"), "--bootstrap", "100", "--md", str(md)).returncode == 0
     assert "## Ranks, usage and cost" in md.read_text()
+
+
+def test_a_model_that_answered_nothing_gets_no_rank(tmp_path: Path) -> None:
+    common = ["--quiet", "--runs-dir", str(tmp_path), "--bootstrap", "0", "--tasks", "DD,CVE", "--limit", "1"]
+    r = _cli("eval", "--name", "answered", "--model", "random:a", "--model", "random:b", *common)
+    assert r.returncode == 0, r.stderr
+    ids = [json.loads(line)["case"]["case_id"] for line in (tmp_path / "answered" / "cases.jsonl").read_text().splitlines()]
+    failures = tmp_path / "failures.jsonl"
+    failures.write_text("".join(json.dumps({"case_id": i, "error": "HTTP 500"}) + "\n" for i in ids))
+    r = _cli("eval", "--name", "failed", "--model", f"replay:{failures}", *common)
+    assert r.returncode == 8, r.stderr
+    out = _cli("report", str(tmp_path / "answered"), str(tmp_path / "failed"), "--bootstrap", "200", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    models = json.loads(out.stdout)["models"]
+    (failed,) = [m for m in models if "replay:" in m["label"]]
+    # its U2 is null, so no rank (it was "1 [1, 1]" with P(rank=1) = 1.00); the two others rank between them
+    assert failed["u2"]["value"] is None and failed["ranking"] is None
+    ranked = [m["ranking"] for m in models if m is not failed]
+    assert len(ranked) == 2 and all(rk is not None and rk["models"] == 2 for rk in ranked)

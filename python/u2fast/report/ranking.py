@@ -2,7 +2,8 @@
 
 Models are ranked together when their runs used the same data (dataset fingerprint); within such a
 group only the cases every model has are used, so each resample scores all of them on identical
-cases (``u2fast.scoring.rank_bootstrap``). A model alone in its group gets no rank interval.
+cases (``u2fast.scoring.rank_bootstrap``). A model alone in its group, or with no answer at all, gets
+no rank interval.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def joint_ranks(
     """Label -> rank entry, for every model that shares its data with at least one other."""
     groups: dict[str, list[ScoredModel]] = defaultdict(list)
     for sm in scored:
+        if sm.scores.answered == 0:
+            continue  # its U2 is null: ranked, it came out "1 [1, 1], P(rank=1) 1.00" beside the others
         groups[sm.run.manifest.dataset_fingerprint].append(sm)
     out: dict[str, RankEntry] = {}
     for fingerprint, members in groups.items():
