@@ -108,3 +108,11 @@ def test_compat_functions_agree() -> None:
         sacrebleu.corpus_chrf(hyps, [refs], word_order=2).score, abs=1e-12)
     with pytest.raises(ValueError, match="must be positive"):
         corpus_chrf(hyps, refs, char_order=0)
+
+
+@pytest.mark.parametrize("beta", [1, 2, 2.0, 0.5, 3])
+@pytest.mark.parametrize("word_order", [0, 2])
+def test_name_equals_sacrebleu_for_int_and_float_beta(beta: float, word_order: int) -> None:
+    expect = CHRF(beta=beta, word_order=word_order).corpus_score(["a b"], [["a c"]])  # type: ignore[arg-type]
+    got = corpus_chrf(["a b"], ["a c"], beta=beta, word_order=word_order)
+    assert (got.name, got.score) == (expect.name, pytest.approx(expect.score, abs=1e-12))
