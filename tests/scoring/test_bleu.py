@@ -125,3 +125,20 @@ def test_hyps_or_refs_that_are_not_sequences_are_named(given: object) -> None:
         corpus_bleu(given, ["a"])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"refs is \w+, not a sequence of segments"):
         sentence_bleu(["a"], given)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("row", [[3.0, 3, 2.5, 1, 0, 0, 3, 2, 1, 0], [3.0, 3, float("nan"), 1, 0, 0, 3, 2, 1, 0],
+                                 ["3"] * 10])
+def test_statistics_that_are_not_whole_counts_are_refused_not_truncated(row: list[object]) -> None:
+    # 2.5 matches used to become 2 silently (and NaN a huge negative count)
+    with pytest.raises(ValueError, match="must be whole counts"):
+        score_bleu_stats(np.array(row))
+    whole = score_bleu_stats(np.array([4.0, 4, 4, 3, 2, 1, 4, 3, 2, 1]))
+    assert whole.score == score_bleu_stats(np.array([4, 4, 4, 3, 2, 1, 4, 3, 2, 1])).score == pytest.approx(100.0)
+
+
+def test_statistics_of_more_than_two_dimensions_and_a_bad_smooth_value_are_refused() -> None:
+    with pytest.raises(ValueError, match="got 3 dimensions"):
+        score_bleu_stats(np.zeros((2, 3, 10), np.int64))
+    with pytest.raises(ValueError, match="smooth_value must be a finite number >= 0"):
+        score_bleu_stats([2, 2, 1, 0, 2, 1], smooth="add-k", smooth_value=-1)

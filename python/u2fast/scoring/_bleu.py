@@ -44,6 +44,32 @@ def coco_bleu_signature(nrefs: int | str) -> str:
     return f"nrefs:{nrefs}|case:mixed|eff:no|tok:split|smooth:coco|version:pycocoevalcap-1.2"
 
 
+def check_smooth_value(value: object) -> None:
+    """A smoothing value is None (the method's default) or a finite number >= 0: sacreBLEU turns the others
+    into a silent 0 or NaN."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                              or not math.isfinite(value) or value < 0):
+        raise ValueError(f"smooth_value must be a finite number >= 0 or None, got {value!r}")
+
+
+def checked_stats(stats: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """BLEU statistics as int64 counts: one row or rows, whole numbers >= 0 (a float such as 2.5 or NaN
+    would otherwise be truncated into a count)."""
+    given = np.asarray(stats)
+    if given.ndim not in (1, 2):
+        raise ValueError(f"BLEU statistics must be one row or a 2-D array of rows, got {given.ndim} dimensions")
+    if given.ndim == 2 and not len(given):
+        raise ValueError("BLEU statistics have no rows (an empty corpus has no score)")
+    whole = given.dtype.kind in "iu" or (
+        given.dtype.kind == "f" and bool(np.all(np.isfinite(given))) and bool(np.all(given == np.round(given))))
+    if not whole:
+        raise ValueError("BLEU statistics must be whole counts (int64 rows from bleu_stats)")
+    arr = np.ascontiguousarray(given, dtype=np.int64)
+    if (arr < 0).any():
+        raise ValueError("BLEU statistics must be counts >= 0")
+    return arr
+
+
 @dataclass(frozen=True, kw_only=True)
 class BleuStatsOptions:
     """How the statistics are made (the keywords of :func:`bleu_stats`); corpus and sentence BLEU take them too."""
@@ -77,11 +103,8 @@ class SmoothedBleuOptions(BleuStatsOptions):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        value = self.smooth_value
-        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                                  or not math.isfinite(value) or value < 0):
-            raise ValueError(f"smooth_value must be a finite number >= 0 or None, got {value!r}")
-        if self.flavor == "coco" and (self.smooth != "exp" or value is not None):
+        check_smooth_value(self.smooth_value)
+        if self.flavor == "coco" and (self.smooth != "exp" or self.smooth_value is not None):
             raise ValueError("flavor 'coco' has pycocoevalcap's own smoothing; smooth and smooth_value are not available")
 
 
@@ -149,11 +172,8 @@ def score_bleu_stats(
 
     ``tokenize``, ``lowercase`` and ``nrefs`` say how the statistics were made; they only enter the
     signature."""
-    arr = np.ascontiguousarray(stats, dtype=np.int64)
-    if arr.ndim == 2 and not len(arr):
-        raise ValueError("BLEU statistics have no rows (an empty corpus has no score)")
-    if (arr < 0).any():
-        raise ValueError("BLEU statistics must be counts >= 0")
+    arr = checked_stats(stats)
+    check_smooth_value(smooth_value)
     total = arr.sum(axis=0) if arr.ndim == 2 else arr
     order = (total.shape[0] - 2) // 2
     counts = tuple(float(c) for c in total[2 : 2 + order])
