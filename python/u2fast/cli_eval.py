@@ -69,8 +69,11 @@ def options_from_args(args: argparse.Namespace, argv: list[str]) -> EvalOptions:
     )
 
 
-def options_from_setup(setup: RunSetup, run_dir: Path, models: list[str]) -> EvalOptions:
-    """The options a run was made with, as its manifest records them, pointed at its folder."""
+def options_from_setup(setup: RunSetup, run_dir: Path, models: list[str], answer_format: str) -> EvalOptions:
+    """The options a run was made with, as its manifest records them, pointed at its folder.
+
+    ``answer_format`` is the manifest's: folders made before the setup recorded it hold it there.
+    """
     limits = setup.limits
     return EvalOptions(
         data=setup.data, models=list(models), name=run_dir.name, runs_dir=run_dir.parent, params=setup.params,
@@ -82,6 +85,7 @@ def options_from_setup(setup: RunSetup, run_dir: Path, models: list[str]) -> Eva
         max_attempts=limits.max_attempts, max_cost=limits.max_cost, request_deadline=limits.request_deadline,
         max_response_bytes=limits.max_response_bytes, bootstrap=limits.bootstrap,
         parsers=tuple(limits.parsers.items()), batch=limits.batch, poll=limits.poll, batch_fallback=limits.batch_fallback,
+        answer_format=answer_format, coords=setup.coords,
     )
 
 
@@ -109,7 +113,7 @@ def resume_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             f"--resume accepts {', '.join(sorted(_flag(d) for d in RESUME_MAY_CHANGE - {'resume'}))}; "
             f"for other settings start a new run (another --name)"
         )
-    options = options_from_setup(manifest.setup, run_dir, manifest.models)
+    options = options_from_setup(manifest.setup, run_dir, manifest.models, manifest.answer_format)
     recorded_url = manifest.setup.base_url
     if args.base_url is not None:
         if recorded_url is None or not same_endpoint(args.base_url, recorded_url):

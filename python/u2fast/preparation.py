@@ -230,7 +230,7 @@ def _setup(options: EvalOptions, models: Sequence[ModelChoice], prompts_hash: st
         bbox_format=options.bbox_format, seed=options.seed, prompt_variant=options.prompt_variant,
         prompts_dir=str(options.prompts_dir) if options.prompts_dir else None, prompts_hash=prompts_hash,
         max_side=options.max_side, base_url=redact_url(options.base_url) if options.base_url else None,
-        limits=options.run_limits(),
+        answer_format=options.answer_format, coords=options.coords, limits=options.run_limits(),
     )
 
 

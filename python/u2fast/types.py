@@ -363,6 +363,10 @@ class RunSetup(msgspec.Struct, frozen=True, omit_defaults=True):
     prompts_dir: str | None = None
     prompts_hash: str | None = None
     max_side: int | None = None
+    #: ``--answer-format`` and ``--coords`` as given: both shape the LL/OD/KD prompts (folders made
+    #: before they were recorded here carry the answer format in the manifest's ``answer_format``).
+    answer_format: str = "sector"
+    coords: str | None = None
     #: The ``--base-url`` given (credentials masked), which applies to every model.
     base_url: str | None = None
     limits: RunLimits = RunLimits()

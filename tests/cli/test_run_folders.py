@@ -118,6 +118,38 @@ def test_a_folder_takes_more_models_and_cases_but_refuses_another_setup(runs: Pa
     assert folder_bytes(runs / "n") == before
 
 
+
+def test_the_answer_format_and_coordinate_convention_stay_with_the_folder(runs: Path) -> None:
+    env = cli_env(OPENAI_API_KEY="sk-format-test")
+    with FakeProvider() as fake:
+        common = ["--base-url", f"{fake.url}/v1", "--runs-dir", str(runs), "--name", "b", "--tasks", "LL",
+                  "--limit", "1", "--bootstrap", "0", "--quiet"]
+        box = ["--answer-format", "box", "--coords", "xyxy-px"]
+        first = u2fast("eval", "--model", "openai:gpt-4.1", *common, *box, env=env)
+        assert first.returncode == 0, first.stderr
+        sent = fake.counts["requests"]
+        before = folder_bytes(runs / "b")
+        # both shape the LL/OD/KD prompts: another one was accepted, its answers mixed into the folder and
+        # the earlier box answers scored as sectors
+        for flags, named in (([], "--answer-format"), (["--answer-format", "point", "--coords", "xyxy-px"], "--answer-format"),
+                             (["--answer-format", "box"], "--coords"),
+                             (["--answer-format", "box", "--coords", "yxyx-norm1000"], "--coords")):
+            refused = u2fast("eval", "--model", "openai:gpt-4.1", *common, *flags, env=env)
+            assert refused.returncode == 6, (flags, refused.stderr)
+            assert f"made with {named}" in refused.stderr
+        assert folder_bytes(runs / "b") == before and fake.counts["requests"] == sent
+        # --resume continues with the recorded format (it rebuilt sector prompts and sent them all again)
+        resumed = u2fast("eval", "--resume", str(runs / "b"), "--quiet", env=env)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.counts["requests"] == sent
+        assert (runs / "b" / "cases.jsonl").read_bytes() == before["cases.jsonl"]
+        # a model added later keeps the earlier model's convention beside its own
+        added = u2fast("eval", "--model", "openai:gpt-4o", *common, *box, env=env)
+        assert added.returncode == 0, added.stderr
+    manifest = manifest_of(runs / "b")
+    assert manifest["answer_format"] == "box"
+    assert manifest["coords"] == {"openai:gpt-4.1": "xyxy-px", "openai:gpt-4o": "xyxy-px"}
+
 def test_a_folder_refuses_another_data_set(runs: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     made = u2fast("data", "sample", "--out", str(other), "--cases", "50", "--seed", "5", "--no-pydicom-data")

@@ -7,9 +7,9 @@ A run folder holds one data set and one prompt setup. Into it may go:
   union of the cases, each with the keys of the models that were asked it;
 - the same eval again (only what is missing or failed is sent).
 
-Anything that changes what a model is sent (generation parameters, seed, prompts, image
-preprocessing, a model's endpoint or adapter options) or the data itself is refused, naming the
-difference. ``--resume`` may change only ``RESUME_MAY_CHANGE`` (limits, budget, scoring, output).
+Anything that changes what a model is sent (generation parameters, seed, prompts, the LL/OD/KD
+answer format and coordinate convention, image preprocessing, a model's endpoint or adapter
+options) or the data itself is refused, naming the difference. ``--resume`` may change only ``RESUME_MAY_CHANGE`` (limits, budget, scoring, output).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ _REQUEST_FIELDS = {
     "prompt_variant": "--prompt-variant",
     "prompts_hash": "--prompts (the prompt files)",
     "max_side": "--max-side",
+    "coords": "--coords",
 }
 _PARAM_FLAGS = {"temperature": "--temperature", "max_tokens": "--max-tokens", "top_p": "--top-p", "seed": "--seed"}
 
@@ -106,5 +107,8 @@ def check_reuse(run_dir: Path, old: RunManifest, old_records: Sequence[CaseRecor
     """Raise RunError naming the first difference that forbids writing ``new`` into this folder."""
     require_current(run_dir, old)
     assert old.setup is not None  # require_current checked it
+    if old.answer_format != new.answer_format:
+        # folders made before the setup recorded it: the manifest's answer format is the folder's
+        raise _refuse(run_dir, "--answer-format", old.answer_format, new.answer_format)
     _check_setup(run_dir, old.setup, new)
     _check_cases(run_dir, old, old_records, new.data, new_records, new_fingerprint)

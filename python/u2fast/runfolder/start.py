@@ -46,6 +46,7 @@ def start_run(run_dir: Path, manifest: RunManifest, records: list[CaseRecord]) -
             dataset_fingerprint=data_fingerprint,
             scenarios=dict(sorted(Counter(r.case.scenario for r in records).items())),
             prompt_hashes={**old.prompt_hashes, **manifest.prompt_hashes},
+            coords={**old.coords, **manifest.coords},  # the earlier models' conventions read their answers
             setup=msgspec.structs.replace(manifest.setup, models=model_setups),
         )
     manifest.status = "running"
