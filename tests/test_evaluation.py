@@ -31,6 +31,26 @@ def test_evaluate_writes_a_run_folder_and_returns_its_scores(tmp_path: Path) -> 
     assert not result.outcome.stopped
 
 
+
+def test_evaluate_warns_when_a_model_got_no_answer(tmp_path: Path) -> None:
+    import json
+    import warnings
+
+    from u2fast.evaluation import EvalProblemWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a run where everything was answered warns of nothing
+        answered = u2fast.evaluate(["random:uniform"], tasks=["DD"], runs_dir=tmp_path, name="ok", limit=1, bootstrap=0)
+    ids = [json.loads(line)["case"]["case_id"] for line in (answered.run_dir / "cases.jsonl").read_text().splitlines()]
+    failures = tmp_path / "failures.jsonl"
+    failures.write_text("".join(json.dumps({"case_id": i, "error": "HTTP 503 upstream down"}) + "\n" for i in ids))
+    # the CLI says it after the leaderboard and exits 8; the library call returned null scores silently
+    with pytest.warns(EvalProblemWarning, match=f"0 of {len(ids)} answered") as caught:
+        failed = u2fast.evaluate([f"replay:{failures}"], tasks=["DD"], runs_dir=tmp_path, name="failed", limit=1,
+                                 bootstrap=0)
+    assert failed.scores is not None and failed.scores.models[f"replay:{failures}"].answered == 0
+    assert "upstream down" in str(caught[0].message)
+
 def test_evaluate_works_inside_a_running_event_loop(tmp_path: Path) -> None:
     async def notebook_cell() -> u2fast.EvalResult:
         return u2fast.evaluate(["random:uniform"], tasks=["VRA"], runs_dir=tmp_path, limit=1, bootstrap=0)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .runner import ModelRun, Progress, RunOutcome
     from .scoring.scores import RunScores
 
-__all__ = ["EvalResult", "build_model_runs", "evaluate", "prepare_folder", "run_eval"]
+__all__ = ["EvalProblemWarning", "EvalResult", "build_model_runs", "evaluate", "prepare_folder", "run_eval"]
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,28 @@ def evaluate(models: str | Iterable[str], data: str = "sample", *, tasks: Iterab
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return work()
-    # A notebook's loop is running in this thread: the eval's own loop gets a thread of its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="u2fast-eval") as pool:
-        return pool.submit(work).result()
+        result = work()
+    else:
+        # A notebook's loop is running in this thread: the eval's own loop gets a thread of its own.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="u2fast-eval") as pool:
+            result = pool.submit(work).result()
+    _warn_of_problems(result)
+    return result
+
+
+class EvalProblemWarning(UserWarning):
+    """``u2fast.evaluate`` finished, but a model failed requests, got no answer or was stopped early."""
+
+
+def _warn_of_problems(result: EvalResult) -> None:
+    """What ``u2fast eval`` prints after its leaderboard (and says by its exit code), as a warning: a
+    library caller otherwise got null scores back without a word about the provider's errors."""
+    if result.scores is None:
+        return
+    from .outcome import describe_problems, model_outcomes
+
+    lines = describe_problems(model_outcomes(result.scores, result.outcome), str(result.run_dir))
+    if lines:
+        import warnings
+
+        warnings.warn("\n".join(lines), EvalProblemWarning, stacklevel=3)
