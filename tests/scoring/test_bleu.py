@@ -106,6 +106,8 @@ def test_options_flavor_coco_does_not_use_are_refused_not_ignored() -> None:
         sentence_bleu(["a"], ["a"], flavor="coco", smooth_value=0.5)
     with pytest.raises(ValueError, match="effective_order is not available"):
         corpus_bleu(["a"], ["a"], flavor="coco", effective_order=True)
+    with pytest.raises(ValueError, match="max_order=2 is not available"):
+        corpus_bleu(["a"], ["a"], flavor="coco", max_order=2)
 
 
 def test_no_pairs_and_negative_statistics_have_no_score() -> None:

@@ -118,6 +118,9 @@ class CorpusBleuOptions(SmoothedBleuOptions):
         super().__post_init__()
         if self.flavor == "coco" and self.effective_order:
             raise ValueError("flavor 'coco' always averages the four orders; effective_order is not available")
+        if self.flavor == "coco" and self.max_order != 4:
+            raise ValueError(f"flavor 'coco' corpus BLEU is pycocoevalcap's Bleu(4) (BLEU-1..4 in bleu_n); "
+                             f"max_order={self.max_order} is not available")
 
 
 @dataclass(frozen=True, kw_only=True)
