@@ -220,12 +220,14 @@ class PreparedRun:
     data_notes: list[str] = field(default_factory=list)
 
 
-def _setup(options: EvalOptions, models: Sequence[ModelChoice], prompts_hash: str | None) -> RunSetup:
+def _setup(options: EvalOptions, models: Sequence[ModelChoice], prompts_hash: str | None,
+           conventions: Mapping[str, str]) -> RunSetup:
     return RunSetup(
         data=options.data,
         params=options.params,
         models={m.name: ModelSetup(endpoint=redact_url(m.settings.base_url or ""),
-                                   options=recordable_options(m.settings.options)) for m in models},
+                                   options=recordable_options(m.settings.options), coords=conventions.get(m.name))
+                for m in models},
         tasks=tuple(options.tasks), datasets=tuple(options.datasets), limit=options.limit, strict=options.strict,
         bbox_format=options.bbox_format, seed=options.seed, prompt_variant=options.prompt_variant,
         prompts_dir=str(options.prompts_dir) if options.prompts_dir else None, prompts_hash=prompts_hash,
@@ -297,7 +299,7 @@ def prepare_run(options: EvalOptions, registry: Registry | None = None) -> Prepa
         coords=conventions,
         max_side=options.max_side,
         key_recipe=CURRENT_KEY_RECIPE,
-        setup=_setup(options, models, prompts_hash),
+        setup=_setup(options, models, prompts_hash, conventions),
     )
     from .data.summary import bad_data_lines
 

@@ -323,6 +323,9 @@ class ModelSetup(msgspec.Struct, frozen=True, omit_defaults=True):
     #: Adapter options as resolved (``--config`` ``options``); a value under a secret-looking name
     #: is recorded as a hash of it.
     options: dict[str, Any] = {}
+    #: Its LL/OD/KD coordinate convention as asked ("auto" before calibration); None for sector
+    #: answers and in folders made before it was recorded.
+    coords: str | None = None
 
 
 class RunLimits(msgspec.Struct, frozen=True, omit_defaults=True):

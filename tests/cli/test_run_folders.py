@@ -146,6 +146,13 @@ def test_the_answer_format_and_coordinate_convention_stay_with_the_folder(runs: 
         # a model added later keeps the earlier model's convention beside its own
         added = u2fast("eval", "--model", "openai:gpt-4o", *common, *box, env=env)
         assert added.returncode == 0, added.stderr
+        # a model's convention from the config file is the model's own: changing it is refused too
+        plain = ["--model", "openai:gpt-4.1", *common[:5], "c", *common[6:], "--answer-format", "box"]
+        assert u2fast("eval", *plain, env=env).returncode == 0
+        config = runs / "coords.toml"
+        config.write_text('[models."openai:gpt-4.1"]\ncoords = "yxyx-norm1000"\n')
+        refused = u2fast("eval", *plain, "--config", str(config), env=env)
+        assert refused.returncode == 6 and "coordinate convention of openai:gpt-4.1" in refused.stderr
     manifest = manifest_of(runs / "b")
     assert manifest["answer_format"] == "box"
     assert manifest["coords"] == {"openai:gpt-4.1": "xyxy-px", "openai:gpt-4o": "xyxy-px"}

@@ -67,6 +67,9 @@ def _check_setup(run_dir: Path, old: RunSetup, new: RunSetup) -> None:
         if was.endpoint != now.endpoint:
             raise _refuse(run_dir, f"the endpoint of {model} (--base-url or the config's base_url)",
                           was.endpoint, now.endpoint)
+        if was.coords is not None and was.coords != now.coords:  # None: a folder made before it was recorded
+            raise _refuse(run_dir, f"the coordinate convention of {model} (--coords or the config's coords)",
+                          was.coords, now.coords)
         if was.options != now.options:
             changed = sorted(k for k in set(was.options) | set(now.options) if was.options.get(k) != now.options.get(k))
             raise _refuse(run_dir, f"adapter option(s) {', '.join(changed)} of {model} (the config's options)",
