@@ -182,6 +182,10 @@ def test_no_wait_then_list_cancel_and_resume(runs: Path) -> None:
         proc = run_cli(argv(runs, "w", "openai", fake.url, "--batch", "--no-wait", "--batch-fallback", "none"), ENV)
         assert proc.returncode == BATCH_PENDING_EXIT, proc.stderr
         assert "eval --resume" in proc.stderr
+        # the batch holds every request: "never sent" alone would be untrue of them
+        scored = run_cli([sys.executable, "-m", "u2fast.cli", "score", str(runs / "w"), "--bootstrap", "0"], ENV)
+        assert scored.returncode == 0 and re.search(r"0/\d+ partial", scored.stdout), scored.stdout
+        assert "in a provider batch still running" in " ".join(scored.stdout.split())
         listed = run_cli([sys.executable, "-m", "u2fast.cli", "batch", "list", str(runs / "w"), "--json"], ENV)
         (row,) = json.loads(listed.stdout)
         assert row["step"] == "polled" and row["state"] == "in_progress" and row["batch_id"].startswith("batch_")

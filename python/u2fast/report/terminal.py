@@ -22,8 +22,8 @@ NOT_COMPUTED = "—"
 OTHER_MODELS_LEFT_OUT = "left out as API errors (other_model); --accept-other-models scores them"
 OTHER_MODELS_SCORED = "scored all the same (compat mode or --accept-other-models)"
 #: Said under any table that holds a partial run.
-PARTIAL_NOTE = ("partial: some requests were never sent; its values and intervals cover only the answered "
-                "cases (resume with u2fast eval --resume RUN)")
+PARTIAL_NOTE = ("partial: some requests have no answer on record (never sent, or in a provider batch still "
+                "running); its values and intervals cover only the answered cases (resume with u2fast eval --resume RUN)")
 
 
 
