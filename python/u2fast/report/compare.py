@@ -43,6 +43,7 @@ from ..u2bench.scenarios import scenario
 from ..u2bench.tasks import CLASSIFICATION_TASKS, task_spec
 from .build import LoadedRun, load_run, score_run_models
 from .compare_schema import COMPARE_SCHEMA, Ablation, Comparison, McNemarEntry, PairedDifference, Side
+from .terminal import UNANSWERED
 
 __all__ = [
     "COMPARE_SCHEMA",
@@ -204,7 +205,7 @@ def compare_runs(
         if s.not_sent:
             notes.append(
                 f"{scored.model} of {scored.run.path} is a partial run ({s.answered}/{s.n} answered, {s.not_sent} "
-                "never sent): its figures cover only the cases it answered"
+                f"with {UNANSWERED}): its figures cover only the cases it answered"
             )
     if run_a.manifest.dataset_fingerprint != run_b.manifest.dataset_fingerprint:
         notes.append(

@@ -23,6 +23,7 @@ from .html_clinical import MeasurementPoints, clinical_sections, usage_section
 from .localisation import localisation_html, localisation_rows
 from .schema import ERROR_RATE_WARNING, LOWER_IS_BETTER, TASK_LABELS, AnatomyEntry, DatasetEntry, Report
 from .svg import anatomy_heatmap_svg, task_bars_svg
+from .terminal import UNANSWERED
 from .text import answered_text, error_warning, partial_warning
 
 __all__ = ["render_html", "script_json"]
@@ -89,7 +90,7 @@ def _leaderboard(report: Report) -> str:
                 _num_cell(ts.value if ts else None, digits, bool(ts and ts.metric in LOWER_IS_BETTER))
             )
         cells += [
-            (f'<td data-v="{m.answered}" class="warn partial" title="partial run: requests never sent">'
+            (f'<td data-v="{m.answered}" class="warn partial" title="partial run: requests with {UNANSWERED}">'
              f"{escape(answered_text(m))}</td>" if m.not_sent else f'<td data-v="{m.answered}">{escape(answered_text(m))}</td>'),
             _pct_cell(m.parse_rate),
             _pct_cell(m.error_rate, ERROR_RATE_WARNING),

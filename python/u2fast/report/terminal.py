@@ -14,16 +14,19 @@ from ..types import TASKS
 from ..u2bench.tasks import task_spec
 
 __all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate", "clinical_table",
-           "print_clinical", "answered_cell", "NOT_COMPUTED", "PARTIAL_NOTE"]
+           "print_clinical", "answered_cell", "NOT_COMPUTED", "PARTIAL_NOTE",
+           "UNANSWERED"]
 
 #: How a value that could not be computed is shown (never as 0).
 NOT_COMPUTED = "—"
 #: Said after a model some of whose answers named another model.
 OTHER_MODELS_LEFT_OUT = "left out as API errors (other_model); --accept-other-models scores them"
 OTHER_MODELS_SCORED = "scored all the same (compat mode or --accept-other-models)"
+#: What a partial run's missing requests are (an interrupted or stopped run, or a batch not yet collected).
+UNANSWERED = "no answer on record (never sent, or in a provider batch still running)"
 #: Said under any table that holds a partial run.
-PARTIAL_NOTE = ("partial: some requests have no answer on record (never sent, or in a provider batch still "
-                "running); its values and intervals cover only the answered cases (resume with u2fast eval --resume RUN)")
+PARTIAL_NOTE = (f"partial: some requests have {UNANSWERED}; its values and intervals cover only the answered "
+                "cases (resume with u2fast eval --resume RUN)")
 
 
 
@@ -51,7 +54,7 @@ def _pct(x: float) -> str:
 
 
 def answered_cell(m: ModelScores) -> str:
-    """``answered/total``, marked when the run is partial (requests never sent)."""
+    """``answered/total``, marked when the run is partial (requests with no answer on record)."""
     text = f"{m.answered}/{m.n}"
     return f"{text} partial" if m.partial else text
 

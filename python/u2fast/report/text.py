@@ -14,6 +14,7 @@ from ..scoring.estimate import Estimate
 from ..types import TASKS
 from ..u2bench.tasks import task_spec
 from .schema import ERROR_RATE_WARNING, TASK_LABELS, ModelEntry, Report
+from .terminal import UNANSWERED
 from .usage import PARSE_RATE_WARNING, latency_cell
 
 __all__ = ["CSV_COLUMNS", "error_warning", "parse_warning", "to_csv", "to_json", "to_markdown"]
@@ -52,17 +53,17 @@ def to_json(report: Report) -> str:
 
 
 def answered_text(m: ModelEntry) -> str:
-    """``answered/cases``, marked when requests were never sent."""
+    """``answered/cases``, marked when some requests have no answer on record."""
     return f"{m.answered}/{m.n}" + (" partial" if m.not_sent else "")
 
 
 def partial_warning(report: Report) -> str:
-    """A sentence naming the models of partial runs (requests never sent), "" if none."""
+    """A sentence naming the models of partial runs (requests with no answer on record), "" if none."""
     partial = [m for m in report.models if m.not_sent]
     if not partial:
         return ""
     names = ", ".join(f"{m.label} ({m.answered}/{m.n} answered)" for m in partial)
-    return (f"partial runs: {names}. Their requests were not all sent (a stop or an interruption); their "
+    return (f"partial runs: {names}. Some of their requests have {UNANSWERED}; their "
             "values and intervals cover only the answered cases. Resume with u2fast eval --resume RUN.")
 
 
