@@ -277,3 +277,25 @@ def test_data_regenerated_in_place_shows_placeholders_and_is_refused_on_eval(run
     assert f"{len(changed)} image(s) shown as placeholders" in report.stderr  # never another case's image
     again = u2fast("eval", "--resume", str(runs / "i"), "--quiet")
     assert again.returncode == 6 and "another version of the data" in again.stderr
+
+
+def test_a_box_folder_from_before_the_setup_recorded_its_format_takes_the_same_eval(runs: Path) -> None:
+    env = cli_env(OPENAI_API_KEY="sk-format-test")
+    with FakeProvider() as fake:
+        common = ["--model", "openai:gpt-4.1", "--base-url", f"{fake.url}/v1", "--runs-dir", str(runs), "--name", "o",
+                  "--tasks", "LL", "--limit", "1", "--bootstrap", "0", "--quiet", "--answer-format", "box",
+                  "--coords", "xyxy-px"]
+        assert u2fast("eval", *common, env=env).returncode == 0
+        sent = fake.counts["requests"]
+        manifest = manifest_of(runs / "o")  # as the version before the setup's answer format and coords wrote it
+        for field in ("answer_format", "coords"):
+            manifest["setup"].pop(field, None)
+        for model in manifest["setup"]["models"].values():
+            model.pop("coords", None)
+        (runs / "o" / "manifest.json").write_text(json.dumps(manifest))
+        # the same eval again: it was refused, the missing setting read as another --coords
+        again = u2fast("eval", *common, env=env)
+        assert again.returncode == 0, again.stderr
+        resumed = u2fast("eval", "--resume", str(runs / "o"), "--quiet", env=env)
+        assert resumed.returncode == 0, resumed.stderr
+        assert fake.counts["requests"] == sent

@@ -60,6 +60,8 @@ def _check_setup(run_dir: Path, old: RunSetup, new: RunSetup) -> None:
         if old_params.get(name) != new_params.get(name):
             raise _refuse(run_dir, flag, old_params.get(name), new_params.get(name))
     for name, flag in _REQUEST_FIELDS.items():
+        if name == "coords" and old.coords is None:
+            continue  # none given, or a folder made before it was recorded: each model's convention is checked below
         if getattr(old, name) != getattr(new, name):
             raise _refuse(run_dir, flag, getattr(old, name), getattr(new, name))
     for model in sorted(set(old.models) & set(new.models)):
