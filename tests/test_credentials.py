@@ -10,6 +10,7 @@ from u2fast.credentials import (
     MASK,
     SECRET_HEADERS,
     SECRET_PARAMS,
+    URL_MASK,
     Redactor,
     basic_token,
     redact_headers,
@@ -110,3 +111,10 @@ def test_the_secret_names_and_every_redaction_have_one_home() -> None:
     homes = {p.relative_to(root).as_posix() for p in sources if name_set.search(p.read_text(encoding="utf-8"))
              or definition.search(p.read_text(encoding="utf-8"))}
     assert homes == {"python/u2fast/credentials.py"}
+
+
+def test_a_secret_in_a_url_fragment_is_masked_like_one_in_its_query() -> None:
+    # a base URL with a fragment is refused, and the refusal shows the URL: an OAuth-style
+    # #access_token=... was printed as written
+    assert redact_url("https://h.example/v1#access_token=SECRET1") == f"https://h.example/v1#access_token={URL_MASK}"
+    assert "SECRET2" not in redact_url("https://h.example/v1?a=1#key=SECRET2")

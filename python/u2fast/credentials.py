@@ -51,7 +51,7 @@ _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@]*@")
 # A token must look like one (a digit, padding or punctuation in it): "basic anatomy" is prose.
 _AUTH_TOKEN = re.compile(r"(?i)\b(basic|bearer)(\s+)(?=[A-Za-z0-9._~+/-]*[0-9=._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 _SECRET_QUERY = re.compile(
-    r"(?i)([?&](?:" + "|".join(re.escape(p) for p in sorted(SECRET_PARAMS)) + r")=)[^&\s#\"']+"
+    r"(?i)([?&#](?:" + "|".join(re.escape(p) for p in sorted(SECRET_PARAMS)) + r")=)[^&\s#\"']+"
 )
 
 
