@@ -16,6 +16,7 @@ import concurrent.futures
 import dataclasses
 import datetime as _dt
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,6 +217,4 @@ def _warn_of_problems(result: EvalResult) -> None:
 
     lines = describe_problems(model_outcomes(result.scores, result.outcome), str(result.run_dir))
     if lines:
-        import warnings
-
         warnings.warn("\n".join(lines), EvalProblemWarning, stacklevel=3)

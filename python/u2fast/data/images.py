@@ -195,8 +195,8 @@ def read_stored_base64(ref: ImageRef, fd: int | None = None) -> bytes:
     is the one that was checked and nothing is decoded or re-encoded. Line breaks of MIME-style
     base64 are removed (the loader accepted them). A ref recorded before stored digests existed is
     decoded once to check the image's own hash; its text was decoded leniently, so only the text of
-    a ref with a stored digest (``ImageRef.stored_digest``) is known to be base64 characters alone. ``fd``: the file already
-    open (see ``_read_stored``).
+    a ref with a stored digest (``ImageRef.stored_digest``) is known to be base64 characters alone.
+    ``fd``: the file already open (see ``_read_stored``).
     """
     if not ref.base64 or ref.path is None:
         raise ValueError("read_stored_base64 needs a ref to base64 text in a file")

@@ -14,8 +14,7 @@ from ..types import TASKS
 from ..u2bench.tasks import task_spec
 
 __all__ = ["leaderboard_table", "wide_leaderboard_table", "print_leaderboard", "format_estimate", "clinical_table",
-           "print_clinical", "answered_cell", "NOT_COMPUTED", "PARTIAL_NOTE",
-           "UNANSWERED"]
+           "print_clinical", "answered_cell", "NOT_COMPUTED", "PARTIAL_NOTE", "UNANSWERED"]
 
 #: How a value that could not be computed is shown (never as 0).
 NOT_COMPUTED = "—"

@@ -9,7 +9,8 @@ A run folder holds one data set and one prompt setup. Into it may go:
 
 Anything that changes what a model is sent (generation parameters, seed, prompts, the LL/OD/KD
 answer format and coordinate convention, image preprocessing, a model's endpoint or adapter
-options) or the data itself is refused, naming the difference. ``--resume`` may change only ``RESUME_MAY_CHANGE`` (limits, budget, scoring, output).
+options) or the data itself is refused, naming the difference. ``--resume`` may change only
+``RESUME_MAY_CHANGE`` (limits, budget, scoring, output).
 """
 
 from __future__ import annotations
